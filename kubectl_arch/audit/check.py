@@ -1,0 +1,58 @@
+"""What a check is: metadata beside a pure function over collected data.
+
+A check module in ``checks/<id_with_underscores>/__init__.py`` defines ``META`` (a ``CheckMeta``) and
+``evaluate(data, thresholds) -> list[Finding]``. Definitions never hold results: findings are new
+objects each run. The registry refuses a module whose ``META.id`` does not match its folder name.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.needs import ClusterData
+
+
+class Status(str, enum.Enum):
+    """Outcome of a check, ordered by severity for --fail-on and summaries."""
+
+    PASS = "pass"
+    SKIP = "skip"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        return {"pass": 0, "skip": 0, "warn": 1, "fail": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """Everything a user reads about a check, next to its logic so the two never drift."""
+
+    id: str  # kebab-case, equals the module folder with '-' for '_'; part of the interface
+    title: str
+    component: str  # etcd, kube-apiserver, kube-scheduler, kube-controller-manager, kubelet, kube-proxy, nodes, certificates, workloads
+    why: str  # why it matters, in plain words
+    fix: str  # how to fix it
+    references: tuple[str, ...]
+    needs: tuple[str, ...]  # names in kubectl_arch.collect.needs.NEEDS (or registered by the check)
+    thresholds: Mapping[str, Any] = field(default_factory=dict)  # defaults; --config overrides per key
+    workloads: bool = False  # reads every pod: runs only with --include-workloads
+    options: tuple[str, ...] = ()  # CLI inputs the check uses beyond the cluster (e.g. "pki-dir", "etcd-endpoints")
+
+
+@dataclass
+class Finding:
+    """One result of one check. ``object`` names what it is about, for suppressions (e.g. 'node/worker-2')."""
+
+    check: str
+    status: Status
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    object: str | None = None
+
+
+Evaluate = Callable[[ClusterData, Mapping[str, Any]], list[Finding]]

@@ -1,0 +1,1 @@
+"""The command line: a thin click layer that parses flags, opens a source and hands over to a command."""

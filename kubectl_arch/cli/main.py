@@ -1,0 +1,122 @@
+"""Entry point of ``kubectl-arch``: a click group whose commands are imported only when run.
+
+Lazy loading keeps ``kubectl arch --help`` fast: it imports neither the kubernetes client nor rich.
+Every ``ArchError`` becomes one line on stderr and its documented exit code; ``-v`` adds details.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from kubectl_arch import __version__
+from kubectl_arch.errors import ArchError, ExitCode
+
+# name -> (module, attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "explain": ("kubectl_arch.explain.command", "explain", "Map every component of the cluster and teach what each does."),
+    "audit": ("kubectl_arch.audit.command", "audit", "Run the checks that decide whether the cluster survives."),
+    "trace": ("kubectl_arch.trace.command", "trace", "Rebuild a pod's creation path, timed, and say where it is stuck."),
+    "snapshot": ("kubectl_arch.cli.snapshot_command", "snapshot", "Record what explain, audit and trace read, for offline use."),
+    "samples": ("kubectl_arch.cli.small_commands", "samples", "List the bundled sample clusters."),
+    "rbac": ("kubectl_arch.cli.small_commands", "rbac", "Print the minimal read-only ClusterRole kubectl-arch needs."),
+    "lab": ("kubectl_arch.lab.command", "lab", "Build a kind cluster to learn on (needs Docker and kind)."),
+    "version": ("kubectl_arch.cli.small_commands", "version", "Print the kubectl-arch version."),
+    "completion": ("kubectl_arch.cli.small_commands", "completion", "Print a shell completion script (bash, zsh, fish)."),
+}
+
+COMPLETE_VAR = "_KUBECTL_ARCH_COMPLETE"
+
+EXIT_CODES_HELP = """\b
+Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage error or bad input file,
+3 the cluster could not be read, 4 the named object does not exist, 130 interrupted."""
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs or completes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module_name, attribute, _ = entry
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+             epilog=EXIT_CODES_HELP)
+@click.option("-v", "--verbose", is_flag=True, help="Show details (tracebacks, requests) when something fails.")
+@click.version_option(__version__, "--version", prog_name="kubectl-arch", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Show how your Kubernetes cluster is built, audit what keeps it alive, and explain what it finds.
+
+    Read-only: kubectl-arch only ever sends GET (and watch) requests. Try it without a cluster:
+    `kubectl arch explain --sample kind-ha`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+def _verbose(argv: list[str]) -> bool:
+    return "-v" in argv or "--verbose" in argv or bool(os.environ.get("KUBECTL_ARCH_DEBUG"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and turn every failure into one line and its exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = _verbose(args)
+    try:
+        code = cli.main(args=args, prog_name=_prog_name(), complete_var=COMPLETE_VAR, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = ExitCode.USAGE
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        code = ExitCode.INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        code = ExitCode.INTERRUPTED
+    except ArchError as exc:
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"error: {exc.one_line()}", err=True)
+        code = exc.code
+    except BrokenPipeError:
+        code = ExitCode.OK
+        _silence_broken_pipe()
+    except Exception as exc:  # the last resort: still one line, details with -v
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with -v for details)", err=True)
+        code = 70
+    sys.exit(int(code or 0) if isinstance(code, int) else 0)
+
+
+def _prog_name() -> str:
+    """'kubectl arch' when kubectl ran us as a plugin, else the executable's name."""
+    return "kubectl arch" if os.path.basename(sys.argv[0]) == "kubectl-arch" else os.path.basename(sys.argv[0])
+
+
+def _silence_broken_pipe() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,34 @@
+"""``kubectl arch snapshot``: record what explain, audit and trace read, to replay with --snapshot."""
+
+from __future__ import annotations
+
+import click
+
+from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_source
+
+
+@click.command()
+@click.option("-o", "--output", "output_file", required=True, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Where to write the snapshot (gzip JSON).")
+@click.option("--include-workloads", is_flag=True, help="Also record every pod, for `audit --include-workloads`.")
+@click.option("--trace", "trace_targets", multiple=True, metavar="[NS/]POD",
+              help="Also record what `trace pod` needs for this pod (repeatable).")
+@cluster_options
+def snapshot(cluster: ClusterOptions, output_file: str, include_workloads: bool, trace_targets: tuple[str, ...]) -> None:
+    """Record the raw API responses explain, audit and trace need into FILE.
+
+    Replay it anywhere with `--snapshot FILE`: analysis cannot tell it from the live cluster. Secret
+    data, tokens and private keys are never written; container env values are dropped.
+    """
+    from kubectl_arch.cli.rbac import all_need_names
+    from kubectl_arch.collect.needs import collect
+    from kubectl_arch.collect.snapshot import RecordingSource
+    from kubectl_arch.trace.collect import collect_trace, parse_target
+
+    source = RecordingSource(open_source(cluster))
+    collect(source, all_need_names(include_workloads=include_workloads))
+    for target in trace_targets:
+        namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
+        collect_trace(source, namespace, parse_target(name))
+    source.save(output_file)
+    click.echo(f"wrote {output_file}: {len(source.responses)} responses from {source.description}", err=True)

@@ -1,0 +1,351 @@
+"""The live reader: the only module that imports the kubernetes client.
+
+It loads kubeconfig (exec plugins and in-cluster config included) through the official client, then
+sends raw GETs with the client's ``ApiClient`` and reads bodies as raw JSON: never client model objects,
+which cost 13x the time on large lists. Transient failures (429 with Retry-After, 5xx, connection
+resets, truncated bodies) are retried a bounded number of times with backoff; every call has a timeout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response
+from kubectl_arch.errors import ArchError, ExitCode
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ATTEMPTS = 4
+BACKOFF_SECONDS = 0.25
+MAX_RETRY_AFTER_SECONDS = 10.0
+
+
+class KubeSource:
+    """Reads a live cluster through the kubernetes client, GET and watch only."""
+
+    def __init__(
+        self,
+        kubeconfig: str | None = None,
+        context: str | None = None,
+        request_timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        from kubernetes import client as k8s_client  # lazy: 0.3 s to import, never on --help
+
+        self._timeout = request_timeout
+        self._sleep = sleep
+        self._configuration, self._credentials = _load_configuration(kubeconfig, context)
+        # Our own bounded retry loop decides what is retried; urllib3 must not retry behind our back.
+        import urllib3
+
+        self._configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+        self._client = k8s_client.ApiClient(self._configuration)
+        self._clock_skew: dt.timedelta | None = None
+        self.requests_sent = 0
+
+    @property
+    def description(self) -> str:
+        name = self._credentials.context or "in-cluster"
+        return f"context {name} ({self._credentials.server})"
+
+    @property
+    def server(self) -> str:
+        return str(self._configuration.host)
+
+    def credentials(self) -> Credentials:
+        return self._credentials
+
+    def now(self) -> dt.datetime:
+        """Local time corrected to the API server's clock (its Date header), so ages match the server's view."""
+        local = dt.datetime.now(dt.timezone.utc)
+        return local + self._clock_skew if self._clock_skew is not None else local
+
+    # -- GET ---------------------------------------------------------------------------------------
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            response, retryable = self._get_once(path, query)
+            if not retryable or attempt >= MAX_ATTEMPTS:
+                if retryable and attempt > 1:
+                    response.error = f"{response.error or f'HTTP {response.status}'} (after {attempt} attempts)"
+                return response
+            self._sleep(self._backoff(attempt, response))
+
+    def _backoff(self, attempt: int, response: Response) -> float:
+        retry_after = response.headers.get("retry-after", "")
+        if retry_after.strip().isdigit():
+            return min(float(retry_after), MAX_RETRY_AFTER_SECONDS)
+        return BACKOFF_SECONDS * (2 ** (attempt - 1))
+
+    def _get_once(self, path: str, query: Query | None) -> tuple[Response, bool]:
+        """One GET; returns the response and whether it is worth retrying."""
+        import urllib3
+        from kubernetes.client.exceptions import ApiException
+
+        raw = None
+        try:
+            raw = self._send(path, query)
+            body = raw.read()
+        except ApiException as exc:  # the client wraps TLS failures as status 0
+            reason = str(exc.reason or exc).splitlines()
+            return Response(status=exc.status or NO_STATUS, error=f"TLS or client error: {' '.join(reason)}"), False
+        except urllib3.exceptions.MaxRetryError as exc:
+            return _transport_error(exc.reason or exc, self._timeout)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            return _transport_error(exc, self._timeout)
+        finally:
+            if raw is not None:
+                raw.release_conn()
+        headers = {k.lower(): v for k, v in raw.headers.items()}
+        self._note_server_clock(headers.get("date"))
+        response = _parse_body(raw.status, body, headers)
+        truncated = response.status == 200 and response.error is not None
+        return response, response.status in RETRY_STATUSES or truncated
+
+    def _send(self, path: str, query: Query | None, stream_timeout: float | None = None) -> Any:
+        """Send one GET through the client's ApiClient, without preloading or deserialising the body."""
+        method, url, headers, _body, _post = self._client.param_serialize(
+            "GET",
+            path,
+            query_params=list((query or {}).items()),
+            header_params={"Accept": "application/json, */*"},
+            auth_settings=["BearerToken"],
+        )
+        self.requests_sent += 1
+        timeout = (self._timeout, stream_timeout or self._timeout)
+        result = self._client.call_api(method, url, header_params=headers, _request_timeout=timeout)
+        return result.response  # the urllib3 response, body not yet read
+
+    def _note_server_clock(self, date_header: str | None) -> None:
+        if self._clock_skew is not None or not date_header:
+            return
+        try:
+            server_time = email.utils.parsedate_to_datetime(date_header)
+        except (TypeError, ValueError):
+            return
+        if server_time.tzinfo is None:
+            server_time = server_time.replace(tzinfo=dt.timezone.utc)
+        self._clock_skew = server_time - dt.datetime.now(dt.timezone.utc)
+
+    # -- watch -------------------------------------------------------------------------------------
+
+    def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
+        import urllib3
+
+        params = {**dict(query or {}), "watch": "1", "timeoutSeconds": str(timeout_seconds)}
+        raw = self._send(path, params, stream_timeout=timeout_seconds + 5)
+        try:
+            if raw.status != 200:
+                raise ArchError(f"watch of {path} was refused (HTTP {raw.status})")
+            pending = b""
+            for chunk in raw.stream(8192):
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    if line.strip():
+                        yield json.loads(line)
+        except (urllib3.exceptions.HTTPError, OSError, ValueError):
+            return  # a dropped watch ends the stream; the caller decides whether to start another
+        finally:
+            raw.release_conn()
+
+    # -- TLS ---------------------------------------------------------------------------------------
+
+    def peer_certificates(self) -> Response:
+        """The serving chain the API endpoint presents, read by a TLS handshake that trusts nothing.
+
+        Verification is off on purpose: an expired or untrusted certificate must still be read and
+        reported, not refused. Nothing is sent over the connection.
+        """
+        if self._configuration.proxy:
+            return Response(status=NO_STATUS, error="the API server is reached through a proxy; its certificate is not visible")
+        parts = urlsplit(self.server)
+        if parts.scheme != "https" or not parts.hostname:
+            return Response(status=NO_STATUS, error=f"the API server {self.server} does not use HTTPS")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        server_name = self._configuration.tls_server_name or parts.hostname
+        try:
+            with socket.create_connection((parts.hostname, parts.port or 443), timeout=self._timeout) as sock:
+                with context.wrap_socket(sock, server_hostname=server_name) as tls:
+                    chain = _unverified_chain(tls)
+        except (OSError, ssl.SSLError) as exc:
+            return Response(status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}")
+        return Response(status=200, data=chain)
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> list[str]:
+    """The peer's chain as PEM, leaf first (public in Python 3.13, internal in 3.10-3.12)."""
+    getter = getattr(tls, "get_unverified_chain", None) or getattr(tls._sslobj, "get_unverified_chain", None)  # type: ignore[attr-defined]
+    if getter is None:
+        der = tls.getpeercert(binary_form=True)
+        return [ssl.DER_cert_to_PEM_cert(der)] if der else []
+    chain = getter() or []
+    pems = []
+    for cert in chain:
+        if isinstance(cert, bytes):
+            pems.append(ssl.DER_cert_to_PEM_cert(cert))
+        else:
+            pems.append(cert.public_bytes(ssl._ssl.ENCODING_PEM))  # type: ignore[attr-defined]
+    return pems
+
+
+def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
+    """Parse JSON bodies (Status objects included); keep anything else as text."""
+    content_type = headers.get("content-type", "")
+    text = body.decode("utf-8", errors="replace")
+    looks_json = "json" in content_type or text.lstrip().startswith(("{", "["))
+    if looks_json:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            if 200 <= status < 300:
+                return Response(status=status, error="the response was not valid JSON (truncated?)", headers=headers)
+            return Response(status=status, text=text, error=f"HTTP {status}", headers=headers)
+        if 200 <= status < 300:
+            return Response(status=status, data=data, headers=headers)
+        message = data.get("message") if isinstance(data, dict) else None
+        return Response(status=status, data=data, error=message or f"HTTP {status}", headers=headers)
+    if 200 <= status < 300:
+        return Response(status=status, text=text, headers=headers)
+    return Response(status=status, text=text, error=text.strip()[:200] or f"HTTP {status}", headers=headers)
+
+
+def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool]:
+    """Turn a connection-level failure into data; resets and broken bodies are worth one more try."""
+    import urllib3
+
+    if isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)):
+        return Response(status=NO_STATUS, error=f"timed out after {timeout:g}s (--request-timeout)"), False
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return Response(status=NO_STATUS, error=f"connection failed: {_root_cause(exc)}"), False
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return Response(status=NO_STATUS, error=f"TLS failed: {_root_cause(exc)}"), False
+    return Response(status=NO_STATUS, error=f"connection broken: {_root_cause(exc)}"), True
+
+
+def _root_cause(exc: BaseException) -> str:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        nxt = exc.__cause__ or exc.__context__
+        assert nxt is not None
+        exc = nxt
+    text = str(exc)
+    return text.split(": ", 1)[-1] if "object at 0x" in text else text
+
+
+# -- kubeconfig ------------------------------------------------------------------------------------
+
+
+def _load_configuration(kubeconfig: str | None, context: str | None) -> tuple[Any, Credentials]:
+    """Load the kubeconfig entry in use (or in-cluster config) into a client Configuration."""
+    from kubernetes import client as k8s_client
+    from kubernetes import config as k8s_config
+    from kubernetes.config.config_exception import ConfigException
+
+    configuration = k8s_client.Configuration()
+    paths = kubeconfig or os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+    existing = [p for p in paths.split(os.pathsep) if p and Path(p).expanduser().exists()]
+    if not existing:
+        if kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
+            try:
+                k8s_config.load_incluster_config(client_configuration=configuration)
+            except ConfigException as exc:
+                raise ArchError(f"in-cluster config could not be loaded: {exc}") from None
+            return configuration, _credentials(configuration, "", "in-cluster")
+        raise ArchError(
+            f"no kubeconfig found at {paths}",
+            hint="pass --kubeconfig FILE, set KUBECONFIG, or try a bundled sample with --sample kind-ha",
+        )
+    config_file = os.pathsep.join(str(Path(p).expanduser()) for p in existing)
+    try:
+        contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)
+    except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ArchError(f"kubeconfig {config_file} could not be read: {_first_line(exc)}",
+                        hint="check the file with `kubectl config view`") from None
+    names = [c.get("name") for c in contexts or []]
+    chosen = context or (active or {}).get("name")
+    if context and context not in names:
+        raise ArchError(f"context {context!r} is not in {config_file}",
+                        hint=f"known contexts: {', '.join(n for n in names if n) or 'none'}")
+    try:
+        k8s_config.load_kube_config(
+            config_file=config_file, context=context, client_configuration=configuration, persist_config=False
+        )
+    except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ArchError(f"kubeconfig context {chosen!r} could not be loaded: {_first_line(exc)}",
+                        hint="check it with `kubectl config view --minify`") from None
+    entry = next((c for c in contexts or [] if c.get("name") == chosen), {})
+    user = (entry.get("context") or {}).get("user", "")
+    creds = _credentials(configuration, chosen or "", _auth_kind(config_file, user))
+    creds.namespace = (entry.get("context") or {}).get("namespace") or "default"
+    return configuration, creds
+
+
+def _auth_kind(config_file: str, user: str) -> str:
+    import yaml
+
+    for path in config_file.split(os.pathsep):
+        try:
+            doc = yaml.safe_load(Path(path).read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for entry in doc.get("users") or []:
+            if entry.get("name") == user:
+                fields = entry.get("user") or {}
+                for key, kind in (("exec", "exec"), ("auth-provider", "auth-provider"), ("token", "token"),
+                                  ("tokenFile", "token"), ("client-certificate-data", "client-certificate"),
+                                  ("client-certificate", "client-certificate")):
+                    if key in fields:
+                        return kind
+                return "none"
+    return "unknown"
+
+
+def _credentials(configuration: Any, context: str, auth: str) -> Credentials:
+    """Public certificate material only: the client certificate and the CA, never keys or tokens."""
+
+    def read(path: str | None) -> str | None:
+        if not path:
+            return None
+        try:
+            return Path(path).read_text()
+        except OSError:
+            return None
+
+    return Credentials(
+        context=context,
+        server=str(configuration.host),
+        client_certificate_pem=read(configuration.cert_file),
+        certificate_authority_pem=read(configuration.ssl_ca_cert),
+        auth=auth,
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
+    """The one-line error for a first request that failed: what happened and what to try."""
+    server = source.server
+    if response.status == 401:
+        return ArchError(f"the API server {server} rejected the credentials of {source.description} (HTTP 401)",
+                         hint="they may have expired: log in again or refresh the kubeconfig")
+    if response.status == NO_STATUS:
+        return ArchError(f"cannot reach the API server {server}: {response.error}",
+                         hint="check the cluster is running and the kubeconfig's server address")
+    return ArchError(f"the API server {server} answered HTTP {response.status}: {response.error or ''}".rstrip(": "),
+                     code=ExitCode.CLUSTER_UNREADABLE)

@@ -1,0 +1,180 @@
+"""The catalogue of data the commands read, each with the one request and the RBAC rule it takes.
+
+Commands and checks name the needs they use; ``collect`` fetches the union once, so nothing is read
+twice and nothing is read that no one asked for. ``kubectl arch rbac`` derives the minimal read-only
+ClusterRole from the same catalogue, so permissions and requests cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.source import Credentials, Response, Source, list_all
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One RBAC rule: resources in API groups, or non-resource URLs, with read verbs."""
+
+    api_groups: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    non_resource_urls: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ("get", "list")
+
+
+@dataclass(frozen=True)
+class Need:
+    """A named piece of cluster data: where it is read from and the permission that takes.
+
+    ``paged`` lists are read page by page with ``limit``/``continue``. A need with ``fetch`` computes
+    its request from data collected before it (``after``), e.g. etcd metrics through each etcd pod.
+    """
+
+    name: str
+    description: str
+    path: str = ""
+    query: tuple[tuple[str, str], ...] = ()
+    paged: bool = False
+    rule: Rule = field(default_factory=Rule)
+    after: tuple[str, ...] = ()
+    fetch: Callable[[Source, ClusterData], Response] | None = field(default=None, compare=False)
+
+    def read(self, source: Source, data: ClusterData) -> Response:
+        if self.fetch is not None:
+            return self.fetch(source, data)
+        if self.paged:
+            return list_all(source, self.path, dict(self.query))
+        return source.get(self.path, dict(self.query) or None)
+
+
+@dataclass
+class ClusterData:
+    """Everything one run collected: raw responses by need name, plus when and from where."""
+
+    source: str
+    now: dt.datetime
+    credentials: Credentials
+    responses: dict[str, Response] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Response:
+        response = self.responses.get(name)
+        if response is None:
+            raise KeyError(f"need {name!r} was not collected: declare it in the check or command")
+        return response
+
+    def items(self, name: str) -> list[dict[str, Any]]:
+        return self[name].items
+
+    def json(self, name: str) -> Any:
+        response = self[name]
+        return response.data if response.ok else None
+
+    def text(self, name: str) -> str | None:
+        response = self[name]
+        return response.text if response.ok else None
+
+    def skip_reason(self, name: str) -> str | None:
+        """None when the need was read; otherwise why it could not be, in words a user acts on."""
+        response = self[name]
+        return None if response.ok else response.skip_reason(NEEDS[name].description)
+
+
+def _apiserver_certificates(source: Source, _data: ClusterData) -> Response:
+    return source.peer_certificates()
+
+
+def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("get", "list")) -> Rule:
+    return Rule(api_groups=(group,), resources=resources, verbs=verbs)
+
+
+def _url(*urls: str) -> Rule:
+    return Rule(non_resource_urls=urls, verbs=("get",))
+
+
+_CATALOGUE = [
+    Need("version", "the API server version (/version)", "/version", rule=_url("/version")),
+    Need("readyz", "the API server readiness checks (/readyz)", "/readyz", (("verbose", "true"),), rule=_url("/readyz")),
+    Need("livez", "the API server liveness checks (/livez)", "/livez", (("verbose", "true"),), rule=_url("/livez")),
+    Need("apiserver-metrics", "the API server metrics (/metrics)", "/metrics", rule=_url("/metrics")),
+    Need("nodes", "nodes", "/api/v1/nodes", paged=True, rule=_resource("", "nodes")),
+    Need("kube-system-pods", "pods in kube-system", "/api/v1/namespaces/kube-system/pods", paged=True,
+         rule=_resource("", "pods")),
+    Need("kube-system-leases", "leases in kube-system", "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases",
+         paged=True, rule=_resource("coordination.k8s.io", "leases")),
+    Need("kubernetes-endpointslices", "the EndpointSlices of the default/kubernetes Service",
+         "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices",
+         (("labelSelector", "kubernetes.io/service-name=kubernetes"),), rule=_resource("discovery.k8s.io", "endpointslices")),
+    Need("kube-proxy-config", "the kube-proxy ConfigMap", "/api/v1/namespaces/kube-system/configmaps/kube-proxy",
+         rule=_resource("", "configmaps", verbs=("get",))),
+    Need("cilium-config", "the cilium-config ConfigMap", "/api/v1/namespaces/kube-system/configmaps/cilium-config",
+         rule=_resource("", "configmaps", verbs=("get",))),
+    Need("kubeadm-config", "the kubeadm-config ConfigMap", "/api/v1/namespaces/kube-system/configmaps/kubeadm-config",
+         rule=_resource("", "configmaps", verbs=("get",))),
+    Need("daemonsets", "DaemonSets in all namespaces", "/apis/apps/v1/daemonsets", paged=True,
+         rule=_resource("apps", "daemonsets")),
+    Need("kube-system-deployments", "Deployments in kube-system", "/apis/apps/v1/namespaces/kube-system/deployments",
+         paged=True, rule=_resource("apps", "deployments")),
+    Need("apiserver-certificates", "the API server's TLS certificate chain", fetch=_apiserver_certificates,
+         rule=Rule(verbs=())),
+]
+
+NEEDS: dict[str, Need] = {need.name: need for need in _CATALOGUE}
+
+
+def register(need: Need) -> Need:
+    """Add a need to the catalogue (checks with data of their own register it beside their logic)."""
+    existing = NEEDS.get(need.name)
+    if existing is not None and existing != need:
+        raise ValueError(f"need {need.name!r} is registered twice with different definitions")
+    NEEDS[need.name] = need
+    return need
+
+
+def _ordered(names: Iterable[str]) -> list[Need]:
+    """Needs in an order where each comes after the needs it depends on."""
+    ordered: list[Need] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        need = NEEDS[name]
+        for dependency in need.after:
+            visit(dependency)
+        ordered.append(need)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def collect(source: Source, names: Iterable[str], progress: Callable[[str], None] | None = None) -> ClusterData:
+    """Fetch each named need once, in dependency order; failures are kept as data, never raised."""
+    data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials())
+    for need in _ordered(names):
+        if progress:
+            progress(need.description)
+        data.responses[need.name] = need.read(source, data)
+    return data
+
+
+def rbac_rules(names: Iterable[str]) -> list[Rule]:
+    """The rules needed to read the named needs, merged per API group and verb set."""
+    merged: dict[tuple[Any, ...], set[str]] = {}
+    for need in _ordered(names):
+        rule = need.rule
+        if rule.non_resource_urls:
+            merged.setdefault(("urls", rule.verbs), set()).update(rule.non_resource_urls)
+        for group in rule.api_groups:
+            merged.setdefault(("group", group, rule.verbs), set()).update(rule.resources)
+    rules: list[Rule] = []
+    for key, values in sorted(merged.items(), key=lambda kv: str(kv[0])):
+        if key[0] == "urls":
+            rules.append(Rule(non_resource_urls=tuple(sorted(values)), verbs=key[1]))
+        else:
+            rules.append(Rule(api_groups=(key[1],), resources=tuple(sorted(values)), verbs=key[2]))
+    return rules

@@ -1,0 +1,203 @@
+"""Snapshots: every raw response a run fetched, in one gzip JSON document, replayable with no network.
+
+``RecordingSource`` wraps any source and keeps what passes through it (errors included);
+``SnapshotSource`` answers the same requests from the file. Secret data, tokens and private keys are
+never written: Secrets lose ``data``/``stringData`` (a TLS Secret keeps its public ``tls.crt``), and
+container ``env`` values are dropped because people put passwords there.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key
+from kubectl_arch.errors import UsageError
+
+SNAPSHOT_KIND = "KubectlArchSnapshot"
+SNAPSHOT_VERSION = 1
+WATCH_PREFIX = "watch "
+TLS_KEY = "tls:peer-certificates"
+
+
+class RecordingSource:
+    """Passes requests to ``inner`` and records every response, so the run can be saved as a snapshot."""
+
+    def __init__(self, inner: Source) -> None:
+        self._inner = inner
+        self.responses: dict[str, dict[str, Any]] = {}
+        self.captured_at = inner.now()
+
+    @property
+    def description(self) -> str:
+        return self._inner.description
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        response = self._inner.get(path, query)
+        self.responses[request_key(path, query)] = redact_record(response.to_record())
+        return response
+
+    def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        self.responses[WATCH_PREFIX + request_key(path, query)] = {"status": 200, "data": events}
+        for event in self._inner.watch(path, query, timeout_seconds):
+            events.append(redact_record({"status": 200, "data": event})["data"])
+            yield event
+
+    def peer_certificates(self) -> Response:
+        response = self._inner.peer_certificates()
+        self.responses[TLS_KEY] = response.to_record()
+        return response
+
+    def credentials(self) -> Credentials:
+        return self._inner.credentials()
+
+    def now(self) -> dt.datetime:
+        return self._inner.now()
+
+    def document(self) -> dict[str, Any]:
+        creds = self._inner.credentials()
+        return {
+            "kind": SNAPSHOT_KIND,
+            "version": SNAPSHOT_VERSION,
+            "capturedAt": self.captured_at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"),
+            "source": self._inner.description,
+            "credentials": {
+                "context": creds.context,
+                "server": creds.server,
+                "auth": creds.auth,
+                "clientCertificatePem": creds.client_certificate_pem,
+                "certificateAuthorityPem": creds.certificate_authority_pem,
+            },
+            "responses": self.responses,
+        }
+
+    def save(self, path: str | Path) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            json.dump(self.document(), handle, separators=(",", ":"))
+
+
+class SnapshotSource:
+    """Answers GETs from a recorded snapshot; a request it never saw comes back as 'not recorded'."""
+
+    def __init__(self, document: dict[str, Any], name: str = "snapshot") -> None:
+        self._doc = document
+        self._responses: dict[str, Any] = document.get("responses") or {}
+        self._name = name
+        try:
+            self._captured_at = dt.datetime.fromisoformat(str(document["capturedAt"]).replace("Z", "+00:00"))
+        except (KeyError, ValueError) as exc:
+            raise UsageError(f"{name} is not a kubectl-arch snapshot (bad capturedAt: {exc})") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> SnapshotSource:
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                document = json.load(handle)
+        except FileNotFoundError:
+            raise UsageError(f"snapshot {path} does not exist") from None
+        except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+            raise UsageError(f"snapshot {path} could not be read: {exc}",
+                             hint="take a new one with `kubectl arch snapshot -o FILE`") from None
+        if not isinstance(document, dict) or document.get("kind") != SNAPSHOT_KIND:
+            raise UsageError(f"{path} is not a kubectl-arch snapshot")
+        if document.get("version") != SNAPSHOT_VERSION:
+            raise UsageError(f"snapshot {path} has version {document.get('version')}; this kubectl-arch reads {SNAPSHOT_VERSION}")
+        return cls(document, name=f"snapshot {Path(path).name}")
+
+    @property
+    def description(self) -> str:
+        return f"{self._name} of {self._doc.get('source', 'a cluster')} taken {self._doc.get('capturedAt')}"
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        record = self._responses.get(request_key(path, query))
+        if record is None:
+            return Response(status=NO_STATUS, error="not recorded in the snapshot")
+        return Response.from_record(record)
+
+    def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
+        record = self._responses.get(WATCH_PREFIX + request_key(path, query)) or {}
+        yield from record.get("data") or []
+
+    def peer_certificates(self) -> Response:
+        record = self._responses.get(TLS_KEY)
+        if record is None:
+            return Response(status=NO_STATUS, error="the API server's certificate was not recorded in the snapshot")
+        return Response.from_record(record)
+
+    def credentials(self) -> Credentials:
+        creds = self._doc.get("credentials") or {}
+        return Credentials(
+            context=creds.get("context", ""),
+            server=creds.get("server", ""),
+            client_certificate_pem=creds.get("clientCertificatePem"),
+            certificate_authority_pem=creds.get("certificateAuthorityPem"),
+            auth=creds.get("auth", "unknown"),
+        )
+
+    def now(self) -> dt.datetime:
+        return self._captured_at
+
+
+# -- redaction -------------------------------------------------------------------------------------
+
+PUBLIC_SECRET_KEYS = frozenset({"tls.crt", "ca.crt"})
+
+
+def redact_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a response record safe to write to disk (Secrets emptied, env values dropped)."""
+    data = record.get("data")
+    if not isinstance(data, dict):
+        return record
+    record = dict(record)
+    record["data"] = redact_object(data)
+    return record
+
+
+def redact_object(obj: dict[str, Any]) -> dict[str, Any]:
+    kind = obj.get("kind", "")
+    if kind.endswith("List") or "items" in obj and isinstance(obj.get("items"), list):
+        out = dict(obj)
+        list_kind = kind[: -len("List")] if kind.endswith("List") else ""
+        out["items"] = [redact_object({"kind": list_kind, **item} if list_kind and "kind" not in item else item)
+                        for item in obj.get("items") or []]
+        if list_kind:
+            out["items"] = [_drop_added_kind(orig, red) for orig, red in zip(obj.get("items") or [], out["items"])]
+        return out
+    if kind == "Secret":
+        out = copy.deepcopy(obj)
+        out.pop("stringData", None)
+        out["data"] = {k: v for k, v in (obj.get("data") or {}).items() if k in PUBLIC_SECRET_KEYS}
+        annotations = (out.get("metadata") or {}).get("annotations") or {}
+        annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+        return out
+    if kind == "Pod" or ("spec" in obj and "containers" in (obj.get("spec") or {})):
+        return _redact_pod_env(obj)
+    if kind == "WatchEvent" or ("type" in obj and isinstance(obj.get("object"), dict)):
+        return {**obj, "object": redact_object(obj["object"])}
+    return obj
+
+
+def _drop_added_kind(original: dict[str, Any], redacted: dict[str, Any]) -> dict[str, Any]:
+    if "kind" not in original:
+        redacted = dict(redacted)
+        redacted.pop("kind", None)
+    return redacted
+
+
+def _redact_pod_env(pod: dict[str, Any]) -> dict[str, Any]:
+    spec = pod.get("spec") or {}
+    if not any(c.get("env") for key in ("containers", "initContainers") for c in spec.get(key) or []):
+        return pod
+    out = copy.deepcopy(pod)
+    for key in ("containers", "initContainers"):
+        for container in out["spec"].get(key) or []:
+            for env in container.get("env") or []:
+                if "value" in env:
+                    env["value"] = "<redacted>"
+    return out

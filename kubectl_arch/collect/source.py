@@ -1,0 +1,183 @@
+"""The ``Source`` protocol, the raw ``Response`` it returns, and paging helpers built on it.
+
+Responses are data, not exceptions: a 403 or 404 comes back as a ``Response`` whose ``skip_reason`` a
+check can show, so one missing permission never kills a whole run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+Query = Mapping[str, str]
+
+# Status used when no HTTP status was received (connection refused, reset, timeout, not in a snapshot).
+NO_STATUS = 0
+
+
+def request_key(path: str, query: Query | None = None) -> str:
+    """The stable key of a GET: its path and its query sorted, as snapshots store it."""
+    if not query:
+        return path
+    return f"{path}?{urlencode(sorted(query.items()))}"
+
+
+@dataclass
+class Response:
+    """One raw API answer: parsed JSON in ``data`` or plain ``text``, or an ``error`` and status."""
+
+    status: int
+    data: Any = None
+    text: str | None = None
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300 and self.error is None
+
+    @property
+    def forbidden(self) -> bool:
+        return self.status == 403
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """The ``items`` of a list response, empty when the response is not a list."""
+        if self.ok and isinstance(self.data, dict):
+            items = self.data.get("items")
+            if isinstance(items, list):
+                return items
+        return []
+
+    def skip_reason(self, what: str) -> str:
+        """Why the data for ``what`` is missing, in words a user can act on."""
+        if self.status == 403:
+            return f"forbidden to read {what} (HTTP 403): grant the permission shown by `kubectl arch rbac`"
+        if self.status == 404:
+            return f"{what} not found (HTTP 404)"
+        if self.status == 401:
+            return f"credentials rejected reading {what} (HTTP 401)"
+        if self.error:
+            return f"could not read {what}: {self.error}"
+        return f"could not read {what} (HTTP {self.status})"
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON form stored in snapshots."""
+        record: dict[str, Any] = {"status": self.status}
+        if self.data is not None:
+            record["data"] = self.data
+        if self.text is not None:
+            record["text"] = self.text
+        if self.error is not None:
+            record["error"] = self.error
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Response:
+        return cls(
+            status=int(record.get("status", NO_STATUS)),
+            data=record.get("data"),
+            text=record.get("text"),
+            error=record.get("error"),
+        )
+
+
+@dataclass
+class Credentials:
+    """Public parts of the kubeconfig entry in use: never a token or a private key."""
+
+    context: str = ""
+    server: str = ""
+    client_certificate_pem: str | None = None
+    certificate_authority_pem: str | None = None
+    auth: str = "unknown"  # client-certificate, token, exec, auth-provider, in-cluster, none
+    namespace: str = "default"  # the context's namespace, the default for -n
+
+
+class Source(Protocol):
+    """Anything that answers Kubernetes GETs: a live cluster, a snapshot or a bundled sample."""
+
+    @property
+    def description(self) -> str:
+        """Where the data comes from, for headers and messages."""
+        ...
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        """GET ``path`` with ``query``; JSON bodies are parsed, other bodies kept as text."""
+        ...
+
+    def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
+        """Stream watch events (``{"type": ..., "object": {...}}``) until the server ends the watch."""
+        ...
+
+    def peer_certificates(self) -> Response:
+        """The API server's TLS certificate chain, leaf first, as PEM strings in ``data``."""
+        ...
+
+    def credentials(self) -> Credentials:
+        """The public parts of the credentials in use."""
+        ...
+
+    def now(self) -> dt.datetime:
+        """The time analysis measures ages against: the server's clock, or the capture time offline."""
+        ...
+
+
+DEFAULT_PAGE_SIZE = 500
+
+
+def iter_pages(source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE) -> Iterator[Response]:
+    """Yield each page of a list, following ``continue`` so memory holds one page at a time.
+
+    A failed page is yielded and ends the iteration, so callers see the error as data.
+    """
+    params = dict(query or {})
+    params["limit"] = str(limit)
+    while True:
+        page = source.get(path, params)
+        yield page
+        if not page.ok or not isinstance(page.data, dict):
+            return
+        token = (page.data.get("metadata") or {}).get("continue")
+        if not token:
+            return
+        params = {**params, "continue": token}
+
+
+def list_all(source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE) -> Response:
+    """Read a whole list through its pages and return it as one list response (or the failing page)."""
+    items: list[dict[str, Any]] = []
+    first: Response | None = None
+    for page in iter_pages(source, path, query, limit):
+        if not page.ok:
+            return page
+        first = first or page
+        items.extend(page.items)
+    data = dict(first.data) if first and isinstance(first.data, dict) else {}
+    data["items"] = items
+    data["metadata"] = {k: v for k, v in (data.get("metadata") or {}).items() if k not in ("continue", "remainingItemCount")}
+    return Response(status=200, data=data)
+
+
+def count(source: Source, path: str, query: Query | None = None) -> tuple[int | None, Response]:
+    """Count a list's objects with one small request: ``limit=1`` plus ``remainingItemCount``.
+
+    Returns ``None`` as the count when the server does not report the remainder (it omits it for
+    lists filtered by a field selector) and the answer needs a full listing.
+    """
+    page = source.get(path, {**dict(query or {}), "limit": "1"})
+    if not page.ok or not isinstance(page.data, dict):
+        return None, page
+    meta = page.data.get("metadata") or {}
+    n = len(page.items)
+    if meta.get("continue"):
+        remaining = meta.get("remainingItemCount")
+        return (n + int(remaining), page) if remaining is not None else (None, page)
+    return n, page

@@ -1,0 +1,44 @@
+"""One place decides how terminal output looks: colour only on a terminal and never under NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+DEFAULT_WIDTH = 100
+
+
+def wants_plain(stream: IO[str] | None = None) -> bool:
+    """Plain text when NO_COLOR is set (https://no-color.org) or the stream is not a terminal."""
+    stream = stream or sys.stdout
+    return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
+
+
+def make_console(stream: IO[str] | None = None, width: int | None = None) -> Console:
+    """A rich Console for ``stream``: colour on a terminal, plain and fixed width when piped."""
+    from rich.console import Console
+
+    stream = stream or sys.stdout
+    plain = wants_plain(stream)
+    columns = width or (None if not plain else int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
+    return Console(
+        file=stream,
+        width=columns,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        force_terminal=False if plain else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def progress_console() -> Console | None:
+    """A console on stderr for spinners, or None when stderr is not a terminal (CI, pipes)."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr) if sys.stderr.isatty() else None
