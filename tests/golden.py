@@ -20,7 +20,9 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual)
         return
     expected = path.read_text()
-    assert actual == expected, f"output differs from {path} (rerun with UPDATE_GOLDEN=1 if intended)\n" + _diff(expected, actual)
+    assert actual == expected, f"output differs from {path} (rerun with UPDATE_GOLDEN=1 if intended)\n" + _diff(
+        expected, actual
+    )
 
 
 def _diff(expected: str, actual: str) -> str:

@@ -34,7 +34,8 @@ class CheckMeta:
 
     id: str  # kebab-case, equals the module folder with '-' for '_'; part of the interface
     title: str
-    component: str  # etcd, kube-apiserver, kube-scheduler, kube-controller-manager, kubelet, kube-proxy, nodes, certificates, workloads
+    # etcd, kube-apiserver, kube-scheduler, kube-controller-manager, kubelet, kube-proxy, nodes, certificates, workloads
+    component: str
     why: str  # why it matters, in plain words
     fix: str  # how to fix it
     references: tuple[str, ...]

@@ -17,15 +17,31 @@ from kubectl_arch.errors import ArchError, ExitCode
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "explain": ("kubectl_arch.explain.command", "explain", "Map every component of the cluster and teach what each does."),
+    "explain": (
+        "kubectl_arch.explain.command",
+        "explain",
+        "Map every component of the cluster and teach what each does.",
+    ),
     "audit": ("kubectl_arch.audit.command", "audit", "Run the checks that decide whether the cluster survives."),
-    "trace": ("kubectl_arch.trace.command", "trace", "Rebuild a pod's creation path, timed, and say where it is stuck."),
-    "snapshot": ("kubectl_arch.cli.snapshot_command", "snapshot", "Record what explain, audit and trace read, for offline use."),
+    "trace": (
+        "kubectl_arch.trace.command",
+        "trace",
+        "Rebuild a pod's creation path, timed, and say where it is stuck.",
+    ),
+    "snapshot": (
+        "kubectl_arch.cli.snapshot_command",
+        "snapshot",
+        "Record what explain, audit and trace read, for offline use.",
+    ),
     "samples": ("kubectl_arch.cli.small_commands", "samples", "List the bundled sample clusters."),
     "rbac": ("kubectl_arch.cli.small_commands", "rbac", "Print the minimal read-only ClusterRole kubectl-arch needs."),
     "lab": ("kubectl_arch.lab.command", "lab", "Build a kind cluster to learn on (needs Docker and kind)."),
     "version": ("kubectl_arch.cli.small_commands", "version", "Print the kubectl-arch version."),
-    "completion": ("kubectl_arch.cli.small_commands", "completion", "Print a shell completion script (bash, zsh, fish)."),
+    "completion": (
+        "kubectl_arch.cli.small_commands",
+        "completion",
+        "Print a shell completion script (bash, zsh, fish).",
+    ),
 }
 
 COMPLETE_VAR = "_KUBECTL_ARCH_COMPLETE"
@@ -56,8 +72,11 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
-             epilog=EXIT_CODES_HELP)
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+    epilog=EXIT_CODES_HELP,
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show details (tracebacks, requests) when something fails.")
 @click.version_option(__version__, "--version", prog_name="kubectl-arch", message="%(prog)s %(version)s")
 @click.pass_context

@@ -70,14 +70,33 @@ def _complete_contexts(_ctx: click.Context, _param: click.Parameter, incomplete:
 def cluster_options(func: F) -> F:
     """Add kubectl's cluster flags plus --snapshot and --sample; the command receives ``cluster``."""
     options = [
-        click.option("--kubeconfig", metavar="FILE", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."),
-        click.option("--context", metavar="NAME", shell_complete=_complete_contexts, help="The kubeconfig context to use."),
-        click.option("--request-timeout", "request_timeout", default="30s", callback=_parse_timeout, metavar="DURATION",
-                     show_default=True, help="Timeout of each API request (e.g. 10s, 1m)."),
-        click.option("--snapshot", metavar="FILE", type=click.Path(dir_okay=False),
-                     help="Read a snapshot taken by `kubectl arch snapshot` instead of a live cluster."),
-        click.option("--sample", metavar="NAME", shell_complete=_complete_samples,
-                     help="Read a bundled sample cluster (list them: `kubectl arch samples`)."),
+        click.option(
+            "--kubeconfig", metavar="FILE", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."
+        ),
+        click.option(
+            "--context", metavar="NAME", shell_complete=_complete_contexts, help="The kubeconfig context to use."
+        ),
+        click.option(
+            "--request-timeout",
+            "request_timeout",
+            default="30s",
+            callback=_parse_timeout,
+            metavar="DURATION",
+            show_default=True,
+            help="Timeout of each API request (e.g. 10s, 1m).",
+        ),
+        click.option(
+            "--snapshot",
+            metavar="FILE",
+            type=click.Path(dir_okay=False),
+            help="Read a snapshot taken by `kubectl arch snapshot` instead of a live cluster.",
+        ),
+        click.option(
+            "--sample",
+            metavar="NAME",
+            shell_complete=_complete_samples,
+            help="Read a bundled sample cluster (list them: `kubectl arch samples`).",
+        ),
     ]
 
     def collect(**kwargs: Any) -> Any:
@@ -95,7 +114,7 @@ def cluster_options(func: F) -> F:
     wrapped: Any = collect
     for option in reversed(options):
         wrapped = option(wrapped)
-    return wrapped  # type: ignore[no-any-return]
+    return wrapped
 
 
 def open_source(options: ClusterOptions) -> Source:
@@ -124,4 +143,5 @@ def open_source(options: ClusterOptions) -> Source:
 
 
 def namespace_option(func: F) -> F:
-    return click.option("-n", "--namespace", metavar="NAMESPACE", help="The namespace (default: the context's, or default).")(func)  # type: ignore[no-any-return]
+    option = click.option("-n", "--namespace", metavar="NAMESPACE", help="The namespace (default: the context's).")
+    return option(func)

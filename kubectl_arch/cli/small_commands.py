@@ -29,7 +29,9 @@ def samples() -> None:
 
 @click.command()
 @click.option("--name", default="kubectl-arch-reader", show_default=True, help="Name of the ClusterRole.")
-@click.option("--include-workloads", is_flag=True, help="Also allow what `audit --include-workloads` reads (every pod).")
+@click.option(
+    "--include-workloads", is_flag=True, help="Also allow what `audit --include-workloads` reads (every pod)."
+)
 def rbac(name: str, include_workloads: bool) -> None:
     """Print the minimal read-only ClusterRole (and a binding example) kubectl-arch needs.
 

@@ -8,13 +8,27 @@ from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_sourc
 
 
 @click.command()
-@click.option("-o", "--output", "output_file", required=True, metavar="FILE", type=click.Path(dir_okay=False),
-              help="Where to write the snapshot (gzip JSON).")
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Where to write the snapshot (gzip JSON).",
+)
 @click.option("--include-workloads", is_flag=True, help="Also record every pod, for `audit --include-workloads`.")
-@click.option("--trace", "trace_targets", multiple=True, metavar="[NS/]POD",
-              help="Also record what `trace pod` needs for this pod (repeatable).")
+@click.option(
+    "--trace",
+    "trace_targets",
+    multiple=True,
+    metavar="[NS/]POD",
+    help="Also record what `trace pod` needs for this pod (repeatable).",
+)
 @cluster_options
-def snapshot(cluster: ClusterOptions, output_file: str, include_workloads: bool, trace_targets: tuple[str, ...]) -> None:
+def snapshot(
+    cluster: ClusterOptions, output_file: str, include_workloads: bool, trace_targets: tuple[str, ...]
+) -> None:
     """Record the raw API responses explain, audit and trace need into FILE.
 
     Replay it anywhere with `--snapshot FILE`: analysis cannot tell it from the live cluster. Secret

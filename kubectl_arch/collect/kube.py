@@ -169,7 +169,9 @@ class KubeSource:
         reported, not refused. Nothing is sent over the connection.
         """
         if self._configuration.proxy:
-            return Response(status=NO_STATUS, error="the API server is reached through a proxy; its certificate is not visible")
+            return Response(
+                status=NO_STATUS, error="the API server is reached through a proxy; its certificate is not visible"
+            )
         parts = urlsplit(self.server)
         if parts.scheme != "https" or not parts.hostname:
             return Response(status=NO_STATUS, error=f"the API server {self.server} does not use HTTPS")
@@ -178,11 +180,16 @@ class KubeSource:
         context.verify_mode = ssl.CERT_NONE
         server_name = self._configuration.tls_server_name or parts.hostname
         try:
-            with socket.create_connection((parts.hostname, parts.port or 443), timeout=self._timeout) as sock:
-                with context.wrap_socket(sock, server_hostname=server_name) as tls:
-                    chain = _unverified_chain(tls)
+            address = (parts.hostname, parts.port or 443)
+            with (
+                socket.create_connection(address, timeout=self._timeout) as sock,
+                context.wrap_socket(sock, server_hostname=server_name) as tls,
+            ):
+                chain = _unverified_chain(tls)
         except (OSError, ssl.SSLError) as exc:
-            return Response(status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}")
+            return Response(
+                status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}"
+            )
         return Response(status=200, data=chain)
 
 
@@ -272,21 +279,27 @@ def _load_configuration(kubeconfig: str | None, context: str | None) -> tuple[An
     try:
         contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)
     except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ArchError(f"kubeconfig {config_file} could not be read: {_first_line(exc)}",
-                        hint="check the file with `kubectl config view`") from None
+        raise ArchError(
+            f"kubeconfig {config_file} could not be read: {_first_line(exc)}",
+            hint="check the file with `kubectl config view`",
+        ) from None
     names = [c.get("name") for c in contexts or []]
     chosen = context or (active or {}).get("name")
     if context and context not in names:
-        raise ArchError(f"context {context!r} is not in {config_file}",
-                        hint=f"known contexts: {', '.join(n for n in names if n) or 'none'}")
+        raise ArchError(
+            f"context {context!r} is not in {config_file}",
+            hint=f"known contexts: {', '.join(n for n in names if n) or 'none'}",
+        )
     try:
         k8s_config.load_kube_config(
             config_file=config_file, context=context, client_configuration=configuration, persist_config=False
         )
     except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ArchError(f"kubeconfig context {chosen!r} could not be loaded: {_first_line(exc)}",
-                        hint="check it with `kubectl config view --minify`") from None
-    entry = next((c for c in contexts or [] if c.get("name") == chosen), {})
+        raise ArchError(
+            f"kubeconfig context {chosen!r} could not be loaded: {_first_line(exc)}",
+            hint="check it with `kubectl config view --minify`",
+        ) from None
+    entry: dict[str, Any] = next((c for c in contexts or [] if c.get("name") == chosen), {})
     user = (entry.get("context") or {}).get("user", "")
     creds = _credentials(configuration, chosen or "", _auth_kind(config_file, user))
     creds.namespace = (entry.get("context") or {}).get("namespace") or "default"
@@ -304,9 +317,14 @@ def _auth_kind(config_file: str, user: str) -> str:
         for entry in doc.get("users") or []:
             if entry.get("name") == user:
                 fields = entry.get("user") or {}
-                for key, kind in (("exec", "exec"), ("auth-provider", "auth-provider"), ("token", "token"),
-                                  ("tokenFile", "token"), ("client-certificate-data", "client-certificate"),
-                                  ("client-certificate", "client-certificate")):
+                for key, kind in (
+                    ("exec", "exec"),
+                    ("auth-provider", "auth-provider"),
+                    ("token", "token"),
+                    ("tokenFile", "token"),
+                    ("client-certificate-data", "client-certificate"),
+                    ("client-certificate", "client-certificate"),
+                ):
                     if key in fields:
                         return kind
                 return "none"
@@ -342,10 +360,16 @@ def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
     """The one-line error for a first request that failed: what happened and what to try."""
     server = source.server
     if response.status == 401:
-        return ArchError(f"the API server {server} rejected the credentials of {source.description} (HTTP 401)",
-                         hint="they may have expired: log in again or refresh the kubeconfig")
+        return ArchError(
+            f"the API server {server} rejected the credentials of {source.description} (HTTP 401)",
+            hint="they may have expired: log in again or refresh the kubeconfig",
+        )
     if response.status == NO_STATUS:
-        return ArchError(f"cannot reach the API server {server}: {response.error}",
-                         hint="check the cluster is running and the kubeconfig's server address")
-    return ArchError(f"the API server {server} answered HTTP {response.status}: {response.error or ''}".rstrip(": "),
-                     code=ExitCode.CLUSTER_UNREADABLE)
+        return ArchError(
+            f"cannot reach the API server {server}: {response.error}",
+            hint="check the cluster is running and the kubeconfig's server address",
+        )
+    return ArchError(
+        f"the API server {server} answered HTTP {response.status}: {response.error or ''}".rstrip(": "),
+        code=ExitCode.CLUSTER_UNREADABLE,
+    )

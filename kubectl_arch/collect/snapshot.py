@@ -102,12 +102,15 @@ class SnapshotSource:
         except FileNotFoundError:
             raise UsageError(f"snapshot {path} does not exist") from None
         except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
-            raise UsageError(f"snapshot {path} could not be read: {exc}",
-                             hint="take a new one with `kubectl arch snapshot -o FILE`") from None
+            raise UsageError(
+                f"snapshot {path} could not be read: {exc}", hint="take a new one with `kubectl arch snapshot -o FILE`"
+            ) from None
         if not isinstance(document, dict) or document.get("kind") != SNAPSHOT_KIND:
             raise UsageError(f"{path} is not a kubectl-arch snapshot")
         if document.get("version") != SNAPSHOT_VERSION:
-            raise UsageError(f"snapshot {path} has version {document.get('version')}; this kubectl-arch reads {SNAPSHOT_VERSION}")
+            raise UsageError(
+                f"snapshot {path} has version {document.get('version')}; this kubectl-arch reads {SNAPSHOT_VERSION}"
+            )
         return cls(document, name=f"snapshot {Path(path).name}")
 
     @property
@@ -159,16 +162,14 @@ def redact_record(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def redact_object(obj: dict[str, Any]) -> dict[str, Any]:
-    kind = obj.get("kind", "")
-    if kind.endswith("List") or "items" in obj and isinstance(obj.get("items"), list):
-        out = dict(obj)
-        list_kind = kind[: -len("List")] if kind.endswith("List") else ""
-        out["items"] = [redact_object({"kind": list_kind, **item} if list_kind and "kind" not in item else item)
-                        for item in obj.get("items") or []]
-        if list_kind:
-            out["items"] = [_drop_added_kind(orig, red) for orig, red in zip(obj.get("items") or [], out["items"])]
-        return out
+def redact_object(obj: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
+    """Redact one object, a list of objects (items carry no kind: it comes from the list's) or a watch event."""
+    kind = kind or str(obj.get("kind", ""))
+    if isinstance(obj.get("items"), list):
+        item_kind = kind.removesuffix("List") if kind.endswith("List") else None
+        return {**obj, "items": [redact_object(item, item_kind) for item in obj["items"]]}
+    if isinstance(obj.get("object"), dict) and "type" in obj:
+        return {**obj, "object": redact_object(obj["object"])}
     if kind == "Secret":
         out = copy.deepcopy(obj)
         out.pop("stringData", None)
@@ -176,18 +177,9 @@ def redact_object(obj: dict[str, Any]) -> dict[str, Any]:
         annotations = (out.get("metadata") or {}).get("annotations") or {}
         annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
         return out
-    if kind == "Pod" or ("spec" in obj and "containers" in (obj.get("spec") or {})):
+    if "containers" in (obj.get("spec") or {}):
         return _redact_pod_env(obj)
-    if kind == "WatchEvent" or ("type" in obj and isinstance(obj.get("object"), dict)):
-        return {**obj, "object": redact_object(obj["object"])}
     return obj
-
-
-def _drop_added_kind(original: dict[str, Any], redacted: dict[str, Any]) -> dict[str, Any]:
-    if "kind" not in original:
-        redacted = dict(redacted)
-        redacted.pop("kind", None)
-    return redacted
 
 
 def _redact_pod_env(pod: dict[str, Any]) -> dict[str, Any]:

@@ -133,7 +133,9 @@ class Source(Protocol):
 DEFAULT_PAGE_SIZE = 500
 
 
-def iter_pages(source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE) -> Iterator[Response]:
+def iter_pages(
+    source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> Iterator[Response]:
     """Yield each page of a list, following ``continue`` so memory holds one page at a time.
 
     A failed page is yielded and ends the iteration, so callers see the error as data.
@@ -162,7 +164,9 @@ def list_all(source: Source, path: str, query: Query | None = None, limit: int =
         items.extend(page.items)
     data = dict(first.data) if first and isinstance(first.data, dict) else {}
     data["items"] = items
-    data["metadata"] = {k: v for k, v in (data.get("metadata") or {}).items() if k not in ("continue", "remainingItemCount")}
+    data["metadata"] = {
+        k: v for k, v in (data.get("metadata") or {}).items() if k not in ("continue", "remainingItemCount")
+    }
     return Response(status=200, data=data)
 
 

@@ -52,14 +52,20 @@ _RESOURCES = [
     Resource("EndpointSlice", "/apis/discovery.k8s.io/v1", "endpointslices", True),
     Resource("Lease", "/apis/coordination.k8s.io/v1", "leases", True),
     Resource("CertificateSigningRequest", "/apis/certificates.k8s.io/v1", "certificatesigningrequests", False),
-    Resource("MutatingWebhookConfiguration", "/apis/admissionregistration.k8s.io/v1",
-             "mutatingwebhookconfigurations", False),
-    Resource("ValidatingWebhookConfiguration", "/apis/admissionregistration.k8s.io/v1",
-             "validatingwebhookconfigurations", False),
+    Resource(
+        "MutatingWebhookConfiguration", "/apis/admissionregistration.k8s.io/v1", "mutatingwebhookconfigurations", False
+    ),
+    Resource(
+        "ValidatingWebhookConfiguration",
+        "/apis/admissionregistration.k8s.io/v1",
+        "validatingwebhookconfigurations",
+        False,
+    ),
     Resource("APIService", "/apis/apiregistration.k8s.io/v1", "apiservices", False),
     Resource("FlowSchema", "/apis/flowcontrol.apiserver.k8s.io/v1", "flowschemas", False),
-    Resource("PriorityLevelConfiguration", "/apis/flowcontrol.apiserver.k8s.io/v1",
-             "prioritylevelconfigurations", False),
+    Resource(
+        "PriorityLevelConfiguration", "/apis/flowcontrol.apiserver.k8s.io/v1", "prioritylevelconfigurations", False
+    ),
     Resource("ClusterRole", "/apis/rbac.authorization.k8s.io/v1", "clusterroles", False),
     Resource("ClusterRoleBinding", "/apis/rbac.authorization.k8s.io/v1", "clusterrolebindings", False),
     Resource("Role", "/apis/rbac.authorization.k8s.io/v1", "roles", True),
@@ -109,8 +115,15 @@ class ListCollection:
 
 def status_object(code: int, reason: str, message: str) -> dict[str, Any]:
     """A ``metav1.Status`` body as the API server sends with errors."""
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-            "message": message, "reason": reason, "code": code}
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
 
 
 class ApiStore:
@@ -199,8 +212,9 @@ class ApiStore:
             return None
         return resource, namespace, rest[1] if len(rest) == 2 else None
 
-    def _list(self, resource: Resource, collection: Collection | None, namespace: str | None,
-              query: Mapping[str, str]) -> Response:
+    def _list(
+        self, resource: Resource, collection: Collection | None, namespace: str | None, query: Mapping[str, str]
+    ) -> Response:
         labels = parse_label_selector(query.get("labelSelector", ""))
         fields = parse_field_selector(query.get("fieldSelector", ""))
         limit = int(query.get("limit") or 0)
@@ -279,36 +293,38 @@ def _split_top_level(selector: str) -> list[str]:
 
 def parse_label_selector(selector: str) -> Predicate:
     """A predicate for a label selector: ``a=b``, ``a!=b``, ``a``, ``!a``, ``a in (x,y)``, ``a notin (x)``."""
-    checks: list[Predicate] = []
-    for requirement in _split_top_level(selector):
-        set_match = _SET_REQUIREMENT.match(requirement)
-        if set_match:
-            key, op, values = set_match.group(1), set_match.group(2), {v.strip() for v in set_match.group(3).split(",")}
-            if op == "in":
-                checks.append(lambda o, k=key, vs=values: _labels(o).get(k) in vs)
-            else:
-                checks.append(lambda o, k=key, vs=values: _labels(o).get(k) not in vs)
-        elif "!=" in requirement:
-            key, value = (s.strip() for s in requirement.split("!=", 1))
-            checks.append(lambda o, k=key, v=value: _labels(o).get(k) != v)
-        elif "=" in requirement:
-            key, value = (s.strip() for s in requirement.replace("==", "=").split("=", 1))
-            checks.append(lambda o, k=key, v=value: _labels(o).get(k) == v)
-        elif requirement.startswith("!"):
-            checks.append(lambda o, k=requirement[1:].strip(): k not in _labels(o))
-        else:
-            checks.append(lambda o, k=requirement: k in _labels(o))
-    return lambda obj: all(check(obj) for check in checks)
+    checks = [_label_requirement(requirement) for requirement in _split_top_level(selector)]
+    return lambda obj: all(check(_labels(obj)) for check in checks)
+
+
+def _label_requirement(requirement: str) -> Callable[[Mapping[str, str]], bool]:
+    set_match = _SET_REQUIREMENT.match(requirement)
+    if set_match:
+        key, op = set_match.group(1), set_match.group(2)
+        values = {v.strip() for v in set_match.group(3).split(",")}
+        return lambda labels: (labels.get(key) in values) == (op == "in")
+    if "!=" in requirement:
+        key, value = (s.strip() for s in requirement.split("!=", 1))
+        return lambda labels: labels.get(key) != value
+    if "=" in requirement:
+        key, value = (s.strip() for s in requirement.replace("==", "=").split("=", 1))
+        return lambda labels: labels.get(key) == value
+    if requirement.startswith("!"):
+        absent = requirement[1:].strip()
+        return lambda labels: absent not in labels
+    return lambda labels: requirement in labels
 
 
 def parse_field_selector(selector: str) -> Predicate:
     """A predicate for a field selector: dotted paths with ``=``, ``==`` or ``!=``, joined by commas."""
-    checks: list[Predicate] = []
-    for requirement in _split_top_level(selector):
-        negate = "!=" in requirement
-        key, value = (s.strip() for s in re.split(r"!=|==|=", requirement, maxsplit=1))
-        checks.append(lambda o, k=key, v=value, n=negate: (_field(o, k) != v) if n else (_field(o, k) == v))
+    checks = [_field_requirement(requirement) for requirement in _split_top_level(selector)]
     return lambda obj: all(check(obj) for check in checks)
+
+
+def _field_requirement(requirement: str) -> Predicate:
+    negate = "!=" in requirement
+    key, value = (s.strip() for s in re.split(r"!=|==|=", requirement, maxsplit=1))
+    return lambda obj: (_field(obj, key) == value) != negate
 
 
 def _labels(obj: Mapping[str, Any]) -> Mapping[str, str]:
