@@ -3,6 +3,10 @@
 A check module in ``checks/<id_with_underscores>/__init__.py`` defines ``META`` (a ``CheckMeta``) and
 ``evaluate(data, thresholds) -> list[Finding]``. Definitions never hold results: findings are new
 objects each run. The registry refuses a module whose ``META.id`` does not match its folder name.
+
+The runner calls ``evaluate`` only when every need in ``META.needs`` was read; otherwise the check is
+a ``skip`` with the permission it lacks. Needs in ``META.optional_needs`` are the check's to interpret.
+A check returning no findings counts as ``pass``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ class CheckMeta:
     thresholds: Mapping[str, Any] = field(default_factory=dict)  # defaults; --config overrides per key
     workloads: bool = False  # reads every pod: runs only with --include-workloads
     options: tuple[str, ...] = ()  # CLI inputs the check uses beyond the cluster (e.g. "pki-dir", "etcd-endpoints")
+    # Needs read when available: the runner collects them but never skips the check for them, so the
+    # check itself decides what a 404/403 there means (e.g. no cilium-config = no Cilium).
+    optional_needs: tuple[str, ...] = ()
 
 
 @dataclass

@@ -27,6 +27,8 @@ class ClusterOptions:
     request_timeout: float = 30.0
     snapshot: str | None = None
     sample: str | None = None
+    # Every --context given, in order (audit reads each cluster; other commands use ``context``, the last).
+    contexts: tuple[str, ...] = ()
 
 
 def _parse_timeout(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
@@ -74,7 +76,8 @@ def cluster_options(func: F) -> F:
             "--kubeconfig", metavar="FILE", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."
         ),
         click.option(
-            "--context", metavar="NAME", shell_complete=_complete_contexts, help="The kubeconfig context to use."
+            "--context", metavar="NAME", multiple=True, shell_complete=_complete_contexts,
+            help="The kubeconfig context to use.",
         ),
         click.option(
             "--request-timeout",
@@ -100,9 +103,11 @@ def cluster_options(func: F) -> F:
     ]
 
     def collect(**kwargs: Any) -> Any:
+        contexts = tuple(kwargs.pop("context") or ())
         cluster = ClusterOptions(
             kubeconfig=kwargs.pop("kubeconfig"),
-            context=kwargs.pop("context"),
+            context=contexts[-1] if contexts else None,
+            contexts=contexts,
             request_timeout=kwargs.pop("request_timeout"),
             snapshot=kwargs.pop("snapshot"),
             sample=kwargs.pop("sample"),

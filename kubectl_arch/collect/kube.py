@@ -49,7 +49,7 @@ class KubeSource:
 
         self._configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
         self._client = k8s_client.ApiClient(self._configuration)
-        self._clock_skew: dt.timedelta | None = None
+        self._server_time: dt.datetime | None = None  # the Date of the latest answer
         self.requests_sent = 0
 
     @property
@@ -65,9 +65,14 @@ class KubeSource:
         return self._credentials
 
     def now(self) -> dt.datetime:
-        """Local time corrected to the API server's clock (its Date header), so ages match the server's view."""
-        local = dt.datetime.now(dt.timezone.utc)
-        return local + self._clock_skew if self._clock_skew is not None else local
+        """The API server's clock: the Date of its latest answer, so ages match the server's view even when
+        this machine's clock is off, and a live run and its snapshot measure against the same instant.
+
+        Before any answer, one GET of /version learns the clock; local time only if the server sends no Date.
+        """
+        if self._server_time is None:
+            self.get("/version")
+        return self._server_time or dt.datetime.now(dt.timezone.utc)
 
     # -- GET ---------------------------------------------------------------------------------------
 
@@ -111,7 +116,7 @@ class KubeSource:
         self._note_server_clock(headers.get("date"))
         response = _parse_body(raw.status, body, headers)
         truncated = response.status == 200 and response.error is not None
-        return response, response.status in RETRY_STATUSES or truncated
+        return response, truncated or _worth_retrying(path, response.status)
 
     def _send(self, path: str, query: Query | None, stream_timeout: float | None = None) -> Any:
         """Send one GET through the client's ApiClient, without preloading or deserialising the body."""
@@ -128,7 +133,7 @@ class KubeSource:
         return result.response  # the urllib3 response, body not yet read
 
     def _note_server_clock(self, date_header: str | None) -> None:
-        if self._clock_skew is not None or not date_header:
+        if not date_header:
             return
         try:
             server_time = email.utils.parsedate_to_datetime(date_header)
@@ -136,7 +141,7 @@ class KubeSource:
             return
         if server_time.tzinfo is None:
             server_time = server_time.replace(tzinfo=dt.timezone.utc)
-        self._clock_skew = server_time - dt.datetime.now(dt.timezone.utc)
+        self._server_time = server_time.astimezone(dt.timezone.utc)
 
     # -- watch -------------------------------------------------------------------------------------
 
@@ -213,7 +218,8 @@ def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
     """Parse JSON bodies (Status objects included); keep anything else as text."""
     content_type = headers.get("content-type", "")
     text = body.decode("utf-8", errors="replace")
-    looks_json = "json" in content_type or text.lstrip().startswith(("{", "["))
+    # Guess only without a Content-Type: /readyz?verbose answers text/plain starting with "[+]ping ok".
+    looks_json = "json" in content_type or (not content_type and text.lstrip().startswith(("{", "[")))
     if looks_json:
         try:
             data = json.loads(body)
@@ -230,14 +236,28 @@ def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
     return Response(status=status, text=text, error=text.strip()[:200] or f"HTTP {status}", headers=headers)
 
 
+# Health endpoints answer 500 as their verdict (a failed check), not as a passing fault.
+HEALTH_PATHS = frozenset({"/readyz", "/livez", "/healthz"})
+
+
+def _worth_retrying(path: str, status: int) -> bool:
+    """429 and 5xx from the API server pass; a 5xx through a node or pod proxy comes from what is behind it
+    (an etcd metrics port that is closed, a kubelet that is down), which a retry a second later does not fix,
+    and a 500 from /readyz is the answer itself."""
+    if status == 429:
+        return True
+    return status in RETRY_STATUSES and "/proxy/" not in path and path.rstrip("/") not in HEALTH_PATHS
+
+
 def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool]:
     """Turn a connection-level failure into data; resets and broken bodies are worth one more try."""
     import urllib3
 
-    if isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)):
-        return Response(status=NO_STATUS, error=f"timed out after {timeout:g}s (--request-timeout)"), False
+    # NewConnectionError subclasses urllib3's TimeoutError: test it first, or "refused" reads as "timed out".
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
         return Response(status=NO_STATUS, error=f"connection failed: {_root_cause(exc)}"), False
+    if isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)):
+        return Response(status=NO_STATUS, error=f"timed out after {timeout:g}s (--request-timeout)"), False
     if isinstance(exc, urllib3.exceptions.SSLError):
         return Response(status=NO_STATUS, error=f"TLS failed: {_root_cause(exc)}"), False
     return Response(status=NO_STATUS, error=f"connection broken: {_root_cause(exc)}"), True
@@ -276,6 +296,8 @@ def _load_configuration(kubeconfig: str | None, context: str | None) -> tuple[An
             hint="pass --kubeconfig FILE, set KUBECONFIG, or try a bundled sample with --sample kind-ha",
         )
     config_file = os.pathsep.join(str(Path(p).expanduser()) for p in existing)
+    for path in existing:
+        _check_kubeconfig_file(Path(path).expanduser())
     try:
         contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)
     except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
@@ -304,6 +326,25 @@ def _load_configuration(kubeconfig: str | None, context: str | None) -> tuple[An
     creds = _credentials(configuration, chosen or "", _auth_kind(config_file, user))
     creds.namespace = (entry.get("context") or {}).get("namespace") or "default"
     return configuration, creds
+
+
+def _check_kubeconfig_file(path: Path) -> None:
+    """Refuse a file that is not YAML or not a mapping with one clear line (the client's errors are cryptic)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise ArchError(f"kubeconfig {path} could not be read: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or _first_line(exc)
+        raise ArchError(f"kubeconfig {path} is not valid YAML: {problem}{where}",
+                        hint="check the file with `kubectl config view`") from None
+    if document is not None and not isinstance(document, dict):
+        raise ArchError(f"kubeconfig {path} is not a kubeconfig (expected clusters, users and contexts)",
+                        hint="check the file with `kubectl config view`")
 
 
 def _auth_kind(config_file: str, user: str) -> str:
@@ -356,13 +397,36 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+# TLS alerts a server sends when it rejects the client certificate (expired, unknown CA, revoked).
+_CLIENT_CERTIFICATE_ALERTS = (
+    "ALERT_CERTIFICATE_EXPIRED",
+    "ALERT_BAD_CERTIFICATE",
+    "ALERT_UNKNOWN_CA",
+    "ALERT_CERTIFICATE_REVOKED",
+    "ALERT_CERTIFICATE_UNKNOWN",
+    "ALERT_CERTIFICATE_REQUIRED",
+)
+
+
 def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
     """The one-line error for a first request that failed: what happened and what to try."""
     server = source.server
+    context = source.credentials().context or "in-cluster"
+    error = response.error or ""
     if response.status == 401:
         return ArchError(
-            f"the API server {server} rejected the credentials of {source.description} (HTTP 401)",
+            f"the API server {server} rejected the credentials of context {context} (HTTP 401)",
             hint="they may have expired: log in again or refresh the kubeconfig",
+        )
+    if any(alert in error for alert in _CLIENT_CERTIFICATE_ALERTS):
+        return ArchError(
+            f"the API server {server} refused the client certificate credentials of context {context}: {error}",
+            hint="the certificate may have expired: renew it or refresh the kubeconfig",
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in error:
+        return ArchError(
+            f"the certificate of the API server {server} is not trusted: {error}",
+            hint="check that the kubeconfig's certificate-authority-data is the cluster's CA",
         )
     if response.status == NO_STATUS:
         return ArchError(

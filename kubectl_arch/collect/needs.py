@@ -8,7 +8,7 @@ ClusterRole from the same catalogue, so permissions and requests cannot drift ap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,10 @@ class ClusterData:
     now: dt.datetime
     credentials: Credentials
     responses: dict[str, Response] = field(default_factory=dict)
+    # Command-line inputs beyond the cluster, keyed by flag name without dashes: "pki-dir" (str),
+    # "etcd-endpoints" (list[str]), "etcd-cacert", "etcd-cert", "etcd-key" (file paths). Set before
+    # collection so a Need's ``fetch`` can read them; a key is absent when its flag was not given.
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Response:
         response = self.responses.get(name)
@@ -194,9 +198,14 @@ def _ordered(names: Iterable[str]) -> list[Need]:
     return ordered
 
 
-def collect(source: Source, names: Iterable[str], progress: Callable[[str], None] | None = None) -> ClusterData:
-    """Fetch each named need once, in dependency order; failures are kept as data, never raised."""
-    data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials())
+def collect(source: Source, names: Iterable[str], progress: Callable[[str], None] | None = None,
+            options: Mapping[str, Any] | None = None) -> ClusterData:
+    """Fetch each named need once, in dependency order; failures are kept as data, never raised.
+
+    ``options`` (command-line inputs such as ``etcd-endpoints``) become ``data.options`` before any fetch.
+    """
+    data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials(),
+                       options=dict(options or {}))
     for need in _ordered(names):
         if progress:
             progress(need.description)

@@ -55,8 +55,9 @@ def load_sample(name: str) -> Sample:
         raise UsageError(f"no sample named {name!r}", hint=f"bundled samples: {', '.join(sample_names())}")
     meta = yaml.safe_load((folder / "sample.yaml").read_text()) or {}
     store = ApiStore()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses samples ~8x faster
     for path in sorted((folder / "objects").glob("*.yaml")):
-        store.add_all(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
+        store.add_all(doc for doc in yaml.load_all(path.read_text(), Loader=loader) if doc)
     for request, answer in (meta.get("raw") or {}).items():
         store.set_raw(request, _raw_response(folder, answer))
     tls = meta.get("tls") or {}

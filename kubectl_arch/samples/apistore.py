@@ -186,6 +186,12 @@ class ApiStore:
         resource, namespace, name = route
         collection = self.collections.get((resource.prefix, resource.plural))
         if name is not None:
+            finder = getattr(collection, "find", None)  # optional: a generated collection finds in O(1)
+            if finder is not None:
+                found = finder(namespace, name)
+                if found is not None:
+                    return Response(status=200, data=_with_type(found, resource))
+                return _error(404, "NotFound", f'{resource.plural} "{name}" not found')
             for obj in collection.iter_from(namespace, 0) if collection else ():
                 if obj["metadata"]["name"] == name:
                     return Response(status=200, data=_with_type(obj, resource))
@@ -238,7 +244,9 @@ class ApiStore:
         if more:
             metadata["continue"] = _encode_continue(position)
             if not query.get("labelSelector") and not query.get("fieldSelector") and collection is not None:
-                metadata["remainingItemCount"] = sum(1 for _ in collection.iter_from(namespace, position))
+                counter = getattr(collection, "count", None)  # optional: O(1) for a generated collection
+                metadata["remainingItemCount"] = (counter(namespace) - position if counter is not None
+                                                  else sum(1 for _ in collection.iter_from(namespace, position)))
         group_version = resource.prefix.removeprefix("/api/").removeprefix("/apis/")
         body = {"kind": f"{resource.kind}List", "apiVersion": group_version, "metadata": metadata, "items": matched}
         return Response(status=200, data=body)

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic big clusters served lazily (generate.py) and the runner behind `make bench` (run.py)."""

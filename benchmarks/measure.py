@@ -1,0 +1,119 @@
+"""How one command is measured: its own process's wall time, CPU time and peak RSS, plus what the server saw.
+
+``wait4`` gives the rusage of exactly the child that ran (not the benchmark, not the server thread);
+the test API server records every request, and ``CountingBackend`` counts the body bytes it sent, so
+kubectl-arch and kubectl are measured the same way. CPU seconds are reported beside wall time because
+on a shared machine the wall clock includes other people's work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.source import Query, Response
+from kubectl_arch.samples.apistore import ApiStore
+
+NODES_PATH = "/api/v1/nodes"
+SELECTORS = ("labelSelector", "fieldSelector")
+
+
+class CountingBackend:
+    """Serves ``store`` through the test API server and counts the body bytes of each answer.
+
+    JSON is serialised here, once, and handed to the server as text with a JSON content type: the
+    server sends it as is, so counting costs no second serialisation.
+    """
+
+    def __init__(self, store: ApiStore) -> None:
+        self.store = store
+        self.resources = store.resources  # the server builds discovery documents from these
+        self._lock = threading.Lock()
+        self.bytes_sent = 0
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        response = self.store.get(path, query)
+        if response.data is not None:
+            body = json.dumps(response.data, separators=(",", ":"))
+            response = Response(status=response.status, text=body, error=response.error,
+                                headers={"content-type": "application/json"})
+        size = len(response.text.encode()) if response.text is not None else 0
+        with self._lock:
+            self.bytes_sent += size
+        return response
+
+    def reset(self) -> None:
+        with self._lock:
+            self.bytes_sent = 0
+
+
+@dataclass(frozen=True)
+class ProcessUsage:
+    """What one process cost: wall seconds, CPU seconds (user + system), peak RSS, and how it ended."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+    exit_code: int
+    stderr_tail: str
+
+
+def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float) -> ProcessUsage:
+    """Run ``argv`` with stdout discarded; killed after ``timeout`` seconds."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=stderr, env=dict(env))
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        tail = stderr.read().decode(errors="replace").strip().splitlines()[-3:]
+    return ProcessUsage(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode,
+                        " | ".join(tail))
+
+
+def request_key(path: str, query: Mapping[str, str]) -> str:
+    """A request as the growth analysis groups it: path and selectors, without paging parameters."""
+    selectors = [f"{k}={query[k]}" for k in SELECTORS if query.get(k)]
+    return path + (f" ({', '.join(selectors)})" if selectors else "")
+
+
+@dataclass
+class Measurement:
+    """One command's run against one cluster size."""
+
+    command: str
+    usage: ProcessUsage
+    bytes_read: int
+    requests_by_key: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def requests(self) -> int:
+        return sum(self.requests_by_key.values())
+
+    @property
+    def node_requests(self) -> int:
+        """Pages of the node list: the only requests allowed to grow with the cluster."""
+        return self.requests_by_key.get(NODES_PATH, 0)
+
+    @property
+    def completed(self) -> bool:
+        return self.usage.exit_code in (0, 1)  # 1 = audit findings, a normal outcome
+
+
+def measurement(command: str, usage: ProcessUsage, bytes_read: int, requests: Iterable[Any]) -> Measurement:
+    """A measurement from the server's recorded requests (objects with ``path`` and ``query``)."""
+    return Measurement(command, usage, bytes_read, Counter(request_key(r.path, r.query) for r in requests))

@@ -1,0 +1,53 @@
+"""apiserver-certificate-expiry: the serving chain the API endpoint presents, read by a TLS handshake.
+
+When the API server's serving certificate expires every client (kubectl, kubelets, controllers,
+operators) fails its TLS handshake at once: the cluster keeps running what it runs but can no longer
+be changed or observed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+
+ID = "apiserver-certificate-expiry"
+NEED = "apiserver-certificates"
+
+META = CheckMeta(
+    id=ID,
+    title="API server serving certificate chain expiry",
+    component="certificates",
+    why=(
+        "Every client of the cluster (kubectl, kubelets, controllers, operators) verifies the API server's "
+        "serving certificate on each connection. When it, or a CA in its chain, expires, all of them fail "
+        "their TLS handshake at the same moment: nodes turn NotReady and nothing can be changed. kubeadm "
+        "issues these certificates for one year and renews them only on a control-plane upgrade."
+    ),
+    fix=(
+        "On each control-plane node: `kubeadm certs check-expiration`, then `kubeadm certs renew apiserver` "
+        "(or `kubeadm certs renew all`) and restart the kube-apiserver static pod (move its manifest out "
+        "of /etc/kubernetes/manifests and back). Upgrading the control plane renews them too. With another "
+        "installer or a load balancer terminating TLS, renew the certificate where it is issued."
+    ),
+    references=(
+        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
+        "https://kubernetes.io/docs/setup/best-practices/certificates/",
+    ),
+    needs=(NEED,),
+    thresholds={"warn_days": 30, "fail_days": 7},
+)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    answer = data.json(NEED)
+    chain = answer if isinstance(answer, list) else []
+    groups = [(f"apiserver-certificate/{position}", "the API server's serving chain",
+               parse_pem_bundle(str(pem), f"chain[{position}]{', the leaf' if position == 0 else ''}"))
+              for position, pem in enumerate(chain)]
+    verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
+                               "certificates in the API server's serving chain")
+    return [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts]

@@ -1,0 +1,68 @@
+"""client-certificate-expiry: the kubeconfig's client certificate and the cluster CA it trusts.
+
+A kubeconfig that authenticates with a client certificate stops working the moment it expires, and
+client certificates cannot be revoked, so they are usually short-lived (kubeadm's admin.conf: one year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+
+ID = "client-certificate-expiry"
+CERTIFICATE_AUTH = "client-certificate"
+
+META = CheckMeta(
+    id=ID,
+    title="kubeconfig client certificate and cluster CA expiry",
+    component="certificates",
+    why=(
+        "A kubeconfig that logs in with a client certificate is refused (HTTP 401) from the second it "
+        "expires, which often locks operators and CI jobs out of the cluster exactly when they need it. "
+        "The cluster CA in the kubeconfig is what kubectl trusts: when it expires or is rotated, every "
+        "kubeconfig that embeds it must be redistributed."
+    ),
+    fix=(
+        "For kubeadm's admin.conf: `kubeadm certs renew admin.conf` on a control-plane node, then copy "
+        "/etc/kubernetes/admin.conf again. For a user certificate: issue a new one through a "
+        "CertificateSigningRequest (signer kubernetes.io/kube-apiserver-client) and update the kubeconfig "
+        "with `kubectl config set-credentials`. Prefer short-lived tokens or an OIDC/exec login for people."
+    ),
+    references=(
+        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#normal-user",
+        "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates",
+    ),
+    needs=(),
+    thresholds={"warn_days": 30, "fail_days": 7},
+)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    credentials = data.credentials
+    context = credentials.context or "the current context"
+    client_object = f"kubeconfig/{context}/client-certificate"
+    groups = []
+    if credentials.client_certificate_pem:
+        groups.append((client_object, f"the client certificate of {context}",
+                       parse_pem_bundle(credentials.client_certificate_pem, "the kubeconfig's client certificate")))
+    if credentials.certificate_authority_pem:
+        groups.append((f"kubeconfig/{context}/certificate-authority", f"the cluster CA trusted by {context}",
+                       parse_pem_bundle(credentials.certificate_authority_pem, "the kubeconfig's CA")))
+    findings = []
+    if groups:
+        policy = ExpiryPolicy.from_thresholds(thresholds)
+        verdicts = expiry_verdicts(groups, data.now, policy, "kubeconfig certificates")
+        findings = [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts]
+    if not credentials.client_certificate_pem:
+        other_auth = credentials.auth not in (CERTIFICATE_AUTH, "unknown")
+        reason = (f"{context} authenticates with {credentials.auth}, not a client certificate: there is no "
+                  "client certificate to expire" if other_auth
+                  else f"no client certificate of {context} is available to check")
+        status = Status.PASS if other_auth and findings else Status.SKIP
+        findings.append(Finding(ID, status, reason, {"auth": credentials.auth}, client_object))
+    return findings

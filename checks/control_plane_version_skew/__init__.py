@@ -1,0 +1,80 @@
+"""control-plane-version-skew: API servers within one minor release of each other; schedulers and
+controller managers never newer than the oldest API server and at most one minor release older."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    DISTRIBUTION_OPTIONAL_NEEDS,
+    apiserver_versions,
+    hidden_control_plane,
+)
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.components import (
+    CLOUD_CONTROLLER_MANAGER,
+    KUBE_CONTROLLER_MANAGER,
+    KUBE_SCHEDULER,
+    control_plane_components,
+)
+from kubectl_arch.model.versions import minor_skew, parse_version
+
+META = CheckMeta(
+    id="control-plane-version-skew",
+    title="Control-plane components are within the supported version skew",
+    component="kube-controller-manager",
+    why="During an upgrade, API servers may differ by one minor release, and the scheduler and controller "
+        "managers may lag one behind the oldest API server but never lead it: a newer controller may use APIs "
+        "an older API server does not serve. Versions that differ at all mean an upgrade was left half done.",
+    fix="Finish the upgrade: `kubeadm upgrade plan` then `kubeadm upgrade apply` on the first control-plane node "
+        "and `kubeadm upgrade node` on the others, one minor release at a time, API servers first.",
+    references=(
+        "https://kubernetes.io/releases/version-skew-policy/#kube-controller-manager-kube-scheduler-and-cloud-controller-manager",
+        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/",
+    ),
+    needs=(*DISTRIBUTION_NEEDS,),
+    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS,),
+)
+
+FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    hidden = hidden_control_plane(data)
+    if hidden:
+        return [Finding(META.id, Status.SKIP, hidden)]
+    apiservers, source = apiserver_versions(data)
+    if source != "kube-apiserver pod images":
+        return [Finding(META.id, Status.SKIP, "no control-plane pods are visible (an embedded or external control "
+                        "plane): component versions cannot be compared")]
+    oldest, newest = apiservers[0], apiservers[-1]
+    components = control_plane_components(data)
+    evidence: dict[str, Any] = {"kube-apiserver": sorted({str(v) for v in apiservers})}
+    findings: list[Finding] = []
+    if minor_skew(newest, oldest) > 1:
+        findings.append(Finding(META.id, Status.FAIL, f"API servers span {oldest} to {newest}: more than one minor "
+                                "release apart", evidence=evidence, object="kube-apiserver"))
+    mixed = minor_skew(newest, oldest) == 1
+    for name in FOLLOWERS:
+        for instance in components[name].instances:
+            version = parse_version(instance.version)
+            if version is None:
+                continue
+            evidence.setdefault(name, []).append(str(version))
+            skew = minor_skew(oldest, version)
+            if skew < 0 or skew > 1:
+                relation = "newer than" if skew < 0 else f"{skew} minor releases behind"
+                findings.append(Finding(META.id, Status.FAIL, f"{instance.pod}: {name} {version} is {relation} the "
+                                        f"oldest API server {oldest}", evidence=evidence, object=f"pod/{instance.pod}"))
+            elif version.minor_version != newest.minor_version:
+                mixed = True
+    if findings:
+        return findings
+    if mixed:
+        return [Finding(META.id, Status.WARN, "control-plane components run different minor versions (within "
+                        "policy): an upgrade is in progress or was left half done", evidence=evidence)]
+    return [Finding(META.id, Status.PASS, f"every control-plane component runs {newest.minor_version}",
+                    evidence=evidence)]

@@ -1,0 +1,159 @@
+"""etcd-disk-latency: how long etcd waits for its disk, the first thing that makes a control plane slow.
+
+Every write to Kubernetes is a write to etcd, and etcd acknowledges it only after fsyncing its
+write-ahead log on a majority of members. A slow disk therefore slows every write, then delays the
+leader's heartbeats until followers call elections. The best figures are etcd's own (WAL fsync and
+backend commit); without access to etcd, the API server's p99 of its etcd requests is the fallback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.metrics import (
+    APISERVER_ETCD_REQUEST,
+    BACKEND_COMMIT,
+    WAL_FSYNC,
+    Metrics,
+    MetricsError,
+    Quantile,
+    quantile,
+)
+
+from .collect import APISERVER_METRICS, ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, apiserver_scrape, etcd_scrapes
+
+ID = "etcd-disk-latency"
+P99 = 0.99
+
+META = CheckMeta(
+    id=ID,
+    title="etcd disk latency (p99 WAL fsync and backend commit)",
+    component="etcd",
+    why=(
+        "etcd confirms a write only after fsyncing its write-ahead log (WAL) on a majority of members, so "
+        "disk latency is added to every change the cluster makes. When fsyncs are slow the leader's "
+        "heartbeats are late, followers start elections, and writes stall: the API server turns slow, "
+        "then returns errors. etcd's guidance is a p99 WAL fsync under 10 ms and a p99 backend commit "
+        "under 25 ms. The figures come from cumulative histograms: they cover the time since etcd (or "
+        "the API server) started, not the last few minutes."
+    ),
+    fix=(
+        "Put etcd's data directory on a dedicated low-latency SSD or NVMe disk that no other busy process "
+        "shares (not network storage, not the OS disk of a busy node). Measure the disk with fio "
+        "(--fdatasync=1, as etcd writes) before and after. Defragment a large database "
+        "(`etcdctl defrag`, one member at a time). For a live view, graph "
+        "histogram_quantile(0.99, rate(etcd_disk_wal_fsync_duration_seconds_bucket[5m])). To read etcd's "
+        "own figures here, pass --etcd-endpoints with --etcd-cacert/--etcd-cert/--etcd-key (as etcdctl "
+        "takes them, e.g. from /etc/kubernetes/pki/etcd on a control-plane node)."
+    ),
+    references=(
+        "https://etcd.io/docs/v3.5/faq/",
+        "https://etcd.io/docs/v3.5/op-guide/hardware/",
+        "https://etcd.io/docs/v3.5/metrics/",
+        "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile",
+    ),
+    needs=(),
+    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
+    options=("etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key"),
+    thresholds={
+        # etcd's hardware guidance: above it the disk is too slow for a production etcd (warn).
+        "wal_fsync_p99_warn_seconds": 0.010,
+        "backend_commit_p99_warn_seconds": 0.025,
+        # etcd's own alerting rules (etcdHighFsyncDurations, etcdHighCommitDurations) fire here (fail).
+        "wal_fsync_p99_fail_seconds": 0.5,
+        "backend_commit_p99_fail_seconds": 0.25,
+        # The API server's view includes the network and the request itself; a tenth of the 1 s API
+        # latency SLO spent waiting for etcd warns, the whole of it fails.
+        "apiserver_etcd_request_p99_warn_seconds": 0.1,
+        "apiserver_etcd_request_p99_fail_seconds": 1.0,
+    },
+)
+
+
+# What the thresholds stand for, as the messages say it: (warn, fail).
+ETCD_GUIDANCE = ("etcd's guidance", "where etcd's own alerting rules fire")
+API_OBJECTIVE = ("a tenth of the 1 s API latency objective", "the whole 1 s API latency objective")
+
+
+def _ms(seconds: float) -> str:
+    """A measured duration: '3.3 ms', '1.69 s'."""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _limit(seconds: float) -> str:
+    """A threshold as people write it: '10 ms', '1 s'."""
+    return f"{seconds * 1000:g} ms" if seconds < 1 else f"{seconds:g} s"
+
+
+def judge(q: Quantile, what: str, warn: float, fail: float, meaning: tuple[str, str], notes: list[str]) -> Finding:
+    """One quantile against its thresholds, with the sample count and source in the message."""
+    evidence: dict[str, Any] = {**q.evidence(), "warnAboveSeconds": warn, "failAboveSeconds": fail}
+    if notes:
+        evidence["otherSources"] = notes
+    if q.value is None:
+        return Finding(ID, Status.SKIP, f"{q.source} has no observations of {q.metric} yet", evidence, q.source)
+    measured = f"{q.source}: p99 {what} is {_ms(q.value)} over {q.samples} samples since it started"
+    if q.value > fail:
+        status, verdict = Status.FAIL, f"over {_limit(fail)}, {meaning[1]}"
+    elif q.value > warn:
+        status, verdict = Status.WARN, f"over {_limit(warn)}, {meaning[0]}"
+    else:
+        status, verdict = Status.PASS, f"under {_limit(warn)}, {meaning[0]}"
+    return Finding(ID, status, f"{measured}: {verdict}", evidence, q.source)
+
+
+def _own_findings(members: list[Metrics], thresholds: Mapping[str, Any], notes: list[str]) -> list[Finding]:
+    findings = []
+    for metrics in members:
+        findings.append(judge(quantile(metrics, WAL_FSYNC, P99), "WAL fsync",
+                              float(thresholds["wal_fsync_p99_warn_seconds"]),
+                              float(thresholds["wal_fsync_p99_fail_seconds"]), ETCD_GUIDANCE, notes))
+        findings.append(judge(quantile(metrics, BACKEND_COMMIT, P99), "backend commit",
+                              float(thresholds["backend_commit_p99_warn_seconds"]),
+                              float(thresholds["backend_commit_p99_fail_seconds"]), ETCD_GUIDANCE, notes))
+    return findings
+
+
+def _operation_key(labels: Mapping[str, str]) -> tuple[str, str]:
+    """(operation, object kind): older API servers label the kind as ``type``, newer ones as ``resource``."""
+    return labels.get("operation", ""), labels.get("type") or labels.get("resource") or ""
+
+
+def _has_operation_key(key: tuple[str, str], labels: Mapping[str, str]) -> bool:
+    return _operation_key(labels) == key
+
+
+def slowest_operations(metrics: Metrics, limit: int = 3) -> list[dict[str, Any]]:
+    """The operations with the highest p99 in the API server's view, for the evidence."""
+    keys = {_operation_key(dict(sample.labels)) for sample in metrics.samples(f"{APISERVER_ETCD_REQUEST}_bucket")}
+    ranked: list[tuple[float, str, str, int]] = []
+    for key in keys:
+        q = quantile(metrics, APISERVER_ETCD_REQUEST, P99, functools.partial(_has_operation_key, key))
+        if q.value is not None:
+            ranked.append((q.value, *key, q.samples))
+    ranked.sort(key=lambda row: (-row[0], row[1], row[2]))
+    return [{"operation": operation, "object": kind, "p99_seconds": round(value, 6), "samples": samples}
+            for value, operation, kind, samples in ranked[:limit]]
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    members, notes = etcd_scrapes(data)
+    if members:
+        return _own_findings(members, thresholds, notes)
+    # The operator asked for etcd's own figures: say at once why they are missing, not only in evidence.
+    asked = f" (--etcd-endpoints gave nothing: {notes[0]})" if notes and data.options.get("etcd-endpoints") else ""
+    view = apiserver_scrape(data)
+    if isinstance(view, MetricsError):
+        return [Finding(ID, Status.SKIP, f"no etcd latency figures could be read: {view.message}{asked}",
+                        {"otherSources": notes})]
+    finding = judge(quantile(view, APISERVER_ETCD_REQUEST, P99), "etcd request latency",
+                    float(thresholds["apiserver_etcd_request_p99_warn_seconds"]),
+                    float(thresholds["apiserver_etcd_request_p99_fail_seconds"]), API_OBJECTIVE, notes)
+    finding.evidence["slowestOperations"] = slowest_operations(view)
+    finding.evidence["why"] = "etcd's own metrics were not readable, so this is the API server's round trip to etcd"
+    finding.message += asked
+    return [finding]

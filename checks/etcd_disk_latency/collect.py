@@ -1,0 +1,191 @@
+"""Collection for the etcd checks: each member's own ``/metrics``, read directly or via the pod proxy.
+
+Directly means an HTTPS GET to ``--etcd-endpoints`` with ``--etcd-cacert/--etcd-cert/--etcd-key``, as
+etcdctl takes them: a read of etcd, not of the Kubernetes API, so it uses the standard library and
+never the kubernetes client. The pod proxy route asks the API server to fetch an etcd pod's metrics
+port, which only works when etcd listens for metrics beyond loopback (kubeadm binds 127.0.0.1:2381).
+Both needs return ``{"scrapes": [...]}`` (``kubectl_arch.model.metrics.Scrape`` records), one per member.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from kubectl_arch.collect.needs import NEEDS, ClusterData, Need, Rule, register
+from kubectl_arch.collect.source import NO_STATUS, Response, Source
+from kubectl_arch.model import raw
+from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
+from kubectl_arch.model.flags import container_flags, flag_list
+from kubectl_arch.model.metrics import Metrics, MetricsError, Scrape, parse_metrics, scrapes_from
+
+ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
+ETCD_POD_METRICS = "etcd-pod-metrics"
+APISERVER_METRICS = "apiserver-metrics"
+
+TIMEOUT_SECONDS = 10.0
+MAX_METRICS_BYTES = 64 * 1024 * 1024  # etcd's /metrics is ~100 KiB; anything this big is not metrics
+
+
+def _as_list(value: object) -> list[str]:
+    """``--etcd-endpoints`` as a list, whether given as a list or one comma-separated string."""
+    if isinstance(value, str):
+        return flag_list(value)
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return []
+
+
+def _tls_context(options: Mapping[str, Any]) -> ssl.SSLContext:
+    """A verifying client context: etcd's CA when given (else the system's), and the client pair when given.
+
+    The key file is handed to the TLS library to prove the client certificate, as etcdctl does; its
+    contents are never read into this program's data.
+    """
+    context = ssl.create_default_context(cafile=options.get("etcd-cacert") or None)
+    cert, key = options.get("etcd-cert"), options.get("etcd-key")
+    if cert:
+        context.load_cert_chain(str(cert), str(key) if key else None)
+    return context
+
+
+def _metrics_url(endpoint: str, secure_default: bool) -> str:
+    if "://" not in endpoint:
+        endpoint = f"{'https' if secure_default else 'http'}://{endpoint}"
+    return endpoint.rstrip("/") + "/metrics"
+
+
+def scrape_endpoint(url: str, context: ssl.SSLContext, timeout: float = TIMEOUT_SECONDS) -> Scrape:
+    """GET one etcd member's /metrics; failures come back as a ``Scrape`` with the reason."""
+    source = f"etcd {url.removesuffix('/metrics')}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
+    try:
+        with opener.open(urllib.request.Request(url, method="GET"), timeout=timeout) as answer:
+            body = answer.read(MAX_METRICS_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        return Scrape(source, error=f"etcd answered HTTP {exc.code} for {url}")
+    except (urllib.error.URLError, ssl.SSLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return Scrape(source, error=f"could not read {url}: {reason}")
+    if len(body) > MAX_METRICS_BYTES:
+        return Scrape(source, error=f"{url} answered more than {MAX_METRICS_BYTES} bytes: not a metrics page")
+    return Scrape(source, text=body.decode("utf-8", errors="replace"))
+
+
+def fetch_endpoint_metrics(_source: Source, data: ClusterData) -> Response:
+    """Each ``--etcd-endpoints`` member's /metrics, with the etcdctl-style certificates."""
+    options = data.options
+    endpoints = _as_list(options.get("etcd-endpoints"))
+    if not endpoints:
+        return Response(status=NO_STATUS, error="--etcd-endpoints was not given")
+    try:
+        context = _tls_context(options)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        return Response(status=NO_STATUS, error=f"the etcd client certificates could not be loaded: {exc}")
+    secure = bool(options.get("etcd-cert") or options.get("etcd-cacert"))
+    scrapes = [scrape_endpoint(_metrics_url(endpoint, secure), context) for endpoint in endpoints]
+    return Response(status=200, data={"scrapes": [s.to_record() for s in scrapes]})
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def pod_metrics_port(pod: Mapping[str, Any]) -> tuple[str, int] | str:
+    """(scheme, port) of an etcd pod's metrics listener reachable from the API server, or why there is none."""
+    flags = container_flags(main_container(pod, ETCD))
+    urls = flag_list(flags.get("listen-metrics-urls"))
+    if not urls:
+        return ("etcd serves /metrics only on its client port, which demands a client certificate the "
+                "API server's pod proxy cannot present")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.hostname and not _is_loopback(parts.hostname) and parts.port:
+            return parts.scheme or "http", parts.port
+    return (f"etcd serves /metrics on {', '.join(urls)} only (--listen-metrics-urls, kubeadm's default), "
+            "which the API server's pod proxy cannot reach")
+
+
+def fetch_pod_metrics(source: Source, data: ClusterData) -> Response:
+    """Each etcd static pod's metrics through ``/api/v1/namespaces/kube-system/pods/<pod>:<port>/proxy/metrics``."""
+    pods = data.responses.get(PODS_NEED)
+    if pods is None or not pods.ok:
+        return Response(status=pods.status if pods else NO_STATUS, error="the kube-system pods could not be read")
+    etcd_pods = [pod for pod in pods.items if is_component_pod(pod, ETCD)]
+    if not etcd_pods:
+        return Response(status=NO_STATUS, error="no etcd pods are visible in kube-system (external or managed etcd)")
+    scrapes = []
+    for pod in etcd_pods:
+        name = raw.name(pod)
+        target = pod_metrics_port(pod)
+        if isinstance(target, str):
+            scrapes.append(Scrape(f"pod kube-system/{name}", error=target))
+            continue
+        scheme, port = target
+        prefix = "https:" if scheme == "https" else ""
+        path = f"/api/v1/namespaces/kube-system/pods/{prefix}{name}:{port}/proxy/metrics"
+        answer = source.get(path)
+        label = f"pod kube-system/{name} via the pod proxy"
+        if answer.ok and answer.text is not None:
+            scrapes.append(Scrape(label, text=answer.text))
+        else:
+            scrapes.append(Scrape(label, error=answer.skip_reason(f"{path}")))
+    return Response(status=200, data={"scrapes": [s.to_record() for s in scrapes]})
+
+
+ENDPOINT_NEED = register(Need(
+    ETCD_ENDPOINT_METRICS,
+    "etcd's own metrics from --etcd-endpoints",
+    fetch=fetch_endpoint_metrics,
+    rule=Rule(verbs=()),  # a read of etcd with its client certificate, not of the Kubernetes API
+))
+POD_NEED = register(Need(
+    ETCD_POD_METRICS,
+    "etcd's metrics through the API server's pod proxy",
+    after=(PODS_NEED,),
+    fetch=fetch_pod_metrics,
+    rule=Rule(api_groups=("",), resources=("pods/proxy",), verbs=("get",)),
+))
+
+
+# -- reading what was collected (pure) ---------------------------------------------------------------
+
+
+def etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
+    """etcd's own parsed scrapes, from the first route that gave any (direct, then pod proxy), and why
+    each route or member that gave nothing failed, for the evidence."""
+    notes: list[str] = []
+    for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
+        response = data.responses.get(need)
+        if response is None:
+            continue
+        if not response.ok:
+            notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
+            continue
+        parsed = [scrape.parse() for scrape in scrapes_from(response.data)]
+        notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
+        usable = [p for p in parsed if isinstance(p, Metrics)]
+        if usable:
+            return usable, notes
+    return [], notes
+
+
+def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
+    """The API server's own /metrics, parsed, or why it is not available."""
+    source = "the API server's /metrics"
+    response = data.responses.get(APISERVER_METRICS)
+    if response is None:
+        return MetricsError(source, "the API server's metrics were not collected")
+    if not response.ok or response.text is None:
+        return MetricsError(source, response.skip_reason(NEEDS[APISERVER_METRICS].description))
+    return parse_metrics(response.text, source)

@@ -1,0 +1,101 @@
+"""kubelet-certificate-rotation: kubelet CSRs left pending or denied, the sign that rotation is failing.
+
+Kubelets renew their client certificate (to talk to the API server) and, when serving-certificate
+rotation is on, their serving certificate (for logs, exec and metrics) through CertificateSigningRequests.
+A request nobody approves means the old certificate runs out: a node without a client certificate goes
+NotReady, and one without a serving certificate breaks `kubectl logs` and `exec` on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.model import raw
+
+ID = "kubelet-certificate-rotation"
+CSRS = "certificatesigningrequests"
+CLIENT_SIGNER = "kubernetes.io/kube-apiserver-client-kubelet"
+SERVING_SIGNER = "kubernetes.io/kubelet-serving"
+# What an unanswered request of each signer costs, and so how severe it is.
+CONSEQUENCES = {
+    CLIENT_SIGNER: (Status.FAIL, "the node cannot renew its client certificate and goes NotReady when the "
+                                 "current one expires (or cannot join at all)"),
+    SERVING_SIGNER: (Status.WARN, "the kubelet keeps an old or self-signed serving certificate, so `kubectl "
+                                  "logs`, `exec` and metrics scraping of this node fail TLS verification"),
+}
+
+register(Need(CSRS, "certificate signing requests", "/apis/certificates.k8s.io/v1/certificatesigningrequests",
+              paged=True, rule=Rule(api_groups=("certificates.k8s.io",), resources=(CSRS,))))
+
+META = CheckMeta(
+    id=ID,
+    title="Kubelet certificate rotation (pending or denied kubelet CSRs)",
+    component="kubelet",
+    why=(
+        "Kubelet certificates are short-lived and renewed through CertificateSigningRequests. Client "
+        "requests (signer kubernetes.io/kube-apiserver-client-kubelet) are approved automatically by the "
+        "controller manager; serving requests (kubernetes.io/kubelet-serving) are not approved by default "
+        "and need an approver. A request left pending or denied for more than a few minutes means "
+        "rotation is failing: the node goes NotReady when its client certificate expires, and `kubectl "
+        "logs`/`exec` fail when its serving certificate cannot be renewed."
+    ),
+    fix=(
+        "Look at the requests: `kubectl get csr`. Approve legitimate ones (`kubectl certificate approve "
+        "NAME`) after checking the requesting node and names. For serving certificates install an approver "
+        "(e.g. kubelet-csr-approver) rather than approving by hand. If client requests stay pending, check "
+        "that kube-controller-manager runs with its csrapproving and csrsigning controllers and the "
+        "cluster CA key (--cluster-signing-cert-file/--cluster-signing-key-file)."
+    ),
+    references=(
+        "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/",
+        "https://kubernetes.io/docs/tasks/tls/certificate-rotation/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/",
+    ),
+    needs=(CSRS,),
+    thresholds={"pending_minutes": 10},
+)
+
+
+def csr_state(csr: Mapping[str, Any]) -> str:
+    """approved, denied, failed, or pending (no decision yet); an issued certificate counts as approved."""
+    status = csr.get("status") or {}
+    for condition in status.get("conditions") or []:
+        if condition.get("status", "True") != "True":
+            continue
+        kind = str(condition.get("type", ""))
+        if kind in ("Denied", "Failed"):
+            return kind.lower()
+        if kind == "Approved":
+            return "approved"
+    return "approved" if status.get("certificate") else "pending"
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    limit_minutes = float(thresholds["pending_minutes"])
+    findings = []
+    kubelet_requests = 0
+    for csr in data.items(CSRS):
+        spec = csr.get("spec") or {}
+        signer = str(spec.get("signerName", ""))
+        if signer not in CONSEQUENCES:
+            continue
+        kubelet_requests += 1
+        state = csr_state(csr)
+        age = raw.age_seconds((csr.get("metadata") or {}).get("creationTimestamp"), data.now)
+        if state == "approved" or age is None or age < limit_minutes * 60:
+            continue
+        status, consequence = CONSEQUENCES[signer]
+        name, requestor = raw.name(csr), str(spec.get("username", "?"))
+        message = (f"the {signer.rsplit('/', 1)[-1]} request {name} from {requestor} has been {state} for "
+                   f"{int(age // 60)} minutes: {consequence}")
+        evidence = {"csr": name, "signerName": signer, "requestor": requestor, "state": state,
+                    "ageMinutes": int(age // 60), "limitMinutes": limit_minutes}
+        findings.append(Finding(ID, status, message, evidence, f"certificatesigningrequest/{name}"))
+    if not findings:
+        findings.append(Finding(ID, Status.PASS, f"no kubelet certificate request has waited more than "
+                                f"{limit_minutes:g} minutes ({kubelet_requests} kubelet requests seen)",
+                                {"kubeletRequests": kubelet_requests, "limitMinutes": limit_minutes}))
+    return findings

@@ -1,0 +1,60 @@
+"""node-readiness: NotReady nodes and nodes under memory, disk or PID pressure (the kubelet is evicting
+pods there) or without a configured network."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import plural
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
+
+META = CheckMeta(
+    id="node-readiness",
+    title="Every node is Ready and under no resource pressure",
+    component="nodes",
+    why="A NotReady node runs nothing new, and after the eviction timeout (5 minutes by default) its pods are "
+        "recreated elsewhere, which needs spare capacity. `Unknown` means its kubelet stopped reporting at all. "
+        "Memory, disk or PID pressure makes the kubelet evict pods and taints the node against new ones; "
+        "NetworkUnavailable means pods there cannot reach the network.",
+    fix="`kubectl describe node <node>` shows the condition's reason and message; on the node, "
+        "`systemctl status kubelet` and `journalctl -u kubelet` say why it stopped reporting. For pressure, free "
+        "or add disk/memory (image garbage collection, log rotation, pod limits); for NetworkUnavailable, check "
+        "the CNI pod on that node.",
+    references=(
+        "https://kubernetes.io/docs/concepts/architecture/nodes/#condition",
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/",
+    ),
+    needs=(NODES_NEED,),
+)
+
+SEVERE_CONDITIONS = ("NetworkUnavailable",)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    nodes = node_infos(data)
+    if not nodes:
+        return [Finding(META.id, Status.FAIL, "no nodes are registered: nothing can run")]
+    findings = [finding for node in nodes for finding in _node_findings(node)]
+    if findings:
+        return findings
+    return [Finding(META.id, Status.PASS, f"all {plural(len(nodes), 'node')} Ready, no pressure",
+                    evidence={"nodes": len(nodes)})]
+
+
+def _node_findings(node: NodeInfo) -> list[Finding]:
+    target = f"node/{node.name}"
+    evidence = {"ready": node.ready_status, "reason": node.ready_reason, "pressures": node.pressures,
+                "unschedulable": node.unschedulable, "kubelet": node.kubelet_version}
+    findings = []
+    if not node.ready:
+        unknown = node.ready_status == "Unknown"
+        meaning = "its kubelet stopped reporting" if unknown else "its kubelet reports it unhealthy"
+        findings.append(Finding(META.id, Status.FAIL, f"node {node.name} is NotReady (Ready={node.ready_status}, "
+                                f"{node.ready_reason or 'no reason'}): {meaning}", evidence=evidence, object=target))
+    for condition in node.pressures:
+        status = Status.FAIL if condition in SEVERE_CONDITIONS else Status.WARN
+        findings.append(Finding(META.id, status, f"node {node.name} has {condition}", evidence=evidence, object=target))
+    return findings

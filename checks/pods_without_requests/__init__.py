@@ -1,0 +1,100 @@
+"""pods-without-requests: running pods whose containers request no CPU or memory, the noisy neighbours the
+scheduler places blind. Lists every pod page by page and keeps only counts (--include-workloads)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import json_object, plural, register_computed_need
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.source import Response, Source, iter_pages
+from kubectl_arch.model import raw
+
+PODS_PATH = "/api/v1/pods"
+EXAMPLES = 5  # pods named per namespace: enough to act on, bounded however large the cluster
+
+
+def lacks_requests(pod: Mapping[str, Any]) -> bool:
+    """True when some app container requests neither CPU nor memory (init containers run and exit)."""
+    for container in raw.containers(pod.get("spec") or {}):
+        requests = (container.get("resources") or {}).get("requests") or {}
+        if not requests.get("cpu") and not requests.get("memory"):
+            return True
+    return False
+
+
+def summarise_pods(pages: Any) -> Response:
+    """Fold pod list pages into counts per namespace; a failed page is returned as it came."""
+    running = 0
+    without: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
+    best_effort = 0
+    for page in pages:
+        if not page.ok:
+            return page
+        for pod in page.items:
+            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+                continue
+            running += 1
+            if not lacks_requests(pod):
+                continue
+            namespace = raw.namespace(pod)
+            without[namespace] = without.get(namespace, 0) + 1
+            named = examples.setdefault(namespace, [])
+            if len(named) < EXAMPLES:
+                named.append(raw.name(pod))
+            best_effort += (pod.get("status") or {}).get("qosClass") == "BestEffort"
+    return Response(status=200, data={"pods": running, "without_requests": without, "examples": examples,
+                                      "best_effort": best_effort})
+
+
+def _fetch(source: Source, _data: ClusterData) -> Response:
+    return summarise_pods(iter_pages(source, PODS_PATH))
+
+
+POD_REQUESTS = register_computed_need("pod-requests-summary", "every pod in every namespace (counted page by page)",
+                                      "pods", _fetch)
+
+META = CheckMeta(
+    id="pods-without-requests",
+    title="Running pods declare CPU and memory requests",
+    component="workloads",
+    why="The scheduler places pods by their requests. A pod without any is placed as if it used nothing, so "
+        "nodes get overcommitted and one busy pod starves its neighbours; under memory pressure pods without "
+        "requests (BestEffort) are evicted first. Capacity planning and autoscaling both read requests.",
+    fix="Set `resources.requests` (cpu and memory) on every container, from observed usage "
+        "(`kubectl top pod`, a VerticalPodAutoscaler in recommendation mode); enforce defaults per namespace "
+        "with a LimitRange and totals with a ResourceQuota.",
+    references=(
+        "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+        "https://kubernetes.io/docs/concepts/policy/limit-range/",
+    ),
+    needs=(POD_REQUESTS.name,),
+    thresholds={"fail_percent": 50.0, "ignore_namespaces": ["kube-system"]},
+    workloads=True,
+)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    summary = json_object(data, POD_REQUESTS.name)
+    ignored = set(thresholds["ignore_namespaces"])
+    without = {ns: n for ns, n in (summary.get("without_requests") or {}).items() if ns not in ignored}
+    running = int(summary.get("pods") or 0)
+    missing = sum(without.values())
+    evidence: dict[str, Any] = {"running_pods": running, "without_requests": missing,
+                                "ignored_namespaces": sorted(ignored),
+                                "by_namespace": dict(sorted(without.items(), key=lambda kv: -kv[1])[:10])}
+    if not missing:
+        return [Finding(META.id, Status.PASS, f"all {running} running pods request CPU or memory", evidence=evidence)]
+    percent = 100.0 * missing / running if running else 0.0
+    status = Status.FAIL if percent >= float(thresholds["fail_percent"]) else Status.WARN
+    findings = [Finding(META.id, status, f"{missing} of {running} running pods ({percent:.0f}%) have a container with "
+                        "no CPU or memory request", evidence=evidence)]
+    examples = summary.get("examples") or {}
+    for namespace, count in sorted(without.items(), key=lambda kv: -kv[1])[:10]:
+        names = ", ".join(examples.get(namespace) or [])
+        message = f"namespace {namespace}: {plural(count, 'pod')} without requests (e.g. {names})"
+        findings.append(Finding(META.id, status, message, object=f"namespace/{namespace}"))
+    return findings

@@ -1,0 +1,214 @@
+"""``kubectl arch audit``: run the catalogue against one or more clusters and report for people or CI.
+
+A click group so that ``audit explain ID`` reads naturally while ``audit --sample kind-ha`` still runs the
+audit itself (the group's own callback). Heavy imports stay inside the functions: ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kubectl_arch.cli.options import ClusterOptions, cluster_options
+from kubectl_arch.errors import ArchError, UsageError
+
+if TYPE_CHECKING:
+    from kubectl_arch.audit.check import Status
+    from kubectl_arch.audit.config import AuditConfig
+    from kubectl_arch.audit.registry import Check
+    from kubectl_arch.audit.runner import AuditReport
+
+OUTPUTS = ("text", "wide", "json", "yaml", "junit", "markdown")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-o", "--output", type=click.Choice(OUTPUTS), default="text", show_default=True,
+              help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments.")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
+@click.option("--check", "check_ids", multiple=True, metavar="ID", help="Run only this check (repeatable).")
+@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
+              help="Exit 1 when any finding is at or above this status.")
+@click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="YAML with thresholds per check, disabled checks and suppressions (see docs/checks.md).")
+@click.option("--include-workloads", is_flag=True,
+              help="Also run checks that read every namespace (pods-without-requests, large-configmaps).")
+@click.option("--all-contexts", is_flag=True, help="Audit every context of the kubeconfig, concurrently.")
+@click.option("--pki-dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Read certificates from this folder (on a control-plane node: /etc/kubernetes/pki).")
+@click.option("--etcd-endpoints", metavar="URLS", help="etcd client URLs, comma-separated, as etcdctl takes them.")
+@click.option("--etcd-cacert", metavar="FILE", type=click.Path(dir_okay=False), help="CA bundle verifying etcd.")
+@click.option("--etcd-cert", metavar="FILE", type=click.Path(dir_okay=False), help="Client certificate for etcd.")
+@click.option("--etcd-key", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Client key for etcd (used by TLS only, never printed).")
+@cluster_options
+@click.pass_context
+def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks: bool, check_ids: tuple[str, ...],
+          fail_on: str, config_path: str | None, include_workloads: bool, all_contexts: bool, pki_dir: str | None,
+          etcd_endpoints: str | None, etcd_cacert: str | None, etcd_cert: str | None, etcd_key: str | None) -> None:
+    """Run the checks that decide whether the cluster survives: etcd quorum and latency, control-plane
+    replicas, leader election, certificates, nodes, version skew, kube-proxy, API overload.
+
+    Each finding says what was seen, why it matters, how to fix it and where to read more. Exit code 1
+    when a finding reaches --fail-on. Several clusters: repeat --context, or --all-contexts. Learn about
+    one check: `kubectl arch audit explain ID`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from kubectl_arch.audit.check import Status
+    from kubectl_arch.audit.config import load_config
+    from kubectl_arch.audit.registry import catalogue, select
+    from kubectl_arch.audit.runner import exit_code
+
+    if list_checks:
+        _print_catalogue(output, select(check_ids or None, include_workloads=True))
+        return
+    checks = select(check_ids or None, include_workloads)
+    config = load_config(config_path, catalogue())
+    options = _check_options(pki_dir=pki_dir, etcd_endpoints=etcd_endpoints, etcd_cacert=etcd_cacert,
+                             etcd_cert=etcd_cert, etcd_key=etcd_key)
+    targets = _targets(cluster, all_contexts)
+    reports = audit_clusters(targets, checks, config, options)
+    fail_status = Status(fail_on)
+    _print_reports(output, reports, fail_status)
+    ctx.exit(int(exit_code(reports, fail_status)))
+
+
+@audit.command("explain")
+@click.argument("check_id", metavar="ID")
+def explain_check(check_id: str) -> None:
+    """Teach one check: why it matters, how to fix it, what it reads and its thresholds."""
+    from kubectl_arch.audit.registry import select
+    from kubectl_arch.render.audit_catalogue import explain_text
+
+    click.echo(explain_text(select([check_id])[0]), nl=False)
+
+
+def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], config: AuditConfig,
+                   options: Mapping[str, Any]) -> list[AuditReport]:
+    """Audit each target; several run concurrently and a cluster that cannot be read is reported, not fatal."""
+    if len(targets) == 1:
+        return [_audit_one(targets[0], checks, config, options, show_progress=True)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kubectl_arch.audit.runner import AuditReport, ClusterInfo
+
+    def guarded(target: ClusterOptions) -> AuditReport:
+        try:
+            return _audit_one(target, checks, config, options, show_progress=False)
+        except ArchError as exc:
+            info = ClusterInfo(context=target.context or "", server="", version="unknown",
+                               source=f"context {target.context}")
+            return AuditReport(cluster=info, results=[], error=exc.one_line())
+
+    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+        return list(pool.map(guarded, targets))
+
+
+def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditConfig, options: Mapping[str, Any],
+               show_progress: bool) -> AuditReport:
+    from kubectl_arch.audit.runner import run_audit
+    from kubectl_arch.cli.options import open_source
+    from kubectl_arch.render.console import progress_console
+
+    source = open_source(target)
+    console = progress_console() if show_progress else None
+    if console is None:
+        return run_audit(source, checks, config, options)
+    with console.status("reading the cluster") as status:
+        return run_audit(source, checks, config, options, progress=lambda what: status.update(f"reading {what}"))
+
+
+def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions]:
+    """One ClusterOptions per cluster to audit: every --context given, or every kubeconfig context."""
+    if all_contexts:
+        if cluster.sample or cluster.snapshot or cluster.contexts:
+            raise UsageError("--all-contexts cannot be combined with --context, --sample or --snapshot")
+        names = kubeconfig_contexts(cluster.kubeconfig)
+        if not names:
+            raise UsageError("--all-contexts: the kubeconfig has no contexts")
+        return [dataclasses.replace(cluster, context=name, contexts=(name,)) for name in names]
+    if len(cluster.contexts) > 1:
+        if cluster.sample or cluster.snapshot:
+            raise UsageError("several --context flags cannot be combined with --sample or --snapshot")
+        names = list(dict.fromkeys(cluster.contexts))
+        return [dataclasses.replace(cluster, context=name, contexts=(name,)) for name in names]
+    return [cluster]
+
+
+def kubeconfig_contexts(kubeconfig: str | None) -> list[str]:
+    """Context names of the kubeconfig (--kubeconfig, else every file of $KUBECONFIG, else ~/.kube/config)."""
+    import os
+    from pathlib import Path
+
+    import yaml
+
+    paths = [kubeconfig] if kubeconfig else (os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+                                             ).split(os.pathsep)
+    names: list[str] = []
+    for path in filter(None, paths):
+        try:
+            doc = yaml.safe_load(Path(path).expanduser().read_text()) or {}
+        except OSError as exc:
+            if kubeconfig:
+                raise UsageError(f"cannot read kubeconfig {path}: {exc.strerror or exc}") from None
+            continue
+        except yaml.YAMLError:
+            raise UsageError(f"kubeconfig {path} is not valid YAML") from None
+        contexts = doc.get("contexts") if isinstance(doc, dict) else None
+        names += [str(c["name"]) for c in contexts or [] if isinstance(c, dict) and c.get("name")]
+    return list(dict.fromkeys(names))
+
+
+def _check_options(*, pki_dir: str | None, etcd_endpoints: str | None, etcd_cacert: str | None,
+                   etcd_cert: str | None, etcd_key: str | None) -> dict[str, Any]:
+    """The command-line inputs checks read as ``data.options``, keyed by flag name; absent when not given."""
+    options: dict[str, Any] = {}
+    if pki_dir:
+        options["pki-dir"] = pki_dir
+    if etcd_endpoints:
+        endpoints = [e.strip() for e in etcd_endpoints.split(",") if e.strip()]
+        bad = [e for e in endpoints if not e.startswith(("http://", "https://"))]
+        if bad:
+            raise UsageError(f"--etcd-endpoints: {bad[0]!r} is not a URL", hint="e.g. https://10.0.0.10:2379")
+        options["etcd-endpoints"] = endpoints
+    for name, value in (("etcd-cacert", etcd_cacert), ("etcd-cert", etcd_cert), ("etcd-key", etcd_key)):
+        if value:
+            options[name] = value
+    return options
+
+
+def _print_catalogue(output: str, checks: Sequence[Check]) -> None:
+    from kubectl_arch.render.audit_catalogue import catalogue_rows, catalogue_table
+    from kubectl_arch.render.data import to_json, to_yaml
+
+    if output == "json":
+        click.echo(to_json(catalogue_rows(checks)), nl=False)
+    elif output == "yaml":
+        click.echo(to_yaml(catalogue_rows(checks)), nl=False)
+    else:
+        click.echo(catalogue_table(checks), nl=False)
+
+
+def _print_reports(output: str, reports: Sequence[AuditReport], fail_on: Status) -> None:
+    if output in ("json", "yaml"):
+        from kubectl_arch.render.audit_json import audit_document
+        from kubectl_arch.render.data import to_json, to_yaml
+
+        document = audit_document(reports)
+        click.echo(to_json(document) if output == "json" else to_yaml(document), nl=False)
+    elif output == "junit":
+        from kubectl_arch.render.audit_junit import to_junit
+
+        click.echo(to_junit(reports, fail_on), nl=False)
+    elif output == "markdown":
+        from kubectl_arch.render.audit_markdown import to_markdown
+
+        click.echo(to_markdown(reports))
+    else:
+        from kubectl_arch.render.audit_terminal import render_terminal
+        from kubectl_arch.render.console import make_console
+
+        render_terminal(reports, make_console(), wide=output == "wide")

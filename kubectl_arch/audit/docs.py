@@ -1,0 +1,89 @@
+"""Generate docs/checks.md from the catalogue: ``python -m kubectl_arch.audit.docs`` (``--check`` verifies).
+
+The page is built from each check's own metadata, so it cannot drift from the code; a test fails when the
+committed page differs from what this module generates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DOCS_PATH = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
+
+USAGE = """\
+# Audit checks
+
+<!-- Generated from the catalogue by `python -m kubectl_arch.audit.docs`; do not edit by hand. -->
+
+`kubectl arch audit` runs these checks and reports each as `pass`, `warn`, `fail` or `skip`. A `skip` says
+why: usually the permission that is missing (`kubectl arch rbac` prints a ClusterRole that grants exactly
+what the checks read), or data the cluster does not show (a managed control plane). Check ids are stable:
+use them with `--check`, in `--config` files and in CI. `kubectl arch audit explain ID` teaches one check.
+
+## Using the audit in CI
+
+- **Exit codes:** 0 when nothing reaches `--fail-on` (default `fail`; `--fail-on warn` is stricter), 1 when
+  something does, 2 for bad arguments or a bad config file, 3 when a cluster could not be read.
+- **`-o json` / `-o yaml`:** `{"cluster": {...}, "summary": {...}, "checks": [...], "findings": [...]}`.
+  `summary` counts checks by their worst finding (plus `suppressed`, the findings a suppression silenced);
+  `findings` lists every finding with its check's `title`, `why`, `remediation` and `references`, and
+  `suppressed` (reason and expiry) on silenced ones. Several clusters give `{"clusters": [...], "summary"}`.
+- **`-o junit`:** one `<testsuite>` per cluster and one `<testcase>` per check. A check at or above
+  `--fail-on` is a `<failure>` (so with the default, warnings pass and carry their text in `<system-out>`),
+  a skipped check is `<skipped>`, and a check that crashed is an `<error>`.
+- **`-o markdown`:** a summary table and one collapsible section per problem, for a job summary
+  (`>> $GITHUB_STEP_SUMMARY`) or a pull-request comment.
+- **`--include-workloads`** adds the checks that read every namespace (every pod, every ConfigMap); naming
+  such a check with `--check` also runs it. They read page by page and keep only counts and sizes.
+- **Several clusters:** repeat `--context`, or use `--all-contexts`; they are read concurrently and
+  reported one after the other.
+
+## The config file (`--config FILE`)
+
+```yaml
+thresholds:                       # per check id; names and defaults are listed below
+  kubelet-version-skew: {max_minor_skew: 2}
+disabled: [kube-proxy-mode]       # checks that do not apply to this cluster
+suppressions:                     # accepted risks, each with a reason and a last day
+  - check: node-readiness
+    object: node/worker-3         # optional: without it, every finding of the check
+    reason: being decommissioned, OPS-123
+    expires: 2026-12-31
+```
+
+Unknown check ids, unknown threshold names, values of the wrong type and bad dates stop the audit with one
+line naming the place (exit 2). After its `expires` day a suppression stops applying and is itself reported
+as a `warn` finding of `expired-suppression`.
+
+## The checks
+
+"""
+
+
+def render() -> str:
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.render.audit_catalogue import catalogue_markdown
+
+    return USAGE + catalogue_markdown(list(catalogue().values()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate docs/checks.md from the check catalogue.")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date instead of writing")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        current = DOCS_PATH.read_text() if DOCS_PATH.exists() else ""
+        if current != text:
+            print(f"{DOCS_PATH} is out of date: run `python -m kubectl_arch.audit.docs`", file=sys.stderr)
+            return 1
+        return 0
+    DOCS_PATH.write_text(text)
+    print(f"wrote {DOCS_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Small pieces several checks share, so that each check folder holds only its own decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.collect.source import Response, Source
+
+if TYPE_CHECKING:
+    from kubectl_arch.model.versions import Version
+
+# What a check needs to recognise a managed (hidden) control plane with model.distribution.
+DISTRIBUTION_NEEDS = ("version", "nodes", "kube-system-pods")
+DISTRIBUTION_OPTIONAL_NEEDS = ("kubeadm-config",)
+
+
+def hidden_control_plane(data: ClusterData) -> str | None:
+    """Why the control plane cannot be seen (a managed cluster), or None when it is the operator's own."""
+    from kubectl_arch.model.distribution import detect_distribution
+
+    distribution = detect_distribution(data)
+    if not distribution.managed:
+        return None
+    return (f"the control plane is managed by {distribution.managed_by} and not visible through the API; "
+            "its redundancy is the provider's responsibility")
+
+
+def json_object(data: ClusterData, need: str) -> dict[str, Any]:
+    """The need's JSON when it is an object; {} for anything else (unreadable, a list, text)."""
+    value = data.json(need)
+    return value if isinstance(value, dict) else {}
+
+
+def served_version(data: ClusterData) -> Version | None:
+    """The version ``/version`` reports (needs ``version``)."""
+    from kubectl_arch.model.versions import parse_version
+
+    return parse_version(str(json_object(data, "version").get("gitVersion", "")))
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 member``, ``3 members``: messages read as sentences."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def apiserver_versions(data: ClusterData) -> tuple[list[Version], str]:
+    """The API servers' versions and where they were read: their pods' images, else ``/version``.
+
+    Needs ``kube-system-pods`` and ``version``. Behind a load balancer ``/version`` is one server's answer,
+    so the pods (one version per instance) are preferred whenever they are visible.
+    """
+    from kubectl_arch.model.components import KUBE_APISERVER, control_plane_components
+    from kubectl_arch.model.versions import parse_version
+
+    instances = control_plane_components(data)[KUBE_APISERVER].instances
+    from_pods = [v for v in (parse_version(i.version) for i in instances) if v is not None]
+    if from_pods:
+        return sorted(from_pods), "kube-apiserver pod images"
+    served = served_version(data)
+    return ([served], "/version") if served else ([], "nothing readable")
+
+
+def register_computed_need(name: str, description: str, resource: str,
+                           fetch: Callable[[Source, ClusterData], Response]) -> Need:
+    """Register a need a check computes while collecting (a count, sizes): it lists a core resource.
+
+    Such needs keep only aggregates, so memory stays bounded however large the cluster is.
+    """
+    return register(Need(name, description, fetch=fetch, rule=Rule(api_groups=("",), resources=(resource,))))

@@ -1,0 +1,135 @@
+"""The check catalogue: every folder of ``kubectl_arch.checks``, imported and validated once.
+
+Discovery fails loudly: a folder without ``__init__.py``, a module that does not import, a wrong id or
+an unknown need raises ``CatalogueError`` naming the folder, because a check that silently vanishes
+from the catalogue is a check that silently stops protecting the cluster.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from kubectl_arch.audit.check import CheckMeta, Evaluate
+from kubectl_arch.errors import UsageError
+
+CATALOGUE_PACKAGE = "kubectl_arch.checks"
+
+# Command-line inputs a check may declare in META.options; data.options carries them by these names.
+KNOWN_OPTIONS = frozenset({"pki-dir", "etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key"})
+
+
+class CatalogueError(Exception):
+    """The catalogue itself is broken (a developer error): raised, never turned into a skipped check."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its metadata, its logic and the folder holding its fixtures."""
+
+    meta: CheckMeta
+    evaluate: Evaluate
+    folder: Path
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def fixtures(self) -> list[Path]:
+        return sorted((self.folder / "fixtures").glob("*.yaml"))
+
+
+def discover(package_name: str = CATALOGUE_PACKAGE) -> dict[str, Check]:
+    """Import every check folder of ``package_name`` and validate it; ids in folder order."""
+    package = importlib.import_module(package_name)
+    checks: dict[str, Check] = {}
+    for folder in _check_folders(package):
+        check = _load(package_name, folder)
+        if check.id in checks:
+            raise CatalogueError(f"check id {check.id!r} is defined twice ({folder})")
+        checks[check.id] = check
+    return checks
+
+
+def _check_folders(package: ModuleType) -> list[Path]:
+    folders: list[Path] = []
+    for root in package.__path__:
+        for entry in sorted(Path(root).iterdir()):
+            if entry.name.startswith((".", "_")):
+                continue
+            if entry.is_dir():
+                if not (entry / "__init__.py").is_file():
+                    raise CatalogueError(f"check folder {entry} has no __init__.py: the check would be lost")
+                folders.append(entry)
+            elif entry.suffix == ".py":
+                raise CatalogueError(f"{entry} is a module, not a check folder: move it to {entry.stem}/__init__.py")
+    return folders
+
+
+def _load(package_name: str, folder: Path) -> Check:
+    module_name = f"{package_name}.{folder.name}"
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:
+        raise CatalogueError(f"check {module_name} does not import: {type(exc).__name__}: {exc}") from exc
+    meta = getattr(module, "META", None)
+    evaluate = getattr(module, "evaluate", None)
+    if not isinstance(meta, CheckMeta):
+        raise CatalogueError(f"check {module_name} defines no META of type CheckMeta")
+    if not callable(evaluate):
+        raise CatalogueError(f"check {module_name} defines no evaluate(data, thresholds) function")
+    _validate_meta(meta, folder.name)
+    return Check(meta=meta, evaluate=evaluate, folder=folder)
+
+
+def _validate_meta(meta: CheckMeta, folder_name: str) -> None:
+    from kubectl_arch.collect.needs import NEEDS
+
+    expected = folder_name.replace("_", "-")
+    if meta.id != expected:
+        raise CatalogueError(f"check folder {folder_name!r} declares id {meta.id!r}; it must be {expected!r}")
+    unknown_needs = [n for n in (*meta.needs, *meta.optional_needs) if n not in NEEDS]
+    if unknown_needs:
+        raise CatalogueError(f"check {meta.id} needs {unknown_needs} which no one registered in collect/needs.py")
+    unknown_options = [o for o in meta.options if o not in KNOWN_OPTIONS]
+    if unknown_options:
+        raise CatalogueError(f"check {meta.id} declares unknown options {unknown_options}")
+    missing = [name for name in ("title", "component", "why", "fix") if not getattr(meta, name).strip()]
+    if missing or not meta.references:
+        raise CatalogueError(f"check {meta.id} lacks its teaching text: {missing or ['references']}")
+
+
+@functools.cache
+def catalogue() -> dict[str, Check]:
+    """The bundled catalogue, loaded once per process."""
+    return discover()
+
+
+def select(check_ids: Iterable[str] | None = None, include_workloads: bool = False) -> list[Check]:
+    """The checks to run: the named ones (naming a workload check opts into it), or every check.
+
+    Workload checks list every pod, so a whole-catalogue run includes them only with --include-workloads.
+    """
+    checks = catalogue()
+    if check_ids is None:
+        return [c for c in checks.values() if include_workloads or not c.meta.workloads]
+    wanted = list(dict.fromkeys(check_ids))
+    unknown = [i for i in wanted if i not in checks]
+    if unknown:
+        raise UsageError(f"unknown check id(s): {', '.join(unknown)}",
+                         hint="list them with `kubectl arch audit --list`")
+    return [checks[i] for i in wanted]
+
+
+def needs_for(check_ids: Iterable[str] | None = None, include_workloads: bool = False) -> list[str]:
+    """Names of every need the selected checks read (required and optional), each once."""
+    names: list[str] = []
+    for check in select(check_ids, include_workloads):
+        names.extend(check.meta.needs)
+        names.extend(check.meta.optional_needs)
+    return list(dict.fromkeys(names))

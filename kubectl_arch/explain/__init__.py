@@ -1,0 +1,19 @@
+"""``kubectl arch explain``: map every component of the cluster and teach what each does.
+
+``EXPLAIN_NEEDS`` is what explain reads (``snapshot`` and ``rbac`` use it): kube-system and cluster-scoped
+objects only, never every pod in the cluster, so it stays cheap on big clusters.
+"""
+
+EXPLAIN_NEEDS: list[str] = [
+    "version",
+    "readyz",
+    "nodes",
+    "kube-system-pods",
+    "kube-system-leases",
+    "kube-system-deployments",
+    "daemonsets",
+    "kubernetes-endpointslices",
+    "kube-proxy-config",
+    "cilium-config",
+    "kubeadm-config",
+]

@@ -1,0 +1,142 @@
+"""Explain's analysis: one pure function turns collected data into a ``ClusterMap`` of both layers.
+
+The map is what every view renders (terminal tables, JSON/YAML, mermaid, component pages, what-if),
+so they can never disagree. Hidden parts of a managed control plane are ``replicas=None, managed=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.explain import EXPLAIN_NEEDS
+from kubectl_arch.explain.control_plane import control_plane_views
+from kubectl_arch.explain.node_layer import node_layer_views
+from kubectl_arch.explain.views import COMPONENT_NAMES, DEGRADED, HEALTHY, KUBELET, ComponentView
+from kubectl_arch.model.addons import Addon, metrics_server
+from kubectl_arch.model.components import ETCD, control_plane_components
+from kubectl_arch.model.distribution import Distribution, detect_distribution
+from kubectl_arch.model.etcd import EtcdTopology, etcd_topology
+from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode
+from kubectl_arch.model.leases import LeaseInfo, apiserver_identities
+from kubectl_arch.model.nodes import NodeInfo, node_infos
+from kubectl_arch.model.versions import minor_skew, parse_version
+
+__all__ = ["COMPONENT_NAMES", "ClusterMap", "Readyz", "build_map", "parse_readyz"]
+
+KUBELET_MAX_SKEW = 3  # minor versions a kubelet may trail the API server (version-skew policy, 1.28+)
+
+
+@dataclass
+class Readyz:
+    """The API server's /readyz?verbose: overall result and the checks that failed."""
+
+    ok: bool | None
+    failed: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+
+@dataclass
+class ClusterMap:
+    """Both layers of the cluster as facts: what explain shows in every output format."""
+
+    version: str | None
+    server: str
+    source: str
+    distribution: Distribution
+    components: list[ComponentView]
+    nodes: list[NodeInfo]
+    kube_proxy: KubeProxyMode
+    etcd: EtcdTopology
+    apiserver_endpoints: list[str]
+    apiserver_identities: list[LeaseInfo]
+    readyz: Readyz
+    metrics_server: Addon | None
+    skipped: list[str] = field(default_factory=list)
+
+    def component(self, name: str) -> ComponentView:
+        for view in self.components:
+            if view.name == name:
+                return view
+        raise KeyError(name)
+
+    @property
+    def managed(self) -> bool:
+        return self.distribution.managed
+
+    @property
+    def control_plane_nodes(self) -> list[NodeInfo]:
+        return [node for node in self.nodes if node.control_plane]
+
+
+def _endpoint_addresses(data: ClusterData) -> list[str]:
+    addresses: list[str] = []
+    for endpoint_slice in data.items("kubernetes-endpointslices"):
+        for endpoint in endpoint_slice.get("endpoints") or []:
+            addresses.extend(str(a) for a in endpoint.get("addresses") or [])
+    return addresses
+
+
+def parse_readyz(data: ClusterData) -> Readyz:
+    """/readyz?verbose lists ``[+]name ok`` / ``[-]name failed`` lines; a 500 carries the same body."""
+    response = data["readyz"]
+    body = response.text or (response.data if isinstance(response.data, str) else "") or ""
+    failed = [line[3:].split(" ", 1)[0] for line in body.splitlines() if line.startswith("[-]")]
+    if response.ok:
+        return Readyz(ok=not failed, failed=failed)
+    if response.status == 500 or failed:
+        return Readyz(ok=False, failed=failed)
+    return Readyz(ok=None, reason=response.skip_reason("/readyz"))
+
+
+def _mark_readyz_failures(views: list[ComponentView], readyz: Readyz) -> None:
+    """A failing ``etcd`` readyz check means the API server cannot use etcd, whatever the pods say."""
+    failing_etcd = [check for check in readyz.failed if check == "etcd" or check.startswith("etcd")]
+    if not failing_etcd:
+        return
+    for view in views:
+        if view.name == ETCD:
+            view.notes.append(f"the API server's /readyz check {failing_etcd[0]} fails: it cannot use etcd properly")
+            if view.health == HEALTHY:
+                view.health = DEGRADED
+
+
+def _note_kubelet_skew(views: list[ComponentView], nodes: list[NodeInfo], api_version: str | None) -> None:
+    """Kubelets may be up to three minor versions older than the API server, never newer (skew policy)."""
+    api = parse_version(api_version)
+    if api is None:
+        return
+    kubelet = next(view for view in views if view.name == KUBELET)
+    for node in nodes:
+        version = parse_version(node.kubelet_version)
+        if version is None:
+            continue
+        skew = minor_skew(api, version)
+        if skew > KUBELET_MAX_SKEW or skew < 0:
+            where = "newer than" if skew < 0 else f"{skew} minor versions behind"
+            kubelet.notes.append(f"{node.name} runs kubelet {node.kubelet_version}, {where} the API server "
+                                 f"{api_version} (the skew policy allows up to {KUBELET_MAX_SKEW} older, none newer)")
+
+
+def build_map(data: ClusterData) -> ClusterMap:
+    """Everything explain shows, computed once from the collected data (pure: no I/O, no clock)."""
+    distribution = detect_distribution(data)
+    nodes = node_infos(data)
+    components = control_plane_components(data)
+    etcd = etcd_topology(components, nodes)
+    endpoints = _endpoint_addresses(data)
+    identities = apiserver_identities(data)
+    proxy = kube_proxy_mode(data)
+    views = control_plane_views(data, distribution, nodes, components, etcd, endpoints, identities)
+    views += node_layer_views(data, nodes, proxy)
+    version = (data.json("version") or {}).get("gitVersion")
+    readyz = parse_readyz(data)
+    _mark_readyz_failures(views, readyz)
+    _note_kubelet_skew(views, nodes, version)
+    optional = {"cilium-config", "kubeadm-config", "kube-proxy-config"}  # absent (404) is normal for these
+    skipped = [reason for name in EXPLAIN_NEEDS
+               if (reason := data.skip_reason(name)) and not (name in optional and data[name].not_found)]
+    return ClusterMap(version=version, server=data.credentials.server, source=data.source, distribution=distribution,
+                      components=views, nodes=nodes, kube_proxy=proxy, etcd=etcd, apiserver_endpoints=endpoints,
+                      apiserver_identities=identities, readyz=readyz, metrics_server=metrics_server(data),
+                      skipped=skipped)

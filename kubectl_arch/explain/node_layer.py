@@ -1,0 +1,147 @@
+"""The node layer: kubelets, kube-proxy, container runtimes, the CNI plugin and cluster DNS as views.
+
+Add-ons are counted from their DaemonSet or Deployment status; their pods are listed when they run in
+kube-system (explain never lists every pod of the cluster).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.explain.views import (
+    CNI,
+    CONTAINER_RUNTIME,
+    DNS,
+    KUBE_PROXY,
+    KUBELET,
+    NODE_LAYER,
+    NONE,
+    ComponentView,
+    InstanceView,
+    health_of,
+)
+from kubectl_arch.model import raw
+from kubectl_arch.model.addons import Addon, cluster_dns, cni_plugin
+from kubectl_arch.model.components import PODS_NEED, main_container
+from kubectl_arch.model.flags import container_flags
+from kubectl_arch.model.kube_proxy import KubeProxyMode
+from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.model.workloads import Workload
+
+
+def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The kube-system pods a DaemonSet or Deployment owns.
+
+    A DaemonSet owns its pods directly; a Deployment through a ReplicaSet named ``<name>-<hash>``. Exact
+    patterns keep ``cilium`` from claiming ``cilium-envoy``'s pods.
+    """
+    if workload.namespace != "kube-system":
+        return []
+    if workload.kind == "DaemonSet":
+        owner_pattern = re.compile(re.escape(workload.name) + "$")
+        name_pattern = re.compile(re.escape(workload.name) + "-[a-z0-9]{5}$")
+    else:
+        owner_pattern = re.compile(re.escape(workload.name) + "-[a-z0-9]+$")
+        name_pattern = re.compile(re.escape(workload.name) + "-[a-z0-9]+-[a-z0-9]{5}$")
+    owned = []
+    for pod in pods:
+        owners = [str(ref.get("name", "")) for ref in (pod.get("metadata") or {}).get("ownerReferences") or []]
+        if any(owner_pattern.match(owner) for owner in owners) or (not owners and name_pattern.match(raw.name(pod))):
+            owned.append(pod)
+    return owned
+
+
+def _pod_views(pods: list[dict[str, Any]], version: str | None, container_hint: str) -> list[InstanceView]:
+    views = []
+    for pod in pods:
+        views.append(InstanceView(node=(pod.get("spec") or {}).get("nodeName"), pod=raw.name(pod), version=version,
+                                  ready=raw.pod_ready(pod), restarts=raw.pod_restarts(pod),
+                                  flags=container_flags(main_container(pod, container_hint))))
+    return sorted(views, key=lambda i: (i.node or "", i.pod or ""))
+
+
+def _placement(workload: Workload, node_count: int) -> str:
+    """Where a workload runs when its pods are not all listed: every node, some nodes, or its replicas."""
+    if workload.kind == "DaemonSet":
+        if workload.desired == node_count:
+            return f"all {node_count} nodes"
+        return f"{workload.desired} of {node_count} nodes"
+    return "Deployment"
+
+
+def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], nodes: list[NodeInfo],
+                   missing_note: str) -> ComponentView:
+    """A node-layer add-on (CNI, DNS) from its DaemonSet or Deployment."""
+    if addon is None:
+        return ComponentView(name, NODE_LAYER, 0, health=NONE, notes=[missing_note])
+    if addon.workload is None:  # embedded (k3s flannel): one per node, inside k3s
+        instances = [InstanceView(node=n.name, pod=None, version=None, ready=n.ready) for n in nodes]
+        return ComponentView(name, NODE_LAYER, len(instances), kind=addon.kind, instances=instances,
+                             health=health_of(len(instances), sum(1 for i in instances if i.ready)),
+                             notes=[addon.note])
+    w = addon.workload
+    evidence = [f"{w.kind} {w.namespace}/{w.name} ({w.ready}/{w.desired} ready)"]
+    instances = _pod_views(_workload_pods(w, pods), w.version, addon.kind)
+    view = ComponentView(name, NODE_LAYER, w.desired, kind=addon.kind, instances=instances, ready=w.ready,
+                         versions=[w.version] if w.version else [], health=health_of(w.desired, w.ready),
+                         evidence=evidence, placement=_placement(w, len(nodes)))
+    if not instances and w.namespace != "kube-system":
+        view.notes.append(f"its pods run in namespace {w.namespace}, which explain does not list; "
+                          f"the counts come from the {w.kind}")
+    hosts = {i.node for i in instances if i.node}
+    if w.kind == "Deployment" and len(instances) >= 2 and len(hosts) == 1:
+        view.notes.append(f"all {len(instances)} replicas run on {hosts.pop()}: losing that node takes {name} down "
+                          "(spread them with topology spread constraints or anti-affinity)")
+    return view
+
+
+def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyMode) -> list[ComponentView]:
+    pods = data.items(PODS_NEED)
+    ready_nodes = sum(1 for n in nodes if n.ready)
+    kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
+                             instances=[InstanceView(node=n.name, pod=None, version=n.kubelet_version or None,
+                                                     ready=n.ready) for n in nodes],
+                             evidence=[f"{len(nodes)} Node object(s); each kubelet reports its version and Ready"],
+                             placement=f"all {len(nodes)} nodes")
+    runtimes = sorted({n.runtime_name for n in nodes if n.runtime_name})
+    runtime = ComponentView(CONTAINER_RUNTIME, NODE_LAYER, len(nodes), kind=", ".join(runtimes) or None,
+                            health=health_of(len(nodes), ready_nodes),
+                            instances=[InstanceView(node=n.name, pod=None, version=n.container_runtime or None,
+                                                    ready=n.ready) for n in nodes],
+                            evidence=["status.nodeInfo.containerRuntimeVersion of each node"],
+                            placement=f"all {len(nodes)} nodes")
+    views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
+    views.append(_workload_view(CNI, cni_plugin(data), pods, nodes,
+                                "no known CNI DaemonSet found: pods may get no network (or the plugin is unknown)"))
+    views.append(_workload_view(DNS, cluster_dns(data), pods, nodes,
+                                "no CoreDNS or kube-dns Deployment in kube-system: Service names will not resolve"))
+    return views
+
+
+def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: list[NodeInfo]) -> ComponentView:
+    evidence = [f"mode {proxy.mode} from {proxy.source}: {proxy.detail}"]
+    if proxy.mode in ("replaced", "absent"):
+        return ComponentView(KUBE_PROXY, NODE_LAYER, 0, kind=proxy.mode, health=NONE, evidence=evidence)
+    if proxy.source == "embedded":
+        instances = [InstanceView(node=n.name, pod=None, version=n.kubelet_version or None, ready=n.ready)
+                     for n in nodes]
+        return ComponentView(KUBE_PROXY, NODE_LAYER, len(instances), kind=proxy.mode, instances=instances,
+                             health=health_of(len(instances), sum(1 for i in instances if i.ready)),
+                             evidence=evidence, notes=["runs inside the k3s process on every node (no pods)"])
+    daemonset = proxy.daemonset
+    matching = [p for p in pods if raw.labels(p).get("k8s-app") == KUBE_PROXY
+                or (raw.is_mirror_pod(p) and raw.name(p).startswith(KUBE_PROXY + "-"))]
+    instances = _pod_views(matching, daemonset.version if daemonset else None, KUBE_PROXY)
+    if daemonset:
+        evidence.insert(0, f"DaemonSet kube-system/{daemonset.name} ({daemonset.ready}/{daemonset.desired} ready)")
+        replicas, ready = daemonset.desired, daemonset.ready
+    else:
+        replicas, ready = len(instances), sum(1 for i in instances if i.ready)
+    versions = [daemonset.version] if daemonset and daemonset.version else []
+    return ComponentView(KUBE_PROXY, NODE_LAYER, replicas, kind=proxy.mode, instances=instances, ready=ready,
+                         versions=versions, health=health_of(replicas, ready), evidence=evidence,
+                         placement=_placement(daemonset, len(nodes)) if daemonset else None)
+
+

@@ -1,0 +1,276 @@
+"""Teaching text for ``kubectl arch explain COMPONENT``: what each part does, how it fails, where to look.
+
+Kept as data in one module so wording is reviewed in one place and the renderers stay formatting-only.
+The text is ours, checked against kubernetes.io and etcd.io; links point to the pages to read next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Page:
+    """One component's page; ``component`` is its name in the cluster map and the JSON contract."""
+
+    key: str
+    component: str
+    title: str
+    summary: str  # one line, used in the overview tables
+    what: str
+    failure: str
+    flags: Mapping[str, str] = field(default_factory=dict)  # flag -> why it matters
+    commands: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+
+
+PAGES: tuple[Page, ...] = (
+    Page(
+        key="apiserver", component="kube-apiserver", title="kube-apiserver: the front door",
+        summary="serves the Kubernetes API; the only component that talks to etcd",
+        what=("Every request (kubectl, controllers, kubelets) goes through the API server. It authenticates the "
+              "caller, authorizes the verb, runs admission (mutating, then validating), validates the object, "
+              "stores it in etcd and streams the change to every watcher. It keeps no state of its own, so you "
+              "can run several behind a load balancer; each one is equal and active."),
+        failure=("If one of several API servers stops, the load balancer sends requests to the others. If all "
+                 "stop, nothing in the cluster can change: no deploys, no scaling, no rescheduling. Running pods "
+                 "keep running and Services keep routing with the rules already programmed (the data plane is "
+                 "'fail-static'), but kubelets cannot report status and controllers cannot react."),
+        flags={
+            "authorization-mode": "which authorizers decide access, in order (kubeadm: Node,RBAC)",
+            "enable-admission-plugins": "admission plugins on top of the defaults; they can change or refuse objects",
+            "event-ttl": "how long Events are kept (default 1h); troubleshooting history is lost after it",
+            "etcd-servers": "the etcd endpoints this API server writes to",
+            "audit-log-path": "where the audit log goes; unset means no audit trail of who did what",
+            "max-requests-inflight": "with --max-mutating-requests-inflight, the total concurrency the server "
+                                     "shares among priority levels (API Priority and Fairness)",
+        },
+        commands=(
+            "kubectl get --raw='/readyz?verbose'",
+            "kubectl get --raw='/livez?verbose'",
+            "kubectl -n kube-system get pods -l component=kube-apiserver -o wide",
+            "kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes",
+            "kubectl -n kube-system logs kube-apiserver-<node>",
+            "crictl ps --name kube-apiserver   # on a control-plane node",
+        ),
+        docs=("https://kubernetes.io/docs/concepts/overview/components/#kube-apiserver",
+              "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"),
+    ),
+    Page(
+        key="etcd", component="etcd", title="etcd: the cluster's memory",
+        summary="the key-value store holding every object; needs a quorum of members to accept writes",
+        what=("etcd stores the whole desired and observed state of the cluster. Members replicate with Raft: "
+              "one leader orders writes, and a write commits once a majority (the quorum: floor(n/2)+1 members) "
+              "has it on disk. That is why etcd wants odd member counts (3 or 5) and fast disks: "
+              "every write waits for an fsync on a majority."),
+        failure=("Losing members up to the tolerated count changes nothing visible. Losing quorum stops all "
+                 "writes: the API server cannot create, update or delete anything, and reads that must be "
+                 "current fail too. Running pods keep running. A full database (past --quota-backend-bytes) "
+                 "raises a NOSPACE alarm and etcd refuses writes until it is compacted, defragmented and the "
+                 "alarm is disarmed."),
+        flags={
+            "quota-backend-bytes": "database size limit (default 2 GiB); past it etcd refuses writes",
+            "listen-metrics-urls": "where /metrics is served (kubeadm: http://127.0.0.1:2381, loopback only)",
+            "snapshot-count": "committed entries between Raft snapshots",
+            "auto-compaction-retention": "how much history is kept before compaction",
+            "heartbeat-interval": "leader heartbeat period in ms (default 100); raise on slow networks",
+            "election-timeout": "ms without a heartbeat before a new election (default 1000)",
+            "initial-cluster": "the members this one knew when it joined",
+        },
+        commands=(
+            "kubectl -n kube-system get pods -l component=etcd -o wide",
+            "kubectl get --raw='/readyz/etcd'",
+            "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt "
+            "--cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key "
+            "endpoint status --cluster -w table   # on a control-plane node",
+            "etcdctl member list -w table",
+            "etcdctl alarm list",
+        ),
+        docs=("https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
+              "https://etcd.io/docs/v3.5/faq/"),
+    ),
+    Page(
+        key="scheduler", component="kube-scheduler", title="kube-scheduler: picks a node for each pod",
+        summary="assigns new pods to nodes; one leader, the rest on standby",
+        what=("The scheduler watches for pods with no node, filters out nodes that cannot run them (resources, "
+              "taints, affinity, volumes), scores the rest and binds the pod to the best one. Only the holder "
+              "of the kube-system/kube-scheduler Lease works; the other instances wait to take over."),
+        failure=("If the leader dies, a standby takes the Lease once it expires (seconds). With no scheduler at "
+                 "all, new pods stay Pending with no node; pods already placed keep running."),
+        flags={
+            "leader-elect": "must be true when more than one instance runs",
+            "config": "the KubeSchedulerConfiguration file (profiles, plugins)",
+            "bind-address": "where health and metrics are served",
+        },
+        commands=(
+            "kubectl -n kube-system get lease kube-scheduler -o yaml",
+            "kubectl -n kube-system get pods -l component=kube-scheduler -o wide",
+            "kubectl get pods -A --field-selector=status.phase=Pending",
+            "kubectl get events -A --field-selector=reason=FailedScheduling",
+        ),
+        docs=("https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/",),
+    ),
+    Page(
+        key="controller-manager", component="kube-controller-manager",
+        title="kube-controller-manager: the reconcile loops",
+        summary="runs the built-in controllers (Deployments, ReplicaSets, nodes, endpoints...); one leader",
+        what=("The controller manager runs the loops that make the actual state match the desired state: "
+              "Deployments create ReplicaSets, ReplicaSets create pods, the node lifecycle controller marks "
+              "silent nodes and evicts their pods, the EndpointSlice controller publishes ready pods, and the "
+              "certificate controllers sign kubelet CSRs. Only the holder of its Lease works."),
+        failure=("While no instance leads, nothing reconciles: scaling does nothing, crashed pods of a "
+                 "ReplicaSet are not replaced, nodes that die are not marked and their pods not evicted, "
+                 "EndpointSlices go stale. Existing workloads keep running."),
+        flags={
+            "controllers": "which controllers run ('*' = all that are on by default)",
+            "cluster-cidr": "pod network range when it allocates node CIDRs",
+            "allocate-node-cidrs": "whether it gives each node a pod CIDR (some CNIs need it)",
+            "node-monitor-grace-period": "how long a node may be silent before it is marked NotReady",
+            "cluster-signing-duration": "validity of certificates it signs (default one year)",
+            "leader-elect": "must be true when more than one instance runs",
+        },
+        commands=(
+            "kubectl -n kube-system get lease kube-controller-manager -o yaml",
+            "kubectl -n kube-system get pods -l component=kube-controller-manager -o wide",
+            "kubectl -n kube-system logs kube-controller-manager-<node>",
+        ),
+        docs=("https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
+              "https://kubernetes.io/docs/concepts/architecture/controller/"),
+    ),
+    Page(
+        key="cloud-controller-manager", component="cloud-controller-manager",
+        title="cloud-controller-manager: the cloud integration",
+        summary="links the cluster to a cloud: node addresses and lifecycle, load balancers, routes",
+        what=("The cloud controller manager runs the loops that need a cloud provider's API: it initialises "
+              "nodes (addresses, zones, providerID), deletes Node objects whose machines are gone, creates "
+              "cloud load balancers for Services of type LoadBalancer and programs routes. Bare-metal and "
+              "kind clusters usually have none."),
+        failure=("New nodes stay tainted 'uninitialized' and receive no pods; LoadBalancer Services stay "
+                 "<pending>; deleted machines linger as NotReady nodes. Running workloads are unaffected."),
+        flags={"cloud-provider": "which cloud the integration talks to",
+               "leader-elect": "must be true when more than one instance runs",
+               "controllers": "which cloud controllers run"},
+        commands=(
+            "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager",
+            "kubectl get nodes -o custom-columns=NAME:.metadata.name,PROVIDER:.spec.providerID",
+            "kubectl get svc -A --field-selector=spec.type=LoadBalancer",
+        ),
+        docs=("https://kubernetes.io/docs/concepts/architecture/cloud-controller/",),
+    ),
+    Page(
+        key="kubelet", component="kubelet", title="kubelet: the node agent",
+        summary="runs the pods bound to its node and reports node and pod status",
+        what=("The kubelet on each node watches for pods bound to it, asks the container runtime (over CRI) to "
+              "pull images and start containers, mounts volumes, runs probes, and reports pod and node status "
+              "back (node heartbeats are Leases in kube-node-lease). It also runs static pods from files, "
+              "which is how kubeadm starts the control plane itself."),
+        failure=("If a kubelet stops, its containers keep running, but nothing on that node is started, "
+                 "restarted or probed, and its status goes stale. After the grace period the node becomes "
+                 "NotReady/Unknown and, after the pods' toleration for that taint runs out (5 minutes by "
+                 "default), controllers replace the pods elsewhere."),
+        commands=(
+            "kubectl get nodes -o wide",
+            "kubectl describe node <node>",
+            "kubectl get leases -n kube-node-lease",
+            "systemctl status kubelet   # on the node",
+            "journalctl -u kubelet --since '15 min ago'   # on the node",
+        ),
+        docs=("https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/",
+              "https://kubernetes.io/docs/concepts/architecture/nodes/"),
+    ),
+    Page(
+        key="kube-proxy", component="kube-proxy", title="kube-proxy: Service routing on each node",
+        summary="programs each node so Service IPs reach ready pods (iptables, IPVS or nftables)",
+        what=("kube-proxy watches Services and EndpointSlices and programs the node's kernel so traffic to a "
+              "Service's virtual IP reaches one of its ready pods. In iptables mode (the default on Linux) "
+              "it writes iptables rules; nftables mode (GA in 1.33) scales better with many Services; IPVS "
+              "mode uses kernel load balancing and is deprecated since 1.35. Cilium can replace kube-proxy with eBPF."),
+        failure=("If kube-proxy stops on a node, the rules already programmed keep working, but changes "
+                 "(new Services, pods becoming ready or going away) are not applied there, so traffic can go "
+                 "to pods that no longer exist."),
+        flags={"proxy-mode": "iptables, ipvs, nftables (Linux) or kernelspace (Windows)",
+               "config": "the KubeProxyConfiguration file (kubeadm: from ConfigMap kube-system/kube-proxy)",
+               "metrics-bind-address": "metrics and /proxyMode (default 127.0.0.1:10249)"},
+        commands=(
+            "kubectl -n kube-system get ds kube-proxy",
+            "kubectl -n kube-system get cm kube-proxy -o jsonpath='{.data.config\\.conf}'",
+            "curl -s http://127.0.0.1:10249/proxyMode   # on a node",
+            "iptables-save | grep KUBE-SVC | head   # on a node, iptables mode",
+            "nft list table ip kube-proxy | head   # on a node, nftables mode",
+        ),
+        docs=("https://kubernetes.io/docs/reference/networking/virtual-ips/",
+              "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/"),
+    ),
+    Page(
+        key="runtime", component="container-runtime", title="The container runtime: runs the containers",
+        summary="containerd or CRI-O: pulls images and runs containers for the kubelet, over CRI",
+        what=("The kubelet does not run containers itself: it calls a CRI runtime (containerd or CRI-O; "
+              "Docker Engine only through cri-dockerd since 1.24). The runtime pulls images, creates the pod "
+              "sandbox (and asks the CNI plugin for its network), and starts containers with a low-level "
+              "runtime such as runc."),
+        failure=("If the runtime stops, the kubelet cannot start, stop or inspect containers: the node goes "
+                 "NotReady with a runtime error, and new pods there fail. Containers already running usually "
+                 "keep running."),
+        commands=(
+            "kubectl get nodes -o custom-columns=NAME:.metadata.name,RUNTIME:.status.nodeInfo.containerRuntimeVersion",
+            "crictl info   # on the node",
+            "crictl ps -a   # on the node",
+            "journalctl -u containerd --since '15 min ago'   # or -u crio",
+        ),
+        docs=("https://kubernetes.io/docs/setup/production-environment/container-runtimes/",),
+    ),
+    Page(
+        key="cni", component="cni", title="The CNI plugin: the pod network",
+        summary="gives each pod an IP and connects pods across nodes",
+        what=("When the runtime creates a pod sandbox it calls the CNI plugin installed on the node, which "
+              "gives the pod an address and wires it to the pod network so every pod can reach every other "
+              "pod without NAT. Plugins differ in how they carry traffic (overlay, routing, cloud VPC "
+              "addresses) and in extras such as NetworkPolicy enforcement."),
+        failure=("Without a working plugin, new pods stay ContainerCreating with FailedCreatePodSandBox "
+                 "events and the node may report NetworkNotReady. Existing pods keep their network, but "
+                 "cross-node traffic can break if the plugin's agent is down for long."),
+        commands=(
+            "kubectl get ds -A",
+            "kubectl get events -A --field-selector=reason=FailedCreatePodSandBox",
+            "ls /etc/cni/net.d/   # on a node",
+        ),
+        docs=("https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
+              "https://kubernetes.io/docs/concepts/cluster-administration/networking/"),
+    ),
+    Page(
+        key="dns", component="dns", title="Cluster DNS: names for Services",
+        summary="CoreDNS (or kube-dns) answers <service>.<namespace>.svc names for pods",
+        what=("Pods resolve names through the kube-dns Service, served by CoreDNS in most clusters. It answers "
+              "Service and pod names from the API (watching Services and EndpointSlices) and forwards other "
+              "names to upstream resolvers."),
+        failure=("If DNS pods are down, lookups inside the cluster fail or time out: applications that call "
+                 "each other by name break even though the network works. Run at least two replicas on "
+                 "different nodes."),
+        commands=(
+            "kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
+            "kubectl -n kube-system get cm coredns -o yaml",
+            "kubectl run dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default",
+        ),
+        docs=("https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/",
+              "https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/"),
+    ),
+)
+
+PAGES_BY_KEY: dict[str, Page] = {page.key: page for page in PAGES}
+ALIASES: dict[str, str] = {
+    **{page.component: page.key for page in PAGES},
+    "api-server": "apiserver", "kcm": "controller-manager", "ccm": "cloud-controller-manager",
+    "container-runtime": "runtime", "containerd": "runtime", "cri-o": "runtime", "coredns": "dns",
+    "kube-dns": "dns", "proxy": "kube-proxy", "network": "cni",
+}
+
+
+def find_page(name: str) -> Page | None:
+    """The page for a CLI name or alias (``apiserver``, ``kube-apiserver``, ``kcm``...), None if unknown."""
+    key = name.strip().lower()
+    return PAGES_BY_KEY.get(ALIASES.get(key, key))
+
+
+def page_for_component(component: str) -> Page:
+    return next(page for page in PAGES if page.component == component)

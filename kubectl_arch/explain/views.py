@@ -1,0 +1,107 @@
+"""What explain shows per component: instance and component views, health words and the flags that matter.
+
+Shared by the analysis that fills them and the renderers that print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kubectl_arch.model.components import (
+    CLOUD_CONTROLLER_MANAGER,
+    ETCD,
+    KUBE_APISERVER,
+    KUBE_CONTROLLER_MANAGER,
+    KUBE_SCHEDULER,
+)
+from kubectl_arch.model.leases import LeaseInfo
+
+CONTROL_PLANE = "control-plane"
+NODE_LAYER = "node"
+KUBELET = "kubelet"
+KUBE_PROXY = "kube-proxy"
+CONTAINER_RUNTIME = "container-runtime"
+CNI = "cni"
+DNS = "dns"
+COMPONENT_NAMES = (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER,
+                   KUBELET, KUBE_PROXY, CONTAINER_RUNTIME, CNI, DNS)
+
+# Health words, worst last: what the tables print and JSON carries.
+HEALTHY, DEGRADED, DOWN, HIDDEN, NONE, UNKNOWN = "healthy", "degraded", "down", "hidden", "none", "unknown"
+
+# Flags shown by -o wide and on component pages: the ones operators tune or must know.
+FLAGS_THAT_MATTER: Mapping[str, tuple[str, ...]] = {
+    KUBE_APISERVER: ("authorization-mode", "enable-admission-plugins", "event-ttl", "etcd-servers",
+                     "advertise-address", "secure-port", "service-cluster-ip-range", "audit-log-path",
+                     "max-requests-inflight", "max-mutating-requests-inflight"),
+    ETCD: ("quota-backend-bytes", "listen-metrics-urls", "snapshot-count", "auto-compaction-retention",
+           "heartbeat-interval", "election-timeout", "data-dir", "initial-cluster"),
+    KUBE_SCHEDULER: ("leader-elect", "config", "bind-address"),
+    KUBE_CONTROLLER_MANAGER: ("leader-elect", "controllers", "cluster-cidr", "allocate-node-cidrs",
+                              "node-monitor-grace-period", "cluster-signing-duration", "bind-address"),
+    CLOUD_CONTROLLER_MANAGER: ("cloud-provider", "leader-elect", "controllers"),
+    KUBE_PROXY: ("proxy-mode", "config", "metrics-bind-address"),
+}
+
+
+@dataclass
+class InstanceView:
+    """One instance as shown: where it runs, ready or not, version, and whether it leads."""
+
+    node: str | None
+    pod: str | None
+    version: str | None
+    ready: bool
+    leader: bool | None = None  # None where the component has no leader visible through the API
+    restarts: int = 0
+    flags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ComponentView:
+    """One component of one layer, with its instances, health and the evidence that found it."""
+
+    name: str
+    layer: str
+    replicas: int | None
+    managed: bool = False
+    kind: str | None = None  # the product: containerd, calico, coredns, iptables...
+    health: str = UNKNOWN
+    instances: list[InstanceView] = field(default_factory=list)
+    leader: LeaseInfo | None = None
+    evidence: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ready: int | None = None  # from the workload's status when given, else counted over the instances
+    versions: list[str] = field(default_factory=list)
+    placement: str | None = None  # how it is placed when its pods are not all visible ("DaemonSet on 5 nodes")
+
+    def __post_init__(self) -> None:
+        if self.ready is None and self.replicas is not None:
+            self.ready = sum(1 for instance in self.instances if instance.ready)
+        if not self.versions:
+            self.versions = sorted({i.version for i in self.instances if i.version})
+
+    @property
+    def where(self) -> list[str]:
+        return sorted({i.node for i in self.instances if i.node})
+
+    def flags(self) -> dict[str, str]:
+        """The flags that matter, from the first instance that has each."""
+        wanted = FLAGS_THAT_MATTER.get(self.name, ())
+        found: dict[str, str] = {}
+        for instance in self.instances:
+            for key in wanted:
+                if key in instance.flags and key not in found:
+                    found[key] = instance.flags[key]
+        return {key: found[key] for key in wanted if key in found}
+
+
+def health_of(replicas: int | None, ready: int) -> str:
+    if replicas is None:
+        return HIDDEN
+    if replicas == 0:
+        return NONE
+    if ready >= replicas:
+        return HEALTHY
+    return DEGRADED if ready else DOWN

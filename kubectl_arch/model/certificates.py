@@ -1,0 +1,230 @@
+"""X.509 certificates as facts: who they name, when they stop working, and how soon that is.
+
+Only public certificates pass through here (PEM ``CERTIFICATE`` blocks): private keys are never read.
+An expired certificate does not degrade gracefully: TLS handshakes fail at once, so the API server,
+kubelets, webhooks or kubectl stop talking. Verdicts are levels ("pass", "warn", "fail") that the
+certificate checks turn into findings, measured against the data's ``now``, never the local clock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
+
+DEFAULT_WARN_DAYS = 30
+DEFAULT_FAIL_DAYS = 7
+
+_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The public facts of one certificate, and where it was found (for messages and suppressions)."""
+
+    origin: str  # e.g. "the API server's serving chain [0]", "/etc/kubernetes/pki/apiserver.crt"
+    subject: str
+    issuer: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    is_ca: bool
+    sha256: str
+    dns_names: tuple[str, ...] = ()
+
+    def days_left(self, now: dt.datetime) -> float:
+        return (self.not_after - now).total_seconds() / 86400
+
+    def evidence(self, now: dt.datetime) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "ca": self.is_ca,
+            "notBefore": _iso(self.not_before),
+            "notAfter": _iso(self.not_after),
+            "daysLeft": round(self.days_left(now), 1),
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class CertificateError:
+    """A certificate that could not be read: where, and why. Returned, never raised."""
+
+    origin: str
+    message: str
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _name(name: x509.Name) -> str:
+    """A name as people say it: its CN, else the full RFC 4514 string."""
+    common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if common:
+        value = common[0].value
+        return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+    return name.rfc4514_string() or "(empty name)"
+
+
+def _facts(cert: x509.Certificate, origin: str) -> Certificate:
+    try:
+        is_ca = bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except (x509.ExtensionNotFound, ValueError):
+        is_ca = False
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        dns_names = tuple(san.get_values_for_type(x509.DNSName))
+    except (x509.ExtensionNotFound, ValueError):
+        dns_names = ()
+    return Certificate(
+        origin=origin,
+        subject=_name(cert.subject),
+        issuer=_name(cert.issuer),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        is_ca=is_ca,
+        sha256=cert.fingerprint(hashes.SHA256()).hex(),
+        dns_names=dns_names,
+    )
+
+
+def parse_pem_bundle(text: str | bytes, origin: str) -> list[Certificate] | CertificateError:
+    """Every ``CERTIFICATE`` block of a PEM bundle (a chain or a CA bundle), in order.
+
+    Other blocks (keys included) are ignored without being decoded. No certificate, or one that does
+    not parse, gives a ``CertificateError`` naming ``origin``.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("ascii", errors="replace")
+    if not isinstance(text, str):
+        return CertificateError(origin, f"expected PEM text, got {type(text).__name__}")
+    blocks = [m for m in _PEM_BLOCK.finditer(text) if m.group(1) == "CERTIFICATE"]
+    if not blocks:
+        return CertificateError(origin, "holds no PEM certificate (no -----BEGIN CERTIFICATE----- block)")
+    certificates = []
+    for position, block in enumerate(blocks):
+        where = origin if len(blocks) == 1 else f"{origin} [{position}]"
+        try:
+            cert = x509.load_pem_x509_certificate(block.group(0).encode("ascii", errors="replace"))
+            certificates.append(_facts(cert, where))
+        except (ValueError, TypeError) as exc:
+            return CertificateError(where, f"is not a valid X.509 certificate ({_first_line(exc)})")
+    return certificates
+
+
+def parse_ca_bundle(value: object, origin: str) -> list[Certificate] | CertificateError:
+    """A ``caBundle`` field as the API returns it (base64 of PEM, as webhooks and APIServices carry it)."""
+    if not isinstance(value, str) or not value.strip():
+        return CertificateError(origin, "has an empty caBundle")
+    try:
+        pem = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return CertificateError(origin, "has a caBundle that is not valid base64")
+    return parse_pem_bundle(pem, origin)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+# -- verdicts -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiryPolicy:
+    """When an approaching expiry becomes a warning or a failure (configurable per check)."""
+
+    warn_days: float = DEFAULT_WARN_DAYS
+    fail_days: float = DEFAULT_FAIL_DAYS
+
+    @classmethod
+    def from_thresholds(cls, thresholds: Mapping[str, Any]) -> ExpiryPolicy:
+        return cls(float(thresholds.get("warn_days", DEFAULT_WARN_DAYS)),
+                   float(thresholds.get("fail_days", DEFAULT_FAIL_DAYS)))
+
+    def level(self, cert: Certificate, now: dt.datetime) -> str:
+        if now < cert.not_before or cert.days_left(now) < self.fail_days:
+            return "fail"
+        return "warn" if cert.days_left(now) < self.warn_days else "pass"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a certificate check reports about one certificate or one unreadable one."""
+
+    level: str  # "pass", "warn", "fail" or "skip" (the values of kubectl_arch.audit.check.Status)
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    object: str | None = None
+
+
+def describe_expiry(cert: Certificate, now: dt.datetime) -> str:
+    """'expired 3 days ago (2026-11-17)', 'expires in 5 days (2026-11-30)' or 'is not valid until ...'."""
+    date = cert.not_after.strftime("%Y-%m-%d %H:%M UTC")
+    if now < cert.not_before:
+        return f"is not valid until {cert.not_before.strftime('%Y-%m-%d %H:%M UTC')} (a clock or issuing error)"
+    days = cert.days_left(now)
+    if days < 0:
+        return f"expired {_days(-days)} ago ({date})"
+    return f"expires in {_days(days)} ({date})"
+
+
+def _days(days: float) -> str:
+    if days < 1:
+        hours = int(days * 24)
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    whole = int(days)
+    return f"{whole} day{'s' if whole != 1 else ''}"
+
+
+def expiry_verdicts(
+    groups: Iterable[tuple[str | None, str, list[Certificate] | CertificateError]],
+    now: dt.datetime,
+    policy: ExpiryPolicy,
+    what: str,
+    unreadable_level: str = "warn",
+    empty_level: str = "skip",
+) -> list[Verdict]:
+    """One verdict per certificate that needs attention, or one passing summary when none does.
+
+    ``groups`` are ``(object, label, parsed)``: the object a finding is about (for suppressions), how a
+    message names it ("the webhook pods.example.com"), and its parsed bundle or why it did not parse.
+    With nothing to check the one verdict is ``empty_level`` (a skip, or a pass where none is normal).
+    """
+    problems: list[Verdict] = []
+    healthy: list[Certificate] = []
+    for obj, label, parsed in groups:
+        if isinstance(parsed, CertificateError):
+            problems.append(Verdict(unreadable_level, f"{label}: {parsed.origin} {parsed.message}",
+                                    {"origin": parsed.origin, "unreadable": parsed.message}, obj))
+            continue
+        for cert in parsed:
+            level = policy.level(cert, now)
+            if level == "pass":
+                healthy.append(cert)
+                continue
+            kind = "CA certificate" if cert.is_ca else "certificate"
+            message = f"{label}: the {kind} {cert.subject!r} ({cert.origin}) {describe_expiry(cert, now)}"
+            evidence = {**cert.evidence(now), "warnDays": policy.warn_days, "failDays": policy.fail_days}
+            problems.append(Verdict(level, message, evidence, obj))
+    if problems:
+        return problems
+    if not healthy:
+        return [Verdict(empty_level, f"no {what} to check")]
+    soonest = min(healthy, key=lambda c: c.not_after)
+    count = len(healthy)
+    message = (f"{what}: {count} checked, {'valid' if count == 1 else 'all valid'} for at least "
+               f"{policy.warn_days:g} days; the first to expire is {soonest.subject!r} ({soonest.origin}), "
+               f"which {describe_expiry(soonest, now)}")
+    return [Verdict("pass", message, {"checked": count, "soonest": soonest.evidence(now)})]

@@ -1,0 +1,125 @@
+"""Control-plane components found through their pods in kube-system.
+
+kubeadm, kind and RKE2 run the control plane as static pods labelled ``component=<name>`` and named
+``<name>-<node>``; some installers only keep the name. Managed clusters (EKS, GKE, AKS) and k3s show
+no such pods: an empty component here means "not visible", not "absent".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model import raw
+from kubectl_arch.model.flags import container_flags
+from kubectl_arch.model.versions import version_from_image
+
+KUBE_APISERVER = "kube-apiserver"
+ETCD = "etcd"
+KUBE_SCHEDULER = "kube-scheduler"
+KUBE_CONTROLLER_MANAGER = "kube-controller-manager"
+CLOUD_CONTROLLER_MANAGER = "cloud-controller-manager"
+CONTROL_PLANE_COMPONENTS = (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
+
+PODS_NEED = "kube-system-pods"
+
+READS = (PODS_NEED,)  # what control_plane_components reads
+
+
+@dataclass
+class Instance:
+    """One running copy of a component: which pod, on which node, ready or not, which version and flags."""
+
+    pod: str
+    node: str | None
+    ready: bool
+    version: str | None
+    image: str | None
+    phase: str
+    restarts: int
+    static: bool  # a mirror of a static pod (the kubelet runs it from a file on the node)
+    flags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Component:
+    """A control-plane component and its visible instances (empty when hidden or not installed)."""
+
+    name: str
+    instances: list[Instance] = field(default_factory=list)
+
+    @property
+    def replicas(self) -> int:
+        return len(self.instances)
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for instance in self.instances if instance.ready)
+
+    @property
+    def versions(self) -> list[str]:
+        return sorted({i.version for i in self.instances if i.version})
+
+    def flag(self, key: str) -> str | None:
+        """The flag's value on the first instance that sets it (instances normally agree)."""
+        for instance in self.instances:
+            if key in instance.flags:
+                return instance.flags[key]
+        return None
+
+
+def is_component_pod(pod: Mapping[str, Any], component: str) -> bool:
+    """Whether ``pod`` runs ``component``: by its ``component``/``k8s-app`` label, else by its name.
+
+    A name match alone must be a static pod or carry ``tier=control-plane``, so that a workload called
+    ``etcd-backup-...`` is not taken for etcd. The cloud controller manager's pods often carry the
+    provider's prefix (``aws-cloud-controller-manager-...``), so for it any name containing it counts.
+    """
+    pod_labels = raw.labels(pod)
+    if component in (pod_labels.get("component"), pod_labels.get("k8s-app")):
+        return True
+    pod_name = raw.name(pod)
+    if component == CLOUD_CONTROLLER_MANAGER:
+        return CLOUD_CONTROLLER_MANAGER in pod_name
+    looks_control_plane = raw.is_mirror_pod(pod) or pod_labels.get("tier") == "control-plane"
+    return looks_control_plane and pod_name.startswith(component + "-")
+
+
+def main_container(pod: Mapping[str, Any], component: str) -> Mapping[str, Any]:
+    """The container that runs the component: the one named after it, else the first."""
+    spec_containers = raw.containers(pod.get("spec") or {})
+    for container in spec_containers:
+        if component in str(container.get("name", "")):
+            return container
+    return spec_containers[0] if spec_containers else {}
+
+
+def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
+    container = main_container(pod, component)
+    image = container.get("image")
+    return Instance(
+        pod=raw.name(pod),
+        node=(pod.get("spec") or {}).get("nodeName"),
+        ready=raw.pod_ready(pod),
+        version=version_from_image(image, strip_build=component == ETCD),
+        image=image,
+        phase=str((pod.get("status") or {}).get("phase", "Unknown")),
+        restarts=raw.pod_restarts(pod),
+        static=raw.is_mirror_pod(pod),
+        flags=container_flags(container),
+    )
+
+
+def component_from_pods(pods: list[dict[str, Any]], component: str) -> Component:
+    matching = [pod for pod in pods if is_component_pod(pod, component)]
+    instances = [instance_from_pod(pod, component) for pod in matching]
+    instances.sort(key=lambda i: (i.node or "", i.pod))
+    return Component(component, instances)
+
+
+def control_plane_components(data: ClusterData) -> dict[str, Component]:
+    """Every control-plane component by name (``CONTROL_PLANE_COMPONENTS``), from the kube-system pods."""
+    pods = data.items(PODS_NEED)
+    return {name: component_from_pods(pods, name) for name in CONTROL_PLANE_COMPONENTS}

@@ -1,0 +1,310 @@
+"""Prometheus text metrics as facts: samples by name, histogram quantiles, etcd database sizes.
+
+Everything here reads one scrape. Histograms in ``/metrics`` are cumulative since the process
+started, so a quantile computed from one scrape is a lifetime figure, not the last five minutes:
+findings built on these numbers say so. Quantiles follow Prometheus' ``histogram_quantile`` exactly
+(linear interpolation inside the bucket, 0 as the lowest bucket's start, the +Inf bucket answered by
+the highest finite bound), so an operator comparing with their dashboards sees the same number.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# etcd's own metrics (served by each member on its client URL or --listen-metrics-urls).
+WAL_FSYNC = "etcd_disk_wal_fsync_duration_seconds"
+BACKEND_COMMIT = "etcd_disk_backend_commit_duration_seconds"
+PEER_ROUND_TRIP = "etcd_network_peer_round_trip_time_seconds"
+HAS_LEADER = "etcd_server_has_leader"
+LEADER_CHANGES = "etcd_server_leader_changes_seen_total"
+QUOTA_BACKEND_BYTES = "etcd_server_quota_backend_bytes"
+# The physical database size, newest name first (etcd 3.2 exposed it under etcd_debugging_ too).
+ETCD_DB_SIZE_NAMES = ("etcd_mvcc_db_total_size_in_bytes", "etcd_debugging_mvcc_db_total_size_in_bytes")
+
+# The API server's view of etcd. Labels: operation + type (older) or operation + group + resource (newer).
+APISERVER_ETCD_REQUEST = "etcd_request_duration_seconds"
+# The database size as the API server sees it, newest name first: 1.28+ (stable, storage_cluster_id),
+# 1.26-1.28 (endpoint), then the oldest name (endpoint).
+APISERVER_DB_SIZE_NAMES = (
+    "apiserver_storage_size_bytes",
+    "apiserver_storage_db_total_size_in_bytes",
+    "etcd_db_total_size_in_bytes",
+)
+# Stored objects per resource: apiserver_resource_objects{group,resource} replaced
+# apiserver_storage_objects{resource} (deprecated in 1.34).
+OBJECT_COUNT_NAMES = ("apiserver_resource_objects", "apiserver_storage_objects")
+
+SINCE_START_NOTE = "histograms count every observation since the process started: this is a lifetime figure"
+
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class MetricSample:
+    """One line of a scrape: a sample name, its labels (sorted) and its value."""
+
+    name: str
+    labels: Labels
+    value: float
+
+    def label(self, key: str) -> str | None:
+        return dict(self.labels).get(key)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """A parsed scrape: its samples indexed by sample name, and where it came from."""
+
+    source: str
+    by_name: Mapping[str, tuple[MetricSample, ...]] = field(default_factory=dict)
+
+    def samples(self, name: str) -> tuple[MetricSample, ...]:
+        return self.by_name.get(name, ())
+
+    def first_present(self, names: Iterable[str]) -> str | None:
+        """The first of ``names`` this scrape has samples for (metric renames across versions)."""
+        return next((name for name in names if self.by_name.get(name)), None)
+
+
+@dataclass(frozen=True)
+class MetricsError:
+    """Why a scrape could not be parsed: the value ``parse_metrics`` returns instead of raising."""
+
+    source: str
+    message: str
+
+
+def parse_metrics(text: str, source: str) -> Metrics | MetricsError:
+    """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception.
+
+    Results are cached by (text, source): several checks read the same API server scrape.
+    """
+    if not isinstance(text, str):
+        return MetricsError(source, f"expected metrics text, got {type(text).__name__}")
+    return _parse_cached(text, source)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str, source: str) -> Metrics | MetricsError:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    index: dict[str, list[MetricSample]] = {}
+    try:
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                labels = tuple(sorted((str(k), str(v)) for k, v in sample.labels.items()))
+                index.setdefault(sample.name, []).append(MetricSample(sample.name, labels, float(sample.value)))
+    # The parser reports malformed input with whichever exception the bad token triggers.
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return MetricsError(source, f"the metrics text from {source} is malformed: {detail[:200]}")
+    return Metrics(source, {name: tuple(samples) for name, samples in index.items()})
+
+
+# -- histograms -------------------------------------------------------------------------------------
+
+LabelFilter = Callable[[Mapping[str, str]], bool]
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Cumulative buckets (upper bound, count) summed over the label sets chosen, sorted by bound."""
+
+    name: str
+    buckets: tuple[tuple[float, float], ...]
+    series: int  # how many label sets were summed
+
+    @property
+    def count(self) -> float:
+        """Observations in the histogram: the count of its +Inf bucket (0 when it has none)."""
+        if self.buckets and math.isinf(self.buckets[-1][0]):
+            return self.buckets[-1][1]
+        return 0.0
+
+
+def histogram(metrics: Metrics, name: str, where: LabelFilter | None = None) -> Histogram | None:
+    """The histogram ``name`` summed over every label set ``where`` accepts (all by default), like
+    ``sum by (le) (name_bucket)``; None when the scrape has no buckets for it."""
+    totals: dict[float, float] = {}
+    series: set[Labels] = set()
+    for sample in metrics.samples(f"{name}_bucket"):
+        labels = dict(sample.labels)
+        bound = _bound(labels.pop("le", None))
+        if bound is None or (where is not None and not where(labels)):
+            continue
+        totals[bound] = totals.get(bound, 0.0) + sample.value
+        series.add(tuple(sorted(labels.items())))
+    if not totals:
+        return None
+    return Histogram(name, tuple(sorted(totals.items())), len(series))
+
+
+def _bound(le: str | None) -> float | None:
+    if le is None:
+        return None
+    try:
+        bound = float(le)
+    except ValueError:
+        return None
+    return None if math.isnan(bound) else bound
+
+
+def bucket_quantile(q: float, buckets: Sequence[tuple[float, float]]) -> float:
+    """The q-quantile of cumulative ``(upper bound, count)`` buckets, as Prometheus' histogram_quantile.
+
+    NaN when it is undefined: no +Inf bucket, fewer than two buckets, no observations, or q is NaN;
+    -Inf for q < 0 and +Inf for q > 1. Counts that decrease are raised to the running maximum.
+    """
+    if math.isnan(q):
+        return math.nan
+    if q < 0:
+        return -math.inf
+    if q > 1:
+        return math.inf
+    merged: dict[float, float] = {}
+    for bound, count in buckets:
+        merged[bound] = merged.get(bound, 0.0) + count
+    ordered = sorted(merged.items())
+    if len(ordered) < 2 or ordered[-1][0] != math.inf:
+        return math.nan
+    bounds = [bound for bound, _ in ordered]
+    counts = _monotonic([count for _, count in ordered])
+    observations = counts[-1]
+    if not observations > 0:
+        return math.nan
+    rank = q * observations
+    index = next((i for i, count in enumerate(counts[:-1]) if count >= rank), len(counts) - 1)
+    if index == len(counts) - 1:
+        return bounds[-2]  # inside the +Inf bucket: the highest finite bound is the best answer
+    if index == 0 and bounds[0] <= 0:
+        return bounds[0]
+    start, previous = (bounds[index - 1], counts[index - 1]) if index > 0 else (0.0, 0.0)
+    in_bucket = counts[index] - previous
+    if in_bucket == 0:
+        return math.nan  # q = 0 over an empty lowest bucket: Prometheus divides 0 by 0 here
+    return start + (bounds[index] - start) * ((rank - previous) / in_bucket)
+
+
+def _monotonic(counts: list[float]) -> list[float]:
+    """Counts raised to their running maximum (a scrape racing an observation can dip by one)."""
+    out: list[float] = []
+    highest = -math.inf
+    for count in counts:
+        highest = max(highest, count)
+        out.append(highest)
+    return out
+
+
+@dataclass(frozen=True)
+class Quantile:
+    """A quantile with what it rests on: how many observations, from which metric and scrape."""
+
+    q: float
+    value: float | None  # None when undefined (no observations, no +Inf bucket)
+    samples: int
+    metric: str
+    source: str
+    note: str = SINCE_START_NOTE
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            f"p{round(self.q * 100):d}_seconds": None if self.value is None else round(self.value, 6),
+            "samples": self.samples,
+            "source": self.source,
+            "note": self.note,
+        }
+
+
+def quantile(metrics: Metrics, name: str, q: float, where: LabelFilter | None = None) -> Quantile:
+    """The q-quantile of histogram ``name`` over the label sets ``where`` accepts, with its sample count."""
+    found = histogram(metrics, name, where)
+    if found is None:
+        return Quantile(q, None, 0, name, metrics.source)
+    value = bucket_quantile(q, found.buckets)
+    usable = value if math.isfinite(value) else None
+    return Quantile(q, usable, int(found.count), name, metrics.source)
+
+
+# -- gauges -----------------------------------------------------------------------------------------
+
+
+def gauge(metrics: Metrics, name: str) -> float | None:
+    """The value of a metric with one series (the first when there are more), None when absent."""
+    samples = metrics.samples(name)
+    return samples[0].value if samples else None
+
+
+@dataclass(frozen=True)
+class DbSize:
+    """One etcd database size: bytes, the metric it came from, and which etcd (endpoint or cluster id)."""
+
+    bytes: float
+    metric: str
+    target: str
+
+
+def db_sizes(metrics: Metrics) -> list[DbSize]:
+    """Database sizes in a scrape of etcd or of the API server, under whichever name its version uses."""
+    name = metrics.first_present((*ETCD_DB_SIZE_NAMES, *APISERVER_DB_SIZE_NAMES))
+    if name is None:
+        return []
+    sizes = []
+    for sample in metrics.samples(name):
+        target = sample.label("endpoint") or sample.label("storage_cluster_id") or metrics.source
+        sizes.append(DbSize(sample.value, name, target))
+    return sizes
+
+
+def object_counts(metrics: Metrics) -> dict[str, float]:
+    """Stored objects per resource (``resource.group``, or ``resource`` for the core group)."""
+    name = metrics.first_present(OBJECT_COUNT_NAMES)
+    counts: dict[str, float] = {}
+    for sample in metrics.samples(name) if name else ():
+        resource = sample.label("resource") or "unknown"
+        group = sample.label("group")
+        key = f"{resource}.{group}" if group else resource
+        counts[key] = counts.get(key, 0.0) + sample.value
+    return counts
+
+
+# -- scrapes carried through collection --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scrape:
+    """One /metrics answer collected for analysis: where it came from and its text, or why it failed.
+
+    Needs that scrape several targets (each etcd member) return ``{"scrapes": [record, ...]}``.
+    """
+
+    source: str
+    text: str | None = None
+    error: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return {"source": self.source, "text": self.text, "error": self.error}
+
+    @classmethod
+    def from_record(cls, record: Any) -> Scrape:
+        if not isinstance(record, Mapping):
+            return cls("unknown", error="the scrape record is not a mapping")
+        text = record.get("text")
+        error = record.get("error")
+        return cls(str(record.get("source", "unknown")), text if isinstance(text, str) else None,
+                   None if error is None else str(error))
+
+    def parse(self) -> Metrics | MetricsError:
+        if self.error is not None or self.text is None:
+            return MetricsError(self.source, self.error or "no metrics text was read")
+        return parse_metrics(self.text, self.source)
+
+
+def scrapes_from(data: Any) -> list[Scrape]:
+    """The scrapes in a multi-target need's data (``{"scrapes": [...]}``), empty when it has none."""
+    records = data.get("scrapes") if isinstance(data, Mapping) else None
+    return [Scrape.from_record(r) for r in records] if isinstance(records, list) else []

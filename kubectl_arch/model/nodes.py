@@ -1,0 +1,125 @@
+"""Nodes as operators read them: roles, health conditions, taints and what software runs on them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model import raw
+
+NODES_NEED = "nodes"
+READS = (NODES_NEED,)  # what node_infos reads
+ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
+CONTROL_PLANE_ROLES = ("control-plane", "master")
+PRESSURE_CONDITIONS = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
+
+
+@dataclass(frozen=True)
+class Taint:
+    key: str
+    value: str
+    effect: str
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}:{self.effect}" if self.value else f"{self.key}:{self.effect}"
+
+
+@dataclass
+class NodeInfo:
+    """One node: the facts `kubectl describe node` spreads over a page, in one place."""
+
+    name: str
+    roles: list[str]
+    control_plane: bool
+    ready: bool  # the Ready condition is True
+    ready_status: str  # True, False, or Unknown (the kubelet stopped reporting; also when no condition yet)
+    ready_reason: str
+    pressures: list[str]  # pressure conditions that are True (MemoryPressure, DiskPressure, ...)
+    taints: list[Taint]
+    unschedulable: bool
+    kubelet_version: str
+    container_runtime: str  # as reported: containerd://1.7.24, cri-o://1.30.1, docker://24.0.7
+    kernel_version: str
+    os_image: str
+    operating_system: str
+    architecture: str
+    provider_id: str
+    internal_ip: str | None
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def runtime_name(self) -> str:
+        return self.container_runtime.split("://", 1)[0] if self.container_runtime else ""
+
+    @property
+    def runtime_version(self) -> str:
+        return self.container_runtime.split("://", 1)[1] if "://" in self.container_runtime else ""
+
+
+def node_roles(node: Mapping[str, Any]) -> list[str]:
+    """Roles from ``node-role.kubernetes.io/<role>`` labels (and the legacy ``kubernetes.io/role``)."""
+    roles = {key[len(ROLE_LABEL_PREFIX):] for key in raw.labels(node) if key.startswith(ROLE_LABEL_PREFIX)}
+    legacy = raw.labels(node).get("kubernetes.io/role")
+    if legacy:
+        roles.add(legacy)
+    return sorted(role for role in roles if role)
+
+
+def node_taints(node: Mapping[str, Any]) -> list[Taint]:
+    return [Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", "")))
+            for t in (node.get("spec") or {}).get("taints") or []]
+
+
+def is_control_plane_node(node: Mapping[str, Any]) -> bool:
+    """A control-plane node by its role label or its control-plane taint (kubeadm sets both)."""
+    if any(role in CONTROL_PLANE_ROLES for role in node_roles(node)):
+        return True
+    return any(t.key in (ROLE_LABEL_PREFIX + r for r in CONTROL_PLANE_ROLES) for t in node_taints(node))
+
+
+def _condition(node: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
+    for condition in (node.get("status") or {}).get("conditions") or []:
+        if condition.get("type") == kind:
+            return condition
+    return None
+
+
+def _internal_ip(node: Mapping[str, Any]) -> str | None:
+    for address in (node.get("status") or {}).get("addresses") or []:
+        if address.get("type") == "InternalIP":
+            return str(address.get("address"))
+    return None
+
+
+def node_info(node: Mapping[str, Any]) -> NodeInfo:
+    info = (node.get("status") or {}).get("nodeInfo") or {}
+    ready = _condition(node, "Ready")
+    pressures = [kind for kind in PRESSURE_CONDITIONS if (_condition(node, kind) or {}).get("status") == "True"]
+    return NodeInfo(
+        name=raw.name(node),
+        roles=node_roles(node),
+        control_plane=is_control_plane_node(node),
+        ready=(ready or {}).get("status") == "True",
+        ready_status=str((ready or {}).get("status", "Unknown")),
+        ready_reason=str((ready or {}).get("reason", "")),
+        pressures=pressures,
+        taints=node_taints(node),
+        unschedulable=bool((node.get("spec") or {}).get("unschedulable")),
+        kubelet_version=str(info.get("kubeletVersion", "")),
+        container_runtime=str(info.get("containerRuntimeVersion", "")),
+        kernel_version=str(info.get("kernelVersion", "")),
+        os_image=str(info.get("osImage", "")),
+        operating_system=str(info.get("operatingSystem", "")),
+        architecture=str(info.get("architecture", "")),
+        provider_id=str((node.get("spec") or {}).get("providerID", "")),
+        internal_ip=_internal_ip(node),
+        labels=dict(raw.labels(node)),
+    )
+
+
+def node_infos(data: ClusterData) -> list[NodeInfo]:
+    """Every node, control plane first, then by name."""
+    nodes = [node_info(node) for node in data.items(NODES_NEED)]
+    return sorted(nodes, key=lambda n: (not n.control_plane, n.name))

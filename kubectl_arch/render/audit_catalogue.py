@@ -1,0 +1,77 @@
+"""The catalogue as people read it: ``audit --list``, ``audit explain ID`` and docs/checks.md.
+
+All three are built from the checks' own metadata, so the docs cannot disagree with the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kubectl_arch.audit.registry import Check
+
+
+def catalogue_rows(checks: Iterable[Check]) -> list[dict[str, Any]]:
+    """One plain row per check, for ``--list -o json|yaml``."""
+    return [{"id": c.id, "component": c.meta.component, "title": c.meta.title, "workloads": c.meta.workloads,
+             "thresholds": dict(c.meta.thresholds), "needs": list(c.meta.needs),
+             "optionalNeeds": list(c.meta.optional_needs), "options": list(c.meta.options)} for c in checks]
+
+
+def catalogue_table(checks: Sequence[Check]) -> str:
+    """``--list``: id, component and title, with the opt-in checks marked."""
+    width = max((len(c.id) for c in checks), default=2) + 2
+    component_width = max((len(c.meta.component) for c in checks), default=9) + 2
+    lines = [f"{'ID':<{width}}{'COMPONENT':<{component_width}}TITLE"]
+    for check in checks:
+        note = " (only with --include-workloads)" if check.meta.workloads else ""
+        lines.append(f"{check.id:<{width}}{check.meta.component:<{component_width}}{check.meta.title}{note}")
+    lines.append("")
+    lines.append("Learn about one: `kubectl arch audit explain ID`.")
+    return "\n".join(lines) + "\n"
+
+
+def check_sections(check: Check, heading: str = "") -> list[tuple[str, str]]:
+    """The teaching text of one check as (label, text) pairs, shared by ``audit explain`` and the docs."""
+    from kubectl_arch.collect.needs import NEEDS
+
+    meta = check.meta
+    sections = [("Component", meta.component), ("Why it matters", meta.why), ("How to fix", meta.fix)]
+    reads = [NEEDS[n].description for n in meta.needs] + [f"{NEEDS[n].description} (if readable)"
+                                                          for n in meta.optional_needs]
+    sections.append(("Reads", "; ".join(reads) or "nothing from the cluster"))
+    if meta.thresholds:
+        sections.append(("Thresholds (defaults)", ", ".join(f"{k}={v!r}" for k, v in meta.thresholds.items())))
+    if meta.options:
+        sections.append(("Command-line inputs", ", ".join(f"--{o}" for o in meta.options)))
+    if meta.workloads:
+        sections.append(("Runs", "only with --include-workloads (it lists every pod)"))
+    sections.append(("References", " ".join(meta.references)))
+    return sections
+
+
+def explain_text(check: Check, width: int = 100) -> str:
+    """``audit explain ID``: the check's teaching text in plain words."""
+    import textwrap
+
+    lines = [f"{check.id}: {check.meta.title}", ""]
+    for label, text in check_sections(check):
+        lines.append(f"{label}:")
+        lines += textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="  ",
+                               break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
+
+
+def catalogue_markdown(checks: Sequence[Check]) -> str:
+    """The catalogue part of docs/checks.md: an index table, then one section per check."""
+    lines = ["| Id | Component | Title |", "| --- | --- | --- |"]
+    lines += [f"| [`{c.id}`](#{c.id}) | {c.meta.component} | {c.meta.title} |" for c in checks]
+    lines.append("")
+    for check in checks:
+        lines += [f"### {check.id}", "", f"**{check.meta.title}**", ""]
+        for label, text in check_sections(check):
+            if label == "References":
+                text = ", ".join(f"<{ref}>" for ref in check.meta.references)
+            lines += [f"- **{label}:** {text}"]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The audit as plain data: the JSON contract of issue 4 (also used for ``-o yaml``).
+
+One cluster gives the contract's object; several give ``{"clusters": [...], "summary": {...}}``.
+``summary`` counts checks by their worst finding; ``findings`` lists every finding, suppressed ones
+included with their ``suppressed`` reason so a reader sees what was silenced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.config import Suppression
+from kubectl_arch.audit.runner import AuditReport
+
+SCHEMA_VERSION = 1
+
+
+def finding_document(meta: CheckMeta, finding: Finding, suppression: Suppression | None = None) -> dict[str, Any]:
+    """One finding with its check's teaching text, as the contract lists them."""
+    return {
+        "check": finding.check,
+        "status": finding.status.value,
+        "component": meta.component,
+        "title": meta.title,
+        "message": finding.message,
+        "object": finding.object,
+        "evidence": finding.evidence,
+        "why": meta.why,
+        "remediation": meta.fix,
+        "references": list(meta.references),
+        "suppressed": None if suppression is None else {
+            "reason": suppression.reason, "expires": suppression.expires.isoformat()},
+    }
+
+
+def report_document(report: AuditReport) -> dict[str, Any]:
+    cluster = report.cluster
+    findings = []
+    for result in report.results:
+        findings += [finding_document(result.meta, f) for f in result.findings]
+        findings += [finding_document(result.meta, f, s) for f, s in result.suppressed]
+    return {
+        "cluster": {"context": cluster.context, "server": cluster.server, "version": cluster.version,
+                    "source": cluster.source},
+        "now": report.now.isoformat() if report.now else None,
+        "error": report.error,
+        "summary": report.summary(),
+        "checks": [{"check": r.meta.id, "status": r.status.value, "component": r.meta.component,
+                    "title": r.meta.title} for r in report.results],
+        "findings": findings,
+        "schemaVersion": SCHEMA_VERSION,
+    }
+
+
+def audit_document(reports: Sequence[AuditReport]) -> dict[str, Any]:
+    """The contract's object for one cluster; a ``clusters`` list with a total summary for several."""
+    if len(reports) == 1:
+        return report_document(reports[0])
+    documents = [report_document(r) for r in reports]
+    total: dict[str, int] = {}
+    for document in documents:
+        for key, value in document["summary"].items():
+            total[key] = total.get(key, 0) + value
+    return {"clusters": documents, "summary": total, "schemaVersion": SCHEMA_VERSION}

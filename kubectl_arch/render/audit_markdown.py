@@ -1,0 +1,64 @@
+"""``audit -o markdown``: a CI job summary or pull-request comment (GitHub-flavoured Markdown).
+
+A table of every check, then one collapsible section per warning or failure with its evidence, why it
+matters and the fix, so the comment stays short until someone opens what concerns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kubectl_arch.audit.check import Status
+from kubectl_arch.audit.runner import AuditReport, CheckResult
+from kubectl_arch.render.audit_terminal import format_evidence
+
+ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️"}
+
+
+def to_markdown(reports: Sequence[AuditReport]) -> str:
+    return "\n".join(_report(report) for report in reports)
+
+
+def _report(report: AuditReport) -> str:
+    cluster = report.cluster
+    lines = [f"## kubectl-arch audit: `{_cell(cluster.context or cluster.server)}` ({_cell(cluster.version)})", ""]
+    if report.error:
+        return "\n".join([*lines, f"❌ could not read this cluster: {_cell(report.error)}", ""])
+    counts = report.summary()
+    summary = " · ".join(f"{ICONS[s]} {counts[s.value]} {s.value}" for s in (Status.FAIL, Status.WARN, Status.PASS,
+                                                                             Status.SKIP))
+    if counts["suppressed"]:
+        summary += f" · {counts['suppressed']} suppressed"
+    lines += [f"**{summary}**  ", f"_{_cell(cluster.source)}_", "",
+              "| Status | Check | Component | Result |", "| --- | --- | --- | --- |"]
+    ordered = sorted(report.results, key=lambda r: (-r.status.rank, r.status is Status.PASS, r.meta.component))
+    for result in ordered:
+        message = "; ".join(f.message for f in result.headline())
+        lines.append(f"| {ICONS[result.status]} {result.status.value} | `{result.meta.id}` | {result.meta.component} "
+                     f"| {_cell(message)} |")
+    lines.append("")
+    for result in ordered:
+        if result.status.rank > 0:
+            lines += _details(result)
+    return "\n".join(lines)
+
+
+def _details(result: CheckResult) -> list[str]:
+    meta = result.meta
+    lines = [f"<details><summary>{ICONS[result.status]} <code>{meta.id}</code>: {_html(meta.title)}</summary>", ""]
+    for finding in result.headline():
+        lines.append(f"- **{finding.status.value}**: {finding.message}")
+        if finding.evidence:
+            lines.append(f"  - evidence: `{format_evidence(finding.evidence)}`")
+    lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {meta.fix}", "",
+              "**Read more:** " + ", ".join(f"<{ref}>" for ref in meta.references), "", "</details>", ""]
+    return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell: pipes escaped, one line."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

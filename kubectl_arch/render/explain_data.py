@@ -1,0 +1,87 @@
+"""The ``-o json`` / ``-o yaml`` contract of ``kubectl arch explain``: the ClusterMap as plain data.
+
+Field names follow Kubernetes' camelCase. The issue-3 contract fields are the interface; the rest
+(evidence, notes, etcd, apiServer, readyz) are additions scripts may use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.views import ComponentView, InstanceView
+from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.nodes import NodeInfo
+
+
+def _instance(instance: InstanceView, wide: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"node": instance.node, "pod": instance.pod, "version": instance.version,
+                           "ready": instance.ready, "leader": instance.leader, "restarts": instance.restarts}
+    if wide:
+        out["flags"] = instance.flags
+    return out
+
+
+def _lease(lease: LeaseInfo | None) -> dict[str, Any] | None:
+    if lease is None:
+        return None
+    return {"name": lease.name, "holder": lease.holder, "holderNode": lease.holder_node, "held": lease.held,
+            "renewAgeSeconds": lease.renew_age_seconds, "leaseDurationSeconds": lease.duration_seconds,
+            "transitions": lease.transitions}
+
+
+def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
+    return {
+        "name": view.name,
+        "layer": view.layer,
+        "replicas": view.replicas,
+        "ready": view.ready,
+        "managed": view.managed,
+        "kind": view.kind,
+        "health": view.health,
+        "versions": view.versions,
+        "leaderLease": _lease(view.leader),
+        "flags": view.flags(),
+        "instances": [_instance(i, wide) for i in view.instances],
+        "evidence": view.evidence,
+        "notes": view.notes,
+    }
+
+
+def node_data(node: NodeInfo) -> dict[str, Any]:
+    return {
+        "name": node.name, "roles": node.roles, "controlPlane": node.control_plane, "ready": node.ready,
+        "readyStatus": node.ready_status, "pressure": node.pressures, "unschedulable": node.unschedulable,
+        "taints": [str(t) for t in node.taints], "kubeletVersion": node.kubelet_version,
+        "containerRuntime": node.container_runtime, "kernelVersion": node.kernel_version, "osImage": node.os_image,
+        "operatingSystem": node.operating_system, "architecture": node.architecture, "internalIP": node.internal_ip,
+    }
+
+
+def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
+    """The whole map as JSON-ready data (``-o json`` and ``-o yaml``)."""
+    etcd = cluster.etcd
+    return {
+        "cluster": {
+            "version": cluster.version,
+            "distribution": cluster.distribution.name,
+            "server": cluster.server,
+            "managed": cluster.distribution.managed,
+            "managedBy": cluster.distribution.managed_by,
+            "evidence": cluster.distribution.evidence,
+            "source": cluster.source,
+            "readyz": {"ok": cluster.readyz.ok, "failed": cluster.readyz.failed, "reason": cluster.readyz.reason},
+        },
+        "components": [component_data(view) for view in cluster.components],
+        "nodes": [node_data(node) for node in cluster.nodes],
+        "kubeProxy": {"mode": cluster.kube_proxy.mode, "source": cluster.kube_proxy.source,
+                      "detail": cluster.kube_proxy.detail},
+        "etcd": {"topology": etcd.mode, "members": etcd.size, "ready": etcd.ready, "quorum": etcd.quorum,
+                 "failuresTolerated": etcd.failures_tolerated, "endpoints": etcd.endpoints},
+        "apiServer": {"endpoints": cluster.apiserver_endpoints,
+                      "identityLeases": [_lease(lease) for lease in cluster.apiserver_identities]},
+        "metricsServer": None if cluster.metrics_server is None or cluster.metrics_server.workload is None else {
+            "ready": cluster.metrics_server.workload.ready, "desired": cluster.metrics_server.workload.desired,
+            "version": cluster.metrics_server.workload.version},
+        "skipped": cluster.skipped,
+    }

@@ -1,0 +1,40 @@
+"""``kubectl arch explain -o mermaid``: the HA path and the node layer as a flowchart for docs and wikis."""
+
+from __future__ import annotations
+
+from kubectl_arch.explain.analysis import ClusterMap
+
+
+def mermaid(cluster: ClusterMap) -> str:
+    """The HA path and the node layer as a mermaid flowchart, for docs and wikis."""
+    api, etcd = cluster.component("kube-apiserver"), cluster.etcd
+    lines = ["flowchart TD", f'  lb["load balancer / endpoint<br/>{cluster.server or "API endpoint"}"]']
+    if api.replicas is None:
+        lines.append(f'  api["API servers<br/>hidden: {cluster.distribution.managed_by}"]')
+        lines.append("  lb --> api")
+    else:
+        for index, instance in enumerate(api.instances):
+            state = "ready" if instance.ready else "NOT READY"
+            lines.append(f'  api{index}["kube-apiserver<br/>{instance.node}<br/>{state}"]')
+            lines.append(f"  lb --> api{index}")
+    if etcd.size is None:
+        etcd_label = f"etcd<br/>hidden: {cluster.distribution.managed_by}" if cluster.managed else "datastore"
+    else:
+        etcd_label = (f"etcd ({etcd.mode})<br/>{etcd.size} members, quorum {etcd.quorum}<br/>"
+                      f"tolerates {etcd.failures_tolerated} failure(s)")
+    lines.append(f'  etcd[("{etcd_label}")]')
+    api_ids = ["api"] if api.replicas is None else [f"api{i}" for i in range(len(api.instances))]
+    lines.extend(f"  {api_id} --> etcd" for api_id in api_ids)
+    for name in ("kube-scheduler", "kube-controller-manager"):
+        view = cluster.component(name)
+        leader = f"<br/>leader: {view.leader.holder_node}" if view.leader and view.leader.held else ""
+        count = "hidden" if view.replicas is None else f"x{view.replicas}"
+        node_id = name.replace("-", "_")
+        lines.append(f'  {node_id}["{name} {count}{leader}"]')
+        lines.extend(f"  {node_id} --> {api_id}" for api_id in api_ids[:1])
+    kubelets, runtime = cluster.component("kubelet"), cluster.component("container-runtime").kind or "runtime"
+    cni = cluster.component("cni").kind or "?"
+    lines.append(f'  nodes["{kubelets.replicas} node(s): kubelet, {runtime}, '
+                 f'kube-proxy {cluster.kube_proxy.mode}, CNI {cni}"]')
+    lines.extend(f"  nodes --> {api_id}" for api_id in api_ids[:1])
+    return "\n".join(lines) + "\n"

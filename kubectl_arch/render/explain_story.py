@@ -1,0 +1,70 @@
+"""``--walkthrough`` and ``--what-if`` as text: numbered steps and failure scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kubectl_arch.explain.walkthrough import Step
+from kubectl_arch.explain.what_if import Scenario
+from kubectl_arch.render.explain_view import two_columns
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+VERDICT = {True: "[green]survives[/]", False: "[bold red]stops[/]", None: "[dim]not visible[/]"}
+
+
+def print_step(console: Console, number: int, total: int, step: Step) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"Step {number}/{total}: {step.title}", style="bold"))
+    console.print(Text(step.text))
+    console.print(two_columns([("  in this cluster:", step.here)]))
+    console.print()
+
+
+def print_walkthrough(console: Console, steps: list[Step], pause: Callable[[], None] | None = None) -> None:
+    """All steps; ``pause`` (Enter on a terminal) runs between them."""
+    from rich.text import Text
+
+    console.print(Text("The journey of `kubectl apply -f deployment.yaml`", style="bold"))
+    console.print()
+    for number, step in enumerate(steps, 1):
+        print_step(console, number, len(steps), step)
+        if pause is not None and number < len(steps):
+            pause()
+
+
+def _labelled(label: str, items: list[str]) -> list[tuple[str, str]]:
+    """Rows with the label on the first only, so each group reads as a list."""
+    return [(label if index == 0 else "", item) for index, item in enumerate(items)]
+
+
+def _bullet_grid(rows: list[tuple[str, str]]) -> Table:
+    """Label, bullet, text: wrapped text stays aligned under its bullet's text."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, text in rows:
+        grid.add_row(label, "-", text)
+    return grid
+
+
+def print_scenarios(console: Console, scenarios: list[Scenario]) -> None:
+    from rich.text import Text
+
+    console.print(Text("What if...", style="bold"))
+    console.print()
+    for scenario in scenarios:
+        console.print(Text.from_markup(f"[bold]{scenario.title}[/]: {VERDICT[scenario.survives]}"))
+        console.print(Text(scenario.summary))
+        rows = _labelled("  keeps working:", scenario.keeps_working) + _labelled("  stops:", scenario.stops)
+        rows += _labelled("  to do:", scenario.advice)
+        if rows:
+            console.print(_bullet_grid(rows))
+        console.print()

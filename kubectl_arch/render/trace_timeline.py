@@ -1,0 +1,232 @@
+"""``kubectl arch trace`` in a terminal: the owner chain, one bar per stage on one time axis, then why.
+
+The axis runs from the first step of this pod to its last (or to now while a step is unfinished), so
+the slow step is the long bar. The stuck step is marked with colour on a terminal and with ``>`` and
+"stuck" in plain output, so the view reads the same under NO_COLOR or in a pipe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from kubectl_arch.trace.report import TraceReport
+from kubectl_arch.trace.stages import REPLACEMENT_GAP_SECONDS, Stage, StageStatus
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+STATUS_STYLES = {StageStatus.DONE: "green", StageStatus.IN_PROGRESS: "yellow", StageStatus.FAILED: "bold red",
+                 StageStatus.NOT_REACHED: "dim", StageStatus.UNKNOWN: "dim"}
+NAME_WIDTH, STATUS_WIDTH, AT_WIDTH, TOOK_WIDTH = 21, 12, 8, 7
+STUCK_MARK = " <- stuck"
+MIN_BAR_WIDTH = 10
+
+
+def format_seconds(seconds: float) -> str:
+    """Durations as people say them: 412ms, 3.0s, 4m12s, 1h05m."""
+    if seconds == 0:
+        return "0s"
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes}m{rest:02d}s"
+    hours, rest = divmod(round(seconds) // 60, 60)
+    return f"{hours}h{rest:02d}m"
+
+
+class Axis:
+    """Maps times to columns of the bar area."""
+
+    def __init__(self, origin: dt.datetime, end: dt.datetime, width: int) -> None:
+        self.origin = origin
+        self.span = max((end - origin).total_seconds(), 1e-3)
+        self.width = width
+
+    def column(self, when: dt.datetime) -> int:
+        fraction = (when - self.origin).total_seconds() / self.span
+        return max(0, min(self.width - 1, round(fraction * (self.width - 1))))
+
+
+def timeline_axis(report: TraceReport, width: int) -> Axis | None:
+    """From this pod's first step (ignoring owners written long before it) to its last, or now if unfinished."""
+    created = report.view.created
+    times = [t for s in report.stages for t in (s.start, s.end) if t is not None]
+    if created is not None:
+        floor = created - dt.timedelta(seconds=REPLACEMENT_GAP_SECONDS)
+        times = [t for t in times if t >= floor]
+    if not times:
+        return None
+    end = max(times)
+    if any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED) for s in report.stages):
+        end = max(end, report.now)
+    return Axis(min(times), end, width)
+
+
+def render_timeline(report: TraceReport, console: Console, wide: bool = False) -> None:
+    from rich.text import Text
+
+    view = report.view
+    node = f" on {view.node_name}" if view.node_name else " (no node yet)"
+    title = Text.assemble(("Pod ", "bold"), (f"{view.namespace}/{view.name}", "bold"), f"{node} · phase {view.phase}")
+    console.print(title)
+    console.print(Text(f"Source: {report.source}", style="dim"))
+    chain = [f"{kind} {name}" for kind, name in reversed(report.owners)] + [f"Pod {view.name}"]
+    console.print(Text("Owners: " + " -> ".join(chain)))
+    if report.events_expired:
+        _paragraph(console, "Events have expired (the API server keeps them 1 hour by default): times marked ~ were "
+                            "rebuilt from the pod's own record.", style="yellow")
+    console.print()
+    bar_width = max(MIN_BAR_WIDTH, console.width - (NAME_WIDTH + STATUS_WIDTH + AT_WIDTH + TOOK_WIDTH + 4)
+                    - len(STUCK_MARK))
+    axis = timeline_axis(report, bar_width)
+    console.print(_header(axis, bar_width), no_wrap=True, overflow="crop")
+    stuck_name = report.stuck.stage if report.stuck else None
+    for stage in report.stages:
+        console.print(_row(stage, axis, report.now, stage.name == stuck_name), no_wrap=True, overflow="crop")
+    console.print(Text("~ approximate (rebuilt without events)   | instant   #/. time spent   ? time unknown",
+                       style="dim"))
+    _render_details(report, console, wide)
+    _render_stuck(report, console)
+    _render_timing(report, console)
+
+
+def _header(axis: Axis | None, bar_width: int) -> Text:
+    from rich.text import Text
+
+    left = f"  {'STAGE':<{NAME_WIDTH}}{'STATUS':<{STATUS_WIDTH}}{'AT':>{AT_WIDTH}}{'TOOK':>{TOOK_WIDTH}}  "
+    if axis is None:
+        return Text(left + "(no times known)", style="bold")
+    total = format_seconds(axis.span)
+    scale = "0s" + total.rjust(bar_width - 2)
+    return Text(left + scale, style="bold")
+
+
+def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool) -> Text:
+    from rich.text import Text
+
+    style = STATUS_STYLES[stage.status]
+    approx = "~" if stage.approximate else ""
+    at = _at_text(stage, axis, approx)
+    took = _took_text(stage, approx)
+    row = Text()
+    row.append("> " if stuck else "  ", style="bold red" if stuck else "")
+    row.append(f"{stage.name:<{NAME_WIDTH}}", style="bold" if stuck else "")
+    row.append(f"{stage.status.value:<{STATUS_WIDTH}}", style=style)
+    row.append(f"{at:>{AT_WIDTH}}{took:>{TOOK_WIDTH}}  ")
+    if axis is not None:
+        row.append(_bar(stage, axis, now), style=style)
+    if stuck:
+        row.append(STUCK_MARK, style="bold red")
+    row.rstrip()
+    return row
+
+
+def _at_text(stage: Stage, axis: Axis | None, approx: str) -> str:
+    when = stage.start or stage.end
+    if when is None or axis is None:
+        return "-" if stage.status is StageStatus.NOT_REACHED else "?"
+    offset = (when - axis.origin).total_seconds()
+    sign = "-" if offset < 0 else "+"
+    return f"{approx}{sign}{format_seconds(abs(offset))}"
+
+
+def _took_text(stage: Stage, approx: str) -> str:
+    if stage.duration_seconds is not None:
+        return f"{approx}{format_seconds(stage.duration_seconds)}"
+    if stage.status is StageStatus.NOT_REACHED:
+        return "-"
+    return "?" if stage.done else "..."
+
+
+def _bar(stage: Stage, axis: Axis, now: dt.datetime) -> str:
+    """A run of '#' for time spent, '.' for an unfinished step up to now, '|' for an instant."""
+    if stage.status is StageStatus.NOT_REACHED:
+        return ""
+    start, end = stage.start, stage.end
+    ongoing = not stage.done and end is None
+    if ongoing:
+        end = now
+    if start is None and end is None:
+        return "?"
+    begin = axis.column(start or end)  # type: ignore[arg-type]
+    finish = axis.column(end or start)  # type: ignore[arg-type]
+    if finish < begin:
+        begin, finish = finish, begin
+    clipped = "<" if start is not None and start < axis.origin else ""
+    if ongoing:
+        return " " * begin + clipped + "." * max(1, finish - begin + 1 - len(clipped))
+    if start is None or start == end:
+        return " " * finish + "|"
+    return " " * begin + clipped + "#" * max(1, finish - begin + 1 - len(clipped))
+
+
+def _render_details(report: TraceReport, console: Console, wide: bool) -> None:
+    from rich.text import Text
+
+    console.print()
+    console.print(Text("Who acted, and the evidence", style="bold"))
+    for stage in report.stages:
+        if stage.status is StageStatus.NOT_REACHED and not wide:
+            continue
+        console.print(Text.assemble(f"  {stage.name:<{NAME_WIDTH}}", (stage.actor or "-", "cyan")))
+        evidence = stage.evidence if wide or not stage.done else stage.evidence[:2]
+        for line in evidence:
+            _paragraph(console, line, NAME_WIDTH + 2, "dim")
+
+
+def _paragraph(console: Console, text: str, indent: int = 0, style: str = "") -> None:
+    """Print ``text`` wrapped to the console, every line starting at column ``indent``, no trailing blanks."""
+    import textwrap
+
+    from rich.text import Text
+
+    width = max(20, console.width - indent)
+    for line in textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=False) or [""]:
+        console.print(Text(" " * indent + line, style=style), no_wrap=True, overflow="ignore", crop=False)
+
+
+def _render_stuck(report: TraceReport, console: Console) -> None:
+    from rich.text import Text
+
+    console.print()
+    if report.stuck is None:
+        verdict = "completed" if report.view.phase == "Succeeded" else "Ready and published"
+        console.print(Text(f"Not stuck: the pod is {verdict}.", style="bold green"))
+        return
+    diagnosis = report.stuck.diagnosis
+    console.print(Text.assemble(("Stuck at ", "bold red"), (report.stuck.stage, "bold red"),
+                                (f": {diagnosis.reason}", "bold")))
+    _paragraph(console, diagnosis.explanation)
+    for line in diagnosis.evidence:
+        _paragraph(console, f"seen: {line}", 2, "dim")
+    if diagnosis.next:
+        console.print(Text("Next:", style="bold"))
+        for command in diagnosis.next:
+            console.print(Text(f"  {command}"), soft_wrap=True)  # whole, so it can be copied
+    console.print(Text(f"Read more: {diagnosis.docs}", style="dim"))
+
+
+def _render_timing(report: TraceReport, console: Console) -> None:
+    from rich.text import Text
+
+    pulls = report.pulls
+    if pulls:
+        console.print()
+        console.print(Text("Image pulls (excluded from the startup SLO)", style="bold"))
+        for pull in pulls:
+            if pull.already_present:
+                what = "already on the node, no pull"
+            else:
+                took = format_seconds(pull.seconds) if pull.seconds is not None else "?"
+                size = f", {pull.size_bytes / 1e6:.1f} MB" if pull.size_bytes else ""
+                what = f"pulled in {took}{size}"
+            console.print(Text(f"  {pull.container}: {pull.image} {what}"))
+    if report.notes:
+        console.print()
+        for note in report.notes:
+            _paragraph(console, f"note: {note}", 0, "dim")

@@ -1,0 +1,201 @@
+"""Read what one pod's story needs, with selectors only: never every pod or event of the cluster.
+
+The budget is a dozen requests whatever the cluster's size: the pod (or the owner and its pods by label
+selector), the pod's events by ``involvedObject.uid``, each owner up the chain by GET and its events by
+uid, the namespace's Services once and the EndpointSlices of those selecting the pod in one labelled
+list, the node, and the scheduler's Lease only when no scheduling event exists. Answers are kept raw;
+a 403 or 404 on anything but the pod itself is data the analysis explains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.source import Response, Source
+from kubectl_arch.errors import ArchError, NotFoundError
+from kubectl_arch.model import raw
+from kubectl_arch.trace.target import OWNER_KINDS, Target, parse_target
+
+__all__ = ["OwnerData", "TraceData", "collect_trace", "parse_target", "pod_event_uid"]
+
+MAX_OWNER_DEPTH = 3  # Pod <- ReplicaSet <- Deployment, Pod <- Job <- CronJob: three leaves headroom
+SCHEDULER_LEASE_PATH = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+SCHEDULING_REASONS = frozenset({"Scheduled", "FailedScheduling"})
+
+
+@dataclass
+class OwnerData:
+    """One owner up the chain (nearest first): the object as read, and its events."""
+
+    object: dict[str, Any]
+    events: Response
+
+    @property
+    def kind(self) -> str:
+        return str(self.object.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return raw.name(self.object)
+
+
+@dataclass
+class TraceData:
+    """The raw answers about one pod; ``now`` is the source's clock (capture time offline)."""
+
+    namespace: str
+    now: dt.datetime
+    pod: dict[str, Any]
+    pod_events: Response
+    owners: list[OwnerData] = field(default_factory=list)
+    owner_errors: list[str] = field(default_factory=list)
+    services: Response | None = None
+    endpoint_slices: Response | None = None
+    node: Response | None = None
+    scheduler_lease: Response | None = None
+    source: str = ""
+
+
+def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
+    """Read everything trace shows about ``target`` in ``namespace``; unknown names raise NotFoundError."""
+    if target.is_pod:
+        pod = _get_pod(source, namespace, target.name)
+        known_owner: dict[str, Any] | None = None
+    else:
+        known_owner = _get_owner(source, namespace, target)
+        pod = _newest_pod_of(source, namespace, known_owner, target)
+    data = TraceData(namespace=namespace, now=source.now(), pod=pod,
+                     pod_events=_events_of(source, namespace, pod_event_uid(pod)), source=source.description)
+    _follow_owners(source, namespace, data, known_owner)
+    _read_endpoints(source, namespace, data)
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if node_name:
+        data.node = source.get(f"/api/v1/nodes/{node_name}")
+    elif not any(e.get("reason") in SCHEDULING_REASONS for e in data.pod_events.items):
+        data.scheduler_lease = source.get(SCHEDULER_LEASE_PATH)
+    return data
+
+
+def pod_event_uid(pod: Mapping[str, Any]) -> str:
+    """The uid events name: a mirror pod's events are recorded against the static pod's uid."""
+    mirror = raw.annotations_of(pod).get(raw.MIRROR_ANNOTATION)
+    return str(mirror or (pod.get("metadata") or {}).get("uid", ""))
+
+
+def _get_pod(source: Source, namespace: str, name: str) -> dict[str, Any]:
+    response = source.get(f"/api/v1/namespaces/{namespace}/pods/{name}")
+    if response.not_found:
+        _raise_not_found(source, namespace, f"pod {name!r}")
+    return _object_or_raise(response, f"pod {namespace}/{name}")
+
+
+def _get_owner(source: Source, namespace: str, target: Target) -> dict[str, Any]:
+    kind = OWNER_KINDS[target.kind]
+    response = source.get(kind.path(namespace, target.name))
+    if response.not_found:
+        _raise_not_found(source, namespace, f"{target.kind} {target.name!r}")
+    return _object_or_raise(response, f"{target.kind} {namespace}/{target.name}")
+
+
+def _raise_not_found(source: Source, namespace: str, what: str) -> None:
+    """Say whether the namespace or the object is missing: the fix differs."""
+    if source.get(f"/api/v1/namespaces/{namespace}").not_found:
+        raise NotFoundError(f"namespace {namespace!r} does not exist", hint="list them with `kubectl get namespaces`")
+    raise NotFoundError(f"{what} not found in namespace {namespace!r}",
+                        hint=f"list them with `kubectl get {what.split()[0].lower()}s -n {namespace}`")
+
+
+def _object_or_raise(response: Response, what: str) -> dict[str, Any]:
+    if not response.ok or not isinstance(response.data, dict):
+        raise ArchError(response.skip_reason(what))
+    return response.data
+
+
+def label_selector_text(selector: Mapping[str, Any]) -> str:
+    """A ``metav1.LabelSelector`` written as the query-string selector the API server accepts."""
+    parts = [f"{key}={value}" for key, value in sorted((selector.get("matchLabels") or {}).items())]
+    for expression in selector.get("matchExpressions") or []:
+        key, operator = expression.get("key", ""), expression.get("operator", "")
+        values = ",".join(expression.get("values") or [])
+        parts.append({"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
+                      "Exists": key, "DoesNotExist": f"!{key}"}.get(operator, key))
+    return ",".join(parts)
+
+
+def _newest_pod_of(source: Source, namespace: str, owner: dict[str, Any], target: Target) -> dict[str, Any]:
+    """The owner's newest pod, found by the owner's own label selector in its namespace (one request)."""
+    selector = label_selector_text((owner.get("spec") or {}).get("selector") or {})
+    if not selector:
+        raise ArchError(f"{target} has no label selector, so its pods cannot be found")
+    response = source.get(f"/api/v1/namespaces/{namespace}/pods", {"labelSelector": selector})
+    if not response.ok:
+        raise ArchError(response.skip_reason(f"the pods of {target}"))
+    pods = response.items
+    owner_uid = (owner.get("metadata") or {}).get("uid")
+    direct = [p for p in pods if any(ref.get("uid") == owner_uid for ref in _owner_refs(p))]
+    candidates = direct or pods  # a Deployment owns its pods through ReplicaSets
+    if not candidates:
+        raise NotFoundError(f"{target} has no pods in namespace {namespace!r}",
+                            hint=f"see why with `kubectl describe {target} -n {namespace}`")
+    return max(candidates, key=lambda p: ((p.get("metadata") or {}).get("creationTimestamp") or "", raw.name(p)))
+
+
+def _owner_refs(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return list((obj.get("metadata") or {}).get("ownerReferences") or [])
+
+
+def _controller_ref(obj: Mapping[str, Any]) -> dict[str, Any] | None:
+    refs = _owner_refs(obj)
+    return next((r for r in refs if r.get("controller")), refs[0] if refs else None)
+
+
+def _follow_owners(source: Source, namespace: str, data: TraceData, known: dict[str, Any] | None) -> None:
+    """GET each controller owner up the chain, reusing an owner already read for the target."""
+    current: Mapping[str, Any] = data.pod
+    for _ in range(MAX_OWNER_DEPTH):
+        ref = _controller_ref(current)
+        if ref is None:
+            return
+        kind = OWNER_KINDS.get(str(ref.get("kind", "")))
+        if kind is None:
+            data.owner_errors.append(f"owned by {ref.get('kind')} {ref.get('name')}, a kind trace does not read")
+            return
+        if known is not None and (known.get("metadata") or {}).get("uid") == ref.get("uid"):
+            owner = {"kind": kind.kind, **known}
+        else:
+            response = source.get(kind.path(namespace, str(ref.get("name", ""))))
+            if not response.ok or not isinstance(response.data, dict):
+                data.owner_errors.append(response.skip_reason(f"{kind.kind} {namespace}/{ref.get('name')}"))
+                return
+            owner = {"kind": kind.kind, **response.data}
+        uid = str((owner.get("metadata") or {}).get("uid", ""))
+        data.owners.append(OwnerData(object=owner, events=_events_of(source, namespace, uid)))
+        current = owner
+
+
+def _events_of(source: Source, namespace: str, uid: str) -> Response:
+    """core/v1 events of one object by uid (the same stored objects events.k8s.io serves)."""
+    return source.get(f"/api/v1/namespaces/{namespace}/events", {"fieldSelector": f"involvedObject.uid={uid}"})
+
+
+def _read_endpoints(source: Source, namespace: str, data: TraceData) -> None:
+    """Services of the namespace once, then the slices of those selecting the pod in one labelled list."""
+    data.services = source.get(f"/api/v1/namespaces/{namespace}/services")
+    names = [raw.name(s) for s in selecting_services(data.services.items, raw.labels(data.pod))]
+    if names:
+        data.endpoint_slices = source.get(f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",
+                                          {"labelSelector": f"{SERVICE_NAME_LABEL} in ({','.join(names)})"})
+
+
+def selecting_services(services: list[dict[str, Any]], pod_labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Services whose selector the pod's labels satisfy (a Service without selector selects nothing)."""
+    out = []
+    for service in services:
+        selector = (service.get("spec") or {}).get("selector") or {}
+        if selector and all(pod_labels.get(k) == v for k, v in selector.items()):
+            out.append(service)
+    return out

@@ -1,0 +1,85 @@
+"""``kubectl arch trace pod NAME``: the click layer. It parses, reads, analyses, renders; nothing more.
+
+Heavy imports (rich, the kubernetes client through the source) happen inside the function, so
+``kubectl arch --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
+from kubectl_arch.errors import UsageError
+
+if TYPE_CHECKING:
+    from kubectl_arch.collect.source import Source
+    from kubectl_arch.trace.target import Target
+
+OUTPUTS = ("text", "wide", "json", "yaml")
+DEFAULT_FOLLOW_TIMEOUT = 300
+
+
+def target_from_args(args: tuple[str, ...]) -> Target:
+    """``pod NAME``, ``pod/NAME``, ``deployment NAME``, ``deployment/NAME`` or a bare pod ``NAME``."""
+    from kubectl_arch.trace.target import parse_target
+
+    if len(args) == 1:
+        return parse_target(args[0])
+    if len(args) == 2 and "/" not in args[0] and "/" not in args[1]:
+        return parse_target(f"{args[0]}/{args[1]}")
+    raise UsageError(f"cannot read {' '.join(args)!r} as one object",
+                     hint="write `trace pod NAME`, `trace pod/NAME` or `trace deployment/NAME`")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME")
+@namespace_option
+@click.option("-o", "--output", type=click.Choice(OUTPUTS), default="text", show_default=True,
+              help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow).")
+@click.option("--follow", is_flag=True, help="Watch the pod and print each step as it completes, until Ready, "
+                                              "a failure, or --timeout.")
+@click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="How long --follow waits.")
+@cluster_options
+def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None, output: str, follow: bool,
+          timeout: int) -> None:
+    """Rebuild a pod's creation path, timed, and say where it is stuck and why.
+
+    \b
+    Examples:
+      kubectl arch trace pod web-7d9f8b6c5d-x2x9k -n shop
+      kubectl arch trace deployment/web -n shop     (the Deployment's newest pod)
+      kubectl arch trace pod/web-7d9f8b6c5d-x2x9k --follow
+
+    Reads only this pod, its events, its owners and the Services selecting it (at most a dozen
+    requests, whatever the cluster's size). Events expire after an hour; older pods are rebuilt from
+    their own record and approximate times are marked ~.
+    """
+    target = target_from_args(what)
+    source = open_source(cluster)
+    namespace = namespace or source.credentials().namespace or "default"
+    if follow:
+        from kubectl_arch.trace.follow_command import run_follow
+
+        run_follow(source, namespace, target, output, timeout)
+        return
+    _trace_once(source, namespace, target, output)
+
+
+def _trace_once(source: Source, namespace: str, target: Target, output: str) -> None:
+    from kubectl_arch.trace.collect import collect_trace
+    from kubectl_arch.trace.report import analyse
+
+    report = analyse(collect_trace(source, namespace, target))
+    if output in ("json", "yaml"):
+        from kubectl_arch.render.data import to_json, to_yaml
+
+        click.echo((to_json if output == "json" else to_yaml)(report.to_dict()), nl=False)
+        return
+    from kubectl_arch.render.console import make_console
+    from kubectl_arch.render.trace_timeline import render_timeline
+
+    render_timeline(report, make_console(sys.stdout), wide=output == "wide")

@@ -1,0 +1,465 @@
+"""Stuck signatures: what each means in plain words, and the commands that show more.
+
+Each ``*_problem`` function looks at one step's evidence (pod status first, events second) and returns a
+``Diagnosis`` or None. Explanations are written for someone meeting the failure for the first time: what
+was seen, why it blocks the pod, what to do. The pod's status wins over events when both speak, because
+events are merged, rate-limited and expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.source import Response
+from kubectl_arch.model.leases import lease_info
+from kubectl_arch.trace.events import first_match, parse_failed_scheduling
+from kubectl_arch.trace.podview import ContainerView, PodView
+
+DOCS = "https://kubernetes.io/docs"
+DEBUG_PODS = f"{DOCS}/tasks/debug/debug-application/debug-pods/"
+TERMINATION_SLACK_SECONDS = 30.0
+SCHEDULER_GRACE_SECONDS = 30.0  # a pod this young with no scheduling event is simply still queued
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a step is stuck: a short reason, an explanation, the next commands and where to read more."""
+
+    reason: str
+    explanation: str
+    next: tuple[str, ...] = ()
+    docs: str = DEBUG_PODS
+    evidence: tuple[str, ...] = field(default=())
+
+
+class Commands:
+    """The kubectl commands that show more about one pod, spelled for its namespace and uid."""
+
+    def __init__(self, view: PodView) -> None:
+        self.pod = f"{view.name} -n {view.namespace}"
+        self.namespace = view.namespace
+        self.uid = view.uid
+        self.node = view.node_name
+
+    @property
+    def describe(self) -> str:
+        return f"kubectl describe pod {self.pod}"
+
+    @property
+    def events(self) -> str:
+        return f"kubectl get events -n {self.namespace} --field-selector involvedObject.uid={self.uid}"
+
+    def logs(self, container: str, previous: bool = False) -> str:
+        return f"kubectl logs {self.pod} -c {container}" + (" --previous" if previous else "")
+
+    def jsonpath(self, path: str) -> str:
+        return f"kubectl get pod {self.pod} -o jsonpath='{{{path}}}'"
+
+
+# -- scheduling ------------------------------------------------------------------------------------
+
+_REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
+    # category: (plain meaning, what to do, a command showing more ({pod}/{ns} filled in))
+    "insufficient-resources": (
+        "not enough unreserved capacity for the pod's requests (requests are reservations, not actual use)",
+        "lower the pod's requests, free capacity, or add nodes",
+        "kubectl describe nodes | grep -A 8 'Allocated resources'"),
+    "taint": (
+        "a taint the pod does not tolerate (control-plane nodes carry one so ordinary workloads stay off them)",
+        "run on other nodes, or add a toleration if the pod really belongs there",
+        "kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints"),
+    "node-affinity": (
+        "labels that do not match the pod's nodeSelector or node affinity",
+        "fix the selector or label the intended nodes",
+        "kubectl get nodes --show-labels"),
+    "volume-node-affinity": (
+        "no access to the zone or node where the pod's volume lives",
+        "schedule the pod where the volume is, or use a StorageClass with WaitForFirstConsumer",
+        "kubectl get pv -o custom-columns=NAME:.metadata.name,NODE-AFFINITY:.spec.nodeAffinity"),
+    "unbound-volume": (
+        "a PersistentVolumeClaim of the pod that is not bound to a volume yet",
+        "check the claim's StorageClass and provisioner",
+        "kubectl get pvc -n {ns}"),
+    "pod-anti-affinity": (
+        "pods that this pod's anti-affinity rules (or theirs) forbid it to share a node or zone with",
+        "add nodes or zones, or relax required anti-affinity to preferred",
+        "kubectl get pod {pod} -o jsonpath='{{.spec.affinity}}'"),
+    "pod-affinity": (
+        "none of the pods this pod's affinity rules require next to it",
+        "start the pods it must sit beside, or relax the rule",
+        "kubectl get pod {pod} -o jsonpath='{{.spec.affinity}}'"),
+    "unschedulable-node": (
+        "scheduling disabled: they are cordoned (kubectl cordon or a drain in progress)",
+        "uncordon them when maintenance ends",
+        "kubectl get nodes"),
+    "topology-spread": (
+        "a placement that would break the pod's topology spread constraints",
+        "add capacity in the under-used zones or relax maxSkew / whenUnsatisfiable",
+        "kubectl get pod {pod} -o jsonpath='{{.spec.topologySpreadConstraints}}'"),
+    "host-ports": (
+        "the hostPort the pod asks for already taken",
+        "drop the hostPort or run fewer replicas per node",
+        "kubectl get pod {pod} -o jsonpath='{{.spec.containers[*].ports}}'"),
+    "too-many-pods": (
+        "their maximum pod count reached (kubelet --max-pods)",
+        "add nodes or raise max-pods",
+        "kubectl describe nodes | grep -E 'Name:|pods:'"),
+    "not-ready-node": (
+        "a NotReady status, so nothing new is placed on them",
+        "repair the nodes",
+        "kubectl get nodes"),
+}
+
+
+def scheduling_problem(view: PodView, lease: Response | None, now: dt.datetime) -> Diagnosis | None:
+    """Why the pod has no node: gates, the scheduler's refusal, or no scheduler at work."""
+    commands = Commands(view)
+    condition = view.condition("PodScheduled") or {}
+    gated = _gated(view, condition, "SchedulingGated", ("schedulingGates", "name"),
+                   "The pod is held by scheduling gates ({}): the scheduler ignores it until the controller that "
+                   "added the gates removes them.", ".spec.schedulingGates",
+                   f"{DOCS}/concepts/scheduling-eviction/pod-scheduling-readiness/")
+    if gated is not None:
+        return gated
+    event = view.last_event("FailedScheduling")
+    message = str(condition.get("message") or "") if condition.get("reason") == "Unschedulable" else ""
+    message = message or (event.message if event else "")
+    if message:
+        return _unschedulable(view, message, commands)
+    young = view.created is not None and (now - view.created).total_seconds() < SCHEDULER_GRACE_SECONDS
+    if view.events_with("Scheduled") or lease is None or young:
+        return None  # scheduled, not checked (no Lease read, as in --follow), or simply queued
+    return _no_scheduler(view, lease, now, commands)
+
+
+def _gated(view: PodView, condition: Mapping[str, Any], reason: str, gates: tuple[str, str], text: str,
+           jsonpath: str, docs: str) -> Diagnosis | None:
+    """A condition held back by gates listed in the spec (scheduling gates, readiness gates)."""
+    if condition.get("reason") != reason:
+        return None
+    field_name, key = gates
+    names = [str(item.get(key)) for item in view.spec.get(field_name) or [] if isinstance(item, Mapping)]
+    commands = Commands(view)
+    return Diagnosis(reason, text.format(", ".join(names) or f"spec.{field_name}"),
+                     (commands.jsonpath(jsonpath), commands.describe), docs)
+
+
+def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis:
+    failure = parse_failed_scheduling(message)
+    nodes = f"all {failure.total_nodes} nodes" if failure.total_nodes is not None else "the nodes"
+    lines = [f"No node can run this pod: the scheduler checked {nodes} and ruled each out."]
+    extra: list[str] = []
+    for rejection in failure.reasons:
+        advice = _REJECTION_ADVICE.get(rejection.category)
+        count = f"{rejection.count} node(s)" if rejection.count is not None else "Some nodes"
+        if advice is None:
+            lines.append(f"{count}: {rejection.text}.")
+            continue
+        meaning, action, command = advice
+        lines.append(f"{count} have {meaning} [{rejection.text}]: {action}.")
+        extra.append(command.format(pod=commands.pod, ns=commands.namespace))
+    nominated = view.status.get("nominatedNodeName")
+    if nominated:
+        lines.append(f"It is nominated for node {nominated}: lower-priority pods there are being evicted to make room.")
+    elif failure.preemption:
+        lines.append("Evicting lower-priority pods would not help either (preemption found no victims).")
+    lines.append("The scheduler retries when the cluster changes; nothing happens until one of these is fixed.")
+    return Diagnosis("FailedScheduling", " ".join(lines), (commands.describe, *dict.fromkeys(extra)),
+                     f"{DOCS}/concepts/scheduling-eviction/kube-scheduler/", (f"scheduler: {message}",))
+
+
+def _no_scheduler(view: PodView, lease: Response, now: dt.datetime, commands: Commands) -> Diagnosis | None:
+    """No scheduling event at all: is any scheduler alive to pick the pod up?"""
+    lease_cmd = "kubectl get lease kube-scheduler -n kube-system -o yaml"
+    scheduler_pods = "kubectl get pods -n kube-system -l component=kube-scheduler"
+    if view.scheduler_name != "default-scheduler":
+        return Diagnosis(
+            "NoScheduler",
+            f"The pod asks for the scheduler {view.scheduler_name!r} (spec.schedulerName) and no such scheduler has "
+            "reported on it. Is that scheduler deployed and running? The default scheduler ignores this pod.",
+            (commands.describe, commands.events, "kubectl get pods -A | grep -i scheduler"),
+            f"{DOCS}/tasks/extend-kubernetes/configure-multiple-schedulers/")
+    if not lease.ok or not isinstance(lease.data, Mapping):
+        why = lease.skip_reason("the kube-scheduler Lease")
+        if lease.not_found:
+            why = "no kube-scheduler Lease exists, so no default scheduler has ever run with leader election"
+        return Diagnosis(
+            "NoSchedulingEvents",
+            f"No scheduler has reported on this pod (no Scheduled or FailedScheduling event) and {why}. "
+            "Without a running scheduler, new pods stay Pending with no node.",
+            (commands.events, scheduler_pods, lease_cmd), f"{DOCS}/concepts/architecture/leases/")
+    info = lease_info(lease.data, now)
+    if not info.held:
+        age = f"{info.renew_age_seconds:.0f}s ago" if info.renew_age_seconds is not None else "never"
+        return Diagnosis(
+            "SchedulerNotRunning",
+            f"No scheduler has reported on this pod, and the kube-scheduler Lease was last renewed {age} "
+            f"(it must be renewed within {info.duration_seconds or 15}s): no scheduler is leading, so no pod "
+            "gets a node. "
+            "Check the kube-scheduler pods and their logs.",
+            (scheduler_pods, lease_cmd, "kubectl logs -n kube-system -l component=kube-scheduler --tail=50"),
+            f"{DOCS}/concepts/architecture/leases/")
+    return None
+
+
+# -- on the node ------------------------------------------------------------------------------------
+
+def node_problem(view: PodView, node: Response | None) -> Diagnosis | None:
+    """The pod's node stopped reporting: nothing on it progresses until it returns or the pod is evicted."""
+    if node is None or not node.ok or not isinstance(node.data, Mapping):
+        return None
+    ready = next((c for c in (node.data.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+    if ready is None or ready.get("status") == "True":
+        return None
+    since = ready.get("lastTransitionTime") or "an unknown time"
+    return Diagnosis(
+        "NodeNotReady",
+        f"The pod's node {view.node_name} is NotReady since {since} ({ready.get('reason') or 'no reason'}: "
+        f"{ready.get('message') or 'no message'}). Its kubelet no longer reports, so the pod's state is frozen; "
+        "after the not-ready toleration (300 s by default) the pod is evicted and a controller replaces it elsewhere.",
+        (f"kubectl describe node {view.node_name}", f"kubectl get node {view.node_name}",
+         f"kubectl get pods -A --field-selector spec.nodeName={view.node_name}"),
+        f"{DOCS}/reference/node/node-status/")
+
+
+def sandbox_problem(view: PodView) -> Diagnosis | None:
+    """Volumes and the sandbox (pause container + network): the kubelet starts nothing before both."""
+    commands = Commands(view)
+    mount = view.last_event("FailedMount", "FailedAttachVolume")
+    if mount is not None and not view.condition_true("PodReadyToStartContainers"):
+        missing = "not found" in mount.message
+        hint = (" The ConfigMap, Secret or claim it names does not exist in the namespace: create it or fix the name."
+                if missing else " Check the claim, its StorageClass and the CSI driver's pods.")
+        return Diagnosis(
+            mount.reason,
+            f"The kubelet cannot {'attach' if mount.reason == 'FailedAttachVolume' else 'mount'} a volume the pod "
+            f"needs, so no container starts: {mount.message}.{hint}",
+            (commands.describe, f"kubectl get pvc,configmaps,secrets -n {view.namespace}"),
+            f"{DOCS}/concepts/storage/volumes/", (f"event {mount.reason} x{mount.count}: {mount.message}",))
+    sandbox = view.last_event("FailedCreatePodSandBox", "NetworkNotReady")
+    if sandbox is not None and not view.condition_true("PodReadyToStartContainers"):
+        return Diagnosis(
+            sandbox.reason,
+            "The container runtime could not create the pod's sandbox (the pause container holding its network "
+            f"namespace). Most often the network plugin (CNI) failed to give the pod an IP: {sandbox.message}. "
+            f"Check the CNI pods on {view.node_name or 'the node'} and their logs.",
+            (commands.describe,
+             f"kubectl get pods -n kube-system -o wide --field-selector spec.nodeName={view.node_name}"),
+            f"{DOCS}/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
+            (f"event {sandbox.reason} x{sandbox.count}: {sandbox.message}",))
+    return None
+
+
+_PULL_FAILURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the registry has no such image or tag: check the name and the tag for typos",
+     ("not found", "manifest unknown", "does not exist", "no such image")),
+    ("the registry refused access: a private image needs imagePullSecrets with valid credentials",
+     ("unauthorized", "authentication required", "denied", "401", "403", "forbidden")),
+    ("the registry is rate-limiting pulls (Docker Hub limits anonymous pulls): authenticate or use a mirror",
+     ("toomanyrequests", "rate limit", "429")),
+    ("the node cannot reach the registry: check DNS, proxy and firewall from the node",
+     ("no such host", "i/o timeout", "connection refused", "dial tcp", "network is unreachable", "tls")),
+)
+
+
+def classify_pull_failure(message: str) -> str:
+    return first_match(message, _PULL_FAILURES, "the pull failed; the message above is the runtime's own reason")
+
+
+IMAGE_WAITING = frozenset({"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"})
+
+
+def image_problem(view: PodView) -> Diagnosis | None:
+    """A container waits for its image: the pull fails, or the kubelet backs off between tries."""
+    commands = Commands(view)
+    for container in view.containers(init=True) + view.containers():
+        if container.state != "waiting" or container.reason not in IMAGE_WAITING:
+            continue
+        failed = [e for e in view.events_with("Failed") if e.container in (None, container.name)
+                  and e.message.startswith("Failed to pull image")]
+        detail = failed[-1].message if failed else container.message
+        cause = classify_pull_failure(detail)
+        backoff = (" The kubelet now waits longer between attempts (up to 5 minutes), so a fix takes a while to show."
+                   if container.reason == "ImagePullBackOff" else "")
+        return Diagnosis(
+            container.reason,
+            f"Container {container.name!r} cannot get its image {_image_of(view, container)}: {cause}.{backoff}"
+            + (f" Runtime said: {detail}" if detail and not failed else ""),
+            (commands.describe, commands.jsonpath(".spec.containers[*].image"),
+             commands.jsonpath(".spec.imagePullSecrets")),
+            f"{DOCS}/concepts/containers/images/",
+            tuple(f"event Failed x{e.count}: {e.message}" for e in failed[-1:]))
+    return None
+
+
+def _image_of(view: PodView, container: ContainerView) -> str:
+    for spec in (view.spec.get("initContainers") or []) + (view.spec.get("containers") or []):
+        if spec.get("name") == container.name:
+            return repr(spec.get("image", container.image))
+    return repr(container.image)
+
+
+def init_problem(view: PodView) -> Diagnosis | None:
+    """An init container fails: app containers wait (PodInitializing) until every init container succeeds."""
+    commands = Commands(view)
+    for container in view.containers(init=True):
+        failing = (container.state == "terminated" and (container.exit_code or 0) != 0) or \
+                  (container.state == "waiting" and container.reason == "CrashLoopBackOff")
+        if not failing:
+            continue
+        code = container.exit_code if container.state == "terminated" else container.last_exit_code
+        return Diagnosis(
+            "InitContainerFailed",
+            f"Init container {container.name!r} exits with code {code} ({container.reason or container.last_reason}); "
+            f"restarted {container.restarts} time(s). App containers start only after every init container "
+            "succeeds, so the pod waits in Init. Its log says why it fails.",
+            (commands.logs(container.name, previous=container.state == "waiting"), commands.describe),
+            f"{DOCS}/concepts/workloads/pods/init-containers/")
+    return None
+
+
+_START_ERRORS = {
+    "CreateContainerConfigError": "the kubelet cannot build the container's configuration",
+    "CreateContainerError": "the container runtime could not create the container",
+    "RunContainerError": "the container runtime could not start the process",
+    "PostStartHookError": "the postStart hook failed, so the kubelet killed the container",
+}
+
+
+def start_problem(view: PodView) -> Diagnosis | None:
+    """A container cannot be created or started, or it starts and keeps crashing."""
+    commands = Commands(view)
+    for container in view.containers():
+        if container.state != "waiting":
+            continue
+        if container.reason in _START_ERRORS:
+            return Diagnosis(
+                container.reason,
+                f"Container {container.name!r}: {_START_ERRORS[container.reason]}: {container.message or 'no message'}."
+                + _config_hint(container.message),
+                (commands.describe, commands.events), DEBUG_PODS)
+        if container.reason == "CrashLoopBackOff":
+            return _crash_loop(view, container, commands)
+    return None
+
+
+def _config_hint(message: str) -> str:
+    lowered = message.lower()
+    if "not found" in lowered and ("configmap" in lowered or "secret" in lowered):
+        return " A ConfigMap or Secret it reads (env, envFrom) is missing in the namespace: create it or fix the name."
+    if "couldn't find key" in lowered:
+        return " The ConfigMap or Secret exists but lacks the key the container reads."
+    if "runasnonroot" in lowered:
+        return " The pod requires a non-root user but the image runs as root: set runAsUser or fix the image."
+    return ""
+
+
+def _crash_loop(view: PodView, container: ContainerView, commands: Commands) -> Diagnosis:
+    reason, code = container.last_reason, container.last_exit_code
+    if reason == "OOMKilled":
+        limit = _memory_limit(view, container.name)
+        why = (f"it was OOMKilled: the kernel killed it for using more memory than its limit ({limit}). "
+               "Raise the memory limit or find what grows in the process.")
+    elif code == 0:
+        why = "its process exits successfully (code 0), but a long-running workload's containers must keep running."
+    elif code == 137:
+        why = "it was killed (exit 137, SIGKILL): often a failing liveness probe or memory pressure."
+    else:
+        why = f"its process exits with code {code} ({reason or 'Error'}): its own log says why."
+    return Diagnosis(
+        "CrashLoopBackOff",
+        f"Container {container.name!r} starts and then stops, {container.restarts} restart(s) so far; "
+        f"{why} The kubelet waits longer before each restart (up to 5 minutes).",
+        (commands.logs(container.name, previous=True), commands.describe,
+         commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
+        f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#container-restarts",
+        (f"last termination: {reason or '?'} exit code {code}",))
+
+
+def _memory_limit(view: PodView, name: str) -> str:
+    for spec in view.spec.get("containers") or []:
+        if spec.get("name") == name:
+            limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+            return f"limits.memory {limit}" if limit else "no limit set, so the node's memory"
+    return "unknown"
+
+
+def readiness_problem(view: PodView) -> Diagnosis | None:
+    """Running but not Ready: a failing readiness probe, or a readiness gate nobody set."""
+    commands = Commands(view)
+    gated = _gated(view, view.condition("Ready") or {}, "ReadinessGatesNotReady", ("readinessGates", "conditionType"),
+                   "The containers are ready but the readiness gate(s) {} are not True: the controller that owns them "
+                   "(often a load-balancer controller) has not set them.", ".status.conditions",
+                   f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate")
+    if gated is not None:
+        return gated
+    unhealthy = [e for e in view.events_with("Unhealthy") if "readiness" in e.message.lower()]
+    if unhealthy:
+        event = unhealthy[-1]
+        return Diagnosis(
+            "Unhealthy",
+            f"The readiness probe fails ({event.count} time(s)): {event.message}. Until it passes, the pod is kept "
+            "out of its Services' endpoints and receives no traffic. Check the probe's path and port against what "
+            "the application serves, and how long it needs to start.",
+            (commands.describe, commands.logs(event.container or _first_container(view)),
+             commands.jsonpath(".spec.containers[*].readinessProbe")),
+            f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+            (f"event Unhealthy x{event.count}: {event.message}",))
+    return None
+
+
+_ADMISSION_REASONS = {
+    "OutOfcpu": "the node had no CPU left for the pod's requests when the kubelet checked",
+    "OutOfmemory": "the node had no memory left for the pod's requests when the kubelet checked",
+    "OutOfpods": "the node already ran its maximum number of pods",
+    "NodeAffinity": "the node no longer matched the pod's node affinity or selector",
+    "UnexpectedAdmissionError": "a kubelet admission handler (device plugin, topology manager) failed",
+    "Evicted": "the kubelet evicted it to relieve node pressure (memory, disk or PIDs)",
+}
+
+
+def failed_pod_problem(view: PodView) -> Diagnosis | None:
+    """Phase Failed with a reason: rejected by the kubelet at admission, or evicted. It will not restart."""
+    reason = str(view.status.get("reason") or "")
+    if view.phase != "Failed" or not reason:
+        return None
+    meaning = _ADMISSION_REASONS.get(reason, "the kubelet gave up on it")
+    owned = bool((view.pod.get("metadata") or {}).get("ownerReferences"))
+    after = ("Its controller creates a replacement; trace the new pod." if owned
+             else "Nothing recreates a bare pod: delete it and create it again once the cause is fixed.")
+    return Diagnosis(
+        reason,
+        f"The pod failed on {view.node_name or 'its node'}: {meaning} ({view.status.get('message') or 'no message'}). "
+        f"A failed pod never runs again. {after}",
+        (Commands(view).describe, f"kubectl describe node {view.node_name}" if view.node_name else "kubectl get nodes"),
+        f"{DOCS}/concepts/scheduling-eviction/node-pressure-eviction/" if reason == "Evicted" else DEBUG_PODS)
+
+
+def _first_container(view: PodView) -> str:
+    names = view.spec_container_names()
+    return names[0] if names else "CONTAINER"
+
+
+def termination_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
+    """Deleted but still present past its grace period: finalizers, or a kubelet that never confirmed."""
+    deadline = view.deleting_since
+    if deadline is None or (now - deadline).total_seconds() < TERMINATION_SLACK_SECONDS:
+        return None
+    finalizers = [str(f) for f in (view.pod.get("metadata") or {}).get("finalizers") or []]
+    overdue = int((now - deadline).total_seconds())
+    if finalizers:
+        why = (f"finalizers {', '.join(finalizers)} keep it: the API server deletes the object only when the "
+               "controllers owning them remove them. Find that controller; remove a finalizer by hand only if "
+               "you know it is gone.")
+    else:
+        why = (f"the kubelet on {view.node_name or 'its node'} has not confirmed that the containers stopped "
+               "(is the node down or NotReady?).")
+    return Diagnosis(
+        "Terminating",
+        f"The pod was deleted and should have been gone {overdue}s ago; {why}",
+        (Commands(view).jsonpath(".metadata.finalizers"), Commands(view).describe),
+        f"{DOCS}/concepts/overview/working-with-objects/finalizers/")
+

@@ -1,0 +1,149 @@
+"""A forgiving reading of one pod and its events: conditions, container states and events by reason.
+
+The pod object is the primary record (condition and container times survive after events expire);
+events add detail. Every accessor tolerates missing fields, because pods come from many versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.model import raw
+from kubectl_arch.model.raw import parse_time
+from kubectl_arch.trace.events import EventView, event_views
+
+
+@dataclass(frozen=True)
+class ContainerView:
+    """One container's status: its state, why it waits, restarts and last termination."""
+
+    name: str
+    init: bool
+    image: str
+    state: str  # waiting, running, terminated, unknown
+    reason: str
+    message: str
+    started: dt.datetime | None
+    finished: dt.datetime | None
+    exit_code: int | None
+    restarts: int
+    ready: bool
+    last_reason: str
+    last_exit_code: int | None
+    last_message: str
+
+
+def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
+    state = status.get("state") or {}
+    kind = next((k for k in ("running", "terminated", "waiting") if k in state), "unknown")
+    details = state.get(kind) or {}
+    last = (status.get("lastState") or {}).get("terminated") or {}
+    exit_code = details.get("exitCode")
+    last_exit = last.get("exitCode")
+    return ContainerView(
+        name=str(status.get("name", "")),
+        init=init,
+        image=str(status.get("image", "")),
+        state=kind,
+        reason=str(details.get("reason") or ""),
+        message=str(details.get("message") or ""),
+        started=parse_time(details.get("startedAt")),
+        finished=parse_time(details.get("finishedAt")),
+        exit_code=exit_code if isinstance(exit_code, int) else None,
+        restarts=int(status.get("restartCount") or 0),
+        ready=bool(status.get("ready")),
+        last_reason=str(last.get("reason") or ""),
+        last_exit_code=last_exit if isinstance(last_exit, int) else None,
+        last_message=str(last.get("message") or ""),
+    )
+
+
+@dataclass
+class PodView:
+    """The pod, its events in time order, and the derived facts stages and diagnoses share."""
+
+    pod: Mapping[str, Any]
+    events: list[EventView] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, pod: Mapping[str, Any], events: Iterable[Mapping[str, Any]] = ()) -> PodView:
+        return cls(pod=pod, events=event_views(events))
+
+    @property
+    def name(self) -> str:
+        return raw.name(self.pod)
+
+    @property
+    def namespace(self) -> str:
+        return raw.namespace(self.pod)
+
+    @property
+    def uid(self) -> str:
+        return str((self.pod.get("metadata") or {}).get("uid", ""))
+
+    @property
+    def spec(self) -> Mapping[str, Any]:
+        return self.pod.get("spec") or {}
+
+    @property
+    def status(self) -> Mapping[str, Any]:
+        return self.pod.get("status") or {}
+
+    @property
+    def node_name(self) -> str:
+        return str(self.spec.get("nodeName") or "")
+
+    @property
+    def phase(self) -> str:
+        return str(self.status.get("phase") or "Unknown")
+
+    @property
+    def created(self) -> dt.datetime | None:
+        return parse_time((self.pod.get("metadata") or {}).get("creationTimestamp"))
+
+    @property
+    def deleting_since(self) -> dt.datetime | None:
+        return parse_time((self.pod.get("metadata") or {}).get("deletionTimestamp"))
+
+    @property
+    def scheduler_name(self) -> str:
+        return str(self.spec.get("schedulerName") or "default-scheduler")
+
+    @property
+    def kubelet(self) -> str:
+        return f"kubelet on {self.node_name}" if self.node_name else "kubelet"
+
+    def condition(self, kind: str) -> Mapping[str, Any] | None:
+        for condition in self.status.get("conditions") or []:
+            if isinstance(condition, Mapping) and condition.get("type") == kind:
+                return condition
+        return None
+
+    def condition_true(self, kind: str) -> bool:
+        condition = self.condition(kind)
+        return bool(condition and condition.get("status") == "True")
+
+    def condition_time(self, kind: str) -> dt.datetime | None:
+        """When the condition last changed, if it is True now (the moment the step completed)."""
+        condition = self.condition(kind)
+        if condition is None or condition.get("status") != "True":
+            return None
+        return parse_time(condition.get("lastTransitionTime"))
+
+    def containers(self, init: bool = False) -> list[ContainerView]:
+        key = "initContainerStatuses" if init else "containerStatuses"
+        return [container_view(s, init) for s in self.status.get(key) or [] if isinstance(s, Mapping)]
+
+    def spec_container_names(self, init: bool = False) -> list[str]:
+        key = "initContainers" if init else "containers"
+        return [str(c.get("name", "")) for c in self.spec.get(key) or [] if isinstance(c, Mapping)]
+
+    def events_with(self, *reasons: str) -> list[EventView]:
+        return [e for e in self.events if e.reason in reasons]
+
+    def last_event(self, *reasons: str) -> EventView | None:
+        matches = self.events_with(*reasons)
+        return matches[-1] if matches else None

@@ -1,0 +1,216 @@
+"""One pod's trace as data: its stages, where it is stuck and why, its startup time against the SLO.
+
+``analyse`` is pure: the raw ``TraceData`` in, a ``TraceReport`` out; ``to_dict`` is the JSON contract
+of ``trace -o json`` (issue 5), which renderers and scripts share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.trace import diagnose
+from kubectl_arch.trace.collect import TraceData
+from kubectl_arch.trace.diagnose import Diagnosis
+from kubectl_arch.trace.podview import PodView
+from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls
+
+EVENT_TTL_SECONDS = 3600.0  # kube-apiserver --event-ttl default
+STARTUP_SLO_SECONDS = 5.0  # SIG Scalability: p99 pod startup of stateless schedulable pods, pulls excluded
+SLO_URL = "https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md"
+
+# What a step that is merely under way (no failure signature) is waiting for, in plain words.
+_WAITING: dict[str, str] = {
+    "scheduled": "The pod waits in the scheduler's queue for a node; no failure has been reported yet.",
+    "sandbox-ready": "The kubelet is mounting volumes and asking the runtime for the pod's sandbox and network.",
+    "images-pulled": "The kubelet is pulling images; large images or slow registries take a while.",
+    "init-containers": "Init containers are running; app containers start when each has succeeded.",
+    "containers-started": "The kubelet is creating and starting the containers.",
+    "ready": "The containers run but have not passed their readiness probes yet.",
+    "endpoints-published": "The pod is Ready; the EndpointSlice controller has not published its address yet.",
+}
+
+
+@dataclass
+class Stuck:
+    """The first step not done, and why."""
+
+    stage: str
+    diagnosis: Diagnosis
+
+
+@dataclass
+class TraceReport:
+    """Everything the views show about one pod."""
+
+    view: PodView
+    owners: list[tuple[str, str]]
+    stages: list[Stage]
+    stuck: Stuck | None
+    startup_seconds: float | None
+    startup_approximate: bool
+    events_expired: bool
+    pulls: list[ImagePull]
+    now: dt.datetime
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        view = self.view
+        return {
+            "pod": {"namespace": view.namespace, "name": view.name, "uid": view.uid, "node": view.node_name or None,
+                    "phase": view.phase},
+            "owners": [{"kind": kind, "name": name} for kind, name in self.owners],
+            "stages": [_stage_dict(s) for s in self.stages],
+            "stuck": None if self.stuck is None else {
+                "stage": self.stuck.stage, "reason": self.stuck.diagnosis.reason,
+                "explanation": self.stuck.diagnosis.explanation, "next": list(self.stuck.diagnosis.next),
+                "docs": self.stuck.diagnosis.docs, "evidence": list(self.stuck.diagnosis.evidence)},
+            "startupSeconds": self.startup_seconds,
+            "startupApproximate": self.startup_approximate,
+            "startupSloSeconds": STARTUP_SLO_SECONDS,
+            "eventsExpired": self.events_expired,
+            "imagePulls": [{"container": p.container, "image": p.image, "start": iso(p.start), "end": iso(p.end),
+                            "seconds": p.seconds, "sizeBytes": p.size_bytes, "alreadyPresent": p.already_present}
+                           for p in self.pulls],
+            "notes": list(self.notes),
+            "observedAt": iso(self.now),
+        }
+
+
+def iso(when: dt.datetime | None) -> str | None:
+    """RFC 3339 in UTC with a Z, keeping sub-second digits only when the source had them."""
+    if when is None:
+        return None
+    text = when.astimezone(dt.timezone.utc).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _stage_dict(stage: Stage) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": stage.name, "status": stage.status.value, "start": iso(stage.start),
+                           "end": iso(stage.end), "durationSeconds": stage.duration_seconds, "actor": stage.actor,
+                           "evidence": list(stage.evidence)}
+    if stage.approximate:
+        out["approximate"] = True
+    if stage.skew_seconds:
+        out["clockSkewSeconds"] = round(stage.skew_seconds, 3)
+    return out
+
+
+def analyse(data: TraceData) -> TraceReport:
+    """Rebuild the pod's path from raw data (pure: ``data.now`` is the only clock)."""
+    view = PodView.of(data.pod, data.pod_events.items)
+    stages = build_stages(data)
+    expired = events_expired(view, data.now)
+    report = TraceReport(
+        view=view,
+        owners=[(o.kind, o.name) for o in data.owners],
+        stages=stages,
+        stuck=find_stuck(view, stages, data.now),
+        startup_seconds=None,
+        startup_approximate=False,
+        events_expired=expired,
+        pulls=image_pulls(view),
+        now=data.now,
+        source=data.source,
+    )
+    report.startup_seconds, report.startup_approximate = startup_seconds(view, stages, report.pulls, expired)
+    report.notes = _notes(data, report)
+    return report
+
+
+def find_stuck(view: PodView, stages: list[Stage], now: dt.datetime) -> Stuck | None:
+    terminating = diagnose.termination_problem(view, now)
+    if terminating is not None:
+        return Stuck("terminating", terminating)
+    if view.phase == "Succeeded":
+        return None
+    failed = diagnose.failed_pod_problem(view)
+    if failed is not None:
+        first_open = next((s.name for s in stages if not s.done), "ready")
+        return Stuck(first_open, failed)
+    for stage in stages:
+        if stage.done:
+            continue
+        if stage.problem is not None:
+            return Stuck(stage.name, stage.problem)
+        waiting = _WAITING.get(stage.name, "This step has not completed.")
+        return Stuck(stage.name, Diagnosis("InProgress", waiting, (diagnose.Commands(view).describe,
+                                                                    diagnose.Commands(view).events)))
+    return None
+
+
+def events_expired(view: PodView, now: dt.datetime) -> bool:
+    """Older than the event TTL and missing the one-off events a pod always gets (Scheduled first)."""
+    created = view.created
+    if created is None or (now - created).total_seconds() <= EVENT_TTL_SECONDS:
+        return False
+    scheduled_by_scheduler = bool(view.node_name) and "kubernetes.io/config.mirror" not in \
+        ((view.pod.get("metadata") or {}).get("annotations") or {})
+    return not view.events or (scheduled_by_scheduler and not view.events_with("Scheduled"))
+
+
+def startup_seconds(view: PodView, stages: list[Stage], pulls: list[ImagePull],
+                    expired: bool) -> tuple[float | None, bool]:
+    """Creation to all containers started, minus image pulls and init containers (the SLI's definition)."""
+    by_name = {s.name: s for s in stages}
+    started = by_name.get("containers-started")
+    if view.created is None or started is None or not started.done or started.end is None:
+        return None, False
+    total = (started.end - view.created).total_seconds()
+    pulled = [p for p in pulls if p.start and p.end and not p.already_present]
+    if pulled:
+        window_start = min(p.start for p in pulled if p.start)
+        window_end = max(p.end for p in pulled if p.end)
+        total -= (window_end - window_start).total_seconds()
+    init = by_name.get("init-containers")
+    if init and init.duration_seconds and view.spec_container_names(init=True):
+        total -= init.duration_seconds
+    return round(max(0.0, total), 1), expired and not pulls
+
+
+def _startup_note(seconds: float, approximate: bool) -> str:
+    verdict = "within" if seconds <= STARTUP_SLO_SECONDS else "above"
+    if approximate:
+        measured = (f"Startup at most {seconds:.1f}s (creation to all containers started, without init containers; "
+                    "pull times expired with the events, so any pulling is counted)")
+    else:
+        measured = (f"Startup {seconds:.1f}s (creation to all containers started, without image pulls and init "
+                    "containers)")
+    return (f"{measured}: {verdict} the {STARTUP_SLO_SECONDS:.0f}s pod-startup SLO, which Kubernetes sets for the "
+            f"99th percentile over a day, not for one pod ({SLO_URL}).")
+
+
+def _notes(data: TraceData, report: TraceReport) -> list[str]:
+    notes = list(data.owner_errors)
+    for owner in data.owners:
+        for condition in (owner.object.get("status") or {}).get("conditions") or []:
+            if condition.get("reason") == "ProgressDeadlineExceeded":
+                notes.append(f"{owner.kind} {owner.name} stopped progressing (ProgressDeadlineExceeded): its rollout "
+                             "made no progress within spec.progressDeadlineSeconds; the pod below shows why.")
+            if condition.get("type") == "ReplicaFailure" and condition.get("status") == "True":
+                notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")
+    if report.events_expired:
+        notes.append("Events have expired: the API server keeps them 1 hour by default (kube-apiserver --event-ttl). "
+                     "Times were rebuilt from the pod's conditions, container states and managedFields; those marked "
+                     "~ are approximate and image pull times are lost.")
+    if not data.pod_events.ok:
+        notes.append(data.pod_events.skip_reason("the pod's events"))
+    skewed = [s.name for s in report.stages if s.skew_seconds]
+    if skewed:
+        worst = max(s.skew_seconds for s in report.stages)
+        notes.append(f"Clock skew: {', '.join(skewed)} end(s) up to {worst:.1f}s before they start. Kubelet times come "
+                     "from the node's clock and creationTimestamp from the API server's; durations are shown as 0. "
+                     "Check NTP on the nodes if this is large.")
+    if report.startup_seconds is not None:
+        notes.append(_startup_note(report.startup_seconds, report.startup_approximate))
+    no_endpoint_stage = all(s.name != "endpoints-published" for s in report.stages)
+    if no_endpoint_stage and data.services is not None and data.services.ok:
+        notes.append("No Service selects this pod, so there is no endpoint to publish.")
+    if report.stuck is None and report.view.phase == "Succeeded":
+        notes.append("The pod ran to completion (phase Succeeded).")
+    return notes
+
+
+__all__ = ["STARTUP_SLO_SECONDS", "StageStatus", "Stuck", "TraceReport", "analyse", "iso"]

@@ -1,0 +1,112 @@
+"""The audit against a live cluster: the real kubernetes client over HTTPS to the test API server.
+
+It must give the same results as the sample offline, send only GETs, stay within the ClusterRole that
+`kubectl arch rbac` prints, skip (not fail) on a 403, and report clusters it cannot reach with exit 3.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubectl_arch.cli.rbac import cluster_role
+from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
+
+Run = Callable[..., Any]
+TOPOLOGY_CHECKS = ("control-plane-replicas", "etcd-member-count", "leader-election", "apiserver-health",
+                   "kube-proxy-mode", "node-readiness", "kubelet-version-skew", "control-plane-version-skew",
+                   "apiserver-overload")
+
+
+def _statuses(out: str) -> dict[str, str]:
+    return {c["check"]: c["status"] for c in json.loads(out)["checks"]}
+
+
+def _topology_args() -> list[str]:
+    return [f"--check={check_id}" for check_id in TOPOLOGY_CHECKS]
+
+
+def rbac_allows(rules: list[dict[str, Any]], path: str, query: Mapping[str, str]) -> bool:
+    """Whether a ClusterRole's rules allow this GET, as the API server's RBAC authorizer decides it."""
+    if not (path.startswith("/api/") or path.startswith("/apis/")):
+        return any(url == path or (url.endswith("*") and path.startswith(url[:-1]))
+                   for rule in rules for url in rule.get("nonResourceURLs", []) if "get" in rule["verbs"])
+    parts = path.strip("/").split("/")
+    group, rest = ("", parts[2:]) if parts[0] == "api" else (parts[1], parts[3:])
+    if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) > 2:
+        rest = rest[2:]
+    resource, name, sub = rest[0], (rest[1] if len(rest) > 1 else None), (rest[2] if len(rest) > 2 else None)
+    watching = query.get("watch") in ("1", "true")
+    verb = "watch" if watching else ("get" if name else "list")
+    full = f"{resource}/{sub}" if sub else resource
+    return any(group in rule.get("apiGroups", []) and full in rule.get("resources", []) and verb in rule["verbs"]
+               for rule in rules)
+
+
+def test_live_audit_matches_the_sample_and_stays_read_only(api_server: Any, kubeconfig_for: Any, run_cli: Run) -> None:
+    server = api_server("kind-ha")
+    kubeconfig = kubeconfig_for(server)
+    code, live, err = run_cli(["audit", "--kubeconfig", str(kubeconfig), "-o", "json", *_topology_args()])
+    assert code == 0, err
+    offline = run_cli(["audit", "--sample", "kind-ha", "-o", "json", *_topology_args()])
+    assert _statuses(live) == _statuses(offline.stdout)
+    assert json.loads(live)["cluster"]["server"] == server.url
+    assert server.requests and all(r.method == "GET" for r in server.requests)
+    rules = cluster_role("reader")["rules"]
+    outside = [r.path for r in server.requests if not rbac_allows(rules, r.path, r.query)]
+    assert not outside, f"requests the `kubectl arch rbac` role would forbid: {outside}"
+
+
+def test_the_whole_catalogue_stays_within_the_role(api_server: Any, kubeconfig_for: Any, run_cli: Run) -> None:
+    server = api_server("kind-ha")
+    code, _, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--include-workloads", "-o", "json"])
+    assert code in (0, 1), err
+    rules = cluster_role("reader", include_workloads=True)["rules"]
+    outside = sorted({r.path for r in server.requests if not rbac_allows(rules, r.path, r.query)})
+    assert not outside, f"requests the `kubectl arch rbac --include-workloads` role would forbid: {outside}"
+    # A ClusterRole's pod rule already spans namespaces; what --include-workloads adds is listing ConfigMaps.
+    assert rbac_allows(rules, "/api/v1/configmaps", {"limit": "100"})
+    assert not rbac_allows(cluster_role("reader")["rules"], "/api/v1/configmaps", {"limit": "100"})
+
+
+def test_a_403_live_skips_the_check_with_the_permission(api_server: Any, kubeconfig_for: Any, run_cli: Run) -> None:
+    def no_leases(_user: str, path: str, _query: Mapping[str, str]) -> bool:
+        return not path.startswith("/apis/coordination.k8s.io/")
+
+    server = api_server("kind-ha", authorizer=no_leases)
+    code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "-o", "json",
+                              "--check", "leader-election", "--check", "node-readiness"])
+    assert code == 0, err
+    report = json.loads(out)
+    assert _statuses(out) == {"leader-election": "skip", "node-readiness": "pass"}
+    skipped = next(f for f in report["findings"] if f["check"] == "leader-election")
+    assert "HTTP 403" in skipped["message"] and "leases in kube-system" in skipped["message"]
+
+
+def test_several_contexts_are_reported_per_cluster(api_server: Any, run_cli: Run, tmp_path: Path) -> None:
+    server = api_server("kind-ha")
+    document = kubeconfig_dict(server.url, server.ca_pem, context="kind")
+    document["clusters"].append({"name": "gone", "cluster": {"server": "https://127.0.0.1:9"}})
+    document["contexts"].append({"name": "gone", "context": {"cluster": "gone", "user": "test-user"}})
+    kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", document)
+    args = ["audit", "--kubeconfig", str(kubeconfig), "--request-timeout", "5s", "-o", "json", *_topology_args()]
+    code, out, err = run_cli([*args, "--context", "kind", "--context", "gone"])
+    assert code == 3, err
+    clusters = json.loads(out)["clusters"]
+    assert [c["cluster"]["context"] for c in clusters] == ["kind", "gone"]
+    assert clusters[0]["error"] is None and clusters[0]["summary"]["fail"] == 0
+    assert clusters[1]["error"] and not clusters[1]["findings"]
+    code, out, _ = run_cli([*args, "--all-contexts", "-o", "yaml"])
+    assert code == 3 and [c["cluster"]["context"] for c in yaml.safe_load(out)["clusters"]] == ["kind", "gone"]
+
+
+def test_an_unreachable_cluster_is_exit_3_in_one_line(run_cli: Run, tmp_path: Path) -> None:
+    document = kubeconfig_dict("https://127.0.0.1:9", None, context="gone")
+    kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", document)
+    code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig), "--request-timeout", "5s"])
+    assert code == 3 and not out
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -1,0 +1,116 @@
+"""Project-wide fixtures: a real HTTPS test API server, kubeconfigs for it, and the real CLI in a subprocess.
+
+    def test_something(api_server, kubeconfig_for, run_cli):
+        server = api_server("kind-ha")            # or an ApiStore / SnapshotSource
+        kubeconfig = kubeconfig_for(server)       # token user, context "test"
+        result = run_cli(["explain", "--kubeconfig", str(kubeconfig)])
+        assert result.code == 0, result.stderr
+        assert all(r.method == "GET" for r in server.requests)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubectl_arch.samples.apistore import ApiStore
+from tests.harness.apiserver import ApiServer, Backend
+from tests.harness.kubeconfig import kubeconfig_for_server
+
+VENV_BIN = Path(sys.executable).parent
+CLI = str(VENV_BIN / "kubectl-arch") if (VENV_BIN / "kubectl-arch").exists() else shutil.which("kubectl-arch") or ""
+# Variables that would make a subprocess read a cluster other than the one a test chose.
+ISOLATED_VARIABLES = ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBECTL_ARCH_DEBUG",
+                      "FORCE_COLOR", "CLICOLOR_FORCE")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a run of the real ``kubectl-arch`` gave; unpacks as ``code, stdout, stderr``."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.code, self.stdout, self.stderr))
+
+
+def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a CLI run: plain output at 100 columns, no cluster unless the test gives one."""
+    env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
+    env.update({"NO_COLOR": "1", "COLUMNS": "100", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
+                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"})
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture(scope="session")
+def cli_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty HOME, so no test reads the developer's ~/.kube/config by accident."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture
+def run_cli(cli_home: Path) -> Callable[..., CliResult]:
+    """Run the installed console script ``kubectl-arch ARGS`` and return (code, stdout, stderr)."""
+
+    def run(args: Sequence[str], env: Mapping[str, str] | None = None, input: str | None = None,
+            timeout: float = 120, cwd: str | Path | None = None) -> CliResult:
+        if not CLI:
+            pytest.fail("the kubectl-arch console script is not installed: run `pip install -e .`")
+        done = subprocess.run([CLI, *args], env=cli_environment(cli_home, env), input=input, capture_output=True,
+                              text=True, timeout=timeout, cwd=cwd, check=False)
+        return CliResult(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+def backend_for(what: str | Backend) -> tuple[Backend, Any]:
+    """The backend and capture time for a bundled sample name, or a backend as given (time from its now())."""
+    if isinstance(what, str):
+        from kubectl_arch.samples import load_sample
+
+        sample = load_sample(what)
+        return sample.store, sample.captured_at
+    now = getattr(what, "now", None)
+    return what, now() if callable(now) else None
+
+
+@pytest.fixture
+def api_server() -> Iterator[Callable[..., ApiServer]]:
+    """Factory: ``api_server("kind-ha")`` (or an ApiStore / SnapshotSource) starts an HTTPS server on
+    127.0.0.1 whose Date header is the data's capture time; keyword arguments go to ``ApiServer``."""
+    started: list[ApiServer] = []
+
+    def start(what: str | Backend | None = None, **kwargs: Any) -> ApiServer:
+        backend, captured_at = backend_for(what if what is not None else ApiStore())
+        kwargs.setdefault("now", captured_at)
+        server = ApiServer(backend, **kwargs).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def kubeconfig_for(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``kubeconfig_for(server, token=..., client_cert=..., namespace=...)`` writes a kubeconfig."""
+    count = 0
+
+    def write(server: ApiServer, **kwargs: Any) -> Path:
+        nonlocal count
+        count += 1
+        return kubeconfig_for_server(server, tmp_path / f"kubeconfig-{count}.yaml", **kwargs)
+
+    return write

@@ -1,0 +1,140 @@
+"""Explain's analysis on the bundled samples and the fixture layouts: the facts the views are built from."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from kubectl_arch.collect.needs import ClusterData, collect
+from kubectl_arch.explain import EXPLAIN_NEEDS
+from kubectl_arch.explain.analysis import COMPONENT_NAMES, ClusterMap, build_map
+from kubectl_arch.samples import SampleSource, sample_names
+from tests.explain.fixtures import FixtureSource, load_data
+
+
+@functools.cache
+def sample_data(name: str) -> ClusterData:
+    """Collected once per sample: analysis is pure, so tests can share the data."""
+    return collect(SampleSource.named(name), EXPLAIN_NEEDS)
+
+
+def sample_map(name: str) -> ClusterMap:
+    if name not in sample_names():
+        pytest.skip(f"sample {name} is not bundled yet")
+    return build_map(sample_data(name))
+
+
+def test_explain_needs_stay_in_kube_system_and_cluster_scope() -> None:
+    from kubectl_arch.collect.needs import NEEDS
+
+    for name in EXPLAIN_NEEDS:
+        path = NEEDS[name].path
+        assert "/pods" not in path or "/namespaces/kube-system/" in path, f"{name} lists pods cluster-wide"
+
+
+def test_kind_ha_sample() -> None:
+    cluster = sample_map("kind-ha")
+    assert cluster.distribution.name == "kind"
+    api, etcd = cluster.component("kube-apiserver"), cluster.component("etcd")
+    assert (api.replicas, api.ready, etcd.replicas) == (3, 3, 3)
+    assert (cluster.etcd.size, cluster.etcd.quorum, cluster.etcd.failures_tolerated) == (3, 2, 1)
+    scheduler, kcm = cluster.component("kube-scheduler"), cluster.component("kube-controller-manager")
+    assert scheduler.leader is not None and scheduler.leader.held
+    assert [i.node for i in scheduler.instances if i.leader] == [scheduler.leader.holder_node]
+    assert kcm.leader is not None and [i.node for i in kcm.instances if i.leader] == [kcm.leader.holder_node]
+    assert sum(1 for i in scheduler.instances if i.leader is False) == 2  # two standbys
+    assert (cluster.kube_proxy.mode, cluster.kube_proxy.source) == ("iptables", "configmap")
+    assert cluster.component("cni").kind == "kindnet"
+    assert cluster.component("dns").kind == "coredns"
+    assert cluster.component("cloud-controller-manager").replicas == 0
+    assert not cluster.skipped
+
+
+def test_kubeadm_degraded_sample() -> None:
+    cluster = sample_map("kubeadm-degraded")
+    assert cluster.distribution.name == "kubeadm"
+    assert (cluster.etcd.size, cluster.etcd.quorum, cluster.etcd.failures_tolerated) == (2, 2, 0)
+    etcd = cluster.component("etcd")
+    assert any("even count" in note for note in etcd.notes)
+    assert cluster.readyz.ok is False and "etcd" in cluster.readyz.failed and etcd.health == "degraded"
+    scheduler = cluster.component("kube-scheduler")
+    assert scheduler.leader is not None and not scheduler.leader.held and scheduler.health == "down"
+    kubelet = cluster.component("kubelet")
+    assert any("k8s-worker-4" in note and "4 minor versions behind" in note for note in kubelet.notes)
+
+
+def test_eks_sample() -> None:
+    cluster = sample_map("eks")
+    assert cluster.distribution.name == "eks" and cluster.managed
+    for name in ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager"):
+        view = cluster.component(name)
+        assert view.replicas is None and view.managed and view.health == "hidden"
+
+
+def test_kubeadm_ha_fixture_degraded_parts() -> None:
+    cluster = build_map(load_data("kubeadm-ha"))
+    api = cluster.component("kube-apiserver")
+    assert (api.replicas, api.ready, api.health) == (3, 2, "degraded")
+    kcm = cluster.component("kube-controller-manager")
+    assert kcm.health == "degraded" and all(i.leader is False for i in kcm.instances)
+    assert cluster.component("kubelet").ready == 4
+    proxy = cluster.component("kube-proxy")
+    assert (proxy.replicas, proxy.ready, proxy.kind) == (5, 4, "ipvs")  # counts from the DaemonSet status
+    assert [(i.node, i.pod) for i in proxy.instances] == [("cp-1", "kube-proxy-abcde")]
+    assert cluster.component("cni").placement == "all 5 nodes"
+    assert [lease.held for lease in cluster.apiserver_identities] == [True, True, False]
+    assert cluster.apiserver_endpoints == ["10.0.0.11", "10.0.0.12"]
+
+
+def test_k3s_fixture_embedded_control_plane() -> None:
+    cluster = build_map(load_data("k3s"))
+    assert cluster.distribution.name == "k3s" and not cluster.managed
+    api = cluster.component("kube-apiserver")
+    assert api.replicas == 1 and api.instances[0].node == "server-0" and api.instances[0].pod is None
+    assert cluster.etcd.mode == "embedded" and cluster.etcd.size == 1
+    assert cluster.component("kube-scheduler").instances[0].leader is True
+    assert (cluster.kube_proxy.mode, cluster.kube_proxy.source) == ("unknown", "embedded")
+    assert cluster.component("cni").kind == "flannel"
+
+
+def test_cilium_fixture_replaces_kube_proxy() -> None:
+    cluster = build_map(load_data("cilium-kpr"))
+    proxy = cluster.component("kube-proxy")
+    assert (proxy.replicas, proxy.kind, proxy.health) == (0, "replaced", "none")
+    cni = cluster.component("cni")
+    assert cni.kind == "cilium" and (cni.replicas, cni.ready, cni.health) == (2, 1, "degraded")
+    assert [(i.pod, i.ready) for i in cni.instances] == [("cilium-x7k2p", True), ("cilium-9qz4m", False)]
+    dns = cluster.component("dns")
+    assert [i.pod for i in dns.instances] == ["coredns-7c65d6cfc9-abcde", "coredns-7c65d6cfc9-fghij"]
+    assert any("all 2 replicas run on worker-1" in note for note in dns.notes)
+
+
+def test_eks_fixture_hides_the_control_plane_but_shows_what_it_can() -> None:
+    cluster = build_map(load_data("eks"))
+    api = cluster.component("kube-apiserver")
+    assert api.replicas is None and api.managed and not api.instances
+    assert any("2 address(es)" in line for line in api.evidence)
+    assert cluster.component("kube-scheduler").leader is not None  # leader leases stay visible
+    assert cluster.component("cloud-controller-manager").managed
+    assert cluster.component("cni").kind == "aws-vpc-cni"
+    assert cluster.etcd.size is None
+
+
+def test_forbidden_reads_are_skipped_with_the_reason_and_the_rest_still_runs() -> None:
+    source = FixtureSource("kubeadm-ha")
+    source.store.forbid(lambda path, _query: "/leases" in path)
+    cluster = build_map(collect(source, EXPLAIN_NEEDS))
+    assert any("leases in kube-system" in reason and "403" in reason for reason in cluster.skipped)
+    assert cluster.component("kube-scheduler").leader is None
+    assert cluster.component("etcd").replicas == 3
+
+
+def test_empty_cluster_data_never_fails() -> None:
+    source = FixtureSource("kubeadm-ha")
+    source.store.forbid(lambda _path, _query: True)
+    cluster = build_map(collect(source, EXPLAIN_NEEDS))
+    assert [view.name for view in cluster.components] == list(COMPONENT_NAMES)
+    assert cluster.distribution.name == "unknown"
+    assert cluster.kube_proxy.mode == "unknown"
+    assert len(cluster.skipped) >= 5

@@ -1,0 +1,68 @@
+"""Golden outputs: what users read, pinned at 100 columns without colour (UPDATE_GOLDEN=1 rewrites them)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+
+from kubectl_arch.explain.analysis import ClusterMap, build_map
+from kubectl_arch.explain.pages import find_page
+from kubectl_arch.explain.walkthrough import walkthrough_steps
+from kubectl_arch.explain.what_if import scenarios
+from kubectl_arch.render.console import make_console
+from kubectl_arch.render.explain_mermaid import mermaid
+from kubectl_arch.render.explain_page import print_page
+from kubectl_arch.render.explain_story import print_scenarios, print_walkthrough
+from kubectl_arch.render.explain_view import print_overview
+from tests.explain.fixtures import load_data
+from tests.golden import assert_golden
+
+WIDTH = 100
+
+
+@pytest.fixture(autouse=True)
+def plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", str(WIDTH))
+
+
+def rendered(draw: Callable[..., None], *args: object) -> str:
+    stream = io.StringIO()
+    draw(make_console(stream, width=WIDTH), *args)
+    return stream.getvalue()
+
+
+def fixture_map(name: str) -> ClusterMap:
+    return build_map(load_data(name))
+
+
+@pytest.mark.parametrize("name", ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd"])
+def test_overview(name: str) -> None:
+    assert_golden(f"explain-{name}.txt", rendered(print_overview, fixture_map(name)))
+
+
+def test_overview_wide() -> None:
+    assert_golden("explain-kubeadm-ha-wide.txt", rendered(print_overview, fixture_map("kubeadm-ha"), True))
+
+
+@pytest.mark.parametrize("component", ["etcd", "apiserver", "kube-proxy"])
+def test_component_page(component: str) -> None:
+    page = find_page(component)
+    assert page is not None
+    assert_golden(f"explain-page-{component}.txt", rendered(print_page, page, fixture_map("kubeadm-ha")))
+
+
+def test_what_if() -> None:
+    assert_golden("explain-what-if-kubeadm-ha.txt", rendered(print_scenarios, scenarios(fixture_map("kubeadm-ha"))))
+
+
+def test_walkthrough_prints_every_step_when_not_interactive() -> None:
+    text = rendered(print_walkthrough, walkthrough_steps(fixture_map("kubeadm-ha")))
+    assert text.count("Step ") == 13
+    assert_golden("explain-walkthrough-kubeadm-ha.txt", text)
+
+
+def test_mermaid() -> None:
+    assert_golden("explain-mermaid-kubeadm-ha.txt", mermaid(fixture_map("kubeadm-ha")))

@@ -1,0 +1,91 @@
+"""Pages, the walkthrough and the what-if arithmetic: the teaching parts, on real topologies."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubectl_arch.explain.analysis import COMPONENT_NAMES, build_map
+from kubectl_arch.explain.command import COMPONENT_NAMES as CLI_NAMES
+from kubectl_arch.explain.pages import PAGES, find_page, page_for_component
+from kubectl_arch.explain.walkthrough import walkthrough_steps
+from kubectl_arch.explain.what_if import lose_control_plane_node, lose_etcd_members, network_partition, scenarios
+from tests.explain.fixtures import load_data
+
+
+def test_every_component_has_one_page_with_commands_and_a_docs_link() -> None:
+    assert sorted(page.component for page in PAGES) == sorted(COMPONENT_NAMES)
+    assert sorted(page.key for page in PAGES) == sorted(CLI_NAMES)
+    for page in PAGES:
+        assert page.what and page.failure and page.commands
+        assert any(link.startswith("https://kubernetes.io/docs/") for link in page.docs), page.key
+        assert page_for_component(page.component) is page
+
+
+@pytest.mark.parametrize(("alias", "key"), [("kube-apiserver", "apiserver"), ("KCM", "controller-manager"),
+                                            ("containerd", "runtime"), ("coredns", "dns"), ("etcd", "etcd")])
+def test_page_aliases(alias: str, key: str) -> None:
+    page = find_page(alias)
+    assert page is not None and page.key == key
+    assert find_page("flux-capacitor") is None
+
+
+def test_etcd_loss_arithmetic_on_three_members() -> None:
+    cluster = build_map(load_data("kubeadm-ha"))
+    one, two = lose_etcd_members(cluster, 1), lose_etcd_members(cluster, 2)
+    assert one.survives is True and "2 of 3" in one.summary and "One more failure" in one.summary
+    assert two.survives is False and "fewer than the quorum of 2" in two.summary
+    assert any("scheduling" in item for item in two.stops)
+    assert any("pods already running" in item for item in two.keeps_working)
+    assert any("run 5 members" in item for item in two.advice)
+
+
+def test_external_etcd_of_five_tolerates_two() -> None:
+    cluster = build_map(load_data("external-etcd"))
+    report = scenarios(cluster)
+    etcd_losses = [s for s in report if s.title.startswith("lose") and "etcd" in s.title]
+    assert [s.survives for s in etcd_losses] == [True, True, False]  # lose 1, 2 survive; 3 loses quorum
+    assert network_partition(cluster).survives is True
+    assert "3/2" in network_partition(cluster).summary
+
+
+def test_two_members_survive_nothing() -> None:
+    cluster = build_map(load_data("kubeadm-ha"))
+    cluster.etcd.members = cluster.etcd.members[:2]
+    assert lose_etcd_members(cluster, 1).survives is False
+    partition = network_partition(cluster)
+    assert partition.survives is False and "neither side" in partition.summary
+
+
+def test_losing_the_node_with_the_leader_hands_over_to_a_standby() -> None:
+    cluster = build_map(load_data("kubeadm-ha"))
+    scenario = lose_control_plane_node(cluster)
+    assert scenario.title == "lose control-plane node cp-2"  # an etcd member and the scheduler's leader
+    assert scenario.survives is True and "2 of 3 API server(s)" in scenario.summary
+    assert any(item.startswith("kube-scheduler: a standby takes over") for item in scenario.keeps_working)
+
+
+def test_single_control_plane_node_stops_everything() -> None:
+    cluster = build_map(load_data("cilium-kpr"))
+    scenario = lose_control_plane_node(cluster)
+    assert scenario.survives is False
+    assert any("three control-plane nodes" in item for item in scenario.advice)
+    assert any("kube-scheduler: no instance left" in item for item in scenario.stops)
+
+
+def test_managed_what_if_is_honest_about_what_it_cannot_see() -> None:
+    cluster = build_map(load_data("eks"))
+    assert all(s.survives is None for s in scenarios(cluster))
+    assert "Amazon" in lose_control_plane_node(cluster).summary
+
+
+def test_walkthrough_names_this_clusters_components() -> None:
+    steps = walkthrough_steps(build_map(load_data("kubeadm-ha")))
+    here = {step.title: step.here for step in steps}
+    assert len(steps) == 13
+    assert here["Authorization: may you do this?"] == "--authorization-mode=Node,RBAC"
+    assert "3 member(s)" in here["Validation and storage"] and "once 2 have it" in here["Validation and storage"]
+    assert here["Scheduling"] == "kube-scheduler, the leader on cp-2"
+    assert "no current leader" in here["Deployment -> ReplicaSet -> Pods"]
+    assert "ipvs mode" in here["Traffic can reach it"] and "coredns" in here["Traffic can reach it"]
+    cilium = {s.title: s.here for s in walkthrough_steps(build_map(load_data("cilium-kpr")))}
+    assert cilium["Traffic can reach it"].startswith("Cilium's kube-proxy replacement")

@@ -1,0 +1,102 @@
+"""The plugin as users meet it: kubectl's plugin discovery, a --help that stays light, completion scripts."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kubectl_arch import __version__
+from kubectl_arch.cli.main import COMMANDS
+from tests.conftest import VENV_BIN, CliResult, cli_environment
+
+RunCli = Callable[..., CliResult]
+KUBECTL = shutil.which("kubectl")
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed on this machine")
+@pytest.mark.parametrize("argv", [["arch", "version"], ["arch", "--help"]], ids=["version", "help"])
+def test_kubectl_finds_the_plugin_on_path(argv: list[str], cli_home: Path) -> None:
+    assert KUBECTL is not None
+    env = cli_environment(cli_home)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{os.path.dirname(KUBECTL)}{os.pathsep}/usr/bin:/bin"
+    done = subprocess.run([KUBECTL, *argv], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    if argv[-1] == "version":
+        assert done.stdout.startswith(f"kubectl-arch {__version__} ")
+    else:
+        assert "Usage: kubectl arch" in done.stdout, "the prog name must read as kubectl's plugin"
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed on this machine")
+def test_kubectl_plugin_list_shows_the_plugin(cli_home: Path) -> None:
+    assert KUBECTL is not None
+    env = cli_environment(cli_home)
+    done = subprocess.run([KUBECTL, "plugin", "list"], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert str(VENV_BIN / "kubectl-arch") in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["version"], ["samples"]], ids=["help", "version", "samples"])
+def test_light_commands_import_neither_kubernetes_nor_rich(argv: list[str], cli_home: Path) -> None:
+    probe = (
+        "import sys, json\n"
+        "from kubectl_arch.cli.main import main\n"
+        f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'rich', 'urllib3'))\n"
+        "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
+                          text=True, timeout=60, check=False)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report == {"code": 0, "heavy": []}
+
+
+def test_help_lists_every_command_and_the_exit_codes(run_cli: RunCli) -> None:
+    result = run_cli(["--help"])
+    assert result.code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in result.stdout
+    assert "Exit codes: 0 ok, 1 audit findings" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F"), ("zsh", "#compdef kubectl-arch"),
+                                           ("fish", "complete --no-files --command kubectl-arch")])
+def test_completion_scripts(run_cli: RunCli, shell: str, marker: str) -> None:
+    result = run_cli(["completion", shell])
+    assert result.code == 0, result.stderr
+    assert marker in result.stdout
+    assert "_KUBECTL_ARCH_COMPLETE" in result.stdout
+
+
+def test_completion_completes_commands_and_samples(run_cli: RunCli) -> None:
+    env = {"_KUBECTL_ARCH_COMPLETE": "bash_complete", "COMP_WORDS": "kubectl-arch sa", "COMP_CWORD": "1"}
+    result = run_cli([], env=env)
+    assert result.code == 0, result.stderr
+    assert "plain,samples" in result.stdout.splitlines()
+
+
+def test_unknown_command_is_a_usage_error(run_cli: RunCli) -> None:
+    result = run_cli(["explian"])
+    assert result.code == 2
+    assert "No such command 'explian'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_request_timeout_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(["snapshot", "-o", str(tmp_path / "s.gz"), "--request-timeout", "soon"])
+    assert result.code == 2
+    assert "'soon' is not a duration" in result.stderr
+
+
+def test_python_dash_m_runs_the_same_cli(cli_home: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kubectl_arch", "version"], env=cli_environment(cli_home),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and done.stdout.startswith(f"kubectl-arch {__version__}")

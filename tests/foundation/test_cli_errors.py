@@ -1,0 +1,135 @@
+"""Every way a cluster can be unreadable gives one line and exit code 3, through the real console script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kubectl_arch.errors import ExitCode
+from tests.conftest import CliResult
+from tests.foundation.cli_helpers import assert_one_line_error, live_args, live_commands
+from tests.harness.apiserver import ApiServer
+from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
+from tests.harness.pki import make_ca, make_leaf
+from tests.harness.tiny import tiny_store
+
+RunCli = Callable[..., CliResult]
+COMMANDS = live_commands()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(params=COMMANDS)
+def command(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    """The arguments of each command that reads a cluster and exists at test time."""
+    return live_args(str(request.param), tmp_path)
+
+
+@pytest.fixture
+def snapshot_command(tmp_path: Path) -> list[str]:
+    """One command for the cases every command meets in the same shared code (cli/options.open_source)."""
+    return live_args("snapshot", tmp_path)
+
+
+def test_unreachable_server(command: list[str], run_cli: RunCli, tmp_path: Path) -> None:
+    config = write_kubeconfig(tmp_path / "config", kubeconfig_dict(f"https://127.0.0.1:{closed_port()}", None))
+    result = run_cli([*command, "--kubeconfig", str(config)])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "cannot reach the API server", "Connection refused")
+
+
+def test_missing_kubeconfig(command: list[str], run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli([*command, "--kubeconfig", str(tmp_path / "nowhere.yaml")])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "no kubeconfig found", "--sample")
+
+
+def test_no_kubeconfig_at_all_suggests_a_sample(snapshot_command: list[str], run_cli: RunCli) -> None:
+    result = run_cli(snapshot_command)  # HOME is empty and KUBECONFIG unset
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "no kubeconfig found", "--sample kind-ha")
+
+
+def test_invalid_kubeconfig_yaml(command: list[str], run_cli: RunCli, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("apiVersion: v1\nclusters: [\n")
+    result = run_cli([*command, "--kubeconfig", str(config)])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, str(config), "is not valid YAML", "line 3")
+
+
+@pytest.mark.parametrize("content, words", [
+    ("just a sentence\n", ("is not a kubeconfig",)),
+    ("apiVersion: v1\nkind: Config\n", ("could not be read",)),
+], ids=["not-a-mapping", "no-contexts"])
+def test_bad_kubeconfig(snapshot_command: list[str], run_cli: RunCli, tmp_path: Path, content: str,
+                        words: tuple[str, ...]) -> None:
+    config = tmp_path / "config"
+    config.write_text(content)
+    result = run_cli([*snapshot_command, "--kubeconfig", str(config)])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, str(config), *words)
+
+
+def test_unknown_context(command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+                         kubeconfig_for: Callable[..., Path]) -> None:
+    result = run_cli([*command, "--kubeconfig", str(kubeconfig_for(tiny_server)), "--context", "prod"])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "context 'prod' is not in", "known contexts: test")
+    assert tiny_server.requests == []
+
+
+def test_rejected_token_says_credentials(command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+                                         kubeconfig_for: Callable[..., Path]) -> None:
+    result = run_cli([*command, "--kubeconfig", str(kubeconfig_for(tiny_server, token="expired"))])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "rejected the credentials", "HTTP 401", "expired")
+    assert "expired" not in "".join(r.headers.get("authorization", "") for r in tiny_server.requests)
+
+
+def test_expired_client_certificate_says_credentials(snapshot_command: list[str], run_cli: RunCli,
+                                                     api_server: Callable[..., ApiServer],
+                                                     kubeconfig_for: Callable[..., Path]) -> None:
+    client_ca = make_ca("kubernetes-client-ca")
+    server = api_server(tiny_store(), client_ca=client_ca, tokens={})
+    start = dt.datetime(2021, 3, 1, tzinfo=dt.timezone.utc)
+    expired = make_leaf(client_ca, "kubernetes-admin", server=False, client=True, not_before=start,
+                        not_after=start + dt.timedelta(days=365))
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(server, token=None, client_cert=expired))])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "client certificate credentials", "expired")
+
+
+def test_untrusted_server_certificate(snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+                                      tmp_path: Path) -> None:
+    config = write_kubeconfig(tmp_path / "config", kubeconfig_dict(tiny_server.url, make_ca("another-ca").cert_pem))
+    result = run_cli([*snapshot_command, "--kubeconfig", str(config)])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "is not trusted", "certificate-authority-data")
+
+
+def test_timeout_on_the_first_request(snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+                                      kubeconfig_for: Callable[..., Path]) -> None:
+    tiny_server.delay("/version", seconds=3)
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(tiny_server)), "--request-timeout", "1s"])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "timed out after 1s", "--request-timeout")
+
+
+def test_verbose_shows_the_traceback(run_cli: RunCli, tmp_path: Path) -> None:
+    args = ["snapshot", "-o", str(tmp_path / "s.gz"), "--kubeconfig", str(tmp_path / "nowhere")]
+    quiet = run_cli(args)
+    verbose = run_cli(["-v", *args])
+    assert_one_line_error(quiet, ExitCode.CLUSTER_UNREADABLE)
+    assert verbose.code == ExitCode.CLUSTER_UNREADABLE
+    assert "Traceback (most recent call last)" in verbose.stderr
+    assert verbose.stderr.strip().splitlines()[-1] == quiet.stderr.strip()
+
+
+def test_sample_and_snapshot_together_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(["snapshot", "-o", str(tmp_path / "s.gz"), "--sample", "x", "--snapshot", "y"])
+    assert_one_line_error(result, ExitCode.USAGE, "cannot be used together")
+
+
+def test_unknown_sample_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(["snapshot", "-o", str(tmp_path / "s.gz"), "--sample", "no-such-sample"])
+    assert_one_line_error(result, ExitCode.USAGE, "no sample named 'no-such-sample'")

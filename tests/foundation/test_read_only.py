@@ -1,0 +1,244 @@
+"""The read-only proof: every command and subcommand, on every bundled sample, through the real client over
+HTTPS to the test API server, sends nothing but GET.
+
+The invocations are discovered from the CLI itself (the COMMANDS table and each click command's options,
+choices and completions), so a command or option added later is covered without editing this file. A
+command that exists but fails unexpectedly (exit 70, a traceback) fails the test: a crash hides requests.
+
+``lab`` is left out: it drives Docker and kind on this machine and reads no API server.
+Runs are in-process through ``main()`` (the console script's own function) because a subprocess per
+invocation would take minutes; test_cli_* run the real console script.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+
+from kubectl_arch.cli.main import COMMANDS, main
+from kubectl_arch.errors import ExitCode
+from kubectl_arch.samples import load_sample, sample_names
+from tests.harness.apiserver import ApiServer
+from tests.harness.kubeconfig import kubeconfig_for_server
+
+NOT_RUN = {"lab": "drives Docker and kind locally; it reads no API server"}
+DOCUMENTED_EXIT_CODES = {int(code) for code in ExitCode} - {int(ExitCode.CLUSTER_UNREADABLE)}
+TRACE_NAMESPACE = "shop"
+# Options whose values point at local files or etcd, not at the API server: not what this test proves.
+LOCAL_OPTIONS = {"--config", "--pki-dir", "--etcd-endpoints", "--etcd-cacert", "--etcd-cert", "--etcd-key",
+                 "--snapshot", "--sample", "--kubeconfig", "--context", "--request-timeout", "--namespace",
+                 "--help"}
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command line to run against a sample; ``reads`` when it takes kubectl's cluster flags."""
+
+    args: tuple[str, ...]
+    reads: bool
+    base: bool = False  # the command's plain invocation (a variant such as --list may read nothing)
+    error: str = ""  # set when the command could not even be loaded
+
+    def __str__(self) -> str:
+        return " ".join(self.args) or "(root)"
+
+
+def _load(name: str) -> click.Command | str | None:
+    """The click command, an error text when its module is broken, None while it does not exist yet."""
+    module, attribute, _ = COMMANDS[name]
+    try:
+        command = getattr(importlib.import_module(module), attribute)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        return f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # a broken module must fail the test, not hide the command
+        return f"{type(exc).__name__}: {exc}"
+    return command if isinstance(command, click.Command) else f"{module}.{attribute} is not a click command"
+
+
+def _check_ids() -> list[str]:
+    try:
+        from kubectl_arch.audit.registry import catalogue
+    except ModuleNotFoundError:
+        return []
+    return sorted(catalogue())
+
+
+def _component_pages() -> list[str]:
+    try:
+        from kubectl_arch.explain.pages import PAGES_BY_KEY
+    except ModuleNotFoundError:
+        return []
+    return list(PAGES_BY_KEY)
+
+
+# Values for parameters that offer neither choices nor completions, by parameter name.
+# (``audit --check ID`` is not enumerated: each check reads a subset of what the whole audit reads.)
+KNOWN_VALUES: dict[str, Callable[[], list[str]]] = {"check_id": _check_ids, "component": _component_pages}
+
+
+def _values(command: click.Command, param: click.Parameter, path: tuple[str, ...]) -> list[str]:
+    """The values a parameter offers: its choices, its shell completions (component pages), or KNOWN_VALUES."""
+    if isinstance(param.type, click.Choice):
+        return [str(c) for c in param.type.choices]
+    if param.name in KNOWN_VALUES:
+        return KNOWN_VALUES[param.name]()
+    context = click.Context(command, info_name=path[-1] if path else "kubectl-arch")
+    try:
+        return [str(item.value) for item in param.shell_complete(context, "")]
+    except Exception:  # completion that needs a cluster: no values to enumerate
+        return []
+
+
+POD_ARGUMENTS = ("what", "name", "pod", "target", "pod_name")
+
+
+def _argument_values(command: click.Command, param: click.Argument, path: tuple[str, ...],
+                     pods: list[str]) -> list[tuple[str, ...]]:
+    """Each value an argument can take, as the words it is typed as (``trace pod NAME`` takes two)."""
+    if param.name in POD_ARGUMENTS:
+        return [("pod", pod) if param.nargs == -1 else (pod,) for pod in pods]
+    return [(value,) for value in _values(command, param, path)]
+
+
+def _variants(command: click.Command, path: tuple[str, ...], pods: list[str]) -> Iterator[tuple[str, ...]]:
+    """The base invocation, then one per option value, flag and argument value: each deviates once."""
+    base: list[tuple[str, ...]] = []  # the words of the plain invocation, one group per parameter
+    swaps: list[tuple[int, tuple[str, ...]]] = []  # another value for the required argument at base[i]
+    extra: list[tuple[str, ...]] = []  # words added to the plain invocation
+    for param in command.params:
+        if isinstance(param, click.Argument):
+            values = _argument_values(command, param, path, pods)
+            if param.required:
+                if not values:
+                    return  # an argument this test cannot fill: the command is covered by its parent's runs
+                base.append(values[0])
+                swaps += [(len(base) - 1, value) for value in values[1:]]
+            else:
+                extra += values
+        elif isinstance(param, click.Option):
+            flag = max(param.opts, key=len)
+            if flag in LOCAL_OPTIONS:
+                continue
+            if param.required:
+                base.append((flag, "FILE"))
+            elif param.is_flag and not param.count:
+                extra.append((flag,))
+            else:
+                extra += [(flag, value) for value in _values(command, param, path)]
+
+    def words(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+        return (*path, *(word for group in groups for word in group))
+
+    yield words(base)
+    for index, value in swaps:
+        yield words([value if i == index else group for i, group in enumerate(base)])
+    for deviation in extra:
+        yield words([*base, deviation])
+
+
+def invocations(pods: list[str]) -> list[Invocation]:
+    found: list[Invocation] = []
+    for name in COMMANDS:
+        if name in NOT_RUN:
+            continue
+        command = _load(name)
+        if command is None:
+            continue
+        if isinstance(command, str):
+            found.append(Invocation((name,), reads=False, error=command))
+            continue
+        found += _walk(command, (name,), pods)
+    return found
+
+
+def _walk(command: click.Command, path: tuple[str, ...], pods: list[str]) -> list[Invocation]:
+    reads = any("--kubeconfig" in getattr(p, "opts", ()) for p in command.params)
+    variants = list(dict.fromkeys(_variants(command, path, pods)))
+    found = [Invocation(args, reads, base=i == 0) for i, args in enumerate(variants)]
+    if isinstance(command, click.Group):
+        for sub_name, sub in sorted(command.commands.items()):
+            found += _walk(sub, (*path, sub_name), pods)
+    return found
+
+
+def _shop_pods(sample: str) -> list[str]:
+    pods = load_sample(sample).store.objects("Pod")
+    return [p["metadata"]["name"] for p in pods if p["metadata"].get("namespace") == TRACE_NAMESPACE]
+
+
+def _cases() -> list[tuple[str, Invocation]]:
+    cases = []
+    for sample in sample_names():
+        try:
+            pods = _shop_pods(sample)
+        except Exception as exc:  # a sample that does not load fails one case, visibly
+            cases.append((sample, Invocation(("samples",), reads=False, error=f"sample does not load: {exc}")))
+            continue
+        for invocation in invocations(pods):
+            if invocation.args[:1] == ("trace",) and not pods:
+                continue
+            if not invocation.reads and sample != sample_names()[0]:
+                continue  # what reads no cluster runs once, not once per sample
+            cases.append((sample, invocation))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], tuple[ApiServer, Path]]]:
+    """One test API server per sample for the whole module (servers are cheap to keep, slow to restart)."""
+    started: dict[str, tuple[ApiServer, Path]] = {}
+
+    def for_sample(name: str) -> tuple[ApiServer, Path]:
+        if name not in started:
+            sample = load_sample(name)
+            server = ApiServer(sample.store, now=sample.captured_at).start()
+            started[name] = (server, kubeconfig_for_server(server, tmp_path_factory.mktemp(name) / "config"))
+        return started[name]
+
+    yield for_sample
+    for server, _ in started.values():
+        server.stop()
+
+
+@pytest.mark.skipif(not CASES, reason="no bundled sample exists yet")
+@pytest.mark.parametrize("sample, invocation", CASES, ids=[f"{s}:{i}" for s, i in CASES])
+def test_every_request_is_a_get(sample: str, invocation: Invocation, servers: Callable[[str], tuple[ApiServer, Path]],
+                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert not invocation.error, f"`{invocation}` could not be loaded: {invocation.error}"
+    server, kubeconfig = servers(sample)
+    args = [str(tmp_path / "out") if arg == "FILE" else arg for arg in invocation.args]
+    if invocation.args[0] == "trace":
+        args += ["-n", TRACE_NAMESPACE]
+    if invocation.reads:
+        args += ["--kubeconfig", str(kubeconfig)]
+    for variable in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBECTL_ARCH_DEBUG"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 100))  # walkthroughs: a user pressing Enter
+    server.clear_requests()
+
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    _out, err = capsys.readouterr()
+    code = exited.value.code
+
+    assert code in DOCUMENTED_EXIT_CODES, f"`{' '.join(args)}` exited {code}:\n{err}"
+    assert "Traceback" not in err, err
+    methods = [(r.method, r.path) for r in server.requests if r.method != "GET"]
+    assert methods == [], f"`{invocation}` sent {methods}"
+    if invocation.reads and invocation.base and code in (ExitCode.OK, ExitCode.FINDINGS):
+        assert server.requests, f"`{invocation}` succeeded without reading the test API server"

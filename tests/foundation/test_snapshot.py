@@ -1,0 +1,164 @@
+"""Snapshots: recorded from a live API server over HTTPS, replayed offline identically, and never holding
+secret data, tokens or private keys."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubectl_arch.cli.main import COMMANDS
+from kubectl_arch.collect.kube import KubeSource
+from kubectl_arch.collect.needs import NEEDS, collect
+from kubectl_arch.collect.snapshot import SNAPSHOT_KIND, RecordingSource, SnapshotSource
+from kubectl_arch.errors import ExitCode
+from kubectl_arch.samples import sample_names
+from tests.conftest import CliResult
+from tests.foundation.cli_helpers import assert_one_line_error, command_exists
+from tests.harness.apiserver import DEFAULT_TOKEN, ApiServer
+from tests.harness.tiny import ENV_SECRET, SECRET_VALUE
+
+RunCli = Callable[..., CliResult]
+SECRETS_PATH = "/api/v1/namespaces/default/secrets"
+
+
+def recorded(source: KubeSource, tmp_path: Path) -> Path:
+    """Read the tiny cluster's secrets, a secret, pods and a watch through a RecordingSource and save it."""
+    recording = RecordingSource(source)
+    recording.get(SECRETS_PATH)
+    recording.get(f"{SECRETS_PATH}/db")
+    recording.get("/api/v1/namespaces/default/pods", {"limit": "500"})
+    recording.get("/api/v1/namespaces/default/configmaps/missing")
+    list(recording.watch(SECRETS_PATH, {"fieldSelector": "metadata.name=db"}, 5))
+    path = tmp_path / "snapshot.json.gz"
+    recording.save(path)
+    return path
+
+
+def test_replay_answers_exactly_what_the_live_server_did(tiny_server: ApiServer,
+                                                        kube_source: Callable[..., KubeSource],
+                                                        tmp_path: Path) -> None:
+    live = kube_source(tiny_server)
+    recording = RecordingSource(live)
+    names = [n for n in NEEDS if not NEEDS[n].after]  # every need that depends on no other
+    live_data = collect(recording, names)
+    path = tmp_path / "snapshot.json.gz"
+    recording.save(path)
+    requests_while_live = len(tiny_server.requests)
+
+    replayed = collect(SnapshotSource.load(path), names)
+
+    assert len(tiny_server.requests) == requests_while_live, "replay must not touch the network"
+    assert replayed.now == live_data.now
+    for name in names:
+        live_response, replay_response = live_data[name], replayed[name]
+        assert (replay_response.status, replay_response.data, replay_response.text, replay_response.ok) == (
+            live_response.status, live_response.data, live_response.text, live_response.ok), name
+
+
+def test_secret_data_and_env_values_never_reach_the_file(tiny_server: ApiServer,
+                                                         kube_source: Callable[..., KubeSource],
+                                                         tmp_path: Path) -> None:
+    tiny_server.script_watch(SECRETS_PATH, [{"type": "ADDED", "object": {
+        "kind": "Secret", "metadata": {"name": "db", "namespace": "default"}, "data": {"password": SECRET_VALUE}}}])
+    path = recorded(kube_source(tiny_server), tmp_path)
+    raw = gzip.decompress(path.read_bytes())
+
+    for forbidden in (SECRET_VALUE, "also-secret", ENV_SECRET, DEFAULT_TOKEN, "PRIVATE KEY"):
+        assert forbidden.encode() not in raw, f"{forbidden!r} was written to the snapshot"
+    replay = SnapshotSource.load(path)
+    secrets = {s["metadata"]["name"]: s for s in replay.get(SECRETS_PATH).items}
+    assert secrets["db"]["data"] == {} and "stringData" not in secrets["db"]
+    assert secrets["web-tls"]["data"] == {"tls.crt": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"}, "public tls.crt is kept"
+    assert replay.get(f"{SECRETS_PATH}/db").data["data"] == {}
+    pods = replay.get("/api/v1/namespaces/default/pods", {"limit": "500"}).items
+    assert pods[0]["spec"]["containers"][0]["env"] == [{"name": "DB_PASSWORD", "value": "<redacted>"}]
+    (event,) = list(replay.watch(SECRETS_PATH, {"fieldSelector": "metadata.name=db"}))
+    assert event["object"]["data"] == {}
+
+
+def test_errors_are_recorded_as_data(tiny_server: ApiServer, kube_source: Callable[..., KubeSource],
+                                     tmp_path: Path) -> None:
+    path = recorded(kube_source(tiny_server), tmp_path)
+    missing = SnapshotSource.load(path).get("/api/v1/namespaces/default/configmaps/missing")
+    assert missing.status == 404 and missing.skip_reason("the missing ConfigMap").endswith("(HTTP 404)")
+    never = SnapshotSource.load(path).get("/api/v1/nodes")
+    assert not never.ok and never.error == "not recorded in the snapshot"
+
+
+def test_snapshot_command_records_live_and_never_stores_the_token(run_cli: RunCli, tiny_server: ApiServer,
+                                                                 kubeconfig_for: Callable[..., Path],
+                                                                 tmp_path: Path) -> None:
+    out = tmp_path / "cluster.json.gz"
+    result = run_cli(["snapshot", "-o", str(out), "--kubeconfig", str(kubeconfig_for(tiny_server))])
+
+    assert result.code == 0, result.stderr
+    assert f"wrote {out}" in result.stderr
+    raw = gzip.decompress(out.read_bytes())
+    document = json.loads(raw)
+    assert document["kind"] == SNAPSHOT_KIND
+    assert document["credentials"]["auth"] == "token"
+    assert document["responses"]["/version"]["data"]["gitVersion"] == "v1.32.4"
+    assert DEFAULT_TOKEN.encode() not in raw and b"PRIVATE KEY" not in raw
+    assert document["capturedAt"].startswith("2026-11-20T09:30:0"), "capture time is the server's clock"
+    assert {r.method for r in tiny_server.requests} == {"GET"}
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"not gzip at all", ("could not be read", "Not a gzipped file")),
+    (gzip.compress(b"{not json"), ("could not be read",)),
+    (gzip.compress(json.dumps({"kind": "Pod"}).encode()), ("is not a kubectl-arch snapshot",)),
+    (gzip.compress(json.dumps({"kind": SNAPSHOT_KIND, "version": 99}).encode()), ("has version 99",)),
+    (gzip.compress(json.dumps({"kind": SNAPSHOT_KIND, "version": 1, "capturedAt": "yesterday"}).encode()),
+     ("bad capturedAt",)),
+], ids=["not-gzip", "not-json", "wrong-kind", "wrong-version", "bad-time"])
+def test_malformed_snapshot_is_a_usage_error(run_cli: RunCli, tmp_path: Path, content: bytes,
+                                             words: tuple[str, ...]) -> None:
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(content)
+    result = run_cli(["snapshot", "-o", str(tmp_path / "out.gz"), "--snapshot", str(bad)])
+    assert_one_line_error(result, ExitCode.USAGE, *words)
+
+
+def test_missing_snapshot_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli(["snapshot", "-o", str(tmp_path / "out.gz"), "--snapshot", str(tmp_path / "gone.json.gz")])
+    assert_one_line_error(result, ExitCode.USAGE, "does not exist")
+
+
+# Commands whose output must be the same live and replayed (-o json: what scripts compare).
+REPLAYED = [name for name in ("explain", "audit") if command_exists(name)]
+
+
+@pytest.mark.parametrize("sample", [s for s in sample_names() if s == "kind-ha"] or ["kind-ha"])
+@pytest.mark.parametrize("command", REPLAYED or ["explain"])
+def test_live_and_replayed_outputs_are_identical(run_cli: RunCli, api_server: Callable[..., ApiServer],
+                                                 kubeconfig_for: Callable[..., Path], tmp_path: Path,
+                                                 command: str, sample: str) -> None:
+    if command not in REPLAYED or sample not in sample_names():
+        pytest.skip(f"`{command}` ({COMMANDS[command][0]}) or the sample {sample} does not exist yet")
+    server = api_server(sample)
+    kubeconfig = str(kubeconfig_for(server))
+    snapshot_file = tmp_path / "snap.json.gz"
+    recorded_run = run_cli(["snapshot", "-o", str(snapshot_file), "--kubeconfig", kubeconfig])
+    assert recorded_run.code == 0, recorded_run.stderr
+
+    live = run_cli([command, "-o", "json", "--kubeconfig", kubeconfig])
+    replayed = run_cli([command, "-o", "json", "--snapshot", str(snapshot_file)])
+
+    assert live.code == replayed.code, (live.stderr, replayed.stderr)
+    # Only the description of where the data came from may differ: "context test" vs "snapshot ... of it".
+    assert without_source(json.loads(replayed.stdout)) == without_source(json.loads(live.stdout))
+    assert "snapshot snap.json.gz of context test" in replayed.stdout
+
+
+def without_source(value: Any) -> Any:
+    """A JSON value with every ``source`` key removed, at any depth."""
+    if isinstance(value, dict):
+        return {k: without_source(v) for k, v in value.items() if k != "source"}
+    if isinstance(value, list):
+        return [without_source(v) for v in value]
+    return value

@@ -1,0 +1,53 @@
+"""Legacy API discovery (/api, /apis, /api/v1, /apis/GROUP/VERSION) built from an ApiStore's resources.
+
+Real kubectl discovers resources before ``kubectl get nodes``; benchmarks run it beside kubectl-arch on
+the same server, so the server must answer discovery the way kube-apiserver does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kubectl_arch.collect.source import Response
+from kubectl_arch.samples.apistore import Resource
+
+READ_VERBS = ["get", "list", "watch"]
+
+
+def _group_version(resource: Resource) -> str:
+    return resource.prefix.removeprefix("/api/").removeprefix("/apis/")
+
+
+def discovery(path: str, resources: Iterable[Resource]) -> Response | None:
+    """The discovery document for ``path``, or None when ``path`` is not a discovery path."""
+    known = list(resources)
+    path = path.rstrip("/") or "/"
+    if path == "/api":
+        return Response(status=200, data={"kind": "APIVersions", "versions": ["v1"],
+                                          "serverAddressByClientCIDRs": []})
+    if path == "/apis":
+        return Response(status=200, data={"kind": "APIGroupList", "apiVersion": "v1", "groups": _groups(known)})
+    matching = [r for r in known if r.prefix == path]
+    if not matching:
+        return None
+    group_version = _group_version(matching[0])
+    return Response(status=200, data={
+        "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version,
+        "resources": [{"name": r.plural, "singularName": r.kind.lower(), "namespaced": r.namespaced,
+                       "kind": r.kind, "verbs": READ_VERBS} for r in matching],
+    })
+
+
+def _groups(resources: list[Resource]) -> list[dict[str, Any]]:
+    groups: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.prefix.startswith("/apis/"):
+            group, version = _group_version(resource).split("/", 1)
+            versions = groups.setdefault(group, [])
+            if version not in versions:
+                versions.append(version)
+    return [{"name": group,
+             "versions": [{"groupVersion": f"{group}/{v}", "version": v} for v in versions],
+             "preferredVersion": {"groupVersion": f"{group}/{versions[0]}", "version": versions[0]}}
+            for group, versions in sorted(groups.items())]

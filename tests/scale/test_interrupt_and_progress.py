@@ -1,0 +1,153 @@
+"""Long collections: Ctrl-C stops cleanly (exit 130, one word, no traceback) and a spinner shows on a terminal.
+
+Both run the real CLI in a subprocess against the test API server, made slow by a scripted delay, so
+the signal really lands while a request is in flight and the spinner really has time to draw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import SyntheticCluster
+from tests.conftest import CLI, cli_environment
+from tests.harness.apiserver import ApiServer
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+CLUSTER = SyntheticCluster(6, now=NOW)
+NAMESPACE, POD = CLUSTER.trace_target()
+WAIT_FOR_REQUEST = 30.0  # seconds; generous, the machine may be busy: this bounds a failure, it is no timing claim
+
+COMMANDS = {
+    "explain": (["explain"], "kubectl_arch.explain.command"),
+    "audit": (["audit"], "kubectl_arch.audit.command"),
+    "trace": (["trace", "pod", POD, "-n", NAMESPACE], "kubectl_arch.trace.command"),
+    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.cli.snapshot_command"),
+}
+
+
+def _is_slowed(path: str, _query: Mapping[str, str]) -> bool:
+    """Every request after the first probe of /version: the command is then inside its collection."""
+    return path != "/version"
+
+
+@pytest.fixture
+def slow_server(api_server: Callable[..., ApiServer]) -> ApiServer:
+    server = api_server(CLUSTER.store(), now=NOW)
+    server.delay(_is_slowed, seconds=60, times=None)
+    return server
+
+
+def _wait_for_slowed_request(server: ApiServer, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + WAIT_FOR_REQUEST
+    while not any(_is_slowed(r.path, r.query) for r in server.requests):
+        if process.poll() is not None or time.monotonic() > deadline:
+            _out, err = process.communicate(timeout=5)
+            pytest.fail(f"the command never reached its collection (exit {process.returncode}): {err.decode()}")
+        time.sleep(0.05)
+
+
+def _start(args: list[str], kubeconfig: Path, home: Path, cwd: Path, **streams: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([CLI, *args, "--kubeconfig", str(kubeconfig)], env=cli_environment(home), cwd=cwd,
+                            stdout=streams.get("stdout", subprocess.PIPE),
+                            stderr=streams.get("stderr", subprocess.PIPE))
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_ctrl_c_during_collection_exits_130_without_a_traceback(
+        name: str, slow_server: ApiServer, kubeconfig_for: Callable[..., Path], cli_home: Path, tmp_path: Path) -> None:
+    args, module = COMMANDS[name]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} does not exist yet")
+    process = _start(args, kubeconfig_for(slow_server), cli_home, tmp_path)
+    try:
+        _wait_for_slowed_request(slow_server, process)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=WAIT_FOR_REQUEST)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    stderr = err.decode()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted", stderr
+    assert not (tmp_path / "snapshot.json.gz").exists(), "an interrupted snapshot must not leave a partial file"
+
+
+def test_a_spinner_shows_on_a_terminal_while_the_cluster_is_read(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], cli_home: Path,
+        tmp_path: Path) -> None:
+    server = api_server(CLUSTER.store(), now=NOW)
+    server.delay("/api/v1/nodes", seconds=1.5, times=1)  # long enough for the spinner to draw
+    controller, terminal = pty.openpty()
+    process = _start(["audit"], kubeconfig_for(server), cli_home, tmp_path, stderr=terminal)
+    os.close(terminal)
+    shown = _read_all(controller, process)
+    assert process.returncode in (0, 1)
+    assert "reading" in shown, f"no progress on the terminal: {shown!r}"
+
+
+def test_no_spinner_when_stderr_is_not_a_terminal(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], run_cli: Callable[..., object],
+        tmp_path: Path) -> None:
+    server = api_server(CLUSTER.store(), now=NOW)
+    server.delay("/api/v1/nodes", seconds=0.5, times=1)
+    code, _out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server))])  # type: ignore[misc]
+    assert code in (0, 1)
+    assert "reading" not in err and "\x1b[" not in err
+
+
+def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
+    """Everything the process writes to the terminal until it exits."""
+    chunks: list[bytes] = []
+    while True:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(controller, 65536)
+            except OSError:  # the other side closed: the process is gone
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=WAIT_FOR_REQUEST)
+    os.close(controller)
+    return b"".join(chunks).decode(errors="replace")
+
+
+HELPER_SCRIPT = """
+import time
+from kubectl_arch.render.progress import reading_progress
+with reading_progress("the cluster") as progress:
+    progress("nodes")
+    time.sleep(0.5)
+print("done")
+"""
+
+
+@pytest.mark.parametrize("on_terminal", [True, False])
+def test_the_progress_helper_draws_only_on_a_terminal(on_terminal: bool, cli_home: Path, tmp_path: Path) -> None:
+    import sys
+
+    controller, terminal = pty.openpty()
+    stderr = terminal if on_terminal else subprocess.PIPE
+    process = subprocess.Popen([sys.executable, "-c", HELPER_SCRIPT], env=cli_environment(cli_home), cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=stderr)
+    os.close(terminal)
+    shown = _read_all(controller, process) if on_terminal else process.communicate(timeout=WAIT_FOR_REQUEST)[1].decode()
+    if not on_terminal:
+        os.close(controller)
+    assert process.returncode == 0
+    assert ("reading nodes" in shown) is on_terminal, shown
