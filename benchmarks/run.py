@@ -58,8 +58,9 @@ def commands(cluster: SyntheticCluster, workdir: Path) -> list[tuple[str, list[s
     return measured
 
 
-def bench_size(nodes: int, workdir: Path) -> list[Measurement]:
-    """Serve a cluster of ``nodes`` nodes and measure every command against it, one at a time."""
+def bench_size(nodes: int, workdir: Path, only: Sequence[str] = ()) -> list[Measurement]:
+    """Serve a cluster of ``nodes`` nodes and measure every command (or those labelled with ``only``), one at a
+    time."""
     from tests.harness.apiserver import ApiServer
     from tests.harness.kubeconfig import kubeconfig_for_server
 
@@ -78,6 +79,8 @@ def bench_size(nodes: int, workdir: Path) -> list[Measurement]:
         if kubectl:  # warm kubectl's discovery cache first, as a user's would be
             subprocess.run([kubectl, "api-resources", *flags], env=env, capture_output=True, check=False)
         for label, argv in commands(cluster, workdir):
+            if only and not any(word in label for word in only):
+                continue
             server.clear_requests()
             backend.reset()
             usage = run_measured([*argv, *flags], env, COMMAND_TIMEOUT)
@@ -107,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated node counts (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the Markdown report")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="measure only the commands whose label contains TEXT (repeatable), e.g. 'audit'")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     started = dt.datetime.now(dt.timezone.utc)
@@ -116,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(tmp)
         for nodes in sizes:
             loads.append(f"{nodes:,} nodes {load_average()}")
-            results[nodes] = bench_size(nodes, workdir)
+            results[nodes] = bench_size(nodes, workdir, args.only)
         usage = help_usage({**os.environ, "HOME": tmp})
     text = render(results, usage, started, loads)
     args.output.write_text(text)

@@ -1,7 +1,7 @@
 """Project-wide fixtures: a real HTTPS test API server, kubeconfigs for it, and the real CLI in a subprocess.
 
     def test_something(api_server, kubeconfig_for, run_cli):
-        server = api_server("kind-ha")            # or an ApiStore / SnapshotSource
+        server = api_server("kind-ha")            # or an ApiStore, a snapshot file, a SnapshotSource
         kubeconfig = kubeconfig_for(server)       # token user, context "test"
         result = run_cli(["explain", "--kubeconfig", str(kubeconfig)])
         assert result.code == 0, result.stderr
@@ -74,24 +74,32 @@ def run_cli(cli_home: Path) -> Callable[..., CliResult]:
     return run
 
 
-def backend_for(what: str | Backend) -> tuple[Backend, Any]:
-    """The backend and capture time for a bundled sample name, or a backend as given (time from its now())."""
+def backend_for(what: str | Path | dict[str, Any] | Backend) -> tuple[Backend, Any]:
+    """The backend and capture time of a bundled sample name, a snapshot file or document, or a backend
+    as given (its time from ``now()`` when it has one)."""
+    from kubectl_arch.collect.snapshot import SnapshotSource
+
     if isinstance(what, str):
         from kubectl_arch.samples import load_sample
 
         sample = load_sample(what)
         return sample.store, sample.captured_at
+    if isinstance(what, Path):
+        what = SnapshotSource.load(what)
+    elif isinstance(what, dict):
+        what = SnapshotSource(what)
     now = getattr(what, "now", None)
     return what, now() if callable(now) else None
 
 
 @pytest.fixture
 def api_server() -> Iterator[Callable[..., ApiServer]]:
-    """Factory: ``api_server("kind-ha")`` (or an ApiStore / SnapshotSource) starts an HTTPS server on
-    127.0.0.1 whose Date header is the data's capture time; keyword arguments go to ``ApiServer``."""
+    """Factory: ``api_server("kind-ha")`` (or an ApiStore, a snapshot Path or document, a SnapshotSource)
+    starts an HTTPS server on 127.0.0.1 whose Date header is the data's capture time; keyword arguments go
+    to ``ApiServer`` (tokens=, client_ca=, authorizer=, now=)."""
     started: list[ApiServer] = []
 
-    def start(what: str | Backend | None = None, **kwargs: Any) -> ApiServer:
+    def start(what: str | Path | dict[str, Any] | Backend | None = None, **kwargs: Any) -> ApiServer:
         backend, captured_at = backend_for(what if what is not None else ApiStore())
         kwargs.setdefault("now", captured_at)
         server = ApiServer(backend, **kwargs).start()

@@ -7,8 +7,9 @@ to ``<sample>/tls/``, and throws every private key away. Object YAML that carrie
 (webhook ``caBundle``, APIService ``caBundle``, CSR ``request``) marks the value with a trailing
 ``# from tls/NAME`` comment; the script rewrites those values with the base64 of that file.
 
-Run from the repository root:  python tools/make_sample_certs.py [SAMPLE ...]
-(keys are new on every run, so PEM bytes change; dates, names and extensions do not.)
+Run from the repository root:  python tools/make_sample_certs.py [--embed-only] [SAMPLE ...]
+(keys are new on every run, so PEM bytes change; dates, names and extensions do not. After editing
+objects only, ``--embed-only`` refreshes the marked values from the committed PEM files.)
 """
 
 from __future__ import annotations
@@ -217,6 +218,8 @@ def captured_at(folder: Path) -> dt.datetime:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("samples", nargs="*", help=f"samples to regenerate (default: {', '.join(CERTS)})")
+    parser.add_argument("--embed-only", action="store_true",
+                        help="keep the committed PEM files; only refresh the values marked `# from tls/NAME`")
     args = parser.parse_args(argv)
     for sample in args.samples or list(CERTS):
         if sample not in CERTS:
@@ -225,8 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         folder = SAMPLES_DIR / sample
         tls = folder / "tls"
         tls.mkdir(exist_ok=True)
-        for file, pem in issue(sample, captured_at(folder), CERTS[sample]).items():
-            (tls / file).write_bytes(pem)
+        if not args.embed_only:
+            for file, pem in issue(sample, captured_at(folder), CERTS[sample]).items():
+                (tls / file).write_bytes(pem)
         print(f"{sample}: {len(CERTS[sample])} PEM files, {embed(folder)} embedded values")
     return 0
 

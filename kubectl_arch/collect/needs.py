@@ -76,6 +76,11 @@ class ClusterData:
         response = self[name]
         return response.data if response.ok else None
 
+    def mapping(self, name: str) -> dict[str, Any]:
+        """The JSON object of a need, or an empty one when it was not read or is not an object."""
+        value = self.json(name)
+        return value if isinstance(value, dict) else {}
+
     def text(self, name: str) -> str | None:
         response = self[name]
         return response.text if response.ok else None

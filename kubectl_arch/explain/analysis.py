@@ -129,7 +129,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     proxy = kube_proxy_mode(data)
     views = control_plane_views(data, distribution, nodes, components, etcd, endpoints, identities)
     views += node_layer_views(data, nodes, proxy)
-    version = (data.json("version") or {}).get("gitVersion")
+    version = data.mapping("version").get("gitVersion")
     readyz = parse_readyz(data)
     _mark_readyz_failures(views, readyz)
     _note_kubelet_skew(views, nodes, version)

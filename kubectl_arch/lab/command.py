@@ -50,7 +50,8 @@ def lab() -> None:
 def up(topology: str, name: str | None, kubeconfig: str | None, wait: str) -> None:
     """Create the lab cluster with kind, then print what to try on it.
 
-    An existing cluster of the same name is kept as it is (delete it first with `lab down`).
+    An existing cluster of the same name is kept as it is (delete it first with `lab down`); its
+    context is written to the kubeconfig again, so the commands printed work either way.
     """
     from kubectl_arch.lab.guide import next_steps
     from kubectl_arch.lab.tools import find_kind
@@ -60,7 +61,9 @@ def up(topology: str, name: str | None, kubeconfig: str | None, wait: str) -> No
     cluster_name = name or chosen.default_cluster_name
     kind = find_kind()
     exists = cluster_name in kind.clusters()
-    if not exists:
+    if exists:
+        kind.export_kubeconfig(cluster_name, kubeconfig)
+    else:
         with packaged_config(chosen) as config:
             kind.create(cluster_name, config, wait, kubeconfig)
     click.echo(next_steps(chosen, cluster_name, kubeconfig, created=not exists), nl=False)

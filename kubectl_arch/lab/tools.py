@@ -104,6 +104,11 @@ class KindCli:
         args = ["create", "cluster", "--name", name, "--config", str(config), "--wait", wait]
         self._run_visibly([*args, *_kubeconfig_args(kubeconfig)], f"kind could not create cluster {name}")
 
+    def export_kubeconfig(self, name: str, kubeconfig: str | None) -> None:
+        """`kind export kubeconfig`: (re)writes an existing cluster's context, as create would have."""
+        args = ["export", "kubeconfig", "--name", name, *_kubeconfig_args(kubeconfig)]
+        self._run_visibly(args, f"kind could not write the kubeconfig of cluster {name}")
+
     def delete(self, name: str, kubeconfig: str | None) -> None:
         """`kind delete cluster`: removes the node containers and the kubeconfig entry."""
         args = ["delete", "cluster", "--name", name, *_kubeconfig_args(kubeconfig)]

@@ -55,7 +55,7 @@ def cni_plugin(data: ClusterData) -> Addon | None:
         for daemonset in daemonsets:
             if raw.name(daemonset) == prefix or raw.name(daemonset).startswith(prefix + "-"):
                 return Addon(plugin, workload(daemonset, prefix.split("-")[0]))
-    if "+k3s" in str((data.json(VERSION_NEED) or {}).get("gitVersion", "")):
+    if "+k3s" in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
         return Addon("flannel", None, "embedded in the k3s process (no DaemonSet)")
     return None
 

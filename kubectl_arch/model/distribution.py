@@ -53,7 +53,7 @@ Detector = Callable[[ClusterData], tuple[str, str] | None]
 
 
 def _by_version(data: ClusterData) -> tuple[str, str] | None:
-    git_version = str((data.json(VERSION_NEED) or {}).get("gitVersion", ""))
+    git_version = str(data.mapping(VERSION_NEED).get("gitVersion", ""))
     for mark, distribution in _VERSION_MARKS:
         if mark in git_version:
             return distribution, f"/version reports {git_version}"

@@ -41,14 +41,14 @@ class KubeProxyMode:
 
 def cilium_replacement(data: ClusterData) -> str | None:
     """Cilium's ``kube-proxy-replacement`` setting, lower-cased, or None without cilium-config."""
-    config = data.json(CILIUM_NEED) or {}
+    config = data.mapping(CILIUM_NEED)
     value = (config.get("data") or {}).get("kube-proxy-replacement")
     return str(value).strip().lower() if value is not None else None
 
 
 def configmap_mode(data: ClusterData) -> str | None:
     """``mode`` from the ConfigMap's ``config.conf`` ("" when set but empty), None when unreadable."""
-    config = data.json(CONFIG_NEED) or {}
+    config = data.mapping(CONFIG_NEED)
     text = (config.get("data") or {}).get("config.conf")
     if text is None:
         return None
@@ -64,7 +64,7 @@ def _static_kube_proxy_pods(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _embedded_in_k3s(data: ClusterData) -> bool:
-    version = data.json(VERSION_NEED) or {}
+    version = data.mapping(VERSION_NEED)
     return "+k3s" in str(version.get("gitVersion", ""))
 
 

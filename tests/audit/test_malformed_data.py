@@ -29,12 +29,15 @@ ODD_ANSWERS: dict[str, Response] = {
 }
 
 
-def _cases() -> list[tuple[Check, str, str]]:
-    cases = []
+# The cluster model (kubectl_arch/model, another area) reads these needs with `(data.json(need) or {}).get`,
+# which raises when the JSON is a list; reported to its owner. strict: the marker must go once it is fixed.
+def _cases() -> list[Any]:
+    cases: list[Any] = []
     for check_id in AREA_CHECKS:
         check = catalogue()[check_id]
         for need in (*check.meta.needs, *check.meta.optional_needs):
-            cases += [(check, need, odd) for odd in ODD_ANSWERS]
+            for odd in ODD_ANSWERS:
+                cases.append(pytest.param(check, need, odd))
     return cases
 
 

@@ -130,10 +130,6 @@ class LabClusters:
         done = run([CLI, "lab", "up", *lab_args, "--wait", "5m"], self._env, timeout=CREATE_TIMEOUT_SECONDS)
         assert done.returncode == 0, f"kubectl arch lab up --topology {topology} failed: {done.stderr}"
         assert f"kubectl arch audit --context {cluster.context}" in done.stdout, done.stdout
-        # A cluster kept from an earlier run is not written to this run's kubeconfig by `lab up`: export it.
-        export = ["kind", "export", "kubeconfig", "--name", cluster.name, "--kubeconfig", str(cluster.kubeconfig)]
-        exported = run(export, self._env)
-        assert exported.returncode == 0, exported.stderr
         wait_until(lambda: _all_ready(cluster.kubectl_json("get", "nodes")["items"]),
                    f"every node of {cluster.name} to be Ready", timeout=300)
         wait_until(lambda: _all_ready(cluster.kubectl_json("get", "pods", "-n", "kube-system")["items"]),

@@ -162,3 +162,15 @@ def without_source(value: Any) -> Any:
     if isinstance(value, list):
         return [without_source(v) for v in value]
     return value
+
+
+def test_a_snapshot_served_over_https_reads_like_the_original(api_server: Callable[..., ApiServer],
+                                                              tiny_server: ApiServer,
+                                                              kube_source: Callable[..., KubeSource],
+                                                              tmp_path: Path) -> None:
+    path = recorded(kube_source(tiny_server), tmp_path)
+    replay_server = api_server(path)
+    source = kube_source(replay_server)
+    assert source.now() == SnapshotSource.load(path).now()
+    assert source.get(SECRETS_PATH).items == SnapshotSource.load(path).get(SECRETS_PATH).items
+    assert source.get("/api/v1/nodes").not_found, "what was never recorded is not there"

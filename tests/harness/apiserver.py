@@ -97,10 +97,11 @@ class WatchScript:
     match: Match
     events: list[dict[str, Any]]
     delay: float = 0.0
-    drop_after: int | None = None  # close the connection abruptly after this many events
+    drop_after: int | None = None  # close the connection after this many events, with no end chunk
 
 
 def matches(match: Match, path: str, query: Mapping[str, str]) -> bool:
+    """Whether a request is what ``match`` names: the exact path, a glob over paths, or a predicate."""
     if callable(match):
         return bool(match(path, query))
     return path == match or fnmatch.fnmatchcase(path, match)
@@ -138,7 +139,7 @@ class ApiServer:
         self.client_ca = client_ca
         self.authorizer = authorizer
         self.allow_anonymous = allow_anonymous
-        self.ca, self.serving = serving or make_serving_pair()
+        self.ca, self.serving = serving or make_serving_pair(valid_at=now)
         self.faults: list[Fault] = []
         self.watches: list[WatchScript] = []
         self._requests: list[RecordedRequest] = []

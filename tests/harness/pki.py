@@ -144,11 +144,19 @@ def make_leaf(
     return CertKey(builder.sign(ca.key, hashes.SHA256()), key)
 
 
-def make_serving_pair(common_name: str = "kube-apiserver") -> tuple[CertKey, CertKey]:
-    """A CA and a serving certificate for 127.0.0.1 and localhost: what the test API server presents."""
-    ca = make_ca("kubernetes")
+def make_serving_pair(common_name: str = "kube-apiserver",
+                      valid_at: dt.datetime | None = None) -> tuple[CertKey, CertKey]:
+    """A CA and a serving certificate for 127.0.0.1 and localhost: what the test API server presents.
+
+    Both are valid now (the client's TLS checks the real clock) and at ``valid_at``, a sample's capture
+    time, so certificate checks that measure against the capture time do not find them not yet valid.
+    """
+    real_now = dt.datetime.now(dt.timezone.utc)
+    moments = [real_now, valid_at or real_now]
+    start = min(moments) - dt.timedelta(days=1)
+    ca = make_ca("kubernetes", not_before=start, not_after=max(moments) + CA_VALIDITY)
     leaf = make_leaf(ca, common_name, dns_names=["localhost", "kubernetes", "kubernetes.default"],
-                     ip_addresses=["127.0.0.1"])
+                     ip_addresses=["127.0.0.1"], not_before=start, not_after=max(moments) + LEAF_VALIDITY)
     return ca, leaf
 
 

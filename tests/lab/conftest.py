@@ -40,7 +40,9 @@ elif args[:2] == ["export", "kubeconfig"]:
     name = args[args.index("--name") + 1]
     if name not in clusters:
         sys.exit(f"ERROR: unknown cluster {name!r}")
-    Path(args[args.index("--kubeconfig") + 1]).write_text(f"current-context: kind-{name}\n")
+    # kind's default is $KUBECONFIG or ~/.kube/config; the stand-in keeps that one in its state folder
+    target = args[args.index("--kubeconfig") + 1] if "--kubeconfig" in args else state / "default-kubeconfig"
+    Path(target).write_text(f"current-context: kind-{name}\n")
 elif args[:2] in (["create", "cluster"], ["delete", "cluster"]):
     name = args[args.index("--name") + 1]
     print(f"{args[0].title()} cluster {name!r} ...", file=sys.stderr)

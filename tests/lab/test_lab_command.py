@@ -70,7 +70,8 @@ def test_up_keeps_an_existing_cluster_and_still_guides(run_lab: LabRunner, ready
     code, out, err = run_lab("up")
 
     assert code == 0, err
-    assert [c["args"] for c in ready.kind_calls()] == [["get", "clusters"]]
+    assert [c["args"] for c in ready.kind_calls()] == [
+        ["get", "clusters"], ["export", "kubeconfig", "--name", "arch-single"]]  # the context, written again
     assert "Lab cluster arch-single already exists" in out
     assert "kubectl arch explain --context kind-arch-single" in out
 

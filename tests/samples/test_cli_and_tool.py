@@ -87,3 +87,19 @@ def test_tool_regenerates_certificates_and_embedded_values_in_a_copy(tool: Modul
 
 def test_tool_refuses_an_unknown_sample(tool: ModuleType) -> None:
     assert tool.main(["no-such-sample"]) == 2
+
+
+def test_embed_only_keeps_the_certificates_and_fills_emptied_values(tool: ModuleType, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "kubeadm-degraded"
+    shutil.copytree(SAMPLES_DIR / "kubeadm-degraded", copy)
+    webhooks = copy / "objects" / "70-certs-webhooks.yaml"
+    committed = webhooks.read_text()
+    emptied = "\n".join(tool.MARKER.sub(r"\g<head>\g<tail>", line) for line in committed.split("\n"))
+    assert emptied != committed
+    webhooks.write_text(emptied)
+    pems = {p.name: p.read_bytes() for p in (copy / "tls").glob("*.pem")}
+    monkeypatch.setattr(tool, "SAMPLES_DIR", tmp_path)
+    assert tool.main(["--embed-only", "kubeadm-degraded"]) == 0
+    assert webhooks.read_text() == committed
+    assert {p.name: p.read_bytes() for p in (copy / "tls").glob("*.pem")} == pems
