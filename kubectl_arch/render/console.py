@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,3 +44,13 @@ def progress_console() -> Console | None:
     from rich.console import Console
 
     return Console(file=sys.stderr) if sys.stderr.isatty() else None
+
+
+@contextmanager
+def trimmed_lines(console: Console) -> Iterator[None]:
+    """Print what the block prints without trailing blanks: rich pads table cells to their column width,
+    which is noise in logs, diffs and golden files."""
+    with console.capture() as captured:
+        yield
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    console.file.flush()

@@ -4,28 +4,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import Page
 from kubectl_arch.explain.views import ComponentView
-from kubectl_arch.render.explain_view import health_cell, leader_cell, ready_cell, two_columns, version_cell
+from kubectl_arch.render.console import trimmed_lines
+from kubectl_arch.render.explain_table import Column, first_fitting, kubectl_table, without
+from kubectl_arch.render.explain_view import (
+    health_cell,
+    labelled,
+    leader_text,
+    ready_cell,
+    two_columns,
+    version_cell,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
-    from rich.table import Table
 
 
-def instances_table(view: ComponentView) -> Table:
-    from rich import box
-    from rich.table import Table
+def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
+    """The live instances, sized from content; the POD column goes first when the terminal is narrow."""
+    from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("NODE", "POD", "VERSION", "READY", "LEADER", "RESTARTS"):
-        table.add_column(column, overflow="fold")
-    for instance in view.instances:
-        leader = "-" if instance.leader is None else "yes" if instance.leader else "standby"
-        table.add_row(instance.node or "-", instance.pod or "-", instance.version or "-",
-                      "yes" if instance.ready else "[bold red]no[/]", leader, str(instance.restarts))
-    return table
+    instances = view.instances
+    columns: list[Column] = [
+        ("NODE", [i.node or "-" for i in instances]), ("POD", [i.pod or "-" for i in instances]),
+        ("VERSION", [i.version or "-" for i in instances]),
+        ("READY", ["yes" if i.ready else "[bold red]no[/]" for i in instances]),
+        ("LEADER", ["-" if i.leader is None else "yes" if i.leader else "standby" for i in instances]),
+        ("RESTARTS", [str(i.restarts) for i in instances])]
+    if all(i.leader is None for i in instances):
+        columns = without(columns, "LEADER")
+    chosen, layout = first_fitting([columns, without(columns, "POD")], width)
+    out: list[RenderableType] = [kubectl_table(layout, fold_last=True)]
+    if chosen:
+        static = all(i.pod == f"{view.name}-{i.node}" for i in instances)
+        out.append(Text(f"  pods: {view.name}-<node>" if static else "  pod names: -o json", style="dim"))
+    return out
 
 
 def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
@@ -38,7 +54,7 @@ def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
     return rows
 
 
-def page_renderables(page: Page, cluster: ClusterMap) -> list[RenderableType]:
+def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[RenderableType]:
     from rich.text import Text
 
     view = cluster.component(page.component)
@@ -48,15 +64,16 @@ def page_renderables(page: Page, cluster: ClusterMap) -> list[RenderableType]:
     facts = [("  ready", "hidden (run by the provider)" if view.replicas is None else ready_cell(view)),
              ("  health", health_cell(view)), ("  versions", version_cell(view))]
     if view.leader is not None:
-        facts.append(("  leader", leader_cell(view).replace("\n", " ")))
+        holder, freshness = leader_text(view.leader)
+        facts.append(("  leader", f"{holder} ({freshness})"))
     if view.name == "etcd" and cluster.etcd.size is not None:
-        facts.append(("  quorum", f"{cluster.etcd.quorum} of {cluster.etcd.size} members; tolerates "
-                                  f"{cluster.etcd.failures_tolerated} failure(s) ({cluster.etcd.mode})"))
-    facts += [("  evidence", line) for line in view.evidence]
-    facts += [("  note", line) for line in view.notes]
+        facts.append(("  quorum", f"{cluster.etcd.quorum} of {plural(cluster.etcd.size, 'member')}; tolerates "
+                                  f"{plural(cluster.etcd.failures_tolerated or 0, 'failure')} ({cluster.etcd.mode})"))
+    facts += labelled("  evidence", view.evidence) + labelled("  notes", view.notes)
     out.append(two_columns(facts))
     if view.instances:
-        out.append(instances_table(view))
+        out += [Text(""), *instances_section(view, width)]
+    out.append(Text(""))
     if page.flags:
         out += [Text("Flags that matter", style="bold"), two_columns(flags_rows(page, view)), Text("")]
     out += [Text("When it fails", style="bold"), Text(page.failure), Text(""),
@@ -68,5 +85,6 @@ def page_renderables(page: Page, cluster: ClusterMap) -> list[RenderableType]:
 
 
 def print_page(console: Console, page: Page, cluster: ClusterMap) -> None:
-    for renderable in page_renderables(page, cluster):
-        console.print(renderable)
+    with trimmed_lines(console):
+        for renderable in page_renderables(page, cluster, console.width):
+            console.print(renderable)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.walkthrough import Step
 from kubectl_arch.explain.what_if import Scenario
-from kubectl_arch.render.explain_view import two_columns
+from kubectl_arch.render.console import trimmed_lines
+from kubectl_arch.render.explain_view import labelled, two_columns
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,10 +20,11 @@ VERDICT = {True: "[green]survives[/]", False: "[bold red]stops[/]", None: "[dim]
 def print_step(console: Console, number: int, total: int, step: Step) -> None:
     from rich.text import Text
 
-    console.print(Text(f"Step {number}/{total}: {step.title}", style="bold"))
-    console.print(Text(step.text))
-    console.print(two_columns([("  in this cluster:", step.here)]))
-    console.print()
+    with trimmed_lines(console):
+        console.print(Text(f"Step {number}/{total}: {step.title}", style="bold"))
+        console.print(Text(step.text))
+        console.print(two_columns([("  in this cluster:", step.here)]))
+        console.print()
 
 
 def print_walkthrough(console: Console, steps: list[Step], pause: Callable[[], None] | None = None) -> None:
@@ -35,11 +37,6 @@ def print_walkthrough(console: Console, steps: list[Step], pause: Callable[[], N
         print_step(console, number, len(steps), step)
         if pause is not None and number < len(steps):
             pause()
-
-
-def _labelled(label: str, items: list[str]) -> list[tuple[str, str]]:
-    """Rows with the label on the first only, so each group reads as a list."""
-    return [(label if index == 0 else "", item) for index, item in enumerate(items)]
 
 
 def _bullet_grid(rows: list[tuple[str, str]]) -> Table:
@@ -58,13 +55,14 @@ def _bullet_grid(rows: list[tuple[str, str]]) -> Table:
 def print_scenarios(console: Console, scenarios: list[Scenario]) -> None:
     from rich.text import Text
 
-    console.print(Text("What if...", style="bold"))
-    console.print()
-    for scenario in scenarios:
-        console.print(Text.from_markup(f"[bold]{scenario.title}[/]: {VERDICT[scenario.survives]}"))
-        console.print(Text(scenario.summary))
-        rows = _labelled("  keeps working:", scenario.keeps_working) + _labelled("  stops:", scenario.stops)
-        rows += _labelled("  to do:", scenario.advice)
-        if rows:
-            console.print(_bullet_grid(rows))
+    with trimmed_lines(console):
+        console.print(Text("What if...", style="bold"))
         console.print()
+        for scenario in scenarios:
+            console.print(Text.from_markup(f"[bold]{scenario.title}[/]: {VERDICT[scenario.survives]}"))
+            console.print(Text(scenario.summary))
+            rows = labelled("  keeps working:", scenario.keeps_working) + labelled("  stops:", scenario.stops)
+            rows += labelled("  to do:", scenario.advice)
+            if rows:
+                console.print(_bullet_grid(rows))
+            console.print()

@@ -44,8 +44,9 @@ def kubectl_table(columns: Sequence[Column], fold_last: bool = False) -> Table:
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0),  # + the blank divider = GAP
-                  header_style="bold", expand=False, show_lines=False)
+    # SIMPLE_HEAD draws a rule under the headers and a blank between columns: padding + blank = GAP.
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0),
+                  header_style="bold", expand=False)
     for index, (header, _) in enumerate(columns):
         last = index == len(columns) - 1
         table.add_column(header, no_wrap=not (fold_last and last), overflow="fold" if last else "ellipsis")

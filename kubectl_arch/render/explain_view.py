@@ -6,19 +6,32 @@ carry the same meaning when plain (NO_COLOR, pipes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import page_for_component
-from kubectl_arch.explain.views import CONTROL_PLANE, DEGRADED, DOWN, HEALTHY, HIDDEN, NODE_LAYER, ComponentView
+from kubectl_arch.explain.views import (
+    CONTROL_PLANE,
+    DEGRADED,
+    DOWN,
+    HEALTHY,
+    HIDDEN,
+    KUBE_PROXY,
+    NODE_LAYER,
+    ComponentView,
+)
+from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.render.console import trimmed_lines
+from kubectl_arch.render.explain_table import Column, first_fitting, fits, kubectl_table
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
 HEALTH_STYLE = {HEALTHY: "green", DEGRADED: "yellow", DOWN: "bold red", HIDDEN: "dim"}
-OS_WIDTH = 16
 MAX_LISTED_NODES = 5  # beyond this, WHERE says "N nodes" instead of listing them
 
 
@@ -34,51 +47,95 @@ def ready_cell(view: ComponentView) -> str:
     return f"{view.ready if view.ready is not None else '?'}/{view.replicas}" if view.replicas else "0"
 
 
-def where_cell(view: ComponentView) -> str:
-    """Node names one per line when few; "all N nodes" for what runs everywhere; the placement otherwise."""
+def where_cell(view: ComponentView, counts_only: bool = False) -> str:
+    """Node names one per line when few; "all N nodes" for what runs everywhere; the placement otherwise.
+
+    ``counts_only`` says "N nodes" instead of listing names, for terminals too narrow to show them whole.
+    """
     if view.replicas is None:
         return "provider"
     nodes = view.where
     everywhere = bool(view.placement and view.placement.startswith("all "))
     if len(view.instances) < (view.replicas or 0) or everywhere or not nodes:
-        return view.placement or (f"{len(nodes)} nodes" if nodes else "-")
-    return "\n".join(nodes) if len(nodes) <= MAX_LISTED_NODES else f"{len(nodes)} nodes"
+        return view.placement or (plural(len(nodes), "node") if nodes else "-")
+    if counts_only or len(nodes) > MAX_LISTED_NODES:
+        return plural(len(nodes), "node")
+    return "\n".join(nodes)
+
+
+def leader_text(lease: LeaseInfo) -> tuple[str, str]:
+    """Who holds a leader Lease (short host name) and how fresh it is, or why nobody does."""
+    if not lease.held:
+        return "[bold red]none[/]", "lease expired"
+    age = f"{lease.renew_age_seconds:.0f}s ago" if lease.renew_age_seconds is not None else "at an unknown time"
+    holder = (lease.holder_node or "?").split(".", 1)[0]  # ip-10-0-0-1.ec2.internal -> ip-10-0-0-1
+    return holder, f"renewed {age}"
 
 
 def leader_cell(view: ComponentView) -> str:
-    lease = view.leader
-    if lease is None:
+    if view.leader is None:
         return "-"
-    age = f"{lease.renew_age_seconds:.0f}s ago" if lease.renew_age_seconds is not None else "?"
-    if not lease.held:
-        return "[bold red]none[/] (lease expired)"
-    holder = (lease.holder_node or "?").split(".", 1)[0]  # ip-10-0-0-1.ec2.internal -> ip-10-0-0-1
-    return f"{holder}\n[dim]renewed {age}[/]"
+    holder, freshness = leader_text(view.leader)
+    return f"{holder}\n[dim]{freshness}[/]"
+
+
+def _product_versions(view: ComponentView) -> list[str]:
+    """Each version as "product version" where the product is not already in it (calico v3.28.2)."""
+    versions = [v.replace("://", " ") for v in view.versions]
+    if view.name == KUBE_PROXY or not view.kind:
+        return versions
+    if all(kind in " ".join(versions) for kind in view.kind.split(", ")):
+        return versions
+    return [f"{view.kind} {version}" for version in versions] or [view.kind]
+
+
+def _proxy_mode(view: ComponentView) -> str | None:
+    if view.name != KUBE_PROXY or not view.kind:
+        return None
+    return "mode unknown" if view.kind == "unknown" else f"{view.kind} mode"
 
 
 def version_cell(view: ComponentView) -> str:
-    """The versions, with what the component is where the name does not say it (calico, ipvs mode...)."""
-    versions = ", ".join(v.replace("://", " ") for v in view.versions)
-    if view.name == "kube-proxy" and view.kind:
-        mode = "mode unknown" if view.kind == "unknown" else f"{view.kind} mode"
-        return f"{versions}, {mode}" if versions else view.kind
-    if view.kind and not all(kind in versions for kind in view.kind.split(", ")):
-        return f"{view.kind} {versions}".strip()
-    return versions or "-"
+    """The versions on one line, with what the component is where the name does not say it."""
+    parts = [*_product_versions(view), *filter(None, [_proxy_mode(view)])]
+    return ", ".join(parts) or "-"
 
 
-def layer_table(title: str, views: Iterable[ComponentView], wide: bool) -> Table:
-    from rich import box
-    from rich.table import Table
+def version_lines(view: ComponentView, split_product: bool = False) -> str:
+    """The versions one per line for tables; ``split_product`` puts "calico" and "v3.28.2" on two lines."""
+    lines = _product_versions(view)
+    if split_product:
+        lines = [part for line in lines for part in line.split(" ", 1)]
+    mode = _proxy_mode(view)
+    return "\n".join([*lines, *([mode] if mode else [])]) or "-"
 
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    for column in ("COMPONENT", "READY", "WHERE", "VERSION", "HEALTH"):
-        table.add_column(column, no_wrap=column != "VERSION", overflow="fold")
-    table.add_column("LEADER", overflow="fold")
-    for view in views:
-        table.add_row(view.name, ready_cell(view), where_cell(view), version_cell(view), health_cell(view),
-                      leader_cell(view))
-    return table
+
+def layer_section(title: str, views: Sequence[ComponentView], width: int) -> list[RenderableType]:
+    """A layer's table, sized from its content: names are never cut; leaders move below when it is narrow."""
+    from rich.text import Text
+
+    names = [view.name for view in views]
+
+    def columns(split: bool, counts: bool) -> list[Column]:
+        return [("COMPONENT", names), ("READY", [ready_cell(v) for v in views]),
+                ("WHERE", [where_cell(v, counts) for v in views]),
+                ("VERSION", [version_lines(v, split) for v in views]), ("HEALTH", [health_cell(v) for v in views])]
+
+    leaders = [view for view in views if view.leader is not None]
+    leader_column: Column = ("LEADER", [leader_cell(v) for v in views])
+    layouts = [[*columns(False, False), leader_column]] if leaders else []
+    layouts += [columns(False, False), columns(True, False), columns(True, True)]
+    _, layout = first_fitting(layouts, width)
+    out: list[RenderableType] = [Text(title, style="bold"), kubectl_table(layout)]
+    if leaders and not any(header == "LEADER" for header, _ in layout):
+        rows = []
+        for view in leaders:
+            assert view.leader is not None
+            holder, freshness = leader_text(view.leader)
+            rows.append((f"  {view.name}", f"{holder} ({freshness})"))
+        out += [Text("Leaders (from their Lease)", style="bold"), two_columns(rows)]
+    out.append(Text(""))
+    return out
 
 
 def flags_section(views: Iterable[ComponentView]) -> Table:
@@ -87,98 +144,126 @@ def flags_section(views: Iterable[ComponentView]) -> Table:
                        for view in views for index, (key, value) in enumerate(view.flags().items()))
 
 
-def nodes_table(cluster: ClusterMap) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"Nodes ({len(cluster.nodes)})", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    rows = []
-    for node in cluster.nodes:
-        status = "[green]Ready[/]" if node.ready else f"[bold red]NotReady[/] ({node.ready_status})"
-        if node.pressures:
-            status += "\n[yellow]" + ",".join(node.pressures) + "[/]"
-        if node.unschedulable:
-            status += "\nSchedulingDisabled"
-        rows.append([node.name, ",".join(node.roles) or "<none>", status, node.kubelet_version,
-                     node.container_runtime.replace("://", " "), node.os_image])
-    for index, column in enumerate(("NAME", "ROLES", "STATUS")):  # never cut: people copy these
-        longest = max((len(line) for row in rows for line in _plain(row[index]).splitlines()), default=0)
-        table.add_column(column, no_wrap=True, min_width=max(longest, len(column)))
-    table.add_column("KUBELET", overflow="fold")
-    table.add_column("RUNTIME", overflow="fold")
-    table.add_column("OS", no_wrap=True, overflow="ellipsis", max_width=OS_WIDTH)  # in full: -o wide, JSON
-    for row in rows:
-        table.add_row(*row)
-    return table
+def node_status_cell(node: NodeInfo) -> str:
+    status = "[green]Ready[/]" if node.ready else f"[bold red]NotReady[/] ({node.ready_status})"
+    if node.pressures:
+        status += "\n[yellow]" + ",".join(node.pressures) + "[/]"
+    if node.unschedulable:
+        status += "\nSchedulingDisabled"
+    return status
 
 
-def _plain(markup: str) -> str:
+def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[RenderableType]:
+    """Nodes as kubectl shows them; OS goes first when narrow (-o wide and JSON carry it in full)."""
     from rich.text import Text
 
-    return Text.from_markup(markup).plain
+    nodes = cluster.nodes
+
+    def columns(split_runtime: bool) -> list[Column]:
+        runtimes = [n.container_runtime.replace("://", "\n" if split_runtime else " ") for n in nodes]
+        return [("NAME", [n.name for n in nodes]), ("ROLES", [",".join(n.roles) or "<none>" for n in nodes]),
+                ("STATUS", [node_status_cell(n) for n in nodes]), ("KUBELET", [n.kubelet_version for n in nodes]),
+                ("RUNTIME", runtimes)]
+
+    with_os = [*columns(False), ("OS", [n.os_image for n in nodes])]
+    layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
+    _, layout = first_fitting(layouts, width)
+    out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
+    if not wide and not any(header == "OS" for header, _ in layout):
+        out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
+    out.append(Text(""))
+    return out
 
 
-def node_details_table(cluster: ClusterMap) -> Table:
+def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType]:
     """-o wide: what the kubelet reports beyond versions, and the taints that steer scheduling."""
-    from rich import box
-    from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title="Node details", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("NAME", "ARCH", "INTERNAL-IP", "KERNEL", "OS", "TAINTS"):
-        table.add_column(column, no_wrap=column in ("NAME", "ARCH", "INTERNAL-IP"), overflow="fold")
-    for node in cluster.nodes:
-        table.add_row(node.name, node.architecture, node.internal_ip or "-", node.kernel_version, node.os_image,
-                      "\n".join(str(t) for t in node.taints) or "-")
-    return table
+    nodes = cluster.nodes
+    details: list[Column] = [("NAME", [n.name for n in nodes]), ("ARCH", [n.architecture for n in nodes]),
+                             ("INTERNAL-IP", [n.internal_ip or "-" for n in nodes]),
+                             ("KERNEL", [n.kernel_version for n in nodes]), ("OS", [n.os_image for n in nodes])]
+    taints = [("\n".join(str(t) for t in n.taints) or "-") for n in nodes]
+    out: list[RenderableType] = [Text("Node details", style="bold")]
+    full = [*details, ("TAINTS", taints)]
+    if fits(full, width):
+        return [*out, kubectl_table(full), Text("")]
+    tainted = [(n.name, cell) for n, cell in zip(nodes, taints, strict=True) if n.taints]
+    out += [kubectl_table(details, fold_last=True), Text("")]
+    if tainted:
+        taint_columns: list[Column] = [("NAME", [name for name, _ in tainted]), ("TAINTS", [t for _, t in tainted])]
+        out += [kubectl_table(taint_columns, fold_last=True), Text("")]
+    return out
+
+
+def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
+    """The HA path's boxes, top to bottom, each as its lines: endpoint, API servers, etcd."""
+    api = cluster.component("kube-apiserver")
+    managed_by = cluster.distribution.managed_by
+    endpoint = ["load balancer / API endpoint", f"  {cluster.server or 'not known'}"]
+    if api.replicas is None:
+        visible = len(cluster.apiserver_endpoints)
+        api_box = [f"API servers: hidden, run by {managed_by}"]
+        if visible:
+            api_box.append(f"  {plural(visible, 'endpoint')} visible in EndpointSlice default/kubernetes")
+    else:
+        ready = sum(1 for i in api.instances if i.ready)
+        api_box = [f"{plural(api.replicas, 'API server')} ({ready} ready)"]
+        api_box += [f"  {i.node or i.pod}  {'ready' if i.ready else 'NOT READY'}" for i in api.instances]
+    etcd = cluster.etcd
+    if etcd.size is None:
+        etcd_box = [f"etcd: hidden, run by {managed_by}" if cluster.managed else "datastore: not visible "
+                    "through the API"]
+    else:
+        etcd_box = [f"etcd ({etcd.mode}): {plural(etcd.size, 'member')}",
+                    f"  quorum {etcd.quorum}, tolerates {plural(etcd.failures_tolerated or 0, 'failure')}"]
+    return [endpoint, api_box, etcd_box]
 
 
 def ha_diagram_lines(cluster: ClusterMap, width: int = 100) -> list[str]:
     """The HA path drawn with live counts: load balancer -> API servers -> etcd (quorum, tolerance)."""
     import textwrap
 
-    api = cluster.component("kube-apiserver")
-    endpoint = cluster.server or "the API endpoint"
-    if api.replicas is None:
-        api_line = (f"API servers: hidden, run by {cluster.distribution.managed_by}"
-                    + (f" ({len(cluster.apiserver_endpoints)} endpoint(s) visible)" if cluster.apiserver_endpoints
-                       else ""))
-    else:
-        marks = "  ".join(f"{i.node or i.pod} {'ok' if i.ready else 'NOT READY'}" for i in api.instances)
-        api_line = f"{api.replicas} API server{'s' if api.replicas != 1 else ''}: {marks or '-'}"
-    etcd = cluster.etcd
-    if etcd.size is None:
-        etcd_line = (f"etcd: hidden, run by {cluster.distribution.managed_by}" if cluster.managed
-                     else "datastore: not visible through the API")
-    else:
-        tolerated = etcd.failures_tolerated
-        etcd_line = (f"etcd ({etcd.mode}): {etcd.size} member{'s' if etcd.size != 1 else ''}, quorum {etcd.quorum}, "
-                     f"tolerates {tolerated} failure{'s' if tolerated != 1 else ''}")
-    boxes = [f"load balancer / endpoint: {endpoint}", api_line, etcd_line]
-    inner = min(max(len(b) for b in boxes), width - 5)
+    boxes = ha_boxes(cluster)
+    inner = min(max(len(line) for box in boxes for line in box), width - 4)
+    border = "+" + "-" * (inner + 2) + "+"
     lines: list[str] = []
-    for index, text in enumerate(boxes):
-        wrapped = textwrap.wrap(text, inner, break_on_hyphens=False) or [""]
-        lines.append("+" + "-" * (inner + 2) + "+")
-        lines += ["| " + part.ljust(inner) + " |" for part in wrapped]
-        lines.append("+" + "-" * (inner + 2) + "+")
+    for index, box in enumerate(boxes):
+        lines.append(border)
+        for line in box:
+            indent = " " * (len(line) - len(line.lstrip()))
+            for part in textwrap.wrap(line, inner, subsequent_indent=indent + "  ", break_long_words=False,
+                                      break_on_hyphens=False) or [""]:
+                lines.append("| " + part.ljust(inner) + " |")
+        lines.append(border)
         if index < len(boxes) - 1:
             lines += [" " * (inner // 2 + 2) + "|", " " * (inner // 2 + 2) + "v"]
     return lines
 
 
-def header_lines(cluster: ClusterMap) -> list[str]:
+def header_section(cluster: ClusterMap) -> list[RenderableType]:
+    """Who the cluster is, where the facts come from, and why we think it is this distribution."""
+    from rich.text import Text
+
     distribution = cluster.distribution
-    lines = [f"[bold]Cluster[/] {cluster.version or 'version unknown'} · {distribution.name} · "
-             f"{cluster.server or '-'}",
-             f"[dim]source: {cluster.source}[/]",
-             f"[dim]distribution evidence: {'; '.join(distribution.evidence)}[/]"]
+    out: list[RenderableType] = [
+        Text.from_markup(f"[bold]Cluster[/] {cluster.version or 'version unknown'} · {distribution.name}"),
+        two_columns(labelled("  server", [cluster.server or "-"]) + labelled("  source", [cluster.source])
+                    + labelled("  detected by", distribution.evidence or ["-"]))]
     if distribution.managed:
-        lines.append(f"[yellow]Managed control plane:[/] {distribution.managed_by} runs the API servers, etcd, "
-                     "the scheduler and the controller managers; they are hidden from the cluster's API. "
-                     "What you see below is what the API still shows.")
+        out.append(Text.from_markup(
+            f"[yellow]Managed control plane:[/] {distribution.managed_by} runs the API servers, etcd, the "
+            "scheduler and the controller managers, out of sight of the cluster's API. Below is what the API "
+            "still shows."))
     if cluster.readyz.ok is False:
-        lines.append(f"[bold red]/readyz is failing:[/] {', '.join(cluster.readyz.failed) or 'see /readyz?verbose'}")
-    return lines
+        out.append(Text.from_markup(f"[bold red]/readyz is failing:[/] "
+                                    f"{', '.join(cluster.readyz.failed) or 'see /readyz?verbose'}"))
+    return out
+
+
+def labelled(label: str, items: Sequence[str]) -> list[tuple[str, str]]:
+    """Rows with the label on the first only, so each group reads as a list."""
+    return [(label if index == 0 else "", item) for index, item in enumerate(items)]
 
 
 def notes_lines(cluster: ClusterMap) -> list[str]:
@@ -206,29 +291,30 @@ def overview(cluster: ClusterMap, wide: bool = False, width: int = 100) -> list[
 
     control = [v for v in cluster.components if v.layer == CONTROL_PLANE]
     node_layer = [v for v in cluster.components if v.layer == NODE_LAYER]
-    out: list[RenderableType] = [Text.from_markup(line) for line in header_lines(cluster)]
-    out.append(Text(""))
-    out.append(layer_table("The Brain: control plane (decides what should run)", control, wide))
-    out.append(layer_table("The Muscle: node components (run it on every node)", node_layer, wide))
+    out: list[RenderableType] = [*header_section(cluster), Text("")]
+    out += layer_section("The Brain: control plane (decides what runs where)", control, width)
+    out += layer_section("The Muscle: node components (run the pods on every node)", node_layer, width)
     if wide:
         out += [Text("Flags that matter", style="bold"), flags_section(cluster.components), Text("")]
-    out.append(nodes_table(cluster))
+    out += nodes_section(cluster, width, wide)
     if wide:
-        out.append(node_details_table(cluster))
+        out += node_details_section(cluster, width)
     out.append(Text("High availability path", style="bold"))
     out.append(Text("\n".join(ha_diagram_lines(cluster, width)), no_wrap=True))
     out.append(Text(""))
     out.append(Text("Notes", style="bold"))
     out.append(two_columns(("  -", line) for line in notes_lines(cluster)))
     out.append(Text(""))
-    out.append(Text("What each part does (kubectl arch explain NAME):", style="bold"))
+    out.append(Text("What each part does (kubectl arch explain NAME)", style="bold"))
     out.append(two_columns((f"  {page_for_component(v.name).key}", page_for_component(v.name).summary)
                            for v in cluster.components))
     out.append(Text(""))
-    out.append(Text("Next: `kubectl arch explain COMPONENT` (e.g. etcd), `--walkthrough`, `--what-if`.", style="dim"))
+    out.append(Text("Next: kubectl arch explain NAME (e.g. etcd) for one part; --walkthrough follows a deploy "
+                    "through this cluster; --what-if works out failures.", style="dim"))
     return out
 
 
 def print_overview(console: Console, cluster: ClusterMap, wide: bool = False) -> None:
-    for renderable in overview(cluster, wide, console.width):
-        console.print(renderable)
+    with trimmed_lines(console):
+        for renderable in overview(cluster, wide, console.width):
+            console.print(renderable)

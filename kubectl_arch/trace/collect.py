@@ -75,7 +75,7 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     node_name = (pod.get("spec") or {}).get("nodeName")
     if node_name:
         data.node = source.get(f"/api/v1/nodes/{node_name}")
-    elif not any(e.get("reason") in SCHEDULING_REASONS for e in data.pod_events.items):
+    elif not any(e.get("reason") in SCHEDULING_REASONS for e in objects(data.pod_events)):
         data.scheduler_lease = source.get(SCHEDULER_LEASE_PATH)
     return data
 
@@ -134,7 +134,7 @@ def _newest_pod_of(source: Source, namespace: str, owner: dict[str, Any], target
     response = source.get(f"/api/v1/namespaces/{namespace}/pods", {"labelSelector": selector})
     if not response.ok:
         raise ArchError(response.skip_reason(f"the pods of {target}"))
-    pods = response.items
+    pods = objects(response)
     owner_uid = (owner.get("metadata") or {}).get("uid")
     direct = [p for p in pods if any(ref.get("uid") == owner_uid for ref in _owner_refs(p))]
     candidates = direct or pods  # a Deployment owns its pods through ReplicaSets
@@ -185,17 +185,23 @@ def _events_of(source: Source, namespace: str, uid: str) -> Response:
 def _read_endpoints(source: Source, namespace: str, data: TraceData) -> None:
     """Services of the namespace once, then the slices of those selecting the pod in one labelled list."""
     data.services = source.get(f"/api/v1/namespaces/{namespace}/services")
-    names = [raw.name(s) for s in selecting_services(data.services.items, raw.labels(data.pod))]
+    names = [raw.name(s) for s in selecting_services(objects(data.services), raw.labels(data.pod))]
     if names:
         data.endpoint_slices = source.get(f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",
                                           {"labelSelector": f"{SERVICE_NAME_LABEL} in ({','.join(names)})"})
+
+
+def objects(response: Response | None) -> list[dict[str, Any]]:
+    """The objects of a list answer, leaving out anything that is not an object (a server never sends that)."""
+    return [item for item in response.items if isinstance(item, dict)] if response is not None else []
 
 
 def selecting_services(services: list[dict[str, Any]], pod_labels: Mapping[str, str]) -> list[dict[str, Any]]:
     """Services whose selector the pod's labels satisfy (a Service without selector selects nothing)."""
     out = []
     for service in services:
-        selector = (service.get("spec") or {}).get("selector") or {}
-        if selector and all(pod_labels.get(k) == v for k, v in selector.items()):
+        spec = service.get("spec")
+        selector = spec.get("selector") if isinstance(spec, dict) else None
+        if isinstance(selector, dict) and selector and all(pod_labels.get(k) == v for k, v in selector.items()):
             out.append(service)
     return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_arch.trace import diagnose
-from kubectl_arch.trace.collect import TraceData
+from kubectl_arch.trace.collect import TraceData, objects
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.podview import PodView
 from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls
@@ -100,7 +100,7 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
 
 def analyse(data: TraceData) -> TraceReport:
     """Rebuild the pod's path from raw data (pure: ``data.now`` is the only clock)."""
-    view = PodView.of(data.pod, data.pod_events.items)
+    view = PodView.of(data.pod, objects(data.pod_events))
     stages = build_stages(data)
     expired = events_expired(view, data.now)
     report = TraceReport(

@@ -18,7 +18,7 @@ from typing import Any
 from kubectl_arch.model import raw
 from kubectl_arch.model.raw import parse_time
 from kubectl_arch.trace import diagnose
-from kubectl_arch.trace.collect import TraceData, selecting_services
+from kubectl_arch.trace.collect import TraceData, objects, selecting_services
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.events import parse_pulled
 from kubectl_arch.trace.podview import ContainerView, PodView
@@ -169,14 +169,14 @@ def controller(inputs: StageInputs, previous: Stage) -> Stage | None:
     stage = Stage("controller", StageStatus.DONE, None, pod_created, actor)
     triggers = [t for t in (previous.end, _time(owner.object)) if t is not None]
     for parent in inputs.data.owners[1:2]:
-        for event in PodView.of({}, parent.events.items).events_with("ScalingReplicaSet"):
+        for event in PodView.of({}, objects(parent.events)).events_with("ScalingReplicaSet"):
             if owner.name in event.message and event.first:
                 triggers.append(event.first)
                 stage.evidence.append(f"{parent.kind} event ScalingReplicaSet at {_at(event.first)}: {event.message}")
     triggers = [t for t in triggers if pod_created is None or t <= pod_created + dt.timedelta(seconds=1)]
     if triggers and pod_created and (pod_created - max(triggers)).total_seconds() <= REPLACEMENT_GAP_SECONDS:
         stage.start = max(triggers)
-    for event in PodView.of({}, owner.events.items).events_with("SuccessfulCreate"):
+    for event in PodView.of({}, objects(owner.events)).events_with("SuccessfulCreate"):
         if inputs.view.name in event.message:
             stage.evidence.append(f"{owner.kind} event SuccessfulCreate at {_at(event.first)}: {event.message}")
     stage.evidence.append(f"pod ownerReferences: {owner.kind} {owner.name} (controller)")
@@ -390,10 +390,10 @@ def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
         reason = data.services.skip_reason("Services") if data.services else "Services were not read"
         stage.evidence.append(reason)
         return stage
-    services = [raw.name(s) for s in selecting_services(data.services.items, raw.labels(view.pod))]
+    services = [raw.name(s) for s in selecting_services(objects(data.services), raw.labels(view.pod))]
     if not services:
         return None
-    slices = data.endpoint_slices.items if data.endpoint_slices is not None else []
+    slices = objects(data.endpoint_slices)
     if data.endpoint_slices is not None and not data.endpoint_slices.ok:
         stage.status = StageStatus.UNKNOWN
         stage.evidence.append(data.endpoint_slices.skip_reason("EndpointSlices"))
@@ -428,7 +428,7 @@ def _endpoint_in(slices: list[dict[str, Any]], service: str,
         if raw.labels(item).get("kubernetes.io/service-name") != service:
             continue
         for endpoint in item.get("endpoints") or []:
-            if (endpoint.get("targetRef") or {}).get("uid") == uid:
+            if isinstance(endpoint, dict) and (endpoint.get("targetRef") or {}).get("uid") == uid:
                 ready_flag = (endpoint.get("conditions") or {}).get("ready")
                 address = ",".join(endpoint.get("addresses") or []) or "?"
                 return raw.name(item), address, ready_flag is not False, _controller_write(item)
@@ -450,7 +450,7 @@ _AFTER_SCHEDULING: tuple[Builder, ...] = (sandbox_ready, images_pulled, init_con
 
 def build_stages(data: TraceData) -> list[Stage]:
     """Every applicable stage in order; after the first unfinished one, the rest are not reached."""
-    inputs = StageInputs(data, PodView.of(data.pod, data.pod_events.items))
+    inputs = StageInputs(data, PodView.of(data.pod, objects(data.pod_events)))
     first = submitted(inputs)
     stages = [first, persisted(inputs)]
     owned = controller(inputs, first)

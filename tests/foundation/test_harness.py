@@ -88,3 +88,13 @@ def test_real_kubectl_discovers_and_lists_through_the_server(tiny_server: ApiSer
     node_pages = tiny_server.requests_to("/api/v1/nodes")
     assert [r.query.get("limit") for r in node_pages] == ["3", "3", "3"]
     assert {r.method for r in tiny_server.requests} == {"GET"}
+
+
+def test_a_failing_backend_answers_500_and_is_kept(api_server: Callable[..., ApiServer]) -> None:
+    class Broken:
+        def get(self, path: str, query: object = None) -> object:
+            raise RuntimeError("backend bug")
+
+    server = api_server(Broken())
+    assert send(server, "GET", "/version")[0] == 500
+    assert server.errors == ["/version: RuntimeError('backend bug')"]

@@ -230,6 +230,7 @@ def test_every_request_is_a_get(sample: str, invocation: Invocation, servers: Ca
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 100))  # walkthroughs: a user pressing Enter
     server.clear_requests()
+    server.errors.clear()
 
     with pytest.raises(SystemExit) as exited:
         main(args)
@@ -238,6 +239,7 @@ def test_every_request_is_a_get(sample: str, invocation: Invocation, servers: Ca
 
     assert code in DOCUMENTED_EXIT_CODES, f"`{' '.join(args)}` exited {code}:\n{err}"
     assert "Traceback" not in err, err
+    assert server.errors == [], "the test API server failed while serving"
     methods = [(r.method, r.path) for r in server.requests if r.method != "GET"]
     assert methods == [], f"`{invocation}` sent {methods}"
     if invocation.reads and invocation.base and code in (ExitCode.OK, ExitCode.FINDINGS):

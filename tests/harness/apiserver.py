@@ -143,6 +143,7 @@ class ApiServer:
         self.faults: list[Fault] = []
         self.watches: list[WatchScript] = []
         self._requests: list[RecordedRequest] = []
+        self.errors: list[str] = []  # exceptions raised while serving (client disconnects excluded)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _TLSServer | None = None
@@ -276,7 +277,11 @@ class ApiServer:
 
     def answer(self, path: str, query: Mapping[str, str]) -> Response:
         """The backend's answer; discovery paths it does not know are built from its resources."""
-        response = self.backend.get(path, query)
+        try:
+            response = self.backend.get(path, query)
+        except Exception as exc:  # a bug in a test backend: answer 500 and keep it for the test to see
+            self.errors.append(f"{path}: {exc!r}")
+            return Response(status=500, error=f"the test backend raised {exc!r}")
         resources = getattr(self.backend, "resources", None)
         if response.status == 404 and isinstance(resources, Mapping):
             return discovery(path, resources.values()) or response
@@ -317,7 +322,13 @@ class _TLSServer(ThreadingHTTPServer):
                 tls.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Client disconnects are part of the faults tests script; they are not errors to print."""
+        """Keep the error for ``ApiServer.errors`` instead of printing it; disconnects are expected."""
+        import sys
+        import traceback
+
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, ssl.SSLError, TimeoutError)):
+            self.api.errors.append("".join(traceback.format_exception_only(error)).strip() if error else "unknown")
 
 
 def _drain(tls: ssl.SSLSocket) -> None:

@@ -195,3 +195,23 @@ def test_job_target_follows_the_chain_to_the_cronjob() -> None:
     assert next(s for s in report.stages if s.name == "controller").actor.startswith("job-controller")
     assert report.stages[0].evidence[-2].startswith("CronJob shop/nightly created")
     assert "its schedule (0 2 * * *) started this run" in report.stages[0].evidence[-1]
+
+
+JUNK = {"a string": "junk", "a list": [1, 2], "items of junk": {"items": [1, "two", None, {"metadata": "x"}]},
+        "no data": None}
+
+
+@pytest.mark.parametrize("shape", list(JUNK))
+def test_answers_of_the_wrong_shape_do_not_crash(kind_ha_sample: object, shape: str) -> None:
+    """Every answer but the pod itself replaced by junk in a snapshot: a trace, never a traceback."""
+    from kubectl_arch.collect.snapshot import RecordingSource, SnapshotSource
+
+    name = _pod_name(CountingSource(SampleSource(kind_ha_sample)), "deployment/api")  # type: ignore[arg-type]
+    recorder = RecordingSource(SampleSource(kind_ha_sample))  # type: ignore[arg-type]
+    collect_trace(recorder, "shop", Target("Pod", name))
+    document = recorder.document()
+    for key, record in document["responses"].items():
+        if not key.endswith(f"/pods/{name}"):
+            record["data"] = JUNK[shape]
+    report = analyse(collect_trace(SnapshotSource(document), "shop", Target("Pod", name)))
+    assert report.to_dict()["pod"]["name"] == name
