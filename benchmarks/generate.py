@@ -177,6 +177,7 @@ class SyntheticCluster:
                 "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
                                 "node.alpha.kubernetes.io/ttl": "0",
                                 "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+                "managedFields": self.node_managed_fields(labels, heartbeat),
             },
             "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/{self.name}/{name}"},
             "status": {
@@ -209,6 +210,24 @@ class SyntheticCluster:
         if control_plane:
             node["spec"]["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
         return node
+
+    @staticmethod
+    def node_managed_fields(labels: dict[str, str], heartbeat: str) -> list[Obj]:
+        """Who wrote which fields, as every real Node carries (and `kubectl get -o json` shows)."""
+        owned: Obj = {"f:metadata": {"f:labels": {f"f:{k}": {} for k in labels}}}
+        conditions: Obj = {f'k:{{"type":"{t}"}}': {".": {}, "f:lastHeartbeatTime": {}, "f:lastTransitionTime": {},
+                                              "f:message": {}, "f:reason": {}, "f:status": {}, "f:type": {}}
+                      for t in ("DiskPressure", "MemoryPressure", "PIDPressure", "Ready")}
+        status = {"f:status": {"f:allocatable": {}, "f:capacity": {}, "f:conditions": conditions, "f:images": {},
+                               "f:nodeInfo": {"f:bootID": {}, "f:kubeletVersion": {}}}}
+        return [{"manager": "kubeadm", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
+                 "fieldsType": "FieldsV1", "fieldsV1": owned},
+                {"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
+                 "fieldsType": "FieldsV1",
+                 "fieldsV1": {"f:metadata": {"f:annotations": {"f:node.alpha.kubernetes.io/ttl": {}}},
+                              "f:spec": {"f:podCIDR": {}, "f:podCIDRs": {".": {}}}}},
+                {"manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
+                 "fieldsType": "FieldsV1", "subresource": "status", "fieldsV1": status}]
 
     def node_images(self, control_plane: bool) -> list[Obj]:
         images = ["registry.k8s.io/kube-proxy:" + KUBERNETES_VERSION, "docker.io/kindest/kindnetd:v20241108-5c6d2daf",

@@ -108,6 +108,8 @@ def check_targets(results: Results, help_usage: ProcessUsage) -> list[Target]:
 def _constant_requests(results: Results, command: str) -> Target:
     found = [_find(measurements, command) for measurements in results.values()]
     name = f"`{command}`: requests other than node pages do not grow with the cluster"
+    if len(found) < 2:
+        return Target(name, False, "needs at least two sizes")
     if any(m is None for m in found):
         return Target(name, False, "did not complete at every size")
     counts = [m.requests - m.node_requests for m in found if m]

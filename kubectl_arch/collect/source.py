@@ -53,7 +53,9 @@ class Response:
         if self.ok and isinstance(self.data, dict):
             items = self.data.get("items")
             if isinstance(items, list):
-                return items
+                # Analysis relies on every item being an object with object metadata, as an API server
+                # guarantees; a hand-edited or corrupted snapshot must not crash it.
+                return [item for item in items if isinstance(item, dict) and isinstance(item.get("metadata", {}), dict)]
         return []
 
     def skip_reason(self, what: str) -> str:

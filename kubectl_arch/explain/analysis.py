@@ -96,7 +96,8 @@ def _mark_readyz_failures(views: list[ComponentView], readyz: Readyz) -> None:
         return
     for view in views:
         if view.name == ETCD:
-            view.notes.append(f"the API server's /readyz check {failing_etcd[0]} fails: it cannot use etcd properly")
+            view.notes.append(f"the API server's /readyz reports check {failing_etcd[0]} failing: it cannot reach "
+                              "or use etcd reliably")
             if view.health == HEALTHY:
                 view.health = DEGRADED
 
@@ -135,7 +136,8 @@ def build_map(data: ClusterData) -> ClusterMap:
     _note_kubelet_skew(views, nodes, version)
     optional = {"cilium-config", "kubeadm-config", "kube-proxy-config"}  # absent (404) is normal for these
     skipped = [reason for name in EXPLAIN_NEEDS
-               if (reason := data.skip_reason(name)) and not (name in optional and data[name].not_found)]
+               if (reason := data.skip_reason(name)) and not (name in optional and data[name].not_found)
+               and not (name == "readyz" and readyz.ok is False)]  # a failing /readyz is a finding, not a skip
     return ClusterMap(version=version, server=data.credentials.server, source=data.source, distribution=distribution,
                       components=views, nodes=nodes, kube_proxy=proxy, etcd=etcd, apiserver_endpoints=endpoints,
                       apiserver_identities=identities, readyz=readyz, metrics_server=metrics_server(data),

@@ -6,6 +6,7 @@ Pods when they are visible (kubeadm, kind, RKE2), k3s's embedded processes per s
 
 from __future__ import annotations
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.explain.views import (
     CONTROL_PLANE,
@@ -56,7 +57,7 @@ def control_plane_views(data: ClusterData, distribution: Distribution, nodes: li
     for name in (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER):
         component, leader = components[name], leaders.get(name)
         instances = _instance_views(component, leader)
-        evidence = [f"{len(instances)} pod(s) in kube-system labelled component={name} or named {name}-*"] \
+        evidence = [f"{plural(len(instances), 'pod')} in kube-system labelled component={name} or named {name}-*"] \
             if instances else []
         notes: list[str] = []
         if name == ETCD:
@@ -69,13 +70,14 @@ def control_plane_views(data: ClusterData, distribution: Distribution, nodes: li
         if not instances and distribution.managed:  # the provider runs it; managed=True says so in JSON
             replicas, managed = None, True
         elif not instances and name == CLOUD_CONTROLLER_MANAGER:
-            notes.append("none found: no cloud provider integration manages node lifecycle or cloud load "
-                         "balancers (normal on bare metal and kind)")
+            notes.append("none found: nothing links the cluster to a cloud API (node lifecycle, cloud load "
+                         "balancers); normal on bare metal and kind")
         if leader is not None:
-            evidence.append(f"Lease kube-system/{leader.name} held by {leader.holder or 'nobody'}")
+            evidence.append(f"Lease kube-system/{leader.name} {'held' if leader.held else 'last held'} by "
+                            f"{leader.holder or 'nobody'}")
             if not leader.held:
-                notes.append(f"no current leader: the lease was last renewed {_seconds(leader.renew_age_seconds)} ago "
-                             f"but lasts {leader.duration_seconds}s")
+                notes.append(f"no current leader: the Lease was last renewed {_seconds(leader.renew_age_seconds)} ago "
+                             f"and is valid for {leader.duration_seconds}s after a renewal")
         if name == KUBE_APISERVER:
             evidence += _apiserver_evidence(endpoints, identities)
         view = ComponentView(name, CONTROL_PLANE, replicas, managed=managed, instances=instances, leader=leader,
@@ -91,27 +93,29 @@ def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView],
                     evidence: list[str]) -> tuple[list[InstanceView], list[str], list[str]]:
     notes: list[str] = []
     if etcd.mode == EXTERNAL:
-        evidence = [f"the API server's --etcd-servers lists {len(etcd.endpoints)} endpoint(s): "
+        evidence = [f"the API server's --etcd-servers lists {plural(len(etcd.endpoints), 'endpoint')}: "
                     + ", ".join(etcd.endpoints)]
         instances = [InstanceView(node=endpoint, pod=None, version=None, ready=True) for endpoint in etcd.endpoints]
         notes.append("external etcd: runs outside Kubernetes, so its health is not visible through the API")
     elif etcd.mode == EMBEDDED:
         instances = [InstanceView(node=m.node, pod=None, version=None, ready=m.ready) for m in etcd.members]
-        evidence = [f"{len(instances)} node(s) carry the role node-role.kubernetes.io/etcd"]
+        evidence = [f"{plural(len(instances), 'node')} with the role node-role.kubernetes.io/etcd"]
         notes.append("embedded etcd inside the k3s server process")
     if etcd.size is not None and etcd.size > 0 and etcd.size % 2 == 0:
-        notes.append(f"{etcd.size} members tolerate {etcd.failures_tolerated} failure(s), as many as "
-                     f"{etcd.size - 1} would: an even count adds a member that must agree, not tolerance")
+        notes.append(f"{etcd.size} members tolerate {plural(etcd.failures_tolerated or 0, 'failure')}, no more than "
+                     f"{etcd.size - 1} would: an even count adds a vote every write waits for, not tolerance")
     return instances, evidence, notes
 
 
 def _apiserver_evidence(endpoints: list[str], identities: list[LeaseInfo]) -> list[str]:
     evidence = []
     if endpoints:
-        evidence.append(f"EndpointSlice default/kubernetes lists {len(endpoints)} address(es): {', '.join(endpoints)}")
+        evidence.append(f"EndpointSlice default/kubernetes lists {plural(len(endpoints), 'address', 'addresses')}: "
+                        f"{', '.join(endpoints)}")
     if identities:
         live = sum(1 for lease in identities if lease.held)
-        evidence.append(f"{len(identities)} API server identity Lease(s), {live} renewed within their duration")
+        evidence.append(f"{plural(len(identities), 'API server identity Lease')}, {live} renewed within their "
+                        "duration")
     return evidence
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.explain.views import (
     CNI,
@@ -21,6 +22,7 @@ from kubectl_arch.explain.views import (
     ComponentView,
     InstanceView,
     health_of,
+    on_every_node,
 )
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, cluster_dns, cni_plugin
@@ -66,7 +68,7 @@ def _placement(workload: Workload, node_count: int) -> str:
     """Where a workload runs when its pods are not all listed: every node, some nodes, or its replicas."""
     if workload.kind == "DaemonSet":
         if workload.desired == node_count:
-            return f"all {node_count} nodes"
+            return on_every_node(node_count)
         return f"{workload.desired} of {node_count} nodes"
     return "Deployment"
 
@@ -92,7 +94,8 @@ def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], n
                           f"the counts come from the {w.kind}")
     hosts = {i.node for i in instances if i.node}
     if w.kind == "Deployment" and len(instances) >= 2 and len(hosts) == 1:
-        view.notes.append(f"all {len(instances)} replicas run on {hosts.pop()}: losing that node takes {name} down "
+        everyone = "both" if len(instances) == 2 else f"all {len(instances)}"
+        view.notes.append(f"{everyone} replicas run on {hosts.pop()}: losing that node takes {name} down "
                           "(spread them with topology spread constraints or anti-affinity)")
     return view
 
@@ -103,15 +106,16 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
     kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
                              instances=[InstanceView(node=n.name, pod=None, version=n.kubelet_version or None,
                                                      ready=n.ready) for n in nodes],
-                             evidence=[f"{len(nodes)} Node object(s); each kubelet reports its version and Ready"],
-                             placement=f"all {len(nodes)} nodes")
+                             evidence=[f"{plural(len(nodes), 'Node object')}; each kubelet reports its version "
+                                       "and Ready"],
+                             placement=on_every_node(len(nodes)))
     runtimes = sorted({n.runtime_name for n in nodes if n.runtime_name})
     runtime = ComponentView(CONTAINER_RUNTIME, NODE_LAYER, len(nodes), kind=", ".join(runtimes) or None,
                             health=health_of(len(nodes), ready_nodes),
                             instances=[InstanceView(node=n.name, pod=None, version=n.container_runtime or None,
                                                     ready=n.ready) for n in nodes],
                             evidence=["status.nodeInfo.containerRuntimeVersion of each node"],
-                            placement=f"all {len(nodes)} nodes")
+                            placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
     views.append(_workload_view(CNI, cni_plugin(data), pods, nodes,
                                 "no known CNI DaemonSet found: pods may get no network (or the plugin is unknown)"))

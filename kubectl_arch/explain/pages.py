@@ -30,9 +30,9 @@ PAGES: tuple[Page, ...] = (
         key="apiserver", component="kube-apiserver", title="kube-apiserver: the front door",
         summary="serves the Kubernetes API; the only component that talks to etcd",
         what=("Every request (kubectl, controllers, kubelets) goes through the API server. It authenticates the "
-              "caller, authorizes the verb, runs admission (mutating, then validating), validates the object, "
-              "stores it in etcd and streams the change to every watcher. It keeps no state of its own, so you "
-              "can run several behind a load balancer; each one is equal and active."),
+              "caller, authorizes the verb, runs mutating admission, validates the object against its schema, runs "
+              "validating admission, stores it in etcd and streams the change to every watcher. It keeps no "
+              "state of its own, so you can run several behind a load balancer; each one is equal and active."),
         failure=("If one of several API servers stops, the load balancer sends requests to the others. If all "
                  "stop, nothing in the cluster can change: no deploys, no scaling, no rescheduling. Running pods "
                  "keep running and Services keep routing with the rules already programmed (the data plane is "
@@ -42,7 +42,8 @@ PAGES: tuple[Page, ...] = (
             "enable-admission-plugins": "admission plugins on top of the defaults; they can change or refuse objects",
             "event-ttl": "how long Events are kept (default 1h); troubleshooting history is lost after it",
             "etcd-servers": "the etcd endpoints this API server writes to",
-            "audit-log-path": "where the audit log goes; unset means no audit trail of who did what",
+            "audit-log-path": "where the audit log goes; unset (and no webhook backend) means no record of "
+                              "who did what",
             "max-requests-inflight": "with --max-mutating-requests-inflight, the total concurrency the server "
                                      "shares among priority levels (API Priority and Fairness)",
         },
@@ -67,25 +68,31 @@ PAGES: tuple[Page, ...] = (
         failure=("Losing members up to the tolerated count changes nothing visible. Losing quorum stops all "
                  "writes: the API server cannot create, update or delete anything, and reads that must be "
                  "current fail too. Running pods keep running. A full database (past --quota-backend-bytes) "
-                 "raises a NOSPACE alarm and etcd refuses writes until it is compacted, defragmented and the "
-                 "alarm is disarmed."),
+                 "raises a NOSPACE alarm: etcd then serves only reads and deletes until space is freed "
+                 "(compact, defragment) and the alarm is disarmed."),
         flags={
-            "quota-backend-bytes": "database size limit (default 2 GiB); past it etcd refuses writes",
+            "quota-backend-bytes": "database size limit (default 2 GiB, 8 GiB suggested maximum); past it etcd "
+                               "raises a NOSPACE alarm and accepts only reads and deletes",
             "listen-metrics-urls": "where /metrics is served (kubeadm: http://127.0.0.1:2381, loopback only)",
-            "snapshot-count": "committed entries between Raft snapshots",
-            "auto-compaction-retention": "how much history is kept before compaction",
+            "snapshot-count": "committed transactions between snapshots to disk",
+            "auto-compaction-retention": "history etcd keeps before compacting itself (hours by default); the API "
+                                         "server also compacts every 5 minutes",
             "heartbeat-interval": "leader heartbeat period in ms (default 100); raise on slow networks",
-            "election-timeout": "ms without a heartbeat before a new election (default 1000)",
+            "election-timeout": "ms a follower waits without a heartbeat before calling an election (default 1000)",
             "initial-cluster": "the members this one knew when it joined",
         },
         commands=(
             "kubectl -n kube-system get pods -l component=etcd -o wide",
             "kubectl get --raw='/readyz/etcd'",
-            "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt "
-            "--cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key "
-            "endpoint status --cluster -w table   # on a control-plane node",
-            "etcdctl member list -w table",
-            "etcdctl alarm list",
+            "# on a control-plane node, with kubeadm's certificate paths:\n"
+            "etcdctl --endpoints=https://127.0.0.1:2379 \\\n"
+            "  --cacert=/etc/kubernetes/pki/etcd/ca.crt \\\n"
+            "  --cert=/etc/kubernetes/pki/etcd/server.crt \\\n"
+            "  --key=/etc/kubernetes/pki/etcd/server.key \\\n"
+            "  endpoint status --cluster -w table",
+            "etcdctl ... endpoint health --cluster   # ... = the same four flags",
+            "etcdctl ... member list -w table",
+            "etcdctl ... alarm list",
         ),
         docs=("https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
               "https://etcd.io/docs/v3.5/faq/"),
@@ -96,8 +103,8 @@ PAGES: tuple[Page, ...] = (
         what=("The scheduler watches for pods with no node, filters out nodes that cannot run them (resources, "
               "taints, affinity, volumes), scores the rest and binds the pod to the best one. Only the holder "
               "of the kube-system/kube-scheduler Lease works; the other instances wait to take over."),
-        failure=("If the leader dies, a standby takes the Lease once it expires (seconds). With no scheduler at "
-                 "all, new pods stay Pending with no node; pods already placed keep running."),
+        failure=("If the leader dies, a standby takes the Lease once it expires (15 s by default). With no "
+                 "scheduler at all, new pods stay Pending with no node; pods already placed keep running."),
         flags={
             "leader-elect": "must be true when more than one instance runs",
             "config": "the KubeSchedulerConfiguration file (profiles, plugins)",
@@ -126,7 +133,7 @@ PAGES: tuple[Page, ...] = (
             "controllers": "which controllers run ('*' = all that are on by default)",
             "cluster-cidr": "pod network range when it allocates node CIDRs",
             "allocate-node-cidrs": "whether it gives each node a pod CIDR (some CNIs need it)",
-            "node-monitor-grace-period": "how long a node may be silent before it is marked NotReady",
+            "node-monitor-grace-period": "how long a node may be silent before its Ready condition turns Unknown",
             "cluster-signing-duration": "validity of certificates it signs (default one year)",
             "leader-elect": "must be true when more than one instance runs",
         },
@@ -166,9 +173,10 @@ PAGES: tuple[Page, ...] = (
               "back (node heartbeats are Leases in kube-node-lease). It also runs static pods from files, "
               "which is how kubeadm starts the control plane itself."),
         failure=("If a kubelet stops, its containers keep running, but nothing on that node is started, "
-                 "restarted or probed, and its status goes stale. After the grace period the node becomes "
-                 "NotReady/Unknown and, after the pods' toleration for that taint runs out (5 minutes by "
-                 "default), controllers replace the pods elsewhere."),
+                 "restarted or probed, and its status goes stale. After the grace period its Ready condition turns "
+                 "Unknown and the node is tainted unreachable; once the pods' toleration for that taint runs out "
+                 "(5 minutes by default) they are evicted and their controllers recreate them elsewhere "
+                 "(StatefulSet pods wait until the old pod is confirmed gone)."),
         commands=(
             "kubectl get nodes -o wide",
             "kubectl describe node <node>",
@@ -185,7 +193,8 @@ PAGES: tuple[Page, ...] = (
         what=("kube-proxy watches Services and EndpointSlices and programs the node's kernel so traffic to a "
               "Service's virtual IP reaches one of its ready pods. In iptables mode (the default on Linux) "
               "it writes iptables rules; nftables mode (GA in 1.33) scales better with many Services; IPVS "
-              "mode uses kernel load balancing and is deprecated since 1.35. Cilium can replace kube-proxy with eBPF."),
+              "mode uses kernel load balancing and is deprecated since 1.35. Cilium can replace kube-proxy "
+              "with eBPF."),
         failure=("If kube-proxy stops on a node, the rules already programmed keep working, but changes "
                  "(new Services, pods becoming ready or going away) are not applied there, so traffic can go "
                  "to pods that no longer exist."),
@@ -228,7 +237,8 @@ PAGES: tuple[Page, ...] = (
               "pod without NAT. Plugins differ in how they carry traffic (overlay, routing, cloud VPC "
               "addresses) and in extras such as NetworkPolicy enforcement."),
         failure=("Without a working plugin, new pods stay ContainerCreating with FailedCreatePodSandBox "
-                 "events and the node may report NetworkNotReady. Existing pods keep their network, but "
+                 "events, and a node with no CNI configuration reports NotReady (NetworkPluginNotReady). Existing "
+                 "pods keep their network, but "
                  "cross-node traffic can break if the plugin's agent is down for long."),
         commands=(
             "kubectl get ds -A",
@@ -250,7 +260,8 @@ PAGES: tuple[Page, ...] = (
         commands=(
             "kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
             "kubectl -n kube-system get cm coredns -o yaml",
-            "kubectl run dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default",
+            "kubectl run dnscheck --rm -it --restart=Never --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 "
+            "-- nslookup kubernetes.default",
         ),
         docs=("https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/",
               "https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/"),

@@ -97,6 +97,11 @@ class ComponentView:
         return {key: found[key] for key in wanted if key in found}
 
 
+def on_every_node(count: int) -> str:
+    """Where a per-node component runs: "all 5 nodes", or "all (1 node)" on a single-node cluster."""
+    return f"all {count} nodes" if count != 1 else "all (1 node)"
+
+
 def health_of(replicas: int | None, ready: int) -> str:
     if replicas is None:
         return HIDDEN

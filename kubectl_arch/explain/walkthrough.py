@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import CNI, CONTAINER_RUNTIME, DNS, KUBELET, ComponentView
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
@@ -42,10 +43,10 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
     kubelets, proxy = cluster.component(KUBELET), cluster.kube_proxy
     authz = api.flags().get("authorization-mode", "not visible")
     admission = api.flags().get("enable-admission-plugins", "the defaults")
-    etcd_here = (f"etcd, {etcd.size} member(s): a write commits once {etcd.quorum} have it on disk"
+    etcd_here = (f"etcd, {plural(etcd.size, 'member')}: a write commits once {etcd.quorum} have it on disk"
                  if etcd.size else "etcd (hidden: run by the provider)" if cluster.managed else "the datastore")
     proxy_here = {"replaced": "Cilium's kube-proxy replacement (eBPF)", "absent": "nothing found: no kube-proxy"}\
-        .get(proxy.mode, f"kube-proxy in {proxy.mode} mode on {kubelets.replicas} node(s)")
+        .get(proxy.mode, f"kube-proxy in {proxy.mode} mode on {plural(kubelets.replicas or 0, 'node')}")
     return [
         Step("kubectl sends the request",
              "kubectl reads your kubeconfig, turns the YAML into JSON and sends it (server-side apply: a PATCH; "
@@ -58,16 +59,18 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
              "Each authorizer in --authorization-mode is asked in turn whether this user may create or patch "
              "Deployments in this namespace; RBAC answers from Roles and Bindings. Failing gives 403 Forbidden.",
              f"--authorization-mode={authz}"),
-        Step("Admission: change or refuse",
-             "Mutating admission (built-in plugins, then mutating webhooks) may change the object, e.g. add "
-             "defaults; then validating admission (plugins, policies, webhooks) may refuse it.",
+        Step("Admission and validation",
+             "Mutating admission (built-in plugins, then mutating webhooks) may change the object, e.g. inject "
+             "a sidecar; the API server then validates it against the Deployment schema; then validating "
+             "admission (plugins, ValidatingAdmissionPolicies, webhooks) may refuse it.",
              f"--enable-admission-plugins={admission} (on top of the default plugins)"),
-        Step("Validation and storage",
-             "The object is checked against the Deployment schema, given a resourceVersion and written to etcd. "
-             "kubectl now prints 'deployment.apps/web created' - nothing runs yet.", etcd_here),
+        Step("Written to etcd",
+             "The object gets a resourceVersion and is written to etcd. kubectl now prints "
+             "'deployment.apps/web created': nothing runs yet.", etcd_here),
         Step("Watchers are notified",
              "Every component that watches Deployments (through the API server's watch cache) gets the event "
-             "within milliseconds. Components never talk to each other, only to the API server.",
+             "within milliseconds. Control-plane components do not call each other: they coordinate only "
+             "through the API server.",
              _count(api, "API server")),
         Step("Deployment -> ReplicaSet -> Pods",
              "The Deployment controller creates a ReplicaSet; the ReplicaSet controller creates the Pod objects. "
@@ -86,8 +89,9 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
              "The kubelet runs the probes and reports the pod's status (IP, Ready) to the API server, which "
              "stores it in etcd like any write.", f"{_count(kubelets, 'kubelet')} -> API server -> etcd"),
         Step("Endpoints are published",
-             "When the pod is Ready, the EndpointSlice controller adds its IP to the slices of every Service "
-             "that selects it.", f"kube-controller-manager, {_leader(kcm)}"),
+             "The EndpointSlice controller adds the pod's IP to the slices of every Service that selects it, "
+             "marked ready once the pod is Ready; only ready endpoints receive Service traffic.",
+             f"kube-controller-manager, {_leader(kcm)}"),
         Step("Traffic can reach it",
              "On every node the Service proxy programs the kernel so the Service IP leads to the new pod, and "
              "cluster DNS answers the Service's name.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.model.components import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
@@ -37,14 +38,14 @@ class Scenario:
 
 def _more_tolerance(members: int) -> str:
     target = members + 1 if members % 2 == 0 else members + 2
-    return (f"to tolerate {failures_tolerated(target)} failure(s), run {target} members "
-            f"(odd counts: {members} tolerate {failures_tolerated(members)})")
+    return (f"to tolerate {plural(failures_tolerated(target), 'failure')}, run {target} members "
+            f"({members} tolerate {failures_tolerated(members)}; keep the count odd)")
 
 
 def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
     """Lose ``lost`` etcd members out of the real member count."""
     members = cluster.etcd.size
-    title = f"lose {lost} etcd member(s)"
+    title = f"lose {plural(lost, 'etcd member')}"
     if members is None:
         who = cluster.distribution.managed_by or "the distribution"
         return Scenario(title, None, f"etcd is not visible here; {who} runs it and decides its redundancy.",
@@ -53,13 +54,13 @@ def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
     remaining, needed = members - lost, quorum(members)
     if remaining >= needed:
         left = remaining - needed
-        margin = (f"{left} more failure(s) would still be tolerated." if left else
+        margin = (f"{plural(left, 'more failure')} would still be tolerated." if left else
                   "One more failure would stop all writes.")
         return Scenario(title, True,
                         f"{remaining} of {members} members remain; quorum is {needed}, so writes still commit. "
                         + margin,
                         keeps_working=["reads and writes", "scheduling, scaling, controllers", *FAIL_STATIC],
-                        advice=["replace the lost member(s) soon: tolerance is reduced until then",
+                        advice=["replace the lost members soon: tolerance is reduced until then",
                                 _more_tolerance(members)])
     return Scenario(title, False,
                     f"{remaining} of {members} members remain, fewer than the quorum of {needed}: etcd stops "
@@ -67,8 +68,9 @@ def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
                     keeps_working=list(FAIL_STATIC),
                     stops=[*WRITES_STOP, "reads that must be current (most `kubectl get`) fail or time out"],
                     advice=["restart the lost members: with their data intact they rejoin and quorum returns",
-                            "if they are gone for good: restore the latest snapshot (`etcdctl snapshot restore`) "
-                            "into a new cluster", "take etcd snapshots regularly and test the restore",
+                            "if they are gone for good: restore the latest snapshot into a new cluster "
+                            "(`etcdutl snapshot restore`; `etcdctl snapshot restore` before etcd 3.5)",
+                            "take etcd snapshots regularly and test the restore",
                             _more_tolerance(members)])
 
 
@@ -108,9 +110,9 @@ def lose_control_plane_node(cluster: ClusterMap) -> Scenario:
     etcd_left = etcd_members - _on_node(etcd, node)
     keeps: list[str] = []
     stops: list[str] = []
-    notes = [f"{api_left} of {apiservers.replicas} API server(s) remain"]
+    notes = [f"{api_left} of {plural(apiservers.replicas or 0, 'API server')} remain"]
     if etcd_members:
-        notes.append(f"{etcd_left} of {etcd_members} etcd member(s) remain (quorum {quorum(etcd_members)})")
+        notes.append(f"{etcd_left} of {plural(etcd_members, 'etcd member')} remain (quorum {quorum(etcd_members)})")
     for name in (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER):
         view = cluster.component(name)
         standbys = (view.replicas or 0) - _on_node(view, node)

@@ -133,7 +133,7 @@ def layer_section(title: str, views: Sequence[ComponentView], width: int) -> lis
             assert view.leader is not None
             holder, freshness = leader_text(view.leader)
             rows.append((f"  {view.name}", f"{holder} ({freshness})"))
-        out += [Text("Leaders (from their Lease)", style="bold"), two_columns(rows)]
+        out += [Text(""), Text("Leaders (Lease holders)", style="bold"), two_columns(rows)]
     out.append(Text(""))
     return out
 
@@ -209,7 +209,10 @@ def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
     else:
         ready = sum(1 for i in api.instances if i.ready)
         api_box = [f"{plural(api.replicas, 'API server')} ({ready} ready)"]
-        api_box += [f"  {i.node or i.pod}  {'ready' if i.ready else 'NOT READY'}" for i in api.instances]
+        names = [i.node or i.pod or "?" for i in api.instances]
+        longest = max((len(name) for name in names), default=0)
+        api_box += [f"  {name.ljust(longest)}   {'ready' if i.ready else 'NOT READY'}"
+                    for name, i in zip(names, api.instances, strict=True)]
     etcd = cluster.etcd
     if etcd.size is None:
         etcd_box = [f"etcd: hidden, run by {managed_by}" if cluster.managed else "datastore: not visible "
@@ -247,9 +250,9 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
 
     distribution = cluster.distribution
     out: list[RenderableType] = [
-        Text.from_markup(f"[bold]Cluster[/] {cluster.version or 'version unknown'} · {distribution.name}"),
-        two_columns(labelled("  server", [cluster.server or "-"]) + labelled("  source", [cluster.source])
-                    + labelled("  detected by", distribution.evidence or ["-"]))]
+        Text.from_markup(f"[bold]Cluster[/] {cluster.version or 'version unknown'} · {distribution.name} · "
+                         f"{cluster.server or 'server unknown'}"),
+        two_columns(labelled("  source", [cluster.source]) + labelled("  evidence", distribution.evidence or ["-"]))]
     if distribution.managed:
         out.append(Text.from_markup(
             f"[yellow]Managed control plane:[/] {distribution.managed_by} runs the API servers, etcd, the "

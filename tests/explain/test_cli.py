@@ -69,7 +69,7 @@ def test_walkthrough_and_what_if_print_everything_when_piped(run_cli: Run) -> No
     code, out, _ = run_cli(["explain", "--sample", "kind-ha", "--what-if", "--lose", "2", "-o", "json"])
     assert code == 0
     first = json.loads(out)["scenarios"][0]
-    assert (first["title"], first["survives"]) == ("lose 2 etcd member(s)", False)
+    assert (first["title"], first["survives"]) == ("lose 2 etcd members", False)
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -60,7 +60,7 @@ def test_losing_the_node_with_the_leader_hands_over_to_a_standby() -> None:
     cluster = build_map(load_data("kubeadm-ha"))
     scenario = lose_control_plane_node(cluster)
     assert scenario.title == "lose control-plane node cp-2"  # an etcd member and the scheduler's leader
-    assert scenario.survives is True and "2 of 3 API server(s)" in scenario.summary
+    assert scenario.survives is True and "2 of 3 API servers" in scenario.summary
     assert any(item.startswith("kube-scheduler: a standby takes over") for item in scenario.keeps_working)
 
 
@@ -83,7 +83,7 @@ def test_walkthrough_names_this_clusters_components() -> None:
     here = {step.title: step.here for step in steps}
     assert len(steps) == 13
     assert here["Authorization: may you do this?"] == "--authorization-mode=Node,RBAC"
-    assert "3 member(s)" in here["Validation and storage"] and "once 2 have it" in here["Validation and storage"]
+    assert "3 members" in here["Written to etcd"] and "once 2 have it" in here["Written to etcd"]
     assert here["Scheduling"] == "kube-scheduler, the leader on cp-2"
     assert "no current leader" in here["Deployment -> ReplicaSet -> Pods"]
     assert "ipvs mode" in here["Traffic can reach it"] and "coredns" in here["Traffic can reach it"]

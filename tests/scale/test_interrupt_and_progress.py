@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import SyntheticCluster
-from tests.conftest import CLI, cli_environment
+from tests.conftest import CLI, CliResult, cli_environment
 from tests.harness.apiserver import ApiServer
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
@@ -84,13 +84,27 @@ def test_ctrl_c_during_collection_exits_130_without_a_traceback(
     assert not (tmp_path / "snapshot.json.gz").exists(), "an interrupted snapshot must not leave a partial file"
 
 
+SPINNER_COMMANDS = {
+    "explain": (["explain"], "kubectl_arch.explain.command"),
+    "audit": (["audit"], "kubectl_arch.audit.command"),
+    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.cli.snapshot_command"),
+}
+
+
+@pytest.mark.parametrize("name", list(SPINNER_COMMANDS))
 def test_a_spinner_shows_on_a_terminal_while_the_cluster_is_read(
-        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], cli_home: Path,
-        tmp_path: Path) -> None:
+        name: str, api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], cli_home: Path,
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    args, module = SPINNER_COMMANDS[name]
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} does not exist yet")
+    if name == "snapshot":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="cli/snapshot_command.py shows no progress: wrap "
+                                              "its collect() in kubectl_arch/render/progress.reading_progress"))
     server = api_server(CLUSTER.store(), now=NOW)
     server.delay("/api/v1/nodes", seconds=1.5, times=1)  # long enough for the spinner to draw
     controller, terminal = pty.openpty()
-    process = _start(["audit"], kubeconfig_for(server), cli_home, tmp_path, stderr=terminal)
+    process = _start(args, kubeconfig_for(server), cli_home, tmp_path, stderr=terminal)
     os.close(terminal)
     shown = _read_all(controller, process)
     assert process.returncode in (0, 1)
@@ -98,11 +112,11 @@ def test_a_spinner_shows_on_a_terminal_while_the_cluster_is_read(
 
 
 def test_no_spinner_when_stderr_is_not_a_terminal(
-        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], run_cli: Callable[..., object],
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], run_cli: Callable[..., CliResult],
         tmp_path: Path) -> None:
     server = api_server(CLUSTER.store(), now=NOW)
     server.delay("/api/v1/nodes", seconds=0.5, times=1)
-    code, _out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server))])  # type: ignore[misc]
+    code, _out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server))])
     assert code in (0, 1)
     assert "reading" not in err and "\x1b[" not in err
 

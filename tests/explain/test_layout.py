@@ -1,0 +1,61 @@
+"""What users copy stays whole: node and pod names are never cut and no plain line ends in blanks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from kubectl_arch.explain.analysis import ClusterMap, build_map
+from kubectl_arch.explain.pages import PAGES
+from kubectl_arch.render.console import make_console
+from kubectl_arch.render.explain_page import print_page
+from kubectl_arch.render.explain_view import print_overview
+from tests.explain.fixtures import load_data
+
+FIXTURES = ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd"]
+
+
+@pytest.fixture(autouse=True)
+def plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def overview_text(cluster: ClusterMap, width: int, wide: bool = False) -> str:
+    stream = io.StringIO()
+    print_overview(make_console(stream, width=width), cluster, wide)
+    return stream.getvalue()
+
+
+def words(text: str) -> set[str]:
+    return {word for line in text.splitlines() for word in line.split()}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("name", FIXTURES)
+def test_names_are_whole_and_lines_end_without_blanks(name: str, width: int) -> None:
+    cluster = build_map(load_data(name))
+    for wide in (False, True):
+        text = overview_text(cluster, width, wide)
+        assert all(line == line.rstrip() for line in text.splitlines()), "a line ends with blanks"
+        assert all(len(line) <= width for line in text.splitlines())
+        seen = words(text)
+        assert all(node.name in seen for node in cluster.nodes), "a node name was cut"
+        for view in cluster.components:
+            if view.leader is not None and view.leader.held and view.leader.holder_node:
+                assert view.leader.holder_node.split(".", 1)[0] in seen, "a leader name was cut"
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_component_pages_keep_pod_names_whole(width: int) -> None:
+    cluster = build_map(load_data("kubeadm-ha"))
+    for page in PAGES:
+        stream = io.StringIO()
+        print_page(make_console(stream, width=width), page, cluster)
+        text = stream.getvalue()
+        assert all(line == line.rstrip() for line in text.splitlines())
+        seen = words(text)
+        for instance in cluster.component(page.component).instances:
+            assert instance.node is None or instance.node in seen
+            pod_shown = instance.pod is None or instance.pod in seen
+            assert pod_shown or f"{page.component}-<node>" in text or "pod names: -o json" in text
