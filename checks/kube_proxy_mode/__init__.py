@@ -48,7 +48,7 @@ META = CheckMeta(
         "https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy/",
     ),
     needs=("daemonsets", "kube-system-pods", "version", NODES_NEED),
-    optional_needs=("kube-proxy-config", "cilium-config", SERVICES_COUNT.name),
+    optional_needs=("kube-proxy-config", "eks-kube-proxy-config", "cilium-config", SERVICES_COUNT.name),
     thresholds={"max_services_iptables": 1000},
 )
 

@@ -211,4 +211,4 @@ def _print_reports(output: str, reports: Sequence[AuditReport], fail_on: Status)
         from kubectl_arch.render.audit_terminal import render_terminal
         from kubectl_arch.render.console import make_console
 
-        render_terminal(reports, make_console(), wide=output == "wide")
+        render_terminal(reports, make_console(), wide=output == "wide", fail_on=fail_on)

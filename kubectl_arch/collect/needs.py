@@ -139,6 +139,12 @@ _CATALOGUE = [
         rule=_resource("", "configmaps", verbs=("get",)),
     ),
     Need(
+        "eks-kube-proxy-config",
+        "the kube-proxy-config ConfigMap (EKS keeps kube-proxy's configuration there)",
+        "/api/v1/namespaces/kube-system/configmaps/kube-proxy-config",
+        rule=_resource("", "configmaps", verbs=("get",)),
+    ),
+    Need(
         "cilium-config",
         "the cilium-config ConfigMap",
         "/api/v1/namespaces/kube-system/configmaps/cilium-config",

@@ -14,6 +14,7 @@ EXPLAIN_NEEDS: list[str] = [
     "daemonsets",
     "kubernetes-endpointslices",
     "kube-proxy-config",
+    "eks-kube-proxy-config",
     "cilium-config",
     "kubeadm-config",
 ]

@@ -134,7 +134,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     readyz = parse_readyz(data)
     _mark_readyz_failures(views, readyz)
     _note_kubelet_skew(views, nodes, version)
-    optional = {"cilium-config", "kubeadm-config", "kube-proxy-config"}  # absent (404) is normal for these
+    optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config"}  # 404 is normal
     skipped = [reason for name in EXPLAIN_NEEDS
                if (reason := data.skip_reason(name)) and not (name in optional and data[name].not_found)
                and not (name == "readyz" and readyz.ok is False)]  # a failing /readyz is a finding, not a skip

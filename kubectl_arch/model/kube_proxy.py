@@ -1,8 +1,9 @@
 """Which mode routes Service traffic: kube-proxy's iptables/ipvs/nftables, Cilium's replacement, or nothing.
 
 Sources in order of authority: Cilium's ``kube-proxy-replacement`` (kube-proxy may then be absent), the
-kube-proxy ConfigMap's ``config.conf`` (kubeadm points kube-proxy at it with ``--config``; an empty
-``mode`` means iptables on Linux), then the DaemonSet's ``--proxy-mode`` flag.
+kube-proxy configuration file in its ConfigMap (kubeadm: ``kube-proxy`` key ``config.conf``; EKS:
+``kube-proxy-config`` key ``config``; an empty ``mode`` means iptables on Linux), then the DaemonSet's
+``--proxy-mode`` flag.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from kubectl_arch.model import raw
 from kubectl_arch.model.workloads import Workload, find_workload, workload
 
 CONFIG_NEED = "kube-proxy-config"
+EKS_CONFIG_NEED = "eks-kube-proxy-config"
 CILIUM_NEED = "cilium-config"
 DAEMONSETS_NEED = "daemonsets"
 PODS_NEED = "kube-system-pods"
 VERSION_NEED = "version"
 
-READS = (DAEMONSETS_NEED, PODS_NEED, VERSION_NEED, CONFIG_NEED, CILIUM_NEED)  # what kube_proxy_mode reads
+# What kube_proxy_mode reads.
+READS = (DAEMONSETS_NEED, PODS_NEED, VERSION_NEED, CONFIG_NEED, EKS_CONFIG_NEED, CILIUM_NEED)
 MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "unknown")
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge
 
@@ -46,17 +49,25 @@ def cilium_replacement(data: ClusterData) -> str | None:
     return str(value).strip().lower() if value is not None else None
 
 
-def configmap_mode(data: ClusterData) -> str | None:
-    """``mode`` from the ConfigMap's ``config.conf`` ("" when set but empty), None when unreadable."""
-    config = data.mapping(CONFIG_NEED)
-    text = (config.get("data") or {}).get("config.conf")
-    if text is None:
-        return None
-    try:
-        parsed = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        return None
-    return str(parsed.get("mode") or "") if isinstance(parsed, Mapping) else None
+def configmap_mode(data: ClusterData) -> tuple[str, str] | None:
+    """``mode`` from kube-proxy's configuration file ("" when set but empty) and where it was read, or None.
+
+    kubeadm keeps it in ConfigMap ``kube-proxy`` key ``config.conf``; EKS in ``kube-proxy-config`` key ``config``
+    (its ``kube-proxy`` ConfigMap holds only a kubeconfig).
+    """
+    for need, key, where in ((CONFIG_NEED, "config.conf", "config.conf"),
+                             (EKS_CONFIG_NEED, "config", "ConfigMap kube-proxy-config")):
+        if need not in data.responses:
+            continue
+        text = (data.mapping(need).get("data") or {}).get(key)
+        if text is None:
+            continue
+        try:
+            parsed = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            return None
+        return (str(parsed.get("mode") or ""), where) if isinstance(parsed, Mapping) else None
+    return None
 
 
 def _static_kube_proxy_pods(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -95,9 +106,10 @@ def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int)
     flags = daemonset.flags if daemonset else {}
     from_config = configmap_mode(data)
     if from_config is not None and (not flags.get("proxy-mode") or "config" in flags):
-        if from_config:
-            return KubeProxyMode(from_config, "configmap", f"config.conf sets mode: {from_config}", daemonset, static)
-        return KubeProxyMode("iptables", "configmap", "config.conf leaves mode empty, which means iptables on Linux",
+        mode, where = from_config
+        if mode:
+            return KubeProxyMode(mode, "configmap", f"{where} sets mode: {mode}", daemonset, static)
+        return KubeProxyMode("iptables", "configmap", f"{where} leaves mode empty, which means iptables on Linux",
                              daemonset, static)
     if flags.get("proxy-mode"):
         return KubeProxyMode(flags["proxy-mode"], "flags", f"the DaemonSet passes --proxy-mode={flags['proxy-mode']}",

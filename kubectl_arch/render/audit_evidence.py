@@ -33,8 +33,11 @@ def _item(key: str, value: Any) -> str:
 
 
 def _words(key: str) -> list[str]:
-    """``warnAboveSeconds`` and ``failures_tolerated`` become lower-case words."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key).replace("_", " ").replace("-", " ")
+    """``warnAboveSeconds`` and ``failures_tolerated`` become lower-case words; names (``kube-apiserver``,
+    ``workload-low (queue-full)``) stay as they are."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
+        return [key]
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key).replace("_", " ")
     return [w.lower() if not w.isupper() else w for w in spaced.split()]
 
 
@@ -46,7 +49,7 @@ def _value(value: Any, unit: str | None = None, key: str = "") -> str:
     if isinstance(value, (int, float)):
         return _number(value, unit)
     if isinstance(value, Mapping):
-        return _mapping(value) or "none"
+        return _pairs(value) or "none"
     if isinstance(value, (list, tuple)):
         return _sequence(value)
     text = str(value)
@@ -70,14 +73,19 @@ def _number(value: float, unit: str | None) -> str:
 def _sequence(values: list[Any] | tuple[Any, ...]) -> str:
     if not values:
         return "none"
-    shown = [_value(v) for v in values[:MAX_ITEMS]]
+    shown = [_record(v) if isinstance(v, Mapping) else _value(v) for v in values[:MAX_ITEMS]]
     rest = len(values) - len(shown)
-    joiner = "; " if any(isinstance(v, Mapping) for v in values) else ", "
+    joiner = "; " if any("," in text for text in shown) else ", "
     return joiner.join(shown) + (f" (+{rest} more)" if rest else "")
 
 
-def _mapping(mapping: Mapping[str, Any]) -> str:
-    """Names first (``create events``), then measured values in brackets (``(p99 962.8 ms, samples 91,422)``)."""
+def _pairs(mapping: Mapping[str, Any]) -> str:
+    """A name-to-value mapping: ``etcd (reason withheld)``, ``workload-low (queue-full) 2987``."""
+    return ", ".join(f"{k} ({v})" if isinstance(v, str) else f"{k} {_value(v)}" for k, v in mapping.items())
+
+
+def _record(mapping: Mapping[str, Any]) -> str:
+    """One record of a list: names first (``create events``), then measured values in brackets (``(p99 962.8 ms, samples 91,422)``)."""
     names = [str(v) for v in mapping.values() if isinstance(v, str)]
     measures = [_item(str(k), v).replace(": ", " ", 1) for k, v in mapping.items() if not isinstance(v, str)]
     if not names:
@@ -87,15 +95,20 @@ def _mapping(mapping: Mapping[str, Any]) -> str:
 
 def duration(seconds: float) -> str:
     """``0.0176`` → ``17.6 ms``: the unit an operator compares with etcd's guidance."""
-    if seconds < 1:
-        return f"{seconds * 1000:.3g} ms"
-    return f"{seconds:.3g} s"
+    if abs(seconds) < 1:
+        return f"{_trim(f'{seconds * 1000:.1f}')} ms"
+    return f"{_trim(f'{seconds:.2f}')} s"
+
+
+def _trim(number: str) -> str:
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def size(count: float) -> str:
     """``1932735283`` → ``1.80 GiB`` (binary units, as etcd's quota is given)."""
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(count) < 1024 or unit == "GiB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.2f} {unit}"
+    units = ("B", "KiB", "MiB", "GiB", "TiB")
+    power = 0
+    while abs(count) >= 1024 and power < len(units) - 1:
         count /= 1024
-    return f"{count:.2f} TiB"  # pragma: no cover - the loop returns at GiB
+        power += 1
+    return f"{count:.0f} B" if power == 0 else f"{count:.2f} {units[power]}"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.runner import AuditReport, CheckResult
-from kubectl_arch.render.audit_terminal import format_evidence
+from kubectl_arch.render.audit_evidence import evidence_line
 
 ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️"}
 
@@ -49,7 +49,7 @@ def _details(result: CheckResult) -> list[str]:
     for finding in result.headline():
         lines.append(f"- **{finding.status.value}**: {finding.message}")
         if finding.evidence:
-            lines.append(f"  - evidence: `{format_evidence(finding.evidence)}`")
+            lines.append(f"  - evidence: {_html(evidence_line(finding.evidence))}")
     lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {meta.fix}", "",
               "**Read more:** " + ", ".join(f"<{ref}>" for ref in meta.references), "", "</details>", ""]
     return lines

@@ -1,16 +1,20 @@
-"""``kubectl arch audit`` in a terminal: checks grouped by component, then a summary line.
+"""``kubectl arch audit`` in a terminal: checks grouped by component, then a summary and the exit code.
 
-A passing check is one line. A warning or failure also shows its evidence, why it matters, the fix and
-where to read more, because the person reading it at 3 a.m. needs all four in one place.
+A passing check is one line. A warning or failure reads top to bottom as the person on call needs it:
+status, check and what was seen, then the evidence, why it matters, the fix and where to read more.
+Lines are wrapped here, between words, so commands and URLs are never cut; URLs get a line each.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kubectl_arch.audit.check import Status
-from kubectl_arch.audit.runner import AuditReport, CheckResult
+from kubectl_arch.audit.check import Finding, Status
+from kubectl_arch.audit.runner import AuditReport, CheckResult, exit_code
+from kubectl_arch.render.audit_evidence import evidence_items
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,42 +25,141 @@ STYLES = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", 
 COMPONENT_ORDER = ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager", "nodes", "kubelet",
                    "kube-proxy", "dns", "certificates", "workloads", "audit")
 
+INDENT = "  "
+BADGE = 4  # PASS, WARN, FAIL, SKIP
+LABEL = 10  # "evidence: " — the detail labels' column
+NARROWEST_MESSAGE = 40  # below this, a check's message goes under its id instead of beside it
 
-def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool = False) -> None:
-    """Print each report; ``wide`` also lists every finding with its evidence, passing ones included."""
+
+@dataclass(frozen=True)
+class Layout:
+    """Column positions for one report, from the terminal width and its longest check id."""
+
+    width: int
+    id_width: int
+
+    @property
+    def detail(self) -> int:
+        """Where detail labels start: under the check id."""
+        return len(INDENT) + BADGE + 1
+
+    @property
+    def message(self) -> int:
+        """Where a check's message starts: beside the id when there is room, else under it."""
+        beside = self.detail + self.id_width + 2
+        return beside if self.width - beside >= NARROWEST_MESSAGE else self.detail
+
+    @property
+    def text(self) -> int:
+        return self.detail + LABEL
+
+
+def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool = False,
+                    fail_on: Status = Status.FAIL) -> None:
+    """Print each report, then one line on the exit code; ``wide`` also shows passing checks' evidence."""
     with console.capture() as captured:
         for index, report in enumerate(reports):
             if index:
                 console.print()
             _render_report(report, console, wide)
-    # Table cells pad to the column width; trailing blanks are noise in logs, diffs and golden files.
+        hint = exit_hint(reports, fail_on)
+        if hint:
+            for line in _wrap(hint, console.width):
+                _print(console, [(line, "dim")])
+    # Trailing blanks are noise in logs, diffs and golden files.
     console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    console.file.flush()
 
 
 def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
-    from rich.table import Table
-
     cluster = report.cluster
-    title = _escape(f"{cluster.context or cluster.server} ({cluster.version})")
-    console.print(f"[bold]Audit of {title}[/bold] · {_escape(cluster.source)}")
+    _print(console, [(f"Audit of {cluster.context or cluster.server}", "bold"), (f" ({cluster.version})", "")])
+    _print(console, [(f"source: {cluster.source}", "dim")])
     if report.error:
-        console.print(f"[bold red]could not read this cluster:[/bold red] {_escape(report.error)}")
+        _print(console, [("could not read this cluster: ", "bold red"), (report.error, "")])
         return
-    width = max((len(r.meta.id) for r in report.results), default=10)
+    layout = Layout(console.width, max((len(r.meta.id) for r in report.results), default=10))
     for component, results in _by_component(report.results):
         console.print()
-        console.print(f"[bold]{_escape(component)}[/bold]")
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=1)
-        grid.add_column(width=4, no_wrap=True)
-        grid.add_column(width=width, no_wrap=True)
-        grid.add_column(overflow="fold")
+        _print(console, [(component, "bold")])
         for result in results:
-            for badge, check_id, text in _rows(result, wide):
-                grid.add_row("", badge, check_id, text)
-        console.print(grid)
+            _render_check(result, console, layout, wide)
     console.print()
-    console.print(summary_line(report))
+    _print(console, summary_segments(report))
+
+
+def _render_check(result: CheckResult, console: Console, layout: Layout, wide: bool) -> None:
+    findings = result.findings if wide else result.headline()
+    detailed = wide or result.status.rank > 0
+    first, rest = findings[0], findings[1:]
+    header = [(INDENT, ""), (_badge(result.status), STYLES[result.status]), (" ", ""), (result.meta.id, "bold")]
+    lines = _wrap(first.message, console.width - layout.message)
+    if layout.message == layout.detail:
+        _print(console, header)
+        for line in lines:
+            _print(console, [(" " * layout.detail + line, "")])
+    else:
+        pad = " " * (layout.message - layout.detail - len(result.meta.id))
+        _print(console, [*header, (pad + lines[0], "")])
+        for line in lines[1:]:
+            _print(console, [(" " * layout.message + line, "")])
+    if not detailed:
+        for finding in rest:  # further passing findings: one line each, beside the first
+            for line in _wrap(finding.message, console.width - layout.message):
+                _print(console, [(" " * layout.message + line, "")])
+        return
+    _evidence(console, layout, first)
+    for finding in rest:
+        _detail(console, layout, _badge(finding.status), finding.message, STYLES[finding.status])
+        _evidence(console, layout, finding)
+    for finding, suppression in result.suppressed:
+        _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
+    if result.status.rank > 0:
+        meta = result.meta
+        _detail(console, layout, "why:", meta.why)
+        _detail(console, layout, "fix:", meta.fix)
+        for index, reference in enumerate(meta.references):
+            label = "see:" if index == 0 else ""
+            # A URL is never wrapped: it stays clickable and copyable even past the right margin.
+            _print(console, [(" " * layout.detail, ""), (f"{label:<{LABEL}}", "dim"), (reference, "")])
+
+
+def _evidence(console: Console, layout: Layout, finding: Finding) -> None:
+    """The finding's evidence, packed into lines at item boundaries so a value is split only if it must be."""
+    items = evidence_items(finding.evidence)
+    if not items:
+        return
+    room = console.width - layout.text
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) <= room:
+            lines[-1] += " · " + item
+        else:
+            lines += _wrap(item, room)
+    _labelled(console, layout, "evidence:", lines)
+
+
+def _detail(console: Console, layout: Layout, label: str, text: str, label_style: str = "dim") -> None:
+    _labelled(console, layout, label, _wrap(text, console.width - layout.text), label_style)
+
+
+def _labelled(console: Console, layout: Layout, label: str, lines: list[str], label_style: str = "dim") -> None:
+    for index, line in enumerate(lines):
+        shown = label if index == 0 else ""
+        _print(console, [(" " * layout.detail, ""), (f"{shown:<{LABEL}}", label_style), (line, "")])
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap between words only: a long word (a URL, a flag, a hash) overflows rather than breaks."""
+    return textwrap.wrap(text, width=max(width, 20), break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _print(console: Console, segments: Iterable[tuple[str, str]]) -> None:
+    """Print one already-wrapped line; rich must neither wrap nor crop it (a URL may pass the margin)."""
+    from rich.text import Text
+
+    text = Text.assemble(*((part, style) if style else part for part, style in segments))
+    console.print(text, no_wrap=True, overflow="ignore", crop=False)
 
 
 def _by_component(results: Iterable[CheckResult]) -> list[tuple[str, list[CheckResult]]]:
@@ -71,54 +174,38 @@ def _by_component(results: Iterable[CheckResult]) -> list[tuple[str, list[CheckR
     return [(c, groups[c]) for c in sorted(groups, key=order)]
 
 
-def _rows(result: CheckResult, wide: bool) -> list[tuple[str, str, str]]:
-    """(badge, check id, text) rows of one check: each finding with its evidence, then the teaching text."""
-    shown = result.findings if wide else result.headline()
-    rows: list[tuple[str, str, str]] = []
-    for index, finding in enumerate(shown):
-        if index == 0:
-            rows.append((_badge(result.status), f"[bold]{result.meta.id}[/bold]", _escape(finding.message)))
-        else:
-            rows.append(("", "", f"{_badge(finding.status)} {_escape(finding.message)}"))
-        if finding.evidence and (wide or finding.status.rank > 0):
-            rows.append(("", "", f"[dim]evidence:[/dim] {_escape(format_evidence(finding.evidence))}"))
-    rows += [("", "", f"[dim]suppressed: {_escape(f.message)} — {_escape(s.describe())}[/dim]")
-             for f, s in result.suppressed]
-    if result.status.rank > 0:
-        meta = result.meta
-        rows += [("", "", f"[dim]why:[/dim] {_escape(meta.why)}"), ("", "", f"[dim]fix:[/dim] {_escape(meta.fix)}")]
-        rows += [("", "", f"[dim]{'see:' if i == 0 else '    '}[/dim] {_escape(ref)}")
-                 for i, ref in enumerate(meta.references)]
-    return rows
-
-
 def _badge(status: Status) -> str:
-    return f"[{STYLES[status]}]{status.value.upper():<4}[/{STYLES[status]}]"
+    return f"{status.value.upper():<{BADGE}}"
 
 
-def format_evidence(evidence: dict[str, Any]) -> str:
-    """Evidence as ``key=value`` pairs on one line, lists joined by commas."""
-    parts = []
-    for key, value in evidence.items():
-        if isinstance(value, (list, tuple)):
-            value = ", ".join(str(v) for v in value) or "none"
-        elif isinstance(value, dict):
-            value = "(" + (", ".join(f"{k}: {v}" for k, v in value.items()) or "none") + ")"
-        parts.append(f"{key}={value}")
-    return "; ".join(parts)
+def summary_segments(report: AuditReport) -> list[tuple[str, str]]:
+    """``17 checks: 2 pass, 5 warn, 9 fail, 1 skip``, each count in its status colour."""
+    counts = report.summary()
+    total = sum(counts[s.value] for s in Status)
+    segments: list[tuple[str, str]] = [(f"{total} checks: ", "bold")]
+    for index, status in enumerate((Status.PASS, Status.WARN, Status.FAIL, Status.SKIP)):
+        segments += [(", " if index else "", ""), (f"{counts[status.value]} {status.value}", STYLES[status])]
+    if counts["suppressed"]:
+        segments.append((f" ({counts['suppressed']} suppressed)", ""))
+    return segments
 
 
 def summary_line(report: AuditReport) -> str:
-    counts = report.summary()
-    total = sum(counts[s.value] for s in Status)
-    line = (f"{total} checks: [green]{counts['pass']} pass[/green], [yellow]{counts['warn']} warn[/yellow], "
-            f"[bold red]{counts['fail']} fail[/bold red], [dim]{counts['skip']} skip[/dim]")
-    if counts["suppressed"]:
-        line += f" ({counts['suppressed']} suppressed)"
-    return line
+    return "".join(text for text, _ in summary_segments(report))
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
+    """One line on what the exit code will be and why, when anything was found; None when all is well."""
+    statuses = [r.status for report in reports for r in report.results]
+    failing = sum(1 for s in statuses if s.rank >= fail_on.rank and s.rank > 0)
+    warnings = sum(1 for s in statuses if s is Status.WARN)
+    code = int(exit_code(reports, fail_on))
+    if any(r.error for r in reports):
+        return f"Exit code {code}: a cluster could not be read."
+    if failing:
+        return (f"Exit code {code}: {failing} {'check is' if failing == 1 else 'checks are'} at or above "
+                f"--fail-on {fail_on.value}. Accept a known risk with a suppression in --config; "
+                "`kubectl arch audit explain ID` teaches a check.")
+    if warnings:
+        return f"Exit code {code}: warnings do not fail the run; use --fail-on warn to make CI fail on them."
+    return None

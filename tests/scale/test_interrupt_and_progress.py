@@ -53,7 +53,8 @@ def _wait_for_slowed_request(server: ApiServer, process: subprocess.Popen[bytes]
     while not any(_is_slowed(r.path, r.query) for r in server.requests):
         if process.poll() is not None or time.monotonic() > deadline:
             _out, err = process.communicate(timeout=5)
-            pytest.fail(f"the command never reached its collection (exit {process.returncode}): {err.decode()}")
+            detail = err.decode() if err else "(stderr went to a terminal)"
+            pytest.fail(f"the command never reached its collection (exit {process.returncode}): {detail}")
         time.sleep(0.05)
 
 
@@ -82,6 +83,22 @@ def test_ctrl_c_during_collection_exits_130_without_a_traceback(
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == "interrupted", stderr
     assert not (tmp_path / "snapshot.json.gz").exists(), "an interrupted snapshot must not leave a partial file"
+
+
+def test_ctrl_c_while_the_spinner_draws_still_exits_130(slow_server: ApiServer, kubeconfig_for: Callable[..., Path],
+                                                        cli_home: Path, tmp_path: Path) -> None:
+    controller, terminal = pty.openpty()
+    process = _start(["audit"], kubeconfig_for(slow_server), cli_home, tmp_path, stderr=terminal)
+    os.close(terminal)
+    try:
+        _wait_for_slowed_request(slow_server, process)
+        process.send_signal(signal.SIGINT)
+        shown = _read_all(controller, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, shown
+    assert "Traceback" not in shown and "interrupted" in shown, shown
 
 
 SPINNER_COMMANDS = {
