@@ -11,7 +11,7 @@ Layout (``N`` nodes, 30 pods per node, as issue 6 asks):
 - events for the first Deployment of each namespace (its rollout, as a trace reads it), node leases,
   leader-election and API server identity leases, and ``/version``, ``/readyz``, ``/livez``, ``/metrics``.
 
-Collections are lazy (benchmarks/lazy.py). Run ``python benchmarks/generate.py --nodes 5000`` to print
+Collections are lazy (benchmarks/lazy.py). Run ``python -m benchmarks.generate --nodes 5000`` to print
 the sizes without serving anything.
 """
 
@@ -36,6 +36,26 @@ from benchmarks.lazy import (
     single,
     uid,
 )
+from benchmarks.objects import (
+    APP_IMAGES,
+    ETCD_IMAGE,
+    KINDNET_IMAGE,
+    KUBERNETES_VERSION,
+    STATIC_COMPONENTS,
+    configmap,
+    container,
+    daemonset,
+    deployment,
+    endpointslice,
+    event,
+    health_text,
+    lease,
+    node_images,
+    node_managed_fields,
+    replicaset,
+    service,
+    version,
+)
 from kubectl_arch.collect.source import Response
 from kubectl_arch.samples.apistore import RESOURCES_BY_KIND, ApiStore
 
@@ -44,9 +64,6 @@ CONTROL_PLANE_NODES = 3
 REPLICAS = 10
 NODES_PER_NAMESPACE = 10  # one application namespace per 10 nodes
 SERVICES_PER_NODE = 2
-KUBERNETES_VERSION = "v1.32.4"
-ETCD_IMAGE = "registry.k8s.io/etcd:3.5.16-0"
-STATIC_COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
 APP_NAMES = ("api", "web", "checkout", "cart", "search", "catalog", "payments", "orders", "auth", "profile",
              "notify", "billing", "inventory", "ledger", "gateway", "reports", "media", "feeds", "ranker", "ads",
              "mailer", "export", "import", "audit-log", "sessions", "pricing", "tax", "shipping")
@@ -133,7 +150,8 @@ class SyntheticCluster:
             "Event": self.event_segments(),
             "Lease": self.lease_segments(),
             "ConfigMap": self.configmap_segments(),
-            "DaemonSet": [single("kube-system", self.daemonset(name)) for name in ("kindnet", "kube-proxy")],
+            "DaemonSet": [single("kube-system", daemonset(name, self.nodes, self.started))
+                          for name in ("kindnet", "kube-proxy")],
             "Deployment": self.deployment_segments(),
             "ReplicaSet": self.replicaset_segments(),
         }
@@ -177,7 +195,7 @@ class SyntheticCluster:
                 "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
                                 "node.alpha.kubernetes.io/ttl": "0",
                                 "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
-                "managedFields": self.node_managed_fields(labels, heartbeat),
+                "managedFields": node_managed_fields(labels, heartbeat),
             },
             "spec": {"podCIDR": cidr, "podCIDRs": [cidr], "providerID": f"kind://docker/{self.name}/{name}"},
             "status": {
@@ -198,7 +216,7 @@ class SyntheticCluster:
                       "message": "kubelet is posting ready status", "lastHeartbeatTime": heartbeat,
                       "lastTransitionTime": transition}],
                 "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-                "images": self.node_images(control_plane),
+                "images": node_images(control_plane),
                 "nodeInfo": {"architecture": "amd64", "bootID": uid("boot", name),
                              "containerRuntimeVersion": "containerd://1.7.24",
                              "kernelVersion": "6.8.0-49-generic", "kubeProxyVersion": KUBERNETES_VERSION,
@@ -211,34 +229,6 @@ class SyntheticCluster:
             node["spec"]["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
         return node
 
-    @staticmethod
-    def node_managed_fields(labels: dict[str, str], heartbeat: str) -> list[Obj]:
-        """Who wrote which fields, as every real Node carries (and `kubectl get -o json` shows)."""
-        owned: Obj = {"f:metadata": {"f:labels": {f"f:{k}": {} for k in labels}}}
-        conditions: Obj = {f'k:{{"type":"{t}"}}': {".": {}, "f:lastHeartbeatTime": {}, "f:lastTransitionTime": {},
-                                              "f:message": {}, "f:reason": {}, "f:status": {}, "f:type": {}}
-                      for t in ("DiskPressure", "MemoryPressure", "PIDPressure", "Ready")}
-        status = {"f:status": {"f:allocatable": {}, "f:capacity": {}, "f:conditions": conditions, "f:images": {},
-                               "f:nodeInfo": {"f:bootID": {}, "f:kubeletVersion": {}}}}
-        return [{"manager": "kubeadm", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
-                 "fieldsType": "FieldsV1", "fieldsV1": owned},
-                {"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
-                 "fieldsType": "FieldsV1",
-                 "fieldsV1": {"f:metadata": {"f:annotations": {"f:node.alpha.kubernetes.io/ttl": {}}},
-                              "f:spec": {"f:podCIDR": {}, "f:podCIDRs": {".": {}}}}},
-                {"manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": heartbeat,
-                 "fieldsType": "FieldsV1", "subresource": "status", "fieldsV1": status}]
-
-    def node_images(self, control_plane: bool) -> list[Obj]:
-        images = ["registry.k8s.io/kube-proxy:" + KUBERNETES_VERSION, "docker.io/kindest/kindnetd:v20241108-5c6d2daf",
-                  "registry.k8s.io/pause:3.10", "registry.k8s.io/coredns/coredns:v1.11.3"]
-        if control_plane:
-            images += [f"registry.k8s.io/{c}:{KUBERNETES_VERSION}" for c in STATIC_COMPONENTS[1:]] + [ETCD_IMAGE]
-        else:
-            images += [f"registry.example.com/team/{app}:1.{i}.0" for i, app in enumerate(APP_NAMES[:8])]
-        return [{"names": [image, image.split(":")[0] + "@sha256:" + uid(image).replace("-", "") * 2],
-                 "sizeBytes": 20_000_000 + len(image) * 1_000_003} for image in images]
-
     # -- pods --------------------------------------------------------------------------------------
 
     def pod_segments(self) -> list[Segment]:
@@ -247,9 +237,9 @@ class SyntheticCluster:
             names = [f"{component}-{self.node_name(i)}" for i in range(CONTROL_PLANE_NODES)]
             segments.append(Segment("kube-system", CONTROL_PLANE_NODES, partial(self.static_pod, component),
                                     fixed(names)))
-        for daemonset in ("kindnet", "kube-proxy"):
-            segments.append(Segment("kube-system", self.nodes, partial(self.daemon_pod, daemonset),
-                                    self.suffix_index(f"{daemonset}-")))
+        for name in ("kindnet", "kube-proxy"):
+            segments.append(Segment("kube-system", self.nodes, partial(self.daemon_pod, name),
+                                    self.suffix_index(f"{name}-")))
         for ns_index, namespace in enumerate(self.namespaces):
             segments.append(Segment(namespace, self.pods_in[ns_index], partial(self.app_pod, ns_index),
                                     partial(self.app_pod_index, ns_index)))
@@ -318,26 +308,12 @@ class SyntheticCluster:
             },
         }
 
-    @staticmethod
-    def container(name: str, image: str, command: list[str] | None = None, port: int | None = None) -> Obj:
-        container: Obj = {"name": name, "image": image, "imagePullPolicy": "IfNotPresent",
-                          "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}},
-                          "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}
-        if command:
-            container["command"] = command
-        if port:
-            container["ports"] = [{"containerPort": port, "protocol": "TCP"}]
-            container["readinessProbe"] = {"httpGet": {"path": "/healthz", "port": port, "scheme": "HTTP"},
-                                           "periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3,
-                                           "successThreshold": 1}
-        return container
-
     def static_pod(self, component: str, index: int) -> Obj:
         node = self.node_name(index)
         name = f"{component}-{node}"
         pod = self.pod("kube-system", name, index, {"component": component, "tier": "control-plane"},
                        {"apiVersion": "v1", "kind": "Node", "name": node, "uid": uid("node", node), "controller": True},
-                       [self.container(component, ETCD_IMAGE if component == "etcd" else
+                       [container(component, ETCD_IMAGE if component == "etcd" else
                                        f"registry.k8s.io/{component}:{KUBERNETES_VERSION}",
                                        self.static_command(component, index))],
                        self.started, self.node_ip(index), priority="system-node-critical")
@@ -375,19 +351,19 @@ class SyntheticCluster:
         }
         return commands[component]
 
-    def daemon_pod(self, daemonset: str, node: int) -> Obj:
-        owner = {"apiVersion": "apps/v1", "kind": "DaemonSet", "name": daemonset, "uid": uid("ds", daemonset),
+    def daemon_pod(self, name: str, node: int) -> Obj:
+        owner = {"apiVersion": "apps/v1", "kind": "DaemonSet", "name": name, "uid": uid("ds", name),
                  "controller": True, "blockOwnerDeletion": True}
-        if daemonset == "kube-proxy":
+        if name == "kube-proxy":
             labels = {"k8s-app": "kube-proxy", "controller-revision-hash": "7d8c5b7f9c", "pod-template-generation": "1"}
-            container = self.container("kube-proxy", f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
-                                       ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
-                                        "--hostname-override=$(NODE_NAME)"])
+            main = container("kube-proxy", f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
+                             ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
+                              "--hostname-override=$(NODE_NAME)"])
         else:
             labels = {"app": "kindnet", "k8s-app": "kindnet", "tier": "node", "controller-revision-hash": "6b9c8f7d4",
                       "pod-template-generation": "1"}
-            container = self.container("kindnet-cni", "docker.io/kindest/kindnetd:v20241108-5c6d2daf")
-        pod = self.pod("kube-system", f"{daemonset}-{encode_suffix(node)}", node, labels, owner, [container],
+            main = container("kindnet-cni", KINDNET_IMAGE)
+        pod = self.pod("kube-system", f"{name}-{encode_suffix(node)}", node, labels, owner, [main],
                        self.started + dt.timedelta(minutes=node % 600), self.node_ip(node),
                        priority="system-node-critical")
         pod["spec"]["hostNetwork"] = True
@@ -401,7 +377,7 @@ class SyntheticCluster:
         def make(i: int) -> Obj:
             return self.pod("kube-system", f"{rs}-{encode_suffix(i)}", i % CONTROL_PLANE_NODES,
                             {"k8s-app": "kube-dns", "pod-template-hash": "668d6bf9bc"}, owner,
-                            [self.container("coredns", "registry.k8s.io/coredns/coredns:v1.11.3",
+                            [container("coredns", "registry.k8s.io/coredns/coredns:v1.11.3",
                                             ["/coredns", "-conf", "/etc/coredns/Corefile"], 8181)],
                             self.started, f"10.64.{i}.2", priority="system-cluster-critical")
 
@@ -418,125 +394,69 @@ class SyntheticCluster:
                  "controller": True, "blockOwnerDeletion": True}
         created = self.rollout + dt.timedelta(seconds=index % REPLICAS) if deployment == 0 else \
             self.started + dt.timedelta(days=2, minutes=index % 5_000)
-        container = self.container(app, f"registry.example.com/team/{APP_NAMES[deployment % 8]}:1.{deployment % 8}.0",
-                                   port=8080)
-        container["env"] = [{"name": "APP_NAME", "value": app}, {"name": "LOG_LEVEL", "value": "info"}]
+        main = container(app, APP_IMAGES[deployment % len(APP_IMAGES)], port=8080)
+        main["env"] = [{"name": "APP_NAME", "value": app}, {"name": "LOG_LEVEL", "value": "info"}]
         return self.pod(namespace, self.app_pod_name(ns_index, index), node,
                         {"app.kubernetes.io/name": app, "app.kubernetes.io/part-of": namespace,
-                         "pod-template-hash": template_hash}, owner, [container], created,
+                         "pod-template-hash": template_hash}, owner, [main], created,
                         f"10.{64 + node // 256}.{node % 256}.{10 + index % 240}")
 
     # -- workloads ---------------------------------------------------------------------------------
-
-    def daemonset(self, name: str) -> Obj:
-        selector = {"k8s-app": name}
-        image = f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}" if name == "kube-proxy" else \
-            "docker.io/kindest/kindnetd:v20241108-5c6d2daf"
-        return {"metadata": {"name": name, "namespace": "kube-system", "uid": uid("ds", name), "generation": 1,
-                             "resourceVersion": "500", "creationTimestamp": iso(self.started), "labels": selector},
-                "spec": {"selector": {"matchLabels": selector},
-                         "template": {"metadata": {"labels": selector},
-                                      "spec": {"containers": [self.container(name, image)], "hostNetwork": True,
-                                               "priorityClassName": "system-node-critical"}},
-                         "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}},
-                "status": {"currentNumberScheduled": self.nodes, "desiredNumberScheduled": self.nodes,
-                           "numberAvailable": self.nodes, "numberMisscheduled": 0, "numberReady": self.nodes,
-                           "observedGeneration": 1, "updatedNumberScheduled": self.nodes}}
-
-    def deployment(self, namespace: str, name: str, replicas: int, labels: dict[str, str], image: str) -> Obj:
-        return {"metadata": {"name": name, "namespace": namespace, "uid": uid("deploy", namespace, name),
-                             "generation": 1,
-                             "resourceVersion": "700", "creationTimestamp": iso(self.started), "labels": labels,
-                             "annotations": {"deployment.kubernetes.io/revision": "1"}},
-                "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%",
-                                                                                 "maxUnavailable": "25%"}},
-                         "template": {"metadata": {"labels": labels}, "spec": {"containers": [self.container(name,
-                                                                                                             image)]}}},
-                "status": {"replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas,
-                           "updatedReplicas": replicas, "observedGeneration": 1,
-                           "conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
-                                          {"type": "Progressing", "status": "True",
-                                           "reason": "NewReplicaSetAvailable"}]}}
 
     def app_replicas(self, ns_index: int, deployment: int) -> int:
         return min(REPLICAS, self.pods_in[ns_index] - deployment * REPLICAS)
 
     def deployment_segments(self) -> list[Segment]:
-        coredns = self.deployment("kube-system", "coredns", 2, {"k8s-app": "kube-dns"},
-                                  "registry.k8s.io/coredns/coredns:v1.11.3")
+        coredns = deployment("kube-system", "coredns", 2, {"k8s-app": "kube-dns"},
+                             "registry.k8s.io/coredns/coredns:v1.11.3", self.started)
         segments = [single("kube-system", coredns)]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [self.app_name(d) for d in range(self.deployments_in[ns_index])]
 
             def make(d: int, n: int = ns_index, ns: str = namespace) -> Obj:
                 app = self.app_name(d)
-                return self.deployment(ns, app, self.app_replicas(n, d), {"app.kubernetes.io/name": app},
-                                       f"registry.example.com/team/{APP_NAMES[d % 8]}:1.{d % 8}.0")
+                return deployment(ns, app, self.app_replicas(n, d), {"app.kubernetes.io/name": app},
+                                  APP_IMAGES[d % len(APP_IMAGES)], self.started)
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
 
     def replicaset_segments(self) -> list[Segment]:
-        segments = [single("kube-system", self.replicaset("kube-system", "coredns", "668d6bf9bc", 2,
-                                                          uid("rs", "kube-system", "coredns-668d6bf9bc")))]
+        segments = [single("kube-system", replicaset("kube-system", "coredns", "668d6bf9bc", 2,
+                                                     uid("rs", "kube-system", "coredns-668d6bf9bc"), self.started))]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [f"{self.app_name(d)}-{self.rs_hash(namespace, d)}" for d in range(self.deployments_in[ns_index])]
 
             def make(d: int, n: int = ns_index, ns: str = namespace) -> Obj:
-                return self.replicaset(ns, self.app_name(d), self.rs_hash(ns, d), self.app_replicas(n, d), uid("rs",
-                                                                                                               ns, d))
+                return replicaset(ns, self.app_name(d), self.rs_hash(ns, d), self.app_replicas(n, d),
+                                  uid("rs", ns, d), self.rollout - dt.timedelta(seconds=1))
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
 
-    def replicaset(self, namespace: str, app: str, template_hash: str, replicas: int, rs_uid: str) -> Obj:
-        labels = {"app.kubernetes.io/name": app, "pod-template-hash": template_hash}
-        return {"metadata": {"name": f"{app}-{template_hash}", "namespace": namespace, "uid": rs_uid, "generation": 1,
-                             "resourceVersion": "710", "creationTimestamp": iso(self.rollout - dt.timedelta(seconds=1)),
-                             "labels": labels, "annotations": {"deployment.kubernetes.io/revision": "1"},
-                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": app,
-                                                  "uid": uid("deploy", namespace, app), "controller": True,
-                                                  "blockOwnerDeletion": True}]},
-                "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                         "template": {"metadata": {"labels": labels}}},
-                "status": {"replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas,
-                           "fullyLabeledReplicas": replicas, "observedGeneration": 1}}
-
     # -- services and endpoints --------------------------------------------------------------------
 
     def service_segments(self) -> list[Segment]:
-        segments = [single("default", self.service("default", "kubernetes", "10.96.0.1", {}, 443)),
-                    single("kube-system", self.service("kube-system", "kube-dns", "10.96.0.10",
-                                                       {"k8s-app": "kube-dns"}, 53))]
+        segments = [single("default", service("default", "kubernetes", "10.96.0.1", {}, 443, self.started)),
+                    single("kube-system", service("kube-system", "kube-dns", "10.96.0.10", {"k8s-app": "kube-dns"}, 53,
+                                                  self.started))]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [self.app_name(s) for s in range(self.services_in[ns_index])]
 
             def make(s: int, n: int = ns_index, ns: str = namespace) -> Obj:
                 app = self.app_name(s)
                 number = n * 64 + s
-                return self.service(ns, app, f"10.96.{number // 250 + 1}.{number % 250 + 2}",
-                                    {"app.kubernetes.io/name": app}, 80)
+                return service(ns, app, f"10.96.{number // 250 + 1}.{number % 250 + 2}",
+                               {"app.kubernetes.io/name": app}, 80, self.started)
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
 
-    def service(self, namespace: str, name: str, cluster_ip: str, selector: dict[str, str], port: int) -> Obj:
-        spec: Obj = {"clusterIP": cluster_ip, "clusterIPs": [cluster_ip], "type": "ClusterIP", "ipFamilies": ["IPv4"],
-                     "ipFamilyPolicy": "SingleStack", "sessionAffinity": "None", "internalTrafficPolicy": "Cluster",
-                     "ports": [{"name": "http" if port == 80 else "https" if port == 443 else "dns", "port": port,
-                                "protocol": "TCP", "targetPort": 8080 if port == 80 else 6443 if port == 443 else 53}]}
-        if selector:
-            spec["selector"] = selector
-        return {"metadata": {"name": name, "namespace": namespace, "uid": uid("svc", namespace, name),
-                             "resourceVersion": "800", "creationTimestamp": iso(self.started),
-                             "labels": selector or {"component": "apiserver", "provider": "kubernetes"}},
-                "spec": spec, "status": {"loadBalancer": {}}}
-
     def endpointslice_segments(self) -> list[Segment]:
         apiservers = [{"addresses": [self.node_ip(i)], "conditions": {"ready": True}}
                       for i in range(CONTROL_PLANE_NODES)]
-        segments = [single("default", self.endpointslice("default", "kubernetes", "kubernetes", apiservers, 6443))]
+        segments = [single("default", endpointslice("default", "kubernetes", "kubernetes", apiservers, 6443,
+                                                    self.started))]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [f"{self.app_name(s)}-{encode_suffix(s)}" for s in range(self.services_in[ns_index])]
 
@@ -550,19 +470,11 @@ class SyntheticCluster:
                                       "nodeName": self.node_name(node),
                                       "targetRef": {"kind": "Pod", "namespace": ns, "name": name,
                                                     "uid": uid("pod", ns, name)}})
-                return self.endpointslice(ns, f"{self.app_name(s)}-{encode_suffix(s)}", self.app_name(s), endpoints,
-                                          8080)
+                return endpointslice(ns, f"{self.app_name(s)}-{encode_suffix(s)}", self.app_name(s), endpoints,
+                                     8080, self.started)
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
-
-    def endpointslice(self, namespace: str, name: str, service: str, endpoints: list[Obj], port: int) -> Obj:
-        return {"metadata": {"name": name, "namespace": namespace, "uid": uid("eps", namespace, name),
-                             "resourceVersion": "900", "creationTimestamp": iso(self.started),
-                             "labels": {"kubernetes.io/service-name": service,
-                                        "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"}},
-                "addressType": "IPv4", "endpoints": endpoints,
-                "ports": [{"name": "https" if port == 6443 else "http", "port": port, "protocol": "TCP"}]}
 
     # -- events ------------------------------------------------------------------------------------
 
@@ -579,26 +491,32 @@ class SyntheticCluster:
             segments.append(Segment(namespace, count, make, numbered(f"{self.app_name(0)}.rollout-", 4)))
         return segments
 
+    def rollout_event_object(self, namespace: str, index: int, involved: tuple[str, str, str, str, str], reason: str,
+                             message: str, component: str, at: dt.datetime) -> Obj:
+        return event(namespace, f"{self.app_name(0)}.rollout-{index:04d}", involved, reason, message, component, at)
+
     def rollout_event(self, ns_index: int, namespace: str, index: int) -> Obj:
         app = self.app_name(0)
         template_hash = self.rs_hash(namespace, 0)
         rs = f"{app}-{template_hash}"
         if index == 0:
-            return self.event(namespace, index, ("apps/v1", "Deployment", app, uid("deploy", namespace, app), ""),
-                              "ScalingReplicaSet",
-                              f"Scaled up replica set {rs} from 0 to {self.app_replicas(ns_index, 0)}",
-                              "deployment-controller", self.rollout - dt.timedelta(seconds=1))
+            return self.rollout_event_object(namespace, index,
+                                             ("apps/v1", "Deployment", app, uid("deploy", namespace, app), ""),
+                                             "ScalingReplicaSet",
+                                             f"Scaled up replica set {rs} from 0 to {self.app_replicas(ns_index, 0)}",
+                                             "deployment-controller", self.rollout - dt.timedelta(seconds=1))
         replicas = self.app_replicas(ns_index, 0)
         if index <= replicas:
             pod = self.app_pod_name(ns_index, index - 1)
-            return self.event(namespace, index, ("apps/v1", "ReplicaSet", rs, uid("rs", namespace, 0), ""),
-                              "SuccessfulCreate", f"Created pod: {pod}", "replicaset-controller",
-                              self.rollout + dt.timedelta(seconds=(index - 1) % REPLICAS))
+            return self.rollout_event_object(namespace, index,
+                                             ("apps/v1", "ReplicaSet", rs, uid("rs", namespace, 0), ""),
+                                             "SuccessfulCreate", f"Created pod: {pod}", "replicaset-controller",
+                                             self.rollout + dt.timedelta(seconds=(index - 1) % REPLICAS))
         pod_index, step = divmod(index - 1 - replicas, 5)
         pod = self.app_pod_name(ns_index, pod_index)
         created = self.rollout + dt.timedelta(seconds=pod_index % REPLICAS)
         node = self.node_name(self.app_pod_node(ns_index, pod_index))
-        image = f"registry.example.com/team/{APP_NAMES[0]}:1.0.0"
+        image = APP_IMAGES[0]
         involved = ("v1", "Pod", pod, uid("pod", namespace, pod), f"spec.containers{{{app}}}")
         steps = [("Scheduled", f"Successfully assigned {namespace}/{pod} to {node}", "default-scheduler", 0),
                  ("Pulling", f'Pulling image "{image}"', "kubelet", 1),
@@ -610,49 +528,33 @@ class SyntheticCluster:
         reason, message, component, offset = steps[step]
         if step == 0:
             involved = (*involved[:4], "")
-        return self.event(namespace, index, involved, reason, message, component,
-                          created + dt.timedelta(seconds=offset))
-
-    def event(self, namespace: str, index: int, involved: tuple[str, str, str, str, str], reason: str, message: str,
-              component: str, at: dt.datetime) -> Obj:
-        api_version, kind, name, object_uid, field_path = involved
-        ref: Obj = {"apiVersion": api_version, "kind": kind, "name": name, "namespace": namespace, "uid": object_uid}
-        if field_path:
-            ref["fieldPath"] = field_path
-        event_name = f"{self.app_name(0)}.rollout-{index:04d}"
-        return {"metadata": {"name": event_name, "namespace": namespace, "uid": uid("event", namespace, index),
-                             "resourceVersion": str(200_000 + index), "creationTimestamp": iso(at)},
-                "involvedObject": ref, "reason": reason, "message": message, "type": "Normal",
-                "source": {"component": component}, "firstTimestamp": iso(at), "lastTimestamp": iso(at), "count": 1,
-                "reportingComponent": component, "reportingInstance": ""}
+        return self.rollout_event_object(namespace, index, involved, reason, message, component,
+                                         created + dt.timedelta(seconds=offset))
 
     # -- leases and config -------------------------------------------------------------------------
 
     def lease_segments(self) -> list[Segment]:
         leader = self.node_name(0)
-        system = [self.lease("kube-system", f"apiserver-{uid('apiserver', i)[:26].replace('-', '')}",
-                             f"apiserver-{uid('apiserver', i)[:26]}_{uid('id', i)}", 3600,
-                             {"apiserver.kubernetes.io/identity": "kube-apiserver",
-                              "kubernetes.io/hostname": self.node_name(i)}, 4 + i)
+        system = [self.timed_lease("kube-system", f"apiserver-{uid('apiserver', i)[:26].replace('-', '')}",
+                                   f"apiserver-{uid('apiserver', i)[:26]}_{uid('id', i)}", 3600,
+                                   {"apiserver.kubernetes.io/identity": "kube-apiserver",
+                                    "kubernetes.io/hostname": self.node_name(i)}, 4 + i)
                   for i in range(CONTROL_PLANE_NODES)]
-        system += [self.lease("kube-system", name, f"{leader}_{uid(name)}", 15, {}, 2)
+        system += [self.timed_lease("kube-system", name, f"{leader}_{uid(name)}", 15, {}, 2)
                    for name in ("kube-controller-manager", "kube-scheduler")]
-        system.sort(key=lambda lease: lease["metadata"]["name"])
-        node_leases = Segment("kube-node-lease", self.nodes,
-                              lambda i: self.lease("kube-node-lease", self.node_name(i), self.node_name(i), 40, {},
-                                                   i % 10),
-                              self.node_index)
-        return [node_leases, Segment("kube-system", len(system), lambda i: system[i],
-                                     fixed([lease["metadata"]["name"] for lease in system]))]
+        system.sort(key=lambda obj: obj["metadata"]["name"])
+        node_leases = Segment("kube-node-lease", self.nodes, self.node_lease, self.node_index)
+        return [node_leases, Segment("kube-system", len(system), system.__getitem__,
+                                     fixed([obj["metadata"]["name"] for obj in system]))]
 
-    def lease(self, namespace: str, name: str, holder: str, duration: int, labels: dict[str, str],
-              age_seconds: int) -> Obj:
-        renew = (self.now - dt.timedelta(seconds=age_seconds)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-        return {"metadata": {"name": name, "namespace": namespace, "uid": uid("lease", namespace, name),
-                             "resourceVersion": str(300_000 + age_seconds), "creationTimestamp": iso(self.started),
-                             "labels": labels},
-                "spec": {"holderIdentity": holder, "leaseDurationSeconds": duration, "renewTime": renew,
-                         "acquireTime": iso(self.started), "leaseTransitions": 0}}
+    def node_lease(self, index: int) -> Obj:
+        return self.timed_lease("kube-node-lease", self.node_name(index), self.node_name(index), 40, {}, index % 10)
+
+    def timed_lease(self, namespace: str, name: str, holder: str, duration: int, labels: dict[str, str],
+                    age_seconds: int) -> Obj:
+        """A Lease renewed ``age_seconds`` before the cluster's now: live holders renew well within duration."""
+        return lease(namespace, name, holder, duration, labels, self.now - dt.timedelta(seconds=age_seconds),
+                     self.started)
 
     def configmap_segments(self) -> list[Segment]:
         kube_proxy = ("apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
@@ -664,39 +566,25 @@ class SyntheticCluster:
                    "  serviceSubnet: 10.96.0.0/16\n")
         corefile = (".:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n"
                     "    forward . /etc/resolv.conf\n    cache 30\n}\n")
-        system = [self.configmap("kube-system", "coredns", {"Corefile": corefile}),
-                  self.configmap("kube-system", "kube-proxy", {"config.conf": kube_proxy,
-                                                               "kubeconfig.conf": "apiVersion: v1\n"}),
-                  self.configmap("kube-system", "kube-root-ca.crt", {"ca.crt": "-----BEGIN CERTIFICATE-----\n"}),
-                  self.configmap("kube-system", "kubeadm-config", {"ClusterConfiguration": kubeadm}),
-                  self.configmap("kube-system", "kubelet-config",
-                                 {"kubelet": "apiVersion: kubelet.config.k8s.io/v1beta1\n"
-                                                                             "kind: KubeletConfiguration\n"})]
-        segments = [Segment("kube-system", len(system), lambda i: system[i],
-                            fixed([c["metadata"]["name"] for c in system]))]
+        root_ca = {"ca.crt": "-----BEGIN CERTIFICATE-----\n"}
+        system_data = {"coredns": {"Corefile": corefile},
+                       "kube-proxy": {"config.conf": kube_proxy, "kubeconfig.conf": "apiVersion: v1\n"},
+                       "kube-root-ca.crt": root_ca, "kubeadm-config": {"ClusterConfiguration": kubeadm},
+                       "kubelet-config": {"kubelet": "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+                                                     "kind: KubeletConfiguration\n"}}
+        system = [configmap("kube-system", name, data, self.started) for name, data in sorted(system_data.items())]
+        segments = [Segment("kube-system", len(system), system.__getitem__, fixed(sorted(system_data)))]
         for namespace in ["default", "kube-node-lease", "kube-public", *self.namespaces]:
-            segments.append(single(namespace, self.configmap(namespace, "kube-root-ca.crt",
-                                                             {"ca.crt": "-----BEGIN CERTIFICATE-----\n"})))
+            segments.append(single(namespace, configmap(namespace, "kube-root-ca.crt", root_ca, self.started)))
         return segments
-
-    def configmap(self, namespace: str, name: str, data: dict[str, str]) -> Obj:
-        return {"metadata": {"name": name, "namespace": namespace, "uid": uid("cm", namespace, name),
-                             "resourceVersion": "400", "creationTimestamp": iso(self.started)}, "data": data}
 
     # -- non-resource answers ----------------------------------------------------------------------
 
     def raw_answers(self) -> dict[str, Response]:
-        checks = ["ping", "log", "etcd", "etcd-readiness", "informer-sync", "poststarthook/start-informers",
-                  "poststarthook/rbac/bootstrap-roles", "shutdown"]
-        readyz = "".join(f"[+]{c} ok\n" for c in checks) + "readyz check passed\n"
-        livez = "".join(f"[+]{c} ok\n" for c in checks if "readiness" not in c) + "livez check passed\n"
-        version = {"major": "1", "minor": "32", "gitVersion": KUBERNETES_VERSION,
-                   "gitCommit": "59526cd4867447956156ae3a602fcbac10a2c335",
-                   "gitTreeState": "clean", "buildDate": "2025-04-22T16:02:27Z", "goVersion": "go1.23.8",
-                   "compiler": "gc",
-                   "platform": "linux/amd64"}
-        return {"/version": Response(status=200, data=version), "/readyz": Response(status=200, text=readyz),
-                "/livez": Response(status=200, text=livez), "/metrics": Response(status=200, text=self.metrics())}
+        return {"/version": Response(status=200, data=version()),
+                "/readyz": Response(status=200, text=health_text("readyz")),
+                "/livez": Response(status=200, text=health_text("livez")),
+                "/metrics": Response(status=200, text=self.metrics())}
 
     def metrics(self) -> str:
         """The API server's /metrics, with object counts of this size."""

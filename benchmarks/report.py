@@ -76,7 +76,7 @@ def _find(measurements: Sequence[Measurement], command: str) -> Measurement | No
     return next((m for m in measurements if m.command == command and m.completed), None)
 
 
-def check_targets(results: Results, help_usage: ProcessUsage) -> list[Target]:
+def check_targets(results: Results, help_usages: Mapping[str, ProcessUsage]) -> list[Target]:
     """Issue 6's targets at the largest size; request growth is judged across all sizes."""
     largest = results[max(results)]
     targets = [_constant_requests(results, command) for command in CONSTANT_REQUESTS]
@@ -99,9 +99,12 @@ def check_targets(results: Results, help_usage: ProcessUsage) -> list[Target]:
                                   f"CPU {cpu_ratio:.2f}×"))
         elif not a:
             targets.append(Target(f"`{ours}` ≤ {factor:g}× `{reference}`", False, "did not complete"))
-    targets.append(Target(f"`kubectl arch --help` < {MAX_HELP_SECONDS * 1000:.0f} ms",
-                          help_usage.seconds < MAX_HELP_SECONDS,
-                          f"{help_usage.seconds * 1000:.0f} ms wall, {help_usage.cpu_seconds * 1000:.0f} ms CPU"))
+    # Judged as users type it (through kubectl) when kubectl is there, else the plugin alone.
+    label = "kubectl arch --help" if "kubectl arch --help" in help_usages else "kubectl-arch --help"
+    if label in help_usages:
+        usage = help_usages[label]
+        targets.append(Target(f"`{label}` < {MAX_HELP_SECONDS * 1000:.0f} ms", usage.seconds < MAX_HELP_SECONDS,
+                              f"{usage.seconds * 1000:.0f} ms wall, {usage.cpu_seconds * 1000:.0f} ms CPU"))
     return targets
 
 
@@ -131,8 +134,9 @@ def growth(results: Results) -> list[str]:
     return lines
 
 
-def render(results: Results, help_usage: ProcessUsage, started: dt.datetime, loads: Sequence[str]) -> str:
-    targets = check_targets(results, help_usage)
+def render(results: Results, help_usages: Mapping[str, ProcessUsage], started: dt.datetime,
+           loads: Sequence[str]) -> str:
+    targets = check_targets(results, help_usages)
     grew = growth(results)
     return "\n".join([
         "# Benchmark results",
@@ -149,8 +153,8 @@ def render(results: Results, help_usage: ProcessUsage, started: dt.datetime, loa
         "",
         table(results),
         "",
-        f"`kubectl-arch --help`: {help_usage.seconds * 1000:.0f} ms wall, {help_usage.cpu_seconds * 1000:.0f} ms CPU "
-        "(median).",
+        *[f"`{label}`: {u.seconds * 1000:.0f} ms wall, {u.cpu_seconds * 1000:.0f} ms CPU (median of runs)  "
+          for label, u in help_usages.items()],
         "",
         f"## Targets (issue 6) at {max(results):,} nodes",
         "",

@@ -70,11 +70,12 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
 
 
 def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[str, str]) -> Finding | None:
+    one = name.removesuffix("s") if name.endswith(" nodes") else name  # "control-plane nodes" reads as one
     if ready < min_ready:
         if total == 0:
-            message = f"no {name} is visible"
+            message = f"no {one} is visible"
         elif ready == 1 and total == 1:
-            message = f"only one {name}: a single point of failure"
+            message = f"only one {one}: a single point of failure"
         else:
             message = f"only {ready} of {total} {name} ready (at least {min_ready} needed to survive losing one)"
         return Finding(META.id, Status.FAIL, message, evidence=evidence, object=name)

@@ -33,12 +33,13 @@ META = CheckMeta(
     why=(
         "etcd stores every object and, until compaction, its old revisions. When the database file "
         "reaches the backend quota (--quota-backend-bytes, 2 GiB by default) etcd raises a NOSPACE alarm "
-        "and refuses all writes: no pod can be created, no lease renewed, until an operator frees space "
-        "and disarms the alarm. The file does not shrink after compaction until it is defragmented."
+        "and accepts only reads and deletes: no pod can be created, no lease renewed, until an operator "
+        "frees space and disarms the alarm. The file does not shrink after compaction until it is "
+        "defragmented."
     ),
     fix=(
-        "Find what fills etcd (`kubectl get --raw /metrics | grep apiserver_resource_objects`; Events and "
-        "CRD objects are common culprits) and delete what is not needed. Make sure the API server "
+        "Find what fills etcd (`kubectl get --raw /metrics | grep -E 'apiserver_(storage|resource)_objects'`; "
+        "Events and CRD objects are common culprits) and delete what is not needed. Make sure the API server "
         "compacts (--etcd-compaction-interval, 5m by default), then defragment each member in turn "
         "(`etcdctl defrag`). If the data is legitimately large, raise --quota-backend-bytes on every "
         "member (etcd suggests at most 8 GiB). After a NOSPACE alarm: `etcdctl alarm disarm`."
@@ -80,7 +81,8 @@ def judge(size: DbSize, quota: float, quota_origin: str, thresholds: Mapping[str
     measured = (f"the etcd database of {size.target} is {_gib(size.bytes)}, {percent:.0f}% of its "
                 f"{_gib(quota)} quota ({quota_origin})")
     if percent >= fail:
-        return Finding(ID, Status.FAIL, f"{measured}: etcd refuses all writes when it is full", evidence, size.target)
+        return Finding(ID, Status.FAIL, f"{measured}: etcd accepts only reads and deletes once it is full", evidence,
+                       size.target)
     if percent >= warn:
         return Finding(ID, Status.WARN, f"{measured}: free space before it fills", evidence, size.target)
     return Finding(ID, Status.PASS, measured, evidence, size.target)

@@ -46,7 +46,7 @@ META = CheckMeta(
         "shares (not network storage, not the OS disk of a busy node). Measure the disk with fio "
         "(--fdatasync=1, as etcd writes) before and after. Defragment a large database "
         "(`etcdctl defrag`, one member at a time). For a live view, graph "
-        "histogram_quantile(0.99, rate(etcd_disk_wal_fsync_duration_seconds_bucket[5m])). To read etcd's "
+        "`histogram_quantile(0.99, rate(etcd_disk_wal_fsync_duration_seconds_bucket[5m]))`. To read etcd's "
         "own figures here, pass --etcd-endpoints with --etcd-cacert/--etcd-cert/--etcd-key (as etcdctl "
         "takes them, e.g. from /etc/kubernetes/pki/etcd on a control-plane node)."
     ),

@@ -39,7 +39,8 @@ META = CheckMeta(
     why="Every Service's virtual IP works only because kube-proxy (or a replacement such as Cilium) programs "
         "each node. Without either, Services do not route at all. In iptables mode every rule change rewrites "
         "long sequential chains, so with thousands of Services updates lag and connection setup slows; the "
-        "nftables mode (GA in 1.33, needs Linux 5.13+) and IPVS use lookups that scale.",
+        "nftables mode (GA in 1.33, needs Linux 5.13+ on every node) uses lookups that scale. IPVS scales too "
+        "but is deprecated since 1.35: use it only where nftables is not possible.",
     fix="With many Services on iptables, switch mode in the kube-proxy ConfigMap (`mode: nftables` where the "
         "version and kernels allow, else `mode: ipvs`) and roll the kube-proxy DaemonSet. If kube-proxy is "
         "missing, reinstall it (`kubeadm init phase addon kube-proxy`) or enable your CNI's replacement.",

@@ -23,8 +23,9 @@ SERVING_SIGNER = "kubernetes.io/kubelet-serving"
 CONSEQUENCES = {
     CLIENT_SIGNER: (Status.FAIL, "the node cannot renew its client certificate and goes NotReady when the "
                                  "current one expires (or cannot join at all)"),
-    SERVING_SIGNER: (Status.WARN, "the kubelet keeps an old or self-signed serving certificate, so `kubectl "
-                                  "logs`, `exec` and metrics scraping of this node fail TLS verification"),
+    SERVING_SIGNER: (Status.WARN, "the kubelet gets no new serving certificate, so once its current one "
+                                  "expires (at once on a new node) `kubectl logs`, `exec` and metrics "
+                                  "scraping of this node fail with a TLS error"),
 }
 
 register(Need(CSRS, "certificate signing requests", "/apis/certificates.k8s.io/v1/certificatesigningrequests",
@@ -35,12 +36,14 @@ META = CheckMeta(
     title="Kubelet certificate rotation (pending or denied kubelet CSRs)",
     component="kubelet",
     why=(
-        "Kubelet certificates are short-lived and renewed through CertificateSigningRequests. Client "
-        "requests (signer kubernetes.io/kube-apiserver-client-kubelet) are approved automatically by the "
-        "controller manager; serving requests (kubernetes.io/kubelet-serving) are not approved by default "
-        "and need an approver. A request left pending or denied for more than a few minutes means "
-        "rotation is failing: the node goes NotReady when its client certificate expires, and `kubectl "
-        "logs`/`exec` fail when its serving certificate cannot be renewed."
+        "A kubelet's certificates are issued for a limited time (one year by default, the controller "
+        "manager's --cluster-signing-duration) and renewed through CertificateSigningRequests before they "
+        "expire. Client requests (signer kubernetes.io/kube-apiserver-client-kubelet) are approved "
+        "automatically by the controller manager when RBAC allows it, as kubeadm sets up; serving requests "
+        "(kubernetes.io/kubelet-serving, with serverTLSBootstrap) are never approved automatically and need "
+        "an approver. A request left pending or denied for more than a few minutes means rotation is "
+        "failing: the node goes NotReady when its client certificate expires, and `kubectl logs`/`exec` to "
+        "it fail once it has no valid serving certificate."
     ),
     fix=(
         "Look at the requests: `kubectl get csr`. Approve legitimate ones (`kubectl certificate approve "

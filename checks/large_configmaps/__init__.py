@@ -1,4 +1,4 @@
-"""large-configmaps: ConfigMaps close to the 1.5 MiB etcd request limit, where the next update fails.
+"""large-configmaps: ConfigMaps close to the 1 MiB the API server accepts, where the next update fails.
 Reads ConfigMaps page by page and keeps only sizes (--include-workloads: it reads every namespace)."""
 
 from __future__ import annotations
@@ -47,19 +47,20 @@ CONFIGMAP_SIZES = register_computed_need("configmap-sizes",
 
 META = CheckMeta(
     id="large-configmaps",
-    title="No ConfigMap is close to etcd's 1.5 MiB object limit",
+    title="No ConfigMap is close to the 1 MiB size limit",
     component="etcd",
-    why="etcd refuses requests larger than --max-request-bytes (1.5 MiB by default), so an object near that "
-        "size cannot grow: the next update fails with 'request is too large', often during a deploy. Large "
-        "objects also slow every watch and list of their kind and bloat etcd's database.",
+    why="The API server rejects a ConfigMap whose data exceeds 1 MiB, and etcd refuses any request larger than "
+        "its --max-request-bytes (1.5 MiB by default). A ConfigMap near that size cannot grow: the next update "
+        "fails, often in the middle of a deploy. Large objects also slow every watch and list of their kind "
+        "and bloat etcd's database. Sizes here are of the whole object as JSON, a little above its data alone.",
     fix="Move bulk data out of the ConfigMap: split it, mount files from an image or a volume, or keep it in "
-        "object storage. Find the biggest: `kubectl get configmap -A -o json | jq` on the names listed.",
+        "object storage. Measure one: `kubectl get configmap NAME -n NAMESPACE -o json | wc -c`.",
     references=(
         "https://etcd.io/docs/v3.5/dev-guide/limit/",
         "https://kubernetes.io/docs/concepts/configuration/configmap/",
     ),
     needs=(CONFIGMAP_SIZES.name,),
-    thresholds={"limit_bytes": 1572864, "warn_ratio": 0.7, "fail_ratio": 0.9},
+    thresholds={"limit_bytes": 1048576, "warn_ratio": 0.7, "fail_ratio": 0.9},
     workloads=True,
 )
 

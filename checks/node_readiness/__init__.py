@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
 
@@ -40,8 +39,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     findings = [finding for node in nodes for finding in _node_findings(node)]
     if findings:
         return findings
-    return [Finding(META.id, Status.PASS, f"all {plural(len(nodes), 'node')} Ready, no pressure",
-                    evidence={"nodes": len(nodes)})]
+    message = "the only node is Ready, no pressure" if len(nodes) == 1 else f"all {len(nodes)} nodes Ready, no pressure"
+    return [Finding(META.id, Status.PASS, message, evidence={"nodes": len(nodes)})]
 
 
 def _node_findings(node: NodeInfo) -> list[Finding]:

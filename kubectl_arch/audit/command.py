@@ -80,10 +80,13 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
 @click.argument("check_id", metavar="ID")
 def explain_check(check_id: str) -> None:
     """Teach one check: why it matters, how to fix it, what it reads and its thresholds."""
+    import shutil
+
     from kubectl_arch.audit.registry import select
     from kubectl_arch.render.audit_catalogue import explain_text
 
-    click.echo(explain_text(select([check_id])[0]), nl=False)
+    width = min(shutil.get_terminal_size((100, 24)).columns, 100)  # COLUMNS or the terminal; prose reads best narrow
+    click.echo(explain_text(select([check_id])[0], width=width), nl=False)
 
 
 def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], config: AuditConfig,

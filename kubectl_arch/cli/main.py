@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {_usage_line(exc)}", err=True)
         code = ExitCode.USAGE
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
@@ -129,6 +129,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with -v for details)", err=True)
         code = 70
     sys.exit(int(code or 0) if isinstance(code, int) else 0)
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """Click's usage error as one line (it prints usage, a hint and the error on four)."""
+    message = exc.format_message().strip().rstrip(".")
+    context = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and context is not None:
+        return f"{message}; see `{context.command_path} --help`"
+    return message
 
 
 def _prog_name() -> str:

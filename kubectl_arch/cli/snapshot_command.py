@@ -37,12 +37,15 @@ def snapshot(
     from kubectl_arch.cli.rbac import all_need_names
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.collect.snapshot import RecordingSource
+    from kubectl_arch.render.progress import reading_progress
     from kubectl_arch.trace.collect import collect_trace, parse_target
 
     source = RecordingSource(open_source(cluster))
-    collect(source, all_need_names(include_workloads=include_workloads))
-    for target in trace_targets:
-        namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
-        collect_trace(source, namespace, parse_target(name))
+    with reading_progress("the cluster") as progress:
+        collect(source, all_need_names(include_workloads=include_workloads), progress=progress)
+        for target in trace_targets:
+            namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
+            progress(f"what trace needs for {namespace}/{name}")
+            collect_trace(source, namespace, parse_target(name))
     source.save(output_file)
     click.echo(f"wrote {output_file}: {len(source.responses)} responses from {source.description}", err=True)

@@ -175,21 +175,47 @@ def redact_object(obj: dict[str, Any], kind: str | None = None) -> dict[str, Any
         out.pop("stringData", None)
         out["data"] = {k: v for k, v in (obj.get("data") or {}).items() if k in PUBLIC_SECRET_KEYS}
         annotations = (out.get("metadata") or {}).get("annotations") or {}
-        annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+        annotations.pop(LAST_APPLIED, None)
         return out
-    if "containers" in (obj.get("spec") or {}):
-        return _redact_pod_env(obj)
-    return obj
+    return _redact_env(obj)
 
 
-def _redact_pod_env(pod: dict[str, Any]) -> dict[str, Any]:
-    spec = pod.get("spec") or {}
-    if not any(c.get("env") for key in ("containers", "initContainers") for c in spec.get(key) or []):
-        return pod
-    out = copy.deepcopy(pod)
-    for key in ("containers", "initContainers"):
-        for container in out["spec"].get(key) or []:
-            for env in container.get("env") or []:
-                if "value" in env:
-                    env["value"] = "<redacted>"
+# Where a pod spec sits: a Pod, a workload's pod template (Deployment, DaemonSet, StatefulSet, ReplicaSet,
+# Job), a CronJob's job template.
+POD_SPEC_PATHS = (("spec",), ("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"))
+CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _pod_specs(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    specs = []
+    for path in POD_SPEC_PATHS:
+        node: Any = obj
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get("containers"), list):
+            specs.append(node)
+    return specs
+
+
+def _redact_env(obj: dict[str, Any]) -> dict[str, Any]:
+    """Env values replaced in every pod spec of ``obj``, and kubectl's last-applied copy (which repeats
+    them) dropped; the names stay, since what is set matters to analysis, not the value."""
+    def has_values(spec: dict[str, Any]) -> bool:
+        return any(isinstance(env, dict) and "value" in env
+                   for key in CONTAINER_KEYS for c in spec.get(key) or [] if isinstance(c, dict)
+                   for env in c.get("env") or [])
+
+    if not any(has_values(spec) for spec in _pod_specs(obj)):
+        return obj
+    out = copy.deepcopy(obj)
+    for spec in _pod_specs(out):
+        for key in CONTAINER_KEYS:
+            for container in spec.get(key) or []:
+                for env in (container.get("env") or []) if isinstance(container, dict) else []:
+                    if isinstance(env, dict) and "value" in env:
+                        env["value"] = "<redacted>"
+    annotations = (out.get("metadata") or {}).get("annotations")
+    if isinstance(annotations, dict):
+        annotations.pop(LAST_APPLIED, None)
     return out

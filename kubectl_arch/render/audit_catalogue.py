@@ -24,9 +24,11 @@ def catalogue_table(checks: Sequence[Check]) -> str:
     component_width = max((len(c.meta.component) for c in checks), default=9) + 2
     lines = [f"{'ID':<{width}}{'COMPONENT':<{component_width}}TITLE"]
     for check in checks:
-        note = " (only with --include-workloads)" if check.meta.workloads else ""
-        lines.append(f"{check.id:<{width}}{check.meta.component:<{component_width}}{check.meta.title}{note}")
+        mark = " *" if check.meta.workloads else ""
+        lines.append(f"{check.id:<{width}}{check.meta.component:<{component_width}}{check.meta.title}{mark}")
     lines.append("")
+    if any(check.meta.workloads for check in checks):
+        lines.append("* only with --include-workloads: it reads every namespace.")
     lines.append("Learn about one: `kubectl arch audit explain ID`.")
     return "\n".join(lines) + "\n"
 
@@ -51,14 +53,16 @@ def check_sections(check: Check, heading: str = "") -> list[tuple[str, str]]:
 
 
 def explain_text(check: Check, width: int = 100) -> str:
-    """``audit explain ID``: the check's teaching text in plain words."""
-    import textwrap
+    """``audit explain ID``: the check's teaching text in plain words; URLs one per line, never wrapped."""
+    from kubectl_arch.render.audit_wrap import wrap
 
-    lines = [f"{check.id}: {check.meta.title}", ""]
+    lines = [f"{check.id}: {check.meta.title}"]
     for label, text in check_sections(check):
-        lines.append(f"{label}:")
-        lines += textwrap.wrap(text, width=width, initial_indent="  ", subsequent_indent="  ",
-                               break_long_words=False, break_on_hyphens=False)
+        lines += ["", f"{label}:"]
+        if label == "References":
+            lines += [f"  {ref}" for ref in check.meta.references]
+            continue
+        lines += [f"  {line}" for line in wrap(text, width - 2)]
     return "\n".join(lines) + "\n"
 
 

@@ -29,7 +29,8 @@ def _item(key: str, value: Any) -> str:
     words = _words(key)
     unit = words[-1] if words and words[-1] in _UNITS else None
     label = " ".join(words[:-1] if unit and len(words) > 1 else words)
-    return f"{label}: {_value(value, unit, key)}"
+    # "why:" is a section of the finding itself; inside the evidence it is the reason for a value.
+    return f"{'reason' if label == 'why' else label}: {_value(value, unit, key)}"
 
 
 def _words(key: str) -> list[str]:
@@ -85,7 +86,7 @@ def _pairs(mapping: Mapping[str, Any]) -> str:
 
 
 def _record(mapping: Mapping[str, Any]) -> str:
-    """One record of a list: names first (``create events``), then measured values in brackets (``(p99 962.8 ms, samples 91,422)``)."""
+    """One record of a list: names first, then measured values: ``create events (p99 962.8 ms, samples 91,422)``."""
     names = [str(v) for v in mapping.values() if isinstance(v, str)]
     measures = [_item(str(k), v).replace(": ", " ", 1) for k, v in mapping.items() if not isinstance(v, str)]
     if not names:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.runner import AuditReport, CheckResult
+from kubectl_arch.render.audit_evidence import evidence_line
 
 
 def to_junit(reports: Sequence[AuditReport], fail_on: Status = Status.FAIL) -> str:
@@ -76,7 +77,9 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
     elif status.rank > 0 and status.rank >= fail_on.rank:
         first = next(f for f in result.findings if f.status is status)
         failure = ET.SubElement(case, "failure", message=first.message, type=status.value)
-        failure.text = f"{text}\n\nWhy it matters: {meta.why}\nFix: {meta.fix}\nSee: {' '.join(meta.references)}"
+        failure.text = "\n".join([_findings_text(result.findings, evidence=True), "",
+                                  f"Why it matters: {meta.why}", f"Fix: {meta.fix}",
+                                  "See:", *(f"  {ref}" for ref in meta.references)])
         outcome = "failures"
     suppressed = [f"suppressed: {f.message} ({s.describe()})" for f, s in result.suppressed]
     out = "\n".join([text, *suppressed]).strip()
@@ -85,11 +88,14 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
     return outcome
 
 
-def _findings_text(findings: list[Finding]) -> str:
+def _findings_text(findings: list[Finding], evidence: bool = False) -> str:
+    """One line per finding; with ``evidence``, a warning's or failure's evidence under it."""
     lines = []
     for finding in findings:
         subject = f" [{finding.object}]" if finding.object else ""
         lines.append(f"{finding.status.value.upper()}{subject}: {finding.message}")
+        if evidence and finding.evidence and finding.status.rank > 0:
+            lines.append(f"  evidence: {evidence_line(finding.evidence)}")
     return "\n".join(lines)
 
 

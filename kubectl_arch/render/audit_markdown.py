@@ -29,7 +29,7 @@ def _report(report: AuditReport) -> str:
                                                                              Status.SKIP))
     if counts["suppressed"]:
         summary += f" · {counts['suppressed']} suppressed"
-    lines += [f"**{summary}**  ", f"_{_cell(cluster.source)}_", "",
+    lines += [f"**{summary}**", "", f"_{_cell(cluster.source)}_", "",
               "| Status | Check | Component | Result |", "| --- | --- | --- | --- |"]
     ordered = sorted(report.results, key=lambda r: (-r.status.rank, r.status is Status.PASS, r.meta.component))
     for result in ordered:

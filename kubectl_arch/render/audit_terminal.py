@@ -7,7 +7,6 @@ Lines are wrapped here, between words, so commands and URLs are never cut; URLs 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.runner import AuditReport, CheckResult, exit_code
 from kubectl_arch.render.audit_evidence import evidence_items
+from kubectl_arch.render.audit_wrap import wrap as _wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,7 +28,9 @@ COMPONENT_ORDER = ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-
 INDENT = "  "
 BADGE = 4  # PASS, WARN, FAIL, SKIP
 LABEL = 10  # "evidence: " — the detail labels' column
-NARROWEST_MESSAGE = 40  # below this, a check's message goes under its id instead of beside it
+# Below these widths a check's message goes under its id instead of beside it.
+NARROWEST_DETAILED = 56
+NARROWEST_PASS = 30
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,14 @@ class Layout:
         """Where detail labels start: under the check id."""
         return len(INDENT) + BADGE + 1
 
-    @property
-    def message(self) -> int:
-        """Where a check's message starts: beside the id when there is room, else under it."""
+    def message(self, detailed: bool) -> int:
+        """Where a check's message starts: beside the id when there is room, else under it.
+
+        A detailed block (warn, fail, -o wide) needs a wider column to read well than a one-line pass.
+        """
         beside = self.detail + self.id_width + 2
-        return beside if self.width - beside >= NARROWEST_MESSAGE else self.detail
+        room = self.width - beside
+        return beside if room >= (NARROWEST_DETAILED if detailed else NARROWEST_PASS) else self.detail
 
     @property
     def text(self) -> int:
@@ -91,37 +96,39 @@ def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
 def _render_check(result: CheckResult, console: Console, layout: Layout, wide: bool) -> None:
     findings = result.findings if wide else result.headline()
     detailed = wide or result.status.rank > 0
-    first, rest = findings[0], findings[1:]
+    first = findings[0]
     header = [(INDENT, ""), (_badge(result.status), STYLES[result.status]), (" ", ""), (result.meta.id, "bold")]
-    lines = _wrap(first.message, console.width - layout.message)
-    if layout.message == layout.detail:
+    column = layout.message(detailed)
+    lines = _wrap(first.message, console.width - column)
+    if column == layout.detail:
         _print(console, header)
         for line in lines:
             _print(console, [(" " * layout.detail + line, "")])
     else:
-        pad = " " * (layout.message - layout.detail - len(result.meta.id))
+        pad = " " * (column - layout.detail - len(result.meta.id))
         _print(console, [*header, (pad + lines[0], "")])
         for line in lines[1:]:
-            _print(console, [(" " * layout.message + line, "")])
+            _print(console, [(" " * column + line, "")])
     if not detailed:
-        for finding in rest:  # further passing findings: one line each, beside the first
-            for line in _wrap(finding.message, console.width - layout.message):
-                _print(console, [(" " * layout.message + line, "")])
+        for finding in findings[1:]:  # further passing findings: one line each, beside the first
+            for line in _wrap(finding.message, console.width - column):
+                _print(console, [(" " * column + line, "")])
         return
-    _evidence(console, layout, first)
-    for finding in rest:
-        _detail(console, layout, _badge(finding.status), finding.message, STYLES[finding.status])
-        _evidence(console, layout, finding)
+    # Evidence follows the findings it belongs to: once after a run of findings that share it.
+    for index, finding in enumerate(findings):
+        if index:
+            _detail(console, layout, _badge(finding.status), finding.message, STYLES[finding.status])
+        following = findings[index + 1] if index + 1 < len(findings) else None
+        if following is None or following.evidence != finding.evidence:
+            _evidence(console, layout, finding)
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
     if result.status.rank > 0:
         meta = result.meta
         _detail(console, layout, "why:", meta.why)
         _detail(console, layout, "fix:", meta.fix)
-        for index, reference in enumerate(meta.references):
-            label = "see:" if index == 0 else ""
-            # A URL is never wrapped: it stays clickable and copyable even past the right margin.
-            _print(console, [(" " * layout.detail, ""), (f"{label:<{LABEL}}", "dim"), (reference, "")])
+        # A URL is never wrapped: it stays clickable and copyable even past the right margin.
+        _labelled(console, layout, "see:", list(meta.references))
 
 
 def _evidence(console: Console, layout: Layout, finding: Finding) -> None:
@@ -145,13 +152,10 @@ def _detail(console: Console, layout: Layout, label: str, text: str, label_style
 
 def _labelled(console: Console, layout: Layout, label: str, lines: list[str], label_style: str = "dim") -> None:
     for index, line in enumerate(lines):
-        shown = label if index == 0 else ""
-        _print(console, [(" " * layout.detail, ""), (f"{shown:<{LABEL}}", label_style), (line, "")])
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap between words only: a long word (a URL, a flag, a hash) overflows rather than breaks."""
-    return textwrap.wrap(text, width=max(width, 20), break_long_words=False, break_on_hyphens=False) or [""]
+        if index == 0:
+            _print(console, [(" " * layout.detail, ""), (f"{label:<{LABEL - 1}}", label_style), (" " + line, "")])
+        else:
+            _print(console, [(" " * layout.text + line, "")])
 
 
 def _print(console: Console, segments: Iterable[tuple[str, str]]) -> None:
@@ -203,9 +207,8 @@ def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
     if any(r.error for r in reports):
         return f"Exit code {code}: a cluster could not be read."
     if failing:
-        return (f"Exit code {code}: {failing} {'check is' if failing == 1 else 'checks are'} at or above "
-                f"--fail-on {fail_on.value}. Accept a known risk with a suppression in --config; "
-                "`kubectl arch audit explain ID` teaches a check.")
+        checks = "1 check reaches" if failing == 1 else f"{failing} checks reach"
+        return f"Exit code {code}: {checks} --fail-on {fail_on.value} (suppress an accepted risk in --config)."
     if warnings:
-        return f"Exit code {code}: warnings do not fail the run; use --fail-on warn to make CI fail on them."
+        return f"Exit code {code}: warnings do not fail the run (--fail-on warn makes them fail)."
     return None

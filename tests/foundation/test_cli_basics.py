@@ -14,7 +14,9 @@ import pytest
 
 from kubectl_arch import __version__
 from kubectl_arch.cli.main import COMMANDS
+from kubectl_arch.errors import ExitCode
 from tests.conftest import VENV_BIN, CliResult, cli_environment
+from tests.foundation.cli_helpers import assert_one_line_error
 
 RunCli = Callable[..., CliResult]
 KUBECTL = shutil.which("kubectl")
@@ -83,17 +85,18 @@ def test_completion_completes_commands_and_samples(run_cli: RunCli) -> None:
     assert "plain,samples" in result.stdout.splitlines()
 
 
-def test_unknown_command_is_a_usage_error(run_cli: RunCli) -> None:
-    result = run_cli(["explian"])
-    assert result.code == 2
-    assert "No such command 'explian'" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_unknown_command_is_one_usage_line(run_cli: RunCli) -> None:
+    assert_one_line_error(run_cli(["explian"]), ExitCode.USAGE, "No such command 'explian'",
+                          "see `kubectl arch --help`")
 
 
-def test_bad_request_timeout_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
+def test_bad_request_timeout_is_one_usage_line(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["snapshot", "-o", str(tmp_path / "s.gz"), "--request-timeout", "soon"])
-    assert result.code == 2
-    assert "'soon' is not a duration" in result.stderr
+    assert_one_line_error(result, ExitCode.USAGE, "'soon' is not a duration", "kubectl arch snapshot --help")
+
+
+def test_missing_required_option_is_one_usage_line(run_cli: RunCli) -> None:
+    assert_one_line_error(run_cli(["snapshot"]), ExitCode.USAGE, "Missing option '-o' / '--output'")
 
 
 def test_python_dash_m_runs_the_same_cli(cli_home: Path) -> None:

@@ -6,11 +6,13 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.source import NO_STATUS
+from tests.conftest import CliResult
 from tests.harness.apiserver import DEFAULT_TOKEN, ApiServer
 from tests.harness.kubeconfig import exec_user, kubeconfig_for_server
 from tests.harness.pki import make_ca, make_leaf
@@ -67,16 +69,20 @@ def test_expired_client_certificate_fails_as_data(api_server: Callable[..., ApiS
     assert server.requests == [], "no request may be served over a handshake that failed"
 
 
-def test_exec_plugin_supplies_the_token(tiny_server: ApiServer, kube_source: Callable[..., KubeSource],
-                                        tmp_path: Path) -> None:
+def credential_plugin(tmp_path: Path) -> dict[str, Any]:
+    """A kubeconfig exec user running a tiny plugin that prints an ExecCredential, as cloud CLIs do."""
     plugin = tmp_path / "credential-plugin.py"
     plugin.write_text(
         "import json, os\n"
         "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', 'kind': 'ExecCredential',\n"
         "                  'status': {'token': os.environ['PLUGIN_TOKEN']}}))\n"
     )
-    spec = exec_user(sys.executable, [str(plugin)], env={"PLUGIN_TOKEN": DEFAULT_TOKEN})
-    source = kube_source(tiny_server, exec_spec=spec)
+    return exec_user(sys.executable, [str(plugin)], env={"PLUGIN_TOKEN": DEFAULT_TOKEN})
+
+
+def test_exec_plugin_supplies_the_token(tiny_server: ApiServer, kube_source: Callable[..., KubeSource],
+                                        tmp_path: Path) -> None:
+    source = kube_source(tiny_server, exec_spec=credential_plugin(tmp_path))
 
     assert source.get("/version").ok
     assert tiny_server.requests[0].user == "test-user"
@@ -110,3 +116,11 @@ def test_kubeconfig_namespace_becomes_the_default(tiny_server: ApiServer, tmp_pa
     path = kubeconfig_for_server(tiny_server, tmp_path / "config", namespace="shop", extra_contexts=["other"])
     assert KubeSource(str(path), None, 5.0).credentials().namespace == "shop"
     assert KubeSource(str(path), "other", 5.0).credentials().context == "other"
+
+
+def test_exec_plugin_works_through_the_console_script(tiny_server: ApiServer, kubeconfig_for: Callable[..., Path],
+                                                      run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    kubeconfig = kubeconfig_for(tiny_server, exec_spec=credential_plugin(tmp_path))
+    result = run_cli(["snapshot", "-o", str(tmp_path / "s.json.gz"), "--kubeconfig", str(kubeconfig)])
+    assert result.code == 0, result.stderr
+    assert tiny_server.requests and {r.user for r in tiny_server.requests} == {"test-user"}

@@ -98,6 +98,7 @@ def _values(command: click.Command, param: click.Parameter, path: tuple[str, ...
 
 
 POD_ARGUMENTS = ("what", "name", "pod", "target", "pod_name")
+POD_OPTIONS = ("trace_targets",)  # snapshot --trace NS/POD
 
 
 def _argument_values(command: click.Command, param: click.Argument, path: tuple[str, ...],
@@ -131,6 +132,8 @@ def _variants(command: click.Command, path: tuple[str, ...], pods: list[str]) ->
                 base.append((flag, "FILE"))
             elif param.is_flag and not param.count:
                 extra.append((flag,))
+            elif param.name in POD_OPTIONS:
+                extra += [(flag, f"{TRACE_NAMESPACE}/{pod}") for pod in pods[:1]]
             else:
                 extra += [(flag, value) for value in _values(command, param, path)]
 

@@ -33,6 +33,9 @@ def recorded(source: KubeSource, tmp_path: Path) -> Path:
     recording.get(f"{SECRETS_PATH}/db")
     recording.get("/api/v1/namespaces/default/pods", {"limit": "500"})
     recording.get("/api/v1/namespaces/default/configmaps/missing")
+    recording.get("/apis/apps/v1/namespaces/default/deployments")
+    recording.get("/apis/batch/v1/namespaces/default/cronjobs/backup")
+    recording.get("/api/v1/namespaces/prod/secrets")
     list(recording.watch(SECRETS_PATH, {"fieldSelector": "metadata.name=db"}, 5))
     path = tmp_path / "snapshot.json.gz"
     recording.save(path)
@@ -77,6 +80,11 @@ def test_secret_data_and_env_values_never_reach_the_file(tiny_server: ApiServer,
     assert replay.get(f"{SECRETS_PATH}/db").data["data"] == {}
     pods = replay.get("/api/v1/namespaces/default/pods", {"limit": "500"}).items
     assert pods[0]["spec"]["containers"][0]["env"] == [{"name": "DB_PASSWORD", "value": "<redacted>"}]
+    (deployment,) = replay.get("/apis/apps/v1/namespaces/default/deployments").items
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] == "<redacted>"
+    cronjob = replay.get("/apis/batch/v1/namespaces/default/cronjobs/backup").data
+    assert "last-applied" not in json.dumps(cronjob["metadata"])
+    assert replay.get("/api/v1/namespaces/prod/secrets").items[0]["data"] == {}, "list items carry no kind"
     (event,) = list(replay.watch(SECRETS_PATH, {"fieldSelector": "metadata.name=db"}))
     assert event["object"]["data"] == {}
 

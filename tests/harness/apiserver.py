@@ -45,6 +45,9 @@ Authorizer = Callable[[str, str, Mapping[str, str]], bool]
 
 DEFAULT_TOKEN = "test-token-0123456789"  # a fake, loopback-only bearer token
 ANONYMOUS = "system:anonymous"
+# The ``reason`` kube-apiserver puts in a Status for each code.
+STATUS_REASONS = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 410: "Expired",
+                  429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable", 504: "Timeout"}
 
 
 class Backend(Protocol):
@@ -383,7 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_status(403, "Forbidden", f'User "{identity.user}" cannot get path "{path}"')
             return
         fault = api._take_fault(path, query)
-        if fault is not None and self._apply(fault):
+        if fault is not None and self._apply(fault, path, query):
             return
         if query.get("watch") in ("1", "true"):
             self._stream_watch(path, query)
@@ -397,19 +400,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- faults -------------------------------------------------------------------------------------
 
-    def _apply(self, fault: Fault) -> bool:
+    def _apply(self, fault: Fault, path: str, query: Mapping[str, str]) -> bool:
         """Apply ``fault``; True when it answered (or broke) the request, False to answer normally."""
         if fault.kind == "delay":
             return self.server.api._sleep(fault.seconds)
         if fault.kind == "status":
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-            reason = {429: "TooManyRequests", 503: "ServiceUnavailable"}.get(fault.status, "InternalError")
+            reason = STATUS_REASONS.get(fault.status, "InternalError")
             self._send_status(fault.status, reason, f"injected HTTP {fault.status}", extra)
             return True
         if fault.kind == "reset":
             self._reset()
             return True
-        body = self._body_of(self.server.api.answer(*self._path_query()))[0]
+        body = self._body_of(self.server.api.answer(path, query))[0]
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -420,10 +423,6 @@ class _Handler(BaseHTTPRequestHandler):
         else:  # truncate: a clean close with bytes missing
             self._drop()
         return True
-
-    def _path_query(self) -> tuple[str, dict[str, str]]:
-        parts = urlsplit(self.path)
-        return parts.path, dict(parse_qsl(parts.query, keep_blank_values=True))
 
     def _reset(self) -> None:
         """Close with SO_LINGER 0, so the client gets a TCP RST rather than a clean close."""

@@ -7,6 +7,7 @@ realistic clusters.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from kubectl_arch.collect.source import Response
@@ -44,6 +45,18 @@ def pod(namespace: str, name: str, env: list[dict[str, Any]] | None = None) -> d
     }
 
 
+def workload(kind: str, api_version: str, name: str, template_path: tuple[str, ...]) -> dict[str, Any]:
+    """A workload whose pod template sets an env value, with kubectl's last-applied copy repeating it."""
+    obj: dict[str, Any] = {"apiVersion": api_version, "kind": kind,
+                           "metadata": {"name": name, "namespace": "default", "annotations": {}}}
+    node = obj
+    for key in template_path:
+        node = node.setdefault(key, {})
+    node["spec"] = pod("default", name, env=[{"name": "DB_PASSWORD", "value": ENV_SECRET}])["spec"]
+    obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = json.dumps(obj)
+    return obj
+
+
 def tiny_store(nodes: int = 7, pods: int = 3) -> ApiStore:
     """A store with ``nodes`` nodes (the first three control planes), ``pods`` pods in default, a
     Secret and a TLS Secret in default, and ``/version``."""
@@ -58,6 +71,13 @@ def tiny_store(nodes: int = 7, pods: int = 3) -> ApiStore:
     store.add({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
                "metadata": {"name": "web-tls", "namespace": "default"},
                "data": {"tls.crt": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "tls.key": SECRET_VALUE}})
+    store.add(workload("Deployment", "apps/v1", "web", ("spec", "template")))
+    store.add(workload("CronJob", "batch/v1", "backup", ("spec", "jobTemplate", "spec", "template")))
+    # As a real API server lists them: items without kind or apiVersion.
+    store.set_raw("/api/v1/namespaces/prod/secrets", Response(status=200, data={
+        "kind": "SecretList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"},
+        "items": [{"metadata": {"name": "api-key", "namespace": "prod"}, "type": "Opaque",
+                   "data": {"key": SECRET_VALUE}}]}))
     store.set_raw("/version", Response(status=200, data=VERSION))
     store.set_raw("/readyz", Response(status=200, text="[+]ping ok\n[+]etcd ok\nreadyz check passed\n"),
                   {"verbose": "true"})

@@ -1,0 +1,25 @@
+"""Wrapping the audit's prose for a terminal without cutting what people copy.
+
+A command in backticks is kept on one line when it fits, so it can be read and pasted whole; a word
+longer than the line (a URL, a long flag) overflows rather than breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+_CODE_SPAN = re.compile(r"`[^`]+`")
+_GLUE = "\x00"  # stands in for a space inside a code span while textwrap splits on whitespace
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters where possible, broken only between words and code spans."""
+    width = max(width, 20)
+
+    def glue(match: re.Match[str]) -> str:
+        span = match.group(0)
+        return span.replace(" ", _GLUE) if len(span) <= width else span
+
+    lines = textwrap.wrap(_CODE_SPAN.sub(glue, text), width=width, break_long_words=False, break_on_hyphens=False)
+    return [line.replace(_GLUE, " ") for line in lines] or [""]

@@ -1,0 +1,80 @@
+"""What people read in a terminal: URLs whole, no trailing blanks, readable evidence, an exit-code hint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kubectl_arch.render.audit_evidence import evidence_items, evidence_line
+from kubectl_arch.samples import sample_names
+
+URL = re.compile(r"https?://\S+")
+
+
+def test_evidence_gets_units_words_and_short_lists() -> None:
+    items = evidence_items({
+        "p99_seconds": 0.962644, "warnAboveSeconds": 0.1, "quotaBytes": 2147483648, "samples": 4775075,
+        "failures_tolerated": 0, "ca": False, "sha256": "ce8e48135087b752006834b8d5075ca3ac5a55ed6a805e905bf2e350",
+        "pods": ["a", "b", "c", "d", "e"], "apf_rejected": {"workload-low (queue-full)": 2987},
+        "failed": {"etcd": "reason withheld"},
+        "slowestOperations": [{"operation": "create", "object": "events", "p99_seconds": 0.5, "samples": 12}],
+    })
+    assert items == [
+        "p99: 962.6 ms", "warn above: 100 ms", "quota: 2.00 GiB", "samples: 4,775,075", "failures tolerated: 0",
+        "ca: no", "sha256: ce8e48135087…", "pods: a, b, c (+2 more)", "apf rejected: workload-low (queue-full) 2987",
+        "failed: etcd (reason withheld)", "slowest operations: create events (p99 500 ms, samples 12)",
+    ]
+    assert evidence_line({"mode": "stacked", "members": 2}) == "mode: stacked · members: 2"
+
+
+@pytest.mark.skipif("kubeadm-degraded" not in sample_names(), reason="the kubeadm-degraded sample is not bundled")
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_failures_read_top_to_bottom_with_whole_urls(run_cli: Callable[..., Any], columns: str) -> None:
+    from kubectl_arch.audit.registry import catalogue
+
+    code, out, err = run_cli(["audit", "--sample", "kubeadm-degraded"], env={"COLUMNS": columns})
+    assert code == 1, err
+    lines = out.splitlines()
+    assert all(line == line.rstrip() for line in lines), "trailing blanks"
+    printed_urls = set(URL.findall(out))
+    for check_id in ("etcd-member-count", "webhook-ca-expiry"):
+        assert set(catalogue()[check_id].meta.references) <= printed_urls  # each URL whole, on one line
+    start = next(i for i, line in enumerate(lines) if "FAIL etcd-member-count" in line)
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("       "))
+    labels = [line.split()[0] for line in lines[start + 1:end]
+              if line[7] != " " and line.split()[0].endswith(":")]  # labels sit under the id
+    assert labels == ["evidence:", "why:", "fix:", "see:"]
+    assert "evidence: mode: stacked · members: 2" in out
+    summary = lines.index("17 checks: 2 pass, 5 warn, 9 fail, 1 skip")
+    assert lines[summary + 1:] == ["Exit code 1: 9 checks reach --fail-on fail (suppress an accepted risk in --config)."]
+
+
+@pytest.mark.skipif("kind-ha" not in sample_names(), reason="the kind-ha sample is not bundled")
+def test_a_healthy_cluster_is_one_line_per_check_and_no_hint(run_cli: Callable[..., Any]) -> None:
+    code, out, err = run_cli(["audit", "--sample", "kind-ha", "--check", "etcd-member-count",
+                              "--check", "node-readiness"], env={"COLUMNS": "100"})
+    assert code == 0, err
+    assert re.search(r"^  PASS etcd-member-count +3 members: quorum 2, tolerates 1 failure$", out, re.M)
+    assert "evidence:" not in out and "why:" not in out and "Exit code" not in out
+
+
+@pytest.mark.skipif("kind-ha" not in sample_names(), reason="the kind-ha sample is not bundled")
+def test_warnings_say_how_to_make_ci_fail_on_them(run_cli: Callable[..., Any], tmp_path: Any) -> None:
+    config = tmp_path / "audit.yaml"
+    config.write_text("thresholds:\n  apiserver-overload: {warn_ratio: 0}\n")
+    code, out, _ = run_cli(["audit", "--sample", "kind-ha", "--check", "apiserver-overload", "--config", str(config)])
+    assert code == 0
+    assert out.endswith("Exit code 0: warnings do not fail the run (--fail-on warn makes them fail).\n")
+
+
+def test_wrapping_keeps_commands_whole_and_never_breaks_a_long_word() -> None:
+    from kubectl_arch.render.audit_wrap import wrap
+
+    text = "Read it with `kubectl get --raw /readyz/etcd` first, then see https://example.com/" + "a" * 40
+    lines = wrap(text, 40)
+    assert any("`kubectl get --raw /readyz/etcd`" in line for line in lines)
+    assert lines[-1] == "https://example.com/" + "a" * 40
+    assert all(len(line) <= 40 for line in lines[:-1])
