@@ -163,4 +163,6 @@ def render(results: Results, help_usages: Mapping[str, ProcessUsage], started: d
         *[f"| {t.name} | {'met' if t.met else '**missed**'} | {t.measured} |" for t in targets],
         "",
         *(["## Requests that grew with the cluster", "", *grew, ""] if grew else []),
+        *(["Causes and fixes of missed targets, from profiling: benchmarks/FINDINGS.md.", ""]
+          if not all(t.met for t in targets) else []),
     ])

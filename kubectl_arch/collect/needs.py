@@ -22,7 +22,7 @@ class Rule:
     api_groups: tuple[str, ...] = ()
     resources: tuple[str, ...] = ()
     non_resource_urls: tuple[str, ...] = ()
-    verbs: tuple[str, ...] = ("get", "list")
+    verbs: tuple[str, ...] = ("list",)  # least privilege: a list read needs only `list`; name `get` where used
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _apiserver_certificates(source: Source, _data: ClusterData) -> Response:
     return source.peer_certificates()
 
 
-def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("get", "list")) -> Rule:
+def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("list",)) -> Rule:
     return Rule(api_groups=(group,), resources=resources, verbs=verbs)
 
 

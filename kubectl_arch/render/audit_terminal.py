@@ -2,7 +2,7 @@
 
 A passing check is one line. A warning or failure reads top to bottom as the person on call needs it:
 status, check and what was seen, then the evidence, why it matters, the fix and where to read more.
-Lines are wrapped here, between words, so commands and URLs are never cut; URLs get a line each.
+Lines are wrapped here, between words: a command stays whole where it fits, a URL is never cut.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ COMPONENT_ORDER = ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-
 
 INDENT = "  "
 BADGE = 4  # PASS, WARN, FAIL, SKIP
-LABEL = 10  # "evidence: " — the detail labels' column
+LABEL = 10  # "evidence: " — the detail labels' column; a longer label gets a line of its own
 # Below these widths a check's message goes under its id instead of beside it.
 NARROWEST_DETAILED = 56
 NARROWEST_PASS = 30
@@ -96,7 +96,7 @@ def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
 def _render_check(result: CheckResult, console: Console, layout: Layout, wide: bool) -> None:
     findings = result.findings if wide else result.headline()
     detailed = wide or result.status.rank > 0
-    first = findings[0]
+    first = findings[0] if findings else Finding(result.meta.id, Status.PASS, "every finding is suppressed")
     header = [(INDENT, ""), (_badge(result.status), STYLES[result.status]), (" ", ""), (result.meta.id, "bold")]
     column = layout.message(detailed)
     lines = _wrap(first.message, console.width - column)
@@ -113,14 +113,14 @@ def _render_check(result: CheckResult, console: Console, layout: Layout, wide: b
         for finding in findings[1:]:  # further passing findings: one line each, beside the first
             for line in _wrap(finding.message, console.width - column):
                 _print(console, [(" " * column + line, "")])
-        return
-    # Evidence follows the findings it belongs to: once after a run of findings that share it.
-    for index, finding in enumerate(findings):
-        if index:
-            _detail(console, layout, _badge(finding.status), finding.message, STYLES[finding.status])
-        following = findings[index + 1] if index + 1 < len(findings) else None
-        if following is None or following.evidence != finding.evidence:
-            _evidence(console, layout, finding)
+    else:
+        # Evidence follows the findings it belongs to: once after a run of findings that share it.
+        for index, finding in enumerate(findings):
+            if index:
+                _detail(console, layout, _badge(finding.status), finding.message, STYLES[finding.status])
+            following = findings[index + 1] if index + 1 < len(findings) else None
+            if following is None or following.evidence != finding.evidence:
+                _evidence(console, layout, finding)
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
     if result.status.rank > 0:
@@ -151,8 +151,11 @@ def _detail(console: Console, layout: Layout, label: str, text: str, label_style
 
 
 def _labelled(console: Console, layout: Layout, label: str, lines: list[str], label_style: str = "dim") -> None:
+    """Already-wrapped lines under a label; lines are printed as they are, so a URL is never cut."""
+    if len(label) >= LABEL:
+        _print(console, [(" " * layout.detail, ""), (label, label_style)])
     for index, line in enumerate(lines):
-        if index == 0:
+        if index == 0 and len(label) < LABEL:
             _print(console, [(" " * layout.detail, ""), (f"{label:<{LABEL - 1}}", label_style), (" " + line, "")])
         else:
             _print(console, [(" " * layout.text + line, "")])
@@ -194,10 +197,6 @@ def summary_segments(report: AuditReport) -> list[tuple[str, str]]:
     return segments
 
 
-def summary_line(report: AuditReport) -> str:
-    return "".join(text for text, _ in summary_segments(report))
-
-
 def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
     """One line on what the exit code will be and why, when anything was found; None when all is well."""
     statuses = [r.status for report in reports for r in report.results]
@@ -208,7 +207,7 @@ def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
         return f"Exit code {code}: a cluster could not be read."
     if failing:
         checks = "1 check reaches" if failing == 1 else f"{failing} checks reach"
-        return f"Exit code {code}: {checks} --fail-on {fail_on.value} (suppress an accepted risk in --config)."
+        return f"Exit code {code}: {checks} --fail-on {fail_on.value} (see --config for suppressions)."
     if warnings:
         return f"Exit code {code}: warnings do not fail the run (--fail-on warn makes them fail)."
     return None

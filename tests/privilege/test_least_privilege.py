@@ -187,8 +187,6 @@ def test_the_printed_role_is_enough_for_every_command(command: Command, runner: 
                                                                                                        ours.stdout)
 
 
-@pytest.mark.xfail(strict=True, reason="collect/needs.py _resource() grants get beside list to needs that only "
-                   "list (services, webhook configurations, apiservices, CSRs, endpointslices)")
 def test_every_permission_in_the_role_is_used(roles: dict[str, dict[str, Any]], runner: Runner) -> None:
     """'Exactly what the commands read': each (group, resource, verb) or URL of the role serves some request
     here, or is in CONDITIONAL with the situation that uses it."""

@@ -111,13 +111,10 @@ SPINNER_COMMANDS = {
 @pytest.mark.parametrize("name", list(SPINNER_COMMANDS))
 def test_a_spinner_shows_on_a_terminal_while_the_cluster_is_read(
         name: str, api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path], cli_home: Path,
-        tmp_path: Path, request: pytest.FixtureRequest) -> None:
+        tmp_path: Path) -> None:
     args, module = SPINNER_COMMANDS[name]
     if importlib.util.find_spec(module) is None:
         pytest.skip(f"{module} does not exist yet")
-    if name == "snapshot":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="cli/snapshot_command.py shows no progress: wrap "
-                                              "its collect() in kubectl_arch/render/progress.reading_progress"))
     server = api_server(CLUSTER.store(), now=NOW)
     server.delay("/api/v1/nodes", seconds=1.5, times=1)  # long enough for the spinner to draw
     controller, terminal = pty.openpty()
