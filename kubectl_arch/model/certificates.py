@@ -184,7 +184,7 @@ def _days(days: float) -> str:
     if days < 1:
         hours = int(days * 24)
         return f"{hours} hour{'s' if hours != 1 else ''}"
-    whole = int(days)
+    whole = round(days)  # 4.99 days reads "5 days", as daysLeft (rounded) says in the evidence
     return f"{whole} day{'s' if whole != 1 else ''}"
 
 

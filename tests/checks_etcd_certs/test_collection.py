@@ -74,6 +74,7 @@ def test_pki_dir_is_read_like_kubeadm_certs_check_expiration_without_touching_ke
     (pki / "sa.pub").write_text("-----BEGIN PUBLIC KEY-----\nnot read\n-----END PUBLIC KEY-----\n")
     (pki / "broken.crt").write_text("this is not a certificate\n")
 
+    catalogue()  # importing the catalogue registers the check's own needs, pki-files among them
     data = collect(_FileOnlySource(), ["pki-files"], options={"pki-dir": str(pki)})
     files = data.json("pki-files")["files"]
     assert [f["path"] for f in files] == ["apiserver.crt", "broken.crt", "ca.crt", "etcd/ca.crt", "etcd/server.crt"]
@@ -81,7 +82,7 @@ def test_pki_dir_is_read_like_kubeadm_certs_check_expiration_without_touching_ke
 
     findings = {f.object: f for f in run_audit_data("pki-expiry", data)}
     assert findings["file/apiserver.crt"].status.value == "fail"
-    assert "expires in 4 days" in findings["file/apiserver.crt"].message
+    assert "expires in 5 days" in findings["file/apiserver.crt"].message
     assert findings["file/broken.crt"].status.value == "warn"
     assert "holds no PEM certificate" in findings["file/broken.crt"].message
     assert set(findings) == {"file/apiserver.crt", "file/broken.crt"}  # the healthy ones do not add noise
