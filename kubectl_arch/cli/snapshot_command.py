@@ -48,4 +48,4 @@ def snapshot(
             progress(f"what trace needs for {namespace}/{name}")
             collect_trace(source, namespace, parse_target(name))
     source.save(output_file)
-    click.echo(f"wrote {output_file}: {len(source.responses)} responses from {source.description}", err=True)
+    click.echo(f"wrote {output_file}: {len(source)} responses from {source.description}", err=True)

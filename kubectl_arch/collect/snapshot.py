@@ -26,32 +26,49 @@ TLS_KEY = "tls:peer-certificates"
 
 
 class RecordingSource:
-    """Passes requests to ``inner`` and records every response, so the run can be saved as a snapshot."""
+    """Passes requests to ``inner`` and records every response, so the run can be saved as a snapshot.
+
+    Each response is kept as compact JSON text the moment it arrives: a 5,000-node list costs a few MB of
+    text instead of the objects it parses into, so recording does not double a big run's memory.
+    """
 
     def __init__(self, inner: Source) -> None:
         self._inner = inner
-        self.responses: dict[str, dict[str, Any]] = {}
+        self._records: dict[str, str] = {}  # request key -> JSON text of its (redacted) record
+        self._watches: dict[str, list[dict[str, Any]]] = {}  # watch events are appended as they stream
         self.captured_at = inner.now()
 
     @property
     def description(self) -> str:
         return self._inner.description
 
+    @property
+    def responses(self) -> dict[str, dict[str, Any]]:
+        """Every recorded record, parsed (for inspection and tests; saving streams the text instead)."""
+        records = {key: json.loads(text) for key, text in self._records.items()}
+        records.update({key: {"status": 200, "data": events} for key, events in self._watches.items()})
+        return records
+
+    def __len__(self) -> int:
+        return len(self._records) + len(self._watches)
+
+    def _keep(self, key: str, record: dict[str, Any]) -> None:
+        self._records[key] = json.dumps(record, separators=(",", ":"))
+
     def get(self, path: str, query: Query | None = None) -> Response:
         response = self._inner.get(path, query)
-        self.responses[request_key(path, query)] = redact_record(response.to_record())
+        self._keep(request_key(path, query), redact_record(response.to_record()))
         return response
 
     def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
-        events: list[dict[str, Any]] = []
-        self.responses[WATCH_PREFIX + request_key(path, query)] = {"status": 200, "data": events}
+        events = self._watches.setdefault(WATCH_PREFIX + request_key(path, query), [])
         for event in self._inner.watch(path, query, timeout_seconds):
             events.append(redact_record({"status": 200, "data": event})["data"])
             yield event
 
     def peer_certificates(self) -> Response:
         response = self._inner.peer_certificates()
-        self.responses[TLS_KEY] = response.to_record()
+        self._keep(TLS_KEY, response.to_record())
         return response
 
     def credentials(self) -> Credentials:
@@ -60,7 +77,7 @@ class RecordingSource:
     def now(self) -> dt.datetime:
         return self._inner.now()
 
-    def document(self) -> dict[str, Any]:
+    def _header(self) -> dict[str, Any]:
         creds = self._inner.credentials()
         return {
             "kind": SNAPSHOT_KIND,
@@ -74,12 +91,22 @@ class RecordingSource:
                 "clientCertificatePem": creds.client_certificate_pem,
                 "certificateAuthorityPem": creds.certificate_authority_pem,
             },
-            "responses": self.responses,
         }
 
+    def document(self) -> dict[str, Any]:
+        return {**self._header(), "responses": self.responses}
+
     def save(self, path: str | Path) -> None:
+        """Write the snapshot, streaming the recorded texts rather than building one big document."""
+        texts = dict(self._records)
+        texts.update({key: json.dumps({"status": 200, "data": events}, separators=(",", ":"))
+                      for key, events in self._watches.items()})
+        header = json.dumps(self._header(), separators=(",", ":"))
         with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(self.document(), handle, separators=(",", ":"))
+            handle.write(header[:-1] + ',"responses":{')
+            for index, (key, text) in enumerate(texts.items()):
+                handle.write(("," if index else "") + json.dumps(key) + ":" + text)
+            handle.write("}}")
 
 
 class SnapshotSource:

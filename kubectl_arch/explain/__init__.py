@@ -9,6 +9,7 @@ EXPLAIN_NEEDS: list[str] = [
     "readyz",
     "nodes",
     "kube-system-pods",
+    "kube-system-daemonset-pods",
     "kube-system-leases",
     "kube-system-deployments",
     "daemonsets",

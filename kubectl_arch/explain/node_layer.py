@@ -26,7 +26,7 @@ from kubectl_arch.explain.views import (
 )
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, cluster_dns, cni_plugin
-from kubectl_arch.model.components import PODS_NEED, main_container
+from kubectl_arch.model.components import DAEMONSET_PODS_NEED, PODS_NEED, main_container
 from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.nodes import NodeInfo
@@ -101,7 +101,7 @@ def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], n
 
 
 def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyMode) -> list[ComponentView]:
-    pods = data.items(PODS_NEED)
+    pods = data.items(PODS_NEED) + data.items(DAEMONSET_PODS_NEED)
     ready_nodes = sum(1 for n in nodes if n.ready)
     kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
                              instances=[InstanceView(node=n.name, pod=None, version=n.kubelet_version or None,

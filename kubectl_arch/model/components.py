@@ -23,7 +23,8 @@ KUBE_CONTROLLER_MANAGER = "kube-controller-manager"
 CLOUD_CONTROLLER_MANAGER = "cloud-controller-manager"
 CONTROL_PLANE_COMPONENTS = (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
 
-PODS_NEED = "kube-system-pods"
+PODS_NEED = "kube-system-pods"  # static pods and Deployments' pods; DaemonSet pods are apart (scale)
+DAEMONSET_PODS_NEED = "kube-system-daemonset-pods"  # per-node pods, listed on clusters of up to 250 nodes
 
 READS = (PODS_NEED,)  # what control_plane_components reads
 
