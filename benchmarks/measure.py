@@ -1,6 +1,10 @@
 """How one command is measured: its own process's wall time, CPU time and peak RSS, plus what the server saw.
 
-``wait4`` gives the rusage of exactly the child that ran (not the benchmark, not the server thread);
+``wait4`` gives the rusage of exactly the child that ran (not the benchmark, not the server thread). Linux
+carries a process's peak RSS across exec, and a forked child starts as a copy of its parent: spawned from
+this big process (it serves the synthetic cluster), every command would inherit its peak. So a small
+launcher process spawns the command and reports its rusage; the command inherits at most that bare
+Python's few MB.
 the test API server records every request, and ``CountingBackend`` counts the body bytes it sent, so
 kubectl-arch and kubectl are measured the same way. CPU seconds are reported beside wall time because
 on a shared machine the wall clock includes other people's work.
@@ -8,9 +12,12 @@ on a shared machine the wall clock includes other people's work.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -66,23 +73,43 @@ class ProcessUsage:
     stderr_tail: str
 
 
+# Spawns argv[2:], waits for it, and writes its rusage to the file argv[1]: a fresh, small parent.
+LAUNCHER = """
+import json, os, sys
+out, argv = sys.argv[1], sys.argv[2:]
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_pid, status, usage = os.wait4(pid, 0)
+with open(out, "w") as handle:
+    json.dump({"status": status, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, handle)
+"""
+
+
 def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float) -> ProcessUsage:
-    """Run ``argv`` with stdout discarded; killed after ``timeout`` seconds."""
-    with tempfile.TemporaryFile() as stderr:
+    """Run ``argv`` through the launcher with stdout discarded; killed (with its group) after ``timeout``."""
+    with tempfile.TemporaryFile() as stderr, tempfile.NamedTemporaryFile("r", suffix=".json") as report:
         started = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=stderr, env=dict(env))
-        timer = threading.Timer(timeout, process.kill)
+        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, report.name, *argv], stdout=subprocess.DEVNULL,
+                                   stderr=stderr, env=dict(env), start_new_session=True)
+        timer = threading.Timer(timeout, lambda: _kill_group(process.pid))
         timer.start()
         try:
-            _pid, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         tail = stderr.read().decode(errors="replace").strip().splitlines()[-3:]
-    return ProcessUsage(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode,
-                        " | ".join(tail))
+        text = report.read()
+    if not text:  # the launcher itself was killed (timeout): no usage of the command to report
+        return ProcessUsage(seconds, 0.0, 0.0, process.returncode or -9, " | ".join(tail))
+    usage = json.loads(text)
+    return ProcessUsage(seconds, usage["cpu"], usage["maxrss_kb"] / 1024,
+                        os.waitstatus_to_exitcode(usage["status"]), " | ".join(tail))
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def request_key(path: str, query: Mapping[str, str]) -> str:
