@@ -4,8 +4,7 @@
 carries a process's peak RSS across exec, and a forked child starts as a copy of its parent: spawned from
 this big process (it serves the synthetic cluster), every command would inherit its peak. So a small
 launcher process spawns the command and reports its rusage; the command inherits at most that bare
-Python's few MB.
-the test API server records every request, and ``CountingBackend`` counts the body bytes it sent, so
+Python's few MB. The test API server records every request, and ``CountingBackend`` counts the body bytes it sent, so
 kubectl-arch and kubectl are measured the same way. CPU seconds are reported beside wall time because
 on a shared machine the wall clock includes other people's work.
 """
