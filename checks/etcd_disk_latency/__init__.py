@@ -8,7 +8,6 @@ backend commit); without access to etcd, the API server's p99 of its etcd reques
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +20,8 @@ from kubectl_arch.model.metrics import (
     Metrics,
     MetricsError,
     Quantile,
+    histogram_quantile,
+    histograms_by,
     quantile,
 )
 
@@ -123,16 +124,14 @@ def _operation_key(labels: Mapping[str, str]) -> tuple[str, str]:
     return labels.get("operation", ""), labels.get("type") or labels.get("resource") or ""
 
 
-def _has_operation_key(key: tuple[str, str], labels: Mapping[str, str]) -> bool:
-    return _operation_key(labels) == key
-
-
 def slowest_operations(metrics: Metrics, limit: int = 3) -> list[dict[str, Any]]:
-    """The operations with the highest p99 in the API server's view, for the evidence."""
-    keys = {_operation_key(dict(sample.labels)) for sample in metrics.samples(f"{APISERVER_ETCD_REQUEST}_bucket")}
+    """The operations with the highest p99 in the API server's view, for the evidence.
+
+    One pass sums the buckets per (operation, kind), like ``sum by (operation, type, le)``.
+    """
     ranked: list[tuple[float, str, str, int]] = []
-    for key in keys:
-        q = quantile(metrics, APISERVER_ETCD_REQUEST, P99, functools.partial(_has_operation_key, key))
+    for key, found in histograms_by(metrics, APISERVER_ETCD_REQUEST, _operation_key).items():
+        q = histogram_quantile(P99, found, APISERVER_ETCD_REQUEST, metrics.source)
         if q.value is not None:
             ranked.append((q.value, *key, q.samples))
     ranked.sort(key=lambda row: (-row[0], row[1], row[2]))

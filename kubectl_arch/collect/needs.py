@@ -82,6 +82,9 @@ class ClusterData:
     # "etcd-endpoints" (list[str]), "etcd-cacert", "etcd-cert", "etcd-key" (file paths). Set before
     # collection so a Need's ``fetch`` can read them; a key is absent when its flag was not given.
     options: dict[str, Any] = field(default_factory=dict)
+    # Facts derived from the responses that several checks and explain share (nodes, components), each
+    # computed once per run: see kubectl_arch/model/memo.py. A cache, not data: no part of equality or repr.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Response:
         response = self.responses.get(name)

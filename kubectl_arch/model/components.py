@@ -14,6 +14,7 @@ from typing import Any
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.flags import container_flags
+from kubectl_arch.model.memo import memo
 from kubectl_arch.model.versions import version_from_image
 
 KUBE_APISERVER = "kube-apiserver"
@@ -121,6 +122,14 @@ def component_from_pods(pods: list[dict[str, Any]], component: str) -> Component
 
 
 def control_plane_components(data: ClusterData) -> dict[str, Component]:
-    """Every control-plane component by name (``CONTROL_PLANE_COMPONENTS``), from the kube-system pods."""
+    """Every control-plane component by name (``CONTROL_PLANE_COMPONENTS``), from the kube-system pods.
+
+    Computed once per ``ClusterData`` (six checks and explain read it); each call gets its own dict, but
+    the ``Component`` objects are shared: read-only.
+    """
+    return dict(memo(data, "components.control_plane_components", READS, _control_plane_components))
+
+
+def _control_plane_components(data: ClusterData) -> dict[str, Component]:
     pods = data.items(PODS_NEED)
     return {name: component_from_pods(pods, name) for name in CONTROL_PLANE_COMPONENTS}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import KUBE_APISERVER, PODS_NEED, is_component_pod
+from kubectl_arch.model.memo import memo
 from kubectl_arch.model.nodes import NODES_NEED
 
 VERSION_NEED = "version"
@@ -95,7 +96,14 @@ DETECTORS: tuple[Detector, ...] = (_by_version, _by_node_labels, _by_provider_id
 
 
 def detect_distribution(data: ClusterData) -> Distribution:
-    """The first detector that recognises the cluster decides; the later ones that agree add evidence."""
+    """The first detector that recognises the cluster decides; the later ones that agree add evidence.
+
+    Computed once per ``ClusterData`` (several checks and explain ask); the answer is shared: read-only.
+    """
+    return memo(data, "distribution.detect_distribution", READS, _detect_distribution)
+
+
+def _detect_distribution(data: ClusterData) -> Distribution:
     found: list[tuple[str, str]] = [hit for hit in (detect(data) for detect in DETECTORS) if hit]
     if not found:
         return Distribution("unknown", evidence=["no distribution marks in /version, node labels or kube-system"])

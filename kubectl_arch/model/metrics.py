@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 # etcd's own metrics (served by each member on its client URL or --listen-metrics-urls).
 WAL_FSYNC = "etcd_disk_wal_fsync_duration_seconds"
@@ -61,6 +62,9 @@ class Metrics:
 
     source: str
     by_name: Mapping[str, tuple[MetricSample, ...]] = field(default_factory=dict)
+    # Histograms' buckets grouped by label set, filled by ``histogram_series`` on first use: checks ask
+    # for one histogram per operation, and rescanning every sample for each was the cost. Not data.
+    series_cache: dict[str, tuple[Series, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def samples(self, name: str) -> tuple[MetricSample, ...]:
         return self.by_name.get(name, ())
@@ -126,21 +130,52 @@ class Histogram:
         return 0.0
 
 
+@dataclass(frozen=True)
+class Series:
+    """One label set of a histogram (``le`` left out) and its buckets with a valid bound, in scrape order."""
+
+    key: Labels
+    labels: Mapping[str, str]  # the same labels as a read-only mapping, for label filters
+    buckets: tuple[tuple[float, float], ...]
+
+
+def histogram_series(metrics: Metrics, name: str) -> tuple[Series, ...]:
+    """The label sets of histogram ``name`` in order of first appearance, grouped once per scrape."""
+    cached = metrics.series_cache.get(name)
+    if cached is not None:
+        return cached
+    grouped: dict[Labels, list[tuple[float, float]]] = {}
+    for sample in metrics.samples(f"{name}_bucket"):
+        bound = _bound(sample.label("le"))
+        if bound is not None:
+            key = tuple(pair for pair in sample.labels if pair[0] != "le")
+            grouped.setdefault(key, []).append((bound, sample.value))
+    series = tuple(Series(key, MappingProxyType(dict(key)), tuple(buckets)) for key, buckets in grouped.items())
+    metrics.series_cache[name] = series
+    return series
+
+
+GroupKey = TypeVar("GroupKey", bound=Hashable)
+
+
+def histograms_by(metrics: Metrics, name: str, group: Callable[[Mapping[str, str]], GroupKey]
+                  ) -> dict[GroupKey, Histogram]:
+    """One histogram per value of ``group(labels)``, like ``sum by (<group>, le) (name_bucket)``, in one pass."""
+    totals: dict[GroupKey, dict[float, float]] = {}
+    series: dict[GroupKey, int] = {}
+    for one in histogram_series(metrics, name):
+        key = group(one.labels)
+        summed = totals.setdefault(key, {})
+        for bound, value in one.buckets:
+            summed[bound] = summed.get(bound, 0.0) + value
+        series[key] = series.get(key, 0) + 1
+    return {key: Histogram(name, tuple(sorted(summed.items())), series[key]) for key, summed in totals.items()}
+
+
 def histogram(metrics: Metrics, name: str, where: LabelFilter | None = None) -> Histogram | None:
     """The histogram ``name`` summed over every label set ``where`` accepts (all by default), like
     ``sum by (le) (name_bucket)``; None when the scrape has no buckets for it."""
-    totals: dict[float, float] = {}
-    series: set[Labels] = set()
-    for sample in metrics.samples(f"{name}_bucket"):
-        labels = dict(sample.labels)
-        bound = _bound(labels.pop("le", None))
-        if bound is None or (where is not None and not where(labels)):
-            continue
-        totals[bound] = totals.get(bound, 0.0) + sample.value
-        series.add(tuple(sorted(labels.items())))
-    if not totals:
-        return None
-    return Histogram(name, tuple(sorted(totals.items())), len(series))
+    return histograms_by(metrics, name, lambda labels: where is None or bool(where(labels))).get(True)
 
 
 def _bound(le: str | None) -> float | None:
@@ -222,12 +257,16 @@ class Quantile:
 
 def quantile(metrics: Metrics, name: str, q: float, where: LabelFilter | None = None) -> Quantile:
     """The q-quantile of histogram ``name`` over the label sets ``where`` accepts, with its sample count."""
-    found = histogram(metrics, name, where)
+    return histogram_quantile(q, histogram(metrics, name, where), name, metrics.source)
+
+
+def histogram_quantile(q: float, found: Histogram | None, name: str, source: str) -> Quantile:
+    """The q-quantile of a histogram already summed (None: the scrape had no buckets for ``name``)."""
     if found is None:
-        return Quantile(q, None, 0, name, metrics.source)
+        return Quantile(q, None, 0, name, source)
     value = bucket_quantile(q, found.buckets)
     usable = value if math.isfinite(value) else None
-    return Quantile(q, usable, int(found.count), name, metrics.source)
+    return Quantile(q, usable, int(found.count), name, source)
 
 
 # -- gauges -----------------------------------------------------------------------------------------

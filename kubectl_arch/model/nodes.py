@@ -8,6 +8,7 @@ from typing import Any
 
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.model import raw
+from kubectl_arch.model.memo import memo
 
 NODES_NEED = "nodes"
 READS = (NODES_NEED,)  # what node_infos reads
@@ -120,6 +121,14 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
 
 
 def node_infos(data: ClusterData) -> list[NodeInfo]:
-    """Every node, control plane first, then by name."""
+    """Every node, control plane first, then by name.
+
+    Computed once per ``ClusterData`` (five checks and explain read it); each call gets its own list, but
+    the ``NodeInfo`` objects are shared: read-only.
+    """
+    return list(memo(data, "nodes.node_infos", READS, _node_infos))
+
+
+def _node_infos(data: ClusterData) -> list[NodeInfo]:
     nodes = [node_info(node) for node in data.items(NODES_NEED)]
     return sorted(nodes, key=lambda n: (not n.control_plane, n.name))

@@ -71,11 +71,10 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
     from rich.text import Text
 
     view = report.view
-    node = f" on {view.node_name}" if view.node_name else " (no node yet)"
-    title = Text.assemble(("Pod ", "bold"), (f"{view.namespace}/{view.name}", "bold"), f"{node} · phase {view.phase}")
-    console.print(title)
+    console.print(_title(report))
     console.print(Text(f"Source: {report.source}", style="dim"))
-    chain = [f"{kind} {name}" for kind, name in reversed(report.owners)] + [f"Pod {view.name}"]
+    chain = [f"{kind} {name}" for kind, name in reversed(report.owners)]
+    chain.append(f"Pod {view.name}" if report.has_pod else "(no pod)")
     console.print(Text("Owners: " + " -> ".join(chain)))
     if report.events_expired:
         _paragraph(console, "Events have expired (the API server keeps them 1 hour by default): times marked ~ were "
@@ -93,6 +92,20 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
     _render_details(report, console, wide)
     _render_stuck(report, console)
     _render_timing(report, console)
+
+
+def _title(report: TraceReport) -> Text:
+    """The pod and where it runs, or, when there is no pod, the owner that should have created one."""
+    from rich.text import Text
+
+    view = report.view
+    if not report.has_pod:
+        kind, name = report.owners[-1] if report.owners else ("Owner", "?")
+        first_kind, first_name = report.owners[0] if report.owners else (kind, name)
+        return Text.assemble((f"{kind} ", "bold"), (f"{report.namespace}/{name}", "bold"),
+                             f" · no pod: {first_kind} {first_name} has not created any")
+    node = f" on {view.node_name}" if view.node_name else " (no node yet)"
+    return Text.assemble(("Pod ", "bold"), (f"{view.namespace}/{view.name}", "bold"), f"{node} · phase {view.phase}")
 
 
 def _header(axis: Axis | None, bar_width: int) -> Text:

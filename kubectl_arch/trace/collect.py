@@ -5,6 +5,10 @@ selector), the pod's events by ``involvedObject.uid``, each owner up the chain b
 uid, the namespace's Services once and the EndpointSlices of those selecting the pod in one labelled
 list, the node, and the scheduler's Lease only when no scheduling event exists. Answers are kept raw;
 a 403 or 404 on anything but the pod itself is data the analysis explains.
+
+An owner with no pod at all is a story too: its controller failed to create one. Then the chain is read
+down instead of up (a Deployment's ReplicaSets by its selector, a CronJob's Jobs) with each one's events,
+and ``TraceData.pod`` stays empty.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from kubectl_arch.model import raw
 from kubectl_arch.trace.target import OWNER_KINDS, Target, parse_target
 
 __all__ = ["OwnerData", "TraceData", "collect_trace", "parse_target", "pod_event_uid"]
+
+NO_EVENTS = Response(status=200, data={"items": []})  # what a pod that does not exist has: nothing to read
 
 MAX_OWNER_DEPTH = 3  # Pod <- ReplicaSet <- Deployment, Pod <- Job <- CronJob: three leaves headroom
 SCHEDULER_LEASE_PATH = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler"
@@ -45,7 +51,11 @@ class OwnerData:
 
 @dataclass
 class TraceData:
-    """The raw answers about one pod; ``now`` is the source's clock (capture time offline)."""
+    """The raw answers about one pod; ``now`` is the source's clock (capture time offline).
+
+    ``pod`` is empty when the traced owner has no pod: ``owners`` then run from the owner that should
+    create pods (a ReplicaSet, a Job ...) up to the one named on the command line.
+    """
 
     namespace: str
     now: dt.datetime
@@ -62,15 +72,20 @@ class TraceData:
 
 def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     """Read everything trace shows about ``target`` in ``namespace``; unknown names raise NotFoundError."""
+    known: list[dict[str, Any]] = []
     if target.is_pod:
-        pod = _get_pod(source, namespace, target.name)
-        known_owner: dict[str, Any] | None = None
+        pod: dict[str, Any] | None = _get_pod(source, namespace, target.name)
     else:
-        known_owner = _get_owner(source, namespace, target)
-        pod = _newest_pod_of(source, namespace, known_owner, target)
+        known = [_get_owner(source, namespace, target)]
+        if target.kind == "CronJob":
+            job = _newest_job_of(source, namespace, known[0], target)
+            known.insert(0, job)
+        pod = _newest_pod_of(source, namespace, known[0], target)
+    if pod is None:
+        return _without_pod(source, namespace, known)
     data = TraceData(namespace=namespace, now=source.now(), pod=pod,
                      pod_events=_events_of(source, namespace, pod_event_uid(pod)), source=source.description)
-    _follow_owners(source, namespace, data, known_owner)
+    _follow_owners(source, namespace, data, known)
     _read_endpoints(source, namespace, data)
     node_name = (pod.get("spec") or {}).get("nodeName")
     if node_name:
@@ -126,22 +141,67 @@ def label_selector_text(selector: Mapping[str, Any]) -> str:
     return ",".join(parts)
 
 
-def _newest_pod_of(source: Source, namespace: str, owner: dict[str, Any], target: Target) -> dict[str, Any]:
+def _newest_pod_of(source: Source, namespace: str, owner: dict[str, Any], target: Target) -> dict[str, Any] | None:
     """The owner's newest pod, found by the owner's own label selector in its namespace (one request)."""
+    pods = _selected(source, namespace, owner, "/api/v1", "pods", target)
+    return _newest(pods, owner, indirect=True)
+
+
+def _newest_job_of(source: Source, namespace: str, cronjob: dict[str, Any], target: Target) -> dict[str, Any]:
+    """A CronJob's newest Job: its Jobs carry no label naming it, so the namespace's Jobs are matched by owner."""
+    path = OWNER_KINDS["Job"].path(namespace)
+    response = source.get(path)
+    if not response.ok:
+        raise ArchError(response.skip_reason(f"the Jobs of {target}"))
+    job = _newest(objects(response), cronjob, indirect=False)
+    if job is None:
+        raise NotFoundError(f"{target} has not created a Job yet in namespace {namespace!r}",
+                            hint=f"see its schedule and last run with `kubectl describe {target} -n {namespace}`")
+    return {"kind": "Job", **job}
+
+
+def _selected(source: Source, namespace: str, owner: dict[str, Any], prefix: str, plural: str,
+              target: Target) -> list[dict[str, Any]]:
+    """Objects matching ``owner``'s label selector in the namespace (one request)."""
     selector = label_selector_text((owner.get("spec") or {}).get("selector") or {})
     if not selector:
-        raise ArchError(f"{target} has no label selector, so its pods cannot be found")
-    response = source.get(f"/api/v1/namespaces/{namespace}/pods", {"labelSelector": selector})
+        raise ArchError(f"{target} has no label selector, so its {plural} cannot be found")
+    response = source.get(f"{prefix}/namespaces/{namespace}/{plural}", {"labelSelector": selector})
     if not response.ok:
-        raise ArchError(response.skip_reason(f"the pods of {target}"))
-    pods = objects(response)
+        raise ArchError(response.skip_reason(f"the {plural} of {target}"))
+    return objects(response)
+
+
+def _newest(candidates: list[dict[str, Any]], owner: Mapping[str, Any], indirect: bool) -> dict[str, Any] | None:
+    """The newest object ``owner`` controls; with ``indirect``, any selected one if none is owned directly
+    (a Deployment owns its pods through ReplicaSets)."""
     owner_uid = (owner.get("metadata") or {}).get("uid")
-    direct = [p for p in pods if any(ref.get("uid") == owner_uid for ref in _owner_refs(p))]
-    candidates = direct or pods  # a Deployment owns its pods through ReplicaSets
-    if not candidates:
-        raise NotFoundError(f"{target} has no pods in namespace {namespace!r}",
-                            hint=f"see why with `kubectl describe {target} -n {namespace}`")
-    return max(candidates, key=lambda p: ((p.get("metadata") or {}).get("creationTimestamp") or "", raw.name(p)))
+    direct = [c for c in candidates if any(ref.get("uid") == owner_uid for ref in _owner_refs(c))]
+    chosen = direct or (candidates if indirect else [])
+    if not chosen:
+        return None
+    return max(chosen, key=lambda c: ((c.get("metadata") or {}).get("creationTimestamp") or "", raw.name(c)))
+
+
+def _without_pod(source: Source, namespace: str, known: list[dict[str, Any]]) -> TraceData:
+    """No pod exists: read down to the object that should create pods, with each link's events.
+
+    A Deployment's newest ReplicaSet is found by the Deployment's selector (one request); a Job, ReplicaSet,
+    StatefulSet or DaemonSet creates pods itself, and a CronJob's Job was read already.
+    """
+    chain = list(known)
+    if chain[0].get("kind") == "Deployment":
+        target = Target("Deployment", raw.name(chain[0]))
+        replica_set = _newest(_selected(source, namespace, chain[0], "/apis/apps/v1", "replicasets", target),
+                              chain[0], indirect=False)
+        if replica_set is not None:
+            chain.insert(0, {"kind": "ReplicaSet", **replica_set})
+    owners = [OwnerData(object=obj, events=_events_of(source, namespace, str((obj.get("metadata") or {}).get("uid"))))
+              for obj in chain]
+    data = TraceData(namespace=namespace, now=source.now(), pod={}, pod_events=NO_EVENTS, owners=owners,
+                     source=source.description)
+    _follow_owners(source, namespace, data, [], start=chain[-1])  # rs/NAME: its Deployment too
+    return data
 
 
 def _owner_refs(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -153,10 +213,12 @@ def _controller_ref(obj: Mapping[str, Any]) -> dict[str, Any] | None:
     return next((r for r in refs if r.get("controller")), refs[0] if refs else None)
 
 
-def _follow_owners(source: Source, namespace: str, data: TraceData, known: dict[str, Any] | None) -> None:
-    """GET each controller owner up the chain, reusing an owner already read for the target."""
-    current: Mapping[str, Any] = data.pod
-    for _ in range(MAX_OWNER_DEPTH):
+def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[dict[str, Any]],
+                   start: Mapping[str, Any] | None = None) -> None:
+    """GET each controller owner up the chain from ``start`` (the pod), reusing owners already read."""
+    known_by_uid = {(obj.get("metadata") or {}).get("uid"): obj for obj in known}
+    current: Mapping[str, Any] = data.pod if start is None else start
+    for _ in range(MAX_OWNER_DEPTH - len(data.owners)):
         ref = _controller_ref(current)
         if ref is None:
             return
@@ -164,8 +226,8 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: dict[
         if kind is None:
             data.owner_errors.append(f"owned by {ref.get('kind')} {ref.get('name')}, a kind trace does not read")
             return
-        if known is not None and (known.get("metadata") or {}).get("uid") == ref.get("uid"):
-            owner = {"kind": kind.kind, **known}
+        if ref.get("uid") in known_by_uid:
+            owner = {"kind": kind.kind, **known_by_uid[ref.get("uid")]}
         else:
             response = source.get(kind.path(namespace, str(ref.get("name", ""))))
             if not response.ok or not isinstance(response.data, dict):

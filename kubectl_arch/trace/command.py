@@ -52,11 +52,16 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
     Examples:
       kubectl arch trace pod web-7d9f8b6c5d-x2x9k -n shop
       kubectl arch trace deployment/web -n shop     (the Deployment's newest pod)
+      kubectl arch trace cj/nightly -n ops          (the newest Job's newest pod)
       kubectl arch trace pod/web-7d9f8b6c5d-x2x9k --follow
 
     Reads only this pod, its events, its owners and the Services selecting it (at most a dozen
     requests, whatever the cluster's size). Events expire after an hour; older pods are rebuilt from
     their own record and approximate times are marked ~.
+
+    An owner with no pod at all is traced too: it is stuck at `controller` and the controller's
+    refusal (FailedCreate: a webhook, a quota, PodSecurity, a missing ServiceAccount) is explained;
+    in -o json/yaml, "pod" is then null.
     """
     target = target_from_args(what)
     source = open_source(cluster)

@@ -23,7 +23,11 @@ def _pod_name(source: Source, namespace: str, target: Target) -> str:
         return target.name
     from kubectl_arch.trace.collect import collect_trace
 
-    return str(collect_trace(source, namespace, target).pod["metadata"]["name"])
+    pod = collect_trace(source, namespace, target).pod
+    if not pod:
+        raise NotFoundError(f"{target} has no pod to follow in namespace {namespace!r}",
+                            hint=f"see why with `kubectl arch trace {target} -n {namespace}` (without --follow)")
+    return str(pod["metadata"]["name"])
 
 
 def run_follow(source: Source, namespace: str, target: Target, output: str, timeout: int) -> None:

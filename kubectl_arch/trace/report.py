@@ -1,7 +1,8 @@
 """One pod's trace as data: its stages, where it is stuck and why, its startup time against the SLO.
 
 ``analyse`` is pure: the raw ``TraceData`` in, a ``TraceReport`` out; ``to_dict`` is the JSON contract
-of ``trace -o json`` (issue 5), which renderers and scripts share.
+of ``trace -o json`` (issue 5), which renderers and scripts share. When the traced owner has no pod,
+``pod`` is null and the report is stuck at ``controller`` (see ``creation.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from kubectl_arch.trace import diagnose
 from kubectl_arch.trace.collect import TraceData, objects
+from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.podview import PodView
 from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls
@@ -55,12 +57,17 @@ class TraceReport:
     now: dt.datetime
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    namespace: str = ""
+
+    @property
+    def has_pod(self) -> bool:
+        return bool(self.view.pod)
 
     def to_dict(self) -> dict[str, Any]:
         view = self.view
         return {
             "pod": {"namespace": view.namespace, "name": view.name, "uid": view.uid, "node": view.node_name or None,
-                    "phase": view.phase},
+                    "phase": view.phase} if self.has_pod else None,
             "owners": [{"kind": kind, "name": name} for kind, name in self.owners],
             "stages": [_stage_dict(s) for s in self.stages],
             "stuck": None if self.stuck is None else {
@@ -101,19 +108,20 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
 def analyse(data: TraceData) -> TraceReport:
     """Rebuild the pod's path from raw data (pure: ``data.now`` is the only clock)."""
     view = PodView.of(data.pod, objects(data.pod_events))
-    stages = build_stages(data)
+    stages = build_stages(data) if data.pod else stages_without_pod(data)
     expired = events_expired(view, data.now)
     report = TraceReport(
         view=view,
         owners=[(o.kind, o.name) for o in data.owners],
         stages=stages,
-        stuck=find_stuck(view, stages, data.now),
+        stuck=find_stuck(view, stages, data.now) if data.pod else _creation_stuck(stages),
         startup_seconds=None,
         startup_approximate=False,
         events_expired=expired,
         pulls=image_pulls(view),
         now=data.now,
         source=data.source,
+        namespace=data.namespace,
     )
     report.startup_seconds, report.startup_approximate = startup_seconds(view, stages, report.pulls, expired)
     report.notes = _notes(data, report)
@@ -139,6 +147,12 @@ def find_stuck(view: PodView, stages: list[Stage], now: dt.datetime) -> Stuck | 
         return Stuck(stage.name, Diagnosis("InProgress", waiting, (diagnose.Commands(view).describe,
                                                                     diagnose.Commands(view).events)))
     return None
+
+
+def _creation_stuck(stages: list[Stage]) -> Stuck:
+    """No pod: the controller step always carries the diagnosis (see ``creation.controller_stage``)."""
+    stage = next(s for s in stages if s.name == "controller")
+    return Stuck(stage.name, stage.problem or Diagnosis("NoPodCreated", "No pod exists."))
 
 
 def events_expired(view: PodView, now: dt.datetime) -> bool:
@@ -188,8 +202,9 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
         for condition in (owner.object.get("status") or {}).get("conditions") or []:
             if condition.get("reason") == "ProgressDeadlineExceeded":
                 notes.append(f"{owner.kind} {owner.name} stopped progressing (ProgressDeadlineExceeded): its rollout "
-                             "made no progress within spec.progressDeadlineSeconds; the pod below shows why.")
-            if condition.get("type") == "ReplicaFailure" and condition.get("status") == "True":
+                             "made no progress within spec.progressDeadlineSeconds; the trace above shows why.")
+            failing = condition.get("type") == "ReplicaFailure" and condition.get("status") == "True"
+            if failing and data.pod:  # without a pod, the stuck step already gives this message
                 notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")
     if report.events_expired:
         notes.append("Events have expired: the API server keeps them 1 hour by default (kube-apiserver --event-ttl). "

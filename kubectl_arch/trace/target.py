@@ -47,6 +47,7 @@ _ALIASES: dict[str, str] = {
     "statefulset": "StatefulSet", "statefulsets": "StatefulSet", "sts": "StatefulSet",
     "daemonset": "DaemonSet", "daemonsets": "DaemonSet", "ds": "DaemonSet",
     "job": "Job", "jobs": "Job",
+    "cronjob": "CronJob", "cronjobs": "CronJob", "cj": "CronJob",
 }
 
 
@@ -73,7 +74,7 @@ def parse_target(text: str) -> Target:
         kind_text, name = "pod", text
     kind = _ALIASES.get(kind_text.lower())
     if kind is None:
-        known = "pod, deployment (deploy), replicaset (rs), statefulset (sts), daemonset (ds), job"
+        known = "pod, deployment (deploy), replicaset (rs), statefulset (sts), daemonset (ds), job, cronjob (cj)"
         raise UsageError(f"cannot trace {kind_text!r} objects", hint=f"use one of: {known}")
     if not name or "/" in name:
         raise UsageError(f"{text!r} is not a valid name", hint="write NAME, pod/NAME or deployment/NAME")

@@ -22,12 +22,15 @@ from kubectl_arch.trace.target import Target, parse_target
     ("ds/agent", Target("DaemonSet", "agent")),
     ("rs/web-7d9f", Target("ReplicaSet", "web-7d9f")),
     ("job/backup", Target("Job", "backup")),
+    ("cronjob/nightly", Target("CronJob", "nightly")),
+    ("cj/nightly", Target("CronJob", "nightly")),
+    ("cronjobs/nightly", Target("CronJob", "nightly")),
 ])
 def test_parse_target_accepts_kubectl_spellings(text: str, expected: Target) -> None:
     assert parse_target(text) == expected
 
 
-@pytest.mark.parametrize("text", ["service/web", "deployment/", "pod/a/b", "cronjob/nightly", ""])
+@pytest.mark.parametrize("text", ["service/web", "deployment/", "pod/a/b", "cj/", ""])
 def test_parse_target_refuses_what_it_cannot_trace(text: str) -> None:
     with pytest.raises(UsageError) as raised:
         parse_target(text)

@@ -1,0 +1,28 @@
+"""Compute a derived fact once per ``ClusterData``: nodes and components are read by many checks and explain.
+
+The value is kept in ``data.derived`` beside the identity of the responses it was computed from, so a
+response replaced afterwards (a test building data step by step, a need fetched later) is seen, never a
+stale answer. Values are shared by every caller: callers must treat them as read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar, cast
+
+from kubectl_arch.collect.needs import ClusterData
+
+T = TypeVar("T")
+
+
+def memo(data: ClusterData, key: str, reads: Sequence[str], compute: Callable[[ClusterData], T]) -> T:
+    """``compute(data)``, computed once while the responses named in ``reads`` stay the same objects."""
+    inputs = tuple(data.responses.get(name) for name in reads)
+    cached = data.derived.get(key)
+    if cached is not None:
+        seen, value = cached
+        if len(seen) == len(inputs) and all(old is new for old, new in zip(seen, inputs, strict=True)):
+            return cast(T, value)
+    value = compute(data)
+    data.derived[key] = (inputs, value)
+    return value

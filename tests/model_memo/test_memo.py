@@ -1,0 +1,94 @@
+"""Derived facts are computed once per ClusterData, yet never stale and never shared as containers.
+
+node_infos, control_plane_components and detect_distribution are read by several checks and explain;
+computing them once must not change what any caller sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kubectl_arch.collect.needs import ClusterData, collect
+from kubectl_arch.collect.source import Response
+from kubectl_arch.model import components, distribution, nodes
+from kubectl_arch.samples import SampleSource
+
+NEEDS = ("version", "nodes", "kube-system-pods", "kubeadm-config")
+
+
+def sample_data(name: str) -> ClusterData:
+    return collect(SampleSource.named(name), NEEDS)
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, attribute: str) -> list[int]:
+    """Wrap ``module.attribute`` so the test sees how often the real computation runs."""
+    calls: list[int] = []
+    real: Callable[[ClusterData], Any] = getattr(module, attribute)
+
+    def counted(data: ClusterData) -> Any:
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(module, attribute, counted)
+    return calls
+
+
+@pytest.mark.parametrize(("module", "public", "private"), [
+    (nodes, "node_infos", "_node_infos"),
+    (components, "control_plane_components", "_control_plane_components"),
+    (distribution, "detect_distribution", "_detect_distribution"),
+])
+def test_computed_once_per_cluster_data(monkeypatch: pytest.MonkeyPatch, module: Any, public: str,
+                                        private: str) -> None:
+    calls = count_calls(monkeypatch, module, private)
+    data = sample_data("kind-ha")
+    first = getattr(module, public)(data)
+    again = getattr(module, public)(data)
+    assert again == first
+    assert len(calls) == 1
+    getattr(module, public)(sample_data("kind-ha"))  # other data: its own computation
+    assert len(calls) == 2
+
+
+def test_each_caller_gets_its_own_container() -> None:
+    """A caller sorting or filtering its list (or dict) in place cannot change the next caller's."""
+    data = sample_data("kind-ha")
+    listed = nodes.node_infos(data)
+    expected = [n.name for n in listed]
+    listed.clear()
+    assert [n.name for n in nodes.node_infos(data)] == expected
+    found = components.control_plane_components(data)
+    found.pop(components.ETCD)
+    assert components.ETCD in components.control_plane_components(data)
+
+
+def test_a_replaced_response_is_recomputed() -> None:
+    """Data built step by step (tests, needs fetched later) never gets an answer from older responses."""
+    data = sample_data("kind-ha")
+    assert len(nodes.node_infos(data)) == 5
+    data.responses["nodes"] = Response(status=200, data={"items": data.items("nodes")[:2]})
+    assert len(nodes.node_infos(data)) == 2
+    assert components.control_plane_components(data)[components.ETCD].replicas == 3
+    data.responses["kube-system-pods"] = Response(status=200, data={"items": []})
+    assert components.control_plane_components(data)[components.ETCD].replicas == 0
+
+
+def test_a_failed_computation_is_not_cached() -> None:
+    data = sample_data("kind-ha")
+    del data.responses["nodes"]
+    with pytest.raises(KeyError):
+        nodes.node_infos(data)
+    assert "nodes.node_infos" not in data.derived
+
+
+def test_the_cache_is_not_part_of_the_data() -> None:
+    """Equality and repr describe what was collected, not what was computed from it."""
+    data, other = sample_data("eks"), sample_data("eks")
+    other.now = data.now
+    nodes.node_infos(data)
+    assert data.derived and not other.derived
+    assert data == other
+    assert "derived" not in repr(data)

@@ -1,0 +1,161 @@
+"""An owner with no pod: each FailedCreate cause explained in plain words, and the fallbacks without events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kubectl_arch.collect.source import Response
+from kubectl_arch.trace.collect import OwnerData, TraceData
+from kubectl_arch.trace.creation import Creator, creation_cause, creation_problem, explain_refusal
+from kubectl_arch.trace.report import analyse
+
+NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
+CREATOR = Creator("ReplicaSet", "web-5d8f", "shop", "rs-uid")
+POD = 'pods "web-5d8f-abcde" is forbidden'
+
+# Messages as the API server words them (k8s.io/apiserver admission, quota, PodSecurity, ServiceAccount plugins).
+WEBHOOK_TLS = ('Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc": failed to call '
+               'webhook: Post "https://kyverno-svc.kyverno.svc:443/validate?timeout=10s": tls: failed to verify '
+               'certificate: x509: certificate signed by unknown authority')
+WEBHOOK_EXPIRED_CA = ('Error creating: Internal error occurred: failed calling webhook "v.opa.org": failed to call '
+                      'webhook: Post "https://opa.opa.svc:443/": tls: failed to verify certificate: x509: certificate '
+                      'signed by unknown authority (possibly because of "x509: certificate has expired or is not yet '
+                      'valid" while trying to verify candidate authority certificate "opa-ca")')
+WEBHOOK_DOWN = ('Error creating: Internal error occurred: failed calling webhook "mutate.linkerd.io": failed to call '
+                'webhook: Post "https://linkerd-proxy-injector.linkerd.svc:443/?timeout=10s": dial tcp '
+                '10.96.12.7:443: connect: connection refused')
+WEBHOOK_DENIED = ('Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [require-team] '
+                  'you must provide labels: {"team"}')
+QUOTA = (f"Error creating: {POD}: exceeded quota: compute-quota, requested: requests.memory=256Mi, "
+         "used: requests.memory=1Gi, limited: requests.memory=1Gi")
+QUOTA_LIMITS = f"Error creating: {POD}: failed quota: compute-quota: must specify limits.cpu for: web"
+POD_SECURITY = (f'Error creating: {POD}: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false '
+                '(container "web" must set securityContext.allowPrivilegeEscalation=false)')
+SERVICE_ACCOUNT = (f'Error creating: {POD}: error looking up service account shop/web-sa: serviceaccount "web-sa" '
+                   'not found')
+
+
+@pytest.mark.parametrize(("message", "cause"), [
+    (WEBHOOK_TLS, "webhook-certificate"), (WEBHOOK_EXPIRED_CA, "webhook-certificate"),
+    (WEBHOOK_DOWN, "webhook-unreachable"), (WEBHOOK_DENIED, "webhook-denied"), (QUOTA, "quota"),
+    (QUOTA_LIMITS, "quota"), (POD_SECURITY, "pod-security"), (SERVICE_ACCOUNT, "service-account"),
+    ("Error creating: etcdserver: request timed out", "other"),
+])
+def test_each_refusal_has_its_cause(message: str, cause: str) -> None:
+    assert creation_cause(message) == cause
+
+
+# message: (phrases the explanation must hold, a command it must offer, how its docs link ends)
+EXPLAINED: dict[str, tuple[tuple[str, ...], str, str]] = {
+    WEBHOOK_TLS: (("admission webhook validate.kyverno.svc", "not signed by the CA in the caBundle",
+                   "ReplicaSet web-5d8f cannot create any"),
+                  "kubectl get pods,endpointslices -n kyverno", "/extensible-admission-controllers/"),
+    WEBHOOK_EXPIRED_CA: (("the CA certificate 'opa-ca'", "has expired"), "kubectl arch audit",
+                         "/extensible-admission-controllers/"),
+    WEBHOOK_DOWN: (("admission webhook mutate.linkerd.io", "cannot reach it"),
+                   "kubectl get pods,endpointslices -n linkerd", "/extensible-admission-controllers/"),
+    WEBHOOK_DENIED: (("validation.gatekeeper.sh examined the pod and refused it", 'you must provide labels: {"team"}',
+                      "not an outage"),
+                     "kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations",
+                     "/extensible-admission-controllers/"),
+    QUOTA: (("ResourceQuota (compute-quota)", "raise the quota"), "kubectl describe resourcequota -n shop",
+            "/resource-quotas/"),
+    QUOTA_LIMITS: (("every pod must state them", "LimitRange"), "kubectl describe resourcequota -n shop",
+                   "/resource-quotas/"),
+    POD_SECURITY: (("Pod Security Standard restricted:latest", "allowPrivilegeEscalation != false"),
+                   "kubectl get namespace shop --show-labels", "/pod-security-admission/"),
+    SERVICE_ACCOUNT: (("ServiceAccount web-sa, which does not exist in the namespace shop",),
+                      "kubectl get serviceaccounts -n shop", "/service-accounts/"),
+}
+
+
+@pytest.mark.parametrize("message", list(EXPLAINED), ids=lambda m: creation_cause(m) + "-" + m[-12:])
+def test_each_cause_is_explained_with_its_next_command(message: str) -> None:
+    phrases, command, docs = EXPLAINED[message]
+    diagnosis = explain_refusal(message, CREATOR)
+    assert diagnosis.reason == "FailedCreate"
+    for phrase in phrases:
+        assert phrase in diagnosis.explanation
+    assert command in diagnosis.next and diagnosis.next[:2] == (CREATOR.describe, CREATOR.events)
+    assert diagnosis.docs.endswith(docs)
+
+
+def test_only_call_failures_blame_the_certificate_or_the_webhooks_pods() -> None:
+    unreachable = explain_refusal(WEBHOOK_DOWN, CREATOR)
+    denied = explain_refusal(WEBHOOK_DENIED, CREATOR)
+    assert "certificate" not in unreachable.explanation
+    assert not any("endpointslices" in c for c in denied.next)  # the webhook answered: nothing is down
+
+
+def test_unknown_refusal_keeps_the_api_servers_words_for_the_evidence() -> None:
+    diagnosis = explain_refusal("Error creating: etcdserver: request timed out", CREATOR)
+    assert "was refused" in diagnosis.explanation
+    assert diagnosis.next == (CREATOR.describe, CREATOR.events)
+
+
+# -- the whole analysis, from raw owners -----------------------------------------------------------------
+
+def replica_set(replicas: int = 2, condition: str | None = None) -> dict[str, Any]:
+    status: dict[str, Any] = {"replicas": 0}
+    if condition:
+        status["conditions"] = [{"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate",
+                                 "message": condition}]
+    return {"kind": "ReplicaSet", "metadata": {"name": "web-5d8f", "namespace": "shop", "uid": "rs-uid",
+                                               "creationTimestamp": "2026-11-20T08:40:00Z"},
+            "spec": {"replicas": replicas}, "status": status}
+
+
+def deployment(progressing: str = "ReplicaSetUpdated") -> dict[str, Any]:
+    return {"kind": "Deployment", "metadata": {"name": "web", "namespace": "shop", "uid": "dep-uid",
+                                               "creationTimestamp": "2026-11-20T08:40:00Z"},
+            "status": {"conditions": [{"type": "Progressing", "status": "False", "reason": progressing}]}}
+
+
+def failed_create(message: str) -> dict[str, Any]:
+    return {"kind": "Event", "reason": "FailedCreate", "message": message, "type": "Warning", "count": 4,
+            "firstTimestamp": "2026-11-20T08:40:01Z", "lastTimestamp": "2026-11-20T08:45:00Z",
+            "involvedObject": {"kind": "ReplicaSet", "name": "web-5d8f", "uid": "rs-uid"},
+            "metadata": {"name": "web-5d8f.1"}}
+
+
+def data_for(rs: dict[str, Any], events: list[dict[str, Any]], owner: dict[str, Any] | None = None) -> TraceData:
+    owners = [OwnerData(rs, Response(200, {"items": events}))]
+    owners.append(OwnerData(owner or deployment(), Response(200, {"items": []})))
+    return TraceData(namespace="shop", now=NOW, pod={}, pod_events=Response(200, {"items": []}), owners=owners)
+
+
+def test_the_latest_event_wins_and_the_condition_is_evidence() -> None:
+    report = analyse(data_for(replica_set(condition=QUOTA), [failed_create(SERVICE_ACCOUNT)]))
+    assert report.stuck is not None and report.stuck.stage == "controller"
+    assert "ServiceAccount web-sa" in report.stuck.diagnosis.explanation
+    assert "ReplicaSet event FailedCreate x4 at 08:40:01-08:45:00" in report.stuck.diagnosis.evidence
+    assert "ReplicaSet condition ReplicaFailure=True (FailedCreate)" in report.stuck.diagnosis.evidence
+
+
+def test_without_events_the_replica_failure_condition_tells_the_cause() -> None:
+    report = analyse(data_for(replica_set(condition=POD_SECURITY), []))
+    assert report.stuck is not None and report.stuck.diagnosis.reason == "FailedCreate"
+    assert "Pod Security Standard restricted:latest" in report.stuck.diagnosis.explanation
+    assert report.to_dict()["pod"] is None
+
+
+def test_no_failure_reported_points_at_expired_events_or_the_controller_manager() -> None:
+    report = analyse(data_for(replica_set(), []))
+    stages = {s.name: s.status.value for s in report.stages}
+    assert stages["controller"] == "in-progress" and stages["scheduled"] == "not-reached"
+    assert report.stuck is not None and report.stuck.diagnosis.reason == "NoPodCreated"
+    assert any("kube-controller-manager" in c for c in report.stuck.diagnosis.next)
+
+
+def test_scaled_to_zero_is_not_a_failure() -> None:
+    diagnosis = creation_problem(data_for(replica_set(replicas=0), []))
+    assert diagnosis.reason == "ScaledToZero" and "spec.replicas is 0" in diagnosis.explanation
+
+
+def test_progress_deadline_exceeded_is_noted() -> None:
+    report = analyse(data_for(replica_set(), [failed_create(QUOTA)], deployment("ProgressDeadlineExceeded")))
+    assert any("ProgressDeadlineExceeded" in note for note in report.notes)
+    assert not any("cannot create pods" in note for note in report.notes)  # the stuck step says it once
