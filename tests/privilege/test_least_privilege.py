@@ -83,6 +83,8 @@ CONDITIONAL = {
     ("apps", "statefulsets", "get"): "trace of a StatefulSet's pod",
     ("batch", "jobs", "get"): "trace of a Job's pod",
     ("batch", "cronjobs", "get"): "trace of a CronJob's pod",
+    ("apps", "replicasets", "list"): "trace of a Deployment that has no pod (its ReplicaSets by selector)",
+    ("batch", "jobs", "list"): "trace of a CronJob (its Jobs)",
     ("coordination.k8s.io", "leases", "get"): "trace of a pod with no Scheduled event (the scheduler's Lease)",
 }
 
