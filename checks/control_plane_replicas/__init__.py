@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane, plural
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.model.components import (
     KUBE_APISERVER,
@@ -16,6 +16,7 @@ from kubectl_arch.model.components import (
     control_plane_components,
 )
 from kubectl_arch.model.nodes import node_infos
+from kubectl_arch.wording import plural
 
 META = CheckMeta(
     id="control-plane-replicas",

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import json_object, plural, register_computed_need
+from kubectl_arch.audit.helpers import json_object, register_computed_need
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.collect.source import Response, Source, iter_pages
 from kubectl_arch.model import raw
+from kubectl_arch.wording import plural
 
 PODS_PATH = "/api/v1/pods"
 EXAMPLES = 5  # pods named per namespace: enough to act on, bounded however large the cluster

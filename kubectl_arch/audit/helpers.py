@@ -40,11 +40,6 @@ def served_version(data: ClusterData) -> Version | None:
     return parse_version(str(json_object(data, "version").get("gitVersion", "")))
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 member``, ``3 members``: messages read as sentences."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
 def apiserver_versions(data: ClusterData) -> tuple[list[Version], str]:
     """The API servers' versions and where they were read: their pods' images, else ``/version``.
 

@@ -6,7 +6,6 @@ Pods when they are visible (kubeadm, kind, RKE2), k3s's embedded processes per s
 
 from __future__ import annotations
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.explain.views import (
     CONTROL_PLANE,
@@ -29,6 +28,7 @@ from kubectl_arch.model.distribution import Distribution
 from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, EtcdTopology
 from kubectl_arch.model.leases import LeaseInfo, leader_leases
 from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.wording import plural
 
 
 def _instance_views(component: Component, leader: LeaseInfo | None) -> list[InstanceView]:

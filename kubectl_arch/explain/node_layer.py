@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.collect.needs import ClusterData
 from kubectl_arch.explain.views import (
     CNI,
@@ -31,6 +30,7 @@ from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.model.workloads import Workload
+from kubectl_arch.wording import plural
 
 
 def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[str, Any]]:

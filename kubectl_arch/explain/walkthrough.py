@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import CNI, CONTAINER_RUNTIME, DNS, KUBELET, ComponentView
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
+from kubectl_arch.wording import plural
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.model.components import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.etcd import failures_tolerated, quorum
+from kubectl_arch.wording import plural
 
 WRITES_STOP = ("every write: deploys, scaling, deletes, kubectl apply/edit",
                "scheduling (binding a pod to a node is a write)",

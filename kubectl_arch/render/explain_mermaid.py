@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.wording import plural
 
 
 def mermaid(cluster: ClusterMap) -> str:
@@ -21,7 +22,7 @@ def mermaid(cluster: ClusterMap) -> str:
         etcd_label = f"etcd<br/>hidden: {cluster.distribution.managed_by}" if cluster.managed else "datastore"
     else:
         etcd_label = (f"etcd ({etcd.mode})<br/>{etcd.size} members, quorum {etcd.quorum}<br/>"
-                      f"tolerates {etcd.failures_tolerated} failure(s)")
+                      f"tolerates {plural(etcd.failures_tolerated or 0, 'failure')}")
     lines.append(f'  etcd[("{etcd_label}")]')
     api_ids = ["api"] if api.replicas is None else [f"api{i}" for i in range(len(api.instances))]
     lines.extend(f"  {api_id} --> etcd" for api_id in api_ids)
@@ -34,7 +35,7 @@ def mermaid(cluster: ClusterMap) -> str:
         lines.extend(f"  {node_id} --> {api_id}" for api_id in api_ids[:1])
     kubelets, runtime = cluster.component("kubelet"), cluster.component("container-runtime").kind or "runtime"
     cni = cluster.component("cni").kind or "?"
-    lines.append(f'  nodes["{kubelets.replicas} node(s): kubelet, {runtime}, '
+    lines.append(f'  nodes["{plural(kubelets.replicas or 0, "node")}: kubelet, {runtime}, '
                  f'kube-proxy {cluster.kube_proxy.mode}, CNI {cni}"]')
     lines.extend(f"  nodes --> {api_id}" for api_id in api_ids[:1])
     return "\n".join(lines) + "\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import Page
 from kubectl_arch.explain.views import ComponentView
@@ -18,6 +17,7 @@ from kubectl_arch.render.explain_view import (
     two_columns,
     version_cell,
 )
+from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

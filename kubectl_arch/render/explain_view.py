@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from kubectl_arch.audit.helpers import plural
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import page_for_component
 from kubectl_arch.explain.views import (
@@ -26,6 +25,7 @@ from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.render.console import trimmed_lines
 from kubectl_arch.render.explain_table import Column, first_fitting, fits, kubectl_table
+from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

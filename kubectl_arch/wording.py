@@ -1,0 +1,8 @@
+"""Small wording helpers shared by every command, so messages read as sentences everywhere."""
+
+from __future__ import annotations
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 member``, ``3 members``: a count with its noun in the right number."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
