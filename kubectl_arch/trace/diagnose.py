@@ -17,6 +17,7 @@ from kubectl_arch.collect.source import Response
 from kubectl_arch.model.leases import lease_info
 from kubectl_arch.trace.events import first_match, parse_failed_scheduling
 from kubectl_arch.trace.podview import ContainerView, PodView
+from kubectl_arch.wording import plural
 
 DOCS = "https://kubernetes.io/docs"
 DEBUG_PODS = f"{DOCS}/tasks/debug/debug-application/debug-pods/"
@@ -154,6 +155,7 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
     extra: list[str] = []
     for rejection in failure.reasons:
         advice = _REJECTION_ADVICE.get(rejection.category)
+        # "node(s)" is the scheduler's own wording, and the advice text that follows agrees with it.
         count = f"{rejection.count} node(s)" if rejection.count is not None else "Some nodes"
         if advice is None:
             lines.append(f"{count}: {rejection.text}.")
@@ -314,7 +316,7 @@ def init_problem(view: PodView) -> Diagnosis | None:
         return Diagnosis(
             "InitContainerFailed",
             f"Init container {container.name!r} exits with code {code} ({container.reason or container.last_reason}); "
-            f"restarted {container.restarts} time(s). App containers start only after every init container "
+            f"restarted {plural(container.restarts, 'time')}. App containers start only after every init container "
             "succeeds, so the pod waits in Init. Its log says why it fails.",
             (commands.logs(container.name, previous=container.state == "waiting"), commands.describe),
             f"{DOCS}/concepts/workloads/pods/init-containers/")
@@ -371,7 +373,7 @@ def _crash_loop(view: PodView, container: ContainerView, commands: Commands) -> 
         why = f"its process exits with code {code} ({reason or 'Error'}): its own log says why."
     return Diagnosis(
         "CrashLoopBackOff",
-        f"Container {container.name!r} starts and then stops, {container.restarts} restart(s) so far; "
+        f"Container {container.name!r} starts and then stops, {plural(container.restarts, 'restart')} so far; "
         f"{why} The kubelet waits longer before each restart (up to 5 minutes).",
         (commands.logs(container.name, previous=True), commands.describe,
          commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
@@ -401,9 +403,9 @@ def readiness_problem(view: PodView) -> Diagnosis | None:
         event = unhealthy[-1]
         return Diagnosis(
             "Unhealthy",
-            f"The readiness probe fails ({event.count} time(s)): {event.message}. Until it passes, the pod is kept "
-            "out of its Services' endpoints and receives no traffic. Check the probe's path and port against what "
-            "the application serves, and how long it needs to start.",
+            f"The readiness probe fails ({plural(event.count, 'time')}): {event.message}. Until it passes, the pod "
+            "is kept out of its Services' endpoints and receives no traffic. Check the probe's path and port against "
+            "what the application serves, and how long it needs to start.",
             (commands.describe, commands.logs(event.container or _first_container(view)),
              commands.jsonpath(".spec.containers[*].readinessProbe")),
             f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",

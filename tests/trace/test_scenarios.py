@@ -84,7 +84,7 @@ def test_crash_loop_is_stuck_at_start_with_the_oom_kill_explained(kind_ha_sample
     diagnosis = report.stuck.diagnosis
     assert diagnosis.reason == "CrashLoopBackOff"
     assert "OOMKilled" in diagnosis.explanation and "limits.memory 128Mi" in diagnosis.explanation
-    assert "5 restart(s)" in diagnosis.explanation
+    assert "5 restarts" in diagnosis.explanation
     assert f"kubectl logs {report.view.name} -n shop -c payments --previous" in diagnosis.next
 
 
