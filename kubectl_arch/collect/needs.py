@@ -56,17 +56,12 @@ def trimmed(obj: dict[str, Any]) -> dict[str, Any]:
     ``metadata.managedFields`` and a node's ``status.images`` are most of a big node list's size (114 MB
     down to 41 MB at 5,000 nodes); trace, which reads managedFields, fetches its objects itself.
     """
-    metadata = obj.get("metadata")
-    status = obj.get("status")
-    if not (isinstance(metadata, dict) and "managedFields" in metadata) and not (
-        isinstance(status, dict) and "images" in status
-    ):
-        return obj
-    out = dict(obj)
-    if isinstance(metadata, dict) and "managedFields" in metadata:
-        out["metadata"] = {k: v for k, v in metadata.items() if k != "managedFields"}
-    if isinstance(status, dict) and "images" in status:
-        out["status"] = {k: v for k, v in status.items() if k != "images"}
+    out = obj
+    for section, bulky in (("metadata", "managedFields"), ("status", "images")):
+        part = obj.get(section)
+        if isinstance(part, dict) and bulky in part:
+            out = out if out is not obj else dict(obj)  # copy only when something is dropped
+            out[section] = {k: v for k, v in part.items() if k != bulky}
     return out
 
 
@@ -120,6 +115,12 @@ def _apiserver_certificates(source: Source, _data: ClusterData) -> Response:
 
 def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("list",)) -> Rule:
     return Rule(api_groups=(group,), resources=resources, verbs=verbs)
+
+
+def _kube_system_configmap(need: str, configmap: str, note: str = "") -> Need:
+    """A GET of one kube-system ConfigMap; a 404 is an answer (the cluster does not use it)."""
+    return Need(need, f"the {configmap} ConfigMap{note}", f"/api/v1/namespaces/kube-system/configmaps/{configmap}",
+                rule=_resource("", "configmaps", verbs=("get",)))
 
 
 def _url(*urls: str) -> Rule:
@@ -179,30 +180,11 @@ _CATALOGUE = [
         (("labelSelector", "kubernetes.io/service-name=kubernetes"),),
         rule=_resource("discovery.k8s.io", "endpointslices"),
     ),
-    Need(
-        "kube-proxy-config",
-        "the kube-proxy ConfigMap",
-        "/api/v1/namespaces/kube-system/configmaps/kube-proxy",
-        rule=_resource("", "configmaps", verbs=("get",)),
-    ),
-    Need(
-        "eks-kube-proxy-config",
-        "the kube-proxy-config ConfigMap (EKS keeps kube-proxy's configuration there)",
-        "/api/v1/namespaces/kube-system/configmaps/kube-proxy-config",
-        rule=_resource("", "configmaps", verbs=("get",)),
-    ),
-    Need(
-        "cilium-config",
-        "the cilium-config ConfigMap",
-        "/api/v1/namespaces/kube-system/configmaps/cilium-config",
-        rule=_resource("", "configmaps", verbs=("get",)),
-    ),
-    Need(
-        "kubeadm-config",
-        "the kubeadm-config ConfigMap",
-        "/api/v1/namespaces/kube-system/configmaps/kubeadm-config",
-        rule=_resource("", "configmaps", verbs=("get",)),
-    ),
+    _kube_system_configmap("kube-proxy-config", "kube-proxy"),
+    _kube_system_configmap("eks-kube-proxy-config", "kube-proxy-config",
+                           " (EKS keeps kube-proxy's configuration there)"),
+    _kube_system_configmap("cilium-config", "cilium-config"),
+    _kube_system_configmap("kubeadm-config", "kubeadm-config"),
     Need(
         "daemonsets",
         "DaemonSets in all namespaces",

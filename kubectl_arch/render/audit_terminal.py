@@ -15,6 +15,7 @@ from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.runner import AuditReport, CheckResult, exit_code
 from kubectl_arch.render.audit_evidence import evidence_items
 from kubectl_arch.render.audit_wrap import wrap as _wrap
+from kubectl_arch.render.console import trimmed_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,7 +63,7 @@ class Layout:
 def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool = False,
                     fail_on: Status = Status.FAIL) -> None:
     """Print each report, then one line on the exit code; ``wide`` also shows passing checks' evidence."""
-    with console.capture() as captured:
+    with trimmed_lines(console):
         for index, report in enumerate(reports):
             if index:
                 console.print()
@@ -71,9 +72,6 @@ def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool
         if hint:
             for line in _wrap(hint, console.width):
                 _print(console, [(line, "dim")])
-    # Trailing blanks are noise in logs, diffs and golden files.
-    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
-    console.file.flush()
 
 
 def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
