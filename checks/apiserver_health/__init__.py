@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 
 META = CheckMeta(
     id="apiserver-health",

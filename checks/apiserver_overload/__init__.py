@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics
 
 META = CheckMeta(

@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import (
     KUBE_APISERVER,
     KUBE_CONTROLLER_MANAGER,

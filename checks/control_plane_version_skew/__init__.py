@@ -13,7 +13,7 @@ from kubectl_arch.audit.helpers import (
     apiserver_versions,
     hidden_control_plane,
 )
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import (
     CLOUD_CONTROLLER_MANAGER,
     KUBE_CONTROLLER_MANAGER,

@@ -18,7 +18,7 @@ from kubectl_arch.checks.etcd_disk_latency.collect import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge

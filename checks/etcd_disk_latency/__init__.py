@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import (
     APISERVER_ETCD_REQUEST,
     BACKEND_COMMIT,

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from kubectl_arch.collect.needs import NEEDS, ClusterData, Need, Rule, register
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container

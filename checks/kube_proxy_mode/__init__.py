@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import json_object, register_computed_need, served_version
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, count, iter_pages
 from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode
 from kubectl_arch.model.nodes import NODES_NEED, node_infos

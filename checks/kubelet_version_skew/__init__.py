@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import apiserver_versions
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
 from kubectl_arch.wording import plural

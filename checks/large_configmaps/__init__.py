@@ -9,7 +9,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import json_object, register_computed_need
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, iter_pages
 from kubectl_arch.model import raw
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 
 PKI_FILES = "pki-files"

@@ -12,7 +12,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.model import raw
 from kubectl_arch.model.certificates import (
     Certificate,

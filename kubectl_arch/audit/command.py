@@ -14,19 +14,32 @@ import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options
 from kubectl_arch.errors import ArchError, UsageError
+from kubectl_arch.output.formats import Formats, OutputFormat
 
 if TYPE_CHECKING:
-    from kubectl_arch.audit.check import Status
     from kubectl_arch.audit.config import AuditConfig
     from kubectl_arch.audit.registry import Check
-    from kubectl_arch.audit.runner import AuditReport
+    from kubectl_arch.audit.runner import AuditOutcome, AuditReport
 
-OUTPUTS = ("text", "wide", "json", "yaml", "junit", "markdown")
+FORMATS: Formats[AuditOutcome] = Formats(
+    OutputFormat("text", "kubectl_arch.audit.report.terminal:render"),
+    OutputFormat("wide", "kubectl_arch.audit.report.terminal:render"),
+    OutputFormat("json", "kubectl_arch.audit.report.document:render"),
+    OutputFormat("yaml", "kubectl_arch.audit.report.document:render"),
+    OutputFormat("junit", "kubectl_arch.audit.report.junit:render"),
+    OutputFormat("markdown", "kubectl_arch.audit.report.markdown:render"),
+    default="text",
+)
+# `audit --list` takes the same -o values: data for json/yaml, the table for the others.
+CATALOGUE_FORMATS: Formats[Sequence[Check]] = Formats(
+    *(OutputFormat(name, "kubectl_arch.audit.report.catalogue:render_rows" if name in ("json", "yaml") else
+                   "kubectl_arch.audit.report.catalogue:render_table") for name in FORMATS.names),
+    default="text",
+)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-o", "--output", type=click.Choice(OUTPUTS), default="text", show_default=True,
-              help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments.")
+@FORMATS.option(help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.option("--check", "check_ids", multiple=True, metavar="ID", help="Run only this check (repeatable).")
 @click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
@@ -60,10 +73,10 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     from kubectl_arch.audit.check import Status
     from kubectl_arch.audit.config import load_config
     from kubectl_arch.audit.registry import catalogue, select
-    from kubectl_arch.audit.runner import exit_code
+    from kubectl_arch.audit.runner import AuditOutcome, exit_code
 
     if list_checks:
-        _print_catalogue(output, select(check_ids or None, include_workloads=True))
+        CATALOGUE_FORMATS.render(output, select(check_ids or None, include_workloads=True))
         return
     checks = select(check_ids or None, include_workloads)
     config = load_config(config_path, catalogue())
@@ -72,7 +85,7 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     targets = _targets(cluster, all_contexts)
     reports = audit_clusters(targets, checks, config, options)
     fail_status = Status(fail_on)
-    _print_reports(output, reports, fail_status)
+    FORMATS.render(output, AuditOutcome(reports, fail_status))
     ctx.exit(int(exit_code(reports, fail_status)))
 
 
@@ -83,7 +96,7 @@ def explain_check(check_id: str) -> None:
     import shutil
 
     from kubectl_arch.audit.registry import select
-    from kubectl_arch.render.audit_catalogue import explain_text
+    from kubectl_arch.audit.report.catalogue import explain_text
 
     width = min(shutil.get_terminal_size((100, 24)).columns, 100)  # COLUMNS or the terminal; prose reads best narrow
     click.echo(explain_text(select([check_id])[0], width=width), nl=False)
@@ -114,14 +127,11 @@ def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditCon
                show_progress: bool) -> AuditReport:
     from kubectl_arch.audit.runner import run_audit
     from kubectl_arch.cli.options import open_source
-    from kubectl_arch.render.console import progress_console
+    from kubectl_arch.output.progress import reading_progress
 
     source = open_source(target)
-    console = progress_console() if show_progress else None
-    if console is None:
-        return run_audit(source, checks, config, options)
-    with console.status("reading the cluster") as status:
-        return run_audit(source, checks, config, options, progress=lambda what: status.update(f"reading {what}"))
+    with reading_progress("the cluster", enabled=show_progress) as progress:
+        return run_audit(source, checks, config, options, progress=progress)
 
 
 def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions]:
@@ -181,37 +191,3 @@ def _check_options(*, pki_dir: str | None, etcd_endpoints: str | None, etcd_cace
         if value:
             options[name] = value
     return options
-
-
-def _print_catalogue(output: str, checks: Sequence[Check]) -> None:
-    from kubectl_arch.render.audit_catalogue import catalogue_rows, catalogue_table
-    from kubectl_arch.render.data import to_json, to_yaml
-
-    if output == "json":
-        click.echo(to_json(catalogue_rows(checks)), nl=False)
-    elif output == "yaml":
-        click.echo(to_yaml(catalogue_rows(checks)), nl=False)
-    else:
-        click.echo(catalogue_table(checks), nl=False)
-
-
-def _print_reports(output: str, reports: Sequence[AuditReport], fail_on: Status) -> None:
-    if output in ("json", "yaml"):
-        from kubectl_arch.render.audit_json import audit_document
-        from kubectl_arch.render.data import to_json, to_yaml
-
-        document = audit_document(reports)
-        click.echo(to_json(document) if output == "json" else to_yaml(document), nl=False)
-    elif output == "junit":
-        from kubectl_arch.render.audit_junit import to_junit
-
-        click.echo(to_junit(reports, fail_on), nl=False)
-    elif output == "markdown":
-        from kubectl_arch.render.audit_markdown import to_markdown
-
-        click.echo(to_markdown(reports))
-    else:
-        from kubectl_arch.render.audit_terminal import render_terminal
-        from kubectl_arch.render.console import make_console
-
-        render_terminal(reports, make_console(), wide=output == "wide", fail_on=fail_on)

@@ -64,7 +64,7 @@ as a `warn` finding of `expired-suppression`.
 
 def render() -> str:
     from kubectl_arch.audit.registry import catalogue
-    from kubectl_arch.render.audit_catalogue import catalogue_markdown
+    from kubectl_arch.audit.report.catalogue import catalogue_markdown
 
     return USAGE + catalogue_markdown(list(catalogue().values()))
 

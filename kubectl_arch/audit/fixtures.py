@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from kubectl_arch.audit.check import Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import descriptions
 from kubectl_arch.collect.source import Credentials, Response
 
 OUTCOMES = {status.value for status in Status}
@@ -61,5 +62,5 @@ def load_fixture(path: Path, needs: Iterable[str]) -> Fixture:
         responses.setdefault(name, Response(status=404, error=f"{name} is not in this fixture"))
     credentials = Credentials(**(doc.get("credentials") or {}))
     data = ClusterData(source=f"fixture {path.name}", now=now, credentials=credentials, responses=responses,
-                       options=dict(doc.get("options") or {}))
+                       options=dict(doc.get("options") or {}), descriptions=descriptions())
     return Fixture(path=path, expected=expected_status(path), data=data, thresholds=dict(doc.get("thresholds") or {}))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import Response, Source
 
 if TYPE_CHECKING:

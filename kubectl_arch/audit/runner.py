@@ -15,7 +15,8 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.config import AuditConfig, Suppression
 from kubectl_arch.audit.registry import Check
-from kubectl_arch.collect.needs import ClusterData, collect
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Source
 from kubectl_arch.errors import ExitCode
 
@@ -83,6 +84,14 @@ class AuditReport:
 
     def worst(self) -> Status:
         return worst_status(r.status for r in self.results)
+
+
+@dataclass
+class AuditOutcome:
+    """What `audit` shows: one report per cluster, judged against --fail-on; every renderer reads it."""
+
+    reports: list[AuditReport]
+    fail_on: Status
 
 
 def worst_status(statuses: Iterable[Status]) -> Status:

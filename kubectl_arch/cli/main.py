@@ -29,16 +29,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Rebuild a pod's creation path, timed, and say where it is stuck.",
     ),
     "snapshot": (
-        "kubectl_arch.cli.snapshot_command",
+        "kubectl_arch.snapshot.command",
         "snapshot",
         "Record what explain, audit and trace read, for offline use.",
     ),
-    "samples": ("kubectl_arch.cli.small_commands", "samples", "List the bundled sample clusters."),
-    "rbac": ("kubectl_arch.cli.small_commands", "rbac", "Print the minimal read-only ClusterRole kubectl-arch needs."),
+    "samples": ("kubectl_arch.samples.command", "samples", "List the bundled sample clusters."),
+    "rbac": ("kubectl_arch.rbac.command", "rbac", "Print the minimal read-only ClusterRole kubectl-arch needs."),
     "lab": ("kubectl_arch.lab.command", "lab", "Build a kind cluster to learn on (needs Docker and kind)."),
-    "version": ("kubectl_arch.cli.small_commands", "version", "Print the kubectl-arch version."),
+    "version": ("kubectl_arch.cli.main", "version", "Print the kubectl-arch version."),
     "completion": (
-        "kubectl_arch.cli.small_commands",
+        "kubectl_arch.cli.main",
         "completion",
         "Print a shell completion script (bash, zsh, fish).",
     ),
@@ -148,3 +148,20 @@ def _prog_name() -> str:
 def _silence_broken_pipe() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+@click.command()
+def version() -> None:
+    """Print the kubectl-arch version (reads no cluster)."""
+    click.echo(f"kubectl-arch {__version__} (python {sys.version_info.major}.{sys.version_info.minor})")
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the completion script for SHELL; e.g. `eval "$(kubectl-arch completion bash)"`."""
+    from click.shell_completion import get_completion_class
+
+    completion_class = get_completion_class(shell)
+    assert completion_class is not None
+    click.echo(completion_class(cli, {}, "kubectl-arch", COMPLETE_VAR).source())

@@ -131,7 +131,7 @@ def open_source(options: ClusterOptions) -> Source:
     if options.sample and options.snapshot:
         raise UsageError("--sample and --snapshot cannot be used together")
     if options.sample:
-        from kubectl_arch.samples import SampleSource
+        from kubectl_arch.collect.sample_source import SampleSource
 
         return SampleSource.named(options.sample)
     if options.snapshot:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.control_plane import control_plane_views
 from kubectl_arch.explain.node_layer import node_layer_views

@@ -7,25 +7,33 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_source
+from kubectl_arch.output.formats import Formats, OutputFormat
 
 if TYPE_CHECKING:
     from kubectl_arch.explain.analysis import ClusterMap
     from kubectl_arch.explain.pages import Page
+    from kubectl_arch.explain.request import ExplainView
 
-OUTPUTS = ("wide", "json", "yaml", "mermaid")
+FORMATS: Formats[ExplainView] = Formats(
+    OutputFormat("text", "kubectl_arch.explain.render.screen:render", listed=False),
+    OutputFormat("wide", "kubectl_arch.explain.render.screen:render"),
+    OutputFormat("json", "kubectl_arch.explain.render.document:render"),
+    OutputFormat("yaml", "kubectl_arch.explain.render.document:render"),
+    OutputFormat("mermaid", "kubectl_arch.explain.render.mermaid:render"),
+    default="text",
+)
 COMPONENT_NAMES = ("apiserver", "etcd", "scheduler", "controller-manager", "cloud-controller-manager", "kubelet",
                    "kube-proxy", "runtime", "cni", "dns")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("component", required=False, metavar="[COMPONENT]")
-@click.option("-o", "--output", type=click.Choice(OUTPUTS), help="wide adds flags; json/yaml give the facts as data; "
-              "mermaid gives the diagram.")
+@FORMATS.option(help="wide adds flags; json/yaml give the facts as data; mermaid gives the diagram.")
 @click.option("--walkthrough", is_flag=True, help="Follow `kubectl apply -f deployment.yaml` step by step "
               "through this cluster (Enter between steps on a terminal).")
 @click.option("--what-if", "what_if", is_flag=True, help="Work out failures on this topology: losing etcd members, "
@@ -53,11 +61,7 @@ def explain(cluster: ClusterOptions, component: str | None, output: str | None, 
     if lose is not None and not what_if:
         raise UsageError("--lose only applies with --what-if")
     cluster_map = _collect_map(cluster)
-    text = _structured(cluster_map, output, page, walkthrough, what_if, lose)
-    if text is not None:
-        click.echo(text, nl=False)
-        return
-    _print_terminal(cluster_map, output, page, walkthrough, what_if, lose)
+    FORMATS.render(output, _view(cluster_map, output, page, walkthrough, what_if, lose))
 
 
 def _collect_map(options: ClusterOptions) -> ClusterMap:
@@ -65,72 +69,32 @@ def _collect_map(options: ClusterOptions) -> ClusterMap:
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.explain import EXPLAIN_NEEDS
     from kubectl_arch.explain.analysis import build_map
-    from kubectl_arch.render.console import progress_console
+    from kubectl_arch.output.progress import reading_progress
 
-    spinner_console = progress_console()
-    if spinner_console is None:
-        data = collect(open_source(options), EXPLAIN_NEEDS)
-    else:
-        with spinner_console.status("connecting...") as status:
-            source = open_source(options)
-            data = collect(source, EXPLAIN_NEEDS, progress=lambda what: status.update(f"reading {what}..."))
+    with reading_progress("the cluster") as progress:
+        data = collect(open_source(options), EXPLAIN_NEEDS, progress=progress)
     return build_map(data)
 
 
-def _structured(cluster_map: ClusterMap, output: str | None, page: Page | None, walkthrough: bool, what_if: bool,
-                lose: int | None) -> str | None:
-    """The json/yaml/mermaid text for the view asked, or None for the terminal views."""
-    if output not in ("json", "yaml", "mermaid"):
-        return None
-    if output == "mermaid":
-        from kubectl_arch.render.explain_mermaid import mermaid
+def _view(cluster_map: ClusterMap, output: str | None, page: Page | None, walkthrough: bool, what_if: bool,
+          lose: int | None) -> ExplainView:
+    """The analysed view the user asked for (the walkthrough waits for Enter only on an interactive terminal)."""
+    from kubectl_arch.explain.request import ExplainView
 
-        return mermaid(cluster_map)
-    import dataclasses
-
-    from kubectl_arch.render.data import to_json, to_yaml
-    from kubectl_arch.render.explain_data import cluster_map_data, component_data
-
-    data: Any
     if page is not None:
-        data = component_data(cluster_map.component(page.component))
-    elif walkthrough:
+        return ExplainView(cluster_map, page=page)
+    if walkthrough:
         from kubectl_arch.explain.walkthrough import walkthrough_steps
+        from kubectl_arch.output.console import wants_plain
 
-        data = {"steps": [dataclasses.asdict(step) for step in walkthrough_steps(cluster_map)]}
-    elif what_if:
+        interactive = output in (None, "wide") and sys.stdin.isatty() and not wants_plain(sys.stdout)
+        return ExplainView(cluster_map, steps=walkthrough_steps(cluster_map),
+                           wait_for_enter=_wait_for_enter if interactive else None)
+    if what_if:
         from kubectl_arch.explain.what_if import scenarios
 
-        data = {"scenarios": [dataclasses.asdict(s) for s in scenarios(cluster_map, lose)]}
-    else:
-        data = cluster_map_data(cluster_map)
-    return to_json(data) if output == "json" else to_yaml(data)
-
-
-def _print_terminal(cluster_map: ClusterMap, output: str | None, page: Page | None, walkthrough: bool, what_if: bool,
-                    lose: int | None) -> None:
-    from kubectl_arch.render.console import make_console, wants_plain
-
-    console = make_console()
-    if page is not None:
-        from kubectl_arch.render.explain_page import print_page
-
-        print_page(console, page, cluster_map)
-    elif walkthrough:
-        from kubectl_arch.explain.walkthrough import walkthrough_steps
-        from kubectl_arch.render.explain_story import print_walkthrough
-
-        interactive = sys.stdin.isatty() and not wants_plain(sys.stdout)
-        print_walkthrough(console, walkthrough_steps(cluster_map), _wait_for_enter if interactive else None)
-    elif what_if:
-        from kubectl_arch.explain.what_if import scenarios
-        from kubectl_arch.render.explain_story import print_scenarios
-
-        print_scenarios(console, scenarios(cluster_map, lose))
-    else:
-        from kubectl_arch.render.explain_view import print_overview
-
-        print_overview(console, cluster_map, wide=output == "wide")
+        return ExplainView(cluster_map, scenarios=scenarios(cluster_map, lose))
+    return ExplainView(cluster_map)
 
 
 def _wait_for_enter() -> None:

@@ -6,7 +6,7 @@ Pods when they are visible (kubeadm, kind, RKE2), k3s's embedded processes per s
 
 from __future__ import annotations
 
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.explain.views import (
     CONTROL_PLANE,
     DEGRADED,

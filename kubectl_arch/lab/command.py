@@ -110,11 +110,11 @@ def status(output: str | None) -> None:
 
     lab_status = LabStatus.of(find_kind().clusters())
     if output == "json":
-        from kubectl_arch.render.data import to_json
+        from kubectl_arch.output.structured import to_json
 
         click.echo(to_json(lab_status.as_data()), nl=False)
     elif output == "yaml":
-        from kubectl_arch.render.data import to_yaml
+        from kubectl_arch.output.structured import to_yaml
 
         click.echo(to_yaml(lab_status.as_data()), nl=False)
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import KUBE_APISERVER, PODS_NEED, is_component_pod
 from kubectl_arch.model.memo import memo

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.workloads import Workload, find_workload, workload
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 
 LEASES_NEED = "kube-system-leases"

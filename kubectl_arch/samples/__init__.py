@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kubectl_arch.collect.source import Credentials, Query, Response
+from kubectl_arch.collect.source import Credentials, Response
 from kubectl_arch.errors import UsageError
 from kubectl_arch.samples.apistore import ApiStore
 
@@ -96,35 +95,3 @@ def _raw_response(folder: Path, answer: dict[str, Any]) -> Response:
     if "text" in answer:
         return Response(status=status, text=str(answer["text"]))
     return Response(status=status, error=answer.get("error", f"HTTP {status}"))
-
-
-class SampleSource:
-    """Serves a bundled sample through the ``Source`` protocol, with no network."""
-
-    def __init__(self, sample: Sample) -> None:
-        self.sample = sample
-
-    @classmethod
-    def named(cls, name: str) -> SampleSource:
-        return cls(load_sample(name))
-
-    @property
-    def description(self) -> str:
-        return f"sample {self.sample.name} (illustrative data, not a live cluster)"
-
-    def get(self, path: str, query: Query | None = None) -> Response:
-        return self.sample.store.get(path, query)
-
-    def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
-        return iter(())
-
-    def peer_certificates(self) -> Response:
-        if not self.sample.peer_certificates:
-            return Response(status=0, error="this sample has no API server certificate")
-        return Response(status=200, data=list(self.sample.peer_certificates))
-
-    def credentials(self) -> Credentials:
-        return self.sample.credentials
-
-    def now(self) -> dt.datetime:
-        return self.sample.captured_at

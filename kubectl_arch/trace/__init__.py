@@ -7,7 +7,8 @@ trace takes. Their ``fetch`` sends nothing, because a catalogue entry cannot kno
 
 from __future__ import annotations
 
-from kubectl_arch.collect.needs import ClusterData, Need, Rule, register
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 
 

@@ -6,19 +6,26 @@ Heavy imports (rich, the kubernetes client through the source) happen inside the
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
 from kubectl_arch.errors import UsageError
+from kubectl_arch.output.formats import Formats, OutputFormat
 
 if TYPE_CHECKING:
     from kubectl_arch.collect.source import Source
+    from kubectl_arch.trace.report import TraceReport
     from kubectl_arch.trace.target import Target
 
-OUTPUTS = ("text", "wide", "json", "yaml")
+FORMATS: Formats[TraceReport] = Formats(
+    OutputFormat("text", "kubectl_arch.trace.render.timeline:render"),
+    OutputFormat("wide", "kubectl_arch.trace.render.timeline:render"),
+    OutputFormat("json", "kubectl_arch.trace.render.document:render"),
+    OutputFormat("yaml", "kubectl_arch.trace.render.document:render"),
+    default="text",
+)
 DEFAULT_FOLLOW_TIMEOUT = 300
 
 
@@ -37,8 +44,7 @@ def target_from_args(args: tuple[str, ...]) -> Target:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME")
 @namespace_option
-@click.option("-o", "--output", type=click.Choice(OUTPUTS), default="text", show_default=True,
-              help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow).")
+@FORMATS.option(help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow).")
 @click.option("--follow", is_flag=True, help="Watch the pod and print each step as it completes, until Ready, "
                                               "a failure, or --timeout.")
 @click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
@@ -78,13 +84,4 @@ def _trace_once(source: Source, namespace: str, target: Target, output: str) -> 
     from kubectl_arch.trace.collect import collect_trace
     from kubectl_arch.trace.report import analyse
 
-    report = analyse(collect_trace(source, namespace, target))
-    if output in ("json", "yaml"):
-        from kubectl_arch.render.data import to_json, to_yaml
-
-        click.echo((to_json if output == "json" else to_yaml)(report.to_dict()), nl=False)
-        return
-    from kubectl_arch.render.console import make_console
-    from kubectl_arch.render.trace_timeline import render_timeline
-
-    render_timeline(report, make_console(sys.stdout), wide=output == "wide")
+    FORMATS.render(output, analyse(collect_trace(source, namespace, target)))

@@ -31,7 +31,7 @@ def _pod_name(source: Source, namespace: str, target: Target) -> str:
 
 
 def run_follow(source: Source, namespace: str, target: Target, output: str, timeout: int) -> None:
-    from kubectl_arch.render.trace_follow import FollowPrinter
+    from kubectl_arch.trace.render.follow import FollowPrinter
 
     name = _pod_name(source, namespace, target)
     printer = FollowPrinter(json_lines=output in ("json", "yaml"))

@@ -1,7 +1,7 @@
 """One pod's trace as data: its stages, where it is stuck and why, its startup time against the SLO.
 
-``analyse`` is pure: the raw ``TraceData`` in, a ``TraceReport`` out; ``to_dict`` is the JSON contract
-of ``trace -o json`` (issue 5), which renderers and scripts share. When the traced owner has no pod,
+``analyse`` is pure: the raw ``TraceData`` in, a ``TraceReport`` out; its JSON contract is built
+by ``trace/render/document.py``. When the traced owner has no pod,
 ``pod`` is null and the report is stuck at ``controller`` (see ``creation.py``).
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubectl_arch.trace import diagnose
 from kubectl_arch.trace.collect import TraceData, objects
@@ -62,47 +61,6 @@ class TraceReport:
     @property
     def has_pod(self) -> bool:
         return bool(self.view.pod)
-
-    def to_dict(self) -> dict[str, Any]:
-        view = self.view
-        return {
-            "pod": {"namespace": view.namespace, "name": view.name, "uid": view.uid, "node": view.node_name or None,
-                    "phase": view.phase} if self.has_pod else None,
-            "owners": [{"kind": kind, "name": name} for kind, name in self.owners],
-            "stages": [_stage_dict(s) for s in self.stages],
-            "stuck": None if self.stuck is None else {
-                "stage": self.stuck.stage, "reason": self.stuck.diagnosis.reason,
-                "explanation": self.stuck.diagnosis.explanation, "next": list(self.stuck.diagnosis.next),
-                "docs": self.stuck.diagnosis.docs, "evidence": list(self.stuck.diagnosis.evidence)},
-            "startupSeconds": self.startup_seconds,
-            "startupApproximate": self.startup_approximate,
-            "startupSloSeconds": STARTUP_SLO_SECONDS,
-            "eventsExpired": self.events_expired,
-            "imagePulls": [{"container": p.container, "image": p.image, "start": iso(p.start), "end": iso(p.end),
-                            "seconds": p.seconds, "sizeBytes": p.size_bytes, "alreadyPresent": p.already_present}
-                           for p in self.pulls],
-            "notes": list(self.notes),
-            "observedAt": iso(self.now),
-        }
-
-
-def iso(when: dt.datetime | None) -> str | None:
-    """RFC 3339 in UTC with a Z, keeping sub-second digits only when the source had them."""
-    if when is None:
-        return None
-    text = when.astimezone(dt.timezone.utc).isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def _stage_dict(stage: Stage) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": stage.name, "status": stage.status.value, "start": iso(stage.start),
-                           "end": iso(stage.end), "durationSeconds": stage.duration_seconds, "actor": stage.actor,
-                           "evidence": list(stage.evidence)}
-    if stage.approximate:
-        out["approximate"] = True
-    if stage.skew_seconds:
-        out["clockSkewSeconds"] = round(stage.skew_seconds, 3)
-    return out
 
 
 def analyse(data: TraceData) -> TraceReport:
@@ -228,4 +186,4 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
     return notes
 
 
-__all__ = ["STARTUP_SLO_SECONDS", "StageStatus", "Stuck", "TraceReport", "analyse", "iso"]
+__all__ = ["STARTUP_SLO_SECONDS", "StageStatus", "Stuck", "TraceReport", "analyse"]

@@ -27,10 +27,11 @@ import pytest
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import Check, select
+from kubectl_arch.audit.report.junit import to_junit
 from kubectl_arch.audit.runner import AuditReport, ClusterInfo, evaluate_checks, run_audit
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.render.audit_junit import to_junit
-from kubectl_arch.samples import SampleSource, sample_names
+from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.samples import sample_names
 
 SampleFactory = Callable[[str], SampleSource]
 

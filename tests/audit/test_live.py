@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from kubectl_arch.cli.rbac import cluster_role
+from kubectl_arch.rbac.role import cluster_role
 from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
 
 Run = Callable[..., Any]

@@ -14,9 +14,9 @@ from kubectl_arch.audit.config import AuditConfig, Suppression, parse_config
 from kubectl_arch.audit.registry import Check, catalogue, select
 from kubectl_arch.audit.runner import EXPIRED_SUPPRESSION, evaluate_checks, exit_code, run_audit, run_check
 from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import Query, Response
 from kubectl_arch.errors import ExitCode
-from kubectl_arch.samples import SampleSource
 
 SampleFactory = Callable[[str], SampleSource]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.render.audit_evidence import evidence_items, evidence_line
+from kubectl_arch.audit.report.evidence import evidence_items, evidence_line
 from kubectl_arch.samples import sample_names
 
 URL = re.compile(r"https?://\S+")
@@ -71,7 +71,7 @@ def test_warnings_say_how_to_make_ci_fail_on_them(run_cli: Callable[..., Any], t
 
 
 def test_wrapping_keeps_commands_whole_and_never_breaks_a_long_word() -> None:
-    from kubectl_arch.render.audit_wrap import wrap
+    from kubectl_arch.output.wrap import wrap
 
     text = "Read it with `kubectl get --raw /readyz/etcd` first, then see https://example.com/" + "a" * 40
     lines = wrap(text, 40)

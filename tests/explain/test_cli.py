@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from kubectl_arch.explain.analysis import build_map
-from kubectl_arch.render.explain_data import cluster_map_data
+from kubectl_arch.explain.render.document import cluster_map_data
 from kubectl_arch.samples import sample_names
 from tests.explain.test_analysis import sample_data
 from tests.golden import assert_golden
@@ -51,8 +51,8 @@ def test_every_component_page_renders_on_the_sample() -> None:
 
     from kubectl_arch.explain.command import COMPONENT_NAMES
     from kubectl_arch.explain.pages import find_page
-    from kubectl_arch.render.console import make_console
-    from kubectl_arch.render.explain_page import print_page
+    from kubectl_arch.explain.render.page import print_page
+    from kubectl_arch.output.console import make_console
 
     cluster = build_map(sample_data("kind-ha"))
     for name in COMPONENT_NAMES:
@@ -101,9 +101,9 @@ def test_live_through_the_test_api_server_gives_the_same_json_as_offline(
 
 def test_snapshot_replays_to_the_same_map(run_cli: Run, tmp_path: Path) -> None:
     from kubectl_arch.collect.needs import collect
+    from kubectl_arch.collect.sample_source import SampleSource
     from kubectl_arch.collect.snapshot import RecordingSource
     from kubectl_arch.explain import EXPLAIN_NEEDS
-    from kubectl_arch.samples import SampleSource
 
     recorder = RecordingSource(SampleSource.named("kind-ha"))
     collect(recorder, EXPLAIN_NEEDS)

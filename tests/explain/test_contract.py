@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, build_map
+from kubectl_arch.explain.render.document import cluster_map_data
 from kubectl_arch.model.kube_proxy import MODES
-from kubectl_arch.render.explain_data import cluster_map_data
 from kubectl_arch.samples import sample_names
 from tests.explain.fixtures import fixture_names, load_data
 from tests.explain.test_analysis import sample_data

@@ -9,13 +9,13 @@ import pytest
 
 from kubectl_arch.explain.analysis import ClusterMap, build_map
 from kubectl_arch.explain.pages import find_page
+from kubectl_arch.explain.render.mermaid import mermaid
+from kubectl_arch.explain.render.page import print_page
+from kubectl_arch.explain.render.story import print_scenarios, print_walkthrough
+from kubectl_arch.explain.render.terminal import print_overview
 from kubectl_arch.explain.walkthrough import walkthrough_steps
 from kubectl_arch.explain.what_if import scenarios
-from kubectl_arch.render.console import make_console
-from kubectl_arch.render.explain_mermaid import mermaid
-from kubectl_arch.render.explain_page import print_page
-from kubectl_arch.render.explain_story import print_scenarios, print_walkthrough
-from kubectl_arch.render.explain_view import print_overview
+from kubectl_arch.output.console import make_console
 from tests.explain.fixtures import load_data
 from tests.golden import assert_golden
 

@@ -8,9 +8,9 @@ import pytest
 
 from kubectl_arch.explain.analysis import ClusterMap, build_map
 from kubectl_arch.explain.pages import PAGES
-from kubectl_arch.render.console import make_console
-from kubectl_arch.render.explain_page import print_page
-from kubectl_arch.render.explain_view import print_overview
+from kubectl_arch.explain.render.page import print_page
+from kubectl_arch.explain.render.terminal import print_overview
+from kubectl_arch.output.console import make_console
 from tests.explain.fixtures import load_data
 
 FIXTURES = ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd"]

@@ -162,7 +162,7 @@ def test_each_model_reads_only_the_needs_it_declares(module: str, run: Any) -> N
     """Checks declare a model's READS as their needs: reading anything else would be a KeyError for them."""
     import importlib
 
-    from kubectl_arch.collect.needs import ClusterData
+    from kubectl_arch.collect.cluster_data import ClusterData
 
     model = importlib.import_module(f"kubectl_arch.model.{module}")
     full = load_data("kubeadm-ha")
@@ -173,7 +173,7 @@ def test_each_model_reads_only_the_needs_it_declares(module: str, run: Any) -> N
 def _data_with(version: str, node_labels: dict[str, str], provider_id: str = "") -> Any:
     import datetime as dt
 
-    from kubectl_arch.collect.needs import ClusterData
+    from kubectl_arch.collect.cluster_data import ClusterData
     from kubectl_arch.collect.source import Credentials, Response
 
     node = {"metadata": {"name": "n1", "labels": node_labels}, "spec": {"providerID": provider_id}}

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.collect.needs import ClusterData, collect
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model import components, distribution, nodes
-from kubectl_arch.samples import SampleSource
 
 NEEDS = ("version", "nodes", "kube-system-pods", "kubeadm-config")
 

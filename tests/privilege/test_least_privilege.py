@@ -66,9 +66,9 @@ COMMANDS = [
             workloads=True),
     Command("trace pod", ("trace", "pod", POD, "-n", NAMESPACE), "kubectl_arch.trace.command"),
     Command("trace deployment", ("trace", "deployment/api", "-n", NAMESPACE), "kubectl_arch.trace.command"),
-    Command("snapshot", ("snapshot", "-o", "snapshot.json.gz"), "kubectl_arch.cli.snapshot_command"),
+    Command("snapshot", ("snapshot", "-o", "snapshot.json.gz"), "kubectl_arch.snapshot.command"),
     Command("snapshot --trace", ("snapshot", "-o", "snapshot.json.gz", "--trace", f"{NAMESPACE}/{POD}"),
-            "kubectl_arch.cli.snapshot_command"),
+            "kubectl_arch.snapshot.command"),
 ]
 # Runs that exercise more of the role: a missing namespace (told from a missing pod), a DaemonSet's pod.
 EXTRA_READER_RUNS = [

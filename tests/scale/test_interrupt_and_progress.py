@@ -32,7 +32,7 @@ COMMANDS = {
     "explain": (["explain"], "kubectl_arch.explain.command"),
     "audit": (["audit"], "kubectl_arch.audit.command"),
     "trace": (["trace", "pod", POD, "-n", NAMESPACE], "kubectl_arch.trace.command"),
-    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.cli.snapshot_command"),
+    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.snapshot.command"),
 }
 
 
@@ -104,7 +104,7 @@ def test_ctrl_c_while_the_spinner_draws_still_exits_130(slow_server: ApiServer, 
 SPINNER_COMMANDS = {
     "explain": (["explain"], "kubectl_arch.explain.command"),
     "audit": (["audit"], "kubectl_arch.audit.command"),
-    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.cli.snapshot_command"),
+    "snapshot": (["snapshot", "-o", "snapshot.json.gz"], "kubectl_arch.snapshot.command"),
 }
 
 
@@ -157,7 +157,7 @@ def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
 
 HELPER_SCRIPT = """
 import time
-from kubectl_arch.render.progress import reading_progress
+from kubectl_arch.output.progress import reading_progress
 with reading_progress("the cluster") as progress:
     progress("nodes")
     time.sleep(0.5)

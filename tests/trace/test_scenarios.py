@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.samples import SampleSource
+from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.trace.collect import collect_trace
 from kubectl_arch.trace.report import TraceReport, analyse
 from kubectl_arch.trace.target import parse_target

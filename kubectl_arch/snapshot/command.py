@@ -34,10 +34,10 @@ def snapshot(
     Replay it anywhere with `--snapshot FILE`: analysis cannot tell it from the live cluster. Secret
     data, tokens and private keys are never written; container env values are dropped.
     """
-    from kubectl_arch.cli.rbac import all_need_names
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.collect.snapshot import RecordingSource
-    from kubectl_arch.render.progress import reading_progress
+    from kubectl_arch.output.progress import reading_progress
+    from kubectl_arch.rbac.role import all_need_names
     from kubectl_arch.trace.collect import collect_trace, parse_target
 
     source = RecordingSource(open_source(cluster))

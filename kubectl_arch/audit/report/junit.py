@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from kubectl_arch.audit.check import Finding, Status
-from kubectl_arch.audit.runner import AuditReport, CheckResult
-from kubectl_arch.render.audit_evidence import evidence_line
+from kubectl_arch.audit.report.evidence import evidence_line
+from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 
 
 def to_junit(reports: Sequence[AuditReport], fail_on: Status = Status.FAIL) -> str:
@@ -99,3 +99,7 @@ def _findings_text(findings: list[Finding], evidence: bool = False) -> str:
     return "\n".join(lines)
 
 
+def render(outcome: AuditOutcome, _format_name: str) -> None:
+    import click
+
+    click.echo(to_junit(outcome.reports, outcome.fail_on), nl=False)

@@ -67,6 +67,15 @@ def timeline_axis(report: TraceReport, width: int) -> Axis | None:
     return Axis(min(times), end, width)
 
 
+def render(report: TraceReport, format_name: str) -> None:
+    """`trace` for people: the timeline (`-o wide` adds every piece of evidence)."""
+    import sys
+
+    from kubectl_arch.output.console import make_console
+
+    render_timeline(report, make_console(sys.stdout), wide=format_name == "wide")
+
+
 def render_timeline(report: TraceReport, console: Console, wide: bool = False) -> None:
     from rich.text import Text
 

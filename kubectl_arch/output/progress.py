@@ -26,7 +26,7 @@ def reading_progress(what: str, enabled: bool = True) -> Iterator[Progress]:
 
     ``enabled=False`` turns it off explicitly (e.g. when several clusters are read at once).
     """
-    from kubectl_arch.render.console import progress_console
+    from kubectl_arch.output.console import progress_console
 
     console = progress_console() if enabled else None
     if console is None:

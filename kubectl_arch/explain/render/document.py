@@ -6,12 +6,15 @@ Field names follow Kubernetes' camelCase. The issue-3 contract fields are the in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.request import ExplainView
 from kubectl_arch.explain.views import ComponentView, InstanceView
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.output.structured import emit
 
 
 def _instance(instance: InstanceView, wide: bool) -> dict[str, Any]:
@@ -85,3 +88,18 @@ def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
             "version": cluster.metrics_server.workload.version},
         "skipped": cluster.skipped,
     }
+
+
+def explain_document(view: ExplainView) -> dict[str, Any]:
+    """The view asked as data: a component, the walkthrough's steps, the scenarios, or the whole map."""
+    if view.page is not None:
+        return component_data(view.cluster_map.component(view.page.component))
+    if view.steps is not None:
+        return {"steps": [dataclasses.asdict(step) for step in view.steps]}
+    if view.scenarios is not None:
+        return {"scenarios": [dataclasses.asdict(s) for s in view.scenarios]}
+    return cluster_map_data(view.cluster_map)
+
+
+def render(view: ExplainView, format_name: str) -> None:
+    emit(explain_document(view), format_name)

@@ -23,8 +23,8 @@ from kubectl_arch.explain.views import (
 )
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
-from kubectl_arch.render.console import trimmed_lines
-from kubectl_arch.render.explain_table import Column, first_fitting, fits, kubectl_table
+from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding
 from kubectl_arch.audit.config import Suppression
-from kubectl_arch.audit.runner import AuditReport
+from kubectl_arch.audit.runner import AuditOutcome, AuditReport
+from kubectl_arch.output.structured import emit
 
 SCHEMA_VERSION = 1
 
@@ -64,3 +65,7 @@ def audit_document(reports: Sequence[AuditReport]) -> dict[str, Any]:
         for key, value in document["summary"].items():
             total[key] = total.get(key, 0) + value
     return {"clusters": documents, "summary": total, "schemaVersion": SCHEMA_VERSION}
+
+
+def render(outcome: AuditOutcome, format_name: str) -> None:
+    emit(audit_document(outcome.reports), format_name)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kubectl_arch.explain.render.terminal import labelled, two_columns
 from kubectl_arch.explain.walkthrough import Step
 from kubectl_arch.explain.what_if import Scenario
-from kubectl_arch.render.console import trimmed_lines
-from kubectl_arch.render.explain_view import labelled, two_columns
+from kubectl_arch.output.console import trimmed_lines
 
 if TYPE_CHECKING:
     from rich.console import Console

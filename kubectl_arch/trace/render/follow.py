@@ -11,9 +11,9 @@ import json
 
 import click
 
-from kubectl_arch.render.trace_timeline import format_seconds
 from kubectl_arch.trace.follow import Follower, FollowStep
-from kubectl_arch.trace.report import iso
+from kubectl_arch.trace.render.document import iso
+from kubectl_arch.trace.render.timeline import format_seconds
 from kubectl_arch.trace.stages import Stage
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.request import ExplainView
 from kubectl_arch.wording import plural
 
 
@@ -39,3 +40,9 @@ def mermaid(cluster: ClusterMap) -> str:
                  f'kube-proxy {cluster.kube_proxy.mode}, CNI {cni}"]')
     lines.extend(f"  nodes --> {api_id}" for api_id in api_ids[:1])
     return "\n".join(lines) + "\n"
+
+
+def render(view: ExplainView, _format_name: str) -> None:
+    import click
+
+    click.echo(mermaid(view.cluster_map), nl=False)

@@ -6,10 +6,7 @@ from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import Page
-from kubectl_arch.explain.views import ComponentView
-from kubectl_arch.render.console import trimmed_lines
-from kubectl_arch.render.explain_table import Column, first_fitting, kubectl_table, without
-from kubectl_arch.render.explain_view import (
+from kubectl_arch.explain.render.terminal import (
     health_cell,
     labelled,
     leader_text,
@@ -17,6 +14,9 @@ from kubectl_arch.render.explain_view import (
     two_columns,
     version_cell,
 )
+from kubectl_arch.explain.views import ComponentView
+from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, without
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:

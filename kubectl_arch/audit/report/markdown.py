@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kubectl_arch.audit.check import Status
-from kubectl_arch.audit.runner import AuditReport, CheckResult
-from kubectl_arch.render.audit_evidence import evidence_line
+from kubectl_arch.audit.report.evidence import evidence_line
+from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 
 ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️"}
 
@@ -62,3 +62,9 @@ def _cell(text: str) -> str:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(outcome: AuditOutcome, _format_name: str) -> None:
+    import click
+
+    click.echo(to_markdown(outcome.reports))

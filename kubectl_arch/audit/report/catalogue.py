@@ -54,7 +54,7 @@ def check_sections(check: Check, heading: str = "") -> list[tuple[str, str]]:
 
 def explain_text(check: Check, width: int = 100) -> str:
     """``audit explain ID``: the check's teaching text in plain words; URLs one per line, never wrapped."""
-    from kubectl_arch.render.audit_wrap import wrap
+    from kubectl_arch.output.wrap import wrap
 
     lines = [f"{check.id}: {check.meta.title}"]
     for label, text in check_sections(check):
@@ -79,3 +79,17 @@ def catalogue_markdown(checks: Sequence[Check]) -> str:
             lines += [f"- **{label}:** {text}"]
         lines.append("")
     return "\n".join(lines)
+
+
+def render_table(checks: Sequence[Check], _format_name: str) -> None:
+    """`audit --list` for people."""
+    import click
+
+    click.echo(catalogue_table(checks), nl=False)
+
+
+def render_rows(checks: Sequence[Check], format_name: str) -> None:
+    """`audit --list -o json|yaml`: one row per check."""
+    from kubectl_arch.output.structured import emit
+
+    emit(catalogue_rows(checks), format_name)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubectl_arch.audit.check import Finding, Status
-from kubectl_arch.audit.runner import AuditReport, CheckResult, exit_code
-from kubectl_arch.render.audit_evidence import evidence_items
-from kubectl_arch.render.audit_wrap import wrap as _wrap
-from kubectl_arch.render.console import trimmed_lines
+from kubectl_arch.audit.report.evidence import evidence_items
+from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
+from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.wrap import wrap as _wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -209,3 +209,10 @@ def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
     if warnings:
         return f"Exit code {code}: warnings do not fail the run (--fail-on warn makes them fail)."
     return None
+
+
+def render(outcome: AuditOutcome, format_name: str) -> None:
+    """The report for people (`-o wide` shows every finding's full evidence)."""
+    from kubectl_arch.output.console import make_console
+
+    render_terminal(outcome.reports, make_console(), wide=format_name == "wide", fail_on=outcome.fail_on)

@@ -1,0 +1,1 @@
+"""audit's renderers: the terminal report, JSON/YAML document, JUnit, Markdown and the catalogue."""

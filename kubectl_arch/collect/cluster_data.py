@@ -1,0 +1,60 @@
+"""``ClusterData``: what one run collected, the input of every analysis (model, checks, explain).
+
+It lives apart from the needs catalogue so that the model can read collected data without importing
+the catalogue that fetches it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.source import Credentials, Response
+
+
+@dataclass
+class ClusterData:
+    """Everything one run collected: raw responses by need name, plus when and from where."""
+
+    source: str
+    now: dt.datetime
+    credentials: Credentials
+    responses: dict[str, Response] = field(default_factory=dict)
+    # Command-line inputs beyond the cluster, keyed by flag name without dashes: "pki-dir" (str),
+    # "etcd-endpoints" (list[str]), "etcd-cacert", "etcd-cert", "etcd-key" (file paths). Set before
+    # collection so a Need's ``fetch`` can read them; a key is absent when its flag was not given.
+    options: dict[str, Any] = field(default_factory=dict)
+    # Facts derived from the responses that several checks and explain share (nodes, components), each
+    # computed once per run: see kubectl_arch/model/memo.py. A cache, not data: no part of equality or repr.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What each need reads, in words (from the needs catalogue), for skip reasons.
+    descriptions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __getitem__(self, name: str) -> Response:
+        response = self.responses.get(name)
+        if response is None:
+            raise KeyError(f"need {name!r} was not collected: declare it in the check or command")
+        return response
+
+    def items(self, name: str) -> list[dict[str, Any]]:
+        return self[name].items
+
+    def json(self, name: str) -> Any:
+        response = self[name]
+        return response.data if response.ok else None
+
+    def mapping(self, name: str) -> dict[str, Any]:
+        """The JSON object of a need, or an empty one when it was not read or is not an object."""
+        value = self.json(name)
+        return value if isinstance(value, dict) else {}
+
+    def text(self, name: str) -> str | None:
+        response = self[name]
+        return response.text if response.ok else None
+
+    def skip_reason(self, name: str) -> str | None:
+        """None when the need was read; otherwise why it could not be, in words a user acts on."""
+        response = self[name]
+        return None if response.ok else response.skip_reason(self.descriptions.get(name, name))

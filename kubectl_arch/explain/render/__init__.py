@@ -1,0 +1,1 @@
+"""explain's renderers: the terminal views, the component pages, the stories and the data document."""

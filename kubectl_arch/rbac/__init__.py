@@ -1,0 +1,1 @@
+"""`kubectl arch rbac`: the read-only role derived from the needs catalogue."""

@@ -1,0 +1,1 @@
+"""trace's renderers: the timeline, the follow printer and the data document."""
