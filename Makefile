@@ -29,6 +29,7 @@ etcd:
 lint: venv
 	$(BIN)/ruff check kubectl_arch checks tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: venv etcd lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -q

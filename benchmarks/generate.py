@@ -56,8 +56,8 @@ from benchmarks.objects import (
     service,
     version,
 )
+from kubectl_arch.collect.apistore import RESOURCES_BY_KIND, ApiStore
 from kubectl_arch.collect.source import Response
-from kubectl_arch.samples.apistore import RESOURCES_BY_KIND, ApiStore
 
 PODS_PER_NODE = 30
 CONTROL_PLANE_NODES = 3

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Query, Response
-from kubectl_arch.samples.apistore import ApiStore
 
 NODES_PATH = "/api/v1/nodes"
 SELECTORS = ("labelSelector", "fieldSelector")

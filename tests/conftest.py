@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.samples.apistore import ApiStore
+from kubectl_arch.collect.apistore import ApiStore
 from tests.harness.apiserver import ApiServer, Backend
 from tests.harness.kubeconfig import kubeconfig_for_server
 
@@ -80,7 +80,7 @@ def backend_for(what: str | Path | dict[str, Any] | Backend) -> tuple[Backend, A
     from kubectl_arch.collect.snapshot import SnapshotSource
 
     if isinstance(what, str):
-        from kubectl_arch.samples import load_sample
+        from kubectl_arch.collect.sample_source import load_sample
 
         sample = load_sample(what)
         return sample.store, sample.captured_at

@@ -43,6 +43,14 @@ class Check:
     def fixtures(self) -> list[Path]:
         return sorted((self.folder / "fixtures").glob("*.yaml"))
 
+    @property
+    def reads(self) -> list[str]:
+        """What the check reads, in words from the needs catalogue (optional reads marked)."""
+        from kubectl_arch.collect.needs import NEEDS
+
+        return [NEEDS[n].description for n in self.meta.needs] + [
+            f"{NEEDS[n].description} (if readable)" for n in self.meta.optional_needs]
+
 
 def discover(package_name: str = CATALOGUE_PACKAGE) -> dict[str, Check]:
     """Import every check folder of ``package_name`` and validate it; ids in folder order."""

@@ -50,7 +50,7 @@ def _parse_timeout(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 
 
 def _complete_samples(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
-    from kubectl_arch.samples import sample_names
+    from kubectl_arch.collect.sample_source import sample_names
 
     return [n for n in sample_names() if n.startswith(incomplete)]
 

@@ -11,7 +11,7 @@ def samples() -> None:
 
     Samples are illustrative data laid out exactly as kubeadm, kind and EKS lay out real clusters.
     """
-    from kubectl_arch.samples import describe_samples
+    from kubectl_arch.collect.sample_source import describe_samples
 
     for name, description in describe_samples():
         click.echo(f"{name:<20} {description}")

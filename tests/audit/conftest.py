@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from kubectl_arch.collect.sample_source import SampleSource
-from kubectl_arch.samples import Sample, load_sample, sample_names
+from kubectl_arch.collect.sample_source import Sample, SampleSource, load_sample, sample_names
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import sample_names
 
 Run = Callable[..., Any]
 DEGRADED = "kubeadm-degraded"

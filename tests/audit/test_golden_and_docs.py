@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kubectl_arch.audit import docs
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import sample_names
 from tests.golden import assert_golden
 
 # This area's topology checks: their wording is pinned here (the etcd and certificate checks pin their own).

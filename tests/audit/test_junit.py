@@ -30,8 +30,7 @@ from kubectl_arch.audit.registry import Check, select
 from kubectl_arch.audit.report.junit import to_junit
 from kubectl_arch.audit.runner import AuditReport, ClusterInfo, evaluate_checks, run_audit
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.sample_source import SampleSource
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import SampleSource, sample_names
 
 SampleFactory = Callable[[str], SampleSource]
 

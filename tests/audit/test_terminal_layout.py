@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kubectl_arch.audit.report.evidence import evidence_items, evidence_line
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import sample_names
 
 URL = re.compile(r"https?://\S+")
 

@@ -7,8 +7,8 @@ from typing import Any
 from kubectl_arch.checks.large_configmaps import KEEP_LARGEST, object_size, summarise_sizes
 from kubectl_arch.checks.pods_without_requests import summarise_pods
 
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Query, Response, iter_pages
-from kubectl_arch.samples.apistore import ApiStore
 
 
 class PagedStore(ApiStore):

@@ -11,11 +11,11 @@ from kubectl_arch.audit.check import Finding
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import run_audit, run_check
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Credentials, Response
-from kubectl_arch.samples.apistore import ApiStore
 from tests.harness.apiserver import ApiServer
 from tests.harness.pki import make_ca, make_leaf, write_pem
 from tests.harness.tiny import tiny_store

@@ -8,10 +8,9 @@ import pytest
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.collect.sample_source import SampleSource, sample_names
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, ClusterMap, build_map
-from kubectl_arch.samples import sample_names
 from tests.explain.fixtures import FixtureSource, load_data
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
-from kubectl_arch.samples import sample_names
 from tests.explain.test_analysis import sample_data
 from tests.golden import assert_golden
 

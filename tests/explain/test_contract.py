@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, build_map
 from kubectl_arch.explain.render.document import cluster_map_data
 from kubectl_arch.model.kube_proxy import MODES
-from kubectl_arch.samples import sample_names
 from tests.explain.fixtures import fixture_names, load_data
 from tests.explain.test_analysis import sample_data
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import sample_names
 from tests.conftest import CLI, cli_environment
 
 pytestmark = pytest.mark.skipif("kind-ha" not in sample_names(), reason="sample kind-ha is not bundled yet")

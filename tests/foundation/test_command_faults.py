@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.errors import ExitCode
-from kubectl_arch.samples.apistore import ApiStore
 from tests.conftest import CliResult
 from tests.foundation.cli_helpers import command_exists
 from tests.harness.apiserver import ApiServer

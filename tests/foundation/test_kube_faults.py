@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from kubectl_arch.collect import kube
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import NO_STATUS
-from kubectl_arch.samples.apistore import ApiStore
 from tests.harness.apiserver import ApiServer
 
 NODES = "/api/v1/nodes"

@@ -22,8 +22,8 @@ import click
 import pytest
 
 from kubectl_arch.cli.main import COMMANDS, main
+from kubectl_arch.collect.sample_source import load_sample, sample_names
 from kubectl_arch.errors import ExitCode
-from kubectl_arch.samples import load_sample, sample_names
 from tests.harness.apiserver import ApiServer
 from tests.harness.kubeconfig import kubeconfig_for_server
 

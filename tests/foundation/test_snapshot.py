@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from kubectl_arch.cli.main import COMMANDS
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import NEEDS, collect
+from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.collect.snapshot import SNAPSHOT_KIND, RecordingSource, SnapshotSource
 from kubectl_arch.errors import ExitCode
-from kubectl_arch.samples import sample_names
-from kubectl_arch.samples.apistore import ApiStore
 from tests.conftest import CliResult
 from tests.foundation.cli_helpers import assert_one_line_error, command_exists
 from tests.harness.apiserver import DEFAULT_TOKEN, ApiServer

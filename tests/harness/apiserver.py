@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
+from kubectl_arch.collect.apistore import status_object
 from kubectl_arch.collect.source import Query, Response
-from kubectl_arch.samples.apistore import status_object
 from tests.harness.discovery import discovery
 from tests.harness.pki import CertKey, make_serving_pair
 

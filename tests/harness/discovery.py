@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kubectl_arch.collect.apistore import Resource
 from kubectl_arch.collect.source import Response
-from kubectl_arch.samples.apistore import Resource
 
 READ_VERBS = ["get", "list", "watch"]
 

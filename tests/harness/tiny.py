@@ -10,8 +10,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Response
-from kubectl_arch.samples.apistore import ApiStore
 
 CAPTURED_AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
 VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "platform": "linux/amd64"}

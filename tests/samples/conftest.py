@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_arch.samples import SAMPLES_DIR, Sample, load_sample, sample_names
+from kubectl_arch.collect.sample_source import SAMPLES_DIR, Sample, load_sample, sample_names
 
 # The samples the foundation issue requires; a test fails if one of them disappears.
 REQUIRED_SAMPLES = ("kind-ha", "kubeadm-degraded", "eks")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from kubectl_arch.cli.main import cli
-from kubectl_arch.samples import SAMPLES_DIR, sample_names
+from kubectl_arch.collect.sample_source import SAMPLES_DIR, sample_names
 from tests.samples.conftest import REQUIRED_SAMPLES
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "make_sample_certs.py"

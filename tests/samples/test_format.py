@@ -15,8 +15,8 @@ import yaml
 from cryptography import x509
 from prometheus_client.parser import text_string_to_metric_families
 
-from kubectl_arch.samples import describe_samples, sample_names
-from kubectl_arch.samples.apistore import RESOURCES_BY_KIND
+from kubectl_arch.collect.apistore import RESOURCES_BY_KIND
+from kubectl_arch.collect.sample_source import describe_samples, sample_names
 from tests.samples.conftest import SampleFiles
 
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubectl_arch.collect.apistore import RESOURCES_BY_KIND, parse_label_selector
 from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import count, iter_pages, list_all, request_key
-from kubectl_arch.samples.apistore import RESOURCES_BY_KIND, parse_label_selector
 from tests.samples.conftest import SampleFiles
 
 

@@ -19,8 +19,8 @@ from benchmarks.generate import (
     decode_suffix,
     encode_suffix,
 )
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Source, iter_pages
-from kubectl_arch.samples.apistore import ApiStore
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
 

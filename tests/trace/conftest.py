@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.collect.source import Credentials, Query, Response, Source
-from kubectl_arch.samples import load_sample
 
 
 class CountingSource:

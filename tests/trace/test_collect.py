@@ -7,9 +7,8 @@ import copy
 import pytest
 
 from kubectl_arch.collect.kube import KubeSource
-from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.errors import ArchError, ExitCode, NotFoundError
-from kubectl_arch.samples import load_sample
 from kubectl_arch.trace.collect import collect_trace, pod_event_uid
 from kubectl_arch.trace.report import analyse
 from kubectl_arch.trace.target import Target, parse_target

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_arch.samples.apistore import ApiStore
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.trace.follow import Follower
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)

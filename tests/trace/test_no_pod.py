@@ -12,10 +12,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.collect.apistore import ApiStore
+from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.collect.source import Response
-from kubectl_arch.samples import load_sample
-from kubectl_arch.samples.apistore import ApiStore
 from kubectl_arch.trace.collect import collect_trace
 from kubectl_arch.trace.report import analyse
 from kubectl_arch.trace.target import parse_target

@@ -35,13 +35,9 @@ def catalogue_table(checks: Sequence[Check]) -> str:
 
 def check_sections(check: Check, heading: str = "") -> list[tuple[str, str]]:
     """The teaching text of one check as (label, text) pairs, shared by ``audit explain`` and the docs."""
-    from kubectl_arch.collect.needs import NEEDS
-
     meta = check.meta
     sections = [("Component", meta.component), ("Why it matters", meta.why), ("How to fix", meta.fix)]
-    reads = [NEEDS[n].description for n in meta.needs] + [f"{NEEDS[n].description} (if readable)"
-                                                          for n in meta.optional_needs]
-    sections.append(("Reads", "; ".join(reads) or "nothing from the cluster"))
+    sections.append(("Reads", "; ".join(check.reads) or "nothing from the cluster"))
     if meta.thresholds:
         sections.append(("Thresholds (defaults)", ", ".join(f"{k}={v!r}" for k, v in meta.thresholds.items())))
     if meta.options:
