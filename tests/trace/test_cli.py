@@ -21,7 +21,7 @@ from tests.golden import assert_golden
 @pytest.fixture
 def run_inline(monkeypatch: pytest.MonkeyPatch, kind_ha_sample: Any) -> Callable[..., tuple[int, str, str]]:
     """Run `kubectl-arch ARGS` in this process with plain 100-column output; the sample is loaded once."""
-    monkeypatch.setattr("kubectl_arch.samples.load_sample", lambda name: kind_ha_sample)
+    monkeypatch.setattr("kubectl_arch.collect.sample_source.load_sample", lambda name: kind_ha_sample)
 
     def run(args: list[str]) -> tuple[int, str, str]:
         result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
