@@ -10,6 +10,7 @@ from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.errors import ArchError, ExitCode, NotFoundError
 from kubectl_arch.trace.collect import collect_trace, pod_event_uid
+from kubectl_arch.trace.render.document import trace_document
 from kubectl_arch.trace.report import analyse
 from kubectl_arch.trace.target import Target, parse_target
 from tests.trace.conftest import CountingSource
@@ -130,16 +131,17 @@ def test_live_requests_recorded_by_the_test_api_server(api_server, kubeconfig_fo
     assert all(r.method == "GET" for r in requests)
     assert_selective([(r.path, dict(r.query)) for r in requests])
     offline = collect_trace(SampleSource(load_sample("kind-ha")), "shop", parse_target("deployment/payments"))
-    assert analyse(data).to_dict() == analyse(offline).to_dict() | {"observedAt": analyse(data).to_dict()["observedAt"]}
+    live = trace_document(analyse(data))
+    assert live == trace_document(analyse(offline)) | {"observedAt": live["observedAt"]}
 
 
 def test_a_snapshot_replays_the_same_trace(kind_ha_sample: object) -> None:
     from kubectl_arch.collect.snapshot import RecordingSource, SnapshotSource
 
     recorder = RecordingSource(SampleSource(kind_ha_sample))  # type: ignore[arg-type]
-    live = analyse(collect_trace(recorder, "shop", parse_target("deployment/cart"))).to_dict()
+    live = trace_document(analyse(collect_trace(recorder, "shop", parse_target("deployment/cart"))))
     replayed = analyse(collect_trace(SnapshotSource(recorder.document()), "shop", parse_target("deployment/cart")))
-    assert replayed.to_dict() == live
+    assert trace_document(replayed) == live
 
 
 def test_trace_needs_give_rbac_rules_for_everything_trace_reads() -> None:
@@ -214,4 +216,4 @@ def test_answers_of_the_wrong_shape_do_not_crash(kind_ha_sample: object, shape: 
         if not key.endswith(f"/pods/{name}"):
             record["data"] = JUNK[shape]
     report = analyse(collect_trace(SnapshotSource(document), "shop", Target("Pod", name)))
-    assert report.to_dict()["pod"]["name"] == name
+    assert trace_document(report)["pod"]["name"] == name

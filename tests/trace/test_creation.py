@@ -10,6 +10,7 @@ import pytest
 from kubectl_arch.collect.source import Response
 from kubectl_arch.trace.collect import OwnerData, TraceData
 from kubectl_arch.trace.creation import Creator, creation_cause, creation_problem, explain_refusal
+from kubectl_arch.trace.render.document import trace_document
 from kubectl_arch.trace.report import analyse
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
@@ -139,7 +140,7 @@ def test_without_events_the_replica_failure_condition_tells_the_cause() -> None:
     report = analyse(data_for(replica_set(condition=POD_SECURITY), []))
     assert report.stuck is not None and report.stuck.diagnosis.reason == "FailedCreate"
     assert "Pod Security Standard restricted:latest" in report.stuck.diagnosis.explanation
-    assert report.to_dict()["pod"] is None
+    assert trace_document(report)["pod"] is None
 
 
 def test_no_failure_reported_points_at_expired_events_or_the_controller_manager() -> None:

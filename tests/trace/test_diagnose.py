@@ -6,6 +6,7 @@ import copy
 
 from kubectl_arch.collect.source import Response
 from kubectl_arch.trace.diagnose import Diagnosis, classify_pull_failure
+from kubectl_arch.trace.render.document import trace_document
 from kubectl_arch.trace.report import TraceReport
 from tests.trace.podmaker import (
     condition,
@@ -52,7 +53,7 @@ def test_clock_skew_is_said_and_never_a_negative_duration() -> None:
     assert sandbox.duration_seconds == 0.0 and sandbox.skew_seconds == 2.0
     assert any(n.startswith("Clock skew: sandbox-ready") for n in report.notes)
     assert all((s.duration_seconds or 0) >= 0 for s in report.stages)
-    as_json = next(s for s in report.to_dict()["stages"] if s["name"] == "sandbox-ready")
+    as_json = next(s for s in trace_document(report)["stages"] if s["name"] == "sandbox-ready")
     assert as_json["clockSkewSeconds"] == 2.0 and as_json["durationSeconds"] == 0.0
 
 

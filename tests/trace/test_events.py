@@ -14,6 +14,7 @@ from kubectl_arch.trace.events import (
     parse_go_duration,
     parse_pulled,
 )
+from kubectl_arch.trace.render.document import trace_document
 
 UTC = dt.timezone.utc
 
@@ -111,5 +112,5 @@ def test_whole_analysis_survives_odd_events(events: list[dict[str, object]], rea
     from tests.trace.podmaker import pending_pod, report_for, running_pod
 
     odd = [{**e, "reason": reason} for e in events]
-    report_for(running_pod(), odd).to_dict()
-    report_for(pending_pod(), odd).to_dict()
+    trace_document(report_for(running_pod(), odd))
+    trace_document(report_for(pending_pod(), odd))

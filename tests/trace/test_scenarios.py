@@ -8,6 +8,7 @@ import pytest
 
 from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.trace.collect import collect_trace
+from kubectl_arch.trace.render.document import trace_document
 from kubectl_arch.trace.report import TraceReport, analyse
 from kubectl_arch.trace.target import parse_target
 
@@ -105,7 +106,7 @@ def test_expired_events_are_said_and_times_rebuilt_from_the_pod(kind_ha_sample: 
 @pytest.mark.parametrize("target", ["deployment/api", "deployment/checkout", "deployment/cart",
                                     "deployment/payments", "deployment/reports"])
 def test_json_contract(kind_ha_sample: Any, target: str) -> None:
-    data = trace(kind_ha_sample, target).to_dict()
+    data = trace_document(trace(kind_ha_sample, target))
     assert set(data) >= {"pod", "owners", "stages", "stuck", "startupSeconds", "eventsExpired"}
     assert set(data["pod"]) == {"namespace", "name", "uid", "node", "phase"}
     assert data["owners"] == [{"kind": "ReplicaSet", "name": data["owners"][0]["name"]},
