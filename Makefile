@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck venv etcd clean bench
+.PHONY: demo test lint typecheck venv etcd browser pictures clean bench
 
 $(BIN)/kubectl-arch: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,27 @@ etcd:
 	  else echo "etcd is missing and this user cannot install it: the etcd tests will skip"; fi; \
 	fi
 
+# Debian's chromium and chromium-driver open the pictures in the browser tests (selenium drives them);
+# installed when missing and root, else those tests skip with their reason.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	      || echo "could not install chromium: the browser tests will skip with their reason"; \
+	  else echo "chromium is missing and this user cannot install it: the browser tests will skip"; fi; \
+	fi
+
+# The README's pictures, drawn from the bundled samples (the audit page's screenshot needs chromium).
+pictures: venv browser
+	$(BIN)/python tools/make_pictures.py
+
 lint: venv
-	$(BIN)/ruff check kubectl_arch checks tests benchmarks
+	$(BIN)/ruff check kubectl_arch checks tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: venv etcd lint
+test: venv etcd browser lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -q
 
 bench: venv

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kubectl_arch.audit.config import AuditConfig
     from kubectl_arch.audit.registry import Check
     from kubectl_arch.audit.runner import AuditOutcome, AuditReport
+    from kubectl_arch.explain.analysis import ClusterMap
 
 FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("text", "kubectl_arch.audit.report.terminal:render"),
@@ -28,6 +29,7 @@ FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("yaml", "kubectl_arch.audit.report.document:render"),
     OutputFormat("junit", "kubectl_arch.audit.report.junit:render"),
     OutputFormat("markdown", "kubectl_arch.audit.report.markdown:render"),
+    OutputFormat("html", "kubectl_arch.audit.report.html:render"),
     default="text",
 )
 # `audit --list` takes the same -o values: data for json/yaml, the table for the others.
@@ -39,7 +41,8 @@ CATALOGUE_FORMATS: Formats[Sequence[Check]] = Formats(
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@FORMATS.option(help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments.")
+@FORMATS.option(help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments, "
+                    "html for one self-contained page (findings and the architecture picture).")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.option("--check", "check_ids", multiple=True, metavar="ID", help="Run only this check (repeatable).")
 @click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
@@ -83,9 +86,10 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     options = _check_options(pki_dir=pki_dir, etcd_endpoints=etcd_endpoints, etcd_cacert=etcd_cacert,
                              etcd_cert=etcd_cert, etcd_key=etcd_key)
     targets = _targets(cluster, all_contexts)
-    reports = audit_clusters(targets, checks, config, options)
+    also = _picture_needs() if output == "html" else ()
+    reports = audit_clusters(targets, checks, config, options, also)
     fail_status = Status(fail_on)
-    FORMATS.render(output, AuditOutcome(reports, fail_status))
+    FORMATS.render(output, AuditOutcome(reports, fail_status, _maps(reports) if also else []))
     ctx.exit(int(exit_code(reports, fail_status)))
 
 
@@ -102,18 +106,35 @@ def explain_check(check_id: str) -> None:
     click.echo(explain_text(select([check_id])[0], width=width), nl=False)
 
 
+def _picture_needs() -> tuple[str, ...]:
+    """What explain reads, so the HTML page can draw the architecture from the same pass over the cluster."""
+    from kubectl_arch.explain import EXPLAIN_NEEDS
+
+    return tuple(EXPLAIN_NEEDS)
+
+
+def _maps(reports: Sequence[AuditReport]) -> list[ClusterMap | None]:
+    """explain's map of each cluster read (analysis, pure), for the page's pictures."""
+    from kubectl_arch.explain.analysis import build_map
+
+    return [build_map(report.data) if report.data is not None else None for report in reports]
+
+
 def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], config: AuditConfig,
-                   options: Mapping[str, Any]) -> list[AuditReport]:
-    """Audit each target; several run concurrently and a cluster that cannot be read is reported, not fatal."""
+                   options: Mapping[str, Any], also: Sequence[str] = ()) -> list[AuditReport]:
+    """Audit each target; several run concurrently and a cluster that cannot be read is reported, not fatal.
+
+    ``also``: more needs read in the same pass (the HTML page's picture); each report then keeps its data.
+    """
     if len(targets) == 1:
-        return [_audit_one(targets[0], checks, config, options, show_progress=True)]
+        return [_audit_one(targets[0], checks, config, options, show_progress=True, also=also)]
     from concurrent.futures import ThreadPoolExecutor
 
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
 
     def guarded(target: ClusterOptions) -> AuditReport:
         try:
-            return _audit_one(target, checks, config, options, show_progress=False)
+            return _audit_one(target, checks, config, options, show_progress=False, also=also)
         except ArchError as exc:
             info = ClusterInfo(context=target.context or "", server="", version="unknown",
                                source=f"context {target.context}")
@@ -124,14 +145,14 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
 
 
 def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditConfig, options: Mapping[str, Any],
-               show_progress: bool) -> AuditReport:
+               show_progress: bool, also: Sequence[str] = ()) -> AuditReport:
     from kubectl_arch.audit.runner import run_audit
     from kubectl_arch.cli.options import open_source
     from kubectl_arch.output.progress import reading_progress
 
     source = open_source(target)
     with reading_progress("the cluster", enabled=show_progress) as progress:
-        return run_audit(source, checks, config, options, progress=progress)
+        return run_audit(source, checks, config, options, progress=progress, also=also)
 
 
 def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.config import AuditConfig, Suppression
@@ -19,6 +19,9 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Source
 from kubectl_arch.errors import ExitCode
+
+if TYPE_CHECKING:
+    from kubectl_arch.explain.analysis import ClusterMap
 
 # The engine reports an expired suppression as a finding of its own, under this id.
 EXPIRED_SUPPRESSION = CheckMeta(
@@ -73,6 +76,8 @@ class AuditReport:
     results: list[CheckResult]
     now: dt.datetime | None = None
     error: str | None = None
+    # The collected data, kept only when a renderer draws more than the findings (audit -o html's picture).
+    data: ClusterData | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, int]:
         """Checks per status (a check counts once, at its worst finding) plus suppressed findings."""
@@ -92,6 +97,8 @@ class AuditOutcome:
 
     reports: list[AuditReport]
     fail_on: Status
+    # audit -o html draws each cluster's architecture: one map per report (None where none was built).
+    maps: list[ClusterMap | None] = field(default_factory=list)
 
 
 def worst_status(statuses: Iterable[Status]) -> Status:
@@ -106,12 +113,20 @@ def worst_status(statuses: Iterable[Status]) -> Status:
 
 
 def run_audit(source: Source, checks: Sequence[Check], config: AuditConfig,
-              options: Mapping[str, Any] | None = None, progress: Callable[[str], None] | None = None) -> AuditReport:
-    """Collect what the enabled checks need, once, then evaluate them."""
+              options: Mapping[str, Any] | None = None, progress: Callable[[str], None] | None = None,
+              also: Sequence[str] = ()) -> AuditReport:
+    """Collect what the enabled checks need, once, then evaluate them.
+
+    ``also`` names more needs to read in the same pass (explain's, for the HTML page's picture); the
+    report then keeps the data so the caller can analyse it.
+    """
     enabled = [c for c in checks if c.id not in config.disabled]
-    names = [*ALWAYS_READ, *(n for c in enabled for n in (*c.meta.needs, *c.meta.optional_needs))]
+    names = [*ALWAYS_READ, *(n for c in enabled for n in (*c.meta.needs, *c.meta.optional_needs)), *also]
     data = collect(source, dict.fromkeys(names), progress=progress, options=options)
-    return evaluate_checks(data, enabled, config)
+    report = evaluate_checks(data, enabled, config)
+    if also:
+        report.data = data
+    return report
 
 
 def evaluate_checks(data: ClusterData, checks: Sequence[Check], config: AuditConfig) -> AuditReport:

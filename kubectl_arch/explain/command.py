@@ -25,6 +25,8 @@ FORMATS: Formats[ExplainView] = Formats(
     OutputFormat("json", "kubectl_arch.explain.render.document:render"),
     OutputFormat("yaml", "kubectl_arch.explain.render.document:render"),
     OutputFormat("mermaid", "kubectl_arch.explain.render.mermaid:render"),
+    OutputFormat("svg", "kubectl_arch.explain.render.diagram:render"),
+    OutputFormat("html", "kubectl_arch.explain.render.diagram:render"),
     default="text",
 )
 COMPONENT_NAMES = ("apiserver", "etcd", "scheduler", "controller-manager", "cloud-controller-manager", "kubelet",
@@ -33,7 +35,8 @@ COMPONENT_NAMES = ("apiserver", "etcd", "scheduler", "controller-manager", "clou
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("component", required=False, metavar="[COMPONENT]")
-@FORMATS.option(help="wide adds flags; json/yaml give the facts as data; mermaid gives the diagram.")
+@FORMATS.option(help="wide adds flags; json/yaml give the facts as data; mermaid gives the diagram as text; "
+                    "svg/html draw it (html: a page that works offline).")
 @click.option("--walkthrough", is_flag=True, help="Follow `kubectl apply -f deployment.yaml` step by step "
               "through this cluster (Enter between steps on a terminal).")
 @click.option("--what-if", "what_if", is_flag=True, help="Work out failures on this topology: losing etcd members, "
@@ -60,6 +63,9 @@ def explain(cluster: ClusterOptions, component: str | None, output: str | None, 
         raise UsageError("choose one of COMPONENT, --walkthrough and --what-if")
     if lose is not None and not what_if:
         raise UsageError("--lose only applies with --what-if")
+    if output in ("svg", "html") and (component or walkthrough or what_if):
+        raise UsageError(f"-o {output} draws the whole cluster",
+                         hint="leave out COMPONENT, --walkthrough and --what-if")
     cluster_map = _collect_map(cluster)
     FORMATS.render(output, _view(cluster_map, output, page, walkthrough, what_if, lose))
 

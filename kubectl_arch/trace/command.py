@@ -24,6 +24,8 @@ FORMATS: Formats[TraceReport] = Formats(
     OutputFormat("wide", "kubectl_arch.trace.render.timeline:render"),
     OutputFormat("json", "kubectl_arch.trace.render.document:render"),
     OutputFormat("yaml", "kubectl_arch.trace.render.document:render"),
+    OutputFormat("svg", "kubectl_arch.trace.render.gantt:render"),
+    OutputFormat("html", "kubectl_arch.trace.render.gantt:render"),
     default="text",
 )
 DEFAULT_FOLLOW_TIMEOUT = 300
@@ -44,7 +46,8 @@ def target_from_args(args: tuple[str, ...]) -> Target:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME")
 @namespace_option
-@FORMATS.option(help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow).")
+@FORMATS.option(help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow); "
+                    "svg/html: the timeline as a Gantt chart.")
 @click.option("--follow", is_flag=True, help="Watch the pod and print each step as it completes, until Ready, "
                                               "a failure, or --timeout.")
 @click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
@@ -70,6 +73,8 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
     in -o json/yaml, "pod" is then null.
     """
     target = target_from_args(what)
+    if follow and output in ("svg", "html"):
+        raise UsageError(f"-o {output} draws a finished trace", hint="leave out --follow")
     source = open_source(cluster)
     namespace = namespace or source.credentials().namespace or "default"
     if follow:

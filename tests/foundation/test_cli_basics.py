@@ -52,7 +52,8 @@ def test_light_commands_import_neither_kubernetes_nor_rich(argv: list[str], cli_
         "from kubectl_arch.cli.main import main\n"
         f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'rich', 'urllib3'))\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in ('kubernetes', 'rich', 'urllib3', 'jinja2', 'markupsafe'))\n"
         "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,

@@ -42,6 +42,12 @@ def test_every_sample_file_ships_in_the_package(built: Path) -> None:
     assert data_files(built / "kubectl_arch" / "samples") == data_files(source)
 
 
+def test_the_picture_templates_ship_in_the_package(built: Path) -> None:
+    source = REPO / "kubectl_arch" / "output" / "templates"
+    assert data_files(source), "there are templates to ship"
+    assert data_files(built / "kubectl_arch" / "output" / "templates") == data_files(source)
+
+
 def test_both_executables_are_declared() -> None:
     import tomllib
 

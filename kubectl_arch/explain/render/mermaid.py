@@ -38,7 +38,7 @@ def mermaid(cluster: ClusterMap) -> str:
     cni = cluster.component("cni").kind or "?"
     lines.append(f'  nodes["{plural(kubelets.replicas or 0, "node")}: kubelet, {runtime}, '
                  f'kube-proxy {cluster.kube_proxy.mode}, CNI {cni}"]')
-    lines.extend(f"  nodes --> {api_id}" for api_id in api_ids[:1])
+    lines.append("  nodes --> lb")  # kubelets reach the API servers through the endpoint, not one server
     return "\n".join(lines) + "\n"
 
 
