@@ -11,6 +11,7 @@ from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.collect import (
     APISERVER_METRICS,
+    ETCD_CLIENT_OPTIONS,
     ETCD_ENDPOINT_METRICS,
     ETCD_POD_METRICS,
     apiserver_scrape,
@@ -51,7 +52,7 @@ META = CheckMeta(
     ),
     needs=(),
     optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED),
-    options=("etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key"),
+    options=ETCD_CLIENT_OPTIONS,
     thresholds={"warn_percent": 80, "fail_percent": 95},
 )
 

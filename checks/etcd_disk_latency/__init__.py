@@ -25,7 +25,15 @@ from kubectl_arch.model.metrics import (
     quantile,
 )
 
-from .collect import APISERVER_METRICS, ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, apiserver_scrape, etcd_scrapes
+from .collect import (
+    APISERVER_METRICS,
+    ETCD_CLIENT_OPTIONS,
+    ETCD_ENDPOINT_METRICS,
+    ETCD_ENDPOINTS,
+    ETCD_POD_METRICS,
+    apiserver_scrape,
+    etcd_scrapes,
+)
 
 ID = "etcd-disk-latency"
 P99 = 0.99
@@ -59,7 +67,7 @@ META = CheckMeta(
     ),
     needs=(),
     optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
-    options=("etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key"),
+    options=ETCD_CLIENT_OPTIONS,
     thresholds={
         # etcd's hardware guidance: above it the disk is too slow for a production etcd (warn).
         "wal_fsync_p99_warn_seconds": 0.010,
@@ -144,7 +152,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if members:
         return _own_findings(members, thresholds, notes)
     # The operator asked for etcd's own figures: say at once why they are missing, not only in evidence.
-    asked = f" (--etcd-endpoints gave nothing: {notes[0]})" if notes and data.options.get("etcd-endpoints") else ""
+    asked = f" (--etcd-endpoints gave nothing: {notes[0]})" if notes and data.options.get(ETCD_ENDPOINTS.name) else ""
     view = apiserver_scrape(data)
     if isinstance(view, MetricsError):
         return [Finding(ID, Status.SKIP, f"no etcd latency figures could be read: {view.message}{asked}",

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from kubectl_arch.audit.check import CheckOption, OptionKind
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
@@ -28,6 +29,14 @@ from kubectl_arch.model.metrics import Metrics, MetricsError, Scrape, parse_metr
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
 APISERVER_METRICS = "apiserver-metrics"
+
+# The flags reaching etcd directly, as etcdctl takes them; the etcd checks share these declarations.
+ETCD_ENDPOINTS = CheckOption("etcd-endpoints", "etcd client URLs, comma-separated, as etcdctl takes them.",
+                             OptionKind.URLS, "URLS", example="https://10.0.0.10:2379")
+ETCD_CACERT = CheckOption("etcd-cacert", "CA bundle verifying etcd.", OptionKind.FILE, "FILE")
+ETCD_CERT = CheckOption("etcd-cert", "Client certificate for etcd.", OptionKind.FILE, "FILE")
+ETCD_KEY = CheckOption("etcd-key", "Client key for etcd (used by TLS only, never printed).", OptionKind.FILE, "FILE")
+ETCD_CLIENT_OPTIONS = (ETCD_ENDPOINTS, ETCD_CACERT, ETCD_CERT, ETCD_KEY)
 
 TIMEOUT_SECONDS = 10.0
 MAX_METRICS_BYTES = 64 * 1024 * 1024  # etcd's /metrics is ~100 KiB; anything this big is not metrics
@@ -48,8 +57,8 @@ def _tls_context(options: Mapping[str, Any]) -> ssl.SSLContext:
     The key file is handed to the TLS library to prove the client certificate, as etcdctl does; its
     contents are never read into this program's data.
     """
-    context = ssl.create_default_context(cafile=options.get("etcd-cacert") or None)
-    cert, key = options.get("etcd-cert"), options.get("etcd-key")
+    context = ssl.create_default_context(cafile=options.get(ETCD_CACERT.name) or None)
+    cert, key = options.get(ETCD_CERT.name), options.get(ETCD_KEY.name)
     if cert:
         context.load_cert_chain(str(cert), str(key) if key else None)
     return context
@@ -81,14 +90,14 @@ def scrape_endpoint(url: str, context: ssl.SSLContext, timeout: float = TIMEOUT_
 def fetch_endpoint_metrics(_source: Source, data: ClusterData) -> Response:
     """Each ``--etcd-endpoints`` member's /metrics, with the etcdctl-style certificates."""
     options = data.options
-    endpoints = _as_list(options.get("etcd-endpoints"))
+    endpoints = _as_list(options.get(ETCD_ENDPOINTS.name))
     if not endpoints:
         return Response(status=NO_STATUS, error="--etcd-endpoints was not given")
     try:
         context = _tls_context(options)
     except (OSError, ssl.SSLError, ValueError) as exc:
         return Response(status=NO_STATUS, error=f"the etcd client certificates could not be loaded: {exc}")
-    secure = bool(options.get("etcd-cert") or options.get("etcd-cacert"))
+    secure = bool(options.get(ETCD_CERT.name) or options.get(ETCD_CACERT.name))
     scrapes = [scrape_endpoint(_metrics_url(endpoint, secure), context) for endpoint in endpoints]
     return Response(status=200, data={"scrapes": [s.to_record() for s in scrapes]})
 

@@ -14,7 +14,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
 
-from .collect import PKI_FILES
+from .collect import PKI_DIR, PKI_FILES
 
 ID = "pki-expiry"
 
@@ -42,7 +42,7 @@ META = CheckMeta(
     ),
     needs=(),
     optional_needs=(PKI_FILES,),
-    options=("pki-dir",),
+    options=(PKI_DIR,),
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kubectl_arch.audit.check import CheckOption, OptionKind
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 
 PKI_FILES = "pki-files"
+PKI_DIR = CheckOption("pki-dir", "Read certificates from this folder (on a control-plane node: /etc/kubernetes/pki).",
+                      OptionKind.DIR, "DIR")
 CERTIFICATE_SUFFIX = ".crt"
 MAX_FILE_BYTES = 1024 * 1024  # a certificate bundle is a few KiB; a bigger file is not one
 MAX_FILES = 500
@@ -37,7 +40,7 @@ def read_certificate_files(directory: Path) -> list[dict[str, str]]:
 
 
 def fetch_pki_files(_source: Source, data: ClusterData) -> Response:
-    given = data.options.get("pki-dir")
+    given = data.options.get(PKI_DIR.name)
     if not given:
         return Response(status=NO_STATUS, error="--pki-dir was not given")
     directory = Path(str(given)).expanduser()

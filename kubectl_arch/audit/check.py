@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.errors import UsageError
 
 
 class Status(str, enum.Enum):
@@ -30,6 +31,40 @@ class Status(str, enum.Enum):
     @property
     def rank(self) -> int:
         return {"pass": 0, "skip": 0, "warn": 1, "fail": 2}[self.value]
+
+
+class OptionKind(str, enum.Enum):
+    """What a check's command-line input holds, so the CLI can check and convert it the same way for all."""
+
+    FILE = "file"  # a path to a file
+    DIR = "dir"  # a path to a directory
+    URLS = "urls"  # comma-separated http(s) URLs, handed to the check as a list
+
+
+@dataclass(frozen=True)
+class CheckOption:
+    """A command-line input a check reads as ``data.options[name]``: declared once, here, next to the check.
+
+    The audit command builds its ``--name`` flag from this declaration, so the flag, its help and the key the
+    check reads cannot drift apart. Checks that share an input share one ``CheckOption`` object.
+    """
+
+    name: str  # the flag without its dashes and the key in data.options, e.g. "etcd-endpoints"
+    help: str
+    kind: OptionKind
+    metavar: str
+    example: str = ""  # a good value, shown when a given one is malformed
+
+    def parse(self, value: str) -> Any:
+        """The value as the check reads it; a malformed one is the user's mistake (exit 2)."""
+        if self.kind is not OptionKind.URLS:
+            return value
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        bad = [url for url in urls if not url.startswith(("http://", "https://"))]
+        if bad:
+            raise UsageError(f"--{self.name}: {bad[0]!r} is not a URL",
+                             hint=f"e.g. {self.example}" if self.example else "")
+        return urls
 
 
 @dataclass(frozen=True)
@@ -46,7 +81,7 @@ class CheckMeta:
     needs: tuple[str, ...]  # names in kubectl_arch.collect.needs.NEEDS (or registered by the check)
     thresholds: Mapping[str, Any] = field(default_factory=dict)  # defaults; --config overrides per key
     workloads: bool = False  # reads every pod: runs only with --include-workloads
-    options: tuple[str, ...] = ()  # CLI inputs the check uses beyond the cluster (e.g. "pki-dir", "etcd-endpoints")
+    options: tuple[CheckOption, ...] = ()  # command-line inputs the check reads beyond the cluster (data.options)
     # Needs read when available: the runner collects them but never skips the check for them, so the
     # check itself decides what a 404/403 there means (e.g. no cilium-config = no Cilium).
     optional_needs: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kubectl_arch.audit.inputs import check_flags
 from kubectl_arch.cli.options import ClusterOptions, cluster_options
 from kubectl_arch.errors import ArchError, UsageError
 from kubectl_arch.output.formats import Formats, OutputFormat
@@ -52,18 +53,12 @@ CATALOGUE_FORMATS: Formats[Sequence[Check]] = Formats(
 @click.option("--include-workloads", is_flag=True,
               help="Also run checks that read every namespace (pods-without-requests, large-configmaps).")
 @click.option("--all-contexts", is_flag=True, help="Audit every context of the kubeconfig, concurrently.")
-@click.option("--pki-dir", metavar="DIR", type=click.Path(file_okay=False),
-              help="Read certificates from this folder (on a control-plane node: /etc/kubernetes/pki).")
-@click.option("--etcd-endpoints", metavar="URLS", help="etcd client URLs, comma-separated, as etcdctl takes them.")
-@click.option("--etcd-cacert", metavar="FILE", type=click.Path(dir_okay=False), help="CA bundle verifying etcd.")
-@click.option("--etcd-cert", metavar="FILE", type=click.Path(dir_okay=False), help="Client certificate for etcd.")
-@click.option("--etcd-key", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Client key for etcd (used by TLS only, never printed).")
+@check_flags
 @cluster_options
 @click.pass_context
 def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks: bool, check_ids: tuple[str, ...],
-          fail_on: str, config_path: str | None, include_workloads: bool, all_contexts: bool, pki_dir: str | None,
-          etcd_endpoints: str | None, etcd_cacert: str | None, etcd_cert: str | None, etcd_key: str | None) -> None:
+          fail_on: str, config_path: str | None, include_workloads: bool, all_contexts: bool,
+          check_inputs: Mapping[str, str]) -> None:
     """Run the checks that decide whether the cluster survives: etcd quorum and latency, control-plane
     replicas, leader election, certificates, nodes, version skew, kube-proxy, API overload.
 
@@ -75,6 +70,7 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
         return
     from kubectl_arch.audit.check import Status
     from kubectl_arch.audit.config import load_config
+    from kubectl_arch.audit.inputs import check_options
     from kubectl_arch.audit.registry import catalogue, select
     from kubectl_arch.audit.runner import AuditOutcome, exit_code
 
@@ -83,8 +79,7 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
         return
     checks = select(check_ids or None, include_workloads)
     config = load_config(config_path, catalogue())
-    options = _check_options(pki_dir=pki_dir, etcd_endpoints=etcd_endpoints, etcd_cacert=etcd_cacert,
-                             etcd_cert=etcd_cert, etcd_key=etcd_key)
+    options = check_options(check_inputs)
     targets = _targets(cluster, all_contexts)
     also = _picture_needs() if output == "html" else ()
     reports = audit_clusters(targets, checks, config, options, also)
@@ -196,19 +191,3 @@ def kubeconfig_contexts(kubeconfig: str | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _check_options(*, pki_dir: str | None, etcd_endpoints: str | None, etcd_cacert: str | None,
-                   etcd_cert: str | None, etcd_key: str | None) -> dict[str, Any]:
-    """The command-line inputs checks read as ``data.options``, keyed by flag name; absent when not given."""
-    options: dict[str, Any] = {}
-    if pki_dir:
-        options["pki-dir"] = pki_dir
-    if etcd_endpoints:
-        endpoints = [e.strip() for e in etcd_endpoints.split(",") if e.strip()]
-        bad = [e for e in endpoints if not e.startswith(("http://", "https://"))]
-        if bad:
-            raise UsageError(f"--etcd-endpoints: {bad[0]!r} is not a URL", hint="e.g. https://10.0.0.10:2379")
-        options["etcd-endpoints"] = endpoints
-    for name, value in (("etcd-cacert", etcd_cacert), ("etcd-cert", etcd_cert), ("etcd-key", etcd_key)):
-        if value:
-            options[name] = value
-    return options

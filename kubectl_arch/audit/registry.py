@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from kubectl_arch.audit.check import CheckMeta, Evaluate
+from kubectl_arch.audit.check import CheckMeta, CheckOption, Evaluate
 from kubectl_arch.errors import UsageError
 
 CATALOGUE_PACKAGE = "kubectl_arch.checks"
 
-# Command-line inputs a check may declare in META.options; data.options carries them by these names.
-KNOWN_OPTIONS = frozenset({"pki-dir", "etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key"})
+OPTION_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")  # a long flag without its dashes
 
 
 class CatalogueError(Exception):
@@ -61,6 +61,7 @@ def discover(package_name: str = CATALOGUE_PACKAGE) -> dict[str, Check]:
         if check.id in checks:
             raise CatalogueError(f"check id {check.id!r} is defined twice ({folder})")
         checks[check.id] = check
+    options_of(checks.values())  # two checks sharing a flag must share its one declaration
     return checks
 
 
@@ -104,9 +105,10 @@ def _validate_meta(meta: CheckMeta, folder_name: str) -> None:
     unknown_needs = [n for n in (*meta.needs, *meta.optional_needs) if n not in NEEDS]
     if unknown_needs:
         raise CatalogueError(f"check {meta.id} needs {unknown_needs} which no one registered in collect/needs.py")
-    unknown_options = [o for o in meta.options if o not in KNOWN_OPTIONS]
-    if unknown_options:
-        raise CatalogueError(f"check {meta.id} declares unknown options {unknown_options}")
+    for option in meta.options:
+        if not isinstance(option, CheckOption) or not OPTION_NAME.fullmatch(option.name) or not option.help.strip():
+            raise CatalogueError(f"check {meta.id} declares an option that is not a named, explained CheckOption: "
+                                 f"{option!r}")
     missing = [name for name in ("title", "component", "why", "fix") if not getattr(meta, name).strip()]
     if missing or not meta.references:
         raise CatalogueError(f"check {meta.id} lacks its teaching text: {missing or ['references']}")
@@ -132,6 +134,22 @@ def select(check_ids: Iterable[str] | None = None, include_workloads: bool = Fal
         raise UsageError(f"unknown check id(s): {', '.join(unknown)}",
                          hint="list them with `kubectl arch audit --list`")
     return [checks[i] for i in wanted]
+
+
+def options_of(checks: Iterable[Check]) -> list[CheckOption]:
+    """Every command-line input the checks declare, once each, grouped by the component the checks inspect.
+
+    The audit command turns these into its flags. A name declared twice with different help or kind would
+    give one flag two meanings, so it is a ``CatalogueError``.
+    """
+    options: dict[str, CheckOption] = {}
+    for check in sorted(checks, key=lambda c: (c.meta.component, c.id)):
+        for option in check.meta.options:
+            known = options.setdefault(option.name, option)
+            if known != option:
+                raise CatalogueError(f"option --{option.name} is declared differently by check {check.id}: "
+                                     "checks sharing an input must share one CheckOption")
+    return list(options.values())
 
 
 def needs_for(check_ids: Iterable[str] | None = None, include_workloads: bool = False) -> list[str]:

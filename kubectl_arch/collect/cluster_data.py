@@ -22,9 +22,9 @@ class ClusterData:
     now: dt.datetime
     credentials: Credentials
     responses: dict[str, Response] = field(default_factory=dict)
-    # Command-line inputs beyond the cluster, keyed by flag name without dashes: "pki-dir" (str),
-    # "etcd-endpoints" (list[str]), "etcd-cacert", "etcd-cert", "etcd-key" (file paths). Set before
-    # collection so a Need's ``fetch`` can read them; a key is absent when its flag was not given.
+    # Command-line inputs beyond the cluster, keyed by flag name without dashes ("pki-dir"), as the checks
+    # declare them in META.options (audit.check.CheckOption). Set before collection so a Need's ``fetch``
+    # can read them; a key is absent when its flag was not given.
     options: dict[str, Any] = field(default_factory=dict)
     # Facts derived from the responses that several checks and explain share (nodes, components), each
     # computed once per run: see kubectl_arch/model/memo.py. A cache, not data: no part of equality or repr.

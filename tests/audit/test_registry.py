@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_arch.audit.registry import CatalogueError, catalogue, discover, needs_for, select
+from kubectl_arch.audit.registry import CatalogueError, catalogue, discover, needs_for, options_of, select
 from kubectl_arch.errors import UsageError
 
 GOOD_CHECK = """
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import CheckMeta, CheckOption, Finding, OptionKind, Status
 
 META = CheckMeta(id="{id}", title="t", component="nodes", why="w", fix="f",
-                 references=("https://kubernetes.io/",), needs=({needs}))
+                 references=("https://kubernetes.io/",), needs=({needs}), options=({options}))
 
 
 def evaluate(data, thresholds):
@@ -38,9 +38,9 @@ def package(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
         del sys.modules[module]
 
 
-def _check(package: Path, folder: str, check_id: str | None = None, needs: str = '"nodes",') -> None:
+def _check(package: Path, folder: str, check_id: str | None = None, needs: str = '"nodes",', options: str = "") -> None:
     (package / folder).mkdir()
-    source = GOOD_CHECK.format(id=check_id or folder.replace("_", "-"), needs=needs)
+    source = GOOD_CHECK.format(id=check_id or folder.replace("_", "-"), needs=needs, options=options)
     (package / folder / "__init__.py").write_text(textwrap.dedent(source))
 
 
@@ -88,6 +88,29 @@ def test_missing_teaching_text_is_refused(package: Path) -> None:
     path = package / "node_one" / "__init__.py"
     path.write_text(path.read_text().replace('why="w"', 'why=" "'))
     with pytest.raises(CatalogueError, match="teaching text"):
+        discover(package.name)
+
+
+def test_a_flag_two_checks_share_is_declared_once(package: Path) -> None:
+    _check(package, "node_one", options='CheckOption("node-dir", "Where nodes are.", OptionKind.DIR, "DIR"),')
+    _check(package, "node_two", options='CheckOption("node-dir", "Where nodes are.", OptionKind.DIR, "DIR"),')
+    assert [o.name for o in options_of(discover(package.name).values())] == ["node-dir"]
+
+
+def test_one_flag_declared_two_ways_is_refused(package: Path) -> None:
+    _check(package, "node_one", options='CheckOption("node-dir", "Where nodes are.", OptionKind.DIR, "DIR"),')
+    _check(package, "node_two", options='CheckOption("node-dir", "Elsewhere.", OptionKind.FILE, "FILE"),')
+    with pytest.raises(CatalogueError, match="--node-dir is declared differently by check node-two"):
+        discover(package.name)
+
+
+@pytest.mark.parametrize("option", ['"node-dir"', 'CheckOption("--node-dir", "h", OptionKind.DIR, "DIR")',
+                                    'CheckOption("node_dir", "h", OptionKind.DIR, "DIR")',
+                                    'CheckOption("node-dir", " ", OptionKind.DIR, "DIR")'],
+                         ids=["bare-name", "dashes", "underscore", "no-help"])
+def test_an_option_without_a_flag_name_and_help_is_refused(package: Path, option: str) -> None:
+    _check(package, "node_one", options=option + ",")
+    with pytest.raises(CatalogueError, match="not a named, explained CheckOption"):
         discover(package.name)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 import pytest
 
+from kubectl_arch.audit.registry import catalogue, options_of
 from kubectl_arch.cli.main import COMMANDS, main
 from kubectl_arch.collect.sample_source import load_sample, sample_names
 from kubectl_arch.errors import ExitCode
@@ -31,9 +32,9 @@ NOT_RUN = {"lab": "drives Docker and kind locally; it reads no API server"}
 DOCUMENTED_EXIT_CODES = {int(code) for code in ExitCode} - {int(ExitCode.CLUSTER_UNREADABLE)}
 TRACE_NAMESPACE = "shop"
 # Options whose values point at local files or etcd, not at the API server: not what this test proves.
-LOCAL_OPTIONS = {"--config", "--pki-dir", "--etcd-endpoints", "--etcd-cacert", "--etcd-cert", "--etcd-key",
-                 "--snapshot", "--sample", "--kubeconfig", "--context", "--request-timeout", "--namespace",
-                 "--help"}
+# So are the checks' own inputs (--pki-dir, --etcd-endpoints...): by definition they reach beyond the cluster.
+LOCAL_OPTIONS = {"--config", "--snapshot", "--sample", "--kubeconfig", "--context", "--request-timeout", "--namespace",
+                 "--help"} | {f"--{option.name}" for option in options_of(catalogue().values())}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def catalogue_rows(checks: Iterable[Check]) -> list[dict[str, Any]]:
     """One plain row per check, for ``--list -o json|yaml``."""
     return [{"id": c.id, "component": c.meta.component, "title": c.meta.title, "workloads": c.meta.workloads,
              "thresholds": dict(c.meta.thresholds), "needs": list(c.meta.needs),
-             "optionalNeeds": list(c.meta.optional_needs), "options": list(c.meta.options)} for c in checks]
+             "optionalNeeds": list(c.meta.optional_needs), "options": [o.name for o in c.meta.options]} for c in checks]
 
 
 def catalogue_table(checks: Sequence[Check]) -> str:
@@ -41,7 +41,7 @@ def check_sections(check: Check, heading: str = "") -> list[tuple[str, str]]:
     if meta.thresholds:
         sections.append(("Thresholds (defaults)", ", ".join(f"{k}={v!r}" for k, v in meta.thresholds.items())))
     if meta.options:
-        sections.append(("Command-line inputs", ", ".join(f"--{o}" for o in meta.options)))
+        sections.append(("Command-line inputs", ", ".join(f"--{o.name}" for o in meta.options)))
     if meta.workloads:
         sections.append(("Runs", "only with --include-workloads (it lists every pod)"))
     sections.append(("References", " ".join(meta.references)))
