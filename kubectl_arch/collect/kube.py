@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response
+from kubectl_arch.collect.tls import peer_chain
 from kubectl_arch.errors import ArchError, ExitCode
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -180,38 +181,14 @@ class KubeSource:
         parts = urlsplit(self.server)
         if parts.scheme != "https" or not parts.hostname:
             return Response(status=NO_STATUS, error=f"the API server {self.server} does not use HTTPS")
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
         server_name = self._configuration.tls_server_name or parts.hostname
         try:
-            address = (parts.hostname, parts.port or 443)
-            with (
-                socket.create_connection(address, timeout=self._timeout) as sock,
-                context.wrap_socket(sock, server_hostname=server_name) as tls,
-            ):
-                chain = _unverified_chain(tls)
+            chain = peer_chain((parts.hostname, parts.port or 443), server_name, self._timeout)
         except (OSError, ssl.SSLError) as exc:
             return Response(
                 status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}"
             )
         return Response(status=200, data=chain)
-
-
-def _unverified_chain(tls: ssl.SSLSocket) -> list[str]:
-    """The peer's chain as PEM, leaf first (public in Python 3.13, internal in 3.10-3.12)."""
-    getter = getattr(tls, "get_unverified_chain", None) or getattr(tls._sslobj, "get_unverified_chain", None)  # type: ignore[attr-defined]
-    if getter is None:
-        der = tls.getpeercert(binary_form=True)
-        return [ssl.DER_cert_to_PEM_cert(der)] if der else []
-    chain = getter() or []
-    pems = []
-    for cert in chain:
-        if isinstance(cert, bytes):
-            pems.append(ssl.DER_cert_to_PEM_cert(cert))
-        else:
-            pems.append(cert.public_bytes(ssl._ssl.ENCODING_PEM))  # type: ignore[attr-defined]
-    return pems
 
 
 def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
