@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics
+from kubectl_arch.model.metrics import Metrics, MetricsError, scrape_metrics
 
 META = CheckMeta(
     id="apiserver-overload",
@@ -35,7 +35,7 @@ REJECTED = "apiserver_flowcontrol_rejected_requests_total"
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    metrics = parse_metrics(data.text("apiserver-metrics") or "", "the API server's /metrics")
+    metrics = scrape_metrics(data, "apiserver-metrics", "the API server's /metrics")
     if isinstance(metrics, MetricsError):
         return [Finding(META.id, Status.SKIP, metrics.message)]
     total = sum(s.value for s in metrics.samples(REQUESTS))

@@ -24,7 +24,8 @@ from kubectl_arch.collect.source import NO_STATUS, Response, Source
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags, flag_list
-from kubectl_arch.model.metrics import Metrics, MetricsError, Scrape, parse_metrics, scrapes_from
+from kubectl_arch.model.memo import memo
+from kubectl_arch.model.metrics import Metrics, MetricsError, Scrape, scrape_metrics, scrapes_from
 
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
@@ -173,7 +174,12 @@ POD_NEED = register(Need(
 
 def etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     """etcd's own parsed scrapes, from the first route that gave any (direct, then pod proxy), and why
-    each route or member that gave nothing failed, for the evidence."""
+    each route or member that gave nothing failed, for the evidence. Parsed once per ``ClusterData``."""
+    members, notes = memo(data, "etcd.scrapes", (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS), _etcd_scrapes)
+    return list(members), list(notes)
+
+
+def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     notes: list[str] = []
     for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
         response = data.responses.get(need)
@@ -198,4 +204,4 @@ def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
         return MetricsError(source, "the API server's metrics were not collected")
     if not response.ok or response.text is None:
         return MetricsError(source, response.skip_reason(NEEDS[APISERVER_METRICS].description))
-    return parse_metrics(response.text, source)
+    return scrape_metrics(data, APISERVER_METRICS, source)

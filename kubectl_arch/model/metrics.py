@@ -9,12 +9,14 @@ the highest finite bound), so an operator comparing with their dashboards sees t
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.memo import memo
 
 # etcd's own metrics (served by each member on its client URL or --listen-metrics-urls).
 WAL_FSYNC = "etcd_disk_wal_fsync_duration_seconds"
@@ -62,9 +64,12 @@ class Metrics:
 
     source: str
     by_name: Mapping[str, tuple[MetricSample, ...]] = field(default_factory=dict)
-    # Histograms' buckets grouped by label set, filled by ``histogram_series`` on first use: checks ask
-    # for one histogram per operation, and rescanning every sample for each was the cost. Not data.
-    series_cache: dict[str, tuple[Series, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # Every histogram's buckets grouped by label set, derived from ``by_name`` when the scrape is built:
+    # checks ask for one histogram per operation, and rescanning every sample for each was the cost.
+    histograms: Mapping[str, tuple[Series, ...]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "histograms", _group_histograms(self.by_name))
 
     def samples(self, name: str) -> tuple[MetricSample, ...]:
         return self.by_name.get(name, ())
@@ -82,18 +87,15 @@ class MetricsError:
     message: str
 
 
-def parse_metrics(text: str, source: str) -> Metrics | MetricsError:
-    """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception.
+def scrape_metrics(data: ClusterData, need: str, source: str) -> Metrics | MetricsError:
+    """The text of ``need`` (empty when not read) parsed once per ``ClusterData``: several checks read one scrape."""
+    return memo(data, f"metrics.{need}.{source}", (need,), lambda read: parse_metrics(read.text(need) or "", source))
 
-    Results are cached by (text, source): several checks read the same API server scrape.
-    """
+
+def parse_metrics(text: str, source: str) -> Metrics | MetricsError:
+    """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception."""
     if not isinstance(text, str):
         return MetricsError(source, f"expected metrics text, got {type(text).__name__}")
-    return _parse_cached(text, source)
-
-
-@functools.lru_cache(maxsize=8)
-def _parse_cached(text: str, source: str) -> Metrics | MetricsError:
     from prometheus_client.parser import text_string_to_metric_families
 
     index: dict[str, list[MetricSample]] = {}
@@ -141,18 +143,27 @@ class Series:
 
 def histogram_series(metrics: Metrics, name: str) -> tuple[Series, ...]:
     """The label sets of histogram ``name`` in order of first appearance, grouped once per scrape."""
-    cached = metrics.series_cache.get(name)
-    if cached is not None:
-        return cached
-    grouped: dict[Labels, list[tuple[float, float]]] = {}
-    for sample in metrics.samples(f"{name}_bucket"):
-        bound = _bound(sample.label("le"))
-        if bound is not None:
-            key = tuple(pair for pair in sample.labels if pair[0] != "le")
-            grouped.setdefault(key, []).append((bound, sample.value))
-    series = tuple(Series(key, MappingProxyType(dict(key)), tuple(buckets)) for key, buckets in grouped.items())
-    metrics.series_cache[name] = series
-    return series
+    return metrics.histograms.get(name, ())
+
+
+BUCKET_SUFFIX = "_bucket"
+
+
+def _group_histograms(by_name: Mapping[str, tuple[MetricSample, ...]]) -> Mapping[str, tuple[Series, ...]]:
+    """Each ``<name>_bucket`` sample's bucket under its label set (``le`` left out), buckets in scrape order."""
+    histograms: dict[str, tuple[Series, ...]] = {}
+    for sample_name, samples in by_name.items():
+        if not sample_name.endswith(BUCKET_SUFFIX):
+            continue
+        grouped: dict[Labels, list[tuple[float, float]]] = {}
+        for sample in samples:
+            bound = _bound(sample.label("le"))
+            if bound is not None:
+                key = tuple(pair for pair in sample.labels if pair[0] != "le")
+                grouped.setdefault(key, []).append((bound, sample.value))
+        histograms[sample_name.removesuffix(BUCKET_SUFFIX)] = tuple(
+            Series(key, MappingProxyType(dict(key)), tuple(buckets)) for key, buckets in grouped.items())
+    return MappingProxyType(histograms)
 
 
 GroupKey = TypeVar("GroupKey", bound=Hashable)

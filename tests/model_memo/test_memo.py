@@ -7,10 +7,12 @@ computing them once must not change what any caller sees.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kubectl_arch import samples as bundled
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
@@ -18,6 +20,7 @@ from kubectl_arch.collect.source import Response
 from kubectl_arch.model import components, distribution, nodes
 
 NEEDS = ("version", "nodes", "kube-system-pods", "kubeadm-config")
+SAMPLES = Path(bundled.__file__).parent
 
 
 def sample_data(name: str) -> ClusterData:
@@ -93,3 +96,38 @@ def test_the_cache_is_not_part_of_the_data() -> None:
     assert data.derived and not other.derived
     assert data == other
     assert "derived" not in repr(data)
+
+
+def test_a_scrape_is_parsed_once_per_cluster_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three checks read the API server's /metrics and two read etcd's: each text is parsed once per run."""
+    from kubectl_arch.audit.config import AuditConfig
+    from kubectl_arch.audit.registry import select
+    from kubectl_arch.audit.runner import run_audit
+    from kubectl_arch.model import metrics
+
+    parsed: list[str] = []
+    real = metrics.parse_metrics
+
+    def counted(text: str, source: str) -> metrics.Metrics | metrics.MetricsError:
+        parsed.append(source)
+        return real(text, source)
+
+    monkeypatch.setattr(metrics, "parse_metrics", counted)
+    checks = select(["apiserver-overload", "etcd-disk-latency", "etcd-db-size"])
+    run_audit(SampleSource.named("kind-ha"), checks, AuditConfig())
+    assert parsed.count("the API server's /metrics") == 1, parsed
+    assert len(parsed) == len(set(parsed)), parsed
+    run_audit(SampleSource.named("kind-ha"), checks, AuditConfig())
+    assert parsed.count("the API server's /metrics") == 2, "a new run reads its own data"
+
+
+def test_a_scrape_holds_no_cache() -> None:
+    """Parsed metrics are immutable values: the histograms are grouped when the scrape is built."""
+    from kubectl_arch.model.metrics import APISERVER_ETCD_REQUEST, Metrics, parse_metrics
+
+    text = (SAMPLES / "kind-ha" / "raw" / "metrics.txt").read_text()
+    one, two = parse_metrics(text, "kind-ha"), parse_metrics(text, "kind-ha")
+    assert isinstance(one, Metrics) and one == two and one is not two
+    assert one.histograms[APISERVER_ETCD_REQUEST]
+    with pytest.raises(TypeError):
+        one.histograms["made-up"] = ()  # type: ignore[index]
