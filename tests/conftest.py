@@ -17,13 +17,16 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kubectl_arch.collect.apistore import ApiStore
 from tests.harness.apiserver import ApiServer, Backend
 from tests.harness.kubeconfig import kubeconfig_for_server
+
+if TYPE_CHECKING:
+    from kubectl_arch.collect.kube import KubeSource
 
 VENV_BIN = Path(sys.executable).parent
 CLI = str(VENV_BIN / "kubectl-arch") if (VENV_BIN / "kubectl-arch").exists() else shutil.which("kubectl-arch") or ""
@@ -61,7 +64,21 @@ def cli_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def run_cli(cli_home: Path) -> Callable[..., CliResult]:
-    """Run the installed console script ``kubectl-arch ARGS`` and return (code, stdout, stderr)."""
+    """Run ``kubectl-arch ARGS`` in this process through the real entry point ``main`` and return
+    (code, stdout, stderr): the same parsing, error lines and exit codes as the console script, without
+    a Python start-up per case. Use ``run_console_script`` where the process itself is under test
+    (imports at start-up, signals, plugin discovery)."""
+
+    def run(args: Sequence[str], env: Mapping[str, str] | None = None, input: str | None = None,
+            timeout: float = 120, cwd: str | Path | None = None) -> CliResult:
+        return invoke_in_process(args, cli_home, env=env, input=input, cwd=cwd)
+
+    return run
+
+
+@pytest.fixture
+def run_console_script(cli_home: Path) -> Callable[..., CliResult]:
+    """Run the installed console script ``kubectl-arch ARGS`` in a subprocess and return (code, stdout, stderr)."""
 
     def run(args: Sequence[str], env: Mapping[str, str] | None = None, input: str | None = None,
             timeout: float = 120, cwd: str | Path | None = None) -> CliResult:
@@ -72,6 +89,33 @@ def run_cli(cli_home: Path) -> Callable[..., CliResult]:
         return CliResult(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+def invoke_in_process(args: Sequence[str], home: Path, env: Mapping[str, str] | None = None,
+                      input: str | None = None, cwd: str | Path | None = None) -> CliResult:
+    """``main(args)`` with the console script's environment (see ``cli_environment``), stdin, argv[0] and cwd."""
+    from click.testing import CliRunner
+
+    from kubectl_arch.cli.main import main
+
+    wanted = cli_environment(home, env)
+    changes: dict[str, str | None] = {k: None for k in os.environ if k not in wanted}
+    changes.update({k: v for k, v in wanted.items() if os.environ.get(k) != v})
+    previous_argv, previous_cwd = sys.argv, os.getcwd()
+    with CliRunner().isolation(input=input, env=changes) as (stdout, stderr, _):
+        sys.argv = [CLI or "kubectl-arch", *args]
+        code: int | str | None = 0
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.argv = previous_argv
+            os.chdir(previous_cwd)
+        out, err = stdout.getvalue().decode(), stderr.getvalue().decode()
+    return CliResult(code if isinstance(code, int) else (0 if code is None else 1), out, err)
 
 
 def backend_for(what: str | Path | dict[str, Any] | Backend) -> tuple[Backend, Any]:
@@ -122,3 +166,29 @@ def kubeconfig_for(tmp_path: Path) -> Callable[..., Path]:
         return kubeconfig_for_server(server, tmp_path / f"kubeconfig-{count}.yaml", **kwargs)
 
     return write
+
+
+@pytest.fixture
+def tiny_server(api_server: Callable[..., ApiServer]) -> ApiServer:
+    """The tiny cluster (7 nodes, 3 pods, 2 Secrets) served over HTTPS, Date pinned to its capture time."""
+    from tests.harness.tiny import CAPTURED_AT, tiny_store
+
+    return api_server(tiny_store(), now=CAPTURED_AT)
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """The backoff sleeps a KubeSource asked for, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def kube_source(kubeconfig_for: Callable[..., Path], sleeps: list[float]) -> Callable[..., KubeSource]:
+    """Factory: a real KubeSource reading ``server`` through a kubeconfig; sleeps go to ``sleeps``."""
+    from kubectl_arch.collect.kube import KubeSource
+
+    def make(server: ApiServer, request_timeout: float = 5.0, **kubeconfig: Any) -> KubeSource:
+        path = kubeconfig_for(server, **kubeconfig)
+        return KubeSource(str(path), None, request_timeout, sleep=sleeps.append)
+
+    return make

@@ -28,7 +28,7 @@ from kubectl_arch.model.metrics import (
     parse_metrics,
     quantile,
 )
-from tests.checks_etcd_certs.conftest import WRITES
+from tests.checks.conftest import WRITES
 from tests.harness.apiserver import ApiServer
 from tests.harness.etcd import EtcdServer
 from tests.harness.tiny import tiny_store

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kubectl_arch.errors import ExitCode
+from tests.cli.cli_helpers import assert_one_line_error, live_args, live_commands
 from tests.conftest import CliResult
-from tests.foundation.cli_helpers import assert_one_line_error, live_args, live_commands
 from tests.harness.apiserver import ApiServer
 from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
 from tests.harness.pki import make_ca, make_leaf

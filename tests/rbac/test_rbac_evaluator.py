@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.privilege.rbac import RoleAuthorizer, request_attributes, role, rule_allows
+from tests.rbac.rbac import RoleAuthorizer, request_attributes, role, rule_allows
 
 
 @pytest.mark.parametrize("path,query,expected", [

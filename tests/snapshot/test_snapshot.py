@@ -18,8 +18,8 @@ from kubectl_arch.collect.needs import NEEDS, collect
 from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.collect.snapshot import SNAPSHOT_KIND, RecordingSource, SnapshotSource
 from kubectl_arch.errors import ExitCode
+from tests.cli.cli_helpers import assert_one_line_error, command_exists
 from tests.conftest import CliResult
-from tests.foundation.cli_helpers import assert_one_line_error, command_exists
 from tests.harness.apiserver import DEFAULT_TOKEN, ApiServer
 from tests.harness.tiny import ENV_SECRET, SECRET_VALUE
 

@@ -12,8 +12,8 @@ import pytest
 
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.errors import ExitCode
+from tests.cli.cli_helpers import command_exists
 from tests.conftest import CliResult
-from tests.foundation.cli_helpers import command_exists
 from tests.harness.apiserver import ApiServer
 
 RunCli = Callable[..., CliResult]

@@ -15,8 +15,8 @@ import pytest
 from kubectl_arch import __version__
 from kubectl_arch.cli.main import COMMANDS
 from kubectl_arch.errors import ExitCode
+from tests.cli.cli_helpers import assert_one_line_error
 from tests.conftest import VENV_BIN, CliResult, cli_environment
-from tests.foundation.cli_helpers import assert_one_line_error
 
 RunCli = Callable[..., CliResult]
 KUBECTL = shutil.which("kubectl")

@@ -1,4 +1,4 @@
-"""What the foundation's CLI tests share: which commands exist yet, and the one-line-error assertion."""
+"""What the CLI tests share: which commands exist yet, and the one-line-error assertion."""
 
 from __future__ import annotations
 

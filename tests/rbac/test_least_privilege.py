@@ -1,6 +1,6 @@
 """Every command runs with only the ClusterRole `kubectl arch rbac` prints, and degrades with less.
 
-The test API server enforces RBAC (tests/privilege/rbac.py) over one synthetic kubeadm HA cluster
+The test API server enforces RBAC (tests/rbac/rbac.py) over one synthetic kubeadm HA cluster
 (benchmarks/generate.py) for four identities: ``admin`` may do anything; ``arch-reader`` holds only the
 printed role, ``arch-workloads-reader`` the role of ``rbac --include-workloads``; ``version-only`` may
 read ``/version`` and nothing else. The readers must see exactly what the admin sees with nothing
@@ -28,7 +28,7 @@ from benchmarks.lazy import encode_suffix
 from tests.conftest import CLI, cli_environment
 from tests.harness.apiserver import ApiServer
 from tests.harness.kubeconfig import kubeconfig_for_server
-from tests.privilege.rbac import (
+from tests.rbac.rbac import (
     EVERYTHING,
     RequestAttributes,
     RoleAuthorizer,
