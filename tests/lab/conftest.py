@@ -147,10 +147,11 @@ def stand_ins(tmp_path: Path) -> StandIns:
 
 
 @pytest.fixture
-def run_lab(run_cli: Callable[..., CliResult], stand_ins: StandIns) -> Callable[..., CliResult]:
-    """Run the real ``kubectl-arch lab ARGS`` with only the stand-ins (and kubectl-arch) on PATH."""
+def run_lab(run_console_script: Callable[..., CliResult], stand_ins: StandIns) -> Callable[..., CliResult]:
+    """Run the real ``kubectl-arch lab ARGS`` with only the stand-ins (and kubectl-arch) on PATH; in a process of
+    its own, since kind's own messages pass straight through to the terminal."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> CliResult:
-        return run_cli(["lab", *args], env={"PATH": stand_ins.path(), **(env or {})})
+        return run_console_script(["lab", *args], env={"PATH": stand_ins.path(), **(env or {})})
 
     return run
