@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import json_object, register_computed_need
+from kubectl_arch.audit.helpers import json_object, register_computed_need, workload_list_path, workload_scope
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, iter_pages
 from kubectl_arch.model import raw
 
-CONFIGMAPS_PATH = "/api/v1/configmaps"
 KEEP_LARGEST = 20
 PAGE_SIZE = 100  # ConfigMaps can be large: small pages keep memory bounded
 
@@ -37,8 +36,8 @@ def summarise_sizes(pages: Iterable[Response]) -> Response:
     return Response(status=200, data={"configmaps": total, "largest": [{"name": n, "bytes": b} for b, n in largest]})
 
 
-def _fetch(source: Source, _data: ClusterData) -> Response:
-    return summarise_sizes(iter_pages(source, CONFIGMAPS_PATH, limit=PAGE_SIZE))
+def _fetch(source: Source, data: ClusterData) -> Response:
+    return summarise_sizes(iter_pages(source, workload_list_path(data, "configmaps"), limit=PAGE_SIZE))
 
 
 CONFIGMAP_SIZES = register_computed_need("configmap-sizes",
@@ -69,7 +68,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     summary = json_object(data, CONFIGMAP_SIZES.name)
     limit = int(thresholds["limit_bytes"])
     largest = summary.get("largest") or []
-    evidence = {"configmaps": summary.get("configmaps", 0), "limit_bytes": limit,
+    evidence = {"configmaps": summary.get("configmaps", 0), "read": workload_scope(data), "limit_bytes": limit,
                 "largest": [f"{e['name']} ({e['bytes']} bytes)" for e in largest[:3]]}
     findings = []
     for entry in largest:

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import json_object, register_computed_need
+from kubectl_arch.audit.helpers import json_object, register_computed_need, workload_list_path, workload_scope
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, iter_pages
 from kubectl_arch.model import raw
 from kubectl_arch.wording import plural
 
-PODS_PATH = "/api/v1/pods"
 EXAMPLES = 5  # pods named per namespace: enough to act on, bounded however large the cluster
 
 
@@ -51,8 +50,8 @@ def summarise_pods(pages: Any) -> Response:
                                       "best_effort": best_effort})
 
 
-def _fetch(source: Source, _data: ClusterData) -> Response:
-    return summarise_pods(iter_pages(source, PODS_PATH))
+def _fetch(source: Source, data: ClusterData) -> Response:
+    return summarise_pods(iter_pages(source, workload_list_path(data, "pods")))
 
 
 POD_REQUESTS = register_computed_need("pod-requests-summary", "every pod in every namespace (counted page by page)",
@@ -84,7 +83,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     without = {ns: n for ns, n in (summary.get("without_requests") or {}).items() if ns not in ignored}
     running = int(summary.get("pods") or 0)
     missing = sum(without.values())
-    evidence: dict[str, Any] = {"running_pods": running, "without_requests": missing,
+    evidence: dict[str, Any] = {"running_pods": running, "read": workload_scope(data), "without_requests": missing,
                                 "ignored_namespaces": sorted(ignored),
                                 "by_namespace": dict(sorted(without.items(), key=lambda kv: -kv[1])[:10])}
     if not missing:

@@ -6,18 +6,19 @@ audit itself (the group's own callback). Heavy imports stay inside the functions
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from kubectl_arch.audit.inputs import check_flags
-from kubectl_arch.cli.options import ClusterOptions, cluster_options
+from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option
 from kubectl_arch.errors import ArchError, UsageError
 from kubectl_arch.output.formats import Formats, OutputFormat
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from kubectl_arch.audit.config import AuditConfig
     from kubectl_arch.audit.registry import Check
     from kubectl_arch.audit.runner import AuditOutcome, AuditReport
@@ -41,24 +42,38 @@ CATALOGUE_FORMATS: Formats[Sequence[Check]] = Formats(
 )
 
 
+def _complete_check_ids(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Check ids, each with its title."""
+    from click.shell_completion import CompletionItem
+
+    from kubectl_arch.audit.registry import catalogue
+
+    return [CompletionItem(check.id, help=check.meta.title) for check in catalogue().values()
+            if check.id.startswith(incomplete)]
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @FORMATS.option(help="text for people, json/yaml for scripts, junit for CI test reports, markdown for PR comments, "
                     "html for one self-contained page (findings and the architecture picture).")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
-@click.option("--check", "check_ids", multiple=True, metavar="ID", help="Run only this check (repeatable).")
+@click.option("--check", "check_ids", multiple=True, metavar="ID", shell_complete=_complete_check_ids,
+              help="Run only this check (repeatable).")
 @click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
               help="Exit 1 when any finding is at or above this status.")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="YAML with thresholds per check, disabled checks and suppressions (see docs/checks.md).")
 @click.option("--include-workloads", is_flag=True,
               help="Also run checks that read every namespace (pods-without-requests, large-configmaps).")
+@namespace_option(help_text="With --include-workloads: read only this namespace (default: all, as -A).")
+@click.option("-A", "--all-namespaces", is_flag=True,
+              help="With --include-workloads: read every namespace (the default; overrides -n, as in kubectl).")
 @click.option("--all-contexts", is_flag=True, help="Audit every context of the kubeconfig, concurrently.")
 @check_flags
-@cluster_options
+@cluster_options(several_contexts=True)
 @click.pass_context
 def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks: bool, check_ids: tuple[str, ...],
-          fail_on: str, config_path: str | None, include_workloads: bool, all_contexts: bool,
-          check_inputs: Mapping[str, str]) -> None:
+          fail_on: str, config_path: str | None, include_workloads: bool, namespace: str | None, all_namespaces: bool,
+          all_contexts: bool, check_inputs: Mapping[str, str]) -> None:
     """Run the checks that decide whether the cluster survives: etcd quorum and latency, control-plane
     replicas, leader election, certificates, nodes, version skew, kube-proxy, API overload.
 
@@ -80,6 +95,11 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     checks = select(check_ids or None, include_workloads)
     config = load_config(config_path, catalogue())
     options = check_options(check_inputs)
+    if namespace and not all_namespaces:
+        if not include_workloads:
+            raise UsageError("-n/--namespace only applies with --include-workloads",
+                             hint="the other checks read the cluster as a whole")
+        options["namespace"] = namespace
     targets = _targets(cluster, all_contexts)
     also = _picture_needs() if output == "html" else ()
     reports = audit_clusters(targets, checks, config, options, also)
@@ -89,7 +109,7 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
 
 
 @audit.command("explain")
-@click.argument("check_id", metavar="ID")
+@click.argument("check_id", metavar="ID", shell_complete=_complete_check_ids)
 def explain_check(check_id: str) -> None:
     """Teach one check: why it matters, how to fix it, what it reads and its thresholds."""
     import shutil
@@ -155,39 +175,16 @@ def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions
     if all_contexts:
         if cluster.sample or cluster.snapshot or cluster.contexts:
             raise UsageError("--all-contexts cannot be combined with --context, --sample or --snapshot")
-        names = kubeconfig_contexts(cluster.kubeconfig)
+        from kubectl_arch.collect.kube import load_kubeconfig
+
+        names = load_kubeconfig(cluster.kubeconfig).names("contexts")
         if not names:
             raise UsageError("--all-contexts: the kubeconfig has no contexts")
-        return [dataclasses.replace(cluster, context=name, contexts=(name,)) for name in names]
+        return [cluster.for_context(name) for name in names]
     if len(cluster.contexts) > 1:
         if cluster.sample or cluster.snapshot:
             raise UsageError("several --context flags cannot be combined with --sample or --snapshot")
-        names = list(dict.fromkeys(cluster.contexts))
-        return [dataclasses.replace(cluster, context=name, contexts=(name,)) for name in names]
+        return [cluster.for_context(name) for name in dict.fromkeys(cluster.contexts)]
     return [cluster]
-
-
-def kubeconfig_contexts(kubeconfig: str | None) -> list[str]:
-    """Context names of the kubeconfig (--kubeconfig, else every file of $KUBECONFIG, else ~/.kube/config)."""
-    import os
-    from pathlib import Path
-
-    import yaml
-
-    paths = [kubeconfig] if kubeconfig else (os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
-                                             ).split(os.pathsep)
-    names: list[str] = []
-    for path in filter(None, paths):
-        try:
-            doc = yaml.safe_load(Path(path).expanduser().read_text()) or {}
-        except OSError as exc:
-            if kubeconfig:
-                raise UsageError(f"cannot read kubeconfig {path}: {exc.strerror or exc}") from None
-            continue
-        except yaml.YAMLError:
-            raise UsageError(f"kubeconfig {path} is not valid YAML") from None
-        contexts = doc.get("contexts") if isinstance(doc, dict) else None
-        names += [str(c["name"]) for c in contexts or [] if isinstance(c, dict) and c.get("name")]
-    return list(dict.fromkeys(names))
 
 

@@ -65,3 +65,15 @@ def register_computed_need(name: str, description: str, resource: str,
     Such needs keep only aggregates, so memory stays bounded however large the cluster is.
     """
     return register(Need(name, description, fetch=fetch, rule=Rule(api_groups=("",), resources=(resource,))))
+
+
+def workload_list_path(data: ClusterData, plural: str) -> str:
+    """Where a workload check lists a core resource: every namespace, or the one ``audit -n`` names."""
+    namespace = data.options.get("namespace")
+    return f"/api/v1/namespaces/{namespace}/{plural}" if namespace else f"/api/v1/{plural}"
+
+
+def workload_scope(data: ClusterData) -> str:
+    """The namespaces a workload check read, for its evidence."""
+    namespace = data.options.get("namespace")
+    return f"namespace {namespace}" if namespace else "all namespaces"

@@ -66,10 +66,31 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Accept kubectl's flag forms (``-n=shop``, ``-o=json``, ``--insecure-skip-tls-verify=true``) for the
+        command about to run."""
+        from kubectl_arch.cli.options import pflag_forms
+
+        name = next((a for a in args if not a.startswith("-")), None)
+        command = self.get_command(ctx, name) if name in COMMANDS else None
+        if command is None:
+            return super().parse_args(ctx, args)
+        return super().parse_args(ctx, pflag_forms(args, _all_params(ctx, command)))
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _all_params(ctx: click.Context, command: click.Command) -> list[click.Parameter]:
+    """A command's parameters and those of its subcommands (``audit explain``)."""
+    params = list(command.params)
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            params += _all_params(ctx, sub) if sub is not None else []
+    return params
 
 
 @click.group(

@@ -1,19 +1,25 @@
 """kubectl's flags, shared by every command that reads a cluster, and the source they select.
 
 The flags are accepted after the subcommand (``kubectl arch audit --context prod``) as kubectl users
-expect. ``--sample`` and ``--snapshot`` read offline; otherwise the live cluster of the kubeconfig.
+expect, named and meaning what kubectl's global flags mean. ``--sample`` and ``--snapshot`` read
+offline; otherwise the live cluster of the kubeconfig.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kubectl_arch.collect.source import Source
+from kubectl_arch.cli import value_completion as complete
+from kubectl_arch.collect.connection import Connection
 from kubectl_arch.errors import UsageError
+
+if TYPE_CHECKING:
+    from kubectl_arch.collect.source import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,104 +28,130 @@ F = TypeVar("F", bound=Callable[..., Any])
 class ClusterOptions:
     """What selects the cluster and how to reach it."""
 
-    kubeconfig: str | None = None
-    context: str | None = None
+    connection: Connection = field(default_factory=Connection)
     request_timeout: float = 30.0
     snapshot: str | None = None
     sample: str | None = None
-    # Every --context given, in order (audit reads each cluster; other commands use ``context``, the last).
+    # Every --context given, in order (audit reads each cluster; the other commands refuse several).
     contexts: tuple[str, ...] = ()
 
+    @property
+    def kubeconfig(self) -> str | None:
+        return self.connection.kubeconfig
 
-def _parse_timeout(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
-    """kubectl's --request-timeout syntax: a number of seconds or a duration such as 5s, 1m, 500ms."""
+    @property
+    def context(self) -> str | None:
+        return self.connection.context
+
+    def for_context(self, name: str) -> ClusterOptions:
+        """The same flags aimed at another kubeconfig context."""
+        return dataclasses.replace(self, connection=dataclasses.replace(self.connection, context=name),
+                                   contexts=(name,))
+
+
+def parse_timeout(value: str) -> float:
+    """kubectl's --request-timeout syntax: a number of seconds or a duration such as 5s, 1m, 500ms, 1m30s."""
+    import re
+
     text = value.strip().lower()
-    units = (("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0))
-    try:
-        for suffix, factor in units:
-            if text.endswith(suffix) and text[: -len(suffix)].replace(".", "", 1).isdigit():
-                seconds = float(text[: -len(suffix)]) * factor
-                break
-        else:
-            seconds = float(text)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a duration (e.g. 30s, 1m, 10)") from None
+    units = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        seconds = float(text)
+    elif re.fullmatch(r"(\d+(\.\d+)?(ms|s|m|h))+", text):
+        seconds = sum(float(n) * units[u] for n, _, u in re.findall(r"(\d+(\.\d+)?)(ms|s|m|h)", text))
+    else:
+        raise click.BadParameter(f"{value!r} is not a duration (e.g. 30s, 1m, 10)")
     if seconds <= 0:
         raise click.BadParameter("must be greater than zero")
     return seconds
 
 
-def _complete_samples(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
-    from kubectl_arch.collect.sample_source import sample_names
-
-    return [n for n in sample_names() if n.startswith(incomplete)]
+def _timeout_callback(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    return parse_timeout(value)
 
 
-def _complete_contexts(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
-    import os
-    from pathlib import Path
+# kubectl's global connection flags (genericclioptions.ConfigFlags), with kubectl's help texts.
+_CONNECTION_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--kubeconfig",), {"metavar": "FILE", "shell_complete": complete.files,
+                         "help": "Path to the kubeconfig file to use (default: $KUBECONFIG or ~/.kube/config)."}),
+    (("--context",), {"metavar": "NAME", "multiple": True, "shell_complete": complete.contexts,
+                      "help": "The name of the kubeconfig context to use."}),
+    (("--cluster",), {"metavar": "NAME", "shell_complete": complete.clusters,
+                      "help": "The name of the kubeconfig cluster to use."}),
+    (("--user",), {"metavar": "NAME", "shell_complete": complete.users,
+                   "help": "The name of the kubeconfig user to use."}),
+    (("-s", "--server"), {"metavar": "URL", "help": "The address and port of the Kubernetes API server."}),
+    (("--token",), {"metavar": "TOKEN", "help": "Bearer token for authentication to the API server."}),
+    (("--as", "impersonate"), {"metavar": "USER", "help": "Username to impersonate for the operation."}),
+    (("--as-group", "impersonate_groups"), {"metavar": "GROUP", "multiple": True,
+                                            "help": "Group to impersonate for the operation (repeatable)."}),
+    (("--as-uid", "impersonate_uid"), {"metavar": "UID", "help": "UID to impersonate for the operation."}),
+    (("--certificate-authority",), {"metavar": "FILE", "shell_complete": complete.files,
+                                    "help": "Path to a cert file for the certificate authority."}),
+    (("--client-certificate",), {"metavar": "FILE", "shell_complete": complete.files,
+                                 "help": "Path to a client certificate file for TLS."}),
+    (("--client-key",), {"metavar": "FILE", "shell_complete": complete.files,
+                         "help": "Path to a client key file for TLS."}),
+    (("--insecure-skip-tls-verify",), {"is_flag": True, "help": "Do not check the server's certificate "
+                                       "(insecure)."}),
+    (("--tls-server-name",), {"metavar": "NAME", "help": "Server name to use for server certificate validation."}),
+    (("--request-timeout", "request_timeout"), {
+        "default": "30s", "callback": _timeout_callback, "metavar": "DURATION", "show_default": True,
+        "help": "The length of time to wait before giving up on a single server request (e.g. 10s, 1m)."}),
+]
 
-    import yaml
+_OFFLINE_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--snapshot",), {"metavar": "FILE", "type": click.Path(dir_okay=False),
+                       "help": "Read a snapshot taken by `kubectl arch snapshot` instead of a live cluster."}),
+    (("--sample",), {"metavar": "NAME", "shell_complete": complete.samples,
+                     "help": "Read a bundled sample cluster (list them: `kubectl arch samples`)."}),
+]
 
-    path = os.environ.get("KUBECONFIG", str(Path.home() / ".kube" / "config")).split(os.pathsep)[0]
-    try:
-        doc = yaml.safe_load(Path(path).read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        return []
-    return [c["name"] for c in doc.get("contexts") or [] if str(c.get("name", "")).startswith(incomplete)]
+CONNECTION_PARAMS = ("kubeconfig", "cluster", "user", "server", "token", "impersonate", "impersonate_groups",
+                     "impersonate_uid", "certificate_authority", "client_certificate", "client_key",
+                     "insecure_skip_tls_verify", "tls_server_name")
 
 
-def cluster_options(func: F) -> F:
-    """Add kubectl's cluster flags plus --snapshot and --sample; the command receives ``cluster``."""
-    options = [
-        click.option(
-            "--kubeconfig", metavar="FILE", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."
-        ),
-        click.option(
-            "--context", metavar="NAME", multiple=True, shell_complete=_complete_contexts,
-            help="The kubeconfig context to use.",
-        ),
-        click.option(
-            "--request-timeout",
-            "request_timeout",
-            default="30s",
-            callback=_parse_timeout,
-            metavar="DURATION",
-            show_default=True,
-            help="Timeout of each API request (e.g. 10s, 1m).",
-        ),
-        click.option(
-            "--snapshot",
-            metavar="FILE",
-            type=click.Path(dir_okay=False),
-            help="Read a snapshot taken by `kubectl arch snapshot` instead of a live cluster.",
-        ),
-        click.option(
-            "--sample",
-            metavar="NAME",
-            shell_complete=_complete_samples,
-            help="Read a bundled sample cluster (list them: `kubectl arch samples`).",
-        ),
-    ]
+def cluster_options(func: F | None = None, *, several_contexts: bool = False) -> Any:
+    """Add kubectl's connection flags plus --snapshot and --sample; the command receives ``cluster``.
 
-    def collect(**kwargs: Any) -> Any:
-        contexts = tuple(kwargs.pop("context") or ())
-        cluster = ClusterOptions(
-            kubeconfig=kwargs.pop("kubeconfig"),
-            context=contexts[-1] if contexts else None,
-            contexts=contexts,
-            request_timeout=kwargs.pop("request_timeout"),
-            snapshot=kwargs.pop("snapshot"),
-            sample=kwargs.pop("sample"),
-        )
-        return func(cluster=cluster, **kwargs)
+    A repeated --context is refused (kubectl would silently take the last) unless the command reads
+    ``several_contexts`` (audit). A command's own ``namespace`` parameter (``namespace_option``) becomes
+    the connection's namespace too, so the source's default namespace is the one asked for.
+    """
 
-    collect.__name__ = func.__name__
-    collect.__doc__ = func.__doc__
-    wrapped: Any = collect
-    for option in reversed(options):
-        wrapped = option(wrapped)
-    return wrapped
+    def decorate(command: F) -> F:
+        def collect(**kwargs: Any) -> Any:
+            contexts = tuple(kwargs.pop("context") or ())
+            if len(contexts) > 1 and not several_contexts and len(set(contexts)) > 1:
+                raise click.UsageError(f"--context is given {len(contexts)} times; give one context",
+                                       click.get_current_context(silent=True))
+            connection = Connection.from_params({"context": contexts, "namespace": kwargs.get("namespace"),
+                                                 **{name: kwargs.pop(name) for name in CONNECTION_PARAMS}})
+            cluster = ClusterOptions(connection=connection, contexts=contexts,
+                                     request_timeout=kwargs.pop("request_timeout"),
+                                     snapshot=kwargs.pop("snapshot"), sample=kwargs.pop("sample"))
+            return command(cluster=cluster, **kwargs)
+
+        collect.__name__ = command.__name__
+        collect.__doc__ = command.__doc__
+        wrapped: Any = collect
+        for decls, attrs in reversed(_CONNECTION_FLAGS + _OFFLINE_FLAGS):
+            wrapped = click.option(*decls, **attrs)(wrapped)
+        return wrapped
+
+    return decorate(func) if func is not None else decorate
+
+
+def namespace_option(func: F | None = None, *, help_text: str = "The namespace (default: the context's namespace).",
+                     ) -> Any:
+    """kubectl's -n/--namespace; what it scopes is the command's to say in ``help_text``."""
+    option = click.option("-n", "--namespace", metavar="NAMESPACE", shell_complete=complete.namespaces,
+                          help=help_text)
+    return option(func) if func is not None else option
+
+
+_insecure_warned = False
 
 
 def open_source(options: ClusterOptions) -> Source:
@@ -128,6 +160,24 @@ def open_source(options: ClusterOptions) -> Source:
     A live cluster that cannot be read at all (network, TLS, credentials) raises ``ArchError`` with
     exit code 3 here, before any command does work.
     """
+    global _insecure_warned
+    source = offline_source(options)
+    if source is not None:
+        return source
+    from kubectl_arch.collect.kube import KubeSource, cluster_unreadable
+
+    live = KubeSource(request_timeout=options.request_timeout, connection=options.connection)
+    if live.insecure and not _insecure_warned:  # kubectl says nothing; one line of ours instead of urllib3's many
+        _insecure_warned = True
+        click.echo(f"warning: the certificate of {live.server} is not checked (insecure-skip-tls-verify)", err=True)
+    probe = live.get("/version")
+    if not probe.ok and probe.status != 403:
+        raise cluster_unreadable(probe, live)
+    return live
+
+
+def offline_source(options: ClusterOptions) -> Source | None:
+    """The sample or snapshot the flags name, or None for a live cluster."""
     if options.sample and options.snapshot:
         raise UsageError("--sample and --snapshot cannot be used together")
     if options.sample:
@@ -138,15 +188,28 @@ def open_source(options: ClusterOptions) -> Source:
         from kubectl_arch.collect.snapshot import SnapshotSource
 
         return SnapshotSource.load(options.snapshot)
-    from kubectl_arch.collect.kube import KubeSource, cluster_unreadable
-
-    source = KubeSource(options.kubeconfig, options.context, options.request_timeout)
-    probe = source.get("/version")
-    if not probe.ok and probe.status != 403:
-        raise cluster_unreadable(probe, source)
-    return source
+    return None
 
 
-def namespace_option(func: F) -> F:
-    option = click.option("-n", "--namespace", metavar="NAMESPACE", help="The namespace (default: the context's).")
-    return option(func)
+_PFLAG_BOOLEANS = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+
+
+def pflag_forms(args: list[str], params: list[click.Parameter]) -> list[str]:
+    """Rewrite the flag forms kubectl's pflag accepts and click does not: ``-n=shop`` (click would read
+    "=shop") and ``--insecure-skip-tls-verify=true|false``. Everything after ``--`` is left alone."""
+    short_values = {opt for p in params if isinstance(p, click.Option) and not p.is_flag
+                    for opt in p.opts + p.secondary_opts if len(opt) == 2}
+    long_flags = {opt for p in params if isinstance(p, click.Option) and p.is_flag and not p.secondary_opts
+                  for opt in p.opts if opt.startswith("--")}
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return out + args[index:]
+        head, equals, value = arg.partition("=")
+        if equals and head in short_values:
+            out += [head, value]
+        elif equals and head in long_flags and value.lower() in _PFLAG_BOOLEANS:
+            out += [head] if _PFLAG_BOOLEANS[value.lower()] else []
+        else:
+            out.append(arg)
+    return out

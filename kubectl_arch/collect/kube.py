@@ -8,6 +8,7 @@ resets, truncated bodies) are retried a bounded number of times with backoff; ev
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import json
@@ -15,14 +16,17 @@ import os
 import socket
 import ssl
 import time
+import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kubectl_arch.collect.connection import Connection
 from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response
 from kubectl_arch.collect.tls import peer_chain
-from kubectl_arch.errors import ArchError, ExitCode
+from kubectl_arch.errors import ArchError, ExitCode, UsageError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4
@@ -39,16 +43,25 @@ class KubeSource:
         context: str | None = None,
         request_timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        connection: Connection | None = None,
+        attempts: int = MAX_ATTEMPTS,
     ) -> None:
         from kubernetes import client as k8s_client  # lazy: 0.3 s to import, never on --help
 
         self._timeout = request_timeout
         self._sleep = sleep
-        self._configuration, self._credentials = _load_configuration(kubeconfig, context)
+        self._attempts = attempts
+        connection = connection or Connection()
+        if kubeconfig or context:
+            connection = dataclasses.replace(connection, kubeconfig=kubeconfig or connection.kubeconfig,
+                                             context=context or connection.context)
+        self._configuration, self._credentials, self._impersonation = _load_configuration(connection)
         # Our own bounded retry loop decides what is retried; urllib3 must not retry behind our back.
         import urllib3
 
         self._configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+        if self.insecure:  # urllib3 warns on every request; the command line says it once (kubectl: never)
+            warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._client = k8s_client.ApiClient(self._configuration)
         self._server_time: dt.datetime | None = None  # the Date of the latest answer
         self.requests_sent = 0
@@ -57,6 +70,11 @@ class KubeSource:
     def description(self) -> str:
         name = self._credentials.context or "in-cluster"
         return f"context {name} ({self._credentials.server})"
+
+    @property
+    def insecure(self) -> bool:
+        """Whether the server's certificate goes unchecked (insecure-skip-tls-verify)."""
+        return self._configuration.verify_ssl is False
 
     @property
     def server(self) -> str:
@@ -82,7 +100,7 @@ class KubeSource:
         while True:
             attempt += 1
             response, retryable = self._get_once(path, query)
-            if not retryable or attempt >= MAX_ATTEMPTS:
+            if not retryable or attempt >= self._attempts:
                 if retryable and attempt > 1:
                     response.error = f"{response.error or f'HTTP {response.status}'} (after {attempt} attempts)"
                 return response
@@ -121,13 +139,18 @@ class KubeSource:
 
     def _send(self, path: str, query: Query | None, stream_timeout: float | None = None) -> Any:
         """Send one GET through the client's ApiClient, without preloading or deserialising the body."""
-        method, url, headers, _body, _post = self._client.param_serialize(
+        import urllib3
+
+        method, url, plain_headers, _body, _post = self._client.param_serialize(
             "GET",
             path,
             query_params=list((query or {}).items()),
             header_params={"Accept": "application/json, */*"},
             auth_settings=["BearerToken"],
         )
+        headers = urllib3.HTTPHeaderDict(plain_headers)
+        for name, value in self._impersonation:  # one header line per group, as kubectl sends them
+            headers.add(name, value)
         self.requests_sent += 1
         timeout = (self._timeout, stream_timeout or self._timeout)
         result = self._client.call_api(method, url, header_params=headers, _request_timeout=timeout)
@@ -251,62 +274,230 @@ def _root_cause(exc: BaseException) -> str:
 
 # -- kubeconfig ------------------------------------------------------------------------------------
 
+FLAGS_ONLY = "(command-line flags)"  # the name of a context, cluster or user that only flags define
+# The one kubeconfig reader: the reader below, completion and --all-contexts all go through
+# ``load_kubeconfig``, so they see the same merged file by the same rules as kubectl.
 
-def _load_configuration(kubeconfig: str | None, context: str | None) -> tuple[Any, Credentials]:
-    """Load the kubeconfig entry in use (or in-cluster config) into a client Configuration."""
+@dataclass(frozen=True)
+class Kubeconfig:
+    """The kubeconfig files in use, merged by the client's ``KubeConfigMerger`` (the first file to name a
+    context, cluster or user wins, as in kubectl), and kubectl's current context (the first file's that sets one)."""
+
+    files: tuple[str, ...]
+    merged: Any  # the client's ConfigNode of the merged document, None without any file
+    current_context: str | None
+
+    def names(self, section: str) -> list[str]:
+        """Names in ``contexts``, ``clusters`` or ``users``, in merge order."""
+        if self.merged is None:
+            return []
+        return [str(item["name"]) for item in self.merged.value.get(section) or [] if "name" in item]
+
+    def entry(self, section: str, name: str) -> Any:
+        """The client's ConfigNode for one named entry (it remembers its file, for relative paths), or None."""
+        if self.merged is None:
+            return None
+        return next((item for item in self.merged.value.get(section) or [] if item["name"] == name), None)
+
+
+def kubeconfig_files(explicit: str | None) -> tuple[list[Path], str]:
+    """The files kubectl would read, and how to name them: --kubeconfig, else $KUBECONFIG, else ~/.kube/config.
+
+    Like kubectl, an explicit file must exist while missing files in $KUBECONFIG are skipped.
+    """
+    if explicit:
+        path = Path(explicit).expanduser()
+        return ([path] if path.exists() else []), explicit
+    paths = os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
+    return [Path(p).expanduser() for p in paths.split(os.pathsep) if p and Path(p).expanduser().exists()], paths
+
+
+def load_kubeconfig(explicit: str | None = None) -> Kubeconfig:
+    """Read and merge the kubeconfig files; a file that is not a kubeconfig is one clear ``ArchError``."""
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import KubeConfigMerger
+
+    files, _ = kubeconfig_files(explicit)
+    documents = [(path, _check_kubeconfig_file(path)) for path in files]
+    used = [str(path) for path, document in documents if document]  # kubectl reads an empty file as nothing
+    if not used:
+        return Kubeconfig(tuple(str(p) for p in files), None, None)
+    try:
+        merger = KubeConfigMerger(os.pathsep.join(used))
+    except (ConfigException, OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ArchError(f"kubeconfig {os.pathsep.join(used)} could not be read: {_first_line(exc)}",
+                        hint="check the file with `kubectl config view`") from None
+    current = next((doc.get("current-context") for _, doc in documents if doc and doc.get("current-context")), None)
+    merger.config.value["current-context"] = current  # the client lets the last file win; kubectl the first
+    return Kubeconfig(tuple(used), merger.config, current)
+
+
+def kubeconfig_names(explicit: str | None, section: str) -> list[str]:
+    """Context, cluster or user names for completion and --all-contexts; nothing when the files are unreadable."""
+    try:
+        return load_kubeconfig(explicit).names(section)
+    except ArchError:
+        return []
+
+
+def _load_configuration(connection: Connection) -> tuple[Any, Credentials, list[tuple[str, str]]]:
+    """The client Configuration, public credentials and impersonation headers for the flags given.
+
+    kubectl's overrides apply on top of the kubeconfig entry in use: --cluster and --user pick other
+    entries, --server, --certificate-authority, --insecure-skip-tls-verify and --tls-server-name change the
+    cluster, --token, --client-certificate and --client-key the user. With no kubeconfig at all, --server
+    (with --token or client certificate flags) is enough, and inside a pod the service account is used.
+    """
     from kubernetes import client as k8s_client
     from kubernetes import config as k8s_config
     from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.kube_config import ConfigNode, KubeConfigLoader
 
+    _check_connection_flags(connection)
     configuration = k8s_client.Configuration()
-    paths = kubeconfig or os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
-    existing = [p for p in paths.split(os.pathsep) if p and Path(p).expanduser().exists()]
-    if not existing:
-        if kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
+    kubeconfig = load_kubeconfig(connection.kubeconfig)
+    if kubeconfig.merged is None and not connection.server:
+        if connection.kubeconfig is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
             try:
                 k8s_config.load_incluster_config(client_configuration=configuration)
             except ConfigException as exc:
                 raise ArchError(f"in-cluster config could not be loaded: {exc}") from None
-            return configuration, _credentials(configuration, "", "in-cluster")
+            credentials = _credentials(configuration, "", "in-cluster")
+            credentials.namespace = connection.namespace or _in_cluster_namespace()
+            return configuration, credentials, _impersonation({}, connection)
+        _, named = kubeconfig_files(connection.kubeconfig)
         raise ArchError(
-            f"no kubeconfig found at {paths}",
+            f"no kubeconfig found at {named}",
             hint="pass --kubeconfig FILE, set KUBECONFIG, or try a bundled sample with --sample kind-ha",
         )
-    config_file = os.pathsep.join(str(Path(p).expanduser()) for p in existing)
-    for path in existing:
-        _check_kubeconfig_file(Path(path).expanduser())
+    where = os.pathsep.join(kubeconfig.files) or "the command line"
+    name, context = _chosen_context(kubeconfig, connection, where)
+    cluster_name = connection.cluster or str(context.get("cluster") or "")
+    user_name = connection.user or str(context.get("user") or "")
+    cluster = _override_cluster(_entry_node(kubeconfig, "clusters", cluster_name, where, True), connection)
+    user = _override_user(_entry_node(kubeconfig, "users", user_name, where, bool(connection.user)), connection)
+    if not cluster.value.get("server"):
+        raise ArchError(f"kubeconfig cluster {cluster_name!r} has no server address",
+                        hint="pass --server URL or check it with `kubectl config view --minify`")
+    # The client ignores entries with empty names; a context made of flags alone still needs some.
+    name, cluster_name, user_name = name or FLAGS_ONLY, cluster_name or FLAGS_ONLY, user_name or FLAGS_ONLY
+    document = ConfigNode("kube-config", {
+        "contexts": [{"name": name, "context": {"cluster": cluster_name, "user": user_name}}],
+        "clusters": [ConfigNode(cluster_name, {"name": cluster_name, "cluster": cluster.value}, cluster.path)],
+        "users": [ConfigNode(user_name, {"name": user_name, "user": user.value}, user.path)],
+    })
     try:
-        contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)
-    except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
+        KubeConfigLoader(config_dict=document, active_context=name, config_base_path=None).load_and_set(configuration)
+    except (ConfigException, OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ArchError(
-            f"kubeconfig {config_file} could not be read: {_first_line(exc)}",
-            hint="check the file with `kubectl config view`",
-        ) from None
-    names = [c.get("name") for c in contexts or []]
-    chosen = context or (active or {}).get("name")
-    if context and context not in names:
-        raise ArchError(
-            f"context {context!r} is not in {config_file}",
-            hint=f"known contexts: {', '.join(n for n in names if n) or 'none'}",
-        )
-    try:
-        k8s_config.load_kube_config(
-            config_file=config_file, context=context, client_configuration=configuration, persist_config=False
-        )
-    except (ConfigException, OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ArchError(
-            f"kubeconfig context {chosen!r} could not be loaded: {_first_line(exc)}",
+            f"kubeconfig context {name!r} could not be loaded: {_first_line(exc)}",
             hint="check it with `kubectl config view --minify`",
         ) from None
-    entry: dict[str, Any] = next((c for c in contexts or [] if c.get("name") == chosen), {})
-    user = (entry.get("context") or {}).get("user", "")
-    creds = _credentials(configuration, chosen or "", _auth_kind(config_file, user))
-    creds.namespace = (entry.get("context") or {}).get("namespace") or "default"
-    return configuration, creds
+    credentials = _credentials(configuration, name, _auth_kind(user.value))
+    credentials.namespace = connection.namespace or str(context.get("namespace") or "") or "default"
+    return configuration, credentials, _impersonation(user.value, connection)
 
 
-def _check_kubeconfig_file(path: Path) -> None:
-    """Refuse a file that is not YAML or not a mapping with one clear line (the client's errors are cryptic)."""
+def _check_connection_flags(connection: Connection) -> None:
+    """The flag combinations kubectl refuses, refused the same way (a usage error)."""
+    if connection.certificate_authority and connection.insecure_skip_tls_verify:
+        raise UsageError("specifying a root certificates file with the insecure flag is not allowed",
+                         hint="give --certificate-authority or --insecure-skip-tls-verify, not both")
+    if (connection.impersonate_groups or connection.impersonate_uid) and not connection.impersonate:
+        raise UsageError("requesting uid or groups without impersonating a user", hint="add --as USER")
+
+
+def _chosen_context(kubeconfig: Kubeconfig, connection: Connection, where: str) -> tuple[str, dict[str, Any]]:
+    """The context's name and its fields: --context, else the current context, else none (flags only)."""
+    name = connection.context or kubeconfig.current_context
+    if not name:
+        if connection.server or connection.cluster:
+            return "", {}
+        raise ArchError(f"the kubeconfig {where} sets no current context",
+                        hint="pass --context NAME or run `kubectl config use-context NAME`")
+    entry = kubeconfig.entry("contexts", name)
+    if entry is None:
+        known = ", ".join(kubeconfig.names("contexts")) or "none"
+        raise ArchError(f"context {name!r} is not in {where}", hint=f"known contexts: {known}")
+    fields = entry.value.get("context")
+    return name, dict(fields) if isinstance(fields, dict) else {}
+
+
+def _entry_node(kubeconfig: Kubeconfig, section: str, name: str, where: str, required: bool) -> Any:
+    """A copy of one cluster or user entry's fields as a ConfigNode that keeps the entry's file (relative paths).
+
+    A context may name a user that does not exist (kubectl then sends no credentials); a cluster it names,
+    or a --cluster or --user given, must exist.
+    """
+    from kubernetes.config.kube_config import ConfigNode
+
+    field = section[:-1]
+    entry = kubeconfig.entry(section, name) if name else None
+    if name and entry is None and required and kubeconfig.merged is not None:
+        known = ", ".join(kubeconfig.names(section)) or "none"
+        raise ArchError(f"{field} {name!r} is not in {where}", hint=f"known {section}: {known}")
+    fields = entry.value.get(field) if entry is not None else None
+    return ConfigNode(name, dict(fields) if isinstance(fields, dict) else {}, entry.path if entry is not None else None)
+
+
+def _override_cluster(cluster: Any, connection: Connection) -> Any:
+    """kubectl's cluster overrides; a command-line path is relative to the working directory, not the file."""
+    fields = cluster.value
+    if connection.server:
+        fields["server"] = connection.server
+    if connection.certificate_authority:
+        fields.pop("certificate-authority-data", None)
+        fields.pop("insecure-skip-tls-verify", None)
+        fields["certificate-authority"] = os.path.abspath(connection.certificate_authority)
+    if connection.insecure_skip_tls_verify:
+        fields.pop("certificate-authority-data", None)
+        fields.pop("certificate-authority", None)
+        fields["insecure-skip-tls-verify"] = True
+    if connection.tls_server_name:
+        fields["tls-server-name"] = connection.tls_server_name
+    return cluster
+
+
+def _override_user(user: Any, connection: Connection) -> Any:
+    """kubectl's user overrides: a --token replaces the entry's other ways to get a token."""
+    fields = user.value
+    if connection.token:
+        for key in ("tokenFile", "exec", "auth-provider", "username", "password"):
+            fields.pop(key, None)
+        fields["token"] = connection.token
+    for flag, key in ((connection.client_certificate, "client-certificate"), (connection.client_key, "client-key")):
+        if flag:
+            fields.pop(f"{key}-data", None)
+            fields[key] = os.path.abspath(flag)
+    return user
+
+
+def _impersonation(user: dict[str, Any], connection: Connection) -> list[tuple[str, str]]:
+    """The Impersonate-* headers kubectl sends: from --as/--as-group/--as-uid, else the kubeconfig user's
+    ``as``/``as-groups``/``as-uid``; one Impersonate-Group header per group."""
+    name = connection.impersonate or user.get("as")
+    if not name:
+        return []
+    groups = connection.impersonate_groups or tuple(user.get("as-groups") or ())
+    uid = connection.impersonate_uid or user.get("as-uid")
+    headers = [("Impersonate-User", str(name))]
+    headers += [("Impersonate-Group", str(group)) for group in groups]
+    if uid:
+        headers.append(("Impersonate-Uid", str(uid)))
+    return headers
+
+
+def _in_cluster_namespace() -> str:
+    """The pod's own namespace, as kubectl reads it inside a pod."""
+    try:
+        return Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace").read_text().strip() or "default"
+    except OSError:
+        return "default"
+
+
+def _check_kubeconfig_file(path: Path) -> Any:
+    """The file's YAML document; a file that is not YAML or not a mapping is one clear line (the client's
+    errors are cryptic)."""
     import yaml
 
     try:
@@ -322,31 +513,22 @@ def _check_kubeconfig_file(path: Path) -> None:
     if document is not None and not isinstance(document, dict):
         raise ArchError(f"kubeconfig {path} is not a kubeconfig (expected clusters, users and contexts)",
                         hint="check the file with `kubectl config view`")
+    return document
 
 
-def _auth_kind(config_file: str, user: str) -> str:
-    import yaml
-
-    for path in config_file.split(os.pathsep):
-        try:
-            doc = yaml.safe_load(Path(path).read_text()) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        for entry in doc.get("users") or []:
-            if entry.get("name") == user:
-                fields = entry.get("user") or {}
-                for key, kind in (
-                    ("exec", "exec"),
-                    ("auth-provider", "auth-provider"),
-                    ("token", "token"),
-                    ("tokenFile", "token"),
-                    ("client-certificate-data", "client-certificate"),
-                    ("client-certificate", "client-certificate"),
-                ):
-                    if key in fields:
-                        return kind
-                return "none"
-    return "unknown"
+def _auth_kind(user: dict[str, Any]) -> str:
+    """How the user entry in use authenticates (never its secret)."""
+    for key, kind in (
+        ("exec", "exec"),
+        ("auth-provider", "auth-provider"),
+        ("token", "token"),
+        ("tokenFile", "token"),
+        ("client-certificate-data", "client-certificate"),
+        ("client-certificate", "client-certificate"),
+    ):
+        if key in user:
+            return kind
+    return "none"
 
 
 def _credentials(configuration: Any, context: str, auth: str) -> Credentials:

@@ -15,6 +15,8 @@ from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_sourc
 from kubectl_arch.output.formats import Formats, OutputFormat
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from kubectl_arch.explain.analysis import ClusterMap
     from kubectl_arch.explain.pages import Page
     from kubectl_arch.explain.request import ExplainView
@@ -33,8 +35,17 @@ COMPONENT_NAMES = ("apiserver", "etcd", "scheduler", "controller-manager", "clou
                    "kube-proxy", "runtime", "cni", "dns")
 
 
+def _complete_components(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The component pages by the names the help lists, each with its page's title."""
+    from click.shell_completion import CompletionItem
+
+    from kubectl_arch.explain.pages import PAGES
+
+    return [CompletionItem(page.key, help=page.title) for page in PAGES if page.key.startswith(incomplete)]
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("component", required=False, metavar="[COMPONENT]")
+@click.argument("component", required=False, metavar="[COMPONENT]", shell_complete=_complete_components)
 @FORMATS.option(help="wide adds flags; json/yaml give the facts as data; mermaid gives the diagram as text; "
                     "svg/html draw it (html: a page that works offline).")
 @click.option("--walkthrough", is_flag=True, help="Follow `kubectl apply -f deployment.yaml` step by step "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_source
+from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
 
 
 @click.command()
@@ -25,9 +25,11 @@ from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_sourc
     metavar="[NS/]POD",
     help="Also record what `trace pod` needs for this pod (repeatable).",
 )
+@namespace_option(help_text="The namespace of --trace pods given without one (default: the context's).")
 @cluster_options
 def snapshot(
-    cluster: ClusterOptions, output_file: str, include_workloads: bool, trace_targets: tuple[str, ...]
+    cluster: ClusterOptions, output_file: str, include_workloads: bool, trace_targets: tuple[str, ...],
+    namespace: str | None,
 ) -> None:
     """Record the raw API responses explain, audit and trace need into FILE.
 

@@ -13,6 +13,7 @@ import click
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
 from kubectl_arch.errors import UsageError
 from kubectl_arch.output.formats import Formats, OutputFormat
+from kubectl_arch.trace.completion import trace_targets
 
 if TYPE_CHECKING:
     from kubectl_arch.collect.source import Source
@@ -33,8 +34,11 @@ DEFAULT_FOLLOW_TIMEOUT = 300
 
 def target_from_args(args: tuple[str, ...]) -> Target:
     """``pod NAME``, ``pod/NAME``, ``deployment NAME``, ``deployment/NAME`` or a bare pod ``NAME``."""
-    from kubectl_arch.trace.target import parse_target
+    from kubectl_arch.trace.target import is_kind_word, parse_target
 
+    if len(args) == 1 and is_kind_word(args[0]):
+        raise UsageError(f"`trace {args[0]}` needs the name of the object",
+                         hint=f"write `trace {args[0]} NAME` or `trace {args[0]}/NAME`")
     if len(args) == 1:
         return parse_target(args[0])
     if len(args) == 2 and "/" not in args[0] and "/" not in args[1]:
@@ -44,7 +48,7 @@ def target_from_args(args: tuple[str, ...]) -> Target:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME")
+@click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME", shell_complete=trace_targets)
 @namespace_option
 @FORMATS.option(help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow); "
                     "svg/html: the timeline as a Gantt chart.")

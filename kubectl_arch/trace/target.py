@@ -66,6 +66,11 @@ class Target:
         return f"{self.kind.lower()}/{self.name}"
 
 
+def is_kind_word(text: str) -> bool:
+    """Whether a word is a kind as kubectl spells it (``pod``, ``deploy``...), not an object's name."""
+    return text.strip().lower() in _ALIASES
+
+
 def parse_target(text: str) -> Target:
     """``NAME`` or ``KIND/NAME`` with kubectl's kind spellings; anything else is a usage error."""
     text = text.strip()

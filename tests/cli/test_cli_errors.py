@@ -65,7 +65,7 @@ def test_invalid_kubeconfig_yaml(command: list[str], run_cli: RunCli, tmp_path: 
 
 @pytest.mark.parametrize("content, words", [
     ("just a sentence\n", ("is not a kubeconfig",)),
-    ("apiVersion: v1\nkind: Config\n", ("could not be read",)),
+    ("apiVersion: v1\nkind: Config\n", ("sets no current context", "--context")),
 ], ids=["not-a-mapping", "no-contexts"])
 def test_bad_kubeconfig(snapshot_command: list[str], run_cli: RunCli, tmp_path: Path, content: str,
                         words: tuple[str, ...]) -> None:

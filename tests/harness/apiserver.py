@@ -67,6 +67,7 @@ class RecordedRequest:
     authorization: bool  # an Authorization header was sent
     client_certificate: bool  # a verified client certificate was presented
     headers: dict[str, str]  # lower-case names, Authorization removed
+    header_lines: tuple[tuple[str, str], ...] = ()  # every header line in order (repeated ones too), the same way
 
     @property
     def is_watch(self) -> bool:
@@ -374,6 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command, path=path, query=query, user=identity.user,
             authorization="Authorization" in self.headers, client_certificate=identity.client_certificate,
             headers={k.lower(): v for k, v in self.headers.items() if k.lower() != "authorization"},
+            header_lines=tuple((k.lower(), v) for k, v in self.headers.items() if k.lower() != "authorization"),
         ))
         self._discard_body()
         if not identity.authenticated:
