@@ -13,6 +13,7 @@ import sys
 import click
 
 from kubectl_arch import __version__
+from kubectl_arch.cli.help_format import ArchContext, use_whole_word_help
 from kubectl_arch.errors import ArchError, ExitCode
 
 # name -> (module, attribute, one-line help shown by --help without importing the module)
@@ -46,13 +47,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 COMPLETE_VAR = "_KUBECTL_ARCH_COMPLETE"
 
-EXIT_CODES_HELP = """\b
-Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage error or bad input file,
+EXIT_CODES_HELP = """Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage error or bad input file,
 3 the cluster could not be read, 4 the named object does not exist, 130 interrupted."""
 
 
 class LazyGroup(click.Group):
     """A group that imports a command's module only when that command runs or completes."""
+
+    context_class = ArchContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -64,7 +66,7 @@ class LazyGroup(click.Group):
         module_name, attribute, _ = entry
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
-        return command
+        return use_whole_word_help(command)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Accept kubectl's flag forms (``-n=shop``, ``-o=json``, ``--insecure-skip-tls-verify=true``) for the

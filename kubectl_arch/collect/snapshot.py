@@ -12,9 +12,10 @@ import copy
 import datetime as dt
 import gzip
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key
 from kubectl_arch.errors import UsageError
@@ -96,8 +97,9 @@ class RecordingSource:
     def document(self) -> dict[str, Any]:
         return {**self._header(), "responses": self.responses}
 
-    def save(self, path: str | Path) -> None:
-        """Write the snapshot, streaming the recorded texts rather than building one big document."""
+    def save(self, path: str | Path | BinaryIO) -> None:
+        """Write the snapshot (to a path or a binary stream such as stdout), streaming the recorded texts
+        rather than building one big document."""
         texts = dict(self._records)
         texts.update({key: json.dumps({"status": 200, "data": events}, separators=(",", ":"))
                       for key, events in self._watches.items()})
@@ -123,8 +125,9 @@ class SnapshotSource:
 
     @classmethod
     def load(cls, path: str | Path) -> SnapshotSource:
+        """Read a snapshot file; ``-`` reads it from stdin (``kubectl arch snapshot -o - | ... --snapshot -``)."""
         try:
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
+            with gzip.open(sys.stdin.buffer if str(path) == "-" else path, "rt", encoding="utf-8") as handle:
                 document = json.load(handle)
         except FileNotFoundError:
             raise UsageError(f"snapshot {path} does not exist") from None

@@ -59,10 +59,10 @@ def explain(cluster: ClusterOptions, component: str | None, output: str | None, 
             lose: int | None) -> None:
     """Map every component of the cluster and teach what each does.
 
-    \b
     COMPONENT shows one component's page: apiserver, etcd, scheduler, controller-manager,
     cloud-controller-manager, kubelet, kube-proxy, runtime, cni, dns.
-    Try it without a cluster: kubectl arch explain --sample kind-ha
+
+    Try it without a cluster: `kubectl arch explain --sample kind-ha`
     """
     from kubectl_arch.errors import UsageError
     from kubectl_arch.explain.pages import find_page

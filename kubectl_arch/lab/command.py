@@ -15,16 +15,16 @@ from kubectl_arch.lab.topologies import TOPOLOGIES, Topology
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LAB_EPILOG = """\b
-Exit codes: 0 done, 2 usage error, 3 Docker or kind is missing (or kind failed), 4 no such lab cluster.
-Configs: kind-configs/ in the repository (the same files ship in the package)."""
+LAB_EPILOG = """Exit codes: 0 done, 2 usage error, 3 Docker or kind is missing (or kind failed), 4 no such lab
+cluster. Configs: kind-configs/ in the repository (the same files ship in the package)."""
 
 
 def _lab_options(func: F) -> F:
     """--topology, --name and --kubeconfig, shared by up and down so they name a cluster the same way."""
     options = [
         click.option("--topology", type=click.Choice(list(TOPOLOGIES)), default="single", show_default=True,
-                     help="The cluster's shape (`kubectl arch lab status` describes each)."),
+                     help="The cluster's shape: " + "; ".join(f"{t.name}: {t.summary}" for t in TOPOLOGIES.values())
+                     + "."),
         click.option("--name", metavar="NAME", help="The kind cluster's name (default: arch-TOPOLOGY)."),
         click.option("--kubeconfig", metavar="FILE", type=click.Path(dir_okay=False),
                      help="The kubeconfig kind writes the context to (default: $KUBECONFIG or ~/.kube/config)."),
@@ -104,11 +104,16 @@ def _existing_lab(topology: Topology, name: str | None, existing: list[str]) -> 
 @lab.command(epilog=LAB_EPILOG)
 @click.option("-o", "--output", type=click.Choice(["json", "yaml"]), help="Print the status as data.")
 def status(output: str | None) -> None:
-    """List the lab clusters that exist (from `kind get clusters`) and the other kind clusters."""
+    """Describe each topology and list the lab clusters that exist (from `kind get clusters`) and the other
+    kind clusters. Without Docker or kind the topologies are still described, their state unknown (exit 3)."""
     from kubectl_arch.lab.guide import LabStatus, status_table
-    from kubectl_arch.lab.tools import find_kind
+    from kubectl_arch.lab.tools import PrerequisiteMissing, find_kind
 
-    lab_status = LabStatus.of(find_kind().clusters())
+    missing: PrerequisiteMissing | None = None
+    try:
+        lab_status = LabStatus.of(find_kind().clusters())
+    except PrerequisiteMissing as exc:
+        missing, lab_status = exc, LabStatus(existing=frozenset(), others=(), unknown=True)
     if output == "json":
         from kubectl_arch.output.structured import to_json
 
@@ -119,3 +124,5 @@ def status(output: str | None) -> None:
         click.echo(to_yaml(lab_status.as_data()), nl=False)
     else:
         click.echo(status_table(lab_status), nl=False)
+    if missing is not None:
+        raise missing

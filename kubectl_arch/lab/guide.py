@@ -69,6 +69,7 @@ class LabStatus:
 
     existing: frozenset[str]
     others: tuple[str, ...]
+    unknown: bool = False  # kind could not be asked (Docker or kind missing): which clusters exist is not known
 
     @classmethod
     def of(cls, kind_clusters: list[str]) -> LabStatus:
@@ -82,7 +83,7 @@ class LabStatus:
                     "topology": topology.name,
                     "cluster": topology.default_cluster_name,
                     "context": kind_context(topology.default_cluster_name),
-                    "exists": topology.default_cluster_name in self.existing,
+                    "exists": None if self.unknown else topology.default_cluster_name in self.existing,
                     "builds": topology.summary,
                 }
                 for topology in TOPOLOGIES.values()
@@ -96,12 +97,13 @@ def status_table(status: LabStatus) -> str:
     from tabulate import tabulate
 
     rows = [
-        [lab["topology"], lab["cluster"], "exists" if lab["exists"] else "-", lab["builds"]]
+        [lab["topology"], lab["cluster"], "unknown" if lab["exists"] is None else "exists" if lab["exists"] else "-",
+         lab["builds"]]
         for lab in status.as_data()["labs"]
     ]
     text = tabulate(rows, headers=["TOPOLOGY", "CLUSTER", "STATE", "BUILDS"], tablefmt="plain") + "\n"
     if status.others:
         text += f"\nOther kind clusters (not built by the lab): {', '.join(status.others)}\n"
-    if not any(topology.default_cluster_name in status.existing for topology in TOPOLOGIES.values()):
+    if not status.unknown and not any(t.default_cluster_name in status.existing for t in TOPOLOGIES.values()):
         text += "\nNo lab cluster yet. Build one: kubectl arch lab up --topology single (or ha, ipvs, nftables)\n"
     return text

@@ -96,7 +96,7 @@ def test_kind_failing_to_create_is_one_line_exit_3_after_kinds_own_message(
                                     "kind's own messages are above")
 
 
-@pytest.mark.parametrize("command", [["up"], ["down"], ["status"]])
+@pytest.mark.parametrize("command", [["up"], ["down"]])
 def test_missing_kind_is_one_line_naming_it_with_where_to_get_it_exit_3(
         run_lab: LabRunner, stand_ins: StandIns, command: list[str]) -> None:
     stand_ins.install_docker()
@@ -108,6 +108,30 @@ def test_missing_kind_is_one_line_naming_it_with_where_to_get_it_exit_3(
     assert err == ("error: the lab needs Docker and kind: kind is not installed; "
                    "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation\n")
     assert stand_ins.docker_calls() == ["['info', '--format', '{{.ServerVersion}}']"]
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_status_describes_the_topologies_without_docker_or_kind(run_lab: LabRunner, stand_ins: StandIns,
+                                                                output: str) -> None:
+    code, out, err = run_lab("status", *(["-o", "json"] if output == "json" else []))
+
+    assert code == 3
+    assert err.startswith("error: the lab needs Docker and kind: Docker is not installed and kind is not installed")
+    if output == "json":
+        assert {lab["topology"]: lab["exists"] for lab in json.loads(out)["labs"]} == {
+            "single": None, "ha": None, "ipvs": None, "nftables": None}
+    else:
+        assert "ha          arch-ha        unknown  3 control-plane nodes" in out
+        assert "No lab cluster yet" not in out
+
+
+def test_up_help_describes_each_topology_without_docker(run_lab: LabRunner, stand_ins: StandIns) -> None:
+    code, out, _ = run_lab("up", "--help")
+
+    assert code == 0
+    flat = " ".join(out.split())
+    for topology in ("single: one node", "ha: 3 control-plane nodes", "ipvs:", "nftables:"):
+        assert topology in flat
 
 
 def test_missing_docker_is_one_line_naming_it_and_kind_is_never_run(
