@@ -104,7 +104,7 @@ def _existing_lab(topology: Topology, name: str | None, existing: list[str]) -> 
 @lab.command(epilog=LAB_EPILOG)
 @click.option("-o", "--output", type=click.Choice(["json", "yaml"]), help="Print the status as data.")
 def status(output: str | None) -> None:
-    """Describe each topology and list the lab clusters that exist (from `kind get clusters`) and the other
+    """List the lab clusters that exist (from `kind get clusters`), each topology they build, and the other
     kind clusters. Without Docker or kind the topologies are still described, their state unknown (exit 3)."""
     from kubectl_arch.lab.guide import LabStatus, status_table
     from kubectl_arch.lab.tools import PrerequisiteMissing, find_kind
