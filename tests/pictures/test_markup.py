@@ -151,6 +151,21 @@ def test_every_trace_draws_as_a_gantt_chart(target: tuple[str, str, str]) -> Non
     assert check_html(trace_html([report])) == []
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=30))
+def test_event_text_in_a_trace_is_escaped_and_cleaned(text: str) -> None:
+    report = cases.trace_report("kind-ha", "shop", "pod/cart-6b8d7f9c5d-cqhfr")
+    assert report.stuck is not None
+    stages = [dataclasses.replace(s, evidence=[*s.evidence, text + HOSTILE]) for s in report.stages]
+    diagnosis = dataclasses.replace(report.stuck.diagnosis, reason=HOSTILE + text, explanation=text + HOSTILE)
+    hostile = dataclasses.replace(report, stages=stages, stuck=dataclasses.replace(report.stuck, diagnosis=diagnosis))
+    svg = trace_svg([hostile])
+    parse_svg(svg)
+    assert "<script>" not in svg and "\x1b" not in svg
+    page = trace_html([hostile])
+    assert check_html(page) == [] and "<script>" not in page
+
+
 def ET_text(root: object) -> str:
     import xml.etree.ElementTree as ET
 

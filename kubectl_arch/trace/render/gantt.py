@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from kubectl_arch.output import pictures
 from kubectl_arch.output.pictures import BAD, OFF, OK, WARN, Box, Label, Rule, Scene
-from kubectl_arch.trace.render.timeline import format_seconds, timeline_axis
+from kubectl_arch.trace.render.timeline import Axis, format_seconds, timeline_axis
 from kubectl_arch.trace.report import TraceReport
 from kubectl_arch.trace.stages import Stage, StageStatus
 
@@ -128,10 +128,8 @@ def _section(scene: Scene, report: TraceReport, y: float) -> float:
     return _verdict(scene, report, y)
 
 
-def _bar(stage: Stage, report: TraceReport, axis: object, row_y: float) -> Box | None:
-    from kubectl_arch.trace.render.timeline import Axis
-
-    if stage.status is StageStatus.NOT_REACHED or not isinstance(axis, Axis):
+def _bar(stage: Stage, report: TraceReport, axis: Axis | None, row_y: float) -> Box | None:
+    if stage.status is StageStatus.NOT_REACHED or axis is None:
         return None
     start, end = stage.start, stage.end
     if not stage.done and end is None:
