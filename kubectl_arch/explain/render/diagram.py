@@ -116,9 +116,8 @@ def _component_box(view: ComponentView, cluster: ClusterMap, extra: Sequence[Lin
     state = state_of(view)
     if any(line.state == BAD for line in extra) and state == OK:
         state = WARN
-    badge = "hidden" if view.replicas is None else ("missing" if view.replicas == 0 and view.name in
-                                                     (KUBE_APISERVER, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
-                                                     and not cluster.managed else "")
+    badge = "missing" if view.replicas == 0 and view.name in (KUBE_APISERVER, KUBE_SCHEDULER,
+                                                                KUBE_CONTROLLER_MANAGER) and not cluster.managed else ""
     if badge == "missing":
         state = BAD
     return Box(0, 0, 0, box_height(len(lines)), title=view.name, lines=lines, state=state, tooltip=_tooltip(view),
@@ -139,10 +138,9 @@ def _datastore_box(cluster: ClusterMap) -> Box:
     etcd, view = cluster.etcd, cluster.component(ETCD)
     failing = [c for c in cluster.readyz.failed if c.startswith("etcd")]
     if cluster.managed and etcd.size is None:
-        lines = [Line("run by the provider", HIDDEN_STATE),
-                 Line("members and quorum not visible", OFF)]
+        lines = [Line("run by the provider", HIDDEN_STATE), Line("members and quorum", OFF), Line("not visible", OFF)]
         return Box(0, 0, 0, box_height(len(lines), True), "etcd", lines, HIDDEN_STATE, _tooltip(view),
-                   kind="datastore", badge="hidden", ident="datastore")
+                   kind="datastore", ident="datastore")
     if etcd.size is None:
         hint = ("no node has the etcd role: k3s then keeps its state in SQLite or an external database (kine)"
                 if cluster.distribution.name == "k3s" else "no etcd pods and no --etcd-servers flag visible")
