@@ -313,14 +313,17 @@ def _row(boxes: Sequence[Box], x: float, y: float, width: float, gap: float = GA
     return y + height
 
 
-def architecture_scene(cluster: ClusterMap) -> Scene:
-    """The whole picture: header, control plane, API endpoint, node groups, legend."""
+def architecture_scene(cluster: ClusterMap, header: bool = True) -> Scene:
+    """The whole picture: header (left out inside a page that has its own), control plane, API endpoint,
+    node groups, legend."""
     scene = Scene(WIDTH, 0, title=_title(cluster), description=_description(cluster), kind="architecture")
     inner_x, inner_w = MARGIN + INSET, WIDTH - 2 * (MARGIN + INSET)
-    scene.labels += [Label(MARGIN, 34, scene.title, "ka-heading"),
-                     Label(MARGIN, 54, pictures.fit(f"{cluster.server} · {cluster.source}", WIDTH - 2 * MARGIN),
-                           "ka-sub", tooltip=f"{cluster.server} · {cluster.source}")]
-    y = 72.0
+    y = MARGIN
+    if header:
+        scene.labels += [Label(MARGIN, 34, scene.title, "ka-heading"),
+                         Label(MARGIN, 54, pictures.fit(f"{cluster.server} · {cluster.source}", WIDTH - 2 * MARGIN),
+                               "ka-sub", tooltip=f"{cluster.server} · {cluster.source}")]
+        y = 72.0
 
     # The control plane: controllers over the API server, etcd on the right.
     managed = cluster.managed
@@ -468,7 +471,7 @@ def explain_html(cluster: ClusterMap) -> str:
     """A page of its own: the diagram, then the notes the analysis made (skew, spread, external etcd)."""
     from markupsafe import Markup
 
-    scene = architecture_scene(cluster)
+    scene = architecture_scene(cluster, header=False)
     notes = [(view.name, note) for view in cluster.components for note in view.notes]
     return pictures.render("explain.html.j2", title=scene.title, subtitle=f"{cluster.server} · {cluster.source}",
                            picture=Markup(pictures.svg(scene, standalone=False)), notes=notes,
