@@ -14,7 +14,7 @@ from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.pages import PAGES
 from tests.harness.apiserver import ApiServer
 from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
-from tests.lab.test_plugin_completion import KUBECTL, kubectl_complete
+from tests.cli.test_plugin_completion import KUBECTL, kubectl_complete
 
 
 def values(*words: str) -> list[str]:
