@@ -222,6 +222,8 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[
         ref = _controller_ref(current)
         if ref is None:
             return
+        if ref.get("kind") == "Node" and raw.is_mirror_pod(current):
+            return  # a mirror pod's owner is its node: shown in the chain, read as the pod's node
         kind = OWNER_KINDS.get(str(ref.get("kind", "")))
         if kind is None:
             data.owner_errors.append(f"owned by {ref.get('kind')} {ref.get('name')}, a kind trace does not read")

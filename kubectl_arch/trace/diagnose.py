@@ -274,13 +274,17 @@ def classify_pull_failure(message: str) -> str:
 IMAGE_WAITING = frozenset({"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"})
 
 
-def image_problem(view: PodView) -> Diagnosis | None:
-    """A container waits for its image: the pull fails, or the kubelet backs off between tries."""
+def image_problem(view: PodView, init: bool | None = None) -> Diagnosis | None:
+    """A container waits for its image: the pull fails, or the kubelet backs off between tries.
+
+    ``init`` limits the search to init (True) or app (False) containers: each has its own step."""
     commands = Commands(view)
-    for container in view.containers(init=True) + view.containers():
+    pool = view.containers(init=True) + view.containers() if init is None else view.containers(init=init)
+    for container in pool:
         if container.state != "waiting" or container.reason not in IMAGE_WAITING:
             continue
         failed = [e for e in view.events_with("Failed") if e.container in (None, container.name)
+                  and (e.container is None or e.init_container == container.init)
                   and e.message.startswith("Failed to pull image")]
         detail = failed[-1].message if failed else container.message
         cause = classify_pull_failure(detail)
@@ -332,7 +336,7 @@ _START_ERRORS = {
 
 
 def start_problem(view: PodView) -> Diagnosis | None:
-    """A container cannot be created or started, or it starts and keeps crashing."""
+    """A container cannot be created or started (crash loops are ``endings``: those containers did start)."""
     commands = Commands(view)
     for container in view.containers():
         if container.state != "waiting":
@@ -343,8 +347,6 @@ def start_problem(view: PodView) -> Diagnosis | None:
                 f"Container {container.name!r}: {_START_ERRORS[container.reason]}: {container.message or 'no message'}."
                 + _config_hint(container.message),
                 (commands.describe, commands.events), DEBUG_PODS)
-        if container.reason == "CrashLoopBackOff":
-            return _crash_loop(view, container, commands)
     return None
 
 
@@ -357,36 +359,6 @@ def _config_hint(message: str) -> str:
     if "runasnonroot" in lowered:
         return " The pod requires a non-root user but the image runs as root: set runAsUser or fix the image."
     return ""
-
-
-def _crash_loop(view: PodView, container: ContainerView, commands: Commands) -> Diagnosis:
-    reason, code = container.last_reason, container.last_exit_code
-    if reason == "OOMKilled":
-        limit = _memory_limit(view, container.name)
-        why = (f"it was OOMKilled: the kernel killed it for using more memory than its limit ({limit}). "
-               "Raise the memory limit or find what grows in the process.")
-    elif code == 0:
-        why = "its process exits successfully (code 0), but a long-running workload's containers must keep running."
-    elif code == 137:
-        why = "it was killed (exit 137, SIGKILL): often a failing liveness probe or memory pressure."
-    else:
-        why = f"its process exits with code {code} ({reason or 'Error'}): its own log says why."
-    return Diagnosis(
-        "CrashLoopBackOff",
-        f"Container {container.name!r} starts and then stops, {plural(container.restarts, 'restart')} so far; "
-        f"{why} The kubelet waits longer before each restart (up to 5 minutes).",
-        (commands.logs(container.name, previous=True), commands.describe,
-         commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
-        f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#container-restarts",
-        (f"last termination: {reason or '?'} exit code {code}",))
-
-
-def _memory_limit(view: PodView, name: str) -> str:
-    for spec in view.spec.get("containers") or []:
-        if spec.get("name") == name:
-            limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
-            return f"limits.memory {limit}" if limit else "no limit set, so the node's memory"
-    return "unknown"
 
 
 def readiness_problem(view: PodView) -> Diagnosis | None:

@@ -34,6 +34,14 @@ class ContainerView:
     last_reason: str
     last_exit_code: int | None
     last_message: str
+    last_started: dt.datetime | None = None
+    last_finished: dt.datetime | None = None
+
+    @property
+    def ran(self) -> bool:
+        """The container's process has started at least once (now or in an earlier run)."""
+        return (self.started is not None or self.restarts > 0 or self.last_exit_code is not None
+                or self.state in ("running", "terminated"))
 
 
 def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
@@ -58,6 +66,8 @@ def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
         last_reason=str(last.get("reason") or ""),
         last_exit_code=last_exit if isinstance(last_exit, int) else None,
         last_message=str(last.get("message") or ""),
+        last_started=parse_time(last.get("startedAt")),
+        last_finished=parse_time(last.get("finishedAt")),
     )
 
 
@@ -140,6 +150,33 @@ class PodView:
     def spec_container_names(self, init: bool = False) -> list[str]:
         key = "initContainers" if init else "containers"
         return [str(c.get("name", "")) for c in self.spec.get(key) or [] if isinstance(c, Mapping)]
+
+    @property
+    def mirror(self) -> bool:
+        """A static pod's read-only copy in the API: the kubelet runs it from a file, no scheduler involved."""
+        return raw.is_mirror_pod(self.pod)
+
+    @property
+    def terminal(self) -> bool:
+        """Succeeded or Failed: the pod's containers will not run again."""
+        return self.phase in ("Succeeded", "Failed")
+
+    @property
+    def restart_policy(self) -> str:
+        return str(self.spec.get("restartPolicy") or "Always")
+
+    def sidecars(self) -> set[str]:
+        """Init containers with restartPolicy Always (KEP-753): started in order and kept running."""
+        return {str(c.get("name", "")) for c in self.spec.get("initContainers") or []
+                if isinstance(c, Mapping) and c.get("restartPolicy") == "Always"}
+
+    def status_time(self) -> dt.datetime | None:
+        """The newest time the pod status itself records (condition transitions, container states)."""
+        times = [parse_time(c.get("lastTransitionTime")) for c in self.status.get("conditions") or []
+                 if isinstance(c, Mapping)]
+        for container in self.containers(init=True) + self.containers():
+            times += [container.started, container.finished, container.last_finished]
+        return max((t for t in times if t is not None), default=None)
 
     def events_with(self, *reasons: str) -> list[EventView]:
         return [e for e in self.events if e.reason in reasons]

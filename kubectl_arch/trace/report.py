@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kubectl_arch.trace import diagnose
+from kubectl_arch.trace import diagnose, endings
 from kubectl_arch.trace.collect import TraceData, objects
 from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.podview import PodView
-from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls
+from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls, mirror_note
 
 EVENT_TTL_SECONDS = 3600.0  # kube-apiserver --event-ttl default
 STARTUP_SLO_SECONDS = 5.0  # SIG Scalability: p99 pod startup of stateless schedulable pods, pulls excluded
@@ -28,6 +28,7 @@ _WAITING: dict[str, str] = {
     "images-pulled": "The kubelet is pulling images; large images or slow registries take a while.",
     "init-containers": "Init containers are running; app containers start when each has succeeded.",
     "containers-started": "The kubelet is creating and starting the containers.",
+    "staying-up": "A container stopped and the kubelet is restarting it.",
     "ready": "The containers run but have not passed their readiness probes yet.",
     "endpoints-published": "The pod is Ready; the EndpointSlice controller has not published its address yet.",
 }
@@ -39,6 +40,14 @@ class Stuck:
 
     stage: str
     diagnosis: Diagnosis
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one-line answer: ready, finished, stuck, or what could not be seen."""
+
+    state: str  # ready, finished, stuck, unknown
+    summary: str
 
 
 @dataclass
@@ -57,10 +66,35 @@ class TraceReport:
     source: str = ""
     notes: list[str] = field(default_factory=list)
     namespace: str = ""
+    finished: Diagnosis | None = None
 
     @property
     def has_pod(self) -> bool:
         return bool(self.view.pod)
+
+    @property
+    def unknown(self) -> list[Stage]:
+        """Steps that could not be read: never reported as stuck."""
+        return [s for s in self.stages if s.status is StageStatus.UNKNOWN]
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.stuck is not None:
+            return Verdict("stuck", f"stuck at {self.stuck.stage}: {self.stuck.diagnosis.reason}")
+        if self.finished is not None:
+            return Verdict("finished", self.finished.explanation.split(". ")[0])
+        if not self.has_pod:
+            return Verdict("unknown", "no pod")
+        unseen = "; ".join(f"{s.name}: {s.evidence[-1] if s.evidence else 'not read'}" for s in self.unknown)
+        if not self.view.condition_true("Ready"):
+            return Verdict("unknown", f"could not tell where the pod is: {unseen or 'no step is under way'}")
+        published = any(s.name == "endpoints-published" and s.done for s in self.stages)
+        kind = "static pod" if self.view.mirror else "pod"
+        if unseen:
+            return Verdict("ready", f"the {kind} is Running and Ready as far as could be read; not seen: {unseen}")
+        if published:
+            return Verdict("ready", f"the {kind} is Running, Ready and published")
+        return Verdict("ready", f"the {kind} is Running and Ready (no Service selects it)")
 
 
 def analyse(data: TraceData) -> TraceReport:
@@ -68,9 +102,14 @@ def analyse(data: TraceData) -> TraceReport:
     view = PodView.of(data.pod, objects(data.pod_events))
     stages = build_stages(data) if data.pod else stages_without_pod(data)
     expired = events_expired(view, data.now)
+    if expired:
+        _unknown_when_expired(stages)
+    owners = [(o.kind, o.name) for o in data.owners]
+    if view.mirror and view.node_name:
+        owners = [("Node", view.node_name)]
     report = TraceReport(
         view=view,
-        owners=[(o.kind, o.name) for o in data.owners],
+        owners=owners,
         stages=stages,
         stuck=find_stuck(view, stages, data.now) if data.pod else _creation_stuck(stages),
         startup_seconds=None,
@@ -80,24 +119,31 @@ def analyse(data: TraceData) -> TraceReport:
         now=data.now,
         source=data.source,
         namespace=data.namespace,
+        finished=endings.finished_verdict(view) if data.pod else None,
     )
     report.startup_seconds, report.startup_approximate = startup_seconds(view, stages, report.pulls, expired)
     report.notes = _notes(data, report)
     return report
 
 
+def _unknown_when_expired(stages: list[Stage]) -> None:
+    """A step still under way with no signature in the pod status: its events, which would say why, expired."""
+    for stage in stages:
+        if stage.status is StageStatus.IN_PROGRESS and stage.problem is None and stage.name != "endpoints-published":
+            stage.status = StageStatus.UNKNOWN
+            stage.evidence.append("events expired (kube-apiserver --event-ttl, 1 hour by default): why this step "
+                                  "waits cannot be read any more")
+            return
+
+
 def find_stuck(view: PodView, stages: list[Stage], now: dt.datetime) -> Stuck | None:
     terminating = diagnose.termination_problem(view, now)
     if terminating is not None:
         return Stuck("terminating", terminating)
-    if view.phase == "Succeeded":
-        return None
-    failed = diagnose.failed_pod_problem(view)
-    if failed is not None:
-        first_open = next((s.name for s in stages if not s.done), "ready")
-        return Stuck(first_open, failed)
+    if view.terminal:
+        return None  # finished: the report's ``finished`` verdict says how
     for stage in stages:
-        if stage.done:
+        if stage.status not in (StageStatus.IN_PROGRESS, StageStatus.FAILED):
             continue
         if stage.problem is not None:
             return Stuck(stage.name, stage.problem)
@@ -128,10 +174,11 @@ def startup_seconds(view: PodView, stages: list[Stage], pulls: list[ImagePull],
     """Creation to all containers started, minus image pulls and init containers (the SLI's definition)."""
     by_name = {s.name: s for s in stages}
     started = by_name.get("containers-started")
-    if view.created is None or started is None or not started.done or started.end is None:
+    if view.mirror or view.created is None or started is None or not started.done or started.end is None:
         return None, False
     total = (started.end - view.created).total_seconds()
-    pulled = [p for p in pulls if p.start and p.end and not p.already_present]
+    init_names = set(view.spec_container_names(init=True))  # their pulls are inside the init step, counted below
+    pulled = [p for p in pulls if p.start and p.end and not p.already_present and p.container not in init_names]
     if pulled:
         window_start = min(p.start for p in pulled if p.start)
         window_end = max(p.end for p in pulled if p.end)
@@ -170,19 +217,26 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
                      "~ are approximate and image pull times are lost.")
     if not data.pod_events.ok:
         notes.append(data.pod_events.skip_reason("the pod's events"))
+    if report.view.mirror:
+        notes.append(mirror_note(report.view))
     skewed = [s.name for s in report.stages if s.skew_seconds]
-    if skewed:
+    if skewed and report.view.mirror:
+        notes.append(f"Times moved to keep the order: {', '.join(skewed)} (marked ~). A static pod's times all come "
+                     "from its kubelet, so this is second precision or a kubelet restart, not clock skew.")
+    elif skewed:
         worst = max(s.skew_seconds for s in report.stages)
-        notes.append(f"Clock skew: {', '.join(skewed)} end(s) up to {worst:.1f}s before they start. Kubelet times come "
-                     "from the node's clock and creationTimestamp from the API server's; durations are shown as 0. "
-                     "Check NTP on the nodes if this is large.")
+        notes.append(f"Clock skew: {', '.join(skewed)} recorded up to {worst:.1f}s before the step they follow, "
+                     "so those times were moved and marked ~. Kubelet times come from the node's clock and "
+                     "creationTimestamp from the API server's, in whole seconds; check NTP on the nodes if this is "
+                     "large.")
     if report.startup_seconds is not None:
-        notes.append(_startup_note(report.startup_seconds, report.startup_approximate))
+        waited = report.view.events_with("FailedScheduling")
+        notes.append(_startup_note(report.startup_seconds, report.startup_approximate)
+                     + (" The pod waited for a node first (FailedScheduling), and the SLO counts schedulable pods "
+                        "only." if waited else ""))
     no_endpoint_stage = all(s.name != "endpoints-published" for s in report.stages)
     if no_endpoint_stage and data.services is not None and data.services.ok:
         notes.append("No Service selects this pod, so there is no endpoint to publish.")
-    if report.stuck is None and report.view.phase == "Succeeded":
-        notes.append("The pod ran to completion (phase Succeeded).")
     return notes
 
 

@@ -1,71 +1,38 @@
-"""The ten steps of a pod's creation, each timed from the pod object first and events second.
+"""A pod's path, step by step, each timed from the pod object first and events second.
 
-Each builder reads one step's markers (see docs: pod-trace facts) and returns a ``Stage``: its status,
-start and end, who acted, and the evidence used. The pod's own record (condition transition times,
-container states, managedFields) survives after events expire; times rebuilt without events are marked
-approximate. Kubelet times come from the node's clock and creationTimestamp from the API server's, so
-an end can precede its start: durations are then shown as zero and the skew is stated.
+The cluster-side steps (submitted, persisted, controller, scheduled, endpoints-published) live here; the
+node-side ones follow the kubelet's order in ``kubelet.py`` (the model is written down, with sources, in
+docs/pod-lifecycle.md). ``build_stages`` runs them in order and then keeps the timeline possible: no step
+starts before the one before it, and no step ends before it starts. A time that had to move (two
+machines' clocks disagree) is marked approximate and its skew is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from kubectl_arch.collect.source import Response
 from kubectl_arch.model import raw
 from kubectl_arch.model.raw import parse_time
-from kubectl_arch.trace import diagnose
+from kubectl_arch.trace import diagnose, kubelet
 from kubectl_arch.trace.collect import TraceData, objects, selecting_services
-from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.events import parse_pulled
-from kubectl_arch.trace.podview import ContainerView, PodView
+from kubectl_arch.trace.podview import PodView
+from kubectl_arch.trace.stage import Stage, StageInputs, StageStatus
+from kubectl_arch.trace.stage import at as _at
+from kubectl_arch.trace.stage import created_at as _time
 from kubectl_arch.trace.target import OWNER_KINDS
+
+__all__ = ["REPLACEMENT_GAP_SECONDS", "ImagePull", "Stage", "StageInputs", "StageStatus", "build_stages",
+           "image_pulls", "permission_hint"]
 
 # Writers that are Kubernetes itself; any other manager in managedFields is a client (kubectl, helm, argocd...).
 SYSTEM_MANAGERS = frozenset({"kube-controller-manager", "kubelet", "kube-scheduler", "kube-apiserver"})
 REPLACEMENT_GAP_SECONDS = 300.0  # an owner written longer before the pod than this did not cause it
-
-
-class StageStatus(str, enum.Enum):
-    DONE = "done"
-    IN_PROGRESS = "in-progress"
-    FAILED = "failed"
-    NOT_REACHED = "not-reached"
-    UNKNOWN = "unknown"
-
-
-@dataclass
-class Stage:
-    """One step: status, when it started and ended, who acted, and what shows it."""
-
-    name: str
-    status: StageStatus
-    start: dt.datetime | None = None
-    end: dt.datetime | None = None
-    actor: str = ""
-    evidence: list[str] = field(default_factory=list)
-    approximate: bool = False
-    problem: Diagnosis | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.status is StageStatus.DONE
-
-    @property
-    def skew_seconds(self) -> float:
-        """How far the end precedes the start (clocks of different machines), 0 when it does not."""
-        if self.start is None or self.end is None:
-            return 0.0
-        return max(0.0, (self.start - self.end).total_seconds())
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.start is None or self.end is None:
-            return None
-        return round(max(0.0, (self.end - self.start).total_seconds()), 3)
+CONFIG_SEEN = "kubernetes.io/config.seen"  # when the kubelet first read a static pod's manifest
 
 
 @dataclass
@@ -81,34 +48,16 @@ class ImagePull:
     already_present: bool
 
 
-@dataclass
-class StageInputs:
-    """What every builder reads: the raw data, the pod view, and the clock of the data."""
-
-    data: TraceData
-    view: PodView
-
-    @property
-    def now(self) -> dt.datetime:
-        return self.data.now
-
-
-def _at(when: dt.datetime | None) -> str:
-    return when.astimezone(dt.timezone.utc).strftime("%H:%M:%S") if when else "?"
-
-
-def _time(obj: Mapping[str, Any]) -> dt.datetime | None:
-    return parse_time((obj.get("metadata") or {}).get("creationTimestamp"))
-
-
 def _label(obj: Mapping[str, Any]) -> str:
     return f"{obj.get('kind', '')} {raw.namespace(obj)}/{raw.name(obj)}"
 
 
-def _fail_if(stage: Stage, problem: Diagnosis | None) -> None:
-    """Record a stuck signature on a stage: a stage with one has failed, whatever else it shows."""
-    if problem is not None:
-        stage.problem, stage.status = problem, StageStatus.FAILED
+def permission_hint(response: Response, what: str, verb: str, resource: str, namespace: str) -> str:
+    """Why ``what`` could not be read, and, for a 403, the permission that would let trace read it."""
+    if response.status == 403:
+        return (f"forbidden to read {what} (HTTP 403): grant `{verb}` on {resource} in namespace {namespace} "
+                f"(check with `kubectl auth can-i {verb} {resource} -n {namespace}`)")
+    return response.skip_reason(what)
 
 
 # -- submitted, persisted, controller ---------------------------------------------------------------
@@ -173,6 +122,14 @@ def controller(inputs: StageInputs, previous: Stage) -> Stage | None:
             if owner.name in event.message and event.first:
                 triggers.append(event.first)
                 stage.evidence.append(f"{parent.kind} event ScalingReplicaSet at {_at(event.first)}: {event.message}")
+    node_joined = _node_joined(inputs) if owner.kind == "DaemonSet" else None
+    if node_joined is not None:
+        triggers.append(node_joined)
+        owner_created = _time(owner.object)
+        later = "the node" if owner_created is None or node_joined >= owner_created else "the DaemonSet"
+        stage.evidence.append(f"a DaemonSet creates a pod for each node: measured from the later of the DaemonSet's "
+                              f"creation ({_at(owner_created)}) and node {inputs.view.node_name} registering "
+                              f"({_at(node_joined)}), here {later}")
     triggers = [t for t in triggers if pod_created is None or t <= pod_created + dt.timedelta(seconds=1)]
     if triggers and pod_created and (pod_created - max(triggers)).total_seconds() <= REPLACEMENT_GAP_SECONDS:
         stage.start = max(triggers)
@@ -183,9 +140,18 @@ def controller(inputs: StageInputs, previous: Stage) -> Stage | None:
     return stage
 
 
+def _node_joined(inputs: StageInputs) -> dt.datetime | None:
+    """When the pod's node registered (its creationTimestamp), if the node could be read."""
+    node = inputs.data.node
+    if node is None or not node.ok or not isinstance(node.data, Mapping):
+        return None
+    return _time(node.data)
+
+
 # -- scheduling ---------------------------------------------------------------------------------------
 
 def scheduled(inputs: StageInputs) -> Stage:
+    """From creation to a node; the FailedScheduling attempts that explain a wait stay in the evidence."""
     view = inputs.view
     stage = Stage("scheduled", StageStatus.IN_PROGRESS, view.created, None, view.scheduler_name)
     event = view.last_event("Scheduled")
@@ -193,51 +159,30 @@ def scheduled(inputs: StageInputs) -> Stage:
     if view.node_name:
         stage.status = StageStatus.DONE
         stage.end = (event.first if event else None) or view.condition_time("PodScheduled")
+        stage.evidence.extend(scheduling_history(view))
         if event:
             stage.actor = event.component or stage.actor
             stage.evidence.append(f"event Scheduled at {_at(event.first)}: {event.message}")
         if condition.get("status") == "True":
             stage.evidence.append(f"PodScheduled=True at {_at(view.condition_time('PodScheduled'))}")
         stage.evidence.append(f"spec.nodeName={view.node_name}")
-        if raw.is_mirror_pod(view.pod):
-            stage.actor = f"kubelet on {view.node_name} (static pod: never scheduled)"
         return stage
     stage.problem = diagnose.scheduling_problem(view, inputs.data.scheduler_lease, inputs.now)
     if stage.problem and stage.problem.reason != "SchedulingGated":
         stage.status = StageStatus.FAILED
     if condition:
         stage.evidence.append(f"PodScheduled={condition.get('status')} reason {condition.get('reason') or '-'}")
-    for failed in view.events_with("FailedScheduling")[-1:]:
-        stage.evidence.append(f"event FailedScheduling x{failed.count}, last at {_at(failed.last)}")
+    stage.evidence.extend(scheduling_history(view))
     return stage
 
 
-# -- on the node --------------------------------------------------------------------------------------
-
-def sandbox_ready(inputs: StageInputs, previous: Stage) -> Stage:
-    view = inputs.view
-    stage = Stage("sandbox-ready", StageStatus.IN_PROGRESS, previous.end, None, f"{view.kubelet} (runtime + CNI)")
-    started = parse_time(view.status.get("startTime"))
-    if started:
-        stage.evidence.append(f"kubelet admitted the pod at {_at(started)} (status.startTime)")
-    ready_at = view.condition_time("PodReadyToStartContainers")
-    if ready_at:
-        stage.status, stage.end = StageStatus.DONE, ready_at
-        stage.evidence.append(f"PodReadyToStartContainers=True at {_at(ready_at)}")
-    elif view.condition("PodReadyToStartContainers") is None and (view.status.get("podIP") or _any_started(view)):
-        stage.status = StageStatus.DONE
-        stage.evidence.append("no PodReadyToStartContainers condition (before Kubernetes 1.29, or the feature is off); "
-                              "the pod has an IP, so its sandbox exists")
-    if view.status.get("podIP"):
-        stage.evidence.append(f"status.podIP={view.status.get('podIP')}")
-    if not stage.done:
-        _fail_if(stage, diagnose.sandbox_problem(view))
-    return stage
+def scheduling_history(view: PodView) -> list[str]:
+    """Every FailedScheduling the pod got, with how often and when: the reasons behind a wait."""
+    return [f"event FailedScheduling x{e.count}, first {_at(e.first)}, last {_at(e.last)}: {e.message}"
+            for e in view.events_with("FailedScheduling")]
 
 
-def _any_started(view: PodView) -> bool:
-    return any(c.started or c.restarts for c in view.containers(init=True) + view.containers())
-
+# -- image pulls, for the pull table and the startup SLO -----------------------------------------------
 
 def image_pulls(view: PodView) -> list[ImagePull]:
     """Each Pulled event paired with the Pulling event before it for the same container."""
@@ -258,126 +203,6 @@ def image_pulls(view: PodView) -> list[ImagePull]:
     return pulls
 
 
-# Waiting reasons the kubelet reaches only after the image is on the node.
-AFTER_PULL_REASONS = frozenset({"CreateContainerConfigError", "CreateContainerError", "RunContainerError",
-                                "PostStartHookError", "CrashLoopBackOff"})
-
-
-def _has_image(container: ContainerView, pulled: set[str]) -> bool:
-    return (container.name in pulled or container.started is not None or container.restarts > 0
-            or container.last_exit_code is not None or container.state in ("running", "terminated")
-            or container.reason in AFTER_PULL_REASONS)
-
-
-def images_pulled(inputs: StageInputs, previous: Stage) -> Stage:
-    """Images of the containers the kubelet has reached (app containers wait for init containers first)."""
-    view = inputs.view
-    stage = Stage("images-pulled", StageStatus.IN_PROGRESS, None, None, f"{view.kubelet} (container runtime)")
-    pulls = image_pulls(view)
-    stage.start = min((e.first for e in view.events_with("Pulling") if e.first), default=None)
-    stage.end = max((p.end for p in pulls if p.end), default=None)
-    for pull in pulls:
-        what = "already present" if pull.already_present else f"pulled in {pull.seconds}s" if pull.seconds is not None \
-            else "pulled"
-        stage.evidence.append(f"{pull.container}: {pull.image} {what}")
-    for event in view.events_with("Pulling", "BackOff", "Failed"):
-        if event.reason == "Pulling" or event.message.startswith(("Failed to pull image", "Back-off pulling image")):
-            stage.evidence.append(f"event {event.reason} x{event.count}, last at {_at(event.last)}: {event.message}")
-    _fail_if(stage, diagnose.image_problem(view))
-    statuses = view.containers(init=True) + view.containers()
-    pulled = {p.container for p in pulls}
-    waiting = [c for c in statuses if not _has_image(c, pulled) and c.reason != "PodInitializing"]
-    if stage.problem is None and statuses and not waiting:
-        stage.status = StageStatus.DONE
-        if not pulls:
-            stage.approximate = True
-            stage.start, stage.end = previous.end, _first_container_start(view)
-            stage.evidence.append("no pull events (expired or not kept): the containers reached their images; "
-                                  "times bounded by the sandbox and the first container start")
-    if stage.start is None and stage.end is not None:
-        stage.start = previous.end
-    return stage
-
-
-def _first_container_start(view: PodView) -> dt.datetime | None:
-    starts = [c.started for c in view.containers(init=True) + view.containers() if c.started]
-    return min(starts, default=None)
-
-
-def init_containers(inputs: StageInputs, previous: Stage) -> Stage:
-    view = inputs.view
-    initialized = view.condition_time("Initialized")
-    stage = Stage("init-containers", StageStatus.IN_PROGRESS, None, initialized, view.kubelet)
-    statuses = view.containers(init=True)
-    if not view.spec_container_names(init=True):
-        stage.start = initialized
-        stage.evidence.append("no init containers"
-                              + (f"; Initialized=True at {_at(initialized)}" if initialized else ""))
-        stage.status = StageStatus.DONE if initialized or previous.done else StageStatus.IN_PROGRESS
-        return stage
-    stage.start = min((c.started for c in statuses if c.started), default=None)
-    finished = [c.finished for c in statuses if c.state == "terminated" and c.exit_code == 0 and c.finished]
-    for container in statuses:
-        stage.evidence.append(f"{container.name}: {container.state} {container.reason}".rstrip()
-                              + (f" exit {container.exit_code}" if container.exit_code is not None else ""))
-    if initialized:
-        stage.status = StageStatus.DONE
-        stage.end = max(finished, default=initialized)
-        stage.evidence.append(f"Initialized=True at {_at(initialized)}")
-        return stage
-    _fail_if(stage, diagnose.init_problem(view))
-    return stage
-
-
-def containers_started(inputs: StageInputs, previous: Stage) -> Stage:
-    view = inputs.view
-    stage = Stage("containers-started", StageStatus.IN_PROGRESS, None, None, view.kubelet)
-    created = [e.first for e in view.events_with("Created") if not e.init_container and e.first]
-    started_events = [e for e in view.events_with("Started") if not e.init_container and e.first]
-    statuses = view.containers()
-    running = [c for c in statuses if c.state == "running"]
-    stage.start = min(created, default=None)
-    if statuses and len(running) == len(statuses) >= len(view.spec_container_names()):
-        stage.status = StageStatus.DONE
-        first_starts = {e.container: e.first for e in reversed(started_events)}
-        ends = [first_starts.get(c.name) or c.started for c in running]
-        stage.end = max((t for t in ends if t), default=None)
-        for container in running:
-            restarts = (f", restarted {container.restarts}x (startedAt is the latest start)"
-                        if container.restarts else "")
-            stage.evidence.append(f"{container.name}: running since {_at(container.started)}{restarts}")
-        if stage.start is None:
-            stage.start, stage.approximate = previous.end, True
-            stage.evidence.append("no Created/Started events (expired): start taken from the previous step")
-        return stage
-    for container in statuses:
-        if container.state != "running":
-            last = (f", last exit {container.last_reason or '?'} code {container.last_exit_code}"
-                    if container.last_exit_code is not None else "")
-            stage.evidence.append(f"{container.name}: {container.state} {container.reason}, "
-                                  f"{container.restarts} restart(s){last}")
-    _fail_if(stage, diagnose.start_problem(view))
-    return stage
-
-
-def ready(inputs: StageInputs, previous: Stage) -> Stage:
-    view = inputs.view
-    ready_at = view.condition_time("Ready")
-    stage = Stage("ready", StageStatus.IN_PROGRESS, previous.end, None, f"{view.kubelet} (probes)")
-    containers_ready = view.condition_time("ContainersReady")
-    if containers_ready:
-        stage.evidence.append(f"ContainersReady=True at {_at(containers_ready)}")
-    if ready_at:
-        stage.status, stage.end = StageStatus.DONE, ready_at
-        stage.evidence.append(f"Ready=True at {_at(ready_at)}")
-        return stage
-    condition = view.condition("Ready") or {}
-    if condition:
-        stage.evidence.append(f"Ready={condition.get('status')} reason {condition.get('reason') or '-'}")
-    _fail_if(stage, diagnose.readiness_problem(view))
-    return stage
-
-
 # -- endpoints ----------------------------------------------------------------------------------------
 
 def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
@@ -387,7 +212,8 @@ def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
                   "endpointslice-controller (kube-controller-manager)")
     if data.services is None or not data.services.ok:
         stage.status = StageStatus.UNKNOWN
-        reason = data.services.skip_reason("Services") if data.services else "Services were not read"
+        reason = (permission_hint(data.services, "Services", "list", "services", view.namespace) if data.services
+                  else "Services were not read")
         stage.evidence.append(reason)
         return stage
     services = [raw.name(s) for s in selecting_services(objects(data.services), raw.labels(view.pod))]
@@ -396,7 +222,8 @@ def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
     slices = objects(data.endpoint_slices)
     if data.endpoint_slices is not None and not data.endpoint_slices.ok:
         stage.status = StageStatus.UNKNOWN
-        stage.evidence.append(data.endpoint_slices.skip_reason("EndpointSlices"))
+        stage.evidence.append(permission_hint(data.endpoint_slices, "EndpointSlices", "list",
+                                              "endpointslices.discovery.k8s.io", view.namespace))
         return stage
     published, written = [], []
     for service in services:
@@ -441,45 +268,145 @@ def _controller_write(obj: Mapping[str, Any]) -> dt.datetime | None:
     return max((t for t in times if t), default=None)
 
 
+
+# -- static pods ----------------------------------------------------------------------------------------
+
+def static_submitted(inputs: StageInputs) -> Stage:
+    """A static pod starts as a file the kubelet reads; the API's mirror pod is written afterwards.
+
+    ``config.seen`` is when this kubelet process first read the manifest: after a kubelet restart it is later
+    than containers that kept running, and then it says nothing about when the pod began."""
+    view = inputs.view
+    seen = parse_time(raw.annotations_of(view.pod).get(CONFIG_SEEN))
+    seen = seen.replace(microsecond=0) if seen else None  # the kubelet's other times are whole seconds
+    stage = Stage("submitted", StageStatus.DONE, None, None, f"kubelet on {view.node_name} (static pod manifest)")
+    source = raw.annotations_of(view.pod).get("kubernetes.io/config.source") or "file"
+    stage.evidence.append(f"static pod (kubernetes.io/config.source={source}): the kubelet runs it from its "
+                          "manifest, with no API server, controller or scheduler involved")
+    first_work = min((t for t in (kubelet.first_node_time(inputs),) if t is not None), default=None)
+    if seen is None:
+        stage.evidence.append(f"no {CONFIG_SEEN} annotation: when the kubelet read the manifest is unknown")
+    elif first_work is not None and seen > first_work:
+        stage.evidence.append(f"the kubelet last (re)read the manifest at {_at(seen)} ({CONFIG_SEEN}), after the pod "
+                              f"was already at work ({_at(first_work)}): a restarted kubelet keeps running containers, "
+                              "so when the pod began is unknown")
+    else:
+        stage.start = stage.end = seen
+        stage.evidence.append(f"the kubelet read the manifest at {_at(seen)} ({CONFIG_SEEN})")
+    return stage
+
+
+def mirror_note(view: PodView) -> str:
+    """Where the mirror pod's creation falls: after the containers when the API server came up later."""
+    created = view.created
+    starts = [c.started for c in view.containers() if c.started]
+    when = "after its containers started" if created and starts and created > min(starts) else "while it started"
+    return (f"Static pod: the kubelet on {view.node_name} runs it from a manifest file and wrote this mirror pod to "
+            f"the API at {_at(created)}, {when}; the mirror's creationTimestamp is not when the pod began, so it is "
+            "left off the timeline and the startup SLO is not computed.")
+
+
 # -- the whole path -------------------------------------------------------------------------------------
 
-Builder = Callable[[StageInputs, Stage], "Stage | None"]
-_AFTER_SCHEDULING: tuple[Builder, ...] = (sandbox_ready, images_pulled, init_containers, containers_started, ready,
-                                          endpoints_published)
+Builder = Callable[[StageInputs, Stage], Stage]
+
+
+def _node_builders(inputs: StageInputs) -> list[Builder]:
+    """The kubelet's order (docs/pod-lifecycle.md); a finished pod ends with ``finished`` instead of ``ready``."""
+    builders: list[Builder] = [kubelet.sandbox_ready, kubelet.init_containers, kubelet.images_pulled,
+                               kubelet.containers_started]
+    if kubelet.needs_staying_up(inputs):
+        builders.append(kubelet.staying_up)
+    builders.append(kubelet.finished if inputs.view.terminal else kubelet.ready)
+    return builders
 
 
 def build_stages(data: TraceData) -> list[Stage]:
     """Every applicable stage in order; after the first unfinished one, the rest are not reached."""
     inputs = StageInputs(data, PodView.of(data.pod, objects(data.pod_events)))
-    first = submitted(inputs)
-    stages = [first, persisted(inputs)]
-    owned = controller(inputs, first)
-    if owned is not None:
-        stages.append(owned)
-    previous = scheduled(inputs)
-    stages.append(previous)
-    for builder in _AFTER_SCHEDULING:
+    if inputs.view.mirror:
+        previous = static_submitted(inputs)
+        stages = [previous]
+    else:
+        first = submitted(inputs)
+        owned = controller(inputs, first)
+        stages = [first, *([owned] if owned is not None else []), persisted(inputs)]
+        previous = scheduled(inputs)
+        stages.append(previous)
+    for builder in _node_builders(inputs):
         stage = builder(inputs, previous)
-        if stage is not None:
-            stages.append(stage)
-            previous = stage
-    _mark_not_reached(stages)
+        stages.append(stage)
+        previous = stage
+    if not inputs.view.terminal:
+        endpoints = endpoints_published(inputs, previous)
+        if endpoints is not None:
+            stages.append(endpoints)
+    _unknown_without_events(stages, inputs)
+    _mark_not_reached(stages, inputs.view.terminal)
     _attach_node_problem(stages, inputs)
+    keep_order(stages)
     return stages
 
 
-def _mark_not_reached(stages: list[Stage]) -> None:
-    blocked = False
+def _unknown_without_events(stages: list[Stage], inputs: StageInputs) -> None:
+    """An unfinished step with no signature in the pod status, and the events unreadable: unknown, not stuck."""
+    events = inputs.data.pod_events
+    if events.ok:
+        return
+    reason = permission_hint(events, "the pod's events", "list", "events", inputs.view.namespace)
     for stage in stages:
-        if blocked and stage.status in (StageStatus.IN_PROGRESS, StageStatus.UNKNOWN):
+        if stage.status is StageStatus.IN_PROGRESS and stage.problem is None and stage.name != "endpoints-published":
+            stage.status = StageStatus.UNKNOWN
+            stage.evidence.append(f"{reason}: the reason this step waits would be in them")
+            return
+
+
+def _mark_not_reached(stages: list[Stage], terminal: bool) -> None:
+    """After the first step not done, later steps are not reached; a finished pod left nothing in progress."""
+    blocked: Stage | None = None
+    for stage in stages:
+        open_step = stage.status in (StageStatus.IN_PROGRESS, StageStatus.UNKNOWN)
+        if blocked is not None and open_step and blocked.status is StageStatus.UNKNOWN:
+            stage.status = StageStatus.UNKNOWN  # after a step that could not be read, nothing is known either
+            stage.start = stage.end = None
+            stage.evidence.append(f"after {blocked.name}, which could not be read")
+        elif (blocked is not None and open_step) or (terminal and stage.status is StageStatus.IN_PROGRESS):
             stage.status = StageStatus.NOT_REACHED
             stage.start = stage.end = None
-        if not stage.done:
-            blocked = True
+        if not stage.done and blocked is None:
+            blocked = stage
+
+
+def keep_order(stages: list[Stage]) -> None:
+    """No step starts before the previous step started, none ends before it starts; moved times are marked."""
+    floor: dt.datetime | None = None
+    for stage in stages:
+        if stage.status is StageStatus.NOT_REACHED:
+            continue
+        if stage.start is not None and floor is not None and stage.start < floor:
+            _moved(stage, (floor - stage.start).total_seconds(), f"start moved to {_at(floor)}, when the step "
+                   "before it started")
+            stage.start = floor
+        if stage.start is not None and stage.end is not None and stage.end < stage.start:
+            _moved(stage, (stage.start - stage.end).total_seconds(), f"end moved to its start ({_at(stage.start)})")
+            stage.end = stage.start
+        if stage.start is None and stage.end is not None and floor is not None and stage.end < floor:
+            _moved(stage, (floor - stage.end).total_seconds(), f"end moved to {_at(floor)}")
+            stage.end = floor
+        floor = stage.start or stage.end or floor
+
+
+def _moved(stage: Stage, seconds: float, what: str) -> None:
+    stage.approximate = True
+    stage.clock_skew_seconds = round(max(stage.clock_skew_seconds, seconds), 3)
+    stage.evidence.append(f"{what}: the recorded time was {seconds:.1f}s earlier (clocks of different machines, "
+                          "or second-precision times)")
 
 
 def _attach_node_problem(stages: list[Stage], inputs: StageInputs) -> None:
     """A NotReady node explains the first unfinished step on it, whatever that step shows."""
+    if inputs.view.terminal:
+        return
     problem = diagnose.node_problem(inputs.view, inputs.data.node)
     if problem is None:
         return

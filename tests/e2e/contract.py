@@ -7,6 +7,7 @@ an expectation that is wrong fails there first, not only on a machine with Docke
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,8 @@ from typing import Any
 # out on purpose: it measures the CI machine's disk, not the cluster's design.
 CONTROL_PLANE_CHECKS = ("control-plane-replicas", "etcd-member-count", "leader-election", "apiserver-health")
 # Every stage of a pod owned by a Deployment and selected by a Service, in order (issue 5).
-DEPLOYMENT_POD_STAGES = ("submitted", "persisted", "controller", "scheduled", "sandbox-ready", "images-pulled",
-                         "init-containers", "containers-started", "ready", "endpoints-published")
+DEPLOYMENT_POD_STAGES = ("submitted", "controller", "persisted", "scheduled", "sandbox-ready", "init-containers",
+                         "images-pulled", "containers-started", "ready", "endpoints-published")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def statuses(audit: dict[str, Any], check_ids: tuple[str, ...]) -> dict[str, set
     return found
 
 
+def _when(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def stages(trace: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """trace -o json's stages by name, in their order."""
     return {stage["name"]: stage for stage in trace["stages"]}
@@ -92,6 +97,8 @@ def assert_pod_fully_traced(trace: dict[str, Any]) -> None:
     not_done = {name: stage["status"] for name, stage in by_name.items() if stage["status"] != "done"}
     assert not not_done, f"stages not done: {not_done}"
     assert trace["stuck"] is None
+    starts = [stage["start"] for stage in trace["stages"] if stage["start"]]
+    assert [_when(s) for s in starts] == sorted(_when(s) for s in starts), "a step starts before the one above it"
     assert trace["pod"]["phase"] == "Running"
     assert [owner["kind"] for owner in trace["owners"]] == ["ReplicaSet", "Deployment"]
 

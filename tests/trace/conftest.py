@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from kubectl_arch.cli.main import cli
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.collect.source import Credentials, Query, Response, Source
 
@@ -49,3 +51,15 @@ def kind_ha_sample() -> Any:
 @pytest.fixture
 def kind_ha(kind_ha_sample: Any) -> CountingSource:
     return CountingSource(SampleSource(kind_ha_sample))
+
+
+@pytest.fixture
+def run_inline(monkeypatch: pytest.MonkeyPatch, kind_ha_sample: Any) -> Callable[..., tuple[int, str, str]]:
+    """Run `kubectl-arch ARGS` in this process with plain 100-column output; the sample is loaded once."""
+    monkeypatch.setattr("kubectl_arch.collect.sample_source.load_sample", lambda name: kind_ha_sample)
+
+    def run(args: list[str]) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run

@@ -12,22 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kubectl_arch.cli.main import cli
 from tests.golden import assert_golden
-
-
-@pytest.fixture
-def run_inline(monkeypatch: pytest.MonkeyPatch, kind_ha_sample: Any) -> Callable[..., tuple[int, str, str]]:
-    """Run `kubectl-arch ARGS` in this process with plain 100-column output; the sample is loaded once."""
-    monkeypatch.setattr("kubectl_arch.collect.sample_source.load_sample", lambda name: kind_ha_sample)
-
-    def run(args: list[str]) -> tuple[int, str, str]:
-        result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-    return run
 
 SCENARIOS = {"healthy": "deployment/api", "unschedulable": "deployment/checkout", "imagepullbackoff": "deploy/cart",
              "crashloop": "deployment/payments", "expired": "deployment/reports"}
@@ -56,7 +42,7 @@ def test_json_output_is_the_contract(run_inline: Callable[..., Any]) -> None:
     assert data["pod"]["phase"] == "Pending"
     assert data["stuck"]["stage"] == "scheduled" and data["stuck"]["reason"] == "FailedScheduling"
     assert data["eventsExpired"] is False and data["startupSeconds"] is None
-    assert [s["name"] for s in data["stages"]][:4] == ["submitted", "persisted", "controller", "scheduled"]
+    assert [s["name"] for s in data["stages"]][:4] == ["submitted", "controller", "persisted", "scheduled"]
 
 
 def test_yaml_output_matches_json(run_inline: Callable[..., Any]) -> None:

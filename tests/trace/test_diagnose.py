@@ -225,12 +225,24 @@ def test_err_image_pull_from_the_container_status_alone() -> None:
     diagnosis_of(report, "ErrImagePull", "images-pulled")
 
 
-def test_succeeded_pod_is_not_stuck() -> None:
-    pod = with_container_state(running_pod(), {"terminated": {"exitCode": 0, "reason": "Completed"}})
+def test_succeeded_pod_is_finished_not_stuck() -> None:
+    pod = with_container_state(running_pod(), {"terminated": {"exitCode": 0, "reason": "Completed",
+                                                              "finishedAt": "2026-11-20T08:51:00Z"}})
     pod["status"]["phase"] = "Succeeded"
     report = report_for(copy.deepcopy(pod))
-    assert report.stuck is None
-    assert any("ran to completion" in n for n in report.notes)
+    assert report.stuck is None and report.finished is not None
+    assert report.verdict.summary == "finished: container web exited 0 (Completed) at 2026-11-20T08:51:00Z"
+    assert stage_status(report, "finished") == "done"
+
+
+def finished_of(report: TraceReport, reason: str, says: tuple[str, ...] = ()) -> Diagnosis:
+    """The finished verdict of a terminal pod: never stuck, never in progress."""
+    assert report.stuck is None and report.finished is not None, report.stuck
+    assert report.finished.reason == reason, report.finished
+    assert all(s.status.value != "in-progress" for s in report.stages)
+    for phrase in says:
+        assert phrase in report.finished.explanation, (phrase, report.finished.explanation)
+    return report.finished
 
 
 def test_evicted_pod_says_it_will_not_run_again() -> None:
@@ -238,7 +250,7 @@ def test_evicted_pod_says_it_will_not_run_again() -> None:
     pod["status"].update(phase="Failed", reason="Evicted",
                          message="The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi.")
     report = report_for(pod)
-    diagnosis_of(report, "Evicted", says=("node pressure", "Nothing recreates a bare pod"))
+    finished_of(report, "Evicted", says=("node pressure", "Nothing recreates a bare pod"))
 
 
 def test_kubelet_admission_rejection() -> None:
@@ -247,4 +259,6 @@ def test_kubelet_admission_rejection() -> None:
     pod["status"].update(phase="Failed", reason="OutOfmemory", message="Pod was rejected: Node didn't have enough "
                                                                        "resource: memory")
     report = report_for(pod)
-    diagnosis_of(report, "OutOfmemory", "sandbox-ready")
+    finished_of(report, "OutOfmemory", says=("no memory left",))
+    assert stage_status(report, "sandbox-ready") == "not-reached"
+    assert stage_status(report, "finished") == "failed"

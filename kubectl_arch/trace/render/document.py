@@ -18,6 +18,15 @@ def trace_document(report: TraceReport) -> dict[str, Any]:
                 "phase": view.phase} if report.has_pod else None,
         "owners": [{"kind": kind, "name": name} for kind, name in report.owners],
         "stages": [_stage_dict(s) for s in report.stages],
+        "static": view.mirror if report.has_pod else False,
+        "verdict": {"state": report.verdict.state, "summary": report.verdict.summary},
+        "finished": None if report.finished is None else {
+            "reason": report.finished.reason, "explanation": report.finished.explanation,
+            "next": list(report.finished.next), "evidence": list(report.finished.evidence)},
+        "schedulingHistory": [{"reason": e.reason, "message": e.message, "count": e.count,
+                               "firstSeen": iso(e.first), "lastSeen": iso(e.last)}
+                              for e in view.events_with("FailedScheduling")],
+        "unknown": [{"stage": s.name, "reason": s.evidence[-1] if s.evidence else ""} for s in report.unknown],
         "stuck": None if report.stuck is None else {
             "stage": report.stuck.stage, "reason": report.stuck.diagnosis.reason,
             "explanation": report.stuck.diagnosis.explanation, "next": list(report.stuck.diagnosis.next),

@@ -62,7 +62,8 @@ def timeline_axis(report: TraceReport, width: int) -> Axis | None:
     if not times:
         return None
     end = max(times)
-    if any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED) for s in report.stages):
+    if not report.view.terminal and any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED)
+                                        for s in report.stages):
         end = max(end, report.now)
     return Axis(min(times), end, width)
 
@@ -162,7 +163,7 @@ def _took_text(stage: Stage, approx: str) -> str:
         return f"{approx}{format_seconds(stage.duration_seconds)}"
     if stage.status is StageStatus.NOT_REACHED:
         return "-"
-    return "?" if stage.done else "..."
+    return "?" if stage.done or stage.status is StageStatus.UNKNOWN else "..."
 
 
 def _bar(stage: Stage, axis: Axis, now: dt.datetime) -> str:
@@ -170,6 +171,8 @@ def _bar(stage: Stage, axis: Axis, now: dt.datetime) -> str:
     if stage.status is StageStatus.NOT_REACHED:
         return ""
     start, end = stage.start, stage.end
+    if stage.status is StageStatus.UNKNOWN:
+        return "?" if start is None else " " * axis.column(start) + "?"
     ongoing = not stage.done and end is None
     if ongoing:
         end = now
@@ -216,13 +219,20 @@ def _render_stuck(report: TraceReport, console: Console) -> None:
     from rich.text import Text
 
     console.print()
-    if report.stuck is None:
-        verdict = "completed" if report.view.phase == "Succeeded" else "Ready and published"
-        console.print(Text(f"Not stuck: the pod is {verdict}.", style="bold green"))
+    if report.stuck is None and report.finished is not None:
+        diagnosis = report.finished
+        style = "bold green" if report.view.phase == "Succeeded" else "bold red"
+        console.print(Text.assemble(("Finished", style), (f": {diagnosis.reason}", "bold")))
+    elif report.stuck is None:
+        verdict = report.verdict
+        ready = verdict.state == "ready"
+        _paragraph(console, f"{'Not stuck' if ready else 'Unknown'}: {verdict.summary}.",
+                   style="bold green" if ready else "bold yellow")
         return
-    diagnosis = report.stuck.diagnosis
-    console.print(Text.assemble(("Stuck at ", "bold red"), (report.stuck.stage, "bold red"),
-                                (f": {diagnosis.reason}", "bold")))
+    else:
+        diagnosis = report.stuck.diagnosis
+        console.print(Text.assemble(("Stuck at ", "bold red"), (report.stuck.stage, "bold red"),
+                                    (f": {diagnosis.reason}", "bold")))
     _paragraph(console, diagnosis.explanation)
     for line in diagnosis.evidence:
         _paragraph(console, f"seen: {line}", 2, "dim")

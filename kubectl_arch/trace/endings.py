@@ -1,0 +1,134 @@
+"""How containers end: crash loops in a live pod, and the last word on a finished one.
+
+A crash loop is not a failure to start: the container started, then stopped, and the kubelet restarts
+it after a back-off that doubles from 10 s up to 5 minutes. A Succeeded or Failed pod is finished, not
+in progress: the verdict names the container, its exit code, reason and time, and points at its log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kubectl_arch.trace.diagnose import DOCS, Commands, Diagnosis, failed_pod_problem
+from kubectl_arch.trace.events import parse_go_duration
+from kubectl_arch.trace.podview import ContainerView, PodView
+from kubectl_arch.wording import plural
+
+RESTARTS_DOC = f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#container-restarts"
+BACKOFF_INITIAL_SECONDS, BACKOFF_MAX_SECONDS = 10.0, 300.0
+_BACKOFF = re.compile(r"back-off (\S+) restarting failed container")
+
+
+def _stamp(container: ContainerView, last: bool) -> str:
+    when = container.last_finished if last else container.finished
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else "an unknown time"
+
+
+def termination_line(container: ContainerView) -> str:
+    """"name: exited 42 (Error) at T; 3 restarts" from the current or, if running/waiting, the last run."""
+    if container.state == "terminated":
+        code, reason, when = container.exit_code, container.reason, _stamp(container, last=False)
+    else:
+        code, reason, when = container.last_exit_code, container.last_reason, _stamp(container, last=True)
+    now = f"; now {container.state}" + (f" ({container.reason})" if container.reason else "") \
+        if container.state != "terminated" else ""
+    ended = f"exited {code} ({reason or '?'}) at {when}" if code is not None else "no termination recorded"
+    return f"{container.name}: {ended}; {plural(container.restarts, 'restart')}{now}"
+
+
+def backoff_text(container: ContainerView) -> str:
+    """The current restart back-off: the kubelet's own words when it waits, else the doubling rule."""
+    match = _BACKOFF.search(container.message)
+    if match and parse_go_duration(match.group(1)) is not None:
+        return f"the kubelet waits {match.group(1)} before the next restart (its CrashLoopBackOff message)"
+    seconds = min(BACKOFF_MAX_SECONDS, BACKOFF_INITIAL_SECONDS * 2 ** max(0, container.restarts - 1))
+    return (f"the next restart comes after a back-off of about {seconds:.0f}s (10 s doubled per restart, at "
+            "most 5 minutes; reset after 10 minutes running)")
+
+
+def crash_problem(view: PodView) -> Diagnosis | None:
+    """An app container started and stopped, in a pod that will restart it: CrashLoopBackOff or between runs."""
+    commands = Commands(view)
+    for container in view.containers():
+        looping = container.state == "waiting" and container.reason == "CrashLoopBackOff"
+        between = container.state == "terminated" and not view.terminal
+        if not (looping or between):
+            continue
+        last = not between
+        code = container.last_exit_code if last else container.exit_code
+        reason = (container.last_reason if last else container.reason) or "Error"
+        return Diagnosis(
+            "CrashLoopBackOff" if looping else "ContainerExited",
+            f"Container {container.name!r} started and did not stay up: it exited {code} ({reason}) at "
+            f"{_stamp(container, last)}, {plural(container.restarts, 'restart')} so far. "
+            f"{_why(view, container, code, reason)} "
+            f"{_sentence(backoff_text(container))}. Its previous run's log says why it stopped.",
+            (commands.logs(container.name, previous=last or container.restarts > 0), commands.describe,
+             commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
+            RESTARTS_DOC,
+            (f"last termination: {reason} exit code {code} at {_stamp(container, last)}",))
+    return None
+
+
+def _why(view: PodView, container: ContainerView, code: int | None, reason: str) -> str:
+    if reason == "OOMKilled":
+        return (f"It was OOMKilled: the kernel killed it for using more memory than its limit "
+                f"({_memory_limit(view, container.name)}). Raise the memory limit or find what grows in the process.")
+    if code == 0:
+        return ("Its process exits successfully (code 0), but with restartPolicy "
+                f"{view.restart_policy} the kubelet restarts it: a long-running workload must keep running.")
+    if code == 137:
+        return "It was killed (exit 137, SIGKILL): often a failing liveness probe or memory pressure."
+    return f"Its process exits with code {code} ({reason}): its own log says why."
+
+
+def _memory_limit(view: PodView, name: str) -> str:
+    for spec in view.spec.get("containers") or []:
+        if isinstance(spec, dict) and spec.get("name") == name:
+            limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+            return f"limits.memory {limit}" if limit else "no limit set, so the node's memory"
+    return "unknown"
+
+
+def _deciding_container(view: PodView) -> ContainerView | None:
+    """The container that decided the pod's end: a failed one first, else the last to finish."""
+    ended = [c for c in view.containers() + view.containers(init=True) if c.state == "terminated"]
+    failed = [c for c in ended if c.exit_code not in (0, None)]
+    pool = failed or ended
+    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return max(pool, key=lambda c: c.finished or epoch) if pool else None
+
+
+def finished_verdict(view: PodView) -> Diagnosis | None:
+    """"finished: container X exited 42 (Error) at T", with the log to read next; None for a live pod."""
+    if not view.terminal:
+        return None
+    commands = Commands(view)
+    container = _deciding_container(view)
+    owner = next((r.get("kind") for r in (view.pod.get("metadata") or {}).get("ownerReferences") or []
+                  if isinstance(r, dict) and r.get("controller")), None)
+    after = {"Job": " Its Job counts it: the Job controller may create a new pod until backoffLimit is reached "
+                    "(`kubectl describe job`)."}.get(str(owner), "")
+    rejected = failed_pod_problem(view)  # evicted or refused by the kubelet: the pod's reason beats any container's
+    if rejected is not None:
+        return Diagnosis(rejected.reason, f"finished: the pod failed ({rejected.reason}). {rejected.explanation}",
+                         rejected.next, rejected.docs, (f"status.reason {rejected.reason}", *rejected.evidence))
+    if container is None:
+        return Diagnosis(view.phase, f"finished: the pod is {view.phase}, with no container termination recorded.",
+                         (commands.describe,))
+    code, reason = container.exit_code, container.reason or ("Completed" if container.exit_code == 0 else "Error")
+    kind = "init container" if container.init else "container"
+    headline = f"finished: {kind} {container.name} exited {code} ({reason}) at {_stamp(container, last=False)}"
+    phase = (f"The pod {view.phase}" + (f" ({view.status.get('reason')})" if view.status.get("reason") else "")
+             + f"; restartPolicy {view.restart_policy}, so nothing runs again in this pod.")
+    return Diagnosis(
+        reason if view.phase == "Failed" else "Completed",
+        f"{headline}. {phase}{after}",
+        (commands.logs(container.name), commands.describe),
+        f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#pod-phase",
+        (f"{container.name}: terminated, exit code {code}, reason {reason}",))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
