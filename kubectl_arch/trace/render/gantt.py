@@ -102,7 +102,8 @@ def _section(scene: Scene, report: TraceReport, y: float) -> float:
             scene.labels.append(Label(x, y + 12, tick_label(seconds), "ka-tick", anchor="middle"))
             seconds += step
     stuck = report.stuck.stage if report.stuck else None
-    open_stage = any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED) for s in report.stages)
+    open_stage = not report.view.terminal and any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED)
+                                                  for s in report.stages)
     for index, stage in enumerate(report.stages):
         row_y = top + index * ROW
         is_stuck = stage.name == stuck
@@ -153,14 +154,19 @@ def _bar(stage: Stage, report: TraceReport, axis: Axis | None, row_y: float) -> 
 
 
 def _verdict(scene: Scene, report: TraceReport, y: float) -> float:
-    if report.stuck is None:
-        verdict = "completed" if report.view.phase == "Succeeded" else "Ready and published"
-        scene.labels.append(Label(MARGIN, y, f"Not stuck: the pod is {verdict}.", "ka-text-ok ka-bold"))
+    verdict = report.verdict
+    if report.stuck is None and report.finished is None:
+        style = "ka-text-ok ka-bold" if verdict.state == "ready" else "ka-text-bad ka-bold"
+        text = f"{'Not stuck' if verdict.state == 'ready' else 'Unknown'}: {verdict.summary}."
+        scene.labels.append(Label(MARGIN, y, pictures.fit(text, WIDTH - 2 * MARGIN, 13, True), style, tooltip=text))
         return y + 10
-    diagnosis = report.stuck.diagnosis
-    scene.labels.append(Label(MARGIN, y, pictures.fit(f"Stuck at {report.stuck.stage}: {diagnosis.reason}",
-                                                      WIDTH - 2 * MARGIN, 13, True), "ka-stuck",
-                              tooltip=diagnosis.explanation))
+    diagnosis = report.stuck.diagnosis if report.stuck is not None else report.finished
+    assert diagnosis is not None
+    heading = (f"Stuck at {report.stuck.stage}: {diagnosis.reason}" if report.stuck is not None
+               else f"Finished: {diagnosis.reason}")
+    scene.labels.append(Label(MARGIN, y, pictures.fit(heading, WIDTH - 2 * MARGIN, 13, True),
+                              "ka-stuck" if report.stuck is not None or report.view.phase == "Failed"
+                              else "ka-text-ok ka-bold", tooltip=diagnosis.explanation))
     lines = pictures.wrap(diagnosis.explanation, WIDTH - 2 * MARGIN)
     if len(lines) > MAX_SUMMARY_LINES:
         lines = [*lines[: MAX_SUMMARY_LINES - 1], lines[MAX_SUMMARY_LINES - 1] + " …"]
