@@ -392,6 +392,7 @@ _ADMISSION_REASONS = {
     "NodeAffinity": "the node no longer matched the pod's node affinity or selector",
     "UnexpectedAdmissionError": "a kubelet admission handler (device plugin, topology manager) failed",
     "Evicted": "the kubelet evicted it to relieve node pressure (memory, disk or PIDs)",
+    "DeadlineExceeded": "it ran longer than its spec.activeDeadlineSeconds, so the kubelet stopped it",
 }
 
 

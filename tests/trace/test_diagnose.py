@@ -262,3 +262,13 @@ def test_kubelet_admission_rejection() -> None:
     finished_of(report, "OutOfmemory", says=("no memory left",))
     assert stage_status(report, "sandbox-ready") == "not-reached"
     assert stage_status(report, "finished") == "failed"
+
+
+def test_pod_past_its_active_deadline_is_finished_with_the_reason() -> None:
+    pod = with_container_state(running_pod(), {"terminated": {"exitCode": 137, "reason": "Error"}})
+    pod["spec"]["activeDeadlineSeconds"] = 60
+    pod["status"].update(phase="Failed", reason="DeadlineExceeded",
+                         message="Pod was active on the node longer than the specified deadline")
+    report = report_for(pod)
+    finished_of(report, "DeadlineExceeded", says=("activeDeadlineSeconds", "longer than the specified deadline"))
+    assert report.verdict.summary == "finished: the pod failed (DeadlineExceeded)"
