@@ -12,9 +12,9 @@ from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.cli.plugin_completion import completion_lines
 from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.pages import PAGES
+from tests.cli.test_plugin_completion import KUBECTL, kubectl_complete
 from tests.harness.apiserver import ApiServer
 from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
-from tests.cli.test_plugin_completion import KUBECTL, kubectl_complete
 
 
 def values(*words: str) -> list[str]:
