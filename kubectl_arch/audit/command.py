@@ -14,7 +14,7 @@ import click
 from kubectl_arch.audit.inputs import check_flags
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option
 from kubectl_arch.errors import ArchError, UsageError
-from kubectl_arch.output.formats import Formats, OutputFormat
+from kubectl_arch.output.formats import Formats, OutputFormat, jsonpath_formats
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -29,15 +29,18 @@ FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("wide", "kubectl_arch.audit.report.terminal:render"),
     OutputFormat("json", "kubectl_arch.audit.report.document:render"),
     OutputFormat("yaml", "kubectl_arch.audit.report.document:render"),
+    *jsonpath_formats("kubectl_arch.audit.report.document:render"),
+    OutputFormat("name", "kubectl_arch.audit.report.names:render"),
     OutputFormat("junit", "kubectl_arch.audit.report.junit:render"),
     OutputFormat("markdown", "kubectl_arch.audit.report.markdown:render"),
     OutputFormat("html", "kubectl_arch.audit.report.html:render"),
     default="text",
 )
-# `audit --list` takes the same -o values: data for json/yaml, the table for the others.
+# `audit --list` takes the same -o values: data for the document formats, every id for name, else the table.
 CATALOGUE_FORMATS: Formats[Sequence[Check]] = Formats(
-    *(OutputFormat(name, "kubectl_arch.audit.report.catalogue:render_rows" if name in ("json", "yaml") else
-                   "kubectl_arch.audit.report.catalogue:render_table") for name in FORMATS.names),
+    *(OutputFormat(f.name, "kubectl_arch.audit.report.catalogue:" + (
+        "render_rows" if f.renderer.endswith("document:render") else "render_ids" if f.name == "name" else
+        "render_table"), template=f.template) for f in FORMATS.by_name.values()),
     default="text",
 )
 

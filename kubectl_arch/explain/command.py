@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, open_source
-from kubectl_arch.output.formats import Formats, OutputFormat
+from kubectl_arch.output.formats import Formats, OutputFormat, jsonpath_formats
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -26,6 +26,7 @@ FORMATS: Formats[ExplainView] = Formats(
     OutputFormat("wide", "kubectl_arch.explain.render.screen:render"),
     OutputFormat("json", "kubectl_arch.explain.render.document:render"),
     OutputFormat("yaml", "kubectl_arch.explain.render.document:render"),
+    *jsonpath_formats("kubectl_arch.explain.render.document:render"),
     OutputFormat("mermaid", "kubectl_arch.explain.render.mermaid:render"),
     OutputFormat("svg", "kubectl_arch.explain.render.diagram:render"),
     OutputFormat("html", "kubectl_arch.explain.render.diagram:render"),

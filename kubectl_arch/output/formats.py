@@ -35,6 +35,36 @@ class OutputFormat:
     name: str
     renderer: str
     listed: bool = True  # False: the default view, chosen by giving no -o (explain has no `-o text`)
+    template: bool = False  # the value carries a template, as kubectl's `-o jsonpath=TEMPLATE`
+
+
+# kubectl's JSONPath outputs, which every command with a JSON document offers (its renderer gets the template).
+def jsonpath_formats(renderer: str) -> tuple[OutputFormat, OutputFormat]:
+    """``-o jsonpath=TEMPLATE`` and ``-o jsonpath-as-json=TEMPLATE`` over the document ``renderer`` emits."""
+    return (OutputFormat("jsonpath", renderer, template=True),
+            OutputFormat("jsonpath-as-json", renderer, template=True))
+
+
+class OutputChoice(click.Choice):
+    """The declared -o names, plus NAME=TEMPLATE for the template formats (kubectl's `-o jsonpath={.a}`)."""
+
+    def __init__(self, names: tuple[str, ...], templated: tuple[str, ...]) -> None:
+        super().__init__([n for n in names if n not in templated] + [f"{n}=TEMPLATE" for n in templated])
+        self.templated = templated
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        head, equals, template = str(value).partition("=")
+        if head in self.templated:
+            if not equals or not template:
+                self.fail(f"-o {head} needs a template, as in kubectl: -o {head}='{{.items[*].name}}'", param, ctx)
+            return f"{head}={template}"
+        return super().convert(value, param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        names = [c for c in map(str, self.choices) if not c.endswith("=TEMPLATE")] + [f"{n}=" for n in self.templated]
+        return [CompletionItem(n) for n in names if n.startswith(incomplete)]
 
 
 class Formats(Generic[V]):
@@ -53,12 +83,14 @@ class Formats(Generic[V]):
     def option(self, help: str, show_default: bool = True) -> Callable[[F], F]:
         """The command's `-o/--output` option: exactly the declared values."""
         listed_default = self.default if self.default in self.names else None
-        return click.option("-o", "--output", type=click.Choice(self.names), default=listed_default,
+        templated = tuple(name for name in self.names if self.by_name[name].template)
+        return click.option("-o", "--output", type=OutputChoice(self.names, templated), default=listed_default,
                             show_default=show_default and listed_default is not None, help=help)
 
     def render(self, name: str | None, view: V) -> None:
-        """Render ``view`` in the format ``name`` (None: the default)."""
-        chosen = self.by_name[name or self.default or ""]
+        """Render ``view`` in the format ``name`` (None: the default); a template format's renderer gets
+        ``NAME=TEMPLATE`` whole."""
+        chosen = self.by_name[(name or self.default or "").partition("=")[0]]
         module_name, _, function = chosen.renderer.partition(":")
         renderer: Renderer[V] = getattr(importlib.import_module(module_name), function)
-        renderer(view, chosen.name)
+        renderer(view, name if chosen.template and name else chosen.name)

@@ -17,7 +17,15 @@ def to_yaml(data: Any) -> str:
 
 
 def emit(data: Any, format_name: str) -> None:
-    """Write plain data to stdout as JSON, or as YAML when ``format_name`` is "yaml"."""
+    """Write plain data to stdout as JSON, as YAML when ``format_name`` is "yaml", or through kubectl's
+    template for "jsonpath=TEMPLATE" and "jsonpath-as-json=TEMPLATE" (over the same JSON document)."""
     import click
 
+    head, _, template = format_name.partition("=")
+    if head in ("jsonpath", "jsonpath-as-json"):
+        from kubectl_arch.output.jsonpath import render_jsonpath
+
+        document = json.loads(json.dumps(data, default=str))
+        click.echo(render_jsonpath(template, document, as_json=head == "jsonpath-as-json"), nl=False)
+        return
     click.echo(to_yaml(data) if format_name == "yaml" else to_json(data), nl=False)

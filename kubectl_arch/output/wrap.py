@@ -1,7 +1,8 @@
 """Wrapping the audit's prose for a terminal without cutting what people copy.
 
-A command in backticks is kept on one line when it fits, so it can be read and pasted whole; a word
-longer than the line (a URL, a long flag) overflows rather than breaks.
+A command in backticks is never split: it moves to the next line, and one longer than the line gets a
+line of its own and overflows, so it can be pasted whole; a word longer than the line (a URL, a long
+flag) overflows rather than breaks.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ def wrap(text: str, width: int) -> list[str]:
     width = max(width, 20)
 
     def glue(match: re.Match[str]) -> str:
-        span = match.group(0)
-        return span.replace(" ", _GLUE) if len(span) <= width else span
+        return match.group(0).replace(" ", _GLUE)
 
     lines = textwrap.wrap(_CODE_SPAN.sub(glue, text), width=width, break_long_words=False, break_on_hyphens=False)
     return [line.replace(_GLUE, " ") for line in lines] or [""]

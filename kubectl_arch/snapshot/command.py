@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
+from kubectl_arch.errors import UsageError
 
 
 @click.command()
@@ -15,7 +18,7 @@ from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_
     required=True,
     metavar="FILE",
     type=click.Path(dir_okay=False),
-    help="Where to write the snapshot (gzip JSON).",
+    help="Where to write the snapshot (gzip JSON); - writes it to stdout.",
 )
 @click.option("--include-workloads", is_flag=True, help="Also record every pod, for `audit --include-workloads`.")
 @click.option(
@@ -42,6 +45,10 @@ def snapshot(
     from kubectl_arch.rbac.role import all_need_names
     from kubectl_arch.trace.collect import collect_trace, parse_target
 
+    to_stdout = output_file == "-"
+    if to_stdout and sys.stdout.isatty():
+        raise UsageError("-o - writes a gzip snapshot to stdout, which is a terminal here",
+                         hint="redirect it: kubectl arch snapshot -o - > snapshot.json.gz")
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
         collect(source, all_need_names(include_workloads=include_workloads), progress=progress)
@@ -49,5 +56,9 @@ def snapshot(
             namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
             progress(f"what trace needs for {namespace}/{name}")
             collect_trace(source, namespace, parse_target(name))
-    source.save(output_file)
-    click.echo(f"wrote {output_file}: {len(source)} responses from {source.description}", err=True)
+    if to_stdout:
+        source.save(sys.stdout.buffer)
+    else:
+        source.save(output_file)
+    where = "stdout" if to_stdout else output_file
+    click.echo(f"wrote {where}: {len(source)} responses from {source.description}", err=True)

@@ -12,7 +12,7 @@ import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
 from kubectl_arch.errors import UsageError
-from kubectl_arch.output.formats import Formats, OutputFormat
+from kubectl_arch.output.formats import Formats, OutputFormat, jsonpath_formats
 from kubectl_arch.trace.completion import trace_targets
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ FORMATS: Formats[TraceReport] = Formats(
     OutputFormat("wide", "kubectl_arch.trace.render.timeline:render"),
     OutputFormat("json", "kubectl_arch.trace.render.document:render"),
     OutputFormat("yaml", "kubectl_arch.trace.render.document:render"),
+    *jsonpath_formats("kubectl_arch.trace.render.document:render"),
     OutputFormat("svg", "kubectl_arch.trace.render.gantt:render"),
     OutputFormat("html", "kubectl_arch.trace.render.gantt:render"),
     default="text",
@@ -76,17 +77,26 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
     refusal (FailedCreate: a webhook, a quota, PodSecurity, a missing ServiceAccount) is explained;
     in -o json/yaml, "pod" is then null.
     """
+    from kubectl_arch.errors import NotFoundError
+
     target = target_from_args(what)
     if follow and output in ("svg", "html"):
         raise UsageError(f"-o {output} draws a finished trace", hint="leave out --follow")
+    if follow and output.startswith("jsonpath"):
+        raise UsageError("--follow prints text or JSON lines", hint="use -o jsonpath without --follow")
     source = open_source(cluster)
     namespace = namespace or source.credentials().namespace or "default"
-    if follow:
-        from kubectl_arch.trace.follow_command import run_follow
+    try:
+        if follow:
+            from kubectl_arch.trace.follow_command import run_follow
 
-        run_follow(source, namespace, target, output, timeout)
-        return
-    _trace_once(source, namespace, target, output)
+            run_follow(source, namespace, target, output, timeout)
+            return
+        _trace_once(source, namespace, target, output)
+    except NotFoundError as exc:
+        if cluster.sample:  # `kubectl get` cannot see a bundled sample; `samples NAME` lists what is in it
+            raise NotFoundError(exc.message, hint=f"list them with `kubectl arch samples {cluster.sample}`") from None
+        raise
 
 
 def _trace_once(source: Source, namespace: str, target: Target, output: str) -> None:

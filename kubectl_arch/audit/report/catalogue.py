@@ -89,3 +89,10 @@ def render_rows(checks: Sequence[Check], format_name: str) -> None:
     from kubectl_arch.output.structured import emit
 
     emit(catalogue_rows(checks), format_name)
+
+
+def render_ids(checks: Sequence[Check], _format_name: str) -> None:
+    """`audit --list -o name`: every check id, one a line."""
+    import click
+
+    click.echo("".join(f"{check.id}\n" for check in checks), nl=False)

@@ -78,13 +78,16 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
         out += [Text("Flags that matter", style="bold"), two_columns(flags_rows(page, view)), Text("")]
     out += [Text("When it fails", style="bold"), Text(page.failure), Text(""),
             Text("Look further", style="bold")]
-    out.append(two_columns(("  $", command) for command in page.commands))
+    # A command is never wrapped: it stays one line to copy, past the right margin if it must.
+    out.extend(Text("  $ " + command.replace("\n", "\n    "), no_wrap=True) for command in page.commands)
     out += [Text(""), Text("Read more", style="bold")]
-    out.extend(Text(f"  {link}") for link in page.docs)
+    out.extend(Text(f"  {link}", no_wrap=True) for link in page.docs)
     return out
 
 
 def print_page(console: Console, page: Page, cluster: ClusterMap) -> None:
+    from rich.text import Text
+
     with trimmed_lines(console):
         for renderable in page_renderables(page, cluster, console.width):
-            console.print(renderable)
+            console.print(renderable, soft_wrap=isinstance(renderable, Text) and bool(renderable.no_wrap))

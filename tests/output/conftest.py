@@ -1,0 +1,3 @@
+"""The in-process command line of tests/cli, for the output tests."""
+
+from tests.cli.conftest import arch  # noqa: F401
