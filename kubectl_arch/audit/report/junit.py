@@ -52,6 +52,7 @@ def _suite(report: AuditReport, fail_on: Status) -> ET.Element:
         outcome = _testcase(suite, result, fail_on)
         if outcome:
             counts[outcome] += 1
+        counts["skipped"] += _suppressed_testcases(suite, result)
     suite.set("tests", str(len(suite.findall("testcase"))))
     for key, number in counts.items():
         suite.set(key, str(number))
@@ -86,6 +87,18 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
     if out:
         ET.SubElement(case, "system-out").text = out
     return outcome
+
+
+def _suppressed_testcases(suite: ET.Element, result: CheckResult) -> int:
+    """One skipped testcase per suppressed finding, its message the config's reason and expiry."""
+    meta = result.meta
+    for finding, suppression in result.suppressed:
+        subject = f" [{finding.object}]" if finding.object else ""
+        case = ET.SubElement(suite, "testcase", name=f"{meta.id}{subject}: suppressed",
+                             classname=f"kubectl-arch.{meta.component}", time="0")
+        ET.SubElement(case, "skipped", message=f"suppressed until {suppression.expires.isoformat()}: "
+                                               f"{suppression.reason}").text = finding.message
+    return len(result.suppressed)
 
 
 def _findings_text(findings: list[Finding], evidence: bool = False) -> str:

@@ -37,10 +37,23 @@ def _report(report: AuditReport) -> str:
         lines.append(f"| {ICONS[result.status]} {result.status.value} | `{result.meta.id}` | {result.meta.component} "
                      f"| {_cell(message)} |")
     lines.append("")
+    lines += _suppressed(report)
     for result in ordered:
         if result.status.rank > 0:
             lines += _details(result)
     return "\n".join(lines)
+
+
+def _suppressed(report: AuditReport) -> list[str]:
+    """Every suppressed finding with the config's reason and expiry: an accepted risk stays visible."""
+    rows = [(result.meta.id, finding, suppression) for result in report.results
+            for finding, suppression in result.suppressed]
+    if not rows:
+        return []
+    lines = ["| Suppressed | Finding | Reason | Until |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{check_id}` | {_cell(finding.message)} | {_cell(suppression.reason)} | "
+              f"{suppression.expires.isoformat()} |" for check_id, finding, suppression in rows]
+    return [*lines, ""]
 
 
 def _details(result: CheckResult) -> list[str]:
