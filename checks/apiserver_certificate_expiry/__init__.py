@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import CheckMeta, Finding
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
 
@@ -50,4 +50,4 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
               for position, pem in enumerate(chain)]
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
                                "certificates in the API server's serving chain")
-    return [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts]
+    return [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]

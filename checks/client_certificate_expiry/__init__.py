@@ -57,7 +57,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if groups:
         policy = ExpiryPolicy.from_thresholds(thresholds)
         verdicts = expiry_verdicts(groups, data.now, policy, "kubeconfig certificates")
-        findings = [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts]
+        findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
     if not credentials.client_certificate_pem:
         other_auth = credentials.auth not in (CERTIFICATE_AUTH, "unknown")
         reason = (f"{context} authenticates with {credentials.auth}, not a client certificate: there is no "

@@ -64,4 +64,4 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         groups.append((f"file/{path}", directory, parsed))
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
                                f"certificates under {directory}")
-    return [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts]
+    return [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]

@@ -103,5 +103,5 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return findings  # nothing readable: the skips say why
     # No caBundle at all is normal (no webhooks, or webhooks trusting public CAs): nothing can expire.
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds), "caBundle certificates",
-                               unreadable_level="fail", empty_level="pass")
-    return [Finding(ID, Status(v.level), v.message, v.evidence, v.object) for v in verdicts] + findings
+                               unreadable_level=Status.FAIL, empty_level=Status.PASS)
+    return [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts] + findings

@@ -18,19 +18,7 @@ from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.errors import UsageError
-
-
-class Status(str, enum.Enum):
-    """Outcome of a check, ordered by severity for --fail-on and summaries."""
-
-    PASS = "pass"
-    SKIP = "skip"
-    WARN = "warn"
-    FAIL = "fail"
-
-    @property
-    def rank(self) -> int:
-        return {"pass": 0, "skip": 0, "warn": 1, "fail": 2}[self.value]
+from kubectl_arch.model.status import Status
 
 
 class OptionKind(str, enum.Enum):

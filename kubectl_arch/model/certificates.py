@@ -2,7 +2,7 @@
 
 Only public certificates pass through here (PEM ``CERTIFICATE`` blocks): private keys are never read.
 An expired certificate does not degrade gracefully: TLS handshakes fail at once, so the API server,
-kubelets, webhooks or kubectl stop talking. Verdicts are levels ("pass", "warn", "fail") that the
+kubelets, webhooks or kubectl stop talking. Verdicts carry a ``Status`` (pass, warn, fail, skip) that the
 certificate checks turn into findings, measured against the data's ``now``, never the local clock.
 """
 
@@ -19,6 +19,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
+
+from kubectl_arch.model.status import Status
 
 DEFAULT_WARN_DAYS = 30
 DEFAULT_FAIL_DAYS = 7
@@ -153,17 +155,17 @@ class ExpiryPolicy:
         return cls(float(thresholds.get("warn_days", DEFAULT_WARN_DAYS)),
                    float(thresholds.get("fail_days", DEFAULT_FAIL_DAYS)))
 
-    def level(self, cert: Certificate, now: dt.datetime) -> str:
+    def level(self, cert: Certificate, now: dt.datetime) -> Status:
         if now < cert.not_before or cert.days_left(now) < self.fail_days:
-            return "fail"
-        return "warn" if cert.days_left(now) < self.warn_days else "pass"
+            return Status.FAIL
+        return Status.WARN if cert.days_left(now) < self.warn_days else Status.PASS
 
 
 @dataclass(frozen=True)
 class Verdict:
     """What a certificate check reports about one certificate or one unreadable one."""
 
-    level: str  # "pass", "warn", "fail" or "skip" (the values of kubectl_arch.audit.check.Status)
+    level: Status
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     object: str | None = None
@@ -193,8 +195,8 @@ def expiry_verdicts(
     now: dt.datetime,
     policy: ExpiryPolicy,
     what: str,
-    unreadable_level: str = "warn",
-    empty_level: str = "skip",
+    unreadable_level: Status = Status.WARN,
+    empty_level: Status = Status.SKIP,
 ) -> list[Verdict]:
     """One verdict per certificate that needs attention, or one passing summary when none does.
 
@@ -211,7 +213,7 @@ def expiry_verdicts(
             continue
         for cert in parsed:
             level = policy.level(cert, now)
-            if level == "pass":
+            if level is Status.PASS:
                 healthy.append(cert)
                 continue
             kind = "CA certificate" if cert.is_ca else "certificate"
@@ -227,4 +229,4 @@ def expiry_verdicts(
     message = (f"{what}: {count} checked, {'valid' if count == 1 else 'all valid'} for at least "
                f"{policy.warn_days:g} days; the first to expire is {soonest.subject!r} ({soonest.origin}), "
                f"which {describe_expiry(soonest, now)}")
-    return [Verdict("pass", message, {"checked": count, "soonest": soonest.evidence(now)})]
+    return [Verdict(Status.PASS, message, {"checked": count, "soonest": soonest.evidence(now)})]

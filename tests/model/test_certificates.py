@@ -17,6 +17,7 @@ from kubectl_arch.model.certificates import (
     parse_ca_bundle,
     parse_pem_bundle,
 )
+from kubectl_arch.model.status import Status
 from tests.harness.pki import make_ca, make_leaf
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
@@ -88,19 +89,19 @@ def _cert(not_before: float, not_after: float) -> Certificate:
     ],
 )
 def test_levels_follow_the_policy(not_before: float, not_after: float, policy: ExpiryPolicy, level: str) -> None:
-    assert policy.level(_cert(not_before, not_after), NOW) == level
+    assert policy.level(_cert(not_before, not_after), NOW) is Status(level)
 
 
 def test_verdicts_report_problems_one_by_one_or_one_healthy_summary() -> None:
     policy = ExpiryPolicy()
     healthy = [_cert(-10, 300), _cert(-10, 200)]
     [summary] = expiry_verdicts([("a", "set A", healthy)], NOW, policy, "certificates")
-    assert summary.level == "pass"
+    assert summary.level is Status.PASS
     assert summary.evidence["checked"] == 2
     assert "expires in 200 days" in summary.message
     problems = expiry_verdicts([("a", "set A", healthy), ("b", "set B", [_cert(-400, -2)]),
                                 ("c", "set C", CertificateError("its caBundle", "is not valid base64"))],
-                               NOW, policy, "certificates", unreadable_level="fail")
-    assert [(v.level, v.object) for v in problems] == [("fail", "b"), ("fail", "c")]
+                               NOW, policy, "certificates", unreadable_level=Status.FAIL)
+    assert [(v.level, v.object) for v in problems] == [(Status.FAIL, "b"), (Status.FAIL, "c")]
     assert problems[0].message.startswith("set B: the CA certificate 'root' (ca.crt) expired 2 days ago")
-    assert expiry_verdicts([], NOW, policy, "certificates", empty_level="pass")[0].level == "pass"
+    assert expiry_verdicts([], NOW, policy, "certificates", empty_level=Status.PASS)[0].level is Status.PASS
