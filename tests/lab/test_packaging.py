@@ -32,8 +32,11 @@ def data_files(root: Path) -> set[str]:
 
 
 def test_the_kind_configs_ship_in_the_package(built: Path) -> None:
-    assert data_files(built / "kubectl_arch" / "lab" / "configs") == {
-        p.name for p in (REPO / "kind-configs").glob("*.yaml")}
+    """kind-configs/ is the one copy: the build maps it to kubectl_arch/lab/configs, byte for byte."""
+    shipped = built / "kubectl_arch" / "lab" / "configs"
+    configs = sorted((REPO / "kind-configs").glob("*.yaml"))
+    assert configs and data_files(shipped) == {p.name for p in configs}
+    assert all((shipped / p.name).read_bytes() == p.read_bytes() for p in configs)
 
 
 def test_every_sample_file_ships_in_the_package(built: Path) -> None:
