@@ -22,11 +22,22 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kubectl_arch.collect.apistore import ApiStore
+from tests.golden import UPDATE_OPTION
 from tests.harness.apiserver import ApiServer, Backend
 from tests.harness.kubeconfig import kubeconfig_for_server
 
 if TYPE_CHECKING:
     from kubectl_arch.collect.kube import KubeSource
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(UPDATE_OPTION, action="store_true",
+                     help="rewrite tests/golden files from this run's output (then read the diff before committing)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption(UPDATE_OPTION):
+        os.environ["UPDATE_GOLDEN"] = "1"
+
 
 VENV_BIN = Path(sys.executable).parent
 CLI = str(VENV_BIN / "kubectl-arch") if (VENV_BIN / "kubectl-arch").exists() else shutil.which("kubectl-arch") or ""

@@ -1,6 +1,8 @@
 """Golden-output comparison: what users read is pinned in tests/golden/*.txt.
 
-Run with UPDATE_GOLDEN=1 to rewrite the files after an intended change, then review the diff.
+After an intended change, rewrite the files with ``pytest --update-goldens`` (or UPDATE_GOLDEN=1), then
+review the diff. A missing golden file fails like a differing one: a test that writes its own expectation
+and passes proves nothing.
 """
 
 from __future__ import annotations
@@ -9,18 +11,25 @@ import os
 from pathlib import Path
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
+UPDATE_OPTION = "--update-goldens"
+
+
+def updating() -> bool:
+    """True when this run rewrites golden files (``--update-goldens`` sets UPDATE_GOLDEN for the run)."""
+    return bool(os.environ.get("UPDATE_GOLDEN"))
 
 
 def assert_golden(name: str, actual: str) -> None:
     path = GOLDEN_DIR / name
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        if not os.environ.get("UPDATE_GOLDEN") and os.environ.get("CI"):
-            raise AssertionError(f"golden file {path} is missing; create it with UPDATE_GOLDEN=1 and commit it")
+    if updating():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual)
         return
+    if not path.exists():
+        raise AssertionError(f"golden file {path} is missing: write it with `pytest {UPDATE_OPTION}`, "
+                             "read it, and commit it")
     expected = path.read_text()
-    assert actual == expected, f"output differs from {path} (rerun with UPDATE_GOLDEN=1 if intended)\n" + _diff(
+    assert actual == expected, f"output differs from {path} (rerun with {UPDATE_OPTION} if intended)\n" + _diff(
         expected, actual
     )
 

@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_arch.collect.sample_source import sample_names
-
 Run = Callable[..., Any]
 DEGRADED = "kubeadm-degraded"
-needs_degraded = pytest.mark.skipif(DEGRADED not in sample_names(), reason="the kubeadm-degraded sample is not bundled")
 
 # What the kubeadm-degraded sample was built to break (see its sample.yaml), and the status each must get.
 DEGRADED_EXPECTED = {
@@ -43,7 +40,6 @@ def test_kind_ha_exits_0_and_reports_json(run_cli: Run) -> None:
     assert sum(report["summary"][s] for s in ("pass", "warn", "fail", "skip")) == len(report["checks"])
 
 
-@needs_degraded
 def test_kubeadm_degraded_exits_1_and_fails_what_it_was_built_to_fail(run_cli: Run) -> None:
     code, out, err = run_cli(["audit", "--sample", DEGRADED, "-o", "json"])
     assert code == 1, err
@@ -126,7 +122,6 @@ def test_help_imports_neither_kubernetes_nor_rich(run_cli: Run) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@needs_degraded
 def test_a_snapshot_replays_to_the_same_audit(run_cli: Run, tmp_path: Path) -> None:
     snapshot = tmp_path / "degraded.json.gz"
     code, _, err = run_cli(["snapshot", "--sample", DEGRADED, "--include-workloads", "-o", str(snapshot)])

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from kubectl_arch.audit import docs
-from kubectl_arch.collect.sample_source import sample_names
 from tests.golden import assert_golden
 
 # This area's topology checks: their wording is pinned here (the etcd and certificate checks pin their own).
@@ -17,7 +14,6 @@ TOPOLOGY_CHECKS = ("control-plane-replicas", "etcd-member-count", "leader-electi
                    "apiserver-overload")
 
 
-@pytest.mark.skipif("kubeadm-degraded" not in sample_names(), reason="the kubeadm-degraded sample is not bundled")
 def test_terminal_output_of_the_degraded_sample(run_cli: Callable[..., Any]) -> None:
     args = ["audit", "--sample", "kubeadm-degraded"] + [f"--check={c}" for c in TOPOLOGY_CHECKS]
     code, out, err = run_cli(args)  # NO_COLOR=1, COLUMNS=100: the plain, fixed-width view

@@ -30,7 +30,7 @@ from kubectl_arch.audit.registry import Check, select
 from kubectl_arch.audit.report.junit import to_junit
 from kubectl_arch.audit.runner import AuditReport, ClusterInfo, evaluate_checks, run_audit
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.sample_source import SampleSource, sample_names
+from kubectl_arch.collect.sample_source import SampleSource
 
 SampleFactory = Callable[[str], SampleSource]
 
@@ -91,7 +91,6 @@ def test_kind_ha_is_valid_and_all_cases_pass_or_skip(sample_source: SampleFactor
     assert _cases(root)["etcd-member-count"].find("system-out") is not None
 
 
-@pytest.mark.skipif("kubeadm-degraded" not in sample_names(), reason="the kubeadm-degraded sample is not bundled")
 def test_fail_on_decides_whether_warnings_are_failures(sample_source: SampleFactory) -> None:
     report = run_audit(sample_source("kubeadm-degraded"), select(), AuditConfig())
     warned = [r.meta.id for r in report.results if r.status is Status.WARN]

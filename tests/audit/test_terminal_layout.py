@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from kubectl_arch.audit.report.evidence import evidence_items, evidence_line
-from kubectl_arch.collect.sample_source import sample_names
 
 URL = re.compile(r"https?://\S+")
 
@@ -30,7 +29,6 @@ def test_evidence_gets_units_words_and_short_lists() -> None:
     assert evidence_line({"mode": "stacked", "members": 2}) == "mode: stacked · members: 2"
 
 
-@pytest.mark.skipif("kubeadm-degraded" not in sample_names(), reason="the kubeadm-degraded sample is not bundled")
 @pytest.mark.parametrize("columns", ["80", "100"])
 def test_failures_read_top_to_bottom_with_whole_urls(run_cli: Callable[..., Any], columns: str) -> None:
     from kubectl_arch.audit.registry import catalogue
@@ -52,7 +50,6 @@ def test_failures_read_top_to_bottom_with_whole_urls(run_cli: Callable[..., Any]
     assert lines[summary + 1:] == ["Exit code 1: 9 checks reach --fail-on fail (see --config for suppressions)."]
 
 
-@pytest.mark.skipif("kind-ha" not in sample_names(), reason="the kind-ha sample is not bundled")
 def test_a_healthy_cluster_is_one_line_per_check_and_no_hint(run_cli: Callable[..., Any]) -> None:
     code, out, err = run_cli(["audit", "--sample", "kind-ha", "--check", "etcd-member-count",
                               "--check", "node-readiness"], env={"COLUMNS": "100"})
@@ -61,7 +58,6 @@ def test_a_healthy_cluster_is_one_line_per_check_and_no_hint(run_cli: Callable[.
     assert "evidence:" not in out and "why:" not in out and "Exit code" not in out
 
 
-@pytest.mark.skipif("kind-ha" not in sample_names(), reason="the kind-ha sample is not bundled")
 def test_warnings_say_how_to_make_ci_fail_on_them(run_cli: Callable[..., Any], tmp_path: Any) -> None:
     config = tmp_path / "audit.yaml"
     config.write_text("thresholds:\n  apiserver-overload: {warn_ratio: 0}\n")
@@ -80,7 +76,6 @@ def test_wrapping_keeps_commands_whole_and_never_breaks_a_long_word() -> None:
     assert all(len(line) <= 40 for line in lines[:-1])
 
 
-@pytest.mark.skipif("kind-ha" not in sample_names(), reason="the kind-ha sample is not bundled")
 def test_a_fully_suppressed_check_shows_what_was_suppressed(run_cli: Callable[..., Any], tmp_path: Any) -> None:
     config = tmp_path / "audit.yaml"
     config.write_text("thresholds:\n  apiserver-overload: {warn_ratio: 0}\nsuppressions:\n"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import importlib.util
 import json
 import socket
 from collections.abc import Callable
@@ -45,11 +44,6 @@ def one_error_line(result: CliResult, code: int, *words: str) -> str:
     return lines[0]
 
 
-def requires(module: str) -> None:
-    if importlib.util.find_spec(module) is None:
-        pytest.skip(f"{module} does not exist yet")
-
-
 @pytest.fixture
 def served(api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> Path:
     """A kubeconfig for the synthetic cluster on the test API server."""
@@ -60,7 +54,6 @@ def served(api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., P
 
 
 def test_a_pod_that_does_not_exist_is_exit_4(run_cli: RunCli, served: Path) -> None:
-    requires("kubectl_arch.trace.command")
     result = run_cli(["trace", "pod", "no-such-pod", "-n", NAMESPACE, "--kubeconfig", str(served)])
     one_error_line(result, ExitCode.NOT_FOUND, "no-such-pod", NAMESPACE)
 
@@ -68,7 +61,6 @@ def test_a_pod_that_does_not_exist_is_exit_4(run_cli: RunCli, served: Path) -> N
 @pytest.mark.parametrize("target", [["pod", POD], ["deployment/api"]])
 def test_a_namespace_that_does_not_exist_is_exit_4_and_says_so(run_cli: RunCli, served: Path,
                                                                 target: list[str]) -> None:
-    requires("kubectl_arch.trace.command")
     result = run_cli(["trace", *target, "-n", "no-such-namespace", "--kubeconfig", str(served)])
     line = one_error_line(result, ExitCode.NOT_FOUND, "no-such-namespace")
     assert "namespace" in line
@@ -118,7 +110,6 @@ def malformed_snapshot(case: str, folder: Path) -> Path:
 
 @pytest.mark.parametrize("case", MALFORMED_SNAPSHOTS)
 def test_a_malformed_snapshot_is_exit_2(run_cli: RunCli, tmp_path: Path, case: str) -> None:
-    requires("kubectl_arch.explain.command")
     path = malformed_snapshot(case, tmp_path)
     one_error_line(run_cli(["explain", "--snapshot", str(path)]), ExitCode.USAGE, "snapshot")
 
@@ -161,7 +152,6 @@ KNOWN_CRASHES: dict[tuple[str, str], str] = {}  # (command, shape) -> why it sti
 def test_answers_of_the_wrong_shape_in_a_snapshot_do_not_crash(run_cli: RunCli, recorded_snapshot: dict[str, Any],
                                                                  tmp_path: Path, shape: str, command: str,
                                                                  request: pytest.FixtureRequest) -> None:
-    requires(f"kubectl_arch.{command}.command")
     known = KNOWN_CRASHES.get((command, shape))
     if known:
         request.applymarker(pytest.mark.xfail(reason=known, strict=True))
@@ -231,7 +221,6 @@ def _report_line(output: str, check: str) -> str:
 def test_metrics_that_are_not_prometheus_text_skip_with_a_reason(run_cli: RunCli, tmp_path: Path,
                                                                  api_server: Callable[..., ApiServer],
                                                                  kubeconfig_for: Callable[..., Path]) -> None:
-    requires("kubectl_arch.audit.command")
     store = CLUSTER.store()
     store.set_raw("/metrics", Response(status=200, text="<html><body>502 Bad Gateway</body></html>\n{{{ nope"))
     result = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(api_server(store, now=NOW)))])
@@ -243,7 +232,6 @@ def test_metrics_that_are_not_prometheus_text_skip_with_a_reason(run_cli: RunCli
 
 def test_certificates_that_cannot_be_parsed_are_reported_not_raised(run_cli: RunCli, tmp_path: Path,
                                                                     served: Path) -> None:
-    requires("kubectl_arch.audit.command")
     pki = tmp_path / "pki"
     (pki / "etcd").mkdir(parents=True)
     (pki / "apiserver.crt").write_text("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
@@ -256,7 +244,6 @@ def test_certificates_that_cannot_be_parsed_are_reported_not_raised(run_cli: Run
 
 def test_a_recorded_server_certificate_that_cannot_be_parsed_is_reported(
         run_cli: RunCli, recorded_snapshot: dict[str, Any], tmp_path: Path) -> None:
-    requires("kubectl_arch.audit.command")
     document = json.loads(json.dumps(recorded_snapshot))
     document["responses"]["tls:peer-certificates"] = {"status": 200, "data": ["-----BEGIN CERTIFICATE-----\nAAAA\n"
                                                                               "-----END CERTIFICATE-----\n"]}

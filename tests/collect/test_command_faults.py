@@ -12,14 +12,12 @@ import pytest
 
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.errors import ExitCode
-from tests.cli.cli_helpers import command_exists
 from tests.conftest import CliResult
 from tests.harness.apiserver import ApiServer
 
 RunCli = Callable[..., CliResult]
 SAMPLE = "kind-ha"
-REPORTING = [name for name in ("explain", "audit") if command_exists(name)]
-pytestmark = pytest.mark.skipif(not REPORTING, reason="neither explain nor audit exists yet")
+REPORTING = ["explain", "audit"]
 
 
 @pytest.fixture
@@ -63,7 +61,6 @@ def test_lasting_faults_become_skips_with_the_reason(command: str, run_cli: RunC
         assert "timed out after 1s" in text
 
 
-@pytest.mark.skipif(not command_exists("trace"), reason="trace does not exist yet")
 def test_a_dropped_watch_ends_following_cleanly(run_cli: RunCli, sample_server: ApiServer,
                                                 kubeconfig_for: Callable[..., Path]) -> None:
     # A pod just created (Pending, nothing done yet): following it watches, and the watch drops mid-stream.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import functools
 
-import pytest
-
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.sample_source import SampleSource, sample_names
+from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, ClusterMap, build_map
 from tests.explain.fixtures import FixtureSource, load_data
@@ -21,8 +19,6 @@ def sample_data(name: str) -> ClusterData:
 
 
 def sample_map(name: str) -> ClusterMap:
-    if name not in sample_names():
-        pytest.skip(f"sample {name} is not bundled yet")
     return build_map(sample_data(name))
 
 

@@ -10,14 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
 from tests.explain.test_analysis import sample_data
 from tests.golden import assert_golden
 
 Run = Callable[..., Any]
-pytestmark = pytest.mark.skipif("kind-ha" not in sample_names(), reason="sample kind-ha is not bundled yet")
 
 
 def test_json_through_the_entry_point_matches_the_analysis(run_cli: Run) -> None:

@@ -55,8 +55,6 @@ def test_managed_control_planes_have_null_replicas(kind: str, name: str, managed
 
 
 def test_contract_values_on_kind_ha() -> None:
-    if "kind-ha" not in sample_names():
-        pytest.skip("sample kind-ha is not bundled yet")
     out = contract_data("sample", "kind-ha")
     assert out["cluster"]["version"] == "v1.32.2" and out["cluster"]["distribution"] == "kind"
     assert out["cluster"]["server"].startswith("https://")

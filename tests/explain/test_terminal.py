@@ -8,12 +8,7 @@ import select
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from kubectl_arch.collect.sample_source import sample_names
 from tests.conftest import CLI, cli_environment
-
-pytestmark = pytest.mark.skipif("kind-ha" not in sample_names(), reason="sample kind-ha is not bundled yet")
 
 
 def run_on_terminal(args: list[str], home: Path, keys: bytes = b"") -> str:

@@ -45,7 +45,6 @@ def on_kind_ha_sample(home: Path, *args: str, codes: tuple[int, ...] = (0,)) -> 
 
 @pytest.fixture(scope="module")
 def explain(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    pytest.importorskip("kubectl_arch.explain.command", reason="the explain command is not built yet")
     return on_kind_ha_sample(tmp_path_factory.mktemp("home"), "explain")
 
 
@@ -85,7 +84,6 @@ def test_the_control_plane_checks_pass_on_a_healthy_kind_ha_layout(tmp_path: Pat
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The sample's healthy Deployment pod (api, behind a Service) and its pod in ImagePullBackOff (cart)."""
-    pytest.importorskip("kubectl_arch.trace.command", reason="the trace command is not built yet")
     home = tmp_path_factory.mktemp("home")
     return {name: on_kind_ha_sample(home, "trace", f"deployment/{name}", "-n", "shop") for name in ("api", "cart")}
 

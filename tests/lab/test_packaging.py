@@ -17,7 +17,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("setuptools", reason="setuptools is not installed in this environment")
     out = tmp_path_factory.mktemp("build")
     done = subprocess.run(
         [sys.executable, "setup.py", "-q", "egg_info", "--egg-base", str(out), "build_py", "--build-lib",
