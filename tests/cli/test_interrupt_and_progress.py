@@ -26,6 +26,7 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
 CLUSTER = SyntheticCluster(6, now=NOW)
 NAMESPACE, POD = CLUSTER.trace_target()
 WAIT_FOR_REQUEST = 30.0  # seconds; generous, the machine may be busy: this bounds a failure, it is no timing claim
+RUN_DEADLINE = 300.0  # seconds a whole command may take on a loaded machine before the test gives up on it
 
 COMMANDS = {
     "explain": ["explain"],
@@ -133,9 +134,9 @@ def test_no_spinner_when_stderr_is_not_a_terminal(
 
 def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
     """Everything the process writes to the terminal until it exits; a process still running after
-    WAIT_FOR_REQUEST seconds is killed and the test fails, so a lost signal can never hang the suite."""
+    RUN_DEADLINE seconds is killed and the test fails, so a lost signal can never hang the suite."""
     chunks: list[bytes] = []
-    deadline = time.monotonic() + WAIT_FOR_REQUEST
+    deadline = time.monotonic() + RUN_DEADLINE
     try:
         while time.monotonic() < deadline:
             ready, _, _ = select.select([controller], [], [], 0.2)
@@ -152,7 +153,7 @@ def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
         else:
             process.kill()
             process.wait()
-            pytest.fail(f"the process did not end within {WAIT_FOR_REQUEST:.0f} s; it wrote: "
+            pytest.fail(f"the process did not end within {RUN_DEADLINE:.0f} s; it wrote: "
                         f"{b''.join(chunks).decode(errors='replace')!r}")
         process.wait(timeout=WAIT_FOR_REQUEST)
     finally:
