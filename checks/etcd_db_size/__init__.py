@@ -20,12 +20,11 @@ from kubectl_arch.checks.etcd_disk_latency.collect import (
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
-from kubectl_arch.model.flags import container_flags
+from kubectl_arch.model.components import PODS_NEED
+from kubectl_arch.model.facts import FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
 
 ID = "etcd-db-size"
-DEFAULT_QUOTA_BYTES = 2 * 1024**3  # etcd's default --quota-backend-bytes (2 GiB)
 
 META = CheckMeta(
     id=ID,
@@ -33,7 +32,8 @@ META = CheckMeta(
     component="etcd",
     why=(
         "etcd stores every object and, until compaction, its old revisions. When the database file "
-        "reaches the backend quota (--quota-backend-bytes, 2 GiB by default) etcd raises a NOSPACE alarm "
+        "reaches the backend quota (--quota-backend-bytes, 2 GiB by default; EKS documents 8 GiB) etcd raises a "
+        "NOSPACE alarm "
         "and accepts only reads and deletes: no pod can be created, no lease renewed, until an operator "
         "frees space and disarms the alarm. The file does not shrink after compaction until it is "
         "defragmented."
@@ -49,37 +49,27 @@ META = CheckMeta(
         "https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota",
         "https://etcd.io/docs/v3.5/dev-guide/limit/",
         "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
+        "https://docs.aws.amazon.com/eks/latest/userguide/clusters.html",
     ),
     needs=(),
-    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED),
+    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED, *FACT_NEEDS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={"warn_percent": 80, "fail_percent": 95},
 )
-
-
-def quota_from_pods(data: ClusterData) -> int | None:
-    """``--quota-backend-bytes`` from the etcd static pods, when they are visible and set it."""
-    response = data.responses.get(PODS_NEED)
-    pods = response.items if response is not None else []
-    for pod in pods:
-        if is_component_pod(pod, ETCD):
-            value = container_flags(main_container(pod, ETCD)).get("quota-backend-bytes")
-            if value and value.strip().isdigit() and int(value) > 0:
-                return int(value)
-    return None
 
 
 def _gib(size: float) -> str:
     return f"{size / 1024**3:.2f} GiB" if size >= 1024**3 else f"{size / 1024**2:.1f} MiB"
 
 
-def judge(size: DbSize, quota: float, quota_origin: str, thresholds: Mapping[str, Any]) -> Finding:
-    """One database against its quota."""
+def judge(size: DbSize, quota: float, quota_origin: str, thresholds: Mapping[str, Any], who: str | None = None,
+          ) -> Finding:
+    """One database against its quota; ``who`` names it in words (an etcd endpoint, or the API server's view)."""
     warn, fail = float(thresholds["warn_percent"]), float(thresholds["fail_percent"])
     percent = 100.0 * size.bytes / quota
     evidence = {"metric": size.metric, "target": size.target, "bytes": int(size.bytes), "quotaBytes": int(quota),
                 "quotaFrom": quota_origin, "percent": round(percent, 1), "warnPercent": warn, "failPercent": fail}
-    measured = (f"the etcd database of {size.target} is {_gib(size.bytes)}, {percent:.0f}% of its "
+    measured = (f"{who or f'the etcd database of {size.target}'} is {_gib(size.bytes)}, {percent:.0f}% of its "
                 f"{_gib(quota)} quota ({quota_origin})")
     if percent >= fail:
         return Finding(ID, Status.FAIL, f"{measured}: etcd accepts only reads and deletes once it is full", evidence,
@@ -89,16 +79,29 @@ def judge(size: DbSize, quota: float, quota_origin: str, thresholds: Mapping[str
     return Finding(ID, Status.PASS, measured, evidence, size.target)
 
 
+def _fact_quota(store: Datastore) -> tuple[float, str] | None:
+    """The quota the fact base holds: read from the cluster, or the profile's documented value, marked assumed."""
+    if store.quota_bytes is None:
+        return None
+    origin = f"{store.quota_what}, assumed: {store.quota_source}" if store.quota_assumed else store.quota_source
+    return float(store.quota_bytes), origin
+
+
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    flag_quota = quota_from_pods(data)
-    fallback = ((flag_quota, "--quota-backend-bytes") if flag_quota else
-                (DEFAULT_QUOTA_BYTES, "etcd's default, assumed: no visible etcd pod sets --quota-backend-bytes"))
+    facts = cluster_facts(data)
+    store = facts.datastore
+    if store.kind in (KINE_SQLITE, KINE_EXTERNAL):
+        return [Finding(ID, Status.SKIP, f"this cluster has no etcd ({store.kind}: {'; '.join(store.evidence)}): "
+                        "no etcd backend quota applies", {"datastore": store.kind})]
+    fallback = _fact_quota(store)
     members, notes = etcd_scrapes(data)
     findings: list[Finding] = []
     for metrics in members:
         own_quota = gauge(metrics, QUOTA_BACKEND_BYTES)
-        quota, origin = (own_quota, "etcd_server_quota_backend_bytes") if own_quota else fallback
-        findings.extend(judge(size, quota, origin, thresholds) for size in db_sizes(metrics))
+        chosen = (own_quota, "etcd_server_quota_backend_bytes") if own_quota else fallback
+        if chosen is None:
+            continue
+        findings.extend(judge(size, chosen[0], chosen[1], thresholds) for size in db_sizes(metrics))
     if findings:
         return findings
     view = apiserver_scrape(data)
@@ -109,4 +112,14 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if not sizes:
         return [Finding(ID, Status.SKIP, "the API server's metrics report no etcd database size "
                         "(apiserver_storage_size_bytes or its older names)", {"otherSources": notes})]
-    return [judge(size, fallback[0], fallback[1], thresholds) for size in sizes]
+    if fallback is None:
+        return [Finding(ID, Status.SKIP, f"the database size is known ({_gib(max(s.bytes for s in sizes))}) but not "
+                        f"its limit: {store.quota_source}", {"datastore": store.kind, "otherSources": notes})]
+    return [judge(size, fallback[0], fallback[1], thresholds, _apiserver_view(size)) for size in sizes]
+
+
+def _apiserver_view(size: DbSize) -> str:
+    """How the API server's figure is named: its label names the storage cluster, not an etcd member."""
+    if size.target.startswith(("http://", "https://")):
+        return f"the etcd database behind {size.target} (as the API server sees it)"
+    return f"the etcd database (storage cluster {size.target}, as the API server reports it)"

@@ -19,6 +19,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Source
 from kubectl_arch.errors import ExitCode
+from kubectl_arch.model.facts import FACT_NEEDS, cluster_facts, facts_data
 
 if TYPE_CHECKING:
     from kubectl_arch.explain.analysis import ClusterMap
@@ -35,8 +36,9 @@ EXPIRED_SUPPRESSION = CheckMeta(
     needs=(),
 )
 
-# Every report states the cluster version, so /version is read even when no check asks for it.
-ALWAYS_READ = ("version",)
+# Every report states the cluster version and the cluster's fact base (the facts explain shows too), so
+# these are read even when no check asks for them.
+ALWAYS_READ = ("version", *FACT_NEEDS)
 
 
 @dataclass
@@ -78,6 +80,7 @@ class AuditReport:
     error: str | None = None
     # The collected data, kept only when a renderer draws more than the findings (audit -o html's picture).
     data: ClusterData | None = field(default=None, repr=False, compare=False)
+    facts: dict[str, Any] | None = None  # the fact base's JSON form (as explain's), None when unread
 
     def summary(self) -> dict[str, int]:
         """Checks per status (a check counts once, at its worst finding) plus suppressed findings."""
@@ -138,7 +141,8 @@ def evaluate_checks(data: ClusterData, checks: Sequence[Check], config: AuditCon
     expired = [s for s in config.suppressions if s.expired(data.now)]
     if expired:
         results.append(CheckResult(EXPIRED_SUPPRESSION, [_expired_finding(s) for s in expired]))
-    return AuditReport(cluster=cluster_info(data), results=results, now=data.now)
+    return AuditReport(cluster=cluster_info(data), results=results, now=data.now,
+                       facts=facts_data(cluster_facts(data)))
 
 
 def run_check(check: Check, data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:

@@ -7,6 +7,7 @@ ClusterRole from the same catalogue, so permissions and requests cannot drift ap
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,80 @@ def _url(*urls: str) -> Rule:
 DAEMONSET_PODS_MAX_NODES = 250
 
 
+# OpenShift 4 runs its control plane as static pods in namespaces of its own; read only where a node shows it.
+OPENSHIFT_NODE_LABEL = "node.openshift.io/os_id"
+OPENSHIFT_CONTROL_PLANE_NAMESPACES = ("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
+                                      "openshift-kube-controller-manager")
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+
+
+def _openshift_control_plane_pods(source: Source, data: ClusterData) -> Response:
+    """The mirror (static) pods of OpenShift's control-plane namespaces; nothing read on other clusters."""
+    if not any(OPENSHIFT_NODE_LABEL in ((node.get("metadata") or {}).get("labels") or {})
+               for node in data.items("nodes")):
+        return Response(status=200, data={"items": [], "note": f"no node carries {OPENSHIFT_NODE_LABEL}"})
+    items: list[dict[str, Any]] = []
+    for namespace in OPENSHIFT_CONTROL_PLANE_NAMESPACES:
+        response = source.get(f"/api/v1/namespaces/{namespace}/pods")
+        if not response.ok:
+            return response
+        items += [trimmed(pod) for pod in response.items
+                  if MIRROR_ANNOTATION in ((pod.get("metadata") or {}).get("annotations") or {})]
+    return Response(status=200, data={"items": items})
+
+
+LEADER_ELECTION_LOCKS = "leader-election-locks"
+ELECTED_COMPONENTS = ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager")
+LEADER_RECORD_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"
+_LOCK_FLAG = re.compile(r"--leader-elect-resource-(lock|namespace|name)[= ]+([A-Za-z0-9._-]+)")
+
+
+def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
+    """Component -> (lock kind, namespace, name) where its command line moves the lock off the default
+    kube-system Lease; the same flags, in a plain command or a shell script (OpenShift), as the model reads."""
+    moved: dict[str, tuple[str, str, str]] = {}
+    for pod in pods:
+        for container in (pod.get("spec") or {}).get("containers") or []:
+            component = str(container.get("name", ""))
+            if component not in ELECTED_COMPONENTS or component in moved:
+                continue
+            words = " ".join(str(w) for w in [*(container.get("command") or []), *(container.get("args") or [])])
+            flags = {key: value for key, value in _LOCK_FLAG.findall(words)}
+            if not flags:
+                continue
+            lock = flags.get("lock", "leases").lower()
+            namespace = flags.get("namespace", "kube-system")
+            if lock in ("leases", "endpointsleases", "configmapsleases") and namespace == "kube-system" \
+                    and flags.get("name", component) == component:
+                continue
+            moved[component] = (lock, namespace, flags.get("name", component))
+    return moved
+
+
+def _leader_election_locks(source: Source, data: ClusterData) -> Response:
+    """GET each lock the components' flags move; of a ConfigMap lock only its leader record is kept."""
+    pods = data.items("kube-system-pods") + data.items("openshift-control-plane-pods")
+    locks: list[dict[str, Any]] = []
+    for component, (lock, namespace, name) in sorted(_moved_locks(pods).items()):
+        configmap = lock == "configmaps"
+        path = (f"/api/v1/namespaces/{namespace}/configmaps/{name}" if configmap
+                else f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")
+        response = source.get(path)
+        entry: dict[str, Any] = {"component": component, "path": path, "status": response.status}
+        body = response.data if response.ok and isinstance(response.data, dict) else {}
+        metadata = body.get("metadata") or {}
+        if not response.ok:
+            entry["error"] = response.skip_reason(f"{'ConfigMap' if configmap else 'Lease'} {namespace}/{name}")
+        elif configmap:
+            record = (metadata.get("annotations") or {}).get(LEADER_RECORD_ANNOTATION)
+            entry["record"] = record if isinstance(record, str) else None
+        else:
+            entry["lease"] = {"metadata": {"name": metadata.get("name"), "namespace": metadata.get("namespace"),
+                                           "labels": metadata.get("labels") or {}}, "spec": body.get("spec") or {}}
+        locks.append(entry)
+    return Response(status=200, data={"locks": locks})
+
+
 def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
     nodes = data.items("nodes")
     if len(nodes) > DAEMONSET_PODS_MAX_NODES:
@@ -159,6 +234,20 @@ _CATALOGUE = [
         "/apis/apps/v1/namespaces/kube-system/deployments",
         paged=True,
         rule=_resource("apps", "deployments"),
+    ),
+    Need(
+        "openshift-control-plane-pods",
+        "the control-plane pods in OpenShift's openshift-* namespaces",
+        fetch=_openshift_control_plane_pods,
+        after=("nodes",),
+        rule=_resource("", "pods"),
+    ),
+    Need(
+        LEADER_ELECTION_LOCKS,
+        "the leader-election locks the components' --leader-elect-resource-* flags name",
+        fetch=_leader_election_locks,
+        after=("kube-system-pods", "openshift-control-plane-pods"),
+        rule=Rule(api_groups=("", "coordination.k8s.io"), resources=("configmaps", "leases"), verbs=("get",)),
     ),
     Need(
         "apiserver-certificates",

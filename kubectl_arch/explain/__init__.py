@@ -7,6 +7,7 @@ objects only, never every pod in the cluster, so it stays cheap on big clusters.
 EXPLAIN_NEEDS: list[str] = [
     "version",
     "readyz",
+    "livez",
     "nodes",
     "kube-system-pods",
     "kube-system-daemonset-pods",
@@ -18,4 +19,6 @@ EXPLAIN_NEEDS: list[str] = [
     "eks-kube-proxy-config",
     "cilium-config",
     "kubeadm-config",
+    "openshift-control-plane-pods",
+    "leader-election-locks",
 ]

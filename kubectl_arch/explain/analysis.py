@@ -12,14 +12,16 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.control_plane import control_plane_views
 from kubectl_arch.explain.node_layer import node_layer_views
-from kubectl_arch.explain.views import COMPONENT_NAMES, DEGRADED, HEALTHY, KUBELET, ComponentView
+from kubectl_arch.explain.views import COMPONENT_NAMES, KUBELET, ComponentView
 from kubectl_arch.model.addons import Addon, metrics_server
-from kubectl_arch.model.components import ETCD, control_plane_components
-from kubectl_arch.model.distribution import Distribution, detect_distribution
+from kubectl_arch.model.components import control_plane_components
+from kubectl_arch.model.distribution import Distribution
 from kubectl_arch.model.etcd import EtcdTopology, etcd_topology
-from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode
+from kubectl_arch.model.facts import ClusterFacts, Datastore, HealthEndpoint, cluster_facts, parse_health
+from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.leases import LeaseInfo, apiserver_identities
 from kubectl_arch.model.nodes import NodeInfo, node_infos
+from kubectl_arch.model.profiles import Profile
 from kubectl_arch.model.versions import minor_skew, parse_version
 
 __all__ = ["COMPONENT_NAMES", "ClusterMap", "Readyz", "build_map", "parse_readyz"]
@@ -27,13 +29,7 @@ __all__ = ["COMPONENT_NAMES", "ClusterMap", "Readyz", "build_map", "parse_readyz
 KUBELET_MAX_SKEW = 3  # minor versions a kubelet may trail the API server (version-skew policy, 1.28+)
 
 
-@dataclass
-class Readyz:
-    """The API server's /readyz?verbose: overall result and the checks that failed."""
-
-    ok: bool | None
-    failed: list[str] = field(default_factory=list)
-    reason: str | None = None
+Readyz = HealthEndpoint  # the API server's /readyz?verbose as the fact base parsed it
 
 
 @dataclass
@@ -50,9 +46,18 @@ class ClusterMap:
     etcd: EtcdTopology
     apiserver_endpoints: list[str]
     apiserver_identities: list[LeaseInfo]
-    readyz: Readyz
+    readyz: HealthEndpoint
     metrics_server: Addon | None
+    facts: ClusterFacts
     skipped: list[str] = field(default_factory=list)
+
+    @property
+    def datastore(self) -> Datastore:
+        return self.facts.datastore
+
+    @property
+    def profile(self) -> Profile:
+        return self.facts.profile
 
     def component(self, name: str) -> ComponentView:
         for view in self.components:
@@ -77,29 +82,9 @@ def _endpoint_addresses(data: ClusterData) -> list[str]:
     return addresses
 
 
-def parse_readyz(data: ClusterData) -> Readyz:
-    """/readyz?verbose lists ``[+]name ok`` / ``[-]name failed`` lines; a 500 carries the same body."""
-    response = data["readyz"]
-    body = response.text or (response.data if isinstance(response.data, str) else "") or ""
-    failed = [line[3:].split(" ", 1)[0] for line in body.splitlines() if line.startswith("[-]")]
-    if response.ok:
-        return Readyz(ok=not failed, failed=failed)
-    if response.status == 500 or failed:
-        return Readyz(ok=False, failed=failed)
-    return Readyz(ok=None, reason=response.skip_reason("/readyz"))
-
-
-def _mark_readyz_failures(views: list[ComponentView], readyz: Readyz) -> None:
-    """A failing ``etcd`` readyz check means the API server cannot use etcd, whatever the pods say."""
-    failing_etcd = [check for check in readyz.failed if check == "etcd" or check.startswith("etcd")]
-    if not failing_etcd:
-        return
-    for view in views:
-        if view.name == ETCD:
-            view.notes.append(f"the API server's /readyz reports check {failing_etcd[0]} failing: it cannot reach "
-                              "or use etcd reliably")
-            if view.health == HEALTHY:
-                view.health = DEGRADED
+def parse_readyz(data: ClusterData) -> HealthEndpoint:
+    """/readyz?verbose as the fact base reads it (``[+]name ok`` / ``[-]name failed``; a 500 fails)."""
+    return parse_health(data, "readyz", "/readyz")
 
 
 def _note_kubelet_skew(views: list[ComponentView], nodes: list[NodeInfo], api_version: str | None) -> None:
@@ -121,24 +106,25 @@ def _note_kubelet_skew(views: list[ComponentView], nodes: list[NodeInfo], api_ve
 
 def build_map(data: ClusterData) -> ClusterMap:
     """Everything explain shows, computed once from the collected data (pure: no I/O, no clock)."""
-    distribution = detect_distribution(data)
+    facts = cluster_facts(data)
+    distribution = facts.distribution
     nodes = node_infos(data)
     components = control_plane_components(data)
     etcd = etcd_topology(components, nodes)
     endpoints = _endpoint_addresses(data)
     identities = apiserver_identities(data)
-    proxy = kube_proxy_mode(data)
-    views = control_plane_views(data, distribution, nodes, components, etcd, endpoints, identities)
+    proxy = facts.service_proxy
+    views = control_plane_views(facts, nodes, components, etcd, endpoints, identities)
     views += node_layer_views(data, nodes, proxy)
     version = data.mapping("version").get("gitVersion")
-    readyz = parse_readyz(data)
-    _mark_readyz_failures(views, readyz)
+    readyz = facts.readyz
     _note_kubelet_skew(views, nodes, version)
-    optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config"}  # 404 is normal
+    # A 404 is normal for these: ConfigMaps a distribution does not use, /livez before Kubernetes 1.16.
+    optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config", "livez"}
     skipped = [reason for name in EXPLAIN_NEEDS
                if (reason := data.skip_reason(name)) and not (name in optional and data[name].not_found)
-               and not (name == "readyz" and readyz.ok is False)]  # a failing /readyz is a finding, not a skip
+               and not (name in ("readyz", "livez") and parse_health(data, name, "/" + name).ok is False)]
     return ClusterMap(version=version, server=data.credentials.server, source=data.source, distribution=distribution,
                       components=views, nodes=nodes, kube_proxy=proxy, etcd=etcd, apiserver_endpoints=endpoints,
                       apiserver_identities=identities, readyz=readyz, metrics_server=metrics_server(data),
-                      skipped=skipped)
+                      facts=facts, skipped=skipped)

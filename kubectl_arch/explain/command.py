@@ -79,7 +79,23 @@ def explain(cluster: ClusterOptions, component: str | None, output: str | None, 
         raise UsageError(f"-o {output} draws the whole cluster",
                          hint="leave out COMPONENT, --walkthrough and --what-if")
     cluster_map = _collect_map(cluster)
+    if lose is not None:
+        _check_lose(cluster_map, lose)
     FORMATS.render(output, _view(cluster_map, output, page, walkthrough, what_if, lose))
+
+
+def _check_lose(cluster_map: ClusterMap, lose: int) -> None:
+    """``--lose N`` is bounded by the etcd members this cluster has: a usage error beyond, or without any."""
+    from kubectl_arch.errors import UsageError
+
+    store = cluster_map.datastore
+    members = store.members if store.is_etcd else None
+    if members is None:
+        raise UsageError(f"--lose {lose}: this cluster shows no etcd members to lose (datastore: {store.kind})",
+                         hint="run --what-if without --lose")
+    if lose > members:
+        raise UsageError(f"--lose {lose}: this cluster has {members} etcd member{'s' if members != 1 else ''}",
+                         hint=f"choose 1 to {members}")
 
 
 def _collect_map(options: ClusterOptions) -> ClusterMap:

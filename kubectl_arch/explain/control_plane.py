@@ -6,14 +6,10 @@ Pods when they are visible (kubeadm, kind, RKE2), k3s's embedded processes per s
 
 from __future__ import annotations
 
-from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.explain.views import (
     CONTROL_PLANE,
-    DEGRADED,
-    HEALTHY,
     ComponentView,
     InstanceView,
-    health_of,
 )
 from kubectl_arch.model.components import (
     CLOUD_CONTROLLER_MANAGER,
@@ -24,9 +20,9 @@ from kubectl_arch.model.components import (
     Component,
     Instance,
 )
-from kubectl_arch.model.distribution import Distribution
 from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, EtcdTopology
-from kubectl_arch.model.leases import LeaseInfo, leader_leases
+from kubectl_arch.model.facts import ClusterFacts
+from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.wording import plural
 
@@ -48,62 +44,67 @@ def _embedded_instances(nodes: list[NodeInfo], leader: LeaseInfo | None) -> list
             for n in nodes if n.control_plane]
 
 
-def control_plane_views(data: ClusterData, distribution: Distribution, nodes: list[NodeInfo],
-                         components: dict[str, Component], etcd: EtcdTopology,
-                         endpoints: list[str], identities: list[LeaseInfo]) -> list[ComponentView]:
-    leaders = leader_leases(data)
-    embedded = distribution.name == "k3s" and not components[KUBE_APISERVER].instances
+def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
+                        components: dict[str, Component], etcd: EtcdTopology,
+                        endpoints: list[str], identities: list[LeaseInfo]) -> list[ComponentView]:
+    """One view per control-plane component; counts, readiness and health are the fact base's."""
     views: list[ComponentView] = []
     for name in (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER):
-        component, leader = components[name], leaders.get(name)
+        fact = facts.components[name]
+        election = facts.leader_election.get(name)
+        leader = election.lease if election is not None else None
+        component = components[name]
         instances = _instance_views(component, leader)
         evidence = [f"{plural(len(instances), 'pod')} in kube-system labelled component={name} or named {name}-*"] \
             if instances else []
         notes: list[str] = []
         if name == ETCD:
-            instances, evidence, notes = _etcd_instances(etcd, instances, evidence)
-        elif not instances and embedded:
+            instances, evidence, notes = _etcd_instances(etcd, instances, evidence, facts)
+        elif fact.runs == "embedded":
             instances = _embedded_instances(nodes, leader)
-            notes.append("runs inside the k3s server process on each control-plane node (no pods)")
-        replicas: int | None = len(instances)
-        managed = False
-        if not instances and distribution.managed:  # the provider runs it; managed=True says so in JSON
-            replicas, managed = None, True
-        elif not instances and name == CLOUD_CONTROLLER_MANAGER:
+            notes.append(f"runs inside the {facts.profile.title} server process on each control-plane node (no pods)")
+        managed = fact.runs == "hidden"  # the provider runs it; managed=True says so in JSON
+        if fact.runs == "none" and name == CLOUD_CONTROLLER_MANAGER:
             notes.append("none found: nothing links the cluster to a cloud API (node lifecycle, cloud load "
                          "balancers); normal on bare metal and kind")
-        if leader is not None:
-            evidence.append(f"Lease kube-system/{leader.name} {'held' if leader.held else 'last held'} by "
+        if election is not None and leader is not None:
+            evidence.append(f"{election.settings.describe} {'held' if leader.held else 'last held'} by "
                             f"{leader.holder or 'nobody'}")
-            if not leader.held:
-                notes.append(f"no current leader: the Lease was last renewed {_seconds(leader.renew_age_seconds)} ago "
-                             f"and is valid for {leader.duration_seconds}s after a renewal")
+        elif election is not None and not election.settings.enabled and fact.runs == "pods":
+            notes.append("runs with --leader-elect=false: a single copy acts without electing a leader")
         if name == KUBE_APISERVER:
             evidence += _apiserver_evidence(endpoints, identities)
-        view = ComponentView(name, CONTROL_PLANE, replicas, managed=managed, instances=instances, leader=leader,
-                             evidence=evidence, notes=notes)
-        view.health = health_of(replicas, view.ready or 0)
-        if leader is not None and not leader.held and view.health == HEALTHY:
-            view.health = DEGRADED
+        notes += [reason for reason in fact.reasons if reason not in notes]
+        view = ComponentView(name, CONTROL_PLANE, fact.replicas, managed=managed, instances=instances, leader=leader,
+                             evidence=evidence, notes=notes, ready=fact.ready)
+        view.ready = fact.ready  # None when not visible (external etcd): "?" rather than a count
+        view.health = fact.health
         views.append(view)
     return views
 
 
-def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView],
-                    evidence: list[str]) -> tuple[list[InstanceView], list[str], list[str]]:
+def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView], evidence: list[str],
+                    facts: ClusterFacts) -> tuple[list[InstanceView], list[str], list[str]]:
     notes: list[str] = []
+    store = facts.datastore
     if etcd.mode == EXTERNAL:
         evidence = [f"the API server's --etcd-servers lists {plural(len(etcd.endpoints), 'endpoint')}: "
                     + ", ".join(etcd.endpoints)]
-        instances = [InstanceView(node=endpoint, pod=None, version=None, ready=True) for endpoint in etcd.endpoints]
+        instances = [InstanceView(node=endpoint, pod=None, version=None, ready=False) for endpoint in etcd.endpoints]
         notes.append("external etcd: runs outside Kubernetes, so its health is not visible through the API")
     elif etcd.mode == EMBEDDED:
         instances = [InstanceView(node=m.node, pod=None, version=None, ready=m.ready) for m in etcd.members]
         evidence = [f"{plural(len(instances), 'node')} with the role node-role.kubernetes.io/etcd"]
-        notes.append("embedded etcd inside the k3s server process")
-    if etcd.size is not None and etcd.size > 0 and etcd.size % 2 == 0:
-        notes.append(f"{etcd.size} members tolerate {plural(etcd.failures_tolerated or 0, 'failure')}, no more than "
-                     f"{etcd.size - 1} would: an even count adds a vote every write waits for, not tolerance")
+        notes.append(f"embedded etcd inside the {facts.profile.title} server process")
+    elif store.kind in ("kine-sqlite", "kine-external"):
+        evidence = list(store.evidence)
+        notes.append("no etcd: kine translates the API server's etcd calls to "
+                     + ("SQLite on the server's disk" if store.kind == "kine-sqlite" else "an external database"))
+    members = store.members
+    if store.is_etcd and members is not None and members > 0 and members % 2 == 0:
+        notes.append(f"{plural(members, 'member')} tolerate {plural(store.failures_tolerated or 0, 'failure')}: "
+                     f"a quorum is {store.quorum} of {members}, so an even count adds a vote every write waits for, "
+                     f"not tolerance ({members - 1} members tolerate as many; {members + 1} tolerate one more)")
     return instances, evidence, notes
 
 
@@ -117,9 +118,3 @@ def _apiserver_evidence(endpoints: list[str], identities: list[LeaseInfo]) -> li
         evidence.append(f"{plural(len(identities), 'API server identity Lease')}, {live} renewed within their "
                         "duration")
     return evidence
-
-
-def _seconds(value: float | None) -> str:
-    return "?" if value is None else f"{value:.0f}s"
-
-

@@ -128,15 +128,15 @@ def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: li
     evidence = [f"mode {proxy.mode} from {proxy.source}: {proxy.detail}"]
     if proxy.mode in ("replaced", "absent"):
         return ComponentView(KUBE_PROXY, NODE_LAYER, 0, kind=proxy.mode, health=NONE, evidence=evidence)
-    if proxy.source == "embedded":
+    matching = [p for p in pods if raw.labels(p).get("k8s-app") == KUBE_PROXY
+                or (raw.is_mirror_pod(p) and raw.name(p).startswith(KUBE_PROXY + "-"))]
+    if proxy.source == "embedded" or (proxy.source == "node-args" and not matching and proxy.daemonset is None):
         instances = [InstanceView(node=n.name, pod=None, version=n.kubelet_version or None, ready=n.ready)
                      for n in nodes]
         return ComponentView(KUBE_PROXY, NODE_LAYER, len(instances), kind=proxy.mode, instances=instances,
                              health=health_of(len(instances), sum(1 for i in instances if i.ready)),
                              evidence=evidence, notes=["runs inside the k3s process on every node (no pods)"])
     daemonset = proxy.daemonset
-    matching = [p for p in pods if raw.labels(p).get("k8s-app") == KUBE_PROXY
-                or (raw.is_mirror_pod(p) and raw.name(p).startswith(KUBE_PROXY + "-"))]
     instances = _pod_views(matching, daemonset.version if daemonset else None, KUBE_PROXY)
     if daemonset:
         evidence.insert(0, f"DaemonSet kube-system/{daemonset.name} ({daemonset.ready}/{daemonset.desired} ready)")

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kubectl_arch.explain.analysis import ClusterMap
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,7 @@ PAGES: tuple[Page, ...] = (
         commands=(
             "kubectl get --raw='/readyz?verbose'",
             "kubectl get --raw='/livez?verbose'",
-            "kubectl -n kube-system get pods -l component=kube-apiserver -o wide",
             "kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes",
-            "kubectl -n kube-system logs kube-apiserver-<node>",
-            "crictl ps --name kube-apiserver   # on a control-plane node",
         ),
         docs=("https://kubernetes.io/docs/concepts/overview/components/#kube-apiserver",
               "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/"),
@@ -69,32 +70,29 @@ PAGES: tuple[Page, ...] = (
                  "writes: the API server cannot create, update or delete anything, and reads that must be "
                  "current fail too. Running pods keep running. A full database (past --quota-backend-bytes) "
                  "raises a NOSPACE alarm: etcd then serves only reads and deletes until space is freed "
-                 "(compact, defragment) and the alarm is disarmed."),
+                 "(compact, defragment) and the alarm is disarmed. Back it up: a snapshot (`etcdctl snapshot "
+                 "save`) is the only way back after losing quorum for good or a destructive change; restore it "
+                 "with `etcdutl snapshot restore` (etcdctl's restore was deprecated in etcd 3.5 and removed in "
+                 "3.6)."),
         flags={
             "quota-backend-bytes": "database size limit (default 2 GiB, 8 GiB suggested maximum); past it etcd "
                                "raises a NOSPACE alarm and accepts only reads and deletes",
             "listen-metrics-urls": "where /metrics is served (kubeadm: http://127.0.0.1:2381, loopback only)",
             "snapshot-count": "committed transactions between snapshots to disk",
-            "auto-compaction-retention": "history etcd keeps before compacting itself (hours by default); the API "
-                                         "server also compacts every 5 minutes",
+            "auto-compaction-retention": "history etcd keeps before compacting itself (a number means hours in "
+                                         "the default periodic mode); unset or 0, etcd never compacts itself and "
+                                         "relies on the API server, which compacts every 5 minutes",
             "heartbeat-interval": "leader heartbeat period in ms (default 100); raise on slow networks",
             "election-timeout": "ms a follower waits without a heartbeat before calling an election (default 1000)",
             "initial-cluster": "the members this one knew when it joined",
         },
         commands=(
-            "kubectl -n kube-system get pods -l component=etcd -o wide",
             "kubectl get --raw='/readyz/etcd'",
-            "# on a control-plane node, with kubeadm's certificate paths:\n"
-            "etcdctl --endpoints=https://127.0.0.1:2379 \\\n"
-            "  --cacert=/etc/kubernetes/pki/etcd/ca.crt \\\n"
-            "  --cert=/etc/kubernetes/pki/etcd/server.crt \\\n"
-            "  --key=/etc/kubernetes/pki/etcd/server.key \\\n"
-            "  endpoint status --cluster -w table",
-            "etcdctl ... endpoint health --cluster   # ... = the same four flags",
-            "etcdctl ... member list -w table",
-            "etcdctl ... alarm list",
+            "kubectl get --raw=/metrics | grep -E '^apiserver_storage_size_bytes'   # database size, 1.28+",
         ),
         docs=("https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
+              "https://etcd.io/docs/v3.5/op-guide/recovery/",
+              "https://etcd.io/docs/v3.5/op-guide/maintenance/",
               "https://etcd.io/docs/v3.5/faq/"),
     ),
     Page(
@@ -111,8 +109,6 @@ PAGES: tuple[Page, ...] = (
             "bind-address": "where health and metrics are served",
         },
         commands=(
-            "kubectl -n kube-system get lease kube-scheduler -o yaml",
-            "kubectl -n kube-system get pods -l component=kube-scheduler -o wide",
             "kubectl get pods -A --field-selector=status.phase=Pending",
             "kubectl get events -A --field-selector=reason=FailedScheduling",
         ),
@@ -137,11 +133,7 @@ PAGES: tuple[Page, ...] = (
             "cluster-signing-duration": "validity of certificates it signs (default one year)",
             "leader-elect": "must be true when more than one instance runs",
         },
-        commands=(
-            "kubectl -n kube-system get lease kube-controller-manager -o yaml",
-            "kubectl -n kube-system get pods -l component=kube-controller-manager -o wide",
-            "kubectl -n kube-system logs kube-controller-manager-<node>",
-        ),
+        commands=(),
         docs=("https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
               "https://kubernetes.io/docs/concepts/architecture/controller/"),
     ),
@@ -181,8 +173,6 @@ PAGES: tuple[Page, ...] = (
             "kubectl get nodes -o wide",
             "kubectl describe node <node>",
             "kubectl get leases -n kube-node-lease",
-            "systemctl status kubelet   # on the node",
-            "journalctl -u kubelet --since '15 min ago'   # on the node",
         ),
         docs=("https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/",
               "https://kubernetes.io/docs/concepts/architecture/nodes/"),
@@ -192,22 +182,16 @@ PAGES: tuple[Page, ...] = (
         summary="programs each node so Service IPs reach ready pods (iptables, IPVS or nftables)",
         what=("kube-proxy watches Services and EndpointSlices and programs the node's kernel so traffic to a "
               "Service's virtual IP reaches one of its ready pods. In iptables mode (the default on Linux) "
-              "it writes iptables rules; nftables mode (GA in 1.33) scales better with many Services; IPVS "
-              "mode uses kernel load balancing and is deprecated since 1.35. Cilium can replace kube-proxy "
-              "with eBPF."),
+              "it writes iptables rules; nftables mode (GA in 1.33, needs Linux 5.13+) scales better with "
+              "many Services and is the mode to move to; IPVS mode uses kernel load balancing and is deprecated "
+              "since 1.35. Cilium (and GKE Dataplane V2, OVN-Kubernetes on OpenShift) can replace kube-proxy."),
         failure=("If kube-proxy stops on a node, the rules already programmed keep working, but changes "
                  "(new Services, pods becoming ready or going away) are not applied there, so traffic can go "
                  "to pods that no longer exist."),
         flags={"proxy-mode": "iptables, ipvs, nftables (Linux) or kernelspace (Windows)",
                "config": "the KubeProxyConfiguration file (kubeadm: from ConfigMap kube-system/kube-proxy)",
                "metrics-bind-address": "metrics and /proxyMode (default 127.0.0.1:10249)"},
-        commands=(
-            "kubectl -n kube-system get ds kube-proxy",
-            "kubectl -n kube-system get cm kube-proxy -o jsonpath='{.data.config\\.conf}'",
-            "curl -s http://127.0.0.1:10249/proxyMode   # on a node",
-            "iptables-save | grep KUBE-SVC | head   # on a node, iptables mode",
-            "nft list table ip kube-proxy | head   # on a node, nftables mode",
-        ),
+        commands=(),
         docs=("https://kubernetes.io/docs/reference/networking/virtual-ips/",
               "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-proxy/"),
     ),
@@ -225,7 +209,6 @@ PAGES: tuple[Page, ...] = (
             "kubectl get nodes -o custom-columns=NAME:.metadata.name,RUNTIME:.status.nodeInfo.containerRuntimeVersion",
             "crictl info   # on the node",
             "crictl ps -a   # on the node",
-            "journalctl -u containerd --since '15 min ago'   # or -u crio",
         ),
         docs=("https://kubernetes.io/docs/setup/production-environment/container-runtimes/",),
     ),
@@ -285,3 +268,104 @@ def find_page(name: str) -> Page | None:
 
 def page_for_component(component: str) -> Page:
     return next(page for page in PAGES if page.component == component)
+
+
+# -- commands from the cluster's profile and facts -----------------------------------------------------
+
+_POD_SELECTORS = {"kube-apiserver": "component=kube-apiserver", "etcd": "component=etcd",
+                  "kube-scheduler": "component=kube-scheduler",
+                  "kube-controller-manager": "component=kube-controller-manager"}
+_OPENSHIFT_NAMESPACES = {"kube-apiserver": "openshift-kube-apiserver", "etcd": "openshift-etcd",
+                         "kube-scheduler": "openshift-kube-scheduler",
+                         "kube-controller-manager": "openshift-kube-controller-manager"}
+
+
+def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
+    """The page's commands for this cluster: the ones valid everywhere, then those of its distribution
+    profile and of what the fact base found (the datastore, the Service proxy, the leader locks)."""
+    from kubectl_arch.model import profiles
+
+    profile, facts = cluster.profile, cluster.facts
+    component = page.component
+    extra: list[str] = []
+    if component in _POD_SELECTORS:
+        extra += _control_plane_commands(component, cluster)
+    if component == "etcd":
+        store = facts.datastore
+        etcdctl = profile.fix(profiles.ETCDCTL)
+        if store.is_etcd and etcdctl and store.kind != "external-etcd":
+            extra += [f"{etcdctl} endpoint status --cluster -w table",
+                      "... endpoint health --cluster   # ... = the same etcdctl prefix",
+                      "... member list -w table", "... alarm list"]
+        if store.kind == "kine-sqlite":
+            extra += ["ls -l /var/lib/rancher/k3s/server/db/   # on the server: kine's SQLite database",
+                      "# back up before anything else:\n"
+                      "systemctl stop k3s && cp -a /var/lib/rancher/k3s/server/db <backup> && systemctl start k3s"]
+        elif store.is_etcd and not profile.hidden:
+            backup = profile.fix(profiles.ETCD_BACKUP)
+            restore = profile.fix(profiles.ETCD_RESTORE)
+            extra += [f"# back up before anything else:\n{backup}"] if backup else []
+            extra += [restore] if restore else []
+    if component == "kubelet":
+        extra.append(profile.log_command("kubelet") or "journalctl -u kubelet --since '15 min ago'   # on the node")
+    if component == "container-runtime" and profile.log_command("container-runtime"):
+        extra.append(str(profile.log_command("container-runtime")))
+    if component == "kube-proxy":
+        extra += _service_proxy_commands(cluster)
+    return (*page.commands, *extra)
+
+
+def _control_plane_commands(component: str, cluster: ClusterMap) -> list[str]:
+    profile, facts = cluster.profile, cluster.facts
+    out: list[str] = []
+    election = facts.leader_election.get(component)
+    if election is not None and election.settings.enabled:
+        kind = "cm" if election.settings.lock == "configmaps" else "lease"
+        out.append(f"kubectl -n {election.settings.namespace} get {kind} {election.settings.name} -o yaml")
+    runs = facts.components[component].runs
+    if profile.name == "openshift":
+        out.append(f"oc -n {_OPENSHIFT_NAMESPACES[component]} get pods -o wide")
+    elif runs == "pods":
+        out.append(f"kubectl -n kube-system get pods -l {_POD_SELECTORS[component]} -o wide")
+    logs = profile.log_command(component)
+    if logs and (runs != "none" or profile.hidden):
+        out.append(logs)
+    if component == "kube-apiserver" and runs == "pods" and profile.name in ("kubeadm", "rke2", "minikube"):
+        out.append("crictl ps --name kube-apiserver   # on a control-plane node")
+    if component == "kube-apiserver" and runs == "pods" and profile.name == "kind":
+        out.append("docker exec <node> crictl ps --name kube-apiserver")
+    return out
+
+
+def _service_proxy_commands(cluster: ClusterMap) -> list[str]:
+    proxy = cluster.kube_proxy
+    if proxy.mode == "replaced":
+        if proxy.source == "cilium-config":
+            return ["kubectl -n kube-system exec ds/cilium -- cilium-dbg status --verbose | grep -A4 "
+                    "KubeProxyReplacement", "kubectl -n kube-system exec ds/cilium -- cilium-dbg service list"]
+        if proxy.source == "anetd":
+            return ["kubectl -n kube-system get ds anetd",
+                    "kubectl -n kube-system exec ds/anetd -- cilium service list"]
+        return ["oc -n openshift-ovn-kubernetes get pods -o wide", "oc get network.operator cluster -o yaml"]
+    out: list[str] = []
+    if proxy.source == "node-args":
+        annotation = "rke2\\.io/node-args" if cluster.profile.name == "rke2" else "k3s\\.io/node-args"
+        out.append(f"kubectl get nodes -o jsonpath='{{range .items[*]}}{{.metadata.name}}: "
+                   f"{{.metadata.annotations.{annotation}}}{{\"\\n\"}}{{end}}'")
+    if proxy.daemonset is not None:
+        out.append(f"kubectl -n {proxy.daemonset.namespace} get ds {proxy.daemonset.name}")
+    elif proxy.mode not in ("absent", "unknown") and proxy.source != "node-args":
+        out.append("kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide")
+    if proxy.source == "configmap":
+        if "kube-proxy-config" in proxy.detail:
+            out.append("kubectl -n kube-system get cm kube-proxy-config -o jsonpath='{.data.config}'")
+        else:
+            out.append("kubectl -n kube-system get cm kube-proxy -o jsonpath='{.data.config\\.conf}'")
+    if proxy.mode in ("iptables", "ipvs", "nftables"):
+        out.append("curl -s http://127.0.0.1:10249/proxyMode   # on a node")
+    node_rules = {"iptables": "iptables-save | grep KUBE-SVC | head   # on a node",
+                  "nftables": "nft list table ip kube-proxy | head   # on a node",
+                  "ipvs": "ipvsadm -Ln | head   # on a node"}
+    if proxy.mode in node_rules:
+        out.append(node_rules[proxy.mode])
+    return out

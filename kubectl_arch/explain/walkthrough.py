@@ -1,6 +1,8 @@
 """``--walkthrough``: the journey of ``kubectl apply -f deployment.yaml``, naming this cluster's parts.
 
-Each step says what happens and which live component does it here, so the map becomes a story.
+Each step says what happens and which live component does it here, so the map becomes a story. The
+story stops where this cluster stops (no ready API server, etcd without quorum, no scheduler or
+controller-manager leader): the steps after it cannot happen here, and the last step says why.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from dataclasses import dataclass
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import CNI, CONTAINER_RUNTIME, DNS, KUBELET, ComponentView
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
+from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, ClusterFacts
 from kubectl_arch.wording import plural
+
+STOPS_HERE = "This cluster stops here"
 
 
 @dataclass(frozen=True)
@@ -35,67 +40,119 @@ def _leader(view: ComponentView) -> str:
     return f"the leader on {view.leader.holder_node}"
 
 
+def _datastore_here(cluster: ClusterMap) -> str:
+    store = cluster.datastore
+    if store.members:
+        return (f"etcd ({store.short}), {plural(store.members, 'member')}: a write commits once {store.quorum} have "
+                "it on disk")
+    if store.kind == KINE_SQLITE:
+        return "kine, which stores it in SQLite on the server (k3s's default datastore, no etcd)"
+    if store.kind == KINE_EXTERNAL:
+        return "kine, which stores it in an external database"
+    if cluster.managed:
+        return f"etcd (hidden: run by {cluster.profile.title})"
+    return "the datastore (not visible through the API)"
+
+
+def _blocker(facts: ClusterFacts, step: str) -> str | None:
+    """Why this cluster cannot do ``step`` right now, from the fact base; None when it can (or cannot tell)."""
+    api = facts.component(KUBE_APISERVER)
+    store = facts.datastore
+    if step == "api" and api.replicas is not None and api.replicas > 0 and api.ready == 0:
+        return "no API server is ready: the request is refused or times out, and nothing after it happens"
+    if step == "etcd" and store.is_etcd and store.ready is not None and store.quorum is not None \
+            and store.ready < store.quorum:
+        return (f"only {store.ready} of {store.members} etcd members are ready, fewer than the quorum of "
+                f"{store.quorum}: the write is not committed and kubectl gets an error or a timeout")
+    if step in (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER):
+        election = facts.leader_election.get(step)
+        component = facts.component(step)
+        if component.runs == "pods" and component.ready == 0:
+            return f"no {step} is ready: {_consequence(step)}"
+        if election is not None and election.settings.enabled and election.held is False:
+            return f"no {step} holds its leader lock ({election.settings.describe} has expired): {_consequence(step)}"
+    return None
+
+
+def _consequence(component: str) -> str:
+    if component == KUBE_SCHEDULER:
+        return "the new pods stay Pending with no node, and no kubelet ever sees them"
+    return "no ReplicaSet or Pod is created for the Deployment, so nothing is scheduled or started"
+
+
 def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
-    """The steps, in order, with this cluster's components filled in."""
-    api, etcd = cluster.component(KUBE_APISERVER), cluster.etcd
+    """The steps, in order, with this cluster's components filled in, up to where this cluster stops."""
+    steps: list[Step] = []
+    for gate, step in _all_steps(cluster):
+        steps.append(step)
+        reason = _blocker(cluster.facts, gate) if gate else None
+        if reason is not None:
+            steps.append(Step(STOPS_HERE, reason, step.here))
+            break
+    return steps
+
+
+def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
+    api = cluster.component(KUBE_APISERVER)
     kcm, scheduler = cluster.component(KUBE_CONTROLLER_MANAGER), cluster.component(KUBE_SCHEDULER)
     runtime, cni, dns = cluster.component(CONTAINER_RUNTIME), cluster.component(CNI), cluster.component(DNS)
     kubelets, proxy = cluster.component(KUBELET), cluster.kube_proxy
     authz = api.flags().get("authorization-mode", "not visible")
     admission = api.flags().get("enable-admission-plugins", "the defaults")
-    etcd_here = (f"etcd, {plural(etcd.size, 'member')}: a write commits once {etcd.quorum} have it on disk"
-                 if etcd.size else "etcd (hidden: run by the provider)" if cluster.managed else "the datastore")
-    proxy_here = {"replaced": "Cilium's kube-proxy replacement (eBPF)", "absent": "nothing found: no kube-proxy"}\
+    etcd_here = _datastore_here(cluster)
+    proxy_here = {"replaced": f"no kube-proxy: {proxy.detail}", "absent": "nothing found: no kube-proxy"}\
         .get(proxy.mode, f"kube-proxy in {proxy.mode} mode on {plural(kubelets.replicas or 0, 'node')}")
+    store = "etcd" if cluster.datastore.is_etcd or cluster.managed else "the datastore"
     return [
-        Step("kubectl sends the request",
+        ("api", Step("kubectl sends the request",
              "kubectl reads your kubeconfig, turns the YAML into JSON and sends it (server-side apply: a PATCH; "
              "client-side: GET then PATCH or POST) over HTTPS to the cluster's API endpoint.",
-             f"{cluster.server or 'the API endpoint'} -> {_count(api, 'API server')}"),
-        Step("Authentication: who are you?",
+             f"{cluster.server or 'the API endpoint'} -> {_count(api, 'API server')}")),
+        (None, Step("Authentication: who are you?",
              "The API server checks the client certificate, bearer token or OIDC token and turns it into a user "
-             "and groups. Failing here gives 401 Unauthorized.", _count(api, "API server")),
-        Step("Authorization: may you do this?",
+             "and groups. Failing here gives 401 Unauthorized.", _count(api, "API server"))),
+        (None, Step("Authorization: may you do this?",
              "Each authorizer in --authorization-mode is asked in turn whether this user may create or patch "
              "Deployments in this namespace; RBAC answers from Roles and Bindings. Failing gives 403 Forbidden.",
-             f"--authorization-mode={authz}"),
-        Step("Admission and validation",
+             f"--authorization-mode={authz}")),
+        (None, Step("Admission and validation",
              "Mutating admission (built-in plugins, then mutating webhooks) may change the object, e.g. inject "
              "a sidecar; the API server then validates it against the Deployment schema; then validating "
              "admission (plugins, ValidatingAdmissionPolicies, webhooks) may refuse it.",
-             f"--enable-admission-plugins={admission} (on top of the default plugins)"),
-        Step("Written to etcd",
-             "The object gets a resourceVersion and is written to etcd. kubectl now prints "
-             "'deployment.apps/web created': nothing runs yet.", etcd_here),
-        Step("Watchers are notified",
+             f"--enable-admission-plugins={admission} (on top of the default plugins)")),
+        ("etcd", Step(f"Written to {store}",
+             f"The object gets a resourceVersion and is written to {store}. kubectl now prints "
+             "'deployment.apps/web created': nothing runs yet.", etcd_here)),
+        (None, Step("Watchers are notified",
              "Every component that watches Deployments (through the API server's watch cache) gets the event "
              "within milliseconds. Control-plane components do not call each other: they coordinate only "
              "through the API server.",
-             _count(api, "API server")),
-        Step("Deployment -> ReplicaSet -> Pods",
+             _count(api, "API server"))),
+        (KUBE_CONTROLLER_MANAGER, Step("Deployment -> ReplicaSet -> Pods",
              "The Deployment controller creates a ReplicaSet; the ReplicaSet controller creates the Pod objects. "
-             "They have no node yet.", f"kube-controller-manager, {_leader(kcm)}"),
-        Step("Scheduling",
+             "They have no node yet.", f"kube-controller-manager, {_leader(kcm)}")),
+        (KUBE_SCHEDULER, Step("Scheduling",
              "The scheduler filters nodes that cannot run the pod (resources, taints, affinity), scores the rest "
-             "and writes the binding: spec.nodeName.", f"kube-scheduler, {_leader(scheduler)}"),
-        Step("The kubelet takes over",
+             "and writes the binding: spec.nodeName.", f"kube-scheduler, {_leader(scheduler)}")),
+        (None, Step("The kubelet takes over",
              "The kubelet on the chosen node sees a pod bound to it, and prepares volumes and secrets.",
-             _count(kubelets, "kubelet")),
-        Step("Sandbox, network, containers",
+             _count(kubelets, "kubelet"))),
+        (None, Step("Sandbox, network, containers",
              "The kubelet asks the container runtime (CRI) for a pod sandbox; the runtime calls the CNI plugin for "
              "the pod's IP, pulls the images and starts the containers.",
-             f"{runtime.kind or 'the runtime'}; CNI: {cni.kind or 'not found'}"),
-        Step("Status flows back",
+             f"{runtime.kind or 'the runtime'}; CNI: {cni.kind or 'not found'}")),
+        (None, Step("Status flows back",
              "The kubelet runs the probes and reports the pod's status (IP, Ready) to the API server, which "
-             "stores it in etcd like any write.", f"{_count(kubelets, 'kubelet')} -> API server -> etcd"),
-        Step("Endpoints are published",
+             "stores it in the datastore like any write.", f"{_count(kubelets, 'kubelet')} -> API server -> "
+             + ("etcd" if cluster.datastore.is_etcd or cluster.managed else "the datastore"))),
+        (None, Step("Endpoints are published",
              "The EndpointSlice controller adds the pod's IP to the slices of every Service that selects it, "
              "marked ready once the pod is Ready; only ready endpoints receive Service traffic.",
-             f"kube-controller-manager, {_leader(kcm)}"),
-        Step("Traffic can reach it",
+             f"kube-controller-manager, {_leader(kcm)}")),
+        (None, Step("Traffic can reach it",
              "On every node the Service proxy programs the kernel so the Service IP leads to the new pod, and "
              "cluster DNS answers the Service's name.",
-             f"{proxy_here}; DNS: {dns.kind or 'not found'}"),
+             f"{proxy_here}; DNS: {dns.kind or 'not found'}")),
     ]
 
 

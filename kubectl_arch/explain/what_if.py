@@ -1,8 +1,10 @@
-"""``--what-if``: failure scenarios worked out on the cluster's real topology (pure, from the ClusterMap).
+"""``--what-if``: failure scenarios worked out on the cluster's real topology (pure, from the fact base).
 
 The arithmetic is etcd's: n members need floor(n/2)+1 to commit writes. The rest follows from how
 Kubernetes fails: without etcd quorum nothing can be written, but running pods and programmed Service
-rules keep working ("fail-static").
+rules keep working ("fail-static"). Member counts, the datastore kind and the advice come from the
+cluster's fact base and distribution profile, so a single-node k3s, a two-member etcd and a managed
+control plane are each told what really happens to them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.model.components import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.etcd import failures_tolerated, quorum
+from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, ETCD_BACKUP, ETCD_RESTORE
 from kubectl_arch.wording import plural
 
 WRITES_STOP = ("every write: deploys, scaling, deletes, kubectl apply/edit",
@@ -44,14 +48,31 @@ def _more_tolerance(members: int) -> str:
 
 def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
     """Lose ``lost`` etcd members out of the real member count."""
-    members = cluster.etcd.size
+    store, profile = cluster.datastore, cluster.profile
+    members = store.members
     title = f"lose {plural(lost, 'etcd member')}"
     if members is None:
-        who = cluster.distribution.managed_by or "the distribution"
-        return Scenario(title, None, f"etcd is not visible here; {who} runs it and decides its redundancy.",
-                        advice=["ask the provider for the control plane's availability guarantee (SLA)"])
+        if cluster.managed:
+            return Scenario(title, None, f"etcd is not visible here; {profile.title} runs it and decides its "
+                            "redundancy.", advice=["ask the provider for the control plane's availability "
+                                                   "guarantee (SLA)"])
+        if store.kind == KINE_SQLITE:
+            return Scenario("lose the datastore", False, "this cluster has no etcd: kine keeps its state in SQLite "
+                            "on the server's disk, one copy with no members and no quorum. Losing that disk loses "
+                            "the cluster's state; the server's restart brings it back only if the file survived.",
+                            keeps_working=list(FAIL_STATIC), stops=list(WRITES_STOP),
+                            advice=["back up /var/lib/rancher/k3s/server/db while k3s is stopped, regularly",
+                                    "for a control plane that survives a server's loss, run three servers with "
+                                    "embedded etcd (k3s --cluster-init) or an external datastore"])
+        if store.kind == KINE_EXTERNAL:
+            return Scenario("lose the datastore", None, "kine keeps this cluster's state in an external database: "
+                            "its redundancy is that database's.",
+                            advice=["check the external database's own replication and backups"])
+        return Scenario(title, None, "no etcd member is visible through the API, so its redundancy is unknown.")
     lost = min(lost, members)
     remaining, needed = members - lost, quorum(members)
+    restore = _command(profile.fix(ETCD_RESTORE)) or "etcdutl snapshot restore (etcd 3.5+)"
+    backup = _command(profile.fix(ETCD_BACKUP))
     if remaining >= needed:
         left = remaining - needed
         margin = (f"{plural(left, 'more failure')} would still be tolerated." if left else
@@ -62,16 +83,22 @@ def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
                         keeps_working=["reads and writes", "scheduling, scaling, controllers", *FAIL_STATIC],
                         advice=["replace the lost members soon: tolerance is reduced until then",
                                 _more_tolerance(members)])
+    advice = ["restart the lost members: with their data intact they rejoin and quorum returns",
+              f"if they are gone for good: restore the latest snapshot into a new cluster: `{restore}`"]
+    advice.append(f"take etcd snapshots regularly and test the restore: `{backup}`" if backup else
+                  "take etcd snapshots regularly and test the restore")
+    advice.append(_more_tolerance(members))
     return Scenario(title, False,
                     f"{remaining} of {members} members remain, fewer than the quorum of {needed}: etcd stops "
                     "accepting writes and the API server cannot change anything.",
                     keeps_working=list(FAIL_STATIC),
                     stops=[*WRITES_STOP, "reads that must be current (most `kubectl get`) fail or time out"],
-                    advice=["restart the lost members: with their data intact they rejoin and quorum returns",
-                            "if they are gone for good: restore the latest snapshot into a new cluster "
-                            "(`etcdutl snapshot restore`; `etcdctl snapshot restore` before etcd 3.5)",
-                            "take etcd snapshots regularly and test the restore",
-                            _more_tolerance(members)])
+                    advice=advice)
+
+
+def _command(text: str | None) -> str | None:
+    """A profile's command without its trailing shell comment, for use inside a sentence."""
+    return text.split("   #", 1)[0].strip() if text else None
 
 
 def _on_node(view: ComponentView, node: str) -> int:
@@ -97,52 +124,78 @@ def lose_control_plane_node(cluster: ClusterMap) -> Scenario:
     """Lose the control-plane node that hosts the most (etcd member, leaders)."""
     if cluster.managed:
         return Scenario("lose a control-plane node", None,
-                        f"the control plane is run by {cluster.distribution.managed_by} and hidden; "
+                        f"the control plane is run by {cluster.profile.title} and hidden; "
                         "losing one of your nodes affects only the pods on it.",
                         advice=["spread replicas across zones with topology spread constraints and PDBs"])
     node = _worst_control_plane_node(cluster)
     if node is None:
         return Scenario("lose a control-plane node", None, "no control-plane node is visible in this cluster.")
     title = f"lose control-plane node {node}"
-    apiservers, etcd = cluster.component(KUBE_APISERVER), cluster.component(ETCD)
+    facts = cluster.facts
+    store = facts.datastore
+    apiservers = cluster.component(KUBE_APISERVER)
     api_left = (apiservers.replicas or 0) - _on_node(apiservers, node)
-    etcd_members = cluster.etcd.size or 0
-    etcd_left = etcd_members - _on_node(etcd, node)
+    members = store.members if store.is_etcd else None
+    etcd_left = (members or 0) - _on_node(cluster.component(ETCD), node)
+    only_node = facts.nodes <= 1
+    notes = [f"{api_left} of {plural(apiservers.replicas or 0, 'API server')} remain"]
+    if members:
+        notes.append(f"{etcd_left} of {plural(members, 'etcd member')} remain (quorum {quorum(members)})")
+    datastore_lost = not store.is_etcd and store.kind == KINE_SQLITE
+    if datastore_lost:
+        notes.append("its SQLite datastore goes with it")
+    survives = api_left > 0 and not datastore_lost and (not members or etcd_left >= quorum(members))
     keeps: list[str] = []
     stops: list[str] = []
-    notes = [f"{api_left} of {plural(apiservers.replicas or 0, 'API server')} remain"]
-    if etcd_members:
-        notes.append(f"{etcd_left} of {plural(etcd_members, 'etcd member')} remain (quorum {quorum(etcd_members)})")
-    for name in (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER):
+    for name in (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER) if not only_node else ():
         view = cluster.component(name)
         standbys = (view.replicas or 0) - _on_node(view, node)
         leads_here = any(i.leader and i.node == node for i in view.instances)
-        if standbys > 0 and leads_here:
+        if standbys <= 0:
+            stops.append(f"{name}: no instance left")
+        elif leads_here and survives:
             duration = view.leader.duration_seconds if view.leader else None
             keeps.append(f"{name}: a standby takes over once the Lease expires ({duration or '?'} s)")
-        elif standbys <= 0:
-            stops.append(f"{name}: no instance left")
-    survives = api_left > 0 and (etcd_members == 0 or etcd_left >= quorum(etcd_members))
-    if survives:
+        elif leads_here:
+            stops.append(f"{name}: its standby cannot take the Lease over (taking it is a write, and writes fail)")
+    advice: list[str] = []
+    if only_node:
+        summary = (f"{node} is the whole cluster: the API, the datastore, every controller and every pod stop "
+                   "with it. Nothing keeps working until it is back.")
+        stops[:0] = ["everything: the API, scheduling, controllers, and every workload and DNS pod on it"]
+        keeps = []
+    elif survives:
         keeps[:0] = ["the API, through the remaining API servers (if the load balancer health-checks them)"]
+        keeps += list(FAIL_STATIC)
         summary = "; ".join(notes) + ": the control plane survives."
+        advice.append("pods on that node are replaced elsewhere only after it is marked NotReady and the eviction "
+                      "toleration (5 min by default) runs out")
     else:
         stops[:0] = list(WRITES_STOP)
-        summary = "; ".join(notes) + ": the control plane stops. Workloads keep running, nothing can change."
-    keeps += list(FAIL_STATIC)
-    advice = ["pods on that node are replaced elsewhere only after it is marked NotReady and the eviction "
-              "toleration (5 min by default) runs out"]
+        stops.append(f"pods that ran on {node}: nothing replaces them, since no controller can write")
+        keeps += list(FAIL_STATIC)
+        summary = "; ".join(notes) + ": the control plane stops. Workloads on other nodes keep running, nothing " \
+                                     "can change."
     if len(cluster.control_plane_nodes) < 3:
-        advice.append("run three control-plane nodes (stacked etcd: three members) to survive losing one")
-    return Scenario(title, survives, summary, keeps, stops, advice)
+        add = cluster.profile.fix(ADD_CONTROL_PLANE)
+        advice.append("run three control-plane nodes" + (" (stacked etcd: three members)" if members else "")
+                      + " to survive losing one" + (f": {add}" if add else ""))
+    return Scenario(title, survives and not only_node, summary, keeps, stops, advice)
 
 
 def network_partition(cluster: ClusterMap) -> Scenario:
     """Split the etcd members as evenly as possible: only a side with a quorum can write."""
-    members = cluster.etcd.size
+    store = cluster.datastore
+    members = store.members if store.is_etcd else None
     if members is None:
-        return Scenario("network partition", None, "etcd is not visible here, so its partition behaviour is the "
-                        "provider's; nodes cut off from the API server go NotReady and their pods are replaced.")
+        if cluster.managed:
+            return Scenario("network partition", None, "etcd is not visible here, so its partition behaviour is the "
+                            "provider's; nodes cut off from the API server go NotReady and their pods are "
+                            "replaced elsewhere, while the originals keep running on the cut-off nodes until the "
+                            "network heals.")
+        return Scenario("network partition", None, "there is no etcd membership to split here (the datastore is "
+                        f"{store.kind}); nodes cut off from the API server go NotReady and their pods are replaced "
+                        "elsewhere, while the originals keep running on the cut-off nodes until the network heals.")
     if members < 2:
         return Scenario("network partition", False if members else None,
                         "with a single etcd member there is no majority to keep: nodes cut off from the control "
@@ -157,8 +210,10 @@ def network_partition(cluster: ClusterMap) -> Scenario:
                         keeps_working=[f"the API behind the {big}-member side", *FAIL_STATIC],
                         stops=["API servers on the minority side (they cannot write)",
                                "nodes that only reach the minority side: after the grace period they are marked "
-                               "NotReady and their pods are recreated on the majority side (a pod may briefly "
-                               "run twice: StatefulSets wait for the old pod to be confirmed gone)"],
+                               "NotReady and their pods are recreated on the majority side, while the originals "
+                               "keep running on the cut-off nodes for as long as the partition lasts (their "
+                               "kubelets never see the deletion): a pod runs twice until the network heals, "
+                               "except StatefulSet pods, which wait for the old pod to be confirmed gone"],
                         advice=["put members in separate failure domains (zones) with low latency between them"])
     return Scenario("network partition", False,
                     f"split {big}/{small}: neither side has the quorum of {needed}: writes stop everywhere until "
@@ -169,7 +224,7 @@ def network_partition(cluster: ClusterMap) -> Scenario:
 def scenarios(cluster: ClusterMap, lost_members: int | None = None) -> list[Scenario]:
     """The what-if report: etcd losses (all counts up to quorum loss, or the one asked), a node, a partition."""
     out: list[Scenario] = []
-    size = cluster.etcd.size
+    size = cluster.datastore.members if cluster.datastore.is_etcd else None
     if lost_members is not None:
         out.append(lose_etcd_members(cluster, lost_members))
     elif size:

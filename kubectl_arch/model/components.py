@@ -1,8 +1,10 @@
-"""Control-plane components found through their pods in kube-system.
+"""Control-plane components found through their pods in kube-system (and OpenShift's own namespaces).
 
 kubeadm, kind and RKE2 run the control plane as static pods labelled ``component=<name>`` and named
-``<name>-<node>``; some installers only keep the name. Managed clusters (EKS, GKE, AKS) and k3s show
-no such pods: an empty component here means "not visible", not "absent".
+``<name>-<node>``; some installers only keep the name. OpenShift 4 runs them as static pods in
+``openshift-kube-apiserver``, ``openshift-etcd``, ``openshift-kube-scheduler`` (named
+``openshift-kube-scheduler-<node>``) and ``openshift-kube-controller-manager``. Managed clusters (EKS,
+GKE, AKS) and k3s show no such pods: an empty component here means "not visible", not "absent".
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ CONTROL_PLANE_COMPONENTS = (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLE
 PODS_NEED = "kube-system-pods"  # static pods and Deployments' pods; DaemonSet pods are apart (scale)
 DAEMONSET_PODS_NEED = "kube-system-daemonset-pods"  # per-node pods, listed on clusters of up to 250 nodes
 
-READS = (PODS_NEED,)  # what control_plane_components reads
+OPENSHIFT_PODS_NEED = "openshift-control-plane-pods"  # static pods in OpenShift's control-plane namespaces
+OPENSHIFT_NAMESPACES = ("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
+                        "openshift-kube-controller-manager")
+OPENSHIFT_NODE_LABEL = "node.openshift.io/os_id"
+# Names some distributions give a component's static pods besides ``<component>-<node>``.
+NAME_ALIASES = {KUBE_SCHEDULER: ("openshift-kube-scheduler-",)}
+# Environment variables that configure a component (OpenShift's etcd takes its quota this way); no other
+# value of a container's environment is ever kept.
+ENV_KEPT = ("ETCD_QUOTA_BACKEND_BYTES",)
+# Containers that sit beside a component and never carry its version.
+SIDECAR_IMAGES = ("addon-resizer", "/pause:", "pause:")
+
+READS = (PODS_NEED, OPENSHIFT_PODS_NEED)  # what control_plane_components reads
 
 
 @dataclass
@@ -43,6 +57,7 @@ class Instance:
     restarts: int
     static: bool  # a mirror of a static pod (the kubelet runs it from a file on the node)
     flags: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # only the settings in ENV_KEPT, never other values
 
 
 @dataclass
@@ -86,14 +101,32 @@ def is_component_pod(pod: Mapping[str, Any], component: str) -> bool:
     if component == CLOUD_CONTROLLER_MANAGER:
         return CLOUD_CONTROLLER_MANAGER in pod_name
     looks_control_plane = raw.is_mirror_pod(pod) or pod_labels.get("tier") == "control-plane"
-    return looks_control_plane and pod_name.startswith(component + "-")
+    prefixes = (component + "-", *NAME_ALIASES.get(component, ()))
+    return looks_control_plane and pod_name.startswith(prefixes)
 
 
-def main_container(pod: Mapping[str, Any], component: str) -> Mapping[str, Any]:
-    """The container that runs the component: the one named after it, else the first."""
-    spec_containers = raw.containers(pod.get("spec") or {})
+def main_container(pod_or_template: Mapping[str, Any], component: str) -> Mapping[str, Any]:
+    """The container that runs the component: the one named exactly after it, else one whose name holds
+    it, else the first that is not a sidecar (an addon-resizer, a ``pause`` image); its image is the
+    component's version, never a sidecar's."""
+    spec = pod_or_template.get("spec") or {}
+    spec_containers = raw.containers(spec) or raw.containers(raw.pod_template_spec(pod_or_template))
+    return pick_main_container(spec_containers, component)
+
+
+def pick_main_container(spec_containers: list[Mapping[str, Any]], hint: str) -> Mapping[str, Any]:
+    def sidecar(container: Mapping[str, Any]) -> bool:
+        return any(mark in str(container.get("image", "")) for mark in SIDECAR_IMAGES)
+
+    if hint:
+        for container in spec_containers:
+            if str(container.get("name", "")) == hint:
+                return container
+        for container in spec_containers:
+            if hint in str(container.get("name", "")) and not sidecar(container):
+                return container
     for container in spec_containers:
-        if component in str(container.get("name", "")):
+        if not sidecar(container):
             return container
     return spec_containers[0] if spec_containers else {}
 
@@ -111,6 +144,8 @@ def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
         restarts=raw.pod_restarts(pod),
         static=raw.is_mirror_pod(pod),
         flags=container_flags(container),
+        env={str(e.get("name")): str(e.get("value")) for e in container.get("env") or []
+             if isinstance(e, dict) and e.get("name") in ENV_KEPT and isinstance(e.get("value"), str)},
     )
 
 
@@ -132,4 +167,6 @@ def control_plane_components(data: ClusterData) -> dict[str, Component]:
 
 def _control_plane_components(data: ClusterData) -> dict[str, Component]:
     pods = data.items(PODS_NEED)
+    if OPENSHIFT_PODS_NEED in data.responses:
+        pods = pods + data.items(OPENSHIFT_PODS_NEED)
     return {name: component_from_pods(pods, name) for name in CONTROL_PLANE_COMPONENTS}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
@@ -53,8 +54,19 @@ class Distribution:
 Detector = Callable[[ClusterData], tuple[str, str] | None]
 
 
+def _items(data: ClusterData, need: str) -> list[dict[str, Any]]:
+    """A need's items, [] when this command did not collect it (a check reading only what it declared)."""
+    response = data.responses.get(need)
+    return response.items if response is not None else []
+
+
+def _mapping(data: ClusterData, need: str) -> dict[str, Any]:
+    response = data.responses.get(need)
+    return response.data if response is not None and response.ok and isinstance(response.data, dict) else {}
+
+
 def _by_version(data: ClusterData) -> tuple[str, str] | None:
-    git_version = str(data.mapping(VERSION_NEED).get("gitVersion", ""))
+    git_version = str(_mapping(data, VERSION_NEED).get("gitVersion", ""))
     for mark, distribution in _VERSION_MARKS:
         if mark in git_version:
             return distribution, f"/version reports {git_version}"
@@ -62,7 +74,7 @@ def _by_version(data: ClusterData) -> tuple[str, str] | None:
 
 
 def _by_node_labels(data: ClusterData) -> tuple[str, str] | None:
-    for node in data.items(NODES_NEED):
+    for node in _items(data, NODES_NEED):
         node_labels = raw.labels(node)
         for label, distribution in _NODE_LABELS:
             if label in node_labels:
@@ -75,7 +87,7 @@ def _by_node_labels(data: ClusterData) -> tuple[str, str] | None:
 
 
 def _by_provider_id(data: ClusterData) -> tuple[str, str] | None:
-    for node in data.items(NODES_NEED):
+    for node in _items(data, NODES_NEED):
         provider_id = str((node.get("spec") or {}).get("providerID", ""))
         for prefix, distribution in _PROVIDER_IDS:
             if provider_id.startswith(prefix):
@@ -84,9 +96,9 @@ def _by_provider_id(data: ClusterData) -> tuple[str, str] | None:
 
 
 def _by_kubeadm_marks(data: ClusterData) -> tuple[str, str] | None:
-    if data.json(KUBEADM_CONFIG_NEED):
+    if _mapping(data, KUBEADM_CONFIG_NEED):
         return "kubeadm", "ConfigMap kube-system/kubeadm-config exists"
-    for pod in data.items(PODS_NEED):
+    for pod in _items(data, PODS_NEED):
         if is_component_pod(pod, KUBE_APISERVER) and KUBEADM_ANNOTATION in raw.annotations_of(pod):
             return "kubeadm", f"pod {raw.name(pod)} carries kubeadm's annotation {KUBEADM_ANNOTATION}"
     return None

@@ -1,13 +1,18 @@
-"""Which mode routes Service traffic: kube-proxy's iptables/ipvs/nftables, Cilium's replacement, or nothing.
+"""Which mode routes Service traffic: kube-proxy's iptables/ipvs/nftables, a replacement, or nothing.
 
-Sources in order of authority: Cilium's ``kube-proxy-replacement`` (kube-proxy may then be absent), the
-kube-proxy configuration file in its ConfigMap (kubeadm: ``kube-proxy`` key ``config.conf``; EKS:
-``kube-proxy-config`` key ``config``; an empty ``mode`` means iptables on Linux), then the DaemonSet's
-``--proxy-mode`` flag.
+Sources in order of authority: a replacement that implements Services itself (Cilium's
+``kube-proxy-replacement``, GKE Dataplane V2's ``anetd``, OpenShift's OVN-Kubernetes), k3s's and RKE2's
+node annotations (``k3s.io/node-args``: the server or agent arguments, ``--kube-proxy-arg proxy-mode=...``
+or ``--disable-kube-proxy``), the kube-proxy configuration file in its ConfigMap (kubeadm: ``kube-proxy``
+key ``config.conf``; EKS: ``kube-proxy-config`` key ``config``; an empty ``mode`` means iptables on
+Linux), then the kube-proxy container's ``--proxy-mode`` flag (AKS configures it by flags only).
+A kube-proxy DaemonSet that wants 0 pods (GKE keeps one beside Dataplane V2) is not a running kube-proxy,
+while kube-proxy pods are counted even when their DaemonSet object was not read (minikube captures).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +28,19 @@ EKS_CONFIG_NEED = "eks-kube-proxy-config"
 CILIUM_NEED = "cilium-config"
 DAEMONSETS_NEED = "daemonsets"
 PODS_NEED = "kube-system-pods"
+DAEMONSET_PODS_NEED = "kube-system-daemonset-pods"
 VERSION_NEED = "version"
+NODES_NEED = "nodes"
 
 # What kube_proxy_mode reads.
-READS = (DAEMONSETS_NEED, PODS_NEED, VERSION_NEED, CONFIG_NEED, EKS_CONFIG_NEED, CILIUM_NEED)
+READS = (DAEMONSETS_NEED, PODS_NEED, DAEMONSET_PODS_NEED, VERSION_NEED, NODES_NEED, CONFIG_NEED, EKS_CONFIG_NEED,
+         CILIUM_NEED)
+NODE_ARGS_ANNOTATIONS = (("k3s.io/node-args", "k3s"), ("rke2.io/node-args", "RKE2"))
+# DaemonSets of network plugins that implement Services themselves, with no kube-proxy.
+REPLACING_DAEMONSETS = (
+    ("anetd", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF"),
+    ("ovnkube-node", "OVN-Kubernetes implements Services in Open vSwitch (OpenShift's network)"),
+)
 MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "unknown")
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge
 
@@ -36,7 +50,7 @@ class KubeProxyMode:
     """The Service proxy mode (one of ``MODES``), where it was read (``source``) and why, in words."""
 
     mode: str
-    source: str  # configmap, flags, cilium-config, default, embedded, none
+    source: str  # configmap, flags, node-args, cilium-config, anetd, ovnkube-node, default, embedded, none
     detail: str
     daemonset: Workload | None = None
     static_pods: int = 0  # kube-proxy run as static pods (RKE2) instead of a DaemonSet
@@ -70,6 +84,18 @@ def configmap_mode(data: ClusterData) -> tuple[str, str] | None:
     return None
 
 
+def _items(data: ClusterData, need: str) -> list[dict[str, Any]]:
+    response = data.responses.get(need)
+    return response.items if response is not None else []
+
+
+def kube_proxy_pods(data: ClusterData) -> list[dict[str, Any]]:
+    """kube-proxy's pods in kube-system: static (RKE2) or a DaemonSet's, whether or not that DaemonSet was read."""
+    pods = _items(data, PODS_NEED) + _items(data, DAEMONSET_PODS_NEED)
+    return [pod for pod in pods if raw.labels(pod).get("k8s-app") == "kube-proxy"
+            or (raw.is_mirror_pod(pod) and raw.name(pod).startswith("kube-proxy-"))]
+
+
 def _static_kube_proxy_pods(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [pod for pod in pods if raw.is_mirror_pod(pod) and raw.name(pod).startswith("kube-proxy-")]
 
@@ -79,31 +105,113 @@ def _embedded_in_k3s(data: ClusterData) -> bool:
     return "+k3s" in str(version.get("gitVersion", ""))
 
 
+def node_args(node: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    """The k3s/RKE2 arguments a node records in its annotation (JSON list), and which product; None without."""
+    for annotation, product in NODE_ARGS_ANNOTATIONS:
+        value = raw.annotations_of(node).get(annotation)
+        if value is None:
+            continue
+        try:
+            parsed = json.loads(value)
+        except (TypeError, ValueError):
+            return None
+        if isinstance(parsed, list):
+            return [str(word) for word in parsed], product
+    return None
+
+
+def proxy_mode_from_args(args: list[str]) -> str | None:
+    """``proxy-mode`` from ``--kube-proxy-arg proxy-mode=X`` / ``--kube-proxy-arg=proxy-mode=X``; None if unset;
+    "absent" with ``--disable-kube-proxy``."""
+    mode: str | None = None
+    for index, word in enumerate(args):
+        if word in ("--disable-kube-proxy", "--disable-kube-proxy=true"):
+            return "absent"
+        value = None
+        if word == "--kube-proxy-arg" and index + 1 < len(args):
+            value = args[index + 1]
+        elif word.startswith("--kube-proxy-arg="):
+            value = word.split("=", 1)[1]
+        if value is not None:
+            key, _, setting = value.lstrip("-").partition("=")
+            if key == "proxy-mode" and setting:
+                mode = setting
+    return mode
+
+
+def _mode_from_node_args(data: ClusterData, daemonset: Workload | None, static: int) -> KubeProxyMode | None:
+    """k3s/RKE2: each node's recorded arguments say its kube-proxy mode (iptables when none is given)."""
+    modes: dict[str, list[str]] = {}
+    product = ""
+    for node in _items(data, NODES_NEED):
+        found = node_args(node)
+        if found is None:
+            continue
+        args, product = found
+        modes.setdefault(proxy_mode_from_args(args) or "iptables", []).append(raw.name(node))
+    if not modes:
+        return None
+    mode = max(modes, key=lambda m: (len(modes[m]), m))
+    annotation = "k3s.io/node-args" if product == "k3s" else "rke2.io/node-args"
+    where = "; ".join(f"{m} on {', '.join(sorted(nodes))}" for m, nodes in sorted(modes.items()))
+    if mode == "absent":
+        return KubeProxyMode("absent", "node-args", f"{annotation} shows --disable-kube-proxy ({where}): {product} "
+                             "runs no kube-proxy, so something else must implement Services", daemonset, static)
+    default = "" if len(modes) > 1 or mode != "iptables" else " (no --kube-proxy-arg proxy-mode: iptables)"
+    detail = f"{annotation} records each node's {product} arguments{default}: {where}"
+    source = "node-args"
+    return KubeProxyMode(mode, source, detail, daemonset, static)
+
+
+def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str] | None:
+    for daemonset in _items(data, DAEMONSETS_NEED):
+        for name, detail in REPLACING_DAEMONSETS:
+            if raw.name(daemonset) == name:
+                return workload(daemonset, name), detail
+    return None
+
+
 def kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
     """Decide the mode from everything visible; ``unknown`` (with the reason) rather than a guess."""
     replacement = cilium_replacement(data)
-    daemonset_obj = find_workload([d for d in data.items(DAEMONSETS_NEED) if raw.namespace(d) == "kube-system"],
+    daemonset_obj = find_workload([d for d in _items(data, DAEMONSETS_NEED) if raw.namespace(d) == "kube-system"],
                                   ("kube-proxy",), ("kube-proxy",))
     daemonset = workload(daemonset_obj, "kube-proxy") if daemonset_obj else None
-    static = len(_static_kube_proxy_pods(data.items(PODS_NEED)))
+    pods = kube_proxy_pods(data)
+    static = len(_static_kube_proxy_pods(pods))
+    if daemonset is not None and daemonset.desired == 0 and not pods:
+        daemonset = None  # a DaemonSet that wants no pod (GKE beside Dataplane V2) runs no kube-proxy
     if replacement in CILIUM_REPLACES:
         extra = " (a kube-proxy DaemonSet still exists: both program Service rules)" if daemonset else ""
         detail = f"Cilium's eBPF kube-proxy replacement handles Services (kube-proxy-replacement={replacement})"
         return KubeProxyMode("replaced", "cilium-config", detail + extra, daemonset, static)
-    runs = daemonset is not None or static > 0 or not data[DAEMONSETS_NEED].ok
+    replacing = _replacing_daemonset(data)
+    if replacing is not None and daemonset is None and not pods:
+        found, detail = replacing
+        return KubeProxyMode("replaced", found.name, f"{detail} (DaemonSet {found.namespace}/{found.name}); "
+                             "no kube-proxy runs", None, 0)
+    from_args = _mode_from_node_args(data, daemonset, static)
+    if from_args is not None:
+        return from_args
+    daemonsets = data.responses.get(DAEMONSETS_NEED)
+    runs = daemonset is not None or bool(pods) or daemonsets is None or not daemonsets.ok
     if runs:
-        return _configured_mode(data, daemonset, static)
+        return _configured_mode(data, daemonset, static, pods)
     if _embedded_in_k3s(data):
         return KubeProxyMode("unknown", "embedded",
-                             "k3s runs kube-proxy inside its own process; the mode is not visible through the API "
-                             "(iptables unless the server was started with a different --kube-proxy-arg)")
-    return KubeProxyMode("absent", "none", "no kube-proxy DaemonSet or static pods, and no kube-proxy replacement "
+                             "k3s runs kube-proxy inside its own process and no node records its arguments "
+                             "(k3s.io/node-args), so the mode is not visible")
+    return KubeProxyMode("absent", "none", "no kube-proxy DaemonSet or pods, and no kube-proxy replacement "
                          "found: Services may not work unless another component implements them")
 
 
-def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int) -> KubeProxyMode:
+def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int,
+                     pods: list[dict[str, Any]]) -> KubeProxyMode:
     """The mode of a running kube-proxy: its config file (ConfigMap), else its flags, else the default."""
-    flags = daemonset.flags if daemonset else {}
+    from kubectl_arch.model.components import main_container
+    from kubectl_arch.model.flags import container_flags
+
+    flags = daemonset.flags if daemonset else container_flags(main_container(pods[0], "kube-proxy")) if pods else {}
     from_config = configmap_mode(data)
     if from_config is not None and (not flags.get("proxy-mode") or "config" in flags):
         mode, where = from_config
@@ -112,9 +220,12 @@ def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int)
         return KubeProxyMode("iptables", "configmap", f"{where} leaves mode empty, which means iptables on Linux",
                              daemonset, static)
     if flags.get("proxy-mode"):
-        return KubeProxyMode(flags["proxy-mode"], "flags", f"the DaemonSet passes --proxy-mode={flags['proxy-mode']}",
+        whose = "the DaemonSet passes" if daemonset else "the kube-proxy pods pass"
+        return KubeProxyMode(flags["proxy-mode"], "flags", f"{whose} --proxy-mode={flags['proxy-mode']}",
                              daemonset, static)
-    if daemonset is None and static == 0:
-        return KubeProxyMode("unknown", "none", data.skip_reason(DAEMONSETS_NEED) or "DaemonSets could not be read")
+    if daemonset is None and not pods:
+        reason = data.skip_reason(DAEMONSETS_NEED) if DAEMONSETS_NEED in data.responses else None
+        return KubeProxyMode("unknown", "none", reason or "DaemonSets could not be read")
+    seen = "" if daemonset else f" ({len(pods)} kube-proxy pods run without a DaemonSet object read)"
     return KubeProxyMode("iptables", "default", "no mode is visible in the kube-proxy ConfigMap or flags; "
-                         "kube-proxy's default on Linux is iptables", daemonset, static)
+                         "kube-proxy's default on Linux is iptables" + seen, daemonset, static)

@@ -27,9 +27,9 @@ class Workload:
 
 def workload(obj: Mapping[str, Any], container_hint: str = "") -> Workload:
     """Summarise a DaemonSet or Deployment; the main container is the one whose name has ``container_hint``."""
-    spec_containers = raw.containers(raw.pod_template_spec(obj))
-    hinted = [c for c in spec_containers if container_hint and container_hint in str(c.get("name"))]
-    main: Mapping[str, Any] = (hinted or spec_containers or [{}])[0]
+    from kubectl_arch.model.components import pick_main_container
+
+    main = pick_main_container(raw.containers(raw.pod_template_spec(obj)), container_hint)
     status = obj.get("status") or {}
     is_daemonset = obj.get("kind") == "DaemonSet" or "desiredNumberScheduled" in status
     desired = status.get("desiredNumberScheduled") if is_daemonset else (obj.get("spec") or {}).get("replicas", 1)

@@ -6,17 +6,19 @@ import pytest
 
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, build_map
 from kubectl_arch.explain.command import COMPONENT_NAMES as CLI_NAMES
-from kubectl_arch.explain.pages import PAGES, find_page, page_for_component
+from kubectl_arch.explain.pages import PAGES, find_page, page_commands, page_for_component
 from kubectl_arch.explain.walkthrough import walkthrough_steps
 from kubectl_arch.explain.what_if import lose_control_plane_node, lose_etcd_members, network_partition, scenarios
 from tests.explain.fixtures import load_data
+from tests.explain.test_analysis import sample_data
 
 
 def test_every_component_has_one_page_with_commands_and_a_docs_link() -> None:
     assert sorted(page.component for page in PAGES) == sorted(COMPONENT_NAMES)
     assert sorted(page.key for page in PAGES) == sorted(CLI_NAMES)
+    cluster = build_map(load_data("kubeadm-ha"))
     for page in PAGES:
-        assert page.what and page.failure and page.commands
+        assert page.what and page.failure and page_commands(page, cluster)
         assert any(link.startswith("https://kubernetes.io/docs/") for link in page.docs), page.key
         assert page_for_component(page.component) is page
 
@@ -49,8 +51,8 @@ def test_external_etcd_of_five_tolerates_two() -> None:
 
 
 def test_two_members_survive_nothing() -> None:
-    cluster = build_map(load_data("kubeadm-ha"))
-    cluster.etcd.members = cluster.etcd.members[:2]
+    cluster = build_map(sample_data("kubeadm-degraded"))  # two stacked etcd members
+    assert cluster.datastore.members == 2
     assert lose_etcd_members(cluster, 1).survives is False
     partition = network_partition(cluster)
     assert partition.survives is False and "neither side" in partition.summary
@@ -81,11 +83,13 @@ def test_managed_what_if_is_honest_about_what_it_cannot_see() -> None:
 def test_walkthrough_names_this_clusters_components() -> None:
     steps = walkthrough_steps(build_map(load_data("kubeadm-ha")))
     here = {step.title: step.here for step in steps}
-    assert len(steps) == 13
+    assert len(steps) == 8 and steps[-1].title == "This cluster stops here"  # its KCM Lease expired
     assert here["Authorization: may you do this?"] == "--authorization-mode=Node,RBAC"
     assert "3 members" in here["Written to etcd"] and "once 2 have it" in here["Written to etcd"]
-    assert here["Scheduling"] == "kube-scheduler, the leader on cp-2"
     assert "no current leader" in here["Deployment -> ReplicaSet -> Pods"]
-    assert "ipvs mode" in here["Traffic can reach it"] and "coredns" in here["Traffic can reach it"]
+    healthy = {step.title: step.here for step in walkthrough_steps(build_map(sample_data("kind-ha")))}
+    assert len(healthy) == 13 and "This cluster stops here" not in healthy
+    assert healthy["Scheduling"] == "kube-scheduler, the leader on kind-ha-control-plane2"
+    assert "iptables mode" in healthy["Traffic can reach it"] and "coredns" in healthy["Traffic can reach it"]
     cilium = {s.title: s.here for s in walkthrough_steps(build_map(load_data("cilium-kpr")))}
-    assert cilium["Traffic can reach it"].startswith("Cilium's kube-proxy replacement")
+    assert cilium["Traffic can reach it"].startswith("no kube-proxy: Cilium's eBPF kube-proxy replacement")

@@ -51,6 +51,7 @@ def report_document(report: AuditReport) -> dict[str, Any]:
         "checks": [{"check": r.meta.id, "status": r.status.value, "component": r.meta.component,
                     "title": r.meta.title} for r in report.results],
         "findings": findings,
+        "facts": report.facts,
         "schemaVersion": SCHEMA_VERSION,
     }
 

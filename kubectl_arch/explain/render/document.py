@@ -10,8 +10,10 @@ import dataclasses
 from typing import Any
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.pages import page_commands
 from kubectl_arch.explain.request import ExplainView
 from kubectl_arch.explain.views import ComponentView, InstanceView
+from kubectl_arch.model.facts import facts_data
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.structured import emit
@@ -63,7 +65,7 @@ def node_data(node: NodeInfo) -> dict[str, Any]:
 
 def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
     """The whole map as JSON-ready data (``-o json`` and ``-o yaml``)."""
-    etcd = cluster.etcd
+    store = cluster.datastore
     return {
         "cluster": {
             "version": cluster.version,
@@ -79,26 +81,29 @@ def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
         "nodes": [node_data(node) for node in cluster.nodes],
         "kubeProxy": {"mode": cluster.kube_proxy.mode, "source": cluster.kube_proxy.source,
                       "detail": cluster.kube_proxy.detail},
-        "etcd": {"topology": etcd.mode, "members": etcd.size, "ready": etcd.ready, "quorum": etcd.quorum,
-                 "failuresTolerated": etcd.failures_tolerated, "endpoints": etcd.endpoints},
+        "etcd": {"topology": store.kind, "members": store.members, "ready": store.ready, "quorum": store.quorum,
+                 "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints)},
         "apiServer": {"endpoints": cluster.apiserver_endpoints,
                       "identityLeases": [_lease(lease) for lease in cluster.apiserver_identities]},
         "metricsServer": None if cluster.metrics_server is None or cluster.metrics_server.workload is None else {
             "ready": cluster.metrics_server.workload.ready, "desired": cluster.metrics_server.workload.desired,
             "version": cluster.metrics_server.workload.version},
         "skipped": cluster.skipped,
+        "facts": facts_data(cluster.facts),
     }
 
 
 def explain_document(view: ExplainView) -> dict[str, Any]:
     """The view asked as data: a component, the walkthrough's steps, the scenarios, or the whole map."""
+    cluster = view.cluster_map
     if view.page is not None:
-        return component_data(view.cluster_map.component(view.page.component))
+        return {**component_data(cluster.component(view.page.component)),
+                "commands": list(page_commands(view.page, cluster)), "facts": facts_data(cluster.facts)}
     if view.steps is not None:
-        return {"steps": [dataclasses.asdict(step) for step in view.steps]}
+        return {"steps": [dataclasses.asdict(step) for step in view.steps], "facts": facts_data(cluster.facts)}
     if view.scenarios is not None:
-        return {"scenarios": [dataclasses.asdict(s) for s in view.scenarios]}
-    return cluster_map_data(view.cluster_map)
+        return {"scenarios": [dataclasses.asdict(s) for s in view.scenarios], "facts": facts_data(cluster.facts)}
+    return cluster_map_data(cluster)
 
 
 def render(view: ExplainView, format_name: str) -> None:

@@ -1,4 +1,8 @@
-"""``kubectl arch explain -o mermaid``: the HA path and the node layer as a flowchart for docs and wikis."""
+"""``kubectl arch explain -o mermaid``: the HA path and the node layer as a flowchart for docs and wikis.
+
+Kubelets and clients reach the API servers through the cluster's endpoint (a load balancer in HA);
+on kubeadm 1.19+ the scheduler and controller manager talk to the API server on their own node.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,28 @@ from kubectl_arch.wording import plural
 
 def mermaid(cluster: ClusterMap) -> str:
     """The HA path and the node layer as a mermaid flowchart, for docs and wikis."""
-    api, etcd = cluster.component("kube-apiserver"), cluster.etcd
+    api, store = cluster.component("kube-apiserver"), cluster.datastore
     lines = ["flowchart TD", f'  lb["load balancer / endpoint<br/>{cluster.server or "API endpoint"}"]']
     if api.replicas is None:
-        lines.append(f'  api["API servers<br/>hidden: {cluster.distribution.managed_by}"]')
+        lines.append(f'  api["API servers<br/>hidden: {cluster.profile.title}"]')
         lines.append("  lb --> api")
     else:
         for index, instance in enumerate(api.instances):
             state = "ready" if instance.ready else "NOT READY"
             lines.append(f'  api{index}["kube-apiserver<br/>{instance.node}<br/>{state}"]')
             lines.append(f"  lb --> api{index}")
-    if etcd.size is None:
-        etcd_label = f"etcd<br/>hidden: {cluster.distribution.managed_by}" if cluster.managed else "datastore"
+    if store.members is not None:
+        etcd_label = (f"etcd ({store.short})<br/>{store.members} members, quorum {store.quorum}<br/>"
+                      f"tolerates {plural(store.failures_tolerated or 0, 'failure')}")
+    elif cluster.managed:
+        etcd_label = f"etcd<br/>hidden: {cluster.profile.title}"
+    elif store.kind in ("kine-sqlite", "kine-external"):
+        etcd_label = f"kine<br/>{'SQLite' if store.kind == 'kine-sqlite' else 'external database'}"
     else:
-        etcd_label = (f"etcd ({etcd.mode})<br/>{etcd.size} members, quorum {etcd.quorum}<br/>"
-                      f"tolerates {plural(etcd.failures_tolerated or 0, 'failure')}")
+        etcd_label = "datastore"
     lines.append(f'  etcd[("{etcd_label}")]')
     api_ids = ["api"] if api.replicas is None else [f"api{i}" for i in range(len(api.instances))]
+    api_nodes = {} if api.replicas is None else {i.node: f"api{n}" for n, i in enumerate(api.instances)}
     lines.extend(f"  {api_id} --> etcd" for api_id in api_ids)
     for name in ("kube-scheduler", "kube-controller-manager"):
         view = cluster.component(name)
@@ -33,7 +42,11 @@ def mermaid(cluster: ClusterMap) -> str:
         count = "hidden" if view.replicas is None else f"x{view.replicas}"
         node_id = name.replace("-", "_")
         lines.append(f'  {node_id}["{name} {count}{leader}"]')
-        lines.extend(f"  {node_id} --> {api_id}" for api_id in api_ids[:1])
+        local = sorted({api_nodes[i.node] for i in view.instances if i.node in api_nodes})
+        if local:  # each instance talks to the API server on its own node
+            lines.extend(f"  {node_id} -- own node --> {api_id}" for api_id in local)
+        else:
+            lines.append(f"  {node_id} --> {'api' if api.replicas is None else 'lb'}")
     kubelets, runtime = cluster.component("kubelet"), cluster.component("container-runtime").kind or "runtime"
     cni = cluster.component("cni").kind or "?"
     lines.append(f'  nodes["{plural(kubelets.replicas or 0, "node")}: kubelet, {runtime}, '

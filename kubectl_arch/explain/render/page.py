@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
-from kubectl_arch.explain.pages import Page
+from kubectl_arch.explain.pages import Page, page_commands
 from kubectl_arch.explain.render.terminal import (
     health_cell,
     labelled,
@@ -66,9 +66,14 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
     if view.leader is not None:
         holder, freshness = leader_text(view.leader)
         facts.append(("  leader", f"{holder} ({freshness})"))
-    if view.name == "etcd" and cluster.etcd.size is not None:
-        facts.append(("  quorum", f"{cluster.etcd.quorum} of {plural(cluster.etcd.size, 'member')}; tolerates "
-                                  f"{plural(cluster.etcd.failures_tolerated or 0, 'failure')} ({cluster.etcd.mode})"))
+    store = cluster.datastore
+    if view.name == "etcd" and store.members is not None:
+        facts.append(("  quorum", f"{store.quorum} of {plural(store.members, 'member')}; tolerates "
+                                  f"{plural(store.failures_tolerated or 0, 'failure')} ({store.short})"))
+    if view.name == "etcd":
+        quota = "not known" if store.quota_bytes is None else f"{store.quota_bytes / 1024**3:g} GiB"
+        origin = f"assumed: {store.quota_source}" if store.quota_assumed else store.quota_source
+        facts.append(("  datastore", f"{store.kind}; size limit {quota} ({origin})"))
     facts += labelled("  evidence", view.evidence) + labelled("  notes", view.notes)
     out.append(two_columns(facts))
     if view.instances:
@@ -79,7 +84,7 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
     out += [Text("When it fails", style="bold"), Text(page.failure), Text(""),
             Text("Look further", style="bold")]
     # A command is never wrapped: it stays one line to copy, past the right margin if it must.
-    out.extend(Text("  $ " + command.replace("\n", "\n    "), no_wrap=True) for command in page.commands)
+    out.extend(Text("  $ " + command.replace("\n", "\n    "), no_wrap=True) for command in page_commands(page, cluster))
     out += [Text(""), Text("Read more", style="bold")]
     out.extend(Text(f"  {link}", no_wrap=True) for link in page.docs)
     return out

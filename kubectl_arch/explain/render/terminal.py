@@ -213,13 +213,17 @@ def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
         longest = max((len(name) for name in names), default=0)
         api_box += [f"  {name.ljust(longest)}   {'ready' if i.ready else 'NOT READY'}"
                     for name, i in zip(names, api.instances, strict=True)]
-    etcd = cluster.etcd
-    if etcd.size is None:
-        etcd_box = [f"etcd: hidden, run by {managed_by}" if cluster.managed else "datastore: not visible "
-                    "through the API"]
+    store = cluster.datastore
+    if store.members is not None:
+        etcd_box = [f"etcd ({store.short}): {plural(store.members, 'member')}",
+                    f"  quorum {store.quorum}, tolerates {plural(store.failures_tolerated or 0, 'failure')}"]
+    elif cluster.managed:
+        etcd_box = [f"etcd: hidden, run by {managed_by}"]
+    elif store.kind in ("kine-sqlite", "kine-external"):
+        etcd_box = [f"datastore: kine over {'SQLite' if store.kind == 'kine-sqlite' else 'an external database'}",
+                    "  no etcd members, no quorum"]
     else:
-        etcd_box = [f"etcd ({etcd.mode}): {plural(etcd.size, 'member')}",
-                    f"  quorum {etcd.quorum}, tolerates {plural(etcd.failures_tolerated or 0, 'failure')}"]
+        etcd_box = ["datastore: not visible through the API"]
     return [endpoint, api_box, etcd_box]
 
 

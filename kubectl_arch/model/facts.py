@@ -1,0 +1,401 @@
+"""One fact base per cluster: the facts explain, audit, what-if, the walkthrough and the pages all read.
+
+Computed once per ``ClusterData`` (``cluster_facts``): the distribution and its profile, the API
+server's /readyz and /livez checks, each control-plane component's replicas, readiness, version and
+health, the datastore (stacked, external or embedded etcd, kine/SQLite, a managed one) with its member
+count and quota (read where possible, else the profile's documented value, marked assumed, with its
+source), leader election as each component's flags configure it, the Service proxy and cluster DNS.
+``facts_data`` is the one JSON form every command embeds, so no two commands can disagree on them.
+
+A fact that was not read is ``None`` with the reason, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.source import NO_STATUS, Response
+from kubectl_arch.model import raw
+from kubectl_arch.model.components import (
+    CONTROL_PLANE_COMPONENTS,
+    ETCD,
+    KUBE_APISERVER,
+    OPENSHIFT_PODS_NEED,
+    PODS_NEED,
+    Component,
+    control_plane_components,
+)
+from kubectl_arch.model.distribution import READS as DISTRIBUTION_READS
+from kubectl_arch.model.distribution import Distribution, detect_distribution
+from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, STACKED, etcd_topology, failures_tolerated, quorum
+from kubectl_arch.model.kube_proxy import READS as PROXY_READS
+from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode, node_args
+from kubectl_arch.model.leader_election import ELECTED, ElectionSettings, election_settings, read_lock
+from kubectl_arch.model.leader_election import READS as ELECTION_READS
+from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.memo import memo
+from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
+from kubectl_arch.model.profiles import EMBEDDED as EMBEDDED_CONTROL_PLANE
+from kubectl_arch.model.profiles import HIDDEN as HIDDEN_CONTROL_PLANE
+from kubectl_arch.model.profiles import Profile, profile_for
+
+READYZ_NEED, LIVEZ_NEED = "readyz", "livez"
+DEPLOYMENTS_NEED = "kube-system-deployments"
+# Everything the fact base reads; commands that embed the facts collect these.
+FACT_NEEDS: tuple[str, ...] = tuple(dict.fromkeys((
+    *DISTRIBUTION_READS, READYZ_NEED, LIVEZ_NEED, NODES_NEED, PODS_NEED, OPENSHIFT_PODS_NEED, *ELECTION_READS,
+    *PROXY_READS, DEPLOYMENTS_NEED)))
+READS = FACT_NEEDS
+
+# Datastore kinds.
+STACKED_ETCD = "stacked-etcd"  # etcd static pods beside the API servers (kubeadm, kind, minikube, RKE2, OpenShift)
+EXTERNAL_ETCD = "external-etcd"  # etcd outside the cluster, seen only in the API server's --etcd-servers
+EMBEDDED_ETCD = "embedded-etcd"  # etcd inside the k3s server process (k3s --cluster-init)
+KINE_SQLITE = "kine-sqlite"  # k3s's default: kine over SQLite on the single server, no etcd at all
+KINE_EXTERNAL = "kine-external"  # k3s with --datastore-endpoint (an external SQL database or etcd)
+MANAGED = "managed"  # run and hidden by the provider
+UNKNOWN = "unknown"
+ETCD_KINDS = (STACKED_ETCD, EXTERNAL_ETCD, EMBEDDED_ETCD)
+
+# Health words (explain prints them).
+HEALTHY, DEGRADED, DOWN, HIDDEN, NONE, UNKNOWN_HEALTH = "healthy", "degraded", "down", "hidden", "none", "unknown"
+
+
+@dataclass(frozen=True)
+class HealthEndpoint:
+    """/readyz or /livez?verbose: the verdict (None when not read), the failing sub-checks, or why unread."""
+
+    path: str
+    ok: bool | None
+    failed: tuple[str, ...] = ()
+    passed: int = 0
+    reason: str | None = None
+
+    def failing(self, prefix: str) -> list[str]:
+        return [check for check in self.failed if check == prefix or check.startswith(prefix)]
+
+
+def parse_health(data: ClusterData, need: str, path: str) -> HealthEndpoint:
+    """``[+]name ok`` / ``[-]name failed`` lines; a 500 answer carries the same body and is a failing verdict."""
+    response = data.responses.get(need)
+    if response is None:
+        return HealthEndpoint(path, None, reason=f"{path} was not read by this command")
+    body = response.text or (response.data if isinstance(response.data, str) else "") or ""
+    lines = body.splitlines()
+    failed = tuple(line[3:].split(" ", 1)[0] for line in lines if line.startswith("[-]"))
+    passed = sum(1 for line in lines if line.startswith("[+]"))
+    if response.ok:
+        return HealthEndpoint(path, not failed, failed, passed)
+    if response.status == 500 or failed:
+        return HealthEndpoint(path, False, failed, passed)
+    return HealthEndpoint(path, None, reason=response.skip_reason(path))
+
+
+@dataclass(frozen=True)
+class ComponentFacts:
+    """One control-plane component: where it runs, how many copies, how many ready, its version and health."""
+
+    name: str
+    runs: str  # "pods", "embedded", "hidden", "none"
+    replicas: int | None  # None when hidden
+    ready: int | None
+    version: str | None  # from the main container's image (or the node's kubelet when embedded)
+    health: str
+    nodes: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # why the health is not simply ready/replicas
+
+
+@dataclass(frozen=True)
+class Datastore:
+    """What stores the cluster's state, its members and quorum arithmetic, and its size limit."""
+
+    kind: str
+    members: int | None  # etcd members (None when hidden or not etcd)
+    ready: int | None
+    endpoints: tuple[str, ...]
+    quota_bytes: int | None
+    quota_source: str  # where the figure was read, or the page that documents it
+    quota_assumed: bool  # True when not read from this cluster but taken from the profile's documentation
+    quota_what: str = ""  # how a message names an assumed quota ("etcd's default", "EKS's documented limit")
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def is_etcd(self) -> bool:
+        return self.kind in ETCD_KINDS
+
+    @property
+    def short(self) -> str:
+        """The kind as a sentence says it after "etcd": stacked, external, embedded."""
+        return self.kind.removesuffix("-etcd")
+
+    @property
+    def quorum(self) -> int | None:
+        return quorum(self.members) if self.members else None
+
+    @property
+    def failures_tolerated(self) -> int | None:
+        return failures_tolerated(self.members) if self.members else None
+
+
+@dataclass(frozen=True)
+class LeaderElectionFacts:
+    """One component's election: its settings (from flags), and the lock's record as read."""
+
+    settings: ElectionSettings
+    lease: LeaseInfo | None
+    problem: str | None  # why there is no record ("does not exist", "forbidden ...")
+
+    @property
+    def held(self) -> bool | None:
+        if self.lease is None:
+            return None
+        return self.lease.held
+
+
+@dataclass(frozen=True)
+class DnsFacts:
+    kind: str | None  # coredns, kube-dns; None when no DNS Deployment was found
+    deployment: str | None
+    desired: int | None
+    ready: int | None
+    ready_nodes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    """The facts every command shares about one cluster."""
+
+    distribution: Distribution
+    profile: Profile
+    readyz: HealthEndpoint
+    livez: HealthEndpoint
+    components: dict[str, ComponentFacts]
+    datastore: Datastore
+    leader_election: dict[str, LeaderElectionFacts]
+    service_proxy: KubeProxyMode
+    dns: DnsFacts
+    nodes: int
+    ready_nodes: int
+    control_plane_nodes: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def managed(self) -> bool:
+        return self.profile.hidden
+
+    def component(self, name: str) -> ComponentFacts:
+        return self.components[name]
+
+
+def cluster_facts(data: ClusterData) -> ClusterFacts:
+    """The fact base of ``data``, computed once (shared by every caller: read-only)."""
+    return memo(data, "facts.cluster_facts", READS, _cluster_facts)
+
+
+def _responses(data: ClusterData, need: str) -> list[dict[str, Any]]:
+    response = data.responses.get(need)
+    return response.items if response is not None else []
+
+
+def _complete(data: ClusterData) -> ClusterData:
+    """``data`` with every fact need present: one this command did not collect counts as unread, never absent."""
+    missing = [name for name in FACT_NEEDS if name not in data.responses]
+    if not missing:
+        return data
+    unread = {name: Response(status=NO_STATUS, error="not read by this command") for name in missing}
+    return ClusterData(source=data.source, now=data.now, credentials=data.credentials,
+                       responses={**data.responses, **unread}, options=data.options)
+
+
+def _cluster_facts(original: ClusterData) -> ClusterFacts:
+    data = _complete(original)
+    distribution = detect_distribution(data)
+    profile = profile_for(distribution.name)
+    nodes = node_infos(data) if NODES_NEED in data.responses else []
+    components = control_plane_components(data) if PODS_NEED in data.responses else \
+        {name: Component(name) for name in CONTROL_PLANE_COMPONENTS}
+    readyz = parse_health(data, READYZ_NEED, "/readyz")
+    livez = parse_health(data, LIVEZ_NEED, "/livez")
+    election = {name: _election(data, settings) for name, settings in election_settings(data).items()} \
+        if PODS_NEED in data.responses else {}
+    datastore = _datastore(data, profile, components, nodes)
+    facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore)
+             for name in CONTROL_PLANE_COMPONENTS}
+    control_plane_nodes = tuple(n.name for n in nodes if n.control_plane)
+    proxy = kube_proxy_mode(data)
+    return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
+                        datastore=datastore, leader_election=election, service_proxy=proxy, dns=_dns(data),
+                        nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n.ready),
+                        control_plane_nodes=control_plane_nodes)
+
+
+def _election(data: ClusterData, settings: ElectionSettings) -> LeaderElectionFacts:
+    if not settings.enabled:
+        return LeaderElectionFacts(settings, None, "--leader-elect=false: this component does not elect a leader")
+    lock = read_lock(data, settings)
+    return LeaderElectionFacts(settings, lock.info, lock.problem)
+
+
+def _component(name: str, component: Component, profile: Profile, nodes: list[NodeInfo], readyz: HealthEndpoint,
+               livez: HealthEndpoint, election: LeaderElectionFacts | None, datastore: Datastore) -> ComponentFacts:
+    reasons: list[str] = []
+    replicas: int | None
+    ready: int | None
+    version: str | None
+    if name == ETCD and datastore.kind in (EMBEDDED_ETCD, EXTERNAL_ETCD):
+        runs = "embedded" if datastore.kind == EMBEDDED_ETCD else "external"
+        replicas, ready, version = datastore.members, datastore.ready, None
+        where: tuple[str, ...] = tuple(n.name for n in nodes if ETCD in n.roles) if runs == "embedded" else \
+            datastore.endpoints
+    elif component.instances:
+        runs = "pods"
+        replicas, ready = component.replicas, component.ready
+        versions = component.versions
+        version = versions[0] if len(versions) == 1 else ", ".join(versions) if versions else None
+        where = tuple(sorted({i.node for i in component.instances if i.node}))
+    elif profile.control_plane == EMBEDDED_CONTROL_PLANE and name != ETCD:
+        servers = [n for n in nodes if n.control_plane]
+        runs, replicas, ready = "embedded", len(servers), sum(1 for n in servers if n.ready)
+        kubelets = sorted({n.kubelet_version for n in servers if n.kubelet_version})
+        version = kubelets[0] if len(kubelets) == 1 else None
+        where = tuple(n.name for n in servers)
+    elif profile.control_plane == HIDDEN_CONTROL_PLANE:
+        runs, replicas, ready, version, where = "hidden", None, None, None, ()
+    else:
+        runs, replicas, ready, version, where = "none", 0, 0, None, ()
+    health = _health_word(replicas, ready or 0) if not (runs == "external" and ready is None) else UNKNOWN_HEALTH
+    if name == KUBE_APISERVER:
+        for endpoint in (readyz, livez):
+            if endpoint.ok is False:
+                named = ", ".join(endpoint.failed) or "no sub-check named"
+                reasons.append(f"{endpoint.path} fails ({named})")
+    if name == ETCD:
+        for endpoint in (readyz, livez):
+            failing = endpoint.failing("etcd")
+            if failing:
+                reasons.append(f"the API server's {endpoint.path} reports {failing[0]} failing: it cannot reach or "
+                               "use etcd reliably")
+    lease = election.lease if election is not None and election.settings.enabled and runs != "none" else None
+    if election is not None and lease is not None and not lease.held:
+        reasons.append(f"no current leader: {election.settings.describe} was last renewed "
+                       f"{_seconds(lease.renew_age_seconds)} ago, valid {lease.duration_seconds}s")
+    if reasons and health in (HEALTHY, HIDDEN):
+        health = DEGRADED
+    return ComponentFacts(name, runs, replicas, ready, version, health, where, tuple(reasons))
+
+
+def _health_word(replicas: int | None, ready: int) -> str:
+    if replicas is None:
+        return HIDDEN
+    if replicas == 0:
+        return NONE
+    if ready >= replicas:
+        return HEALTHY
+    return DEGRADED if ready else DOWN
+
+
+def _seconds(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0f}s"
+
+
+def _quota_flag(component: Component) -> tuple[int, str] | None:
+    """``--quota-backend-bytes`` (or OpenShift's ETCD_QUOTA_BACKEND_BYTES) on a visible etcd member."""
+    for instance in component.instances:
+        value = instance.flags.get("quota-backend-bytes") or instance.env.get("ETCD_QUOTA_BACKEND_BYTES", "")
+        if value and value.strip().isdigit() and int(value) > 0:
+            origin = "--quota-backend-bytes" if "quota-backend-bytes" in instance.flags else \
+                "ETCD_QUOTA_BACKEND_BYTES"
+            return int(value), f"{origin} on {instance.pod}"
+    return None
+
+
+def _datastore(data: ClusterData, profile: Profile, components: dict[str, Component],
+               nodes: list[NodeInfo]) -> Datastore:
+    topology = etcd_topology(components, nodes)
+    documented = (profile.quota.bytes, profile.quota.source, True, profile.quota.what)
+    if topology.mode == STACKED:
+        read = _quota_flag(components[ETCD])
+        quota = (read[0], read[1], False, "read from the cluster") if read else documented
+        pods = ", ".join(m.pod for m in topology.members)
+        return Datastore(STACKED_ETCD, len(topology.members), topology.ready, tuple(topology.endpoints), *quota,
+                         evidence=(f"{len(topology.members)} etcd pods ({pods})",))
+    if topology.mode == EXTERNAL:
+        return Datastore(EXTERNAL_ETCD, len(topology.endpoints), None, tuple(topology.endpoints), *documented,
+                         evidence=(f"the API server's --etcd-servers lists {len(topology.endpoints)} endpoints",))
+    if topology.mode == EMBEDDED:
+        return Datastore(EMBEDDED_ETCD, len(topology.members), topology.ready, (), *documented,
+                         evidence=(f"{len(topology.members)} nodes with the role node-role.kubernetes.io/etcd",))
+    if profile.hidden:
+        return Datastore(MANAGED, None, None, (), *documented,
+                         evidence=(f"the control plane is run by {profile.title} and not visible",))
+    if profile.name == "k3s":
+        servers = [n for n in nodes if n.control_plane]
+        recorded = [found[0] for found in (node_args(node) for node in _node_objects(data, servers)) if found]
+        if any(any(word.startswith("--datastore-endpoint") for word in words) for words in recorded):
+            return Datastore(KINE_EXTERNAL, None, None, (), None, "the external database's own limits", False,
+                             evidence=("k3s.io/node-args shows --datastore-endpoint: kine in front of an external "
+                                       "database",))
+        seen = f"{len(servers)} k3s server node{'s' if len(servers) != 1 else ''} and no node with the etcd role"
+        return Datastore(KINE_SQLITE, None, None, (), None, "SQLite has no etcd quota", False,
+                         evidence=(seen + ": kine over SQLite (k3s's default without --cluster-init)",))
+    return Datastore(UNKNOWN, None, None, (), *documented, evidence=("no etcd pods, endpoints or etcd nodes visible",))
+
+
+def _node_objects(data: ClusterData, wanted: list[NodeInfo]) -> list[dict[str, Any]]:
+    names = {n.name for n in wanted}
+    return [node for node in _responses(data, NODES_NEED) if raw.name(node) in names]
+
+
+def _dns(data: ClusterData) -> DnsFacts:
+    from kubectl_arch.model.addons import cluster_dns
+
+    if DEPLOYMENTS_NEED not in data.responses:
+        return DnsFacts(None, None, None, None)
+    dns = cluster_dns(data)
+    if dns is None or dns.workload is None:
+        return DnsFacts(None, None, 0, 0)
+    deployment = dns.workload
+    pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
+    ready_nodes = tuple(sorted({str((p.get("spec") or {}).get("nodeName")) for p in pods if raw.pod_ready(p)}))
+    return DnsFacts(dns.kind, f"{deployment.namespace}/{deployment.name}", deployment.desired, deployment.ready,
+                    ready_nodes)
+
+
+# -- the one JSON form --------------------------------------------------------------------------------
+
+
+def _lease(facts: LeaderElectionFacts) -> dict[str, Any]:
+    settings, lease = facts.settings, facts.lease
+    return {"enabled": settings.enabled, "visible": settings.visible, "lock": settings.lock,
+            "namespace": settings.namespace, "name": settings.name, "fromFlags": settings.from_flags,
+            "holder": lease.holder if lease else None, "holderNode": lease.holder_node if lease else None,
+            "held": facts.held, "leaseDurationSeconds": lease.duration_seconds if lease else None,
+            "problem": facts.problem}
+
+
+def facts_data(facts: ClusterFacts) -> dict[str, Any]:
+    """The fact base as JSON-ready data: the ``facts`` block of every command's ``-o json``."""
+    store = facts.datastore
+    return {
+        "distribution": facts.distribution.name,
+        "controlPlane": facts.profile.control_plane,
+        "health": {endpoint.path.strip("/"): {"ok": endpoint.ok, "failed": list(endpoint.failed),
+                                              "reason": endpoint.reason}
+                   for endpoint in (facts.readyz, facts.livez)},
+        "components": {name: {"runs": c.runs, "replicas": c.replicas, "ready": c.ready, "version": c.version,
+                              "health": c.health, "nodes": list(c.nodes), "reasons": list(c.reasons)}
+                       for name, c in facts.components.items()},
+        "datastore": {"kind": store.kind, "members": store.members, "ready": store.ready, "quorum": store.quorum,
+                      "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints),
+                      "quotaBytes": store.quota_bytes, "quotaSource": store.quota_source,
+                      "quotaAssumed": store.quota_assumed, "evidence": list(store.evidence)},
+        "leaderElection": {name: _lease(facts.leader_election[name]) for name in ELECTED
+                           if name in facts.leader_election},
+        "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source},
+        "dns": {"kind": facts.dns.kind, "deployment": facts.dns.deployment, "desired": facts.dns.desired,
+                "ready": facts.dns.ready, "readyNodes": list(facts.dns.ready_nodes)},
+        "nodes": {"total": facts.nodes, "ready": facts.ready_nodes,
+                  "controlPlane": list(facts.control_plane_nodes)},
+    }

@@ -1,0 +1,347 @@
+"""Distribution profiles as data: where each distribution runs its control plane and keeps its PKI, how
+its logs are read, what routes Services, what backs the API, and the commands that fix things there.
+
+Every fix, page, walkthrough step and what-if line that names a command or a path takes it from the
+detected profile, so a k3s user is never told to run ``kubeadm`` and an EKS user never gets ``crictl``
+on a control-plane node they cannot reach. One place, reviewed as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# Where the control plane runs.
+STATIC_PODS = "static-pods"  # kubelet-run static pods, mirrored in the API (kubeadm, kind, minikube, RKE2, OpenShift)
+EMBEDDED = "embedded"  # inside one server process per control-plane node (k3s)
+HIDDEN = "hidden"  # run by a provider, invisible through the API (EKS, GKE, AKS)
+
+GIB = 1024**3
+ETCD_DEFAULT_QUOTA = 2 * GIB
+ETCD_LIMITS_DOC = "https://etcd.io/docs/v3.5/dev-guide/limit/"
+
+# Fix actions a profile answers (keys of Profile.fixes); a missing key means "nothing to run here".
+ADD_CONTROL_PLANE = "add-control-plane-node"
+CHECK_CERTS = "check-certificates"
+RENEW_CERTS = "renew-certificates"
+ETCDCTL = "etcdctl"  # a prefix that runs etcdctl against this cluster's etcd, with its certificates
+ETCD_BACKUP = "etcd-backup"
+ETCD_RESTORE = "etcd-restore"
+UPGRADE_KUBELET = "upgrade-kubelet"
+UPGRADE_CONTROL_PLANE = "upgrade-control-plane"
+RESTART_CONTROL_PLANE = "restart-control-plane"
+INSTALL_KUBE_PROXY = "install-kube-proxy"
+CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The etcd (or provider) database limit a profile documents: bytes, and the page that says so."""
+
+    bytes: int | None
+    source: str  # the reference (URL) that documents it
+    what: str = "etcd's default"  # how a message names it
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One distribution as data. Commands are shell lines an operator can type on that distribution."""
+
+    name: str
+    title: str
+    control_plane: str  # STATIC_PODS, EMBEDDED or HIDDEN
+    control_plane_namespaces: tuple[str, ...]
+    pki_dir: str | None  # where the control plane's certificate files live on a control-plane node
+    kubeconfig_certs: tuple[str, ...]  # kubeconfig files with embedded client certificates (checked like PKI)
+    datastore: str  # the datastore this distribution uses unless the cluster shows otherwise
+    quota: Quota
+    logs: Mapping[str, str]  # component -> how to read its log here
+    service_proxy: str  # what routes Service IPs by default
+    fixes: Mapping[str, str] = field(default_factory=dict)
+    references: tuple[str, ...] = ()
+
+    def fix(self, action: str) -> str | None:
+        return self.fixes.get(action)
+
+    def log_command(self, component: str) -> str | None:
+        return self.logs.get(component)
+
+    @property
+    def hidden(self) -> bool:
+        return self.control_plane == HIDDEN
+
+
+def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(mapping)
+
+
+_KUBEADM_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
+                    "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt "
+                    "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key")
+_STATIC_POD_LOGS = {c: f"kubectl -n kube-system logs {c}-<node>"
+                    for c in ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager")}
+_KUBELET_JOURNAL = "journalctl -u kubelet --since '15 min ago'   # on the node"
+
+KUBEADM = Profile(
+    name="kubeadm", title="kubeadm", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
+    pki_dir="/etc/kubernetes/pki",
+    kubeconfig_certs=("/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf",
+                      "/etc/kubernetes/controller-manager.conf", "/etc/kubernetes/scheduler.conf"),
+    datastore="stacked-etcd", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({**_STATIC_POD_LOGS, "kubelet": _KUBELET_JOURNAL,
+                  "container-runtime": "journalctl -u containerd --since '15 min ago'   # on the node"}),
+    service_proxy="kube-proxy DaemonSet configured by ConfigMap kube-system/kube-proxy",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "kubeadm join <endpoint> --control-plane --token <token> --discovery-token-ca-cert-hash "
+                           "<hash> --certificate-key <key>   # on each new node",
+        CHECK_CERTS: "kubeadm certs check-expiration   # on a control-plane node",
+        RENEW_CERTS: "kubeadm certs renew all, then restart the control-plane static pods (move each manifest "
+                     "out of /etc/kubernetes/manifests and back)",
+        ETCDCTL: _KUBEADM_ETCDCTL,
+        ETCD_BACKUP: _KUBEADM_ETCDCTL + " snapshot save /var/lib/etcd/snapshot.db   # lands on that node's "
+                     "/var/lib/etcd; copy it off the node",
+        ETCD_RESTORE: "etcdutl snapshot restore snapshot.db --data-dir <new-dir>   # on each member, etcd stopped",
+        UPGRADE_KUBELET: "drain the node, upgrade the kubeadm and kubelet packages, `kubeadm upgrade node`, "
+                         "restart the kubelet, uncordon",
+        UPGRADE_CONTROL_PLANE: "`kubeadm upgrade plan`, `kubeadm upgrade apply v1.X.Y` on the first control-plane "
+                               "node, `kubeadm upgrade node` on the others",
+        RESTART_CONTROL_PLANE: "move the component's manifest out of /etc/kubernetes/manifests and back",
+        INSTALL_KUBE_PROXY: "kubeadm init phase addon kube-proxy   # on a control-plane node",
+        CONFIGURE_KUBE_PROXY: "set `mode:` in ConfigMap kube-system/kube-proxy (config.conf), then "
+                              "`kubectl -n kube-system rollout restart ds/kube-proxy`",
+    }),
+    references=("https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
+                "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"),
+)
+
+KIND = Profile(
+    name="kind", title="kind", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
+    pki_dir="/etc/kubernetes/pki", kubeconfig_certs=KUBEADM.kubeconfig_certs,
+    datastore="stacked-etcd", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({**_STATIC_POD_LOGS, "kubelet": "docker exec <node> journalctl -u kubelet --since '15 min ago'",
+                  "container-runtime": "docker exec <node> journalctl -u containerd --since '15 min ago'"}),
+    service_proxy="kube-proxy DaemonSet (kind's networking.kubeProxyMode)",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "kind cannot add nodes to a running cluster: recreate it with three `role: control-plane` "
+                           "nodes in its config (`kind create cluster --config ha.yaml`)",
+        CHECK_CERTS: "docker exec <node> kubeadm certs check-expiration",
+        RENEW_CERTS: "docker exec <node> kubeadm certs renew all, then restart the node (`docker restart <node>`)",
+        ETCDCTL: _KUBEADM_ETCDCTL,
+        ETCD_BACKUP: _KUBEADM_ETCDCTL + " snapshot save /var/lib/etcd/snapshot.db",
+        ETCD_RESTORE: "recreate the kind cluster (kind clusters are disposable)",
+        UPGRADE_KUBELET: "recreate the cluster with a newer node image "
+                         "(`kind create cluster --image kindest/node:v1.X.Y`)",
+        UPGRADE_CONTROL_PLANE: "recreate the cluster with a newer node image",
+        RESTART_CONTROL_PLANE: "docker exec <node> mv /etc/kubernetes/manifests/<component>.yaml /tmp/, then back",
+        INSTALL_KUBE_PROXY: "recreate the cluster without `kubeProxyMode: none` in its config",
+        CONFIGURE_KUBE_PROXY: "set `networking.kubeProxyMode` in the kind config and recreate the cluster",
+    }),
+    references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
+)
+
+K3S = Profile(
+    name="k3s", title="k3s", control_plane=EMBEDDED, control_plane_namespaces=(),
+    pki_dir="/var/lib/rancher/k3s/server/tls", kubeconfig_certs=("/etc/rancher/k3s/k3s.yaml",),
+    datastore="kine-sqlite", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({c: "journalctl -u k3s --since '15 min ago'   # on a server node"
+                  for c in ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager", "kube-proxy")}
+                 | {"kubelet": "journalctl -u k3s-agent --since '15 min ago'   # on an agent (k3s on a server)",
+                    "container-runtime": "tail /var/lib/rancher/k3s/agent/containerd/containerd.log   # on the node"}),
+    service_proxy="kube-proxy embedded in the k3s process (settings from --kube-proxy-arg, in k3s.io/node-args)",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "run three servers with embedded etcd: start the first with `--cluster-init`, join the "
+                           "others with `curl -sfL https://get.k3s.io | K3S_TOKEN=<token> sh -s - server --server "
+                           "https://<first-server>:6443`",
+        CHECK_CERTS: "k3s certificate check   # on a server (recent k3s releases; older ones: read the files "
+                     "under /var/lib/rancher/k3s/server/tls)",
+        RENEW_CERTS: "restart k3s (`systemctl restart k3s`): it renews certificates within 120 days of expiry at "
+                     "start; or `k3s certificate rotate` with k3s stopped",
+        ETCDCTL: "etcdctl --endpoints=https://127.0.0.1:2379 "
+                 "--cacert=/var/lib/rancher/k3s/server/tls/etcd/server-ca.crt "
+                 "--cert=/var/lib/rancher/k3s/server/tls/etcd/client.crt "
+                 "--key=/var/lib/rancher/k3s/server/tls/etcd/client.key   # on a server; k3s ships no etcdctl",
+        ETCD_BACKUP: "k3s etcd-snapshot save   # on a server, embedded etcd",
+        ETCD_RESTORE: "k3s server --cluster-reset --cluster-reset-restore-path=<snapshot>   # embedded etcd",
+        UPGRADE_KUBELET: "upgrade k3s on the node (re-run the install script with INSTALL_K3S_VERSION, or the "
+                         "system-upgrade-controller), servers first",
+        UPGRADE_CONTROL_PLANE: "upgrade k3s on each server, one at a time (INSTALL_K3S_VERSION or the "
+                               "system-upgrade-controller)",
+        RESTART_CONTROL_PLANE: "systemctl restart k3s   # on the server",
+        INSTALL_KUBE_PROXY: "start the servers without --disable-kube-proxy",
+        CONFIGURE_KUBE_PROXY: "start each node with `--kube-proxy-arg proxy-mode=<mode>` (config.yaml: "
+                              "kube-proxy-arg) and restart k3s",
+    }),
+    references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
+                "https://docs.k3s.io/datastore/backup-restore"),
+)
+
+RKE2 = Profile(
+    name="rke2", title="RKE2", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
+    pki_dir="/var/lib/rancher/rke2/server/tls", kubeconfig_certs=("/etc/rancher/rke2/rke2.yaml",),
+    datastore="stacked-etcd", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({**_STATIC_POD_LOGS, "kube-proxy": "kubectl -n kube-system logs kube-proxy-<node>",
+                  "kubelet": "tail /var/lib/rancher/rke2/agent/logs/kubelet.log   # on the node",
+                  "container-runtime": "tail /var/lib/rancher/rke2/agent/containerd/containerd.log   # on the node"}),
+    service_proxy="kube-proxy static pods (settings from kube-proxy-arg, in rke2.io/node-args)",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "install rke2-server on two more nodes with `server: https://<first-server>:9345` and "
+                           "the cluster token in /etc/rancher/rke2/config.yaml",
+        CHECK_CERTS: "rke2 certificate check   # on a server (recent RKE2; older: read "
+                     "/var/lib/rancher/rke2/server/tls)",
+        RENEW_CERTS: "restart rke2-server (`systemctl restart rke2-server`): it renews certificates near expiry "
+                     "at start; or `rke2 certificate rotate` with it stopped",
+        ETCDCTL: "kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
+                 "--cacert=/var/lib/rancher/rke2/server/tls/etcd/server-ca.crt "
+                 "--cert=/var/lib/rancher/rke2/server/tls/etcd/server-client.crt "
+                 "--key=/var/lib/rancher/rke2/server/tls/etcd/server-client.key",
+        ETCD_BACKUP: "rke2 etcd-snapshot save   # on a server",
+        ETCD_RESTORE: "rke2 server --cluster-reset --cluster-reset-restore-path=<snapshot>",
+        UPGRADE_KUBELET: "upgrade RKE2 on the node (install script with INSTALL_RKE2_VERSION, or the "
+                         "system-upgrade-controller), servers first",
+        UPGRADE_CONTROL_PLANE: "upgrade RKE2 on each server, one at a time",
+        RESTART_CONTROL_PLANE: "systemctl restart rke2-server   # on the server",
+        INSTALL_KUBE_PROXY: "start the servers without `disable-kube-proxy`",
+        CONFIGURE_KUBE_PROXY: "set `kube-proxy-arg: [proxy-mode=<mode>]` in /etc/rancher/rke2/config.yaml and "
+                              "restart rke2",
+    }),
+    references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore"),
+)
+
+MINIKUBE = Profile(
+    name="minikube", title="minikube", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
+    pki_dir="/var/lib/minikube/certs", kubeconfig_certs=(),
+    datastore="stacked-etcd", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({**_STATIC_POD_LOGS, "kubelet": "minikube ssh -- sudo journalctl -u kubelet --since '15 min ago'",
+                  "container-runtime": "minikube logs"}),
+    service_proxy="kube-proxy DaemonSet configured by ConfigMap kube-system/kube-proxy",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "minikube is a development cluster: for a highly available one start it with "
+                           "`minikube start --ha` (three control-plane nodes, minikube 1.32+)",
+        CHECK_CERTS: "minikube ssh -- sudo openssl x509 -noout -enddate -in /var/lib/minikube/certs/apiserver.crt",
+        RENEW_CERTS: "minikube delete && minikube start   # re-creates the cluster and its certificates",
+        ETCDCTL: "kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
+                 "--cacert=/var/lib/minikube/certs/etcd/ca.crt "
+                 "--cert=/var/lib/minikube/certs/etcd/healthcheck-client.crt "
+                 "--key=/var/lib/minikube/certs/etcd/healthcheck-client.key",
+        ETCD_BACKUP: "kubectl -n kube-system exec etcd-<node> -- etcdctl ... snapshot save /var/lib/minikube/etcd/"
+                     "snapshot.db   # ... = the certificate flags above",
+        ETCD_RESTORE: "minikube delete && minikube start, then re-apply your manifests",
+        UPGRADE_KUBELET: "minikube start --kubernetes-version=v1.X.Y",
+        UPGRADE_CONTROL_PLANE: "minikube start --kubernetes-version=v1.X.Y",
+        RESTART_CONTROL_PLANE: "minikube stop && minikube start",
+        INSTALL_KUBE_PROXY: "minikube delete && minikube start (minikube always installs kube-proxy unless the CNI "
+                            "replaces it)",
+        CONFIGURE_KUBE_PROXY: "minikube start --extra-config=kube-proxy.mode=<mode>",
+    }),
+    references=("https://minikube.sigs.k8s.io/docs/tutorials/multi_control_plane_ha_clusters/",),
+)
+
+OPENSHIFT = Profile(
+    name="openshift", title="OpenShift", control_plane=STATIC_PODS,
+    control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
+                              "openshift-kube-controller-manager"),
+    pki_dir="/etc/kubernetes/static-pod-resources", kubeconfig_certs=(),
+    datastore="stacked-etcd", quota=Quota(8 * GIB, "https://docs.openshift.com/container-platform/4.16/"
+                                                    "scalability_and_performance/recommended-performance-scale-practices/"
+                                                    "recommended-etcd-practices.html", "OpenShift's default"),
+    logs=_frozen({"kube-apiserver": "oc -n openshift-kube-apiserver logs kube-apiserver-<node> -c kube-apiserver",
+                  "etcd": "oc -n openshift-etcd logs etcd-<node> -c etcd",
+                  "kube-scheduler": "oc -n openshift-kube-scheduler logs openshift-kube-scheduler-<node> "
+                                    "-c kube-scheduler",
+                  "kube-controller-manager": "oc -n openshift-kube-controller-manager logs "
+                                             "kube-controller-manager-<node> -c kube-controller-manager",
+                  "kubelet": "oc adm node-logs <node> -u kubelet",
+                  "container-runtime": "oc adm node-logs <node> -u crio"}),
+    service_proxy="the cluster network (OVN-Kubernetes, or openshift-sdn before 4.12) implements Services; "
+                  "no kube-proxy DaemonSet",
+    fixes=_frozen({
+        ADD_CONTROL_PLANE: "OpenShift runs three control-plane machines, kept by its operators: replace a failed "
+                           "one with the documented control-plane machine replacement (or the control plane "
+                           "machine set), never by hand",
+        CHECK_CERTS: "oc get clusteroperators   # operators rotate the control plane's certificates; a Degraded "
+                     "kube-apiserver or etcd operator names a failed rotation",
+        RENEW_CERTS: "the operators renew them automatically; after a long shutdown approve pending CSRs "
+                     "(`oc get csr`, `oc adm certificate approve <csr>`)",
+        ETCDCTL: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> etcdctl",
+        ETCD_BACKUP: "oc debug node/<control-plane-node> -- chroot /host /usr/local/bin/cluster-backup.sh "
+                     "/home/core/assets/backup",
+        ETCD_RESTORE: "follow OpenShift's 'Restoring to a previous cluster state' procedure (cluster-restore.sh)",
+        UPGRADE_KUBELET: "oc adm upgrade   # the machine-config operator updates every node's kubelet",
+        UPGRADE_CONTROL_PLANE: "oc adm upgrade --to=<version>",
+        RESTART_CONTROL_PLANE: "oc delete pod -n <namespace> <pod>   # the operator re-creates it; never edit the "
+                               "static pod files",
+        CONFIGURE_KUBE_PROXY: "edit the cluster network operator's configuration (`oc edit network.operator "
+                              "cluster`)",
+    }),
+    references=("https://docs.openshift.com/container-platform/4.16/architecture/control-plane.html",
+                "https://docs.openshift.com/container-platform/4.16/backup_and_restore/control_plane_backup_and_restore/"
+                "backing-up-etcd.html"),
+)
+
+
+def _managed(name: str, title: str, logs: str, quota: Quota, proxy: str, fixes: dict[str, str],
+             references: tuple[str, ...]) -> Profile:
+    return Profile(name=name, title=title, control_plane=HIDDEN, control_plane_namespaces=(), pki_dir=None,
+                   kubeconfig_certs=(), datastore="managed", quota=quota,
+                   logs=_frozen({c: logs for c in ("kube-apiserver", "etcd", "kube-scheduler",
+                                                    "kube-controller-manager")}
+                                | {"kubelet": _KUBELET_JOURNAL}),
+                   service_proxy=proxy, fixes=_frozen(fixes), references=references)
+
+
+EKS = _managed(
+    "eks", "Amazon EKS",
+    "enable control plane logging (`aws eks update-cluster-config --name <cluster> --logging "
+    "'{\"clusterLogging\":[{\"types\":[\"api\",\"audit\",\"scheduler\",\"controllerManager\"],\"enabled\":true}]}'`) "
+    "and read CloudWatch Logs group /aws/eks/<cluster>/cluster",
+    Quota(8 * GIB, "https://docs.aws.amazon.com/eks/latest/userguide/clusters.html", "EKS's documented limit"),
+    "kube-proxy DaemonSet (add-on) configured by ConfigMap kube-system/kube-proxy-config",
+    {UPGRADE_KUBELET: "aws eks update-nodegroup-version --cluster-name <cluster> --nodegroup-name <group>",
+     UPGRADE_CONTROL_PLANE: "aws eks update-cluster-version --name <cluster> --kubernetes-version 1.X",
+     CONFIGURE_KUBE_PROXY: "set `mode` in the kube-proxy add-on's configuration (`aws eks update-addon --addon-name "
+                           "kube-proxy --configuration-values '{\"mode\":\"nftables\"}'`)",
+     INSTALL_KUBE_PROXY: "aws eks create-addon --cluster-name <cluster> --addon-name kube-proxy"},
+    ("https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",),
+)
+GKE = _managed(
+    "gke", "Google Kubernetes Engine",
+    "read Cloud Logging (resource.type=\"k8s_control_plane_component\"; `gcloud logging read`)",
+    Quota(None, "not published for GKE's managed etcd", "not published"),
+    "kube-proxy DaemonSet, or GKE Dataplane V2 (Cilium-based anetd DaemonSet) in its place",
+    {UPGRADE_KUBELET: "gcloud container clusters upgrade <cluster> --node-pool=<pool>",
+     UPGRADE_CONTROL_PLANE: "gcloud container clusters upgrade <cluster> --master"},
+    ("https://cloud.google.com/kubernetes-engine/docs/how-to/view-logs",
+     "https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2"),
+)
+AKS = _managed(
+    "aks", "Azure Kubernetes Service",
+    "enable the cluster's diagnostic settings (kube-apiserver, kube-controller-manager, kube-scheduler) and read "
+    "them in Log Analytics",
+    Quota(None, "not published for AKS's managed etcd", "not published"),
+    "kube-proxy DaemonSet configured by flags (no ConfigMap; no --proxy-mode means iptables)",
+    {UPGRADE_KUBELET: "az aks nodepool upgrade --cluster-name <cluster> --name <pool> --kubernetes-version 1.X.Y",
+     UPGRADE_CONTROL_PLANE: "az aks upgrade --name <cluster> --resource-group <group> --kubernetes-version 1.X.Y",
+     CONFIGURE_KUBE_PROXY: "az aks update --kube-proxy-config <file>   # the AKS kube-proxy configuration"},
+    ("https://learn.microsoft.com/en-us/azure/aks/monitor-aks",),
+)
+
+UNKNOWN = Profile(
+    name="unknown", title="an unrecognised distribution", control_plane=STATIC_PODS,
+    control_plane_namespaces=("kube-system",), pki_dir=None, kubeconfig_certs=(),
+    datastore="unknown", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
+    logs=_frozen({**_STATIC_POD_LOGS, "kubelet": _KUBELET_JOURNAL}),
+    service_proxy="kube-proxy, or a replacement",
+    fixes=_frozen({ETCD_RESTORE: "etcdutl snapshot restore snapshot.db --data-dir <new-dir>   # etcd 3.5+"}),
+)
+
+PROFILES: Mapping[str, Profile] = MappingProxyType(
+    {p.name: p for p in (KUBEADM, KIND, K3S, RKE2, MINIKUBE, OPENSHIFT, EKS, GKE, AKS, UNKNOWN)})
+
+# Which profiles build their clusters with kubeadm (its commands and /etc/kubernetes paths are right there).
+KUBEADM_FAMILY = ("kubeadm", "kind")
+
+
+def profile_for(distribution: str) -> Profile:
+    """The profile of a detected distribution name (``model.distribution.DISTRIBUTIONS``)."""
+    return PROFILES.get(distribution, UNKNOWN)
