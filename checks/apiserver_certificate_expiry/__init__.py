@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+from kubectl_arch.model.profiles import RENEW_CERTS
 
 ID = "apiserver-certificate-expiry"
 NEED = "apiserver-certificates"
@@ -28,16 +30,17 @@ META = CheckMeta(
         "issues these certificates for one year and renews them only on a control-plane upgrade."
     ),
     fix=(
-        "On each control-plane node: `kubeadm certs check-expiration`, then `kubeadm certs renew apiserver` "
-        "(or `kubeadm certs renew all`) and restart the kube-apiserver static pod (move its manifest out "
-        "of /etc/kubernetes/manifests and back). Upgrading the control plane renews them too. With another "
-        "installer or a load balancer terminating TLS, renew the certificate where it is issued."
+        "Renew the API server's serving certificate the distribution's way on each control-plane node and "
+        "restart the API server (audit prints the commands for the cluster it reads; kubeadm's are in the "
+        "first reference). Upgrading the control plane renews it too. With a managed control plane the provider "
+        "renews it; with a load balancer terminating TLS, renew the certificate where it is issued."
     ),
     references=(
         "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
         "https://kubernetes.io/docs/setup/best-practices/certificates/",
     ),
     needs=(NEED,),
+    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 
@@ -50,4 +53,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
               for position, pem in enumerate(chain)]
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
                                "certificates in the API server's serving chain")
-    return [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
+    profile = profile_of(data)
+    renew = profile.fix(RENEW_CERTS)
+    return with_fix([Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts],
+                    f"Renew it on each control-plane node: {renew}" if renew else None)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.profiles import Profile
 
 META = CheckMeta(
     id="apiserver-health",
@@ -20,13 +22,14 @@ META = CheckMeta(
         "unreachable or slow, `informer-sync` or a `poststarthook` means the server has not finished starting. "
         "Behind a load balancer, this is the view of the one API server that answered.",
     fix="Read the failing sub-check by name: `kubectl get --raw '/readyz/etcd'`; for etcd, check etcd's health "
-        "and latency (`etcdctl endpoint health --cluster`); otherwise read the API server's log "
-        "(`kubectl -n kube-system logs kube-apiserver-<node>` or `crictl logs` on the node).",
+        "and latency (`etcdctl endpoint health --cluster`); otherwise read the API server's log where the "
+        "distribution keeps it (audit prints the command for the cluster it reads).",
     references=(
         "https://kubernetes.io/docs/reference/using-api/health-checks/",
     ),
     needs=(),
-    optional_needs=("readyz", "livez"),
+    # The distribution (for where its log is read) from /version and the nodes' labels.
+    optional_needs=("readyz", "livez", "version", "nodes", "kubeadm-config"),
 )
 
 _CHECK_LINE = re.compile(r"^\[(?P<sign>[+-])\](?P<name>\S+)\s+(?P<result>.*)$")
@@ -56,7 +59,14 @@ def parse_health(text: str) -> HealthReport:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    return [_endpoint(data, name) for name in ("readyz", "livez")]
+    return with_fix([_endpoint(data, name) for name in ("readyz", "livez")], _fix(profile_of(data)))
+
+
+def _fix(profile: Profile) -> str:
+    logs = profile.log_command("kube-apiserver")
+    where = f"`{logs}`" if logs and not logs.startswith(("enable", "read")) else logs or "where it is kept"
+    return ("Read the failing sub-check by name: `kubectl get --raw '/readyz/etcd'`; for etcd, check etcd's health "
+            f"and latency (`kubectl arch explain etcd` shows how here); otherwise read the API server's log: {where}")
 
 
 def _endpoint(data: ClusterData, name: str) -> Finding:

@@ -32,6 +32,9 @@ META = CheckMeta(
 
 REQUESTS = "apiserver_request_total"
 REJECTED = "apiserver_flowcontrol_rejected_requests_total"
+APF_PREFIX = "apiserver_flowcontrol_"  # every API Priority and Fairness metric; none at all means APF is off
+APF_OFF = ("API Priority and Fairness is off on this API server (no apiserver_flowcontrol_* metrics; alpha in "
+           "1.18-1.19, on by default from 1.20)")
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
@@ -43,8 +46,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [Finding(META.id, Status.SKIP, f"the API server's metrics have no {REQUESTS} samples")]
     throttled = sum(s.value for s in metrics.samples(REQUESTS) if s.label("code") == "429")
     rejected = _rejections(metrics)
+    apf_on = any(name.startswith(APF_PREFIX) for name in metrics.by_name)
     evidence: dict[str, Any] = {"requests": int(total), "http_429": int(throttled),
                                 "apf_rejected": {k: int(v) for k, v in rejected.items()},
+                                "apf_enabled": apf_on,
                                 "note": "counters since the API server started; evictions blocked by a "
                                         "PodDisruptionBudget also answer 429"}
     # APF rejections are overload by definition; a bare 429 may be a blocked eviction, so it counts by share.
@@ -60,16 +65,20 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     elif ratio >= float(thresholds["warn_ratio"]):
         status = Status.WARN
     else:
-        return [Finding(META.id, Status.PASS, f"no request rejected by API Priority and Fairness; {int(throttled)} of "
-                        f"{int(total)} answered 429 ({ratio:.3%}) since the API server started", evidence=evidence)]
+        apf = "no request rejected by API Priority and Fairness" if apf_on else APF_OFF
+        return [Finding(META.id, Status.PASS, f"{apf}; {int(throttled)} of {int(total)} answered 429 ({ratio:.3%}) "
+                        "since the API server started", evidence=evidence)]
+    off = "" if apf_on else f" ({APF_OFF}: the max-inflight limits reject instead)"
     return [Finding(META.id, status, f"{int(throttled)} of {int(total)} requests ({ratio:.2%}) were answered 429 "
-                    "since the API server started", evidence=evidence)]
+                    f"since the API server started{off}", evidence=evidence)]
 
 
 def _rejections(metrics: Metrics) -> dict[str, float]:
-    """APF rejections per ``priority_level (reason)``, largest first."""
+    """APF rejections per ``priority_level (reason)``, largest first; series at 0 count nothing."""
     counts: dict[str, float] = {}
     for sample in metrics.samples(REJECTED):
+        if not sample.value > 0:  # a series may exist at 0: it rejected nothing
+            continue
         key = f"{sample.label('priority_level') or '?'} ({sample.label('reason') or '?'})"
         counts[key] = counts.get(key, 0.0) + sample.value
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))

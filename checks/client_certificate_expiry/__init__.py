@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+from kubectl_arch.model.profiles import RENEW_ADMIN_KUBECONFIG
 
 ID = "client-certificate-expiry"
 CERTIFICATE_AUTH = "client-certificate"
@@ -27,8 +29,9 @@ META = CheckMeta(
         "kubeconfig that embeds it must be redistributed."
     ),
     fix=(
-        "For kubeadm's admin.conf: `kubeadm certs renew admin.conf` on a control-plane node, then copy "
-        "/etc/kubernetes/admin.conf again. For a user certificate: issue a new one through a "
+        "For a kubeconfig the distribution issued (kubeadm's admin.conf, k3s's k3s.yaml): renew it the "
+        "distribution's way (audit prints the command for the cluster it reads). For a user certificate: issue "
+        "a new one through a "
         "CertificateSigningRequest (signer kubernetes.io/kube-apiserver-client) and update the kubeconfig "
         "with `kubectl config set-credentials`. Prefer short-lived tokens or an OIDC/exec login for people."
     ),
@@ -38,6 +41,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates",
     ),
     needs=(),
+    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 
@@ -65,4 +69,6 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                   else f"no client certificate of {context} is available to check")
         status = Status.PASS if other_auth and findings else Status.SKIP
         findings.append(Finding(ID, status, reason, {"auth": credentials.auth}, client_object))
-    return findings
+    renew = profile_of(data).fix(RENEW_ADMIN_KUBECONFIG)
+    return with_fix(findings, f"{renew}. For a user certificate: issue a new one through a "
+                              "CertificateSigningRequest and update the kubeconfig" if renew else None)

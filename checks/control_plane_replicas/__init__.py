@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
-from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.components import (
-    KUBE_APISERVER,
-    KUBE_CONTROLLER_MANAGER,
-    KUBE_SCHEDULER,
-    control_plane_components,
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    hidden_control_plane,
+    with_fix,
 )
-from kubectl_arch.model.nodes import node_infos
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
+from kubectl_arch.model.facts import ClusterFacts, cluster_facts
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -24,16 +25,19 @@ META = CheckMeta(
     component="kube-apiserver",
     why="With one API server nothing can be changed, scaled or healed while it is down; with one scheduler new "
         "pods stay Pending; with one controller manager Deployments and nodes stop being reconciled; and one "
-        "control-plane node takes all of them (and its etcd member) down at once.",
-    fix="Run at least three control-plane nodes behind a load balancer (kubeadm: `kubeadm join --control-plane`; "
-        "kind: three `role: control-plane` nodes) and find out why any copy is not Ready "
-        "(`kubectl -n kube-system describe pod <pod>`, the kubelet log on that node).",
+        "control-plane node takes all of them (and its etcd member) down at once. Where etcd is stacked on the "
+        "control-plane nodes, their count is judged by etcd's quorum: two members tolerate no failure, so two "
+        "control-plane nodes are no better than one.",
+    fix="Run three control-plane nodes behind a load balancer, added the way the distribution does it (audit "
+        "prints the command for the cluster it reads), and find out why any copy is not Ready "
+        "(`kubectl describe pod <pod>` in its namespace, the kubelet's log on that node).",
     references=(
         "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
         "https://kubernetes.io/docs/concepts/overview/components/",
+        "https://etcd.io/docs/v3.5/faq/#why-an-odd-number-of-cluster-members",
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS,),
+    optional_needs=FACT_OPTIONAL_NEEDS,
     thresholds={"min_ready": 2},
 )
 
@@ -44,23 +48,37 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     hidden = hidden_control_plane(data)
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]
-    min_ready = int(thresholds["min_ready"])
-    components = control_plane_components(data)
-    nodes = [n for n in node_infos(data) if n.control_plane]
-    counts: dict[str, tuple[int, int]] = {name: (components[name].replicas, components[name].ready) for name in COUNTED}
-    embedded = all(total == 0 for total, _ in counts.values())
-    if embedded and not nodes:
+    facts = cluster_facts(data)
+    return with_fix(_evaluate(facts, int(thresholds["min_ready"])), _fix(facts))
+
+
+def _fix(facts: ClusterFacts) -> str | None:
+    add = facts.profile.fix(ADD_CONTROL_PLANE)
+    return f"Run three control-plane nodes: {add}. Find out why any copy is not Ready (`kubectl describe pod`, " \
+        "the kubelet's log)" if add else None
+
+
+def _evaluate(facts: ClusterFacts, min_ready: int) -> list[Finding]:
+    nodes = facts.control_plane_nodes
+    components = {name: facts.components[name] for name in COUNTED}
+    counts: dict[str, tuple[int, int]] = {name: (c.replicas or 0, c.ready or 0) for name, c in components.items()}
+    if all(total == 0 for total, _ in counts.values()) and not nodes:
         return [Finding(META.id, Status.SKIP, "no control-plane pods or nodes are visible, so their count is unknown")]
-    if embedded:
-        # k3s/RKE2-style servers run the components inside one process per control-plane node.
-        ready_nodes = sum(1 for n in nodes if n.ready)
-        counts = {name: (len(nodes), ready_nodes) for name in COUNTED}
-    counts["control-plane nodes"] = (len(nodes), sum(1 for n in nodes if n.ready))
-    evidence = {name: f"{ready}/{total} ready" for name, (total, ready) in counts.items()}
-    if embedded:
-        evidence["note"] = "no control-plane pods: components run inside each control-plane node's server process"
+    ready_nodes = len([n for n in nodes if n not in facts.not_ready_nodes])
+    counts["control-plane nodes"] = (len(nodes), ready_nodes)
+    evidence: dict[str, Any] = {name: f"{ready}/{total} ready" for name, (total, ready) in counts.items()}
+    if any(c.runs == "embedded" for c in components.values()):
+        evidence["note"] = (f"no control-plane pods: components run inside each control-plane node's "
+                            f"{facts.profile.title} server process")
+    store = facts.datastore
+    if store.is_etcd and store.members is not None and store.kind != "external-etcd":
+        evidence["etcd"] = f"{store.members} {store.short} members, quorum {store.quorum}, tolerate " \
+                           f"{store.failures_tolerated}"
     findings = [_problem(name, total, ready, min_ready, evidence) for name, (total, ready) in counts.items()]
     problems = [f for f in findings if f is not None]
+    quorum = _quorum_problem(facts, evidence)
+    if quorum is not None:
+        problems.append(quorum)
     if problems:
         return problems
     ready = counts[KUBE_APISERVER][1]
@@ -70,7 +88,20 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                     f"{plural(counts['control-plane nodes'][0], 'control-plane node')}", evidence=evidence)]
 
 
-def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[str, str]) -> Finding | None:
+def _quorum_problem(facts: ClusterFacts, evidence: dict[str, Any]) -> Finding | None:
+    """Stacked (or embedded) etcd on several control-plane nodes that still tolerates no failure."""
+    store = facts.datastore
+    if store.kind not in ("stacked-etcd", "embedded-etcd") or not store.members or store.members < 2:
+        return None
+    if store.failures_tolerated:
+        return None
+    return Finding(META.id, Status.FAIL,
+                   f"{plural(store.members, 'etcd member')} on the control-plane nodes tolerate no failure: a quorum "
+                   f"is {store.quorum} of {store.members}, so losing any one control-plane node stops every write "
+                   f"(run {store.members + 1} to tolerate one)", evidence=evidence, object="etcd quorum")
+
+
+def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[str, Any]) -> Finding | None:
     one = name.removesuffix("s") if name.endswith(" nodes") else name  # "control-plane nodes" reads as one
     if ready < min_ready:
         if total == 0:

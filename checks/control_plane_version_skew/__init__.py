@@ -10,8 +10,11 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     DISTRIBUTION_OPTIONAL_NEEDS,
+    FACT_OPTIONAL_NEEDS,
     apiserver_versions,
     hidden_control_plane,
+    profile_of,
+    with_fix,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import (
@@ -20,6 +23,7 @@ from kubectl_arch.model.components import (
     KUBE_SCHEDULER,
     control_plane_components,
 )
+from kubectl_arch.model.profiles import EMBEDDED, UPGRADE_CONTROL_PLANE
 from kubectl_arch.model.versions import minor_skew, parse_version
 
 META = CheckMeta(
@@ -29,27 +33,33 @@ META = CheckMeta(
     why="During an upgrade, API servers may differ by one minor release, and the scheduler and controller "
         "managers may lag one behind the oldest API server but never lead it: a newer controller may use APIs "
         "an older API server does not serve. Versions that differ at all mean an upgrade was left half done.",
-    fix="Finish the upgrade: `kubeadm upgrade plan` then `kubeadm upgrade apply` on the first control-plane node "
-        "and `kubeadm upgrade node` on the others, one minor release at a time, API servers first.",
+    fix="Finish the upgrade, one minor release at a time, API servers first, the distribution's way (audit "
+        "prints the command for the cluster it reads).",
     references=(
         "https://kubernetes.io/releases/version-skew-policy/#kube-controller-manager-kube-scheduler-and-cloud-controller-manager",
         "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/",
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS,),
+    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS, *FACT_OPTIONAL_NEEDS),
 )
 
 FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    hidden = hidden_control_plane(data)
+    hidden = hidden_control_plane(data, "keeping its components' versions in step")
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]
+    profile = profile_of(data)
     apiservers, source = apiserver_versions(data)
     if source != "kube-apiserver pod images":
+        if profile.control_plane == EMBEDDED:
+            return [Finding(META.id, Status.SKIP, f"{profile.title} runs its control plane inside one server "
+                            "process per control-plane node: its components share that binary's version")]
         return [Finding(META.id, Status.SKIP, "no control-plane pods are visible (an embedded or external control "
                         "plane): component versions cannot be compared")]
+    upgrade = profile.fix(UPGRADE_CONTROL_PLANE)
+    fix = f"Finish the upgrade, one minor release at a time, API servers first: {upgrade}" if upgrade else None
     oldest, newest = apiservers[0], apiservers[-1]
     components = control_plane_components(data)
     evidence: dict[str, Any] = {"kube-apiserver": sorted({str(v) for v in apiservers})}
@@ -72,9 +82,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
             elif version.minor_version != newest.minor_version:
                 mixed = True
     if findings:
-        return findings
+        return with_fix(findings, fix)
     if mixed:
-        return [Finding(META.id, Status.WARN, "control-plane components run different minor versions (within "
-                        "policy): an upgrade is in progress or was left half done", evidence=evidence)]
+        return with_fix([Finding(META.id, Status.WARN, "control-plane components run different minor versions "
+                                 "(within policy): an upgrade is in progress or was left half done",
+                                 evidence=evidence)], fix)
     return [Finding(META.id, Status.PASS, f"every control-plane component runs {newest.minor_version}",
                     evidence=evidence)]

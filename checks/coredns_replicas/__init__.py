@@ -46,13 +46,17 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     ready_nodes = sorted({str((p.get("spec") or {}).get("nodeName")) for p in pods if raw.pod_ready(p)})
     evidence = {"deployment": f"kube-system/{deployment.name}", "desired": deployment.desired,
                 "ready": deployment.ready, "nodes_with_ready_pods": ready_nodes}
-    min_ready = min(int(thresholds["min_ready"]), max(len(nodes), 1))  # one node can only hold one failure domain
+    min_ready = int(thresholds["min_ready"])
     if deployment.ready == 0:
         return [Finding(META.id, Status.FAIL, f"no {dns.kind} replica is ready: name resolution fails in every pod",
                         evidence=evidence)]
     if deployment.ready < min_ready:
-        return [Finding(META.id, Status.FAIL, f"only {deployment.ready} of {deployment.desired} {dns.kind} "
-                        f"replicas ready: one restart stops name resolution cluster-wide", evidence=evidence)]
+        # One node is one failure domain, but a second replica there still survives a pod restart or eviction.
+        status = Status.WARN if len(nodes) <= 1 else Status.FAIL
+        where = " on the cluster's only node" if len(nodes) <= 1 else ""
+        return [Finding(META.id, status, f"only {deployment.ready} of {deployment.desired} {dns.kind} replicas "
+                        f"ready{where}: one restart stops name resolution cluster-wide (run at least {min_ready}"
+                        f"{', even on one node' if len(nodes) <= 1 else ' on different nodes'})", evidence=evidence)]
     if len(ready_nodes) == 1 and len(nodes) > 1:
         return [Finding(META.id, Status.WARN, f"every ready {dns.kind} replica runs on node {ready_nodes[0]}: "
                         "losing that node stops name resolution", evidence=evidence)]

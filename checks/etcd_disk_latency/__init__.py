@@ -57,7 +57,7 @@ META = CheckMeta(
         "(`etcdctl defrag`, one member at a time). For a live view, graph "
         "`histogram_quantile(0.99, rate(etcd_disk_wal_fsync_duration_seconds_bucket[5m]))`. To read etcd's "
         "own figures here, pass --etcd-endpoints with --etcd-cacert/--etcd-cert/--etcd-key (as etcdctl "
-        "takes them, e.g. from /etc/kubernetes/pki/etcd on a control-plane node)."
+        "takes them; `kubectl arch explain etcd` shows where this cluster keeps them)."
     ),
     references=(
         "https://etcd.io/docs/v3.5/faq/",

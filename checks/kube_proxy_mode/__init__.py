@@ -7,11 +7,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import json_object, register_computed_need, served_version
+from kubectl_arch.audit.helpers import (
+    FACT_OPTIONAL_NEEDS,
+    json_object,
+    profile_of,
+    register_computed_need,
+    served_version,
+    with_fix,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, count, iter_pages
 from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
+from kubectl_arch.model.profiles import CONFIGURE_KUBE_PROXY, INSTALL_KUBE_PROXY, Profile
 from kubectl_arch.model.versions import Version, parse_version
 
 SERVICES_PATH = "/api/v1/services"
@@ -40,16 +48,18 @@ META = CheckMeta(
         "each node. Without either, Services do not route at all. In iptables mode every rule change rewrites "
         "long sequential chains, so with thousands of Services updates lag and connection setup slows; the "
         "nftables mode (GA in 1.33, needs Linux 5.13+ on every node) uses lookups that scale. IPVS scales too "
-        "but is deprecated since 1.35: use it only where nftables is not possible.",
-    fix="With many Services on iptables, switch mode in the kube-proxy ConfigMap (`mode: nftables` where the "
-        "version and kernels allow, else `mode: ipvs`) and roll the kube-proxy DaemonSet. If kube-proxy is "
-        "missing, reinstall it (`kubeadm init phase addon kube-proxy`) or enable your CNI's replacement.",
+        "but is deprecated since 1.35: a stopgap only where nftables is not possible.",
+    fix="With many Services on iptables, switch kube-proxy to nftables where the version (1.31+) and every "
+        "node's kernel (5.13+) allow, the way the distribution configures kube-proxy (audit prints the command "
+        "for the cluster it reads). IPVS is deprecated since 1.35: a stopgap only where nftables cannot run. If "
+        "kube-proxy is missing, reinstall it or enable your CNI's replacement.",
     references=(
         "https://kubernetes.io/docs/reference/networking/virtual-ips/",
         "https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy/",
     ),
     needs=("daemonsets", "kube-system-pods", "version", NODES_NEED),
-    optional_needs=("kube-proxy-config", "eks-kube-proxy-config", "cilium-config", SERVICES_COUNT.name),
+    optional_needs=("kube-proxy-config", "eks-kube-proxy-config", "cilium-config", SERVICES_COUNT.name,
+                    *FACT_OPTIONAL_NEEDS),
     thresholds={"max_services_iptables": 1000},
 )
 
@@ -64,9 +74,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     evidence: dict[str, Any] = {"mode": mode.mode, "source": mode.source, "detail": mode.detail, "services": services}
     if mode.daemonset is not None:
         evidence["daemonset_ready"] = f"{mode.daemonset.ready}/{mode.daemonset.desired}"
+    profile = profile_of(data)
     if mode.mode == "absent":
-        return [Finding(META.id, Status.FAIL, "no kube-proxy and no replacement found: Service IPs are not routed",
-                        evidence=evidence)]
+        return with_fix([Finding(META.id, Status.FAIL, "no kube-proxy and no replacement found: Service IPs are not "
+                                 "routed", evidence=evidence)], profile.fix(INSTALL_KUBE_PROXY))
     if mode.mode == "unknown":
         return [Finding(META.id, Status.SKIP, f"the Service proxy mode is not visible: {mode.detail}",
                         evidence=evidence)]
@@ -77,26 +88,32 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     limit = int(thresholds["max_services_iptables"])
     if mode.mode == "iptables" and isinstance(services, int) and services > limit:
         advice = _advice(data, version)
-        return [Finding(META.id, Status.WARN, f"iptables mode with {services} Services (more than {limit}): {advice}",
-                        evidence=evidence)]
+        return with_fix([Finding(META.id, Status.WARN, f"iptables mode with {services} Services (more than "
+                                 f"{limit}): {advice}", evidence=evidence)], _configure(profile))
     if mode.mode == "ipvs" and version is not None and version >= IPVS_DEPRECATED:
-        return [Finding(META.id, Status.WARN, f"IPVS mode is deprecated since Kubernetes 1.35 (this cluster runs "
-                        f"{version}): plan a move to nftables", evidence=evidence)]
+        return with_fix([Finding(META.id, Status.WARN, f"IPVS mode is deprecated since Kubernetes 1.35 (this cluster "
+                                 f"runs {version}): plan a move to nftables", evidence=evidence)],
+                        _configure(profile))
     count_text = f" with {services} Services" if isinstance(services, int) else ""
     return [Finding(META.id, Status.PASS, f"{_describe(mode)}{count_text}", evidence=evidence)]
 
 
+def _configure(profile: Profile) -> str | None:
+    how = profile.fix(CONFIGURE_KUBE_PROXY)
+    return f"Change kube-proxy's mode (nftables where the version and kernels allow): {how}" if how else None
+
+
 def _advice(data: ClusterData, version: Version | None) -> str:
-    """nftables where the cluster version and every Linux node's kernel allow it, else IPVS."""
+    """nftables, and what stands in its way here (the version, old kernels); never IPVS, deprecated since 1.35."""
     kernels = [parse_version(n.kernel_version) for n in node_infos(data) if n.operating_system in ("linux", "")]
     old = [k for k in kernels if k is None or k < NFTABLES_MIN_KERNEL]
     if version is not None and version >= NFTABLES_DEFAULT_ON and kernels and not old:
         return "switch to nftables mode (supported by this version and every node's kernel)"
     if version is None or version < NFTABLES_DEFAULT_ON:
-        why = f"Kubernetes {version or 'of unknown version'} predates nftables by default (1.31)"
-    else:
-        why = "some nodes run kernels older than 5.13, or their kernels are unknown"
-    return f"consider IPVS mode ({why})"
+        return (f"plan the move to nftables mode: it needs Kubernetes 1.31+ (beta and on by default; GA in 1.33) and "
+                f"this cluster runs {version or 'an unknown version'}; IPVS is no way out, being deprecated since 1.35")
+    return ("switch to nftables mode once every node runs Linux 5.13+ (some nodes run older kernels, or theirs are "
+            "unknown); IPVS is deprecated since 1.35, a stopgap at most")
 
 
 def _describe(mode: KubeProxyMode) -> str:

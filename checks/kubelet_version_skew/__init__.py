@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import apiserver_versions
+from kubectl_arch.audit.helpers import FACT_OPTIONAL_NEEDS, apiserver_versions, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
+from kubectl_arch.model.profiles import UPGRADE_KUBELET
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
 from kubectl_arch.wording import plural
 
@@ -19,17 +20,25 @@ META = CheckMeta(
     component="kubelet",
     why="The API server is tested only against kubelets up to three minor releases older (two before 1.25) and "
         "never newer. Outside that window APIs the kubelet relies on may be gone or changed: nodes fail to "
-        "register, report status or run pods after the next control-plane upgrade.",
-    fix="Upgrade the kubelet on the listed nodes one minor release at a time (drain, upgrade kubeadm/kubelet "
-        "packages, `kubeadm upgrade node`, restart the kubelet, uncordon), or replace the nodes; never upgrade "
-        "the control plane further while a kubelet is at the edge of the window.",
+        "register, report status or run pods after the next control-plane upgrade. A kubelet at the oldest "
+        "allowed minor is still supported by this API server, but it blocks the next control-plane upgrade and "
+        "its own release is out of upstream support.",
+    fix="Upgrade the kubelet on the listed nodes one minor release at a time, the way the distribution does it "
+        "(audit prints the command for the cluster it reads), or replace the nodes; never upgrade the control "
+        "plane further while a kubelet is at the edge of the window.",
     references=(
         "https://kubernetes.io/releases/version-skew-policy/#kubelet",
         "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/upgrading-linux-nodes/",
     ),
     needs=(NODES_NEED, "kube-system-pods", "version"),
+    optional_needs=FACT_OPTIONAL_NEEDS,
     thresholds={"max_minor_skew": 3},
 )
+
+
+def _fix(data: ClusterData) -> str | None:
+    upgrade = profile_of(data).fix(UPGRADE_KUBELET)
+    return f"Upgrade the kubelet on the listed nodes one minor release at a time: {upgrade}" if upgrade else None
 
 # Kubelets older than this minor may only be two minor releases behind (the window widened in 1.28 for 1.25+).
 WIDE_WINDOW_SINCE = Version(1, 25)
@@ -57,8 +66,15 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
             findings.append(Finding(META.id, Status.FAIL, f"node {node.name}: kubelet {kubelet} is {skew} minor "
                                     f"versions behind the API server {oldest} (at most {allowed} supported)",
                                     evidence=evidence, object=f"node/{node.name}"))
+        elif skew == allowed and skew > 0:
+            unsupported = (f"; kubelet {kubelet.minor_version} is also out of upstream support (only the three "
+                           "newest minor releases get patches)") if skew >= 3 else ""
+            findings.append(Finding(META.id, Status.WARN, f"node {node.name}: kubelet {kubelet} is {skew} minor "
+                                    f"versions behind the API server {oldest}, the oldest the skew policy allows: it "
+                                    f"blocks the next control-plane upgrade{unsupported}", evidence=evidence,
+                                    object=f"node/{node.name}"))
     if findings:
-        return findings
+        return with_fix(findings, _fix(data))
     versions = sorted({n.kubelet_version for n in nodes if n.kubelet_version})
     return [Finding(META.id, Status.PASS, f"{plural(len(nodes), 'kubelet')} ({', '.join(versions) or 'no version'}) "
                     f"within the skew policy of API server {oldest}", evidence={"kubelets": versions,

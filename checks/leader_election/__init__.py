@@ -7,69 +7,99 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, hidden_control_plane, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER, control_plane_components
-from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo, leader_leases
+from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
+from kubectl_arch.model.facts import ClusterFacts, LeaderElectionFacts, cluster_facts
+from kubectl_arch.model.leader_election import LOCKS_NEED
+from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo
 
 META = CheckMeta(
     id="leader-election",
     title="The scheduler and controller manager each have a live leader",
     component="kube-scheduler",
-    why="Several schedulers and controller managers may run, but only the holder of their Lease acts. A Lease "
-        "renewed longer ago than its duration means the leader died or cannot reach the API server, and no "
-        "standby took over: pods stay Pending and Deployments, nodes and endpoints stop being reconciled.",
-    fix="Look at the component's pods and logs (`kubectl -n kube-system logs kube-scheduler-<node>`; "
-        "'failed to renew lease' or 'leaderelection lost'), the API server and etcd latency they depend on, and "
-        "the node's clock. `kubectl -n kube-system get lease kube-scheduler -o yaml` shows the holder.",
+    why="Several schedulers and controller managers may run, but only the holder of their lock acts. The lock "
+        "is a Lease (kube-system/<component> unless --leader-elect-resource-lock, -namespace or -name move it; "
+        "older releases such as OpenShift 4.7 use a ConfigMap). A lock renewed longer ago than its duration "
+        "means the leader died or cannot reach the API server, and no standby took over: pods stay Pending and "
+        "Deployments, nodes and endpoints stop being reconciled. A component run with --leader-elect=false "
+        "elects no one: one copy is fine, two act at the same time.",
+    fix="Look at the component's pods and logs ('failed to renew lease' or 'leaderelection lost'), the API "
+        "server and etcd latency they depend on, and the node's clock; `kubectl get lease <name> -n <namespace> "
+        "-o yaml` shows the holder (audit prints this cluster's lock and log command).",
     references=(
         "https://kubernetes.io/docs/concepts/architecture/leases/",
         "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-scheduler/",
     ),
     needs=(LEASES_NEED, *DISTRIBUTION_NEEDS),
-    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS,),
+    optional_needs=(*FACT_OPTIONAL_NEEDS, LOCKS_NEED),
 )
 
 ELECTED = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    leases = leader_leases(data)
-    hidden = hidden_control_plane(data)
-    components = control_plane_components(data)
+    facts = cluster_facts(data)
+    hidden = hidden_control_plane(data, "its leader election")
     findings: list[Finding] = []
     for name in ELECTED:
-        lease = leases.get(name)
-        if lease is None:
-            findings.append(_missing(name, hidden, components[name].flag("leader-elect")))
-        else:
-            findings.append(_judge(name, lease))
+        election = facts.leader_election.get(name)
+        if election is None:
+            findings.append(Finding(META.id, Status.SKIP, f"the {name} pods were not read", object=f"lease/{name}"))
+            continue
+        finding = _judge(name, election, facts, hidden)
+        findings.append(with_fix([finding], _fix(name, election, facts))[0] if finding.status.rank else finding)
     return findings
 
 
-def _missing(name: str, hidden: str | None, leader_elect: str | None) -> Finding:
-    if hidden:
-        return Finding(META.id, Status.SKIP, f"no {name} Lease is visible; {hidden}", object=f"lease/{name}")
-    if leader_elect == "false":
-        return Finding(META.id, Status.WARN, f"{name} runs with --leader-elect=false: a second copy would act at "
-                       "the same time, so it cannot be made redundant", object=f"lease/{name}")
-    return Finding(META.id, Status.FAIL, f"Lease kube-system/{name} does not exist: no {name} has been elected",
-                   object=f"lease/{name}")
+def _fix(name: str, election: LeaderElectionFacts, facts: ClusterFacts) -> str:
+    settings = election.settings
+    kind = "cm" if settings.lock == "configmaps" else "lease"
+    logs = facts.profile.log_command(name)
+    read_logs = f"; its log: `{logs}`" if logs and not logs.startswith(("enable", "read")) else \
+        f"; its log: {logs}" if logs else ""
+    return (f"`kubectl -n {settings.namespace} get {kind} {settings.name} -o yaml` shows the holder{read_logs}; "
+            "look for 'failed to renew lease' or 'leaderelection lost', then at the API server's and etcd's latency "
+            "and the node's clock")
 
 
-def _judge(name: str, lease: LeaseInfo) -> Finding:
-    evidence = {"holder": lease.holder, "node": lease.holder_node, "renewed_seconds_ago": _seconds(lease),
-                "lease_duration_seconds": lease.duration_seconds, "transitions": lease.transitions}
+def _judge(name: str, election: LeaderElectionFacts, facts: ClusterFacts, hidden: str | None) -> Finding:
+    settings, lease = election.settings, election.lease
     target = f"lease/{name}"
+    replicas = facts.components[name].replicas
+    if not settings.enabled:
+        evidence = {"leader_elect": "false", "replicas": replicas}
+        if replicas is not None and replicas > 1:
+            return Finding(META.id, Status.FAIL, f"{replicas} copies of {name} run with --leader-elect=false: they "
+                           "all act at the same time", evidence=evidence, object=target)
+        return Finding(META.id, Status.PASS, f"{name} runs one copy with --leader-elect=false: nothing to elect (a "
+                       "second copy could not be added without turning election on)", evidence=evidence,
+                       object=target)
+    where = settings.describe
+    if lease is None:
+        if hidden:
+            return Finding(META.id, Status.SKIP, f"no {name} lock is visible; {hidden}", object=target)
+        if election.problem == "does not exist":
+            return Finding(META.id, Status.FAIL, f"{where} does not exist: no {name} has been elected",
+                           evidence={"lock": settings.lock, "from_flags": settings.from_flags}, object=target)
+        return Finding(META.id, Status.SKIP, f"{where} could not be read: {election.problem}", object=target)
+    return _judge_record(name, where, lease, target)
+
+
+def _judge_record(name: str, where: str, lease: LeaseInfo, target: str) -> Finding:
+    evidence = {"lock": where, "holder": lease.holder, "node": lease.holder_node,
+                "renewed_seconds_ago": _seconds(lease), "lease_duration_seconds": lease.duration_seconds,
+                "transitions": lease.transitions}
     if not lease.holder:
-        return Finding(META.id, Status.FAIL, f"{name} Lease has no holder: no leader", evidence=evidence, object=target)
+        return Finding(META.id, Status.FAIL, f"{where} has no holder: no {name} leader", evidence=evidence,
+                       object=target)
     if not lease.held:
         age = _seconds(lease)
-        return Finding(META.id, Status.FAIL, f"{name} leader {lease.holder_node} last renewed its Lease {age}s ago, "
+        return Finding(META.id, Status.FAIL, f"{name} leader {lease.holder_node} last renewed {where} {age}s ago, "
                        f"longer than its {lease.duration_seconds}s duration: the leader is gone and no standby took "
                        "over", evidence=evidence, object=target)
     return Finding(META.id, Status.PASS, f"{name} led by {lease.holder_node}, renewed {_seconds(lease)}s ago "
-                   f"(duration {lease.duration_seconds}s)", evidence=evidence, object=target)
+                   f"(duration {lease.duration_seconds}s, {where})", evidence=evidence, object=target)
 
 
 def _seconds(lease: LeaseInfo) -> int | None:

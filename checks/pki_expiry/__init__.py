@@ -1,8 +1,10 @@
-"""pki-expiry: every certificate in the control plane's PKI directory, like `kubeadm certs check-expiration`.
+"""pki-expiry: every certificate in the control plane's PKI directory and the client certificates of the
+kubeconfigs beside it, like `kubeadm certs check-expiration`.
 
 The control plane's own certificates (API server serving and kubelet-client, front-proxy, etcd peer
 and server, the CAs) live as files on each control-plane node; most are invisible through the API.
-Run with ``--pki-dir /etc/kubernetes/pki`` on a control-plane node to check them all.
+Run with ``--pki-dir DIR`` on a control-plane node (kubeadm: /etc/kubernetes/pki; k3s:
+/var/lib/rancher/k3s/server/tls) to check them all.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+from kubectl_arch.model.profiles import CHECK_CERTS, RENEW_CERTS, Profile
 
 from .collect import PKI_DIR, PKI_FILES
 
@@ -25,15 +29,16 @@ META = CheckMeta(
     why=(
         "The control plane authenticates its own parts with certificates kept as files on each "
         "control-plane node: the API server's serving and kubelet-client certificates, the front-proxy "
-        "client, etcd's server, peer and healthcheck certificates, and the CAs that sign them. kubeadm "
+        "client, etcd's server, peer and healthcheck certificates, and the CAs that sign them, plus the client "
+        "certificates embedded in kubeadm's admin.conf, super-admin.conf, controller-manager.conf and "
+        "scheduler.conf (kubelet.conf points at the kubelet's rotating certificate instead). kubeadm "
         "issues the leaves for one year and the CAs for ten. An expired one breaks the link it secures "
         "(etcd peers stop replicating, the API server loses etcd or the kubelets) with no warning first."
     ),
     fix=(
-        "On each control-plane node: `kubeadm certs check-expiration`, then `kubeadm certs renew all` and "
-        "restart the control-plane static pods (kube-apiserver, kube-controller-manager, kube-scheduler, "
-        "etcd). A control-plane upgrade renews the leaves too. An expiring CA needs a planned rotation: "
-        "see the manual rotation guide."
+        "On each control-plane node, list and renew the certificates the distribution's way (audit prints the "
+        "commands for the cluster it reads), then restart the components that use them. A control-plane "
+        "upgrade renews the leaves too. An expiring CA needs a planned rotation: see the manual rotation guide."
     ),
     references=(
         "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
@@ -41,27 +46,48 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/",
     ),
     needs=(),
-    optional_needs=(PKI_FILES,),
+    optional_needs=(PKI_FILES, *DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
     options=(PKI_DIR,),
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    profile = profile_of(data)
     response = data.responses.get(PKI_FILES)
     if response is None or not response.ok or not isinstance(response.data, dict):
         reason = response.error if response is not None and response.error else "the PKI files were not read"
-        return [Finding(ID, Status.SKIP, f"{reason}: run on a control-plane node with --pki-dir /etc/kubernetes/pki "
-                        "to check the control plane's certificate files", {"need": PKI_FILES})]
+        return [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
     directory = str(response.data.get("dir", "--pki-dir"))
     groups = []
     for entry in response.data.get("files") or []:
         if not isinstance(entry, dict):
             continue
         path = str(entry.get("path", "?"))
-        parsed = (CertificateError(path, str(entry["error"])) if entry.get("error")
-                  else parse_pem_bundle(str(entry.get("pem", "")), path))
-        groups.append((f"file/{path}", directory, parsed))
+        kubeconfig = entry.get("kind") == "kubeconfig"
+        origin = f"{path} (its embedded client certificate)" if kubeconfig else path
+        parsed = (CertificateError(origin, str(entry["error"])) if entry.get("error")
+                  else parse_pem_bundle(str(entry.get("pem", "")), origin))
+        groups.append((f"file/{path}", path if kubeconfig else directory, parsed))
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
-                               f"certificates under {directory}")
-    return [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
+                               f"certificates under {directory} and its kubeconfigs")
+    findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
+    return with_fix(findings, _fix(profile))
+
+
+def _where_to_run(profile: Profile) -> str:
+    if profile.hidden:
+        return (f"{profile.title} keeps the control plane's certificate files on machines it runs, which no node "
+                "of the cluster can read; the provider rotates them")
+    if profile.pki_dir:
+        return f"run on a control-plane node with --pki-dir {profile.pki_dir} to check the control plane's " \
+               f"certificate files ({profile.title} keeps them there)"
+    return "run on a control-plane node with --pki-dir <the directory of the control plane's certificate files>"
+
+
+def _fix(profile: Profile) -> str | None:
+    check, renew = profile.fix(CHECK_CERTS), profile.fix(RENEW_CERTS)
+    if not check and not renew:
+        return None
+    return " ".join(part for part in (f"List them: `{check}`." if check else "",
+                                      f"Renew them: {renew}." if renew else "") if part)

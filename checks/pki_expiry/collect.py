@@ -1,12 +1,18 @@
 """Collection for pki-expiry: the public certificate files under ``--pki-dir``, read on a control-plane node.
 
 Only ``*.crt`` files are opened (kubeadm's layout: /etc/kubernetes/pki and pki/etcd); private keys
-(``*.key``) and kubeconfigs (which embed keys) are never read. The answer is
+(``*.key``) are never opened. Like `kubeadm certs check-expiration`, the client certificates embedded in
+the kubeconfigs beside the PKI directory (admin.conf, super-admin.conf, controller-manager.conf,
+scheduler.conf; kubelet.conf points at the kubelet's rotating certificate instead) are checked too: those
+files are read line by line and only the ``client-certificate-data`` line is kept; the key line is
+never parsed, kept or stored. The answer is
 ``{"dir": ..., "files": [{"path": relative path, "pem": text} | {"path": ..., "error": why}]}``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 
 from kubectl_arch.audit.check import CheckOption, OptionKind
@@ -20,6 +26,38 @@ PKI_DIR = CheckOption("pki-dir", "Read certificates from this folder (on a contr
 CERTIFICATE_SUFFIX = ".crt"
 MAX_FILE_BYTES = 1024 * 1024  # a certificate bundle is a few KiB; a bigger file is not one
 MAX_FILES = 500
+# kubeadm's kubeconfigs with an embedded client certificate, beside the PKI directory (/etc/kubernetes).
+KUBECONFIGS = ("admin.conf", "super-admin.conf", "controller-manager.conf", "scheduler.conf")
+CLIENT_CERTIFICATE_DATA = "client-certificate-data:"
+
+
+def kubeconfig_client_certificate(path: Path) -> dict[str, str]:
+    """The client certificate a kubeconfig embeds, as PEM; every other line (the key's among them) is skipped."""
+    label = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return {"path": label, "error": f"is larger than {MAX_FILE_BYTES} bytes", "kind": "kubeconfig"}
+        with path.open(encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                stripped = line.strip()
+                if not stripped.startswith(CLIENT_CERTIFICATE_DATA):
+                    continue
+                value = stripped[len(CLIENT_CERTIFICATE_DATA):].strip().strip("'\"")
+                try:
+                    pem = base64.b64decode(value, validate=True).decode("ascii", errors="replace")
+                except (binascii.Error, ValueError):
+                    return {"path": label, "error": "has a client-certificate-data that is not base64",
+                            "kind": "kubeconfig"}
+                return {"path": label, "pem": pem, "kind": "kubeconfig"}
+    except OSError as exc:
+        return {"path": label, "error": f"could not be read: {exc.strerror or exc}", "kind": "kubeconfig"}
+    return {"path": label, "error": "embeds no client certificate (client-certificate-data)", "kind": "kubeconfig"}
+
+
+def read_kubeconfig_certificates(pki_directory: Path) -> list[dict[str, str]]:
+    """The embedded client certificates of kubeadm's kubeconfigs next to ``pki_directory`` (those that exist)."""
+    parent = pki_directory.resolve().parent
+    return [kubeconfig_client_certificate(parent / name) for name in KUBECONFIGS if (parent / name).is_file()]
 
 
 def read_certificate_files(directory: Path) -> list[dict[str, str]]:
@@ -47,7 +85,7 @@ def fetch_pki_files(_source: Source, data: ClusterData) -> Response:
     if not directory.is_dir():
         return Response(status=NO_STATUS, error=f"--pki-dir {directory} is not a readable directory")
     try:
-        files = read_certificate_files(directory)
+        files = read_certificate_files(directory) + read_kubeconfig_certificates(directory)
     except OSError as exc:
         return Response(status=NO_STATUS, error=f"--pki-dir {directory} could not be listed: {exc.strerror or exc}")
     return Response(status=200, data={"dir": str(directory), "files": files})

@@ -84,6 +84,8 @@ class Finding:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     object: str | None = None
+    # The fix for this cluster (from its distribution profile), when it differs from ``CheckMeta.fix``.
+    fix: str | None = None
 
 
 Evaluate = Callable[[ClusterData, Mapping[str, Any]], list[Finding]]

@@ -8,24 +8,48 @@ from typing import TYPE_CHECKING, Any
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import Response, Source
+from kubectl_arch.model.facts import FACT_NEEDS
 
 if TYPE_CHECKING:
+    from kubectl_arch.audit.check import Finding
+    from kubectl_arch.model.profiles import Profile
     from kubectl_arch.model.versions import Version
 
 # What a check needs to recognise a managed (hidden) control plane with model.distribution.
 DISTRIBUTION_NEEDS = ("version", "nodes", "kube-system-pods")
 DISTRIBUTION_OPTIONAL_NEEDS = ("kubeadm-config",)
+# What the fact base reads beyond the distribution's needs: checks that judge by it read these when they can.
+FACT_OPTIONAL_NEEDS = tuple(name for name in FACT_NEEDS if name not in DISTRIBUTION_NEEDS)
 
 
-def hidden_control_plane(data: ClusterData) -> str | None:
-    """Why the control plane cannot be seen (a managed cluster), or None when it is the operator's own."""
+def hidden_control_plane(data: ClusterData, what: str = "its redundancy") -> str | None:
+    """Why the control plane cannot be seen (a managed cluster), or None when it is the operator's own.
+
+    ``what`` names what the provider answers for in this check ("its redundancy", "its versions").
+    """
     from kubectl_arch.model.distribution import detect_distribution
 
     distribution = detect_distribution(data)
     if not distribution.managed:
         return None
     return (f"the control plane is managed by {distribution.managed_by} and not visible through the API; "
-            "its redundancy is the provider's responsibility")
+            f"{what} is the provider's responsibility")
+
+
+def profile_of(data: ClusterData) -> Profile:
+    """The distribution profile of the cluster: where its fixes, paths and log commands come from."""
+    from kubectl_arch.model.facts import cluster_facts
+
+    return cluster_facts(data).profile
+
+
+def with_fix(findings: list[Finding], fix: str | None) -> list[Finding]:
+    """The findings, each carrying ``fix`` (this cluster's remediation) unless it has its own."""
+    if fix:
+        for finding in findings:
+            if finding.fix is None:
+                finding.fix = fix
+    return findings
 
 
 def json_object(data: ClusterData, need: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Source
 from kubectl_arch.errors import ExitCode
-from kubectl_arch.model.facts import FACT_NEEDS, cluster_facts, facts_data
+from kubectl_arch.model.facts import cluster_facts, facts_data
 
 if TYPE_CHECKING:
     from kubectl_arch.explain.analysis import ClusterMap
@@ -36,9 +36,9 @@ EXPIRED_SUPPRESSION = CheckMeta(
     needs=(),
 )
 
-# Every report states the cluster version and the cluster's fact base (the facts explain shows too), so
-# these are read even when no check asks for them.
-ALWAYS_READ = ("version", *FACT_NEEDS)
+# Every report states the cluster version, so /version is read even when no check asks for it. The report's
+# fact base is computed from what the checks read (the whole catalogue reads all of it).
+ALWAYS_READ = ("version",)
 
 
 @dataclass
@@ -53,6 +53,12 @@ class CheckResult:
     def status(self) -> Status:
         """The worst counting finding; ``pass`` when everything was suppressed."""
         return worst_status(f.status for f in self.findings)
+
+    @property
+    def fix(self) -> str:
+        """The fix for this cluster: the first headline finding's own (from the distribution profile), else the
+        check's general one."""
+        return next((f.fix for f in self.headline() if f.fix), self.meta.fix)
 
     def headline(self) -> list[Finding]:
         """What a reader sees first: the problems, worst first; all findings when there are none."""

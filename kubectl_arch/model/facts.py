@@ -98,7 +98,7 @@ class ComponentFacts:
     """One control-plane component: where it runs, how many copies, how many ready, its version and health."""
 
     name: str
-    runs: str  # "pods", "embedded", "hidden", "none"
+    runs: str  # "pods", "embedded", "external", "hidden", "none", "unknown" (its pods could not be read)
     replicas: int | None  # None when hidden
     ready: int | None
     version: str | None  # from the main container's image (or the node's kubelet when embedded)
@@ -179,6 +179,7 @@ class ClusterFacts:
     nodes: int
     ready_nodes: int
     control_plane_nodes: tuple[str, ...]
+    not_ready_nodes: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -221,14 +222,16 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
     election = {name: _election(data, settings) for name, settings in election_settings(data).items()} \
         if PODS_NEED in data.responses else {}
     datastore = _datastore(data, profile, components, nodes)
-    facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore)
-             for name in CONTROL_PLANE_COMPONENTS}
+    pods_read = data[PODS_NEED].ok
+    facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore,
+                              pods_read) for name in CONTROL_PLANE_COMPONENTS}
     control_plane_nodes = tuple(n.name for n in nodes if n.control_plane)
     proxy = kube_proxy_mode(data)
     return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
                         datastore=datastore, leader_election=election, service_proxy=proxy, dns=_dns(data),
                         nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n.ready),
-                        control_plane_nodes=control_plane_nodes)
+                        control_plane_nodes=control_plane_nodes,
+                        not_ready_nodes=tuple(n.name for n in nodes if not n.ready))
 
 
 def _election(data: ClusterData, settings: ElectionSettings) -> LeaderElectionFacts:
@@ -239,7 +242,8 @@ def _election(data: ClusterData, settings: ElectionSettings) -> LeaderElectionFa
 
 
 def _component(name: str, component: Component, profile: Profile, nodes: list[NodeInfo], readyz: HealthEndpoint,
-               livez: HealthEndpoint, election: LeaderElectionFacts | None, datastore: Datastore) -> ComponentFacts:
+               livez: HealthEndpoint, election: LeaderElectionFacts | None, datastore: Datastore,
+               pods_read: bool) -> ComponentFacts:
     reasons: list[str] = []
     replicas: int | None
     ready: int | None
@@ -263,9 +267,12 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         where = tuple(n.name for n in servers)
     elif profile.control_plane == HIDDEN_CONTROL_PLANE:
         runs, replicas, ready, version, where = "hidden", None, None, None, ()
+    elif not pods_read:  # not seen is not absent: the pods could not be read
+        runs, replicas, ready, version, where = "unknown", None, None, None, ()
     else:
         runs, replicas, ready, version, where = "none", 0, 0, None, ()
-    health = _health_word(replicas, ready or 0) if not (runs == "external" and ready is None) else UNKNOWN_HEALTH
+    health = UNKNOWN_HEALTH if runs == "unknown" or (runs == "external" and ready is None) else \
+        _health_word(replicas, ready or 0)
     if name == KUBE_APISERVER:
         for endpoint in (readyz, livez):
             if endpoint.ok is False:

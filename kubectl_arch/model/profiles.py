@@ -33,6 +33,7 @@ UPGRADE_CONTROL_PLANE = "upgrade-control-plane"
 RESTART_CONTROL_PLANE = "restart-control-plane"
 INSTALL_KUBE_PROXY = "install-kube-proxy"
 CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
+RENEW_ADMIN_KUBECONFIG = "renew-admin-kubeconfig"
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ KUBEADM = Profile(
                   "container-runtime": "journalctl -u containerd --since '15 min ago'   # on the node"}),
     service_proxy="kube-proxy DaemonSet configured by ConfigMap kube-system/kube-proxy",
     fixes=_frozen({
-        ADD_CONTROL_PLANE: "kubeadm join <endpoint> --control-plane --token <token> --discovery-token-ca-cert-hash "
-                           "<hash> --certificate-key <key>   # on each new node",
+        ADD_CONTROL_PLANE: "`kubeadm join <endpoint> --control-plane --token <token> --discovery-token-ca-cert-hash "
+                           "<hash> --certificate-key <key>` on each new node",
         CHECK_CERTS: "kubeadm certs check-expiration   # on a control-plane node",
         RENEW_CERTS: "kubeadm certs renew all, then restart the control-plane static pods (move each manifest "
                      "out of /etc/kubernetes/manifests and back)",
@@ -110,6 +111,8 @@ KUBEADM = Profile(
         INSTALL_KUBE_PROXY: "kubeadm init phase addon kube-proxy   # on a control-plane node",
         CONFIGURE_KUBE_PROXY: "set `mode:` in ConfigMap kube-system/kube-proxy (config.conf), then "
                               "`kubectl -n kube-system rollout restart ds/kube-proxy`",
+        RENEW_ADMIN_KUBECONFIG: "`kubeadm certs renew admin.conf` on a control-plane node, then copy "
+                                "/etc/kubernetes/admin.conf again",
     }),
     references=("https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
                 "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"),
@@ -136,6 +139,7 @@ KIND = Profile(
         RESTART_CONTROL_PLANE: "docker exec <node> mv /etc/kubernetes/manifests/<component>.yaml /tmp/, then back",
         INSTALL_KUBE_PROXY: "recreate the cluster without `kubeProxyMode: none` in its config",
         CONFIGURE_KUBE_PROXY: "set `networking.kubeProxyMode` in the kind config and recreate the cluster",
+        RENEW_ADMIN_KUBECONFIG: "`docker exec <node> kubeadm certs renew admin.conf`, then `kind export kubeconfig`",
     }),
     references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
 )
@@ -171,6 +175,8 @@ K3S = Profile(
         INSTALL_KUBE_PROXY: "start the servers without --disable-kube-proxy",
         CONFIGURE_KUBE_PROXY: "start each node with `--kube-proxy-arg proxy-mode=<mode>` (config.yaml: "
                               "kube-proxy-arg) and restart k3s",
+        RENEW_ADMIN_KUBECONFIG: "restart k3s on a server (`systemctl restart k3s`) and copy "
+                                "/etc/rancher/k3s/k3s.yaml again",
     }),
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
                 "https://docs.k3s.io/datastore/backup-restore"),

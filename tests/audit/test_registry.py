@@ -127,7 +127,8 @@ def test_workload_checks_run_only_when_asked() -> None:
 
 def test_needs_for_a_subset_is_only_that_subset() -> None:
     assert needs_for(["node-readiness"]) == ["nodes"]
-    assert set(needs_for(["apiserver-health"])) == {"readyz", "livez"}
+    # apiserver-health names the log command of the cluster's distribution: /version and the nodes tell it
+    assert set(needs_for(["apiserver-health"])) == {"readyz", "livez", "version", "nodes", "kubeadm-config"}
 
 
 def test_unknown_check_id_is_a_usage_error() -> None:

@@ -9,14 +9,18 @@ from typing import Any
 from click.testing import CliRunner
 
 from kubectl_arch.cli.main import cli
+from kubectl_arch.errors import ArchError
 from kubectl_arch.explain.command import COMPONENT_NAMES
 
 
 @functools.cache
 def command_json(sample: str, *args: str) -> tuple[int, Any]:
     """``kubectl arch ARGS --sample SAMPLE -o json`` run in-process: (exit code, parsed stdout)."""
-    result = CliRunner().invoke(cli, [*args, "--sample", sample, "-o", "json"], env={"NO_COLOR": "1"},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(cli, [*args, "--sample", sample, "-o", "json"], env={"NO_COLOR": "1"})
+    if isinstance(result.exception, ArchError):  # what main() turns into one line and its exit code
+        return int(result.exception.code), None
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, json.loads(result.output) if result.output.strip() else None
 
 

@@ -29,7 +29,7 @@ def finding_document(meta: CheckMeta, finding: Finding, suppression: Suppression
         "object": finding.object,
         "evidence": finding.evidence,
         "why": meta.why,
-        "remediation": meta.fix,
+        "remediation": finding.fix or meta.fix,
         "references": list(meta.references),
         "suppressed": None if suppression is None else {
             "reason": suppression.reason, "expires": suppression.expires.isoformat()},

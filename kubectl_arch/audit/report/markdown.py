@@ -63,7 +63,7 @@ def _details(result: CheckResult) -> list[str]:
         lines.append(f"- **{finding.status.value}**: {finding.message}")
         if finding.evidence:
             lines.append(f"  - evidence: {_html(evidence_line(finding.evidence))}")
-    lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {meta.fix}", "",
+    lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {result.fix}", "",
               "**Read more:** " + ", ".join(f"<{ref}>" for ref in meta.references), "", "</details>", ""]
     return lines
 

@@ -124,7 +124,7 @@ def _render_check(result: CheckResult, console: Console, layout: Layout, wide: b
     if result.status.rank > 0:
         meta = result.meta
         _detail(console, layout, "why:", meta.why)
-        _detail(console, layout, "fix:", meta.fix)
+        _detail(console, layout, "fix:", result.fix)
         # A URL is never wrapped: it stays clickable and copyable even past the right margin.
         _labelled(console, layout, "see:", list(meta.references))
 

@@ -1,0 +1,142 @@
+"""Defects of issue 12 that a fixture's outcome cannot show, each in a test named after it.
+
+The fixture-based ones live beside their checks (checks/<id>/fixtures/<outcome>-<defect>.yaml).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kubectl_arch.audit.registry import catalogue
+from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.source import Credentials, Response
+from kubectl_arch.explain.analysis import build_map
+from kubectl_arch.explain.what_if import lose_control_plane_node, network_partition
+from kubectl_arch.model.facts import cluster_facts
+from tests.checks_etcd_certs.test_collection import run_audit_data
+from tests.explain.test_analysis import sample_data
+from tests.facts.conftest import command_json
+from tests.harness.pki import make_ca, make_leaf
+
+
+class _FileOnlySource:
+    """A source with no cluster behind it: the PKI files are read from disk by the need itself."""
+
+    description = "files only"
+
+    def get(self, path: str, query: object = None) -> Response:
+        return Response(status=404, error="no cluster")
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+    def credentials(self) -> Credentials:
+        return Credentials(context="none", server="")
+
+
+def _days(days: float) -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
+
+
+def test_pki_expiry_reads_the_client_certificates_embedded_in_kubeadm_kubeconfigs_never_the_key(
+        tmp_path: Path) -> None:
+    kubernetes = tmp_path / "etc-kubernetes"
+    pki = kubernetes / "pki"
+    ca = make_ca("kubernetes", not_before=_days(-360), not_after=_days(3290))
+    ca.write(pki, "ca")
+    admin = make_leaf(ca, "kubernetes-admin", not_before=_days(-360), not_after=_days(4))
+    scheduler = make_leaf(ca, "system:kube-scheduler", not_before=_days(-30), not_after=_days(335))
+    secret_key = base64.b64encode(admin.key_pem.encode()).decode()
+    for name, leaf in (("admin.conf", admin), ("scheduler.conf", scheduler)):
+        (kubernetes / name).write_text(
+            "apiVersion: v1\nkind: Config\nusers:\n- name: user\n  user:\n"
+            f"    client-certificate-data: {base64.b64encode(leaf.cert_pem.encode()).decode()}\n"
+            f"    client-key-data: {secret_key}\n")
+    (kubernetes / "kubelet.conf").write_text("users:\n- user:\n    client-certificate: /var/lib/kubelet/pki/x.pem\n")
+    catalogue()
+    data = collect(_FileOnlySource(), ["pki-files"], options={"pki-dir": str(pki)})
+    record = str(data.responses["pki-files"].to_record())
+    assert "PRIVATE KEY" not in record and secret_key not in record and "client-key-data" not in record
+    paths = [f["path"] for f in data.json("pki-files")["files"]]
+    assert str(kubernetes.resolve() / "admin.conf") in paths and str(kubernetes.resolve() / "scheduler.conf") in paths
+    assert not any(path.endswith("kubelet.conf") for path in paths)
+    [finding] = run_audit_data("pki-expiry", data)
+    assert finding.status.value == "fail" and "admin.conf (its embedded client certificate)" in finding.message
+
+
+def test_lose_beyond_the_member_count_is_a_usage_error() -> None:
+    code, _ = command_json("kind-ha", "explain", "--what-if", "--lose", "4")
+    assert code == 2
+    code, document = command_json("kind-ha", "explain", "--what-if", "--lose", "3")
+    assert code == 0 and document["scenarios"][0]["survives"] is False
+
+
+def test_lose_on_a_cluster_without_etcd_members_is_a_usage_error() -> None:
+    assert command_json("k3s", "explain", "--what-if", "--lose", "1")[0] == 2  # kine over SQLite
+    assert command_json("eks", "explain", "--what-if", "--lose", "1")[0] == 2  # hidden
+
+
+def test_two_member_etcd_node_loss_hands_over_no_lease_and_replaces_no_pod() -> None:
+    scenario = lose_control_plane_node(build_map(sample_data("kubeadm-degraded")))
+    assert scenario.survives is False
+    assert not any("standby takes over" in item for item in scenario.keeps_working)
+    assert any("cannot take the Lease" in item for item in scenario.stops)
+    assert not any("replaced elsewhere" in item for item in scenario.advice)
+    assert any("nothing replaces them" in item for item in scenario.stops)
+
+
+def test_single_node_k3s_loss_is_the_whole_cluster_and_no_provider_sla() -> None:
+    cluster = build_map(sample_data("k3s"))
+    scenario = lose_control_plane_node(cluster)
+    assert scenario.survives is False and "whole cluster" in scenario.summary
+    assert scenario.keeps_working == []
+    report = command_json("k3s", "explain", "--what-if")[1]
+    assert "SLA" not in str(report) and "provider" not in str(report)
+
+
+def test_partition_runs_a_pod_twice_for_as_long_as_it_lasts() -> None:
+    scenario = network_partition(build_map(sample_data("kind-ha")))
+    text = " ".join(scenario.stops)
+    assert "briefly" not in text and "for as long as the partition lasts" in text
+
+
+def test_walkthrough_stops_where_the_cluster_stops() -> None:
+    steps = command_json("kubeadm-degraded", "explain", "--walkthrough")[1]["steps"]
+    assert steps[-1]["title"] == "This cluster stops here"
+    assert steps[-2]["title"] == "Scheduling"  # no scheduler leader: no kubelet ever sees a pod
+    assert not any(step["title"] == "The kubelet takes over" for step in steps)
+
+
+def test_explain_shows_the_apiserver_degraded_when_its_own_readyz_fails() -> None:
+    explain = command_json("kubeadm-degraded", "explain")[1]
+    api = next(c for c in explain["components"] if c["name"] == "kube-apiserver")
+    assert explain["cluster"]["readyz"]["ok"] is False and api["health"] == "degraded"
+
+
+def test_k3s_explain_and_audit_agree_there_is_no_etcd_member() -> None:
+    audit = command_json("k3s", "audit")[1]
+    sizes = [f for f in audit["findings"] if f["check"] == "etcd-db-size"]
+    assert all(f["status"] == "skip" and "etcd-0" not in f["message"] for f in sizes)
+    assert audit["facts"]["datastore"]["kind"] == "kine-sqlite"
+
+
+def test_eks_quota_is_the_documented_8_gib_marked_assumed_with_its_source() -> None:
+    store = cluster_facts(sample_data("eks")).datastore
+    assert (store.quota_bytes, store.quota_assumed) == (8 * 1024**3, True)
+    assert store.quota_source.startswith("https://docs.aws.amazon.com/eks/")
+
+
+def test_eks_version_skew_skip_does_not_speak_of_redundancy() -> None:
+    audit = command_json("eks", "audit")[1]
+    skew = [f for f in audit["findings"] if f["check"] == "control-plane-version-skew"]
+    assert skew and all("redundancy" not in f["message"] for f in skew)
+
+
+@pytest.mark.parametrize("text", ["hours by default"])
+def test_auto_compaction_is_off_when_unset_not_hours_by_default(text: str) -> None:
+    page = command_json("kind-ha", "explain", "etcd")[1]
+    assert text not in str(page)

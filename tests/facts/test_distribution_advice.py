@@ -1,0 +1,69 @@
+"""Every fix, page, walkthrough step and what-if line comes from the detected distribution's profile: no
+output on a sample that kubeadm did not build names a kubeadm-only command or path, and no managed cluster
+is sent to a control-plane node or its static pods."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+from kubectl_arch.explain.command import COMPONENT_NAMES
+from kubectl_arch.model.facts import cluster_facts
+from kubectl_arch.model.profiles import KUBEADM_FAMILY
+from kubectl_arch.samples import sample_names
+from tests.explain.test_analysis import sample_data
+
+KUBEADM_ONLY = re.compile(r"\bkubeadm (init|join|certs|upgrade|reset|config|token|alpha)\b"
+                          r"|/etc/kubernetes/(pki|manifests)\b"
+                          r"|/etc/kubernetes/(admin|super-admin|controller-manager|scheduler|kubelet)\.conf")
+# A managed control plane has no node, static pod or runtime of its own the operator can reach.
+CONTROL_PLANE_HOST_ONLY = re.compile(r"kube-apiserver-<node>|kube-scheduler-<node>|kube-controller-manager-<node>"
+                                     r"|etcd-<node>|crictl ps --name kube-apiserver|on a control-plane node"
+                                     r"|--pki-dir /")
+
+OUTPUTS: tuple[tuple[str, ...], ...] = (
+    ("explain",), ("explain", "-o", "wide"), ("explain", "-o", "json"), ("explain", "-o", "mermaid"),
+    ("explain", "--what-if"), ("explain", "--what-if", "-o", "json"), ("explain", "--walkthrough"),
+    ("explain", "--walkthrough", "-o", "json"),
+    *((("explain", name)) for name in COMPONENT_NAMES), *(("explain", name, "-o", "json") for name in COMPONENT_NAMES),
+    ("audit",), ("audit", "-o", "wide"), ("audit", "-o", "json"), ("audit", "-o", "markdown"), ("audit", "-o", "junit"),
+)
+
+
+def _profile(sample: str) -> str:
+    return cluster_facts(sample_data(sample)).profile.name
+
+
+NOT_KUBEADM = [s for s in sample_names() if _profile(s) not in KUBEADM_FAMILY]
+MANAGED = [s for s in sample_names() if cluster_facts(sample_data(s)).profile.hidden]
+
+
+@functools.cache
+def output(sample: str, args: tuple[str, ...]) -> str:
+    result = CliRunner().invoke(cli, [*args, "--sample", sample], env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.output
+
+
+def test_there_are_samples_of_other_distributions() -> None:
+    assert {"k3s", "eks"} <= set(NOT_KUBEADM) and "eks" in MANAGED
+
+
+@pytest.mark.parametrize("sample", NOT_KUBEADM)
+@pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
+def test_no_kubeadm_advice_on_a_cluster_kubeadm_did_not_build(sample: str, args: tuple[str, ...]) -> None:
+    text = output(sample, args)
+    found = sorted({m.group(0) for m in KUBEADM_ONLY.finditer(text)})
+    assert not found, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) says {found}"
+
+
+@pytest.mark.parametrize("sample", MANAGED)
+@pytest.mark.parametrize("args", OUTPUTS, ids=" ".join)
+def test_no_control_plane_host_advice_on_a_managed_cluster(sample: str, args: tuple[str, ...]) -> None:
+    text = output(sample, args)
+    found = sorted({m.group(0) for m in CONTROL_PLANE_HOST_ONLY.finditer(text)})
+    assert not found, f"`kubectl arch {' '.join(args)}` on {sample} says {found}"
