@@ -68,7 +68,8 @@ KIND_AGE = 7 + 46 / 1440  # kind-ha was created 7 days 46 minutes before capture
 DEGRADED_RENEWED = 365 - 5 + 2 / 1440  # certificates renewed by the last `kubeadm upgrade`: 5 days left
 CILIUM_AGE = 41 + 3 / 24  # cilium-kpr was created 41 days 3 hours before capture
 K3S_AGE = 36 + 2 / 24  # k3s was installed 36 days 2 hours before capture ...
-K3S_CREATED = 1792047600  # ... at this Unix time, which k3s writes into its CA names (k3s-server-ca@<time>)
+K3S_CREATED = 1792047600
+MINIKUBE_AGE = 2 + 1 / 24  # minikube started 2 days 1 hour before capture; its CA is older (~/.minikube)  # ... at this Unix time, which k3s writes into its CA names (k3s-server-ca@<time>)
 
 CERTS: dict[str, list[Cert]] = {
     "kind-ha": [
@@ -109,6 +110,20 @@ CERTS: dict[str, list[Cert]] = {
              ip_addresses=("10.0.0.50", "10.43.0.1", "127.0.0.1", "::1")),
         Cert("admin.pem", "system:admin", K3S_AGE, 365, issuer="client-ca.pem", organization="system:masters",
              client=True, with_issuer=True),
+    ],
+    "minikube": [
+        Cert("ca.pem", "minikubeCA", 212.4, 3650, is_ca=True),
+        Cert("apiserver.pem", "minikube", MINIKUBE_AGE, 1095, issuer="ca.pem", server=True,
+             dns_names=("minikubeCA", "control-plane.minikube.internal", "kubernetes.default.svc.cluster.local",
+                        "kubernetes.default.svc", "kubernetes.default", "kubernetes", "localhost"),
+             ip_addresses=("192.168.49.2", "10.96.0.1", "127.0.0.1", "10.0.0.1")),
+        Cert("admin.pem", "minikube-user", 212.4, 1095, issuer="ca.pem", organization="system:masters", client=True),
+    ],
+    "openshift": [
+        Cert("ca.pem", "kube-apiserver-lb-signer", 172, 3650, organization="openshift", is_ca=True),
+        Cert("apiserver.pem", "api.ocp47.example.com", 14.2, 30, issuer="ca.pem", server=True,
+             dns_names=("api.ocp47.example.com",)),
+        Cert("admin.pem", "system:admin", 172, 3650, issuer="ca.pem", organization="system:masters", client=True),
     ],
     "cilium-kpr": [
         Cert("ca.pem", "kubernetes", CILIUM_AGE, 3650, is_ca=True),

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import served_version
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.components import KUBE_APISERVER, control_plane_components
 from kubectl_arch.model.metrics import Metrics, MetricsError, scrape_metrics
+from kubectl_arch.model.versions import Version
 
 META = CheckMeta(
     id="apiserver-overload",
@@ -27,14 +30,16 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/instrumentation/metrics/",
     ),
     needs=("apiserver-metrics",),
+    optional_needs=("version", "kube-system-pods"),  # whether APF is on: the version and the API server's flags
     thresholds={"warn_ratio": 0.001, "fail_ratio": 0.01},  # shares of all requests
 )
 
 REQUESTS = "apiserver_request_total"
 REJECTED = "apiserver_flowcontrol_rejected_requests_total"
 APF_PREFIX = "apiserver_flowcontrol_"  # every API Priority and Fairness metric; none at all means APF is off
-APF_OFF = ("API Priority and Fairness is off on this API server (no apiserver_flowcontrol_* metrics; alpha in "
-           "1.18-1.19, on by default from 1.20)")
+APF_DEFAULT_ON = Version(1, 20)
+APF_OFF = ("API Priority and Fairness is off on this API server (no apiserver_flowcontrol_* metric; alpha in "
+           "1.18-1.19, on by default from 1.20, or turned off with --enable-priority-and-fairness=false)")
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
@@ -46,7 +51,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [Finding(META.id, Status.SKIP, f"the API server's metrics have no {REQUESTS} samples")]
     throttled = sum(s.value for s in metrics.samples(REQUESTS) if s.label("code") == "429")
     rejected = _rejections(metrics)
-    apf_on = any(name.startswith(APF_PREFIX) for name in metrics.by_name)
+    apf_on = _apf_enabled(data, metrics)
     evidence: dict[str, Any] = {"requests": int(total), "http_429": int(throttled),
                                 "apf_rejected": {k: int(v) for k, v in rejected.items()},
                                 "apf_enabled": apf_on,
@@ -71,6 +76,18 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     off = "" if apf_on else f" ({APF_OFF}: the max-inflight limits reject instead)"
     return [Finding(META.id, status, f"{int(throttled)} of {int(total)} requests ({ratio:.2%}) were answered 429 "
                     f"since the API server started{off}", evidence=evidence)]
+
+
+def _apf_enabled(data: ClusterData, metrics: Metrics) -> bool:
+    """API Priority and Fairness is on unless an API server runs with --enable-priority-and-fairness=false, or
+    the version predates its default (alpha in 1.18-1.19, on from 1.20) and the scrape shows none of its metrics."""
+    if any(name.startswith(APF_PREFIX) for name in metrics.by_name):
+        return True
+    if "kube-system-pods" in data.responses and \
+            control_plane_components(data)[KUBE_APISERVER].flag("enable-priority-and-fairness") == "false":
+        return False
+    version = served_version(data) if "version" in data.responses else None
+    return version is None or version >= APF_DEFAULT_ON
 
 
 def _rejections(metrics: Metrics) -> dict[str, float]:

@@ -19,6 +19,7 @@ from kubectl_arch.audit.helpers import (
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import (
     CLOUD_CONTROLLER_MANAGER,
+    KUBE_APISERVER,
     KUBE_CONTROLLER_MANAGER,
     KUBE_SCHEDULER,
     control_plane_components,
@@ -56,6 +57,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         if profile.control_plane == EMBEDDED:
             return [Finding(META.id, Status.SKIP, f"{profile.title} runs its control plane inside one server "
                             "process per control-plane node: its components share that binary's version")]
+        if control_plane_components(data)[KUBE_APISERVER].instances:
+            return [Finding(META.id, Status.SKIP, "the control-plane pods' images carry no version tag (digests "
+                            f"only, as {profile.title} pins them): their versions cannot be compared; /version "
+                            f"reports {apiservers[0] if apiservers else 'nothing'}")]
         return [Finding(META.id, Status.SKIP, "no control-plane pods are visible (an embedded or external control "
                         "plane): component versions cannot be compared")]
     upgrade = profile.fix(UPGRADE_CONTROL_PLANE)

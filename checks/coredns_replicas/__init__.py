@@ -29,6 +29,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/dns-horizontal-autoscaling/",
     ),
     needs=(DEPLOYMENTS_NEED, "kube-system-pods", NODES_NEED),
+    optional_needs=("daemonsets",),  # OpenShift runs its DNS as a DaemonSet
     thresholds={"min_ready": 2},
 )
 
@@ -44,6 +45,9 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     nodes = node_infos(data)
     pods = [p for p in data.items("kube-system-pods") if raw.labels(p).get(DNS_LABEL[0]) == DNS_LABEL[1]]
     ready_nodes = sorted({str((p.get("spec") or {}).get("nodeName")) for p in pods if raw.pod_ready(p)})
+    spread = len(ready_nodes)
+    if deployment.kind == "DaemonSet" and not ready_nodes:  # one pod per node (OpenShift's dns-default)
+        spread = deployment.ready
     evidence = {"deployment": f"kube-system/{deployment.name}", "desired": deployment.desired,
                 "ready": deployment.ready, "nodes_with_ready_pods": ready_nodes}
     min_ready = int(thresholds["min_ready"])
@@ -57,11 +61,11 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [Finding(META.id, status, f"only {deployment.ready} of {deployment.desired} {dns.kind} replicas "
                         f"ready{where}: one restart stops name resolution cluster-wide (run at least {min_ready}"
                         f"{', even on one node' if len(nodes) <= 1 else ' on different nodes'})", evidence=evidence)]
-    if len(ready_nodes) == 1 and len(nodes) > 1:
+    if spread == 1 and len(nodes) > 1:
         return [Finding(META.id, Status.WARN, f"every ready {dns.kind} replica runs on node {ready_nodes[0]}: "
                         "losing that node stops name resolution", evidence=evidence)]
     if deployment.ready < deployment.desired:
         return [Finding(META.id, Status.WARN, f"{deployment.desired - deployment.ready} of {deployment.desired} "
                         f"{dns.kind} replicas not ready", evidence=evidence)]
     return [Finding(META.id, Status.PASS, f"{plural(deployment.ready, dns.kind + ' replica')} ready on "
-                    f"{plural(len(ready_nodes), 'node')}", evidence=evidence)]
+                    f"{plural(spread, 'node')}", evidence=evidence)]

@@ -60,10 +60,20 @@ def cni_plugin(data: ClusterData) -> Addon | None:
     return None
 
 
+# OpenShift runs CoreDNS as a DaemonSet (one per node) in its own namespace.
+DNS_DAEMONSETS = (("openshift-dns", "dns-default"),)
+
+
 def cluster_dns(data: ClusterData) -> Addon | None:
-    """CoreDNS or kube-dns: the Deployment that serves the ``kube-dns`` Service."""
-    found = find_workload(data.items(DEPLOYMENTS_NEED), DNS_DEPLOYMENTS, ("kube-dns", "coredns"))
+    """CoreDNS or kube-dns: the Deployment that serves the ``kube-dns`` Service (OpenShift: the dns-default
+    DaemonSet in openshift-dns)."""
+    deployments = data.responses.get(DEPLOYMENTS_NEED)
+    found = find_workload(deployments.items if deployments else [], DNS_DEPLOYMENTS, ("kube-dns", "coredns"))
     if found is None:
+        daemonsets = data.responses.get(DAEMONSETS_NEED)
+        for daemonset in daemonsets.items if daemonsets else []:
+            if (raw.namespace(daemonset), raw.name(daemonset)) in DNS_DAEMONSETS:
+                return Addon("coredns", workload(daemonset, "dns"), "OpenShift's DNS: CoreDNS as a DaemonSet")
         return None
     summary = workload(found, "coredns" if "coredns" in raw.name(found) else "kubedns")
     kind = "coredns" if "coredns" in (summary.image or summary.name) else "kube-dns"

@@ -310,11 +310,10 @@ def _seconds(value: float | None) -> str:
 def _quota_flag(component: Component) -> tuple[int, str] | None:
     """``--quota-backend-bytes`` (or OpenShift's ETCD_QUOTA_BACKEND_BYTES) on a visible etcd member."""
     for instance in component.instances:
-        value = instance.flags.get("quota-backend-bytes") or instance.env.get("ETCD_QUOTA_BACKEND_BYTES", "")
-        if value and value.strip().isdigit() and int(value) > 0:
-            origin = "--quota-backend-bytes" if "quota-backend-bytes" in instance.flags else \
-                "ETCD_QUOTA_BACKEND_BYTES"
-            return int(value), f"{origin} on {instance.pod}"
+        for origin, value in (("--quota-backend-bytes", instance.flags.get("quota-backend-bytes", "")),
+                              ("ETCD_QUOTA_BACKEND_BYTES", instance.env.get("ETCD_QUOTA_BACKEND_BYTES", ""))):
+            if value.strip().isdigit() and int(value) > 0:
+                return int(value), f"{origin} on {instance.pod}"
     return None
 
 

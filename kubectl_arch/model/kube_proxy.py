@@ -39,7 +39,7 @@ NODE_ARGS_ANNOTATIONS = (("k3s.io/node-args", "k3s"), ("rke2.io/node-args", "RKE
 # DaemonSets of network plugins that implement Services themselves, with no kube-proxy.
 REPLACING_DAEMONSETS = (
     ("anetd", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF"),
-    ("ovnkube-node", "OVN-Kubernetes implements Services in Open vSwitch (OpenShift's network)"),
+    ("ovnkube-node", "OVN-Kubernetes, OpenShift's network, implements Services in Open vSwitch"),
 )
 MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "unknown")
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.samples import sample_names
+from kubectl_arch.collect.sample_source import sample_names
 from tests.facts.conftest import every_command
 
 SAMPLES = sample_names()
