@@ -8,10 +8,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from kubectl_arch.audit.registry import catalogue
+from kubectl_arch.cli.main import cli
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Credentials, Response
 from kubectl_arch.explain.analysis import build_map
@@ -138,5 +141,78 @@ def test_eks_version_skew_skip_does_not_speak_of_redundancy() -> None:
 
 @pytest.mark.parametrize("text", ["hours by default"])
 def test_auto_compaction_is_off_when_unset_not_hours_by_default(text: str) -> None:
-    page = command_json("kind-ha", "explain", "etcd")[1]
+    page = command_json("kubeadm-degraded", "explain", "etcd")[1]
     assert text not in str(page)
+
+
+def _fixture_findings(check_id: str, fixture: str) -> list[Any]:
+    from kubectl_arch.audit.fixtures import load_fixture
+    from kubectl_arch.audit.runner import run_check
+
+    check = catalogue()[check_id]
+    loaded = load_fixture(check.folder / "fixtures" / fixture, (*check.meta.needs, *check.meta.optional_needs))
+    return run_check(check, loaded.data, {**check.meta.thresholds, **loaded.thresholds})
+
+
+def test_apiserver_overload_says_apf_is_off_where_it_is_off() -> None:
+    [finding] = _fixture_findings("apiserver-overload", "pass-apf-off-is-named-as-off.yaml")
+    assert "API Priority and Fairness is off" in finding.message
+    assert "no request rejected by API Priority and Fairness" not in finding.message
+
+
+def test_gke_kube_proxy_daemonset_with_zero_desired_is_not_a_running_kube_proxy() -> None:
+    [finding] = _fixture_findings("kube-proxy-mode", "pass-gke-dataplane-v2-anetd-not-an-empty-kube-proxy.yaml")
+    assert finding.evidence["mode"] == "replaced" and "anetd" in finding.message
+
+
+def test_component_version_comes_from_the_main_container_not_a_sidecar() -> None:
+    from kubectl_arch.model.workloads import workload
+
+    deployment = {"kind": "Deployment", "metadata": {"name": "metrics-server-v0.6.3", "namespace": "kube-system"},
+                  "spec": {"replicas": 1, "template": {"spec": {"containers": [
+                      {"name": "metrics-server-nanny", "image": "gke.gcr.io/addon-resizer:1.8.19-gke.2"},
+                      {"name": "metrics-server", "image": "gke.gcr.io/metrics-server:v0.6.3-gke.4"}]}}},
+                  "status": {"readyReplicas": 1}}
+    assert workload(deployment, "metrics-server").version == "v0.6.3-gke.4"
+
+
+def test_restore_is_taught_with_etcdutl_and_backup_with_snapshot_save_through_kubectl_exec() -> None:
+    page = command_json("kubeadm-degraded", "explain", "etcd")[1]
+    commands = "\n".join(page["commands"])
+    assert "kubectl -n kube-system exec etcd-<node> -- etcdctl" in commands
+    assert "snapshot save" in commands and "etcdutl snapshot restore" in commands
+    assert "etcdctl snapshot restore" not in commands
+    what_if = str(command_json("kubeadm-degraded", "explain", "--what-if", "--lose", "1")[1]["scenarios"])
+    assert "etcdutl snapshot restore" in what_if and "`etcdctl snapshot restore`" not in what_if
+
+
+def test_kube_proxy_mode_recommends_nftables_never_ipvs() -> None:
+    findings = _fixture_findings("kube-proxy-mode", "warn-iptables-many-services-old-kernel.yaml")
+    assert all("consider IPVS" not in f.message for f in findings)
+    assert any("nftables" in f.message for f in findings)
+
+
+def test_two_members_tolerate_zero_failures_is_said_plainly() -> None:
+    etcd = next(c for c in command_json("kubeadm-degraded", "explain")[1]["components"] if c["name"] == "etcd")
+    note = next(n for n in etcd["notes"] if "tolerate" in n)
+    assert note.startswith("2 members tolerate 0 failures") and "no more than" not in note
+
+
+def test_mermaid_sends_kubelets_to_the_api_endpoint_not_the_first_api_server() -> None:
+    text = CliRunner().invoke(cli, ["explain", "--sample", "kind-ha", "-o", "mermaid"]).output
+    assert "nodes --> lb" in text and "nodes --> api0" not in text
+
+
+def test_cilium_kube_proxy_page_asks_cilium_not_a_kube_proxy_daemonset() -> None:
+    commands = command_json("cilium-kpr", "explain", "kube-proxy")[1]["commands"]
+    assert not any("get ds kube-proxy" in c or "iptables-save" in c for c in commands)
+    assert any("cilium" in c for c in commands)
+
+
+def test_openshift_control_plane_is_counted_in_its_own_namespaces() -> None:
+    audit = command_json("openshift", "audit")[1]
+    replicas = [f for f in audit["findings"] if f["check"] == "control-plane-replicas"]
+    assert [f["status"] for f in replicas] == ["pass"]
+    leader = [f for f in audit["findings"] if f["check"] == "leader-election"]
+    assert [f["status"] for f in leader] == ["pass", "pass"]
+    assert audit["facts"]["serviceProxy"]["mode"] == "replaced"
