@@ -144,6 +144,15 @@ def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
     return moved
 
 
+def _one_by_name(source: Source, collection: str, name: str) -> Response:
+    """One object of a collection, listed by its name (404 when the list holds none)."""
+    answer = source.get(collection, {"fieldSelector": f"metadata.name={name}"})
+    if not answer.ok:
+        return answer
+    return Response(status=200, data=answer.items[0]) if answer.items else \
+        Response(status=404, error=f"{name} not found")
+
+
 def _leader_election_locks(source: Source, data: ClusterData) -> Response:
     """GET each lock the components' flags move; of a ConfigMap lock only its leader record is kept."""
     pods = data.items("kube-system-pods") + data.items("openshift-control-plane-pods")
@@ -152,7 +161,8 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
         configmap = lock == "configmaps"
         path = (f"/api/v1/namespaces/{namespace}/configmaps/{name}" if configmap
                 else f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")
-        response = source.get(path)
+        # a moved Lease is listed by name: the Lease permission the role already holds is `list`
+        response = source.get(path) if configmap else _one_by_name(source, path.rsplit("/", 1)[0], name)
         entry: dict[str, Any] = {"component": component, "path": path, "status": response.status}
         body = response.data if response.ok and isinstance(response.data, dict) else {}
         metadata = body.get("metadata") or {}
@@ -247,7 +257,9 @@ _CATALOGUE = [
         "the leader-election locks the components' --leader-elect-resource-* flags name",
         fetch=_leader_election_locks,
         after=("kube-system-pods", "openshift-control-plane-pods"),
-        rule=Rule(api_groups=("", "coordination.k8s.io"), resources=("configmaps", "leases"), verbs=("get",)),
+        # ConfigMap locks are read with `get`; moved Leases are listed by name with the Lease `list` that
+        # kube-system-leases already holds cluster-wide.
+        rule=_resource("", "configmaps", verbs=("get",)),
     ),
     Need(
         "apiserver-certificates",
