@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kubectl_arch.collect.sample_source import sample_names
-from tests.facts.conftest import every_command
+from tests.model.facts.conftest import every_command
 
 SAMPLES = sample_names()
 
