@@ -104,8 +104,8 @@ def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView], evidence:
     if store.is_etcd and members is not None and members > 0 and members % 2 == 0:
         notes.append(f"{plural(members, 'member')} tolerate {plural(store.failures_tolerated or 0, 'failure')}: "
                      f"a quorum is {store.quorum} of {members}, so an even count adds a vote every write waits for, "
-                     f"not tolerance ({plural(members - 1, 'member')} tolerate as many; {members + 1} tolerate one "
-                     "more)")
+                     f"not tolerance ({members - 1} or {members} members tolerate the same; {members + 1} tolerate "
+                     "one more)")
     return instances, evidence, notes
 
 
