@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import CheckMeta, Finding
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
