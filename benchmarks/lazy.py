@@ -3,7 +3,7 @@
 A ``GeneratedCollection`` is a list of ``Segment``s (one namespace, a count, a function from index to
 object and its inverse from name to index), so serving page ``k`` synthesises one page, counting what
 remains costs nothing and a GET by name makes one object. ``ApiStore`` uses ``count`` and ``find`` when a
-collection has them (kubectl_arch/samples/apistore.py).
+collection has them (kubectl_arch/collect/apistore.py).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Segment:
 
 
 class GeneratedCollection:
-    """A ``Collection`` (see kubectl_arch/samples/apistore.py) that never holds its objects."""
+    """A ``Collection`` (see kubectl_arch/collect/apistore.py) that never holds its objects."""
 
     def __init__(self, segments: list[Segment]) -> None:
         # Namespace order, like etcd's key order; segments of one namespace keep the order given.

@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
+from kubectl_arch.model.nodes import NODES_FULL_NEED, NODES_NEED, NodeInfo, node_infos
 
 META = CheckMeta(
     id="node-readiness",
@@ -26,7 +26,9 @@ META = CheckMeta(
         "https://kubernetes.io/docs/concepts/architecture/nodes/#condition",
         "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/",
     ),
+    # Whole node objects: a Table row shows Ready or NotReady but no pressure condition (see docs/checks.md).
     needs=(NODES_NEED,),
+    optional_needs=(NODES_FULL_NEED,),
 )
 
 SEVERE_CONDITIONS = ("NetworkUnavailable",)
@@ -34,6 +36,11 @@ SEVERE_CONDITIONS = ("NetworkUnavailable",)
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     nodes = node_infos(data)
+    rows = [n.name for n in nodes if not n.whole]
+    if rows:  # pressures unknown: never a pass on nodes whose conditions were not read
+        reason = data.skip_reason(NODES_FULL_NEED) if NODES_FULL_NEED in data.responses else None
+        why = f"{len(rows)} nodes were read as Table rows, which carry no pressure conditions"
+        return [Finding(META.id, Status.SKIP, f"{why}: {reason}" if reason else why)]
     if not nodes:
         return [Finding(META.id, Status.FAIL, "no nodes are registered: nothing can run")]
     findings = [finding for node in nodes for finding in _node_findings(node)]

@@ -62,11 +62,40 @@ as a `warn` finding of `expired-suppression`.
 """
 
 
+NODE_READS = """\
+## Node reads: Table rows or whole objects
+
+On a big cluster most of the bytes are nodes. `nodes` is read lean: the API server's Table of nodes
+(what `kubectl get nodes -o wide` prints: name, Ready or NotReady, SchedulingDisabled, roles, kubelet
+version, addresses, OS image, kernel, container runtime) with each node's labels, and the whole object
+only for NotReady rows, control-plane nodes and one node for the provider ID. A row carries no pressure
+condition and no taint, so checks that judge those also read `nodes-full`, every node object whole.
+A test runs every check on both reads and requires the same verdicts.
+
+"""
+
+
+def node_reads() -> str:
+    """Which checks read nodes, and which of them Table rows serve."""
+    from kubectl_arch.audit.registry import catalogue
+
+    rows, whole = [], []
+    for check in catalogue().values():
+        needs = (*check.meta.needs, *check.meta.optional_needs)
+        if "nodes-full" in needs:
+            whole.append(check.id)
+        elif "nodes" in needs:
+            rows.append(check.id)
+    return (NODE_READS + f"- **Table rows serve:** {', '.join(f'`{c}`' for c in sorted(rows)) or 'none'}\n"
+            f"- **Whole node objects:** {', '.join(f'`{c}`' for c in sorted(whole)) or 'none'}\n\n")
+
+
 def render() -> str:
     from kubectl_arch.audit.registry import catalogue
     from kubectl_arch.audit.report.catalogue import catalogue_markdown
 
-    return USAGE + catalogue_markdown(list(catalogue().values()))
+    return USAGE.replace("## The checks\n", node_reads() + "## The checks\n") + catalogue_markdown(
+        list(catalogue().values()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ store over HTTPS. It implements paths, label and field selectors, ``limit``/``co
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import itertools
 import json
 import re
@@ -135,6 +136,7 @@ class ApiStore:
         self.raw: dict[str, Response] = {}
         self.forbidden: list[Callable[[str, Query], bool]] = []
         self.resource_version = 1000
+        self.now: dt.datetime | None = None  # the clock Table AGE cells are printed against (None: real time)
 
     # -- loading ------------------------------------------------------------------------------------
 
@@ -171,6 +173,28 @@ class ApiStore:
         return list(collection.iter_from(None, 0)) if collection else []
 
     # -- answering ----------------------------------------------------------------------------------
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        """The answer to a GET asking for a server-side Table (kubectl's ``as=Table`` Accept header).
+
+        Lists and single objects become a meta.k8s.io/v1 Table (see collect/tables.py); errors and
+        non-resource answers (``/version``, ``/metrics``) are sent as they are, as a real server does.
+        """
+        from kubectl_arch.collect.tables import to_table
+
+        response = self.get(path, query)
+        data = response.data
+        if not response.ok or not isinstance(data, dict) or not isinstance(data.get("metadata"), dict):
+            return response
+        route = self._route(path)
+        if route is None or request_key(path, query) in self.raw or path in self.raw:
+            return response
+        resource, _namespace, name = route
+        if name is not None:
+            return Response(status=200, data=to_table(resource.kind, [data], {"resourceVersion": str(
+                self.resource_version)}, dict(query or {}), self.now))
+        items = [_with_type(item, resource) for item in data.get("items") or []]
+        return Response(status=200, data=to_table(resource.kind, items, data["metadata"], dict(query or {}), self.now))
 
     def get(self, path: str, query: Query | None = None) -> Response:
         query = dict(query or {})

@@ -15,6 +15,7 @@ import json
 import os
 import socket
 import ssl
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT, SharedBackoff
 from kubectl_arch.collect.connection import Connection
-from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response
+from kubectl_arch.collect.source import NO_STATUS, TABLE_ACCEPT, Credentials, Query, Response
 from kubectl_arch.collect.tls import peer_chain
 from kubectl_arch.errors import ArchError, ExitCode, UsageError
 
@@ -32,10 +34,17 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.25
 MAX_RETRY_AFTER_SECONDS = 10.0
+JSON_ACCEPT = "application/json, */*"
 
 
 class KubeSource:
-    """Reads a live cluster through the kubernetes client, GET and watch only."""
+    """Reads a live cluster through the kubernetes client, GET and watch only.
+
+    Safe to call from several threads: ``collect`` reads up to ``max_in_flight`` needs at once over the
+    client's connection pool, and a 429 pauses them all (``backoff``).
+    """
+
+    max_in_flight = DEFAULT_IN_FLIGHT
 
     def __init__(
         self,
@@ -64,6 +73,8 @@ class KubeSource:
             warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._client = k8s_client.ApiClient(self._configuration)
         self._server_time: dt.datetime | None = None  # the Date of the latest answer
+        self.backoff = SharedBackoff(sleep)  # one pause for every thread after a 429
+        self._count_lock = threading.Lock()
         self.requests_sent = 0
 
     @property
@@ -95,16 +106,25 @@ class KubeSource:
 
     # -- GET ---------------------------------------------------------------------------------------
 
-    def get(self, path: str, query: Query | None = None) -> Response:
+    def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
         attempt = 0
         while True:
             attempt += 1
-            response, retryable = self._get_once(path, query)
+            self.backoff.wait()
+            response, retryable = self._get_once(path, query, accept)
             if not retryable or attempt >= self._attempts:
                 if retryable and attempt > 1:
                     response.error = f"{response.error or f'HTTP {response.status}'} (after {attempt} attempts)"
                 return response
-            self._sleep(self._backoff(attempt, response))
+            delay = self._backoff(attempt, response)
+            if response.status == 429:  # the server is overloaded, not this request: everyone pauses
+                self.backoff.hold(delay)
+            else:
+                self._sleep(delay)
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        """GET a list as a server-side Table (a server without Table support answers the plain list)."""
+        return self.get(path, query, accept=TABLE_ACCEPT)
 
     def _backoff(self, attempt: int, response: Response) -> float:
         retry_after = response.headers.get("retry-after", "")
@@ -112,14 +132,14 @@ class KubeSource:
             return min(float(retry_after), MAX_RETRY_AFTER_SECONDS)
         return BACKOFF_SECONDS * (2 ** (attempt - 1))
 
-    def _get_once(self, path: str, query: Query | None) -> tuple[Response, bool]:
+    def _get_once(self, path: str, query: Query | None, accept: str = JSON_ACCEPT) -> tuple[Response, bool]:
         """One GET; returns the response and whether it is worth retrying."""
         import urllib3
         from kubernetes.client.exceptions import ApiException
 
         raw = None
         try:
-            raw = self._send(path, query)
+            raw = self._send(path, query, accept=accept)
             body = raw.read()
         except ApiException as exc:  # the client wraps TLS failures as status 0
             reason = str(exc.reason or exc).splitlines()
@@ -137,7 +157,8 @@ class KubeSource:
         truncated = response.status == 200 and response.error is not None
         return response, truncated or _worth_retrying(path, response.status)
 
-    def _send(self, path: str, query: Query | None, stream_timeout: float | None = None) -> Any:
+    def _send(self, path: str, query: Query | None, stream_timeout: float | None = None,
+              accept: str = JSON_ACCEPT) -> Any:
         """Send one GET through the client's ApiClient, without preloading or deserialising the body."""
         import urllib3
 
@@ -145,13 +166,14 @@ class KubeSource:
             "GET",
             path,
             query_params=list((query or {}).items()),
-            header_params={"Accept": "application/json, */*"},
+            header_params={"Accept": accept},
             auth_settings=["BearerToken"],
         )
         headers = urllib3.HTTPHeaderDict(plain_headers)
         for name, value in self._impersonation:  # one header line per group, as kubectl sends them
             headers.add(name, value)
-        self.requests_sent += 1
+        with self._count_lock:
+            self.requests_sent += 1
         timeout = (self._timeout, stream_timeout or self._timeout)
         result = self._client.call_api(method, url, header_params=headers, _request_timeout=timeout)
         return result.response  # the urllib3 response, body not yet read

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.concurrency import max_in_flight, run_graph
+from kubectl_arch.collect.node_reads import read_nodes_full, read_nodes_lean
 from kubectl_arch.collect.source import NO_STATUS, Response, Source, list_all
 
 
@@ -31,7 +33,9 @@ class Need:
     """A named piece of cluster data: where it is read from and the permission that takes.
 
     ``paged`` lists are read page by page with ``limit``/``continue``. A need with ``fetch`` computes
-    its request from data collected before it (``after``), e.g. etcd metrics through each etcd pod.
+    its request from data collected before it (``after``), e.g. etcd metrics through each etcd pod:
+    ``after`` is the one place such an order is declared, and ``collect`` reads everything else at once.
+    A need ``covered_by`` another is answered by it when both are collected (lean nodes by full nodes).
     """
 
     name: str
@@ -42,6 +46,7 @@ class Need:
     rule: Rule = field(default_factory=Rule)
     after: tuple[str, ...] = ()
     fetch: Callable[[Source, ClusterData], Response] | None = field(default=None, compare=False)
+    covered_by: tuple[str, ...] = ()
 
     def read(self, source: Source, data: ClusterData) -> Response:
         if self.fetch is not None:
@@ -194,7 +199,11 @@ _CATALOGUE = [
     ),
     Need("livez", "the API server liveness checks (/livez)", "/livez", (("verbose", "true"),), rule=_url("/livez")),
     Need("apiserver-metrics", "the API server metrics (/metrics)", "/metrics", rule=_url("/metrics")),
-    Need("nodes", "nodes", "/api/v1/nodes", paged=True, rule=_resource("", "nodes")),
+    # Lean by default: Table rows plus whole objects only where a row says too little (collect/node_reads.py).
+    Need("nodes", "nodes", fetch=lambda source, _data: read_nodes_lean(source), covered_by=("nodes-full",),
+         rule=_resource("", "nodes", verbs=("get", "list"))),
+    Need("nodes-full", "node objects in full (conditions, taints)", fetch=lambda source, _data: read_nodes_full(source),
+         rule=_resource("", "nodes")),
     # DaemonSet pods (kube-proxy, the CNI: one per node) are left out by the server: their DaemonSets say how
     # many are ready, and listing them would grow with the cluster. Static pods and Deployments' pods remain.
     Need(
@@ -301,17 +310,38 @@ def _ordered(names: Iterable[str]) -> list[Need]:
 
 
 def collect(source: Source, names: Iterable[str], progress: Callable[[str], None] | None = None,
-            options: Mapping[str, Any] | None = None) -> ClusterData:
-    """Fetch each named need once, in dependency order; failures are kept as data, never raised.
+            options: Mapping[str, Any] | None = None, cover: bool = True) -> ClusterData:
+    """Fetch each named need once; failures are kept as data, never raised.
 
-    ``options`` (command-line inputs such as ``etcd-endpoints``) become ``data.options`` before any fetch.
+    Independent needs are read together, at most ``max_in_flight(source)`` at once (one at a time from
+    samples and snapshots); a need starts only when the needs it names in ``after`` are read, so the
+    order lives in the catalogue, not in the commands. ``options`` (command-line inputs such as
+    ``etcd-endpoints``) become ``data.options`` before any fetch. ``cover=False`` reads covered needs
+    themselves too (a snapshot records both node reads, so each command replays as it reads live).
     """
     data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials(),
                        options=dict(options or {}), descriptions=descriptions())
-    for need in _ordered(names):
+    ordered = _ordered(names)
+    catalogue = {need.name: need for need in ordered}
+    wanted = set(catalogue)
+    covering = {need.name: next((c for c in need.covered_by if c in wanted), None) for need in ordered} if cover else {}
+    after = {need.name: (*need.after, *filter(None, [covering.get(need.name)])) for need in ordered}
+
+    def read(name: str) -> Response:
+        cover_name = covering.get(name)
+        if cover_name and data.responses[cover_name].ok:
+            return data.responses[cover_name]
+        return catalogue[name].read(source, data)  # not covered, or the covering read failed: read it itself
+
+    def started(name: str) -> None:
         if progress:
-            progress(need.description)
-        data.responses[need.name] = need.read(source, data)
+            progress(catalogue[name].description)
+
+    def finished(name: str, response: Response) -> None:
+        data.responses[name] = response  # before any need that reads it starts
+
+    run_graph(after, read, limit=max_in_flight(source), started=started, finished=finished)
+    data.responses = {need.name: data.responses[need.name] for need in ordered}  # catalogue order, every run
     return data
 
 

@@ -56,6 +56,7 @@ def load_sample(name: str) -> Sample:
         raise UsageError(f"no sample named {name!r}", hint=f"bundled samples: {', '.join(sample_names())}")
     meta = yaml.safe_load((folder / "sample.yaml").read_text()) or {}
     store = ApiStore()
+    store.now = dt.datetime.fromisoformat(str(meta["capturedAt"]).replace("Z", "+00:00"))
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses samples ~8x faster
     for path in sorted((folder / "objects").glob("*.yaml")):
         store.add_all(doc for doc in yaml.load_all(path.read_text(), Loader=loader) if doc)
@@ -115,6 +116,9 @@ class SampleSource:
 
     def get(self, path: str, query: Query | None = None) -> Response:
         return self.sample.store.get(path, query)
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        return self.sample.store.get_table(path, query)
 
     def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
         return iter(())

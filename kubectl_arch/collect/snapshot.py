@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key
+from kubectl_arch.collect.concurrency import max_in_flight
+from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key, table_reader
 from kubectl_arch.errors import UsageError
 
 SNAPSHOT_KIND = "KubectlArchSnapshot"
 SNAPSHOT_VERSION = 1
 WATCH_PREFIX = "watch "
+TABLE_PREFIX = "table "  # a GET that asked for a server-side Table (the answer may be the plain list)
 TLS_KEY = "tls:peer-certificates"
 
 
@@ -44,6 +46,11 @@ class RecordingSource:
         return self._inner.description
 
     @property
+    def max_in_flight(self) -> int:
+        """As many reads at once as the source it records (concurrent recording is safe: one dict write each)."""
+        return max_in_flight(self._inner)
+
+    @property
     def responses(self) -> dict[str, dict[str, Any]]:
         """Every recorded record, parsed (for inspection and tests; saving streams the text instead)."""
         records = {key: json.loads(text) for key, text in self._records.items()}
@@ -59,6 +66,12 @@ class RecordingSource:
     def get(self, path: str, query: Query | None = None) -> Response:
         response = self._inner.get(path, query)
         self._keep(request_key(path, query), redact_record(response.to_record()))
+        return response
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        reader = table_reader(self._inner)
+        response = reader(path, query) if reader else self._inner.get(path, query)
+        self._keep(TABLE_PREFIX + request_key(path, query), redact_record(response.to_record()))
         return response
 
     def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
@@ -151,6 +164,14 @@ class SnapshotSource:
         record = self._responses.get(request_key(path, query))
         if record is None:
             return Response(status=NO_STATUS, error="not recorded in the snapshot")
+        return Response.from_record(record)
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        """A Table GET as recorded; a snapshot taken before lean reads answers with the list it holds."""
+        record = self._responses.get(TABLE_PREFIX + request_key(path, query))
+        if record is None:
+            plain = {k: v for k, v in (query or {}).items() if k != "includeObject"}
+            return self.get(path, plain)
         return Response.from_record(record)
 
     def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:

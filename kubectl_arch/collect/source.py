@@ -136,16 +136,20 @@ DEFAULT_PAGE_SIZE = 500
 
 
 def iter_pages(
-    source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE
+    source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE,
+    get: Callable[[str, Query | None], Response] | None = None,
 ) -> Iterator[Response]:
     """Yield each page of a list, following ``continue`` so memory holds one page at a time.
 
-    A failed page is yielded and ends the iteration, so callers see the error as data.
+    Pages are read one after another, in order: each asks for the token the previous one gave. ``get``
+    reads a page another way (``table_reader``). A failed page is yielded and ends the iteration, so
+    callers see the error as data.
     """
+    read = get or source.get
     params = dict(query or {})
     params["limit"] = str(limit)
     while True:
-        page = source.get(path, params)
+        page = read(path, params)
         yield page
         if not page.ok or not isinstance(page.data, dict):
             return
@@ -153,6 +157,24 @@ def iter_pages(
         if not token:
             return
         params = {**params, "continue": token}
+
+
+# Server-side Tables (what `kubectl get` reads): a list as rows of printed columns plus, with
+# includeObject=Metadata, each object's metadata. JSON as the fallback for servers that do not print.
+TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+
+
+def table_reader(source: Source) -> Callable[[str, Query | None], Response] | None:
+    """The source's way to GET a list as a Table (``get_table``), or None when it has none."""
+    reader = getattr(source, "get_table", None)
+    return reader if callable(reader) else None
+
+
+def is_table(response: Response) -> bool:
+    """Whether an answer is a meta.k8s.io Table (a server may answer a Table request with the plain list)."""
+    data = response.data
+    return (response.ok and isinstance(data, dict) and data.get("kind") == "Table"
+            and str(data.get("apiVersion", "")).startswith("meta.k8s.io/"))
 
 
 def list_all(

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.node_reads import is_row
 from kubectl_arch.model import raw
 from kubectl_arch.model.memo import memo
 
-NODES_NEED = "nodes"
+NODES_NEED = "nodes"  # lean: Table rows, whole objects only where a row says too little (collect/node_reads.py)
+NODES_FULL_NEED = "nodes-full"  # every node whole: for what rows never carry (pressure conditions, taints)
 READS = (NODES_NEED,)  # what node_infos reads
 ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
 CONTROL_PLANE_ROLES = ("control-plane", "master")
@@ -49,6 +51,9 @@ class NodeInfo:
     provider_id: str
     internal_ip: str | None
     labels: Mapping[str, str] = field(default_factory=dict)
+    # False for a node made from a Table row: its pressures, taints and providerID were not read (empty
+    # here does not mean none). Whatever judges those declares NODES_FULL_NEED.
+    whole: bool = True
 
     @property
     def runtime_name(self) -> str:
@@ -117,6 +122,7 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
         provider_id=str((node.get("spec") or {}).get("providerID", "")),
         internal_ip=_internal_ip(node),
         labels=dict(raw.labels(node)),
+        whole=not is_row(node),
     )
 
 

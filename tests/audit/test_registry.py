@@ -126,7 +126,7 @@ def test_workload_checks_run_only_when_asked() -> None:
 
 
 def test_needs_for_a_subset_is_only_that_subset() -> None:
-    assert needs_for(["node-readiness"]) == ["nodes"]
+    assert needs_for(["node-readiness"]) == ["nodes", "nodes-full"]
     # apiserver-health names the log command of the cluster's distribution: /version and the nodes tell it
     assert set(needs_for(["apiserver-health"])) == {"readyz", "livez", "version", "nodes", "kubeadm-config"}
 

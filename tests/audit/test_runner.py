@@ -74,7 +74,7 @@ def test_a_crashing_check_becomes_a_skip_and_the_rest_still_run(sample_source: S
     meta = CheckMeta(id="boom", title="t", component="nodes", why="w", fix="f", references=("https://x",),
                      needs=("nodes",))
     broken = Check(meta=meta, evaluate=explode, folder=Path("."))
-    data = collect(sample_source("kind-ha"), ["nodes", "version"])
+    data = collect(sample_source("kind-ha"), ["nodes", "nodes-full", "version"])
     findings = run_check(broken, data, {})
     assert [f.status for f in findings] == [Status.SKIP]
     assert "ZeroDivisionError: division by zero" in findings[0].message

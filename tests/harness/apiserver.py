@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from kubectl_arch.collect.apistore import status_object
 from kubectl_arch.collect.source import Query, Response
+from kubectl_arch.collect.tables import wants_table
 from tests.harness.discovery import discovery
 from tests.harness.pki import CertKey, make_serving_pair
 
@@ -279,10 +280,15 @@ class ApiServer:
             return Identity(str(subject.get("commonName", "")), True, client_certificate=True)
         return Identity(ANONYMOUS, self.allow_anonymous)
 
-    def answer(self, path: str, query: Mapping[str, str]) -> Response:
-        """The backend's answer; discovery paths it does not know are built from its resources."""
+    def answer(self, path: str, query: Mapping[str, str], accept: str | None = None) -> Response:
+        """The backend's answer; discovery paths it does not know are built from its resources.
+
+        An Accept header asking for a Table gets one from a backend that prints them (``get_table``);
+        other backends answer the plain JSON, as a server without Table support does.
+        """
+        table = getattr(self.backend, "get_table", None) if wants_table(accept) else None
         try:
-            response = self.backend.get(path, query)
+            response = table(path, query) if table is not None else self.backend.get(path, query)
         except Exception as exc:  # a bug in a test backend: answer 500 and keep it for the test to see
             self.errors.append(f"{path}: {exc!r}")
             return Response(status=500, error=f"the test backend raised {exc!r}")
@@ -393,7 +399,7 @@ class _Handler(BaseHTTPRequestHandler):
         if query.get("watch") in ("1", "true"):
             self._stream_watch(path, query)
             return
-        self._send_response(api.answer(path, query))
+        self._send_response(api.answer(path, query, self.headers.get("Accept")))
 
     def _discard_body(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

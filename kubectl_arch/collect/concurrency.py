@@ -1,0 +1,161 @@
+"""Concurrent reads: independent needs go out together, bounded, with one back-off shared by every reader.
+
+A laptop talking to a cloud cluster pays 20-150 ms per round trip; twenty needs read one after another
+pay it twenty times. ``run_graph`` starts each task as soon as the tasks it depends on are done, with at
+most ``limit`` in flight (API Priority and Fairness queues a client's requests per flow: a handful at a
+time is what it is built for). A list's pages stay in one task, in order, since each page asks for the
+previous one's ``continue`` token. ``SharedBackoff`` turns one 429's Retry-After into a pause for every
+reader, not only the one that was told: the server said it is overloaded, not that one request was.
+
+Only the standard library: importing this costs nothing on the way to the first request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+# Reads in flight at once against one live API server. Eight is kubectl's own default for parallel
+# discovery; six leaves room for `--all-contexts` and for the server's other clients.
+DEFAULT_IN_FLIGHT = 6
+
+
+def max_in_flight(source: object) -> int:
+    """How many reads a source takes at once: live readers say so (``max_in_flight``); in-memory ones
+    (samples, snapshots, test fakes) are read one at a time, which keeps them deterministic."""
+    value = getattr(source, "max_in_flight", 1)
+    return value if isinstance(value, int) and value > 0 else 1
+
+
+class SharedBackoff:
+    """One pause every thread of a reader honours before its next request.
+
+    The thread that got the 429 calls ``hold`` (it sleeps the Retry-After itself); every other thread
+    calls ``wait`` before each request and sleeps until the pause ends. ``sleep`` and ``clock`` are
+    injectable so tests can record the pauses instead of taking them.
+    """
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._until = 0.0
+        self._local = threading.local()  # per thread: the end of the last pause it already sat out
+        self.pauses = 0  # how many times a pause was declared (for tests and benchmarks)
+
+    def hold(self, seconds: float) -> None:
+        """Declare a pause of ``seconds`` for everyone and sit it out in this thread."""
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+            self._local.waited = self._until
+            self.pauses += 1
+        self._sleep(seconds)
+
+    def wait(self) -> None:
+        """Sleep until the current pause, if any, is over (once per pause per thread)."""
+        with self._lock:
+            until = self._until
+        if until <= getattr(self._local, "waited", 0.0):
+            return
+        self._local.waited = until
+        remaining = until - self._clock()
+        if remaining > 0:
+            self._sleep(remaining)
+
+
+def run_graph(
+    after: Mapping[str, Iterable[str]],
+    run: Callable[[str], R],
+    limit: int = DEFAULT_IN_FLIGHT,
+    started: Callable[[str], None] | None = None,
+    finished: Callable[[str, R], None] | None = None,
+) -> dict[str, R]:
+    """Run ``run(name)`` for every name of ``after`` once the names it lists are finished.
+
+    Dependencies outside ``after`` are taken as done; a cycle raises ``ValueError``. ``started`` and
+    ``finished`` are called in the calling thread, so progress output and shared results need no locks;
+    ``finished`` of a dependency always returns before its dependents start. With ``limit`` 1 everything
+    runs here, in order. An exception in a task stops the run (tasks not yet started never start) and is
+    raised here.
+    """
+    waits_for = {name: [d for d in after[name] if d in after] for name in after}
+    order = topological(waits_for)
+    results: dict[str, R] = {}
+    if limit <= 1:
+        for name in order:
+            if started:
+                started(name)
+            results[name] = run(name)
+            if finished:
+                finished(name, results[name])
+        return results
+
+    import queue
+
+    # Daemon threads, not a ThreadPoolExecutor: after Ctrl-C the process must exit at once, not wait at
+    # interpreter exit for requests still in flight (the executor joins its workers).
+    finished_queue: queue.SimpleQueue[tuple[str, bool, Any]] = queue.SimpleQueue()
+
+    def work(name: str) -> None:
+        try:
+            finished_queue.put((name, True, run(name)))
+        except BaseException as exc:  # handed to the calling thread, which raises it
+            finished_queue.put((name, False, exc))
+
+    pending = list(order)
+    running = 0
+    while pending or running:
+        for name in [n for n in pending if all(d in results for d in waits_for[n])]:
+            if running >= limit:
+                break
+            pending.remove(name)
+            if started:
+                started(name)
+            threading.Thread(target=work, args=(name,), name=f"read-{name}", daemon=True).start()
+            running += 1
+        assert running, "topological() ruled out cycles"
+        name, ok, value = finished_queue.get()
+        running -= 1
+        if not ok:
+            raise value
+        results[name] = value
+        if finished:
+            finished(name, value)
+    return {name: results[name] for name in order}
+
+
+def topological(waits_for: Mapping[str, Iterable[str]]) -> list[str]:
+    """Names with each after the names it waits for, otherwise in the given order."""
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            raise ValueError(f"tasks wait for each other in a cycle through {name!r}")
+        state[name] = 1
+        for dependency in waits_for.get(name, ()):
+            if dependency in waits_for:
+                visit(dependency)
+        state[name] = 2
+        order.append(name)
+
+    for name in waits_for:
+        visit(name)
+    return order
+
+
+def gather(calls: Iterable[Callable[[], R]], limit: int) -> list[R]:
+    """Run independent calls with at most ``limit`` at once; results in the calls' order."""
+    tasks = list(calls)
+    if limit <= 1 or len(tasks) <= 1:
+        return [call() for call in tasks]
+    names = {str(i): call for i, call in enumerate(tasks)}
+    results: dict[str, Any] = run_graph({name: () for name in names}, lambda name: names[name](), limit)
+    return [results[str(i)] for i in range(len(tasks))]
