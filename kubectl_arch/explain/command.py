@@ -78,7 +78,9 @@ def explain(cluster: ClusterOptions, component: str | None, output: str | None, 
     if output in ("svg", "html") and (component or walkthrough or what_if):
         raise UsageError(f"-o {output} draws the whole cluster",
                          hint="leave out COMPONENT, --walkthrough and --what-if")
-    cluster_map = _collect_map(cluster)
+    # The terminal view reads nodes lean (Table rows); -o wide, data outputs and pictures show every node's
+    # pressure conditions and taints, which only whole objects carry.
+    cluster_map = _collect_map(cluster, whole_nodes=output in ("wide", "json", "yaml", "svg", "html"))
     if lose is not None:
         _check_lose(cluster_map, lose)
     FORMATS.render(output, _view(cluster_map, output, page, walkthrough, what_if, lose))
@@ -98,15 +100,16 @@ def _check_lose(cluster_map: ClusterMap, lose: int) -> None:
                          hint=f"choose 1 to {members}")
 
 
-def _collect_map(options: ClusterOptions) -> ClusterMap:
+def _collect_map(options: ClusterOptions, whole_nodes: bool = False) -> ClusterMap:
     """Read explain's needs (with a spinner on a terminal's stderr) and build the cluster map."""
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.explain import EXPLAIN_NEEDS
     from kubectl_arch.explain.analysis import build_map
     from kubectl_arch.output.progress import reading_progress
 
+    names = [*EXPLAIN_NEEDS, "nodes-full"] if whole_nodes else EXPLAIN_NEEDS
     with reading_progress("the cluster") as progress:
-        data = collect(open_source(options), EXPLAIN_NEEDS, progress=progress)
+        data = collect(open_source(options), names, progress=progress)
     return build_map(data)
 
 

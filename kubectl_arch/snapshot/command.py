@@ -51,7 +51,8 @@ def snapshot(
                          hint="redirect it: kubectl arch snapshot -o - > snapshot.json.gz")
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
-        collect(source, all_need_names(include_workloads=include_workloads), progress=progress)
+        # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
+        collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
         for target in trace_targets:
             namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
             progress(f"what trace needs for {namespace}/{name}")

@@ -169,7 +169,11 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
     _, layout = first_fitting(layouts, width)
     out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
-    if not wide and not any(header == "OS" for header, _ in layout):
+    rows = sum(not n.whole for n in nodes)
+    if rows:  # a Table row says Ready or NotReady, never a pressure condition or a taint
+        out.append(Text(f"  {plural(rows, 'Ready node')} read as table rows (no pressure conditions, no taints): "
+                        "-o wide reads them whole", style="dim"))
+    elif not wide and not any(header == "OS" for header, _ in layout):
         out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
     out.append(Text(""))
     return out

@@ -1,0 +1,173 @@
+"""Lean node reads: server-side Tables through the real client, whole objects only where a row says too
+little, the fallback for servers without Tables, the same verdicts as full reads, and lean snapshots that
+replay to the same output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_arch.audit.config import AuditConfig
+from kubectl_arch.audit.registry import select
+from kubectl_arch.audit.runner import run_audit
+from kubectl_arch.collect.kube import KubeSource
+from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.node_reads import ROW_MARK
+from kubectl_arch.collect.source import Query, Response
+from kubectl_arch.model.nodes import node_infos
+from kubectl_arch.samples import SampleSource, load_sample, sample_names
+from kubectl_arch.samples.apistore import ApiStore
+from tests.harness.apiserver import ApiServer
+
+NODES = "/api/v1/nodes"
+DEGRADED = "kubeadm-degraded"  # control plane of 3, a NotReady worker (Unknown), a Ready worker under DiskPressure
+
+
+class PlainBackend:
+    """A server without Table support: it answers every Accept with plain JSON."""
+
+    def __init__(self, store: ApiStore) -> None:
+        self.store = store
+        self.resources = store.resources
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        return self.store.get(path, query)
+
+
+class WithoutTables:
+    """A sample source whose server does not print Tables: every read is of whole objects."""
+
+    def __init__(self, inner: SampleSource) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "get_table":
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+    @property
+    def description(self) -> str:
+        return self._inner.description
+
+
+def _source(server: ApiServer, kubeconfig_for: Callable[..., Path]) -> KubeSource:
+    return KubeSource(str(kubeconfig_for(server)), None, 10.0)
+
+
+def test_nodes_are_read_as_a_table_and_whole_only_where_a_row_says_too_little(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
+    server = api_server(DEGRADED)
+    source = _source(server, kubeconfig_for)
+    server.clear_requests()
+
+    data = collect(source, ["nodes"])
+
+    table_pages = [r for r in server.requests if r.path == NODES]
+    assert table_pages and all("as=Table" in r.headers.get("accept", "") for r in table_pages)
+    assert all(r.query.get("includeObject") == "Metadata" for r in table_pages)
+    whole = sorted(r.path.rsplit("/", 1)[1] for r in server.requests if r.path.startswith(NODES + "/"))
+    infos = {n.name: n for n in node_infos(data)}
+    expected = sorted(n.name for n in infos.values() if n.control_plane or not n.ready)
+    assert whole == expected, "whole objects are read for control-plane and NotReady nodes only"
+    assert all(infos[name].whole for name in whole)
+    rows = [n for n in infos.values() if not n.whole]
+    assert rows, "Ready workers stay rows"
+    full = {n.name: n for n in node_infos(collect(WithoutTables(SampleSource.named(DEGRADED)), ["nodes"]))}
+    for row in rows:  # what a row carries equals what the whole object says
+        whole_info = full[row.name]
+        assert (row.ready, row.roles, row.kubelet_version, row.container_runtime, row.kernel_version,
+                row.os_image, row.internal_ip, row.operating_system, row.architecture, dict(row.labels)) == (
+            whole_info.ready, whole_info.roles, whole_info.kubelet_version, whole_info.container_runtime,
+            whole_info.kernel_version, whole_info.os_image, whole_info.internal_ip, whole_info.operating_system,
+            whole_info.architecture, dict(whole_info.labels))
+
+
+def test_a_server_without_tables_gets_whole_objects(api_server: Callable[..., ApiServer],
+                                                    kubeconfig_for: Callable[..., Path]) -> None:
+    server = api_server(PlainBackend(load_sample(DEGRADED).store), now=load_sample(DEGRADED).captured_at)
+    source = _source(server, kubeconfig_for)
+    server.clear_requests()
+
+    data = collect(source, ["nodes"])
+
+    assert [r.path for r in server.requests if r.path.startswith(NODES)] == [NODES], "one list, no per-node reads"
+    assert data.items("nodes") and not any(ROW_MARK in n for n in data.items("nodes"))
+    assert all(n.whole for n in node_infos(data))
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_every_check_gives_the_same_verdicts_on_table_reads_and_on_whole_objects(sample: str) -> None:
+    checks = select()
+    lean = run_audit(SampleSource.named(sample), checks, AuditConfig())
+    whole = run_audit(WithoutTables(SampleSource.named(sample)), checks, AuditConfig())  # type: ignore[arg-type]
+
+    def verdicts(report: Any) -> dict[str, list[tuple[str, str, str | None]]]:
+        return {r.meta.id: [(f.status.value, f.message, f.object) for f in r.findings] for r in report.results}
+
+    assert verdicts(lean) == verdicts(whole)
+
+
+def test_node_readiness_never_passes_on_rows() -> None:
+    # Only rows (no nodes-full): the Ready worker under DiskPressure cannot be seen, so no pass is given.
+    data = collect(SampleSource.named(DEGRADED), ["nodes"])
+    check = select(["node-readiness"])[0]
+    findings = check.evaluate(data, {})
+    assert [f.status.value for f in findings] == ["skip"]
+    assert "Table rows" in findings[0].message
+    whole = collect(SampleSource.named(DEGRADED), ["nodes", "nodes-full"])
+    assert any("DiskPressure" in f.message for f in check.evaluate(whole, {}))
+
+
+def _cli(args: list[str]) -> tuple[int, str]:
+    from kubectl_arch.cli.main import cli
+
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100", "KUBECONFIG": None})
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", [["explain"], ["audit"], ["explain", "-o", "wide"]])
+def test_a_snapshot_taken_with_lean_reads_replays_to_the_same_output(
+        command: list[str], api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path],
+        tmp_path: Path) -> None:
+    server = api_server(DEGRADED)
+    kubeconfig = str(kubeconfig_for(server))
+    live = _cli([*command, "--kubeconfig", kubeconfig])
+    snapshot = tmp_path / "lean.json.gz"
+    assert _cli(["snapshot", "-o", str(snapshot), "--kubeconfig", kubeconfig])[0] == 0
+    server.stop()  # the replay cannot reach the cluster
+
+    replayed = _cli([*command, "--snapshot", str(snapshot)])
+
+    assert replayed[0] == live[0]
+    assert _body(replayed[1]) == _body(live[1]) and _body(live[1])
+
+
+def _body(output: str) -> list[str]:
+    """The output after its header, whose source line says where the data came from (live or snapshot)."""
+    lines = output.splitlines()
+    return lines[lines.index("") + 1:] if "" in lines else lines
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="real kubectl is not installed")
+def test_real_kubectl_prints_the_node_table_as_from_a_real_api_server(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
+    server = api_server(DEGRADED)
+    kubeconfig = kubeconfig_for(server)
+    done = subprocess.run(["kubectl", "get", "nodes", "-o", "wide", "--kubeconfig", str(kubeconfig)],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    header, *lines = done.stdout.splitlines()
+    assert header.split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE",
+                              "KERNEL-VERSION", "CONTAINER-RUNTIME"]
+    rows = {line.split()[0]: line.split()[1] for line in lines}
+    infos = {n.name: n for n in node_infos(collect(WithoutTables(SampleSource.named(DEGRADED)), ["nodes"]))}
+    assert rows == {name: "Ready" if n.ready else "NotReady" for name, n in infos.items()}
+    assert any("as=Table" in r.headers.get("accept", "") for r in server.requests_to(NODES)), \
+        "kubectl asked for a Table and printed the server's rows"
