@@ -166,9 +166,11 @@ def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditCon
                show_progress: bool, also: Sequence[str] = ()) -> AuditReport:
     from kubectl_arch.audit.runner import run_audit
     from kubectl_arch.cli.options import open_source
+    from kubectl_arch.collect.concurrency import import_in_background
     from kubectl_arch.output.progress import reading_progress
 
     source = open_source(target)
+    import_in_background("kubectl_arch.audit.report.terminal")  # loads while the reads are in flight
     with reading_progress("the cluster", enabled=show_progress) as progress:
         return run_audit(source, checks, config, options, progress=progress, also=also)
 

@@ -129,6 +129,21 @@ def run_graph(
     return {name: results[name] for name in order}
 
 
+def import_in_background(*modules: str) -> None:
+    """Import ``modules`` in a daemon thread: what a command needs only after its reads then loads while
+    the main thread waits for the network, not before the first request."""
+    import importlib
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the main thread imports it again and reports any error itself
+                continue
+
+    threading.Thread(target=load, name="import", daemon=True).start()
+
+
 def topological(waits_for: Mapping[str, Iterable[str]]) -> list[str]:
     """Names with each after the names it waits for, otherwise in the given order."""
     order: list[str] = []

@@ -102,14 +102,20 @@ def _check_lose(cluster_map: ClusterMap, lose: int) -> None:
 
 def _collect_map(options: ClusterOptions, whole_nodes: bool = False) -> ClusterMap:
     """Read explain's needs (with a spinner on a terminal's stderr) and build the cluster map."""
+    from kubectl_arch.collect.concurrency import import_in_background
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.explain import EXPLAIN_NEEDS
-    from kubectl_arch.explain.analysis import build_map
     from kubectl_arch.output.progress import reading_progress
 
     names = [*EXPLAIN_NEEDS, "nodes-full"] if whole_nodes else EXPLAIN_NEEDS
     with reading_progress("the cluster") as progress:
-        data = collect(open_source(options), names, progress=progress)
+        source = open_source(options)
+        # Analysis and rendering are not needed for the first request: once it is out, they load while
+        # the reads are in flight.
+        import_in_background("kubectl_arch.explain.analysis", "kubectl_arch.explain.render.terminal")
+        data = collect(source, names, progress=progress)
+    from kubectl_arch.explain.analysis import build_map
+
     return build_map(data)
 
 

@@ -41,9 +41,11 @@ def make_console(stream: IO[str] | None = None, width: int | None = None) -> Con
 
 def progress_console() -> Console | None:
     """A console on stderr for spinners, or None when stderr is not a terminal (CI, pipes)."""
+    if not sys.stderr.isatty():
+        return None  # and rich is not imported on the way to the first request
     from rich.console import Console
 
-    return Console(file=sys.stderr) if sys.stderr.isatty() else None
+    return Console(file=sys.stderr)
 
 
 @contextmanager
