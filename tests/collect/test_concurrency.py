@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from kubectl_arch.collect import needs as needs_module
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT, SharedBackoff, run_graph, topological
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import Need, collect
 from kubectl_arch.collect.source import Query, Response, list_all
-from kubectl_arch.samples.apistore import ApiStore
 from tests.harness.apiserver import ApiServer
 from tests.harness.tiny import tiny_store
 

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import select
 from kubectl_arch.audit.runner import run_audit
+from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.node_reads import ROW_MARK
+from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
 from kubectl_arch.collect.source import Query, Response
 from kubectl_arch.model.nodes import node_infos
-from kubectl_arch.samples import SampleSource, load_sample, sample_names
-from kubectl_arch.samples.apistore import ApiStore
 from tests.harness.apiserver import ApiServer
 
 NODES = "/api/v1/nodes"
