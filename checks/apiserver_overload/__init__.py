@@ -10,7 +10,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import served_version
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_APISERVER, control_plane_components
-from kubectl_arch.model.metrics import Metrics, MetricsError, scrape_metrics
+from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, scrape_metrics
 from kubectl_arch.model.versions import Version
 
 META = CheckMeta(
@@ -43,7 +43,7 @@ APF_OFF = ("API Priority and Fairness is off on this API server (no apiserver_fl
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    metrics = scrape_metrics(data, "apiserver-metrics", "the API server's /metrics")
+    metrics = scrape_metrics(data, "apiserver-metrics", "the API server's /metrics", APISERVER_FAMILIES)
     if isinstance(metrics, MetricsError):
         return [Finding(META.id, Status.SKIP, metrics.message)]
     total = sum(s.value for s in metrics.samples(REQUESTS))

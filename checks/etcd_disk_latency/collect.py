@@ -25,7 +25,7 @@ from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags, flag_list
 from kubectl_arch.model.memo import memo
-from kubectl_arch.model.metrics import Metrics, MetricsError, Scrape, scrape_metrics, scrapes_from
+from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, Scrape, scrape_metrics, scrapes_from
 
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
@@ -204,4 +204,4 @@ def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
         return MetricsError(source, "the API server's metrics were not collected")
     if not response.ok or response.text is None:
         return MetricsError(source, response.skip_reason(NEEDS[APISERVER_METRICS].description))
-    return scrape_metrics(data, APISERVER_METRICS, source)
+    return scrape_metrics(data, APISERVER_METRICS, source, APISERVER_FAMILIES)

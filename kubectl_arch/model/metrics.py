@@ -41,6 +41,12 @@ APISERVER_DB_SIZE_NAMES = (
 # apiserver_storage_objects{resource} (deprecated in 1.34).
 OBJECT_COUNT_NAMES = ("apiserver_resource_objects", "apiserver_storage_objects")
 
+# Every family any check reads from the API server's /metrics (2-3.5 MB on real clusters): only their lines
+# are parsed. A check reading another family must add it here; reading one not selected raises.
+APISERVER_FAMILIES = (APISERVER_ETCD_REQUEST, *ETCD_DB_SIZE_NAMES, *APISERVER_DB_SIZE_NAMES, QUOTA_BACKEND_BYTES,
+                      *OBJECT_COUNT_NAMES, "apiserver_request_total", "apiserver_flowcontrol_rejected_requests_total")
+SAMPLE_SUFFIXES = ("", "_bucket", "_count", "_sum", "_total", "_created")
+
 SINCE_START_NOTE = "histograms count every observation since the process started: this is a lifetime figure"
 
 Labels = tuple[tuple[str, str], ...]
@@ -67,16 +73,21 @@ class Metrics:
     # Every histogram's buckets grouped by label set, derived from ``by_name`` when the scrape is built:
     # checks ask for one histogram per operation, and rescanning every sample for each was the cost.
     histograms: Mapping[str, tuple[Series, ...]] = field(init=False, compare=False, repr=False)
+    # The sample names parsed when only some families were (None: all): asking for another is a bug in the
+    # caller, not an absent metric, so it raises instead of answering "no samples".
+    selected: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "histograms", _group_histograms(self.by_name))
 
     def samples(self, name: str) -> tuple[MetricSample, ...]:
+        if self.selected is not None and name not in self.selected:
+            raise KeyError(f"metric {name!r} was not selected when {self.source} was parsed (APISERVER_FAMILIES)")
         return self.by_name.get(name, ())
 
     def first_present(self, names: Iterable[str]) -> str | None:
         """The first of ``names`` this scrape has samples for (metric renames across versions)."""
-        return next((name for name in names if self.by_name.get(name)), None)
+        return next((name for name in names if self.samples(name)), None)
 
 
 @dataclass(frozen=True)
@@ -87,20 +98,32 @@ class MetricsError:
     message: str
 
 
-def scrape_metrics(data: ClusterData, need: str, source: str) -> Metrics | MetricsError:
-    """The text of ``need`` (empty when not read) parsed once per ``ClusterData``: several checks read one scrape."""
-    return memo(data, f"metrics.{need}.{source}", (need,), lambda read: parse_metrics(read.text(need) or "", source))
+def scrape_metrics(data: ClusterData, need: str, source: str,
+                   families: Iterable[str] | None = None) -> Metrics | MetricsError:
+    """The text of ``need`` (empty when not read) parsed once per ``ClusterData``: several checks read one scrape.
+
+    With ``families``, only their lines are parsed (see ``parse_metrics``).
+    """
+    chosen = tuple(sorted(families)) if families is not None else None
+    return memo(data, f"metrics.{need}.{source}.{chosen}", (need,),
+                lambda read: parse_metrics(read.text(need) or "", source, chosen))
 
 
-def parse_metrics(text: str, source: str) -> Metrics | MetricsError:
-    """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception."""
+def parse_metrics(text: str, source: str, families: Iterable[str] | None = None) -> Metrics | MetricsError:
+    """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception.
+
+    With ``families``, only their lines are handed to the parser (a histogram's ``_bucket``, ``_sum``
+    and ``_count`` samples, a counter's ``_total``): most of a big /metrics (2-3.5 MB on real clusters)
+    is never parsed.
+    """
     if not isinstance(text, str):
         return MetricsError(source, f"expected metrics text, got {type(text).__name__}")
     from prometheus_client.parser import text_string_to_metric_families
 
+    selected = sample_names(families) if families is not None else None
     index: dict[str, list[MetricSample]] = {}
     try:
-        for family in text_string_to_metric_families(text):
+        for family in text_string_to_metric_families(select_lines(text, selected) if selected else text):
             for sample in family.samples:
                 labels = tuple(sorted((str(k), str(v)) for k, v in sample.labels.items()))
                 index.setdefault(sample.name, []).append(MetricSample(sample.name, labels, float(sample.value)))
@@ -108,7 +131,26 @@ def parse_metrics(text: str, source: str) -> Metrics | MetricsError:
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return MetricsError(source, f"the metrics text from {source} is malformed: {detail[:200]}")
-    return Metrics(source, {name: tuple(samples) for name, samples in index.items()})
+    return Metrics(source, {name: tuple(samples) for name, samples in index.items()}, selected=selected)
+
+
+def sample_names(families: Iterable[str]) -> frozenset[str]:
+    """Every sample (and comment) name the families' lines carry."""
+    return frozenset(family + suffix for family in families for suffix in SAMPLE_SUFFIXES)
+
+
+def select_lines(text: str, names: frozenset[str]) -> str:
+    """The lines of ``text`` about ``names`` (samples, and their # HELP / # TYPE), in order."""
+    kept = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            parts = line.split(None, 3)
+            name = parts[2] if len(parts) > 2 and parts[1] in ("HELP", "TYPE") else ""
+        else:
+            name = line.split("{", 1)[0].split(None, 1)[0] if line.strip() else ""
+        if name in names:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 # -- histograms -------------------------------------------------------------------------------------
