@@ -64,6 +64,12 @@ CONTROL_PLANE_NODES = 3
 REPLICAS = 10
 NODES_PER_NAMESPACE = 10  # one application namespace per 10 nodes
 SERVICES_PER_NODE = 2
+# What the benchmark checks each command's findings against (``SyntheticCluster.truth``): one worker in
+# the middle and every 1,000th is NotReady (its kubelet stopped posting), every 1,000th from the 500th runs a
+# kubelet four minors behind the API server (more than the three allowed), and every 1,000th from the 750th
+# reports DiskPressure while Ready (only a whole node object shows it).
+OLD_KUBELET = "v1.28.15"
+TRUTH_PERIOD = 1_000
 APP_NAMES = ("api", "web", "checkout", "cart", "search", "catalog", "payments", "orders", "auth", "profile",
              "notify", "billing", "inventory", "ledger", "gateway", "reports", "media", "feeds", "ranker", "ads",
              "mailer", "export", "import", "audit-log", "sessions", "pricing", "tax", "shipping")
@@ -176,6 +182,32 @@ class SyntheticCluster:
                              "creationTimestamp": iso(created), "labels": {"kubernetes.io/metadata.name": name}},
                 "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
 
+    # -- the truth findings are checked against ---------------------------------------------------
+
+    def not_ready(self, index: int) -> bool:
+        worker = index - CONTROL_PLANE_NODES
+        return worker >= 0 and (worker == self.workers // 2 or worker % TRUTH_PERIOD == TRUTH_PERIOD - 1)
+
+    def old_kubelet(self, index: int) -> bool:
+        worker = index - CONTROL_PLANE_NODES
+        return worker >= 0 and worker % TRUTH_PERIOD == TRUTH_PERIOD // 2 and not self.not_ready(index)
+
+    def disk_pressure(self, index: int) -> bool:
+        worker = index - CONTROL_PLANE_NODES
+        return worker >= 0 and worker % TRUTH_PERIOD == 3 * TRUTH_PERIOD // 4 and not self.not_ready(index)
+
+    def truth(self) -> dict[str, set[str]]:
+        """Node names by what a correct reader must report about them (computed without serving anything)."""
+        special = {CONTROL_PLANE_NODES + self.workers // 2}
+        special.update(range(CONTROL_PLANE_NODES + TRUTH_PERIOD // 2, self.nodes, TRUTH_PERIOD // 4))
+        special.update(range(CONTROL_PLANE_NODES + TRUTH_PERIOD - 1, self.nodes, TRUTH_PERIOD))
+        return {"not_ready": {self.node_name(i) for i in special if self.not_ready(i)},
+                "old_kubelet": {self.node_name(i) for i in special if self.old_kubelet(i)},
+                "disk_pressure": {self.node_name(i) for i in special if self.disk_pressure(i)}}
+
+    def kubelet_version(self, index: int) -> str:
+        return OLD_KUBELET if self.old_kubelet(index) else KUBERNETES_VERSION
+
     def node(self, index: int) -> Obj:
         name = self.node_name(index)
         control_plane = index < CONTROL_PLANE_NODES
@@ -205,22 +237,14 @@ class SyntheticCluster:
                                 "hugepages-2Mi": "0", "memory": "65657484Ki", "pods": "110"},
                 "capacity": {"cpu": "16", "ephemeral-storage": "101430960Ki", "hugepages-1Gi": "0",
                              "hugepages-2Mi": "0", "memory": "65759884Ki", "pods": "110"},
-                "conditions": [
-                    {"type": t, "status": "False", "reason": r, "message": m, "lastHeartbeatTime": heartbeat,
-                     "lastTransitionTime": transition}
-                    for t, r, m in (("MemoryPressure", "KubeletHasSufficientMemory",
-                                     "kubelet has sufficient memory available"),
-                                    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                                    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"))
-                ] + [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                      "message": "kubelet is posting ready status", "lastHeartbeatTime": heartbeat,
-                      "lastTransitionTime": transition}],
+                "conditions": self.node_conditions(index, heartbeat, transition),
                 "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
                 "images": node_images(control_plane),
                 "nodeInfo": {"architecture": "amd64", "bootID": uid("boot", name),
                              "containerRuntimeVersion": "containerd://1.7.24",
-                             "kernelVersion": "6.8.0-49-generic", "kubeProxyVersion": KUBERNETES_VERSION,
-                             "kubeletVersion": KUBERNETES_VERSION, "machineID": uid("machine", name).replace("-", ""),
+                             "kernelVersion": "6.8.0-49-generic", "kubeProxyVersion": self.kubelet_version(index),
+                             "kubeletVersion": self.kubelet_version(index),
+                             "machineID": uid("machine", name).replace("-", ""),
                              "operatingSystem": "linux", "osImage": "Debian GNU/Linux 12 (bookworm)",
                              "systemUUID": uid("system", name)},
             },
@@ -228,6 +252,24 @@ class SyntheticCluster:
         if control_plane:
             node["spec"]["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
         return node
+
+    def node_conditions(self, index: int, heartbeat: str, transition: str) -> list[Obj]:
+        """As a kubelet posts them; a NotReady node's are Unknown, as the node controller sets them."""
+        if self.not_ready(index):
+            stale = iso(self.now - dt.timedelta(minutes=7))
+            return [{"type": t, "status": "Unknown", "reason": "NodeStatusUnknown",
+                     "message": "Kubelet stopped posting node status.", "lastHeartbeatTime": stale,
+                     "lastTransitionTime": iso(self.now - dt.timedelta(minutes=6))}
+                    for t in ("MemoryPressure", "DiskPressure", "PIDPressure", "Ready")]
+        disk = self.disk_pressure(index)
+        pressures = [("MemoryPressure", False, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                     ("DiskPressure", disk, "KubeletHasDiskPressure" if disk else "KubeletHasNoDiskPressure",
+                      "kubelet has disk pressure" if disk else "kubelet has no disk pressure"),
+                     ("PIDPressure", False, "KubeletHasSufficientPID", "kubelet has sufficient PID available")]
+        return [{"type": t, "status": "True" if on else "False", "reason": r, "message": m,
+                 "lastHeartbeatTime": heartbeat, "lastTransitionTime": transition} for t, on, r, m in pressures] + [
+            {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status",
+             "lastHeartbeatTime": heartbeat, "lastTransitionTime": transition}]
 
     # -- pods --------------------------------------------------------------------------------------
 

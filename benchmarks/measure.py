@@ -21,9 +21,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Query, Response
@@ -33,20 +33,33 @@ SELECTORS = ("labelSelector", "fieldSelector")
 
 
 class CountingBackend:
-    """Serves ``store`` through the test API server and counts the body bytes of each answer.
+    """Serves ``store`` through the test API server, counts the body bytes of each answer, and times it.
 
     JSON is serialised here, once, and handed to the server as text with a JSON content type: the
-    server sends it as is, so counting costs no second serialisation.
+    server sends it as is, so counting costs no second serialisation. ``latency`` seconds are waited
+    before each answer (in the request's own server thread, so concurrent requests wait together, as
+    on a real network). Tables are served for clients that ask (``get_table``), as kube-apiserver does.
     """
 
-    def __init__(self, store: ApiStore) -> None:
+    def __init__(self, store: ApiStore, latency: float = 0.0) -> None:
         self.store = store
         self.resources = store.resources  # the server builds discovery documents from these
+        self.latency = latency
         self._lock = threading.Lock()
         self.bytes_sent = 0
+        self.spans: list[tuple[float, float]] = []  # (arrival, answered) per request, time.time()
 
     def get(self, path: str, query: Query | None = None) -> Response:
-        response = self.store.get(path, query)
+        return self._answer(lambda: self.store.get(path, query))
+
+    def get_table(self, path: str, query: Query | None = None) -> Response:
+        return self._answer(lambda: self.store.get_table(path, query))
+
+    def _answer(self, read: Callable[[], Response]) -> Response:
+        arrived = time.time()
+        if self.latency:
+            time.sleep(self.latency)
+        response = read()
         if response.data is not None:
             body = json.dumps(response.data, separators=(",", ":"))
             response = Response(status=response.status, text=body, error=response.error,
@@ -54,11 +67,28 @@ class CountingBackend:
         size = len(response.text.encode()) if response.text is not None else 0
         with self._lock:
             self.bytes_sent += size
+            self.spans.append((arrived, time.time()))
         return response
 
     def reset(self) -> None:
         with self._lock:
             self.bytes_sent = 0
+            self.spans = []
+
+    @property
+    def first_arrival(self) -> float | None:
+        with self._lock:
+            return min((arrived for arrived, _ in self.spans), default=None)
+
+    def round_trips(self) -> int:
+        """The longest chain of requests each sent after the previous one was answered: how many round trips
+        deep a command's reads are (independent reads sent together count once)."""
+        with self._lock:
+            spans = sorted(self.spans)
+        depth: list[int] = []
+        for i, (arrived, _done) in enumerate(spans):
+            depth.append(1 + max((depth[j] for j in range(i) if spans[j][1] <= arrived), default=0))
+        return max(depth, default=0)
 
 
 @dataclass(frozen=True)
@@ -70,24 +100,31 @@ class ProcessUsage:
     peak_rss_mb: float
     exit_code: int
     stderr_tail: str
+    spawned_at: float = 0.0  # time.time() just before the command's process was spawned
 
 
 # Spawns argv[2:], waits for it, and writes its rusage to the file argv[1]: a fresh, small parent.
 LAUNCHER = """
 import json, os, sys
+import time
 out, argv = sys.argv[1], sys.argv[2:]
+spawned = time.time()
 pid = os.posix_spawnp(argv[0], argv, os.environ)
 _pid, status, usage = os.wait4(pid, 0)
 with open(out, "w") as handle:
-    json.dump({"status": status, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, handle)
+    json.dump({"status": status, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
+               "spawned": spawned}, handle)
 """
 
 
-def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float) -> ProcessUsage:
-    """Run ``argv`` through the launcher with stdout discarded; killed (with its group) after ``timeout``."""
+def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float,
+                 stdout: IO[bytes] | None = None) -> ProcessUsage:
+    """Run ``argv`` through the launcher with stdout kept in ``stdout`` (else discarded); killed (with its
+    group) after ``timeout``."""
     with tempfile.TemporaryFile() as stderr, tempfile.NamedTemporaryFile("r", suffix=".json") as report:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, report.name, *argv], stdout=subprocess.DEVNULL,
+        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, report.name, *argv],
+                                   stdout=stdout or subprocess.DEVNULL,
                                    stderr=stderr, env=dict(env), start_new_session=True)
         timer = threading.Timer(timeout, lambda: _kill_group(process.pid))
         timer.start()
@@ -103,7 +140,7 @@ def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float) ->
         return ProcessUsage(seconds, 0.0, 0.0, process.returncode or -9, " | ".join(tail))
     usage = json.loads(text)
     return ProcessUsage(seconds, usage["cpu"], usage["maxrss_kb"] / 1024,
-                        os.waitstatus_to_exitcode(usage["status"]), " | ".join(tail))
+                        os.waitstatus_to_exitcode(usage["status"]), " | ".join(tail), usage["spawned"])
 
 
 def _kill_group(pid: int) -> None:
@@ -125,6 +162,10 @@ class Measurement:
     usage: ProcessUsage
     bytes_read: int
     requests_by_key: Counter[str] = field(default_factory=Counter)
+    latency_ms: int = 0
+    first_request_s: float | None = None  # from spawning the process to the server seeing its first request
+    round_trips: int = 0
+    truth: str = ""  # "ok", what was wrong, or "" when not checked
 
     @property
     def requests(self) -> int:
@@ -140,6 +181,11 @@ class Measurement:
         return self.usage.exit_code in (0, 1)  # 1 = audit findings, a normal outcome
 
 
-def measurement(command: str, usage: ProcessUsage, bytes_read: int, requests: Iterable[Any]) -> Measurement:
-    """A measurement from the server's recorded requests (objects with ``path`` and ``query``)."""
-    return Measurement(command, usage, bytes_read, Counter(request_key(r.path, r.query) for r in requests))
+def measurement(command: str, usage: ProcessUsage, backend: CountingBackend, requests: Iterable[Any],
+                latency_ms: int = 0) -> Measurement:
+    """A measurement from the server's recorded requests (objects with ``path`` and ``query``) and the backend's
+    bytes and timings."""
+    first = backend.first_arrival
+    return Measurement(command, usage, backend.bytes_sent, Counter(request_key(r.path, r.query) for r in requests),
+                       latency_ms=latency_ms, first_request_s=(first - usage.spawned_at) if first else None,
+                       round_trips=backend.round_trips())

@@ -1,11 +1,15 @@
-"""Benchmark kubectl-arch against synthetic clusters of 100, 1,000 and 5,000 nodes, beside real kubectl.
+"""Benchmark kubectl-arch beside kubectl on synthetic clusters of 10 to 65,000 nodes, at 0 and 100 ms latency.
 
-Each size is served lazily (benchmarks/generate.py) by the test API server (tests/harness/apiserver.py)
-over real HTTPS; every command runs as its own process with the same kubeconfig and is measured the
-same way (benchmarks/measure.py). The table and issue 6's targets go to benchmarks/RESULTS.md
-(benchmarks/report.py) and are printed. Exit status 1 when a target is missed.
+Each size is served lazily (benchmarks/generate.py, 30 pods per node) by the test API server
+(tests/harness/apiserver.py) over real HTTPS, with the latency injected per request at the server. Every
+command runs as its own process with the same kubeconfig and is measured the same way
+(benchmarks/measure.py): wall, CPU, peak RSS, requests, round trips, bytes, time to the first request.
+explain's and audit's findings are checked against the generator's truth (benchmarks/truth.py), and real
+kubectl checks the served data once per size. ``--all-contexts`` is measured over 10 clusters. The table
+and issue 15's targets go to benchmarks/RESULTS.md (benchmarks/report.py). Exit status 1 when a target
+is missed.
 
-    python benchmarks/run.py [--sizes 100,1000,5000] [--output FILE]
+    python benchmarks/run.py [--sizes 10,100,1000,5000,65000] [--latencies 0,100] [--output FILE]
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `tests` importable
@@ -26,12 +31,18 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `tests` 
 
 from benchmarks.generate import SyntheticCluster  # noqa: E402
 from benchmarks.measure import CountingBackend, Measurement, ProcessUsage, measurement, run_measured  # noqa: E402
-from benchmarks.report import check_targets, load_average, render  # noqa: E402
+from benchmarks.report import ALL_CONTEXTS, ONE_CONTEXT, check_targets, load_average, render  # noqa: E402
+from benchmarks.truth import CHECKERS, check_with_kubectl  # noqa: E402
 
-DEFAULT_SIZES = (100, 1_000, 5_000)
+DEFAULT_SIZES = (10, 100, 1_000, 5_000, 65_000)
+DEFAULT_LATENCIES_MS = (0, 100)
+CONTEXTS = 10  # --all-contexts is measured over this many clusters ...
+CONTEXT_NODES = 100  # ... of this many nodes each, at the highest latency measured
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HELP_RUNS = 9
-COMMAND_TIMEOUT = 1_200.0  # seconds; a command slower than this is killed and reported as failed
+COMMAND_TIMEOUT = 1_800.0  # seconds; a command slower than this is killed and reported as failed
+
+Results = dict[tuple[int, int], list[Measurement]]
 
 
 def kubectl_arch() -> str:
@@ -39,59 +50,132 @@ def kubectl_arch() -> str:
     return str(beside) if beside.exists() else shutil.which("kubectl-arch") or "kubectl-arch"
 
 
-def commands(cluster: SyntheticCluster, workdir: Path) -> list[tuple[str, list[str]]]:
+def audit_flags(env: Mapping[str, str]) -> list[str]:
+    """``--window 0`` where audit has that flag (a second metrics read after a wait is not speed)."""
+    done = subprocess.run([kubectl_arch(), "audit", "--help"], capture_output=True, text=True, env=dict(env),
+                          check=False)
+    return ["--window", "0"] if "--window" in done.stdout else []
+
+
+def commands(cluster: SyntheticCluster, audit_extra: Sequence[str]) -> list[tuple[str, list[str]]]:
     """(label, argv without cluster flags) of every command measured, kubectl's last."""
     namespace, pod = cluster.trace_target()
     arch = kubectl_arch()
     measured = [
         ("kubectl-arch explain", [arch, "explain"]),
-        ("kubectl-arch audit", [arch, "audit"]),
-        ("kubectl-arch audit --include-workloads", [arch, "audit", "--include-workloads"]),
+        ("kubectl-arch audit", [arch, "audit", "-o", "json", *audit_extra]),
         ("kubectl-arch trace pod", [arch, "trace", "pod", pod, "-n", namespace]),
-        ("kubectl-arch snapshot", [arch, "snapshot", "-o", str(workdir / f"snapshot-{cluster.nodes}.json.gz")]),
     ]
     kubectl = shutil.which("kubectl")
     if kubectl:
-        measured += [("kubectl get nodes -o json", [kubectl, "get", "nodes", "-o", "json"]),
-                     ("kubectl get pods -A -o json", [kubectl, "get", "pods", "-A", "-o", "json"])]
+        measured.append(("kubectl get nodes -o json", [kubectl, "get", "nodes", "-o", "json"]))
     return measured
 
 
-def bench_size(nodes: int, workdir: Path, only: Sequence[str] = ()) -> list[Measurement]:
-    """Serve a cluster of ``nodes`` nodes and measure every command (or those labelled with ``only``), one at a
-    time."""
+def environment(home: Path) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
+    env.update({"HOME": str(home), "NO_COLOR": "1", "COLUMNS": "120"})
+    return env
+
+
+def bench_size(nodes: int, latencies_ms: Sequence[int], workdir: Path, only: Sequence[str]) -> Results:
+    """Serve a cluster of ``nodes`` nodes and measure every command at each latency, one at a time."""
     from tests.harness.apiserver import ApiServer
     from tests.harness.kubeconfig import kubeconfig_for_server
 
     cluster = SyntheticCluster(nodes, now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
     backend = CountingBackend(cluster.store())
-    home = workdir / f"home-{nodes}"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST")}
-    env.update({"HOME": str(home), "NO_COLOR": "1", "COLUMNS": "120"})
+    env = environment(workdir / f"home-{nodes}")
     print(f"{nodes:,} nodes: {cluster.sizes['Pod']:,} pods, {cluster.sizes['Service']:,} services, "
           f"{cluster.sizes['Event']:,} events (load average {load_average()})", flush=True)
-    results: list[Measurement] = []
+    results: Results = {}
     with ApiServer(backend) as server:
-        flags = ["--kubeconfig", str(kubeconfig_for_server(server, home / "kubeconfig"))]
+        flags = ["--kubeconfig", str(kubeconfig_for_server(server, workdir / f"home-{nodes}" / "kubeconfig"))]
         kubectl = shutil.which("kubectl")
         if kubectl:  # warm kubectl's discovery cache first, as a user's would be
             subprocess.run([kubectl, "api-resources", *flags], env=env, capture_output=True, check=False)
-        for label, argv in commands(cluster, workdir):
-            if only and not any(word in label for word in only):
-                continue
-            server.clear_requests()
-            backend.reset()
-            usage = run_measured([*argv, *flags], env, COMMAND_TIMEOUT)
-            results.append(measurement(label, usage, backend.bytes_sent, server.requests))
-            _print(results[-1])
+        verdict = check_with_kubectl(flags, cluster, env)
+        print(f"  served data checked by kubectl: {verdict}", flush=True)
+        results_note[nodes] = verdict
+        audit_extra = audit_flags(env)
+        for latency in latencies_ms:
+            backend.latency = latency / 1000
+            runs: list[Measurement] = []
+            for label, argv in commands(cluster, audit_extra):
+                if only and not any(word in label for word in only):
+                    continue
+                runs.append(_run(label, [*argv, *flags], env, server, backend, latency, workdir,
+                                 lambda text, lb=label: CHECKERS[lb](text, cluster) if lb in CHECKERS else ""))
+            results[(nodes, latency)] = runs
     return results
+
+
+results_note: dict[int, str] = {}
+
+
+def _run(label: str, argv: list[str], env: Mapping[str, str], server: Any, backend: CountingBackend, latency: int,
+         workdir: Path, check: Callable[[str], str]) -> Measurement:
+    server.clear_requests()
+    backend.reset()
+    out = workdir / "stdout"
+    with out.open("wb") as stdout:
+        usage = run_measured(argv, env, COMMAND_TIMEOUT, stdout=stdout)
+    m = measurement(label, usage, backend, server.requests, latency)
+    if m.completed:
+        m.truth = check(out.read_text(errors="replace"))
+    out.unlink()
+    _print(m)
+    return m
+
+
+def bench_all_contexts(latency_ms: int, workdir: Path) -> list[Measurement]:
+    """`audit --all-contexts` over CONTEXTS clusters (each its own server), beside `audit` of one of them."""
+    from tests.harness.apiserver import ApiServer
+    from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
+
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    backends = [CountingBackend(SyntheticCluster(CONTEXT_NODES, now=now, name=f"bench-{i}").store(),
+                                latency=latency_ms / 1000) for i in range(CONTEXTS)]
+    servers = [ApiServer(b).start() for b in backends]
+    try:
+        document: dict[str, Any] = {}
+        for i, server in enumerate(servers):
+            one = kubeconfig_dict(server.url, server.ca_pem, context=f"cluster-{i}", cluster=f"cluster-{i}")
+            if not document:
+                document = one
+            else:
+                document["clusters"] += one["clusters"]
+                document["contexts"] += one["contexts"]
+        env = environment(workdir / "home-contexts")
+        flags = ["--kubeconfig", str(write_kubeconfig(workdir / "home-contexts" / "kubeconfig", document))]
+        arch = kubectl_arch()
+        runs = []
+        print(f"--all-contexts: {CONTEXTS} clusters of {CONTEXT_NODES} nodes at {latency_ms} ms "
+              f"(load average {load_average()})", flush=True)
+        for label, argv in ((ONE_CONTEXT, [arch, "audit", "-o", "json", "--context", "cluster-0"]),
+                            (ALL_CONTEXTS, [arch, "audit", "-o", "json", "--all-contexts"])):
+            for backend in backends:
+                backend.reset()
+            for server in servers:
+                server.clear_requests()
+            usage = run_measured([*argv, *flags], env, COMMAND_TIMEOUT)
+            m = measurement(label, usage, backends[0], [r for s in servers for r in s.requests], latency_ms)
+            m.bytes_read = sum(b.bytes_sent for b in backends)
+            _print(m)
+            runs.append(m)
+        return runs
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def _print(m: Measurement) -> None:
     status = "ok" if m.completed else f"exit {m.usage.exit_code}: {m.usage.stderr_tail}"
-    print(f"  {m.command:<40} {m.usage.seconds:8.2f} s {m.usage.cpu_seconds:7.2f} s CPU {m.usage.peak_rss_mb:7.0f} MB "
-          f"{m.requests:5d} req {m.bytes_read / 1e6:8.1f} MB read  {status}", flush=True)
+    first = f"{m.first_request_s * 1000:5.0f} ms" if m.first_request_s is not None else "    - ms"
+    print(f"  {m.latency_ms:3d} ms {m.command:<40} {m.usage.seconds:8.2f} s {m.usage.cpu_seconds:7.2f} s CPU "
+          f"{m.usage.peak_rss_mb:7.0f} MB {m.requests:5d} req {m.round_trips:4d} deep {m.bytes_read / 1e6:8.1f} MB "
+          f"first {first}  {status} {m.truth}", flush=True)
 
 
 def help_usage(argv: Sequence[str], env: Mapping[str, str]) -> ProcessUsage:
@@ -116,25 +200,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark kubectl-arch beside kubectl on synthetic clusters.")
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="comma-separated node counts (default: %(default)s)")
+    parser.add_argument("--latencies", default=",".join(map(str, DEFAULT_LATENCIES_MS)),
+                        help="comma-separated injected latencies in ms (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the Markdown report")
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="measure only the commands whose label contains TEXT (repeatable), e.g. 'audit'")
+    parser.add_argument("--no-contexts", action="store_true", help="skip the --all-contexts measurement")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+    latencies = sorted(int(s) for s in args.latencies.split(",") if s.strip())
     started = dt.datetime.now(dt.timezone.utc)
-    results: dict[int, list[Measurement]] = {}
+    results: Results = {}
     loads: list[str] = []
+    contexts: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="kubectl-arch-bench-") as tmp:
         workdir = Path(tmp)
         for nodes in sizes:
             loads.append(f"{nodes:,} nodes {load_average()}")
-            results[nodes] = bench_size(nodes, workdir, args.only)
+            results.update(bench_size(nodes, latencies, workdir, args.only))
+        if not args.no_contexts:
+            loads.append(f"--all-contexts {load_average()}")
+            contexts = bench_all_contexts(max(latencies), workdir)
         usages = help_usages(tmp)
-    text = render(results, usages, started, loads)
+    loads.append(f"end {load_average()}")
+    text = render(results, contexts, usages, started, loads, results_note)
     args.output.write_text(text)
     print()
     print(text)
-    return 0 if all(t.met for t in check_targets(results, usages)) else 1
+    return 0 if all(t.met for t in check_targets(results, contexts, usages)) else 1
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from kubectl_arch.audit.runner import AuditOutcome, AuditReport
     from kubectl_arch.explain.analysis import ClusterMap
 
+# Clusters audited at once with --all-contexts or several --context: separate API servers, so nothing is gained
+# by taking them in turns; each also reads its own needs concurrently.
+MAX_CLUSTERS_AT_ONCE = 16
+
 FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("text", "kubectl_arch.audit.report.terminal:render"),
     OutputFormat("wide", "kubectl_arch.audit.report.terminal:render"),
@@ -158,7 +162,7 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
                                source=f"context {target.context}")
             return AuditReport(cluster=info, results=[], error=exc.one_line())
 
-    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+    with ThreadPoolExecutor(max_workers=min(MAX_CLUSTERS_AT_ONCE, len(targets))) as pool:
         return list(pool.map(guarded, targets))
 
 

@@ -14,10 +14,11 @@ and ``TraceData.pod`` stays empty.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubectl_arch.collect.concurrency import gather, max_in_flight
 from kubectl_arch.collect.source import Response, Source
 from kubectl_arch.errors import ArchError, NotFoundError
 from kubectl_arch.model import raw
@@ -83,14 +84,21 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
         pod = _newest_pod_of(source, namespace, known[0], target)
     if pod is None:
         return _without_pod(source, namespace, known)
-    data = TraceData(namespace=namespace, now=source.now(), pod=pod,
-                     pod_events=_events_of(source, namespace, pod_event_uid(pod)), source=source.description)
-    _follow_owners(source, namespace, data, known)
-    _read_endpoints(source, namespace, data)
+    data = TraceData(namespace=namespace, now=source.now(), pod=pod, pod_events=NO_EVENTS, source=source.description)
     node_name = (pod.get("spec") or {}).get("nodeName")
-    if node_name:
-        data.node = source.get(f"/api/v1/nodes/{node_name}")
-    elif not any(e.get("reason") in SCHEDULING_REASONS for e in objects(data.pod_events)):
+
+    def pod_events() -> None:
+        data.pod_events = _events_of(source, namespace, pod_event_uid(pod))
+
+    def node() -> None:
+        if node_name:
+            data.node = source.get(f"/api/v1/nodes/{node_name}")
+
+    # Once the pod is read, its events, its owners, its Services and its node are independent: read together
+    # (one round trip each branch deep, not one after another).
+    gather([pod_events, lambda: _follow_owners(source, namespace, data, known),
+            lambda: _read_endpoints(source, namespace, data), node], max_in_flight(source))
+    if not node_name and not any(e.get("reason") in SCHEDULING_REASONS for e in objects(data.pod_events)):
         data.scheduler_lease = source.get(SCHEDULER_LEASE_PATH)
     return data
 
@@ -215,30 +223,38 @@ def _controller_ref(obj: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[dict[str, Any]],
                    start: Mapping[str, Any] | None = None) -> None:
-    """GET each controller owner up the chain from ``start`` (the pod), reusing owners already read."""
+    """GET each controller owner up the chain from ``start`` (the pod), reusing owners already read; then the
+    events of every owner found, together."""
     known_by_uid = {(obj.get("metadata") or {}).get("uid"): obj for obj in known}
     current: Mapping[str, Any] = data.pod if start is None else start
+    chain: list[dict[str, Any]] = []
     for _ in range(MAX_OWNER_DEPTH - len(data.owners)):
         ref = _controller_ref(current)
         if ref is None:
-            return
+            break
         if ref.get("kind") == "Node" and raw.is_mirror_pod(current):
-            return  # a mirror pod's owner is its node: shown in the chain, read as the pod's node
+            break  # a mirror pod's owner is its node: shown in the chain, read as the pod's node
         kind = OWNER_KINDS.get(str(ref.get("kind", "")))
         if kind is None:
             data.owner_errors.append(f"owned by {ref.get('kind')} {ref.get('name')}, a kind trace does not read")
-            return
+            break
         if ref.get("uid") in known_by_uid:
             owner = {"kind": kind.kind, **known_by_uid[ref.get("uid")]}
         else:
             response = source.get(kind.path(namespace, str(ref.get("name", ""))))
             if not response.ok or not isinstance(response.data, dict):
                 data.owner_errors.append(response.skip_reason(f"{kind.kind} {namespace}/{ref.get('name')}"))
-                return
+                break
             owner = {"kind": kind.kind, **response.data}
-        uid = str((owner.get("metadata") or {}).get("uid", ""))
-        data.owners.append(OwnerData(object=owner, events=_events_of(source, namespace, uid)))
+        chain.append(owner)
         current = owner
+    uids = [str((owner.get("metadata") or {}).get("uid", "")) for owner in chain]
+    events = gather([_events_reader(source, namespace, uid) for uid in uids], max_in_flight(source))
+    data.owners.extend(OwnerData(object=owner, events=answer) for owner, answer in zip(chain, events, strict=True))
+
+
+def _events_reader(source: Source, namespace: str, uid: str) -> Callable[[], Response]:
+    return lambda: _events_of(source, namespace, uid)
 
 
 def _events_of(source: Source, namespace: str, uid: str) -> Response:
