@@ -153,25 +153,52 @@ def node_status_cell(node: NodeInfo) -> str:
     return status
 
 
+# Up to this many nodes each gets its row; a bigger cluster lists the nodes that stand out (control plane,
+# not Ready, cordoned, under pressure) and one row per group of alike others: 65,000 rows teach nothing
+# and cost a minute to lay out.
+NODES_LISTED_MAX = 100
+
+
+def node_rows(nodes: Sequence[NodeInfo]) -> list[tuple[str, str, str, str, str, str]]:
+    """(name, roles, status, kubelet, runtime, OS) per row: every node, or on a big cluster the nodes that
+    stand out and ``(N more)`` rows for alike Ready nodes."""
+    def row(n: NodeInfo, name: str) -> tuple[str, str, str, str, str, str]:
+        return (name, ",".join(n.roles) or "<none>", node_status_cell(n), n.kubelet_version, n.container_runtime,
+                n.os_image)
+
+    if len(nodes) <= NODES_LISTED_MAX:
+        return [row(n, n.name) for n in nodes]
+    listed = [n for n in nodes if n.control_plane or not n.ready or n.unschedulable or n.pressures]
+    groups: dict[tuple[str, str, str, str], list[NodeInfo]] = {}
+    for n in nodes:
+        if not (n.control_plane or not n.ready or n.unschedulable or n.pressures):
+            groups.setdefault((",".join(n.roles), n.kubelet_version, n.container_runtime, n.os_image), []).append(n)
+    return [*(row(n, n.name) for n in listed),
+            *(row(alike[0], f"({len(alike):,} more)") for alike in groups.values())]
+
+
 def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[RenderableType]:
     """Nodes as kubectl shows them; OS goes first when narrow (-o wide and JSON carry it in full)."""
     from rich.text import Text
 
     nodes = cluster.nodes
+    rows = node_rows(nodes)
 
     def columns(split_runtime: bool) -> list[Column]:
-        runtimes = [n.container_runtime.replace("://", "\n" if split_runtime else " ") for n in nodes]
-        return [("NAME", [n.name for n in nodes]), ("ROLES", [",".join(n.roles) or "<none>" for n in nodes]),
-                ("STATUS", [node_status_cell(n) for n in nodes]), ("KUBELET", [n.kubelet_version for n in nodes]),
-                ("RUNTIME", runtimes)]
+        runtimes = [r[4].replace("://", "\n" if split_runtime else " ") for r in rows]
+        return [("NAME", [r[0] for r in rows]), ("ROLES", [r[1] for r in rows]), ("STATUS", [r[2] for r in rows]),
+                ("KUBELET", [r[3] for r in rows]), ("RUNTIME", runtimes)]
 
-    with_os = [*columns(False), ("OS", [n.os_image for n in nodes])]
+    with_os = [*columns(False), ("OS", [r[5] for r in rows])]
     layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
     _, layout = first_fitting(layouts, width)
     out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
-    rows = sum(not n.whole for n in nodes)
-    if rows:  # a Table row says Ready or NotReady, never a pressure condition or a taint
-        out.append(Text(f"  {plural(rows, 'Ready node')} read as table rows (no pressure conditions, no taints): "
+    if len(rows) < len(nodes):
+        out.append(Text("  each (N more) row stands for Ready nodes alike in role, kubelet, runtime and OS: "
+                        "`kubectl get nodes` lists them", style="dim"))
+    lean = sum(not n.whole for n in nodes)
+    if lean:  # a Table row says Ready or NotReady, never a pressure condition or a taint
+        out.append(Text(f"  {plural(lean, 'Ready node')} read as table rows (no pressure conditions, no taints): "
                         "-o wide reads them whole", style="dim"))
     elif not wide and not any(header == "OS" for header, _ in layout):
         out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
