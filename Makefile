@@ -49,8 +49,10 @@ lint: venv
 test: venv etcd browser lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -q -n auto
 
+# Every size of issue 15 by default; e.g. `make bench BENCH_ARGS="--sizes 10,100,1000,5000"` for fewer.
+BENCH_ARGS ?=
 bench: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
