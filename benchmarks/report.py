@@ -163,13 +163,17 @@ def _biggest_targets(results: Results) -> list[Target]:
 def _trace_target(results: Results) -> Target:
     allowed = TRACE_ROUND_TRIPS + TRACE_OWNER_LEVELS
     name = (f"`{TRACE}` ≤ {MAX_TRACE_REQUESTS} requests and ≤ {allowed} round trips deep "
-            f"({TRACE_ROUND_TRIPS} + one per owner level: ReplicaSet, Deployment), every size and latency")
+            f"({TRACE_ROUND_TRIPS} + one per owner level: ReplicaSet, Deployment), every size; depth where latency "
+            "is injected")
     traces = [(key, _find(ms, TRACE)) for key, ms in sorted(results.items())]
+    # Round trips show only with latency: at 0 ms every answer is back before the next request could overlap it.
     bad = [f"{n:,}/{lat} ms: {_done(m) or f'{m.requests} requests, {m.round_trips} deep'}"  # type: ignore[union-attr]
            for (n, lat), m in traces
-           if _done(m) or m.requests > MAX_TRACE_REQUESTS or m.round_trips > allowed]  # type: ignore[union-attr]
+           if _done(m) or m.requests > MAX_TRACE_REQUESTS  # type: ignore[union-attr]
+           or (lat > 0 and m.round_trips > allowed)]  # type: ignore[union-attr]
     done = [m for _, m in traces if m is not None and m.completed]
-    measured = (f"{max(m.requests for m in done)} requests, {max(m.round_trips for m in done)} round trips at most"
+    deep = [m.round_trips for m in done if m.latency_ms > 0]
+    measured = (f"{max(m.requests for m in done)} requests, {max(deep, default=0)} round trips at most (with latency)"
                 if done else "not measured")
     return Target(name, bool(traces) and not bad, "; ".join(bad) or measured)
 
