@@ -108,9 +108,9 @@ def test_a_scrape_is_parsed_once_per_cluster_data(monkeypatch: pytest.MonkeyPatc
     parsed: list[str] = []
     real = metrics.parse_metrics
 
-    def counted(text: str, source: str) -> metrics.Metrics | metrics.MetricsError:
+    def counted(text: str, source: str, families: Any = None) -> metrics.Metrics | metrics.MetricsError:
         parsed.append(source)
-        return real(text, source)
+        return real(text, source, families)
 
     monkeypatch.setattr(metrics, "parse_metrics", counted)
     checks = select(["apiserver-overload", "etcd-disk-latency", "etcd-db-size"])
