@@ -132,7 +132,7 @@ def _picture_needs() -> tuple[str, ...]:
     """What explain reads, so the HTML page can draw the architecture from the same pass over the cluster."""
     from kubectl_arch.explain import EXPLAIN_NEEDS
 
-    return tuple(EXPLAIN_NEEDS)
+    return (*EXPLAIN_NEEDS, "nodes-full")  # the picture shows pressure conditions: whole nodes
 
 
 def _maps(reports: Sequence[AuditReport]) -> list[ClusterMap | None]:

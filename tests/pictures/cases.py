@@ -34,7 +34,7 @@ def source(name: str) -> SampleSource:
 
 @functools.cache
 def sample_map(name: str) -> ClusterMap:
-    return build_map(collect(source(name), EXPLAIN_NEEDS))
+    return build_map(collect(source(name), [*EXPLAIN_NEEDS, "nodes-full"]))  # pictures show pressures: whole nodes
 
 
 @functools.cache
