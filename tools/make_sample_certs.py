@@ -68,8 +68,8 @@ KIND_AGE = 7 + 46 / 1440  # kind-ha was created 7 days 46 minutes before capture
 DEGRADED_RENEWED = 365 - 5 + 2 / 1440  # certificates renewed by the last `kubeadm upgrade`: 5 days left
 CILIUM_AGE = 41 + 3 / 24  # cilium-kpr was created 41 days 3 hours before capture
 K3S_AGE = 36 + 2 / 24  # k3s was installed 36 days 2 hours before capture ...
-K3S_CREATED = 1792047600
-MINIKUBE_AGE = 2 + 1 / 24  # minikube started 2 days 1 hour before capture; its CA is older (~/.minikube)  # ... at this Unix time, which k3s writes into its CA names (k3s-server-ca@<time>)
+K3S_CREATED = 1792047600  # ... at this Unix time, which k3s writes into its CA names (k3s-server-ca@<time>)
+MINIKUBE_AGE = 2 + 1 / 24  # minikube started 2 days 1 hour before capture; its CA is older (~/.minikube)
 
 CERTS: dict[str, list[Cert]] = {
     "kind-ha": [
