@@ -20,12 +20,12 @@ from kubectl_arch.explain.views import (
     NONE,
     ComponentView,
     InstanceView,
-    health_of,
     on_every_node,
 )
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, cluster_dns, cni_plugin
 from kubectl_arch.model.components import DAEMONSET_PODS_NEED, PODS_NEED, main_container
+from kubectl_arch.model.facts import health_of
 from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.nodes import NodeInfo

@@ -101,12 +101,3 @@ def on_every_node(count: int) -> str:
     """Where a per-node component runs: "all 5 nodes", or "all (1 node)" on a single-node cluster."""
     return f"all {count} nodes" if count != 1 else "all (1 node)"
 
-
-def health_of(replicas: int | None, ready: int) -> str:
-    if replicas is None:
-        return HIDDEN
-    if replicas == 0:
-        return NONE
-    if ready >= replicas:
-        return HEALTHY
-    return DEGRADED if ready else DOWN

@@ -272,7 +272,7 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
     else:
         runs, replicas, ready, version, where = "none", 0, 0, None, ()
     health = UNKNOWN_HEALTH if runs == "unknown" or (runs == "external" and ready is None) else \
-        _health_word(replicas, ready or 0)
+        health_of(replicas, ready or 0)
     if name == KUBE_APISERVER:
         for endpoint in (readyz, livez):
             if endpoint.ok is False:
@@ -293,7 +293,8 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
     return ComponentFacts(name, runs, replicas, ready, version, health, where, tuple(reasons))
 
 
-def _health_word(replicas: int | None, ready: int) -> str:
+def health_of(replicas: int | None, ready: int) -> str:
+    """A component's health word from its ready count: the one rule explain's tables and the facts share."""
     if replicas is None:
         return HIDDEN
     if replicas == 0:
