@@ -30,18 +30,19 @@ SAME_AS = {"FailedScheduling": "Unschedulable"}
 _EVENT_LINE = re.compile(r"^event \w+ x\d+: (.*)$", re.DOTALL)
 
 
-def _strings(value: Any) -> list[str]:
+def strings_in(value: Any) -> list[str]:
+    """Every string anywhere in a JSON-like value."""
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
+        return [s for v in value.values() for s in strings_in(v)]
     if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
+        return [s for v in value for s in strings_in(v)]
     return [value] if isinstance(value, str) else []
 
 
 def _input_text(data: TraceData) -> str:
-    parts = _strings(data.pod) + _strings(objects(data.pod_events))
+    parts = strings_in(data.pod) + strings_in(objects(data.pod_events))
     for owner in data.owners:
-        parts += _strings(owner.object) + _strings(objects(owner.events))
+        parts += strings_in(owner.object) + strings_in(objects(owner.events))
     return "\n".join(parts)
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from kubectl_arch.model.raw import parse_time
+from tests.trace.invariants import strings_in
 
 SAMPLE = Path(__file__).resolve().parents[2] / "kubectl_arch/samples/kind-ha"
 TRACE_FILES = ("objects/90-trace-shop.yaml", "objects/91-trace-lifecycle.yaml")
@@ -58,7 +59,7 @@ def test_events_name_objects_that_exist(name: str) -> None:
 def test_nothing_happens_after_the_capture(name: str) -> None:
     captured = _captured_at()
     for obj in _objects(name):
-        for value in _strings(obj):
+        for value in strings_in(obj):
             when = parse_time(value) if value[:2] == "20" and "T" in value else None
             assert when is None or when <= captured, value
 
@@ -70,10 +71,3 @@ def test_the_expired_pod_is_older_than_the_event_ttl() -> None:
     assert created is not None and _captured_at() - created > dt.timedelta(hours=1)
     assert not [o for o in objects if o["kind"] == "Event" and "reports" in o["involvedObject"]["name"]]
 
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return [value] if isinstance(value, str) else []
