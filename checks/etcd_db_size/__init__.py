@@ -53,6 +53,7 @@ META = CheckMeta(
     ),
     needs=(),
     optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED, *FACT_NEEDS),
+    sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={"warn_percent": 80, "fail_percent": 95},
 )

@@ -67,6 +67,7 @@ META = CheckMeta(
     ),
     needs=(),
     optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
+    sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={
         # etcd's hardware guidance: above it the disk is too slow for a production etcd (warn).

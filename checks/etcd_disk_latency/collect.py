@@ -14,6 +14,7 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from kubectl_arch.audit.check import CheckOption, OptionKind
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
+from kubectl_arch.errors import UsageError
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags, flag_list
@@ -56,12 +58,23 @@ def _tls_context(options: Mapping[str, Any]) -> ssl.SSLContext:
     """A verifying client context: etcd's CA when given (else the system's), and the client pair when given.
 
     The key file is handed to the TLS library to prove the client certificate, as etcdctl does; its
-    contents are never read into this program's data.
+    contents are never read into this program's data. A file that is missing, not a regular file (a FIFO
+    would block the run) or not what its flag says is a usage error: exit 2 with one line.
     """
-    context = ssl.create_default_context(cafile=options.get(ETCD_CACERT.name) or None)
-    cert, key = options.get(ETCD_CERT.name), options.get(ETCD_KEY.name)
-    if cert:
-        context.load_cert_chain(str(cert), str(key) if key else None)
+    for flag in (ETCD_CACERT.name, ETCD_CERT.name, ETCD_KEY.name):
+        given = options.get(flag)
+        if given and not Path(str(given)).expanduser().is_file():
+            raise UsageError(f"--{flag} {given} is not a readable file")
+    try:
+        context = ssl.create_default_context(cafile=options.get(ETCD_CACERT.name) or None)
+        cert, key = options.get(ETCD_CERT.name), options.get(ETCD_KEY.name)
+        if cert:
+            context.load_cert_chain(str(cert), str(key) if key else None)
+        elif key:
+            raise UsageError("--etcd-key needs --etcd-cert")
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise UsageError(f"the etcd TLS files could not be loaded (--etcd-cacert/--etcd-cert/--etcd-key): {exc}",
+                         hint="pass the CA, client certificate and key etcdctl uses") from None
     return context
 
 
@@ -93,14 +106,22 @@ def fetch_endpoint_metrics(_source: Source, data: ClusterData) -> Response:
     options = data.options
     endpoints = _as_list(options.get(ETCD_ENDPOINTS.name))
     if not endpoints:
-        return Response(status=NO_STATUS, error="--etcd-endpoints was not given")
-    try:
-        context = _tls_context(options)
-    except (OSError, ssl.SSLError, ValueError) as exc:
-        return Response(status=NO_STATUS, error=f"the etcd client certificates could not be loaded: {exc}")
+        return Response(status=NO_STATUS, error="--etcd-endpoints was not given", absent=True)
+    context = _tls_context(options)
     secure = bool(options.get(ETCD_CERT.name) or options.get(ETCD_CACERT.name))
     scrapes = [scrape_endpoint(_metrics_url(endpoint, secure), context) for endpoint in endpoints]
-    return Response(status=200, data={"scrapes": [s.to_record() for s in scrapes]})
+    records = {"scrapes": [s.to_record() for s in scrapes]}
+    failed = [s for s in scrapes if s.error]
+    if not failed:
+        return Response(status=200, data=records)
+    # Each member that did not answer is named; what the others said is kept (and shown), but the route is
+    # incomplete: checks that read it cannot pass on the members that happened to answer.
+    answered = len(scrapes) - len(failed)
+    quorum = len(scrapes) // 2 + 1
+    verdict = "a quorum" if answered >= quorum else f"fewer than a quorum ({quorum})"
+    error = (f"{answered} of {len(scrapes)} etcd endpoints answered, {verdict}: "
+             + "; ".join(f"{s.source}: {s.error}" for s in failed))
+    return Response(status=200, data=records, error=error)
 
 
 def _is_loopback(host: str) -> bool:
@@ -120,9 +141,13 @@ def pod_metrics_port(pod: Mapping[str, Any]) -> tuple[str, int] | str:
         return ("etcd serves /metrics only on its client port, which demands a client certificate the "
                 "API server's pod proxy cannot present")
     for url in urls:
-        parts = urlsplit(url)
-        if parts.hostname and not _is_loopback(parts.hostname) and parts.port:
-            return parts.scheme or "http", parts.port
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:  # not a URL (a hand-edited or hostile flag): not a listener we can reach
+            continue
+        if parts.hostname and not _is_loopback(parts.hostname) and port:
+            return parts.scheme or "http", port
     return (f"etcd serves /metrics on {', '.join(urls)} only (--listen-metrics-urls, kubeadm's default), "
             "which the API server's pod proxy cannot reach")
 
@@ -134,8 +159,10 @@ def fetch_pod_metrics(source: Source, data: ClusterData) -> Response:
         return Response(status=pods.status if pods else NO_STATUS, error="the kube-system pods could not be read")
     etcd_pods = [pod for pod in pods.items if is_component_pod(pod, ETCD)]
     if not etcd_pods:
-        return Response(status=NO_STATUS, error="no etcd pods are visible in kube-system (external or managed etcd)")
+        return Response(status=NO_STATUS, error="no etcd pods are visible in kube-system (external or managed etcd)",
+                        absent=True)
     scrapes = []
+    failed: Response | None = None  # a member whose proxied read failed: the route's figures are incomplete
     for pod in etcd_pods:
         name = raw.name(pod)
         target = pod_metrics_port(pod)
@@ -151,7 +178,12 @@ def fetch_pod_metrics(source: Source, data: ClusterData) -> Response:
             scrapes.append(Scrape(label, text=answer.text))
         else:
             scrapes.append(Scrape(label, error=answer.skip_reason(f"{path}")))
-    return Response(status=200, data={"scrapes": [s.to_record() for s in scrapes]})
+            if not answer.answered() and failed is None:
+                failed = Response(status=answer.status, error=f"{label}: {answer.skip_reason(path)}")
+    records = {"scrapes": [s.to_record() for s in scrapes]}
+    if failed is not None:
+        return Response(status=failed.status, data=records, error=failed.error)
+    return Response(status=200, data=records)
 
 
 ENDPOINT_NEED = register(Need(
@@ -165,7 +197,7 @@ POD_NEED = register(Need(
     "etcd's metrics through the API server's pod proxy",
     after=(PODS_NEED,),
     fetch=fetch_pod_metrics,
-    rule=Rule(api_groups=("",), resources=("pods/proxy",), verbs=("get",)),
+    rule=Rule(api_groups=("",), resources=("pods/proxy",), verbs=("get",), namespace="kube-system"),
 ))
 
 
@@ -185,9 +217,11 @@ def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
         response = data.responses.get(need)
         if response is None:
             continue
-        if not response.ok:
+        incomplete_route = 200 <= response.status < 300 and isinstance(response.data, dict)
+        if not response.ok and not incomplete_route:
             notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
             continue
+        # On an incomplete route the members that answered are still shown; the others are noted below.
         parsed = [scrape.parse() for scrape in scrapes_from(response.data)]
         notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
         usable = [p for p in parsed if isinstance(p, Metrics)]

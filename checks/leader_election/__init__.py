@@ -48,7 +48,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
             findings.append(Finding(META.id, Status.SKIP, f"the {name} pods were not read", object=f"lease/{name}"))
             continue
         finding = _judge(name, election, facts, hidden)
-        findings.append(with_fix([finding], _fix(name, election, facts))[0] if finding.status.rank else finding)
+        findings.append(with_fix([finding], _fix(name, election, facts))[0] if finding.status.problem else finding)
     return findings
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model import raw
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
 from kubectl_arch.model.profiles import CHECK_CERTS, RENEW_CERTS, Profile
 
@@ -69,7 +70,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         parsed = (CertificateError(origin, str(entry["error"])) if entry.get("error")
                   else parse_pem_bundle(str(entry.get("pem", "")), origin))
         groups.append((f"file/{path}", path if kubeconfig else directory, parsed))
-    verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
+    read_at = raw.parse_time(response.data.get("readAt"))
+    verdicts = expiry_verdicts(groups, read_at or data.now, ExpiryPolicy.from_thresholds(thresholds),
                                f"certificates under {directory} and its kubeconfigs")
     findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
     return with_fix(findings, _fix(profile))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from pathlib import Path
 
 from kubectl_arch.audit.check import CheckOption, OptionKind
@@ -80,7 +81,7 @@ def read_certificate_files(directory: Path) -> list[dict[str, str]]:
 def fetch_pki_files(_source: Source, data: ClusterData) -> Response:
     given = data.options.get(PKI_DIR.name)
     if not given:
-        return Response(status=NO_STATUS, error="--pki-dir was not given")
+        return Response(status=NO_STATUS, error="--pki-dir was not given", absent=True)
     directory = Path(str(given)).expanduser()
     if not directory.is_dir():
         return Response(status=NO_STATUS, error=f"--pki-dir {directory} is not a readable directory")
@@ -88,7 +89,10 @@ def fetch_pki_files(_source: Source, data: ClusterData) -> Response:
         files = read_certificate_files(directory) + read_kubeconfig_certificates(directory)
     except OSError as exc:
         return Response(status=NO_STATUS, error=f"--pki-dir {directory} could not be listed: {exc.strerror or exc}")
-    return Response(status=200, data={"dir": str(directory), "files": files})
+    # Local files are judged against this machine's clock at the time they were read, not against the
+    # capture time of a sample or snapshot the rest of the run reads.
+    read_at = dt.datetime.now(dt.timezone.utc).isoformat()
+    return Response(status=200, data={"dir": str(directory), "files": files, "readAt": read_at})
 
 
 NEED = register(Need(

@@ -73,6 +73,10 @@ class CheckMeta:
     # Needs read when available: the runner collects them but never skips the check for them, so the
     # check itself decides what a 404/403 there means (e.g. no cilium-config = no Cilium).
     optional_needs: tuple[str, ...] = ()
+    # Optional needs that are alternative sources of the same figures, best first (etcd's own metrics, then
+    # the API server's view): a failed read counts only until one of them gave data, for after that the
+    # check does not use the rest. Any other optional need that fails makes the check incomplete.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass

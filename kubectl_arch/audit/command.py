@@ -65,8 +65,11 @@ def _complete_check_ids(_ctx: click.Context, _param: click.Parameter, incomplete
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and exit.")
 @click.option("--check", "check_ids", multiple=True, metavar="ID", shell_complete=_complete_check_ids,
               help="Run only this check (repeatable).")
-@click.option("--fail-on", type=click.Choice(["warn", "fail"]), default="fail", show_default=True,
-              help="Exit 1 when any finding is at or above this status.")
+@click.option("--fail-on", type=click.Choice(["skip", "warn", "fail"]), default="fail", show_default=True,
+              help="Exit 1 when any check is at or above this status (pass < skip < warn < fail; a check that "
+                   "crashed is an error and counts as fail). skip: an account that cannot read enough fails too.")
+@click.option("--hide-passing", is_flag=True,
+              help="List only the checks that did not pass; the summary still counts every check.")
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
               help="YAML with thresholds per check, disabled checks and suppressions (see docs/checks.md).")
 @click.option("--include-workloads", is_flag=True,
@@ -79,8 +82,8 @@ def _complete_check_ids(_ctx: click.Context, _param: click.Parameter, incomplete
 @cluster_options(several_contexts=True)
 @click.pass_context
 def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks: bool, check_ids: tuple[str, ...],
-          fail_on: str, config_path: str | None, include_workloads: bool, namespace: str | None, all_namespaces: bool,
-          all_contexts: bool, check_inputs: Mapping[str, str]) -> None:
+          fail_on: str, hide_passing: bool, config_path: str | None, include_workloads: bool, namespace: str | None,
+          all_namespaces: bool, all_contexts: bool, check_inputs: Mapping[str, str]) -> None:
     """Run the checks that decide whether the cluster survives: etcd quorum and latency, control-plane
     replicas, leader election, certificates, nodes, version skew, kube-proxy, API overload.
 
@@ -111,8 +114,10 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     also = _picture_needs() if output == "html" else ()
     reports = audit_clusters(targets, checks, config, options, also)
     fail_status = Status(fail_on)
-    FORMATS.render(output, AuditOutcome(reports, fail_status, _maps(reports) if also else []))
-    ctx.exit(int(exit_code(reports, fail_status)))
+    code = exit_code(reports, fail_status)  # judged on every check, whatever the listing hides
+    listed = [report.without_passes() for report in reports] if hide_passing else reports
+    FORMATS.render(output, AuditOutcome(listed, fail_status, _maps(reports) if also else []))
+    ctx.exit(int(code))
 
 
 @audit.command("explain")

@@ -71,9 +71,13 @@ def load_config(path: str | None, checks: Mapping[str, Check]) -> AuditConfig:
     import yaml
 
     try:
-        doc = yaml.safe_load(Path(path).read_text())
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # a binary file, or a character YAML refuses
+        raise UsageError(f"config {path} is not a text YAML file: {str(exc)[:120]}") from None
+    except RecursionError:
+        raise UsageError(f"config {path} is nested too deeply to be an audit config") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

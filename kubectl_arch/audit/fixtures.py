@@ -23,7 +23,7 @@ import yaml
 
 from kubectl_arch.audit.check import Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.collect.needs import descriptions
+from kubectl_arch.collect.needs import answers, descriptions
 from kubectl_arch.collect.source import Credentials, Response
 
 OUTCOMES = {status.value for status in Status}
@@ -62,5 +62,6 @@ def load_fixture(path: Path, needs: Iterable[str]) -> Fixture:
         responses.setdefault(name, Response(status=404, error=f"{name} is not in this fixture"))
     credentials = Credentials(**(doc.get("credentials") or {}))
     data = ClusterData(source=f"fixture {path.name}", now=now, credentials=credentials, responses=responses,
-                       options=dict(doc.get("options") or {}), descriptions=descriptions())
+                       options=dict(doc.get("options") or {}), descriptions=descriptions(),
+                       answers=answers())
     return Fixture(path=path, expected=expected_status(path), data=data, thresholds=dict(doc.get("thresholds") or {}))

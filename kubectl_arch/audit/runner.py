@@ -2,14 +2,16 @@
 
 Evaluation (``evaluate_checks``) is pure over ``ClusterData``: the same data gives the same report,
 which is what makes snapshots, samples and fixtures trustworthy. No check can stop the run: missing
-data and a crashing check both become a ``skip`` that says why.
+data becomes a ``skip`` that says why and a crashing check an ``error``. A check is only as good as what
+it read: when an optional read failed (not a 404, an actual failure), its passes are withdrawn and the
+check is ``skip`` unless it still found a failure, so a failed read can never turn into a milder verdict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
@@ -51,8 +53,17 @@ class CheckResult:
 
     @property
     def status(self) -> Status:
-        """The worst counting finding; ``pass`` when everything was suppressed."""
-        return worst_status(f.status for f in self.findings)
+        """The worst counting finding; ``pass`` when everything was suppressed. With a failed read, anything
+        short of a failure is ``skip``: a warning seen on part of the data may be a failure on all of it."""
+        worst = worst_status(f.status for f in self.findings)
+        if self.incomplete and worst.rank < Status.FAIL.rank:
+            return Status.SKIP
+        return worst
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether a read this check depends on failed (its findings are a lower bound, not the verdict)."""
+        return any(is_unread_finding(f) for f in self.findings)
 
     @property
     def fix(self) -> str:
@@ -61,8 +72,9 @@ class CheckResult:
         return next((f.fix for f in self.headline() if f.fix), self.meta.fix)
 
     def headline(self) -> list[Finding]:
-        """What a reader sees first: the problems, worst first; all findings when there are none."""
-        problems = sorted((f for f in self.findings if f.status.rank > 0), key=lambda f: -f.status.rank)
+        """What a reader sees first: the problems and failed reads, worst first; all findings when there are none."""
+        problems = sorted((f for f in self.findings if f.status.problem or is_unread_finding(f)),
+                          key=lambda f: -f.status.rank)
         return problems or list(self.findings)
 
 
@@ -87,17 +99,29 @@ class AuditReport:
     # The collected data, kept only when a renderer draws more than the findings (audit -o html's picture).
     data: ClusterData | None = field(default=None, repr=False, compare=False)
     facts: dict[str, Any] | None = None  # the fact base's JSON form (as explain's), None when unread
+    # Reads that failed (need name -> why), so every output names them even where no finding depends on one.
+    unread: dict[str, str] = field(default_factory=dict)
+    # Checks that passed and are left out of ``results`` (--hide-passing): the summary still counts them.
+    passes_hidden: int = 0
 
     def summary(self) -> dict[str, int]:
         """Checks per status (a check counts once, at its worst finding) plus suppressed findings."""
-        counts = {status.value: 0 for status in (Status.PASS, Status.WARN, Status.FAIL, Status.SKIP)}
+        counts = {status.value: 0 for status in (Status.PASS, Status.WARN, Status.FAIL, Status.SKIP, Status.ERROR)}
         for result in self.results:
             counts[result.status.value] += 1
+        counts["pass"] += self.passes_hidden
         counts["suppressed"] = sum(len(r.suppressed) for r in self.results)
         return counts
 
     def worst(self) -> Status:
         return worst_status(r.status for r in self.results)
+
+    def without_passes(self) -> AuditReport:
+        """The report listing only the checks that did not pass (those with suppressed findings stay, so the
+        suppressions remain visible); the passes are counted, not dropped from the summary."""
+        listed = [r for r in self.results if r.status is not Status.PASS or r.suppressed]
+        return replace(self, results=listed,
+                                   passes_hidden=self.passes_hidden + len(self.results) - len(listed))
 
 
 @dataclass
@@ -111,14 +135,14 @@ class AuditOutcome:
 
 
 def worst_status(statuses: Iterable[Status]) -> Status:
-    """Most severe first (fail, warn); among the rest a single pass beats skips; nothing at all is a pass."""
-    seen = list(statuses)
-    if not seen:
-        return Status.PASS
-    top = max(seen, key=lambda s: s.rank)
-    if top.rank == 0:
-        return Status.PASS if Status.PASS in seen else Status.SKIP
-    return top
+    """The highest rank (pass < skip < warn < fail < error): one skipped part keeps a whole from passing.
+    Nothing at all is a pass."""
+    return max(statuses, key=lambda s: s.rank, default=Status.PASS)
+
+
+def is_unread_finding(finding: Finding) -> bool:
+    """The finding that names a failed read the check depended on."""
+    return finding.status is Status.SKIP and "unread" in finding.evidence
 
 
 def run_audit(source: Source, checks: Sequence[Check], config: AuditConfig,
@@ -148,24 +172,57 @@ def evaluate_checks(data: ClusterData, checks: Sequence[Check], config: AuditCon
     if expired:
         results.append(CheckResult(EXPIRED_SUPPRESSION, [_expired_finding(s) for s in expired]))
     return AuditReport(cluster=cluster_info(data), results=results, now=data.now,
-                       facts=facts_data(cluster_facts(data)))
+                       facts=facts_data(cluster_facts(data)), unread=data.unread_needs())
 
 
 def run_check(check: Check, data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    """One check's findings: skipped when a required need is unreadable, never an exception."""
+    """One check's findings: skipped when a required need is unreadable, ``error`` when the check raises,
+    and never a pass that rests on a failed read."""
     for need in check.meta.needs:
         reason = data.skip_reason(need)
         if reason:
+            if check.meta.workloads:  # its permission is in the role `rbac --include-workloads` prints
+                reason = reason.replace("`kubectl arch rbac`", "`kubectl arch rbac --include-workloads`")
             return [Finding(check.id, Status.SKIP, reason, evidence={"need": need})]
     try:
         findings = check.evaluate(data, thresholds)
         bad = [f for f in findings if not isinstance(f, Finding)]
         if bad:
             raise TypeError(f"evaluate returned {type(bad[0]).__name__}, not Finding")
+    except RecursionError:  # pathologically deep input: the data's fault, not the check's
+        return [Finding(check.id, Status.SKIP, "the data is nested too deeply to analyse", evidence={"need": "?"})]
     except Exception as exc:  # a bug in one check must not hide the others' results
-        return [Finding(check.id, Status.SKIP, f"the check itself failed: {type(exc).__name__}: {exc}",
+        return [Finding(check.id, Status.ERROR, f"the check itself failed: {type(exc).__name__}: {exc}",
                         evidence={"error": f"{type(exc).__name__}: {exc}"})]
-    return findings or [Finding(check.id, Status.PASS, "no problems found")]
+    unread = _unread_reads(check.meta, data)
+    if not unread:
+        return findings or [Finding(check.id, Status.PASS, "no problems found")]
+    # What was seen stays (one etcd member's figure is evidence), but short of a failure the check is a skip
+    # (CheckResult.status): a pass on part of the data is not a pass. A failed read the check already
+    # reported as a skip of its own is not said twice.
+    def stated(need: str, reason: str) -> bool:
+        said = [text for text in (reason, data[need].error) if text]
+        return any(f.status is Status.SKIP and any(text in f.message for text in said) for f in findings)
+
+    unstated = [reason for need, reason in unread.items() if not stated(need, reason)]
+    if unstated or all(f.status is Status.PASS for f in findings):
+        findings = [*findings, Finding(check.id, Status.SKIP, "incomplete: " + "; ".join(unstated or unread.values()),
+                                       evidence={"unread": sorted(unread)})]
+    return findings
+
+
+def _unread_reads(meta: CheckMeta, data: ClusterData) -> dict[str, str]:
+    """The optional reads that failed and that the check's verdict may rest on (see ``CheckMeta.sources``)."""
+    unread: dict[str, str] = {}
+    for need in meta.sources:
+        if data.responses.get(need) is not None and data[need].ok:
+            break
+        if reason := data.unread(need):
+            unread[need] = reason
+    for need in meta.optional_needs:
+        if need not in meta.sources and (reason := data.unread(need)):
+            unread[need] = reason
+    return unread
 
 
 def _suppress(result: CheckResult, config: AuditConfig, now: dt.datetime) -> CheckResult:
@@ -174,7 +231,7 @@ def _suppress(result: CheckResult, config: AuditConfig, now: dt.datetime) -> Che
     kept: list[Finding] = []
     for finding in result.findings:
         match = next((s for s in active if s.matches(finding)), None)
-        if match is not None and finding.status.rank > 0:
+        if match is not None and finding.status.problem:
             result.suppressed.append((finding, match))
         else:
             kept.append(finding)
@@ -194,7 +251,8 @@ def _expired_finding(suppression: Suppression) -> Finding:
 
 def cluster_info(data: ClusterData) -> ClusterInfo:
     version = data.json("version") if "version" in data.responses else None
-    git_version = str(version.get("gitVersion", "")) if isinstance(version, dict) else ""
+    git = version.get("gitVersion") if isinstance(version, dict) else None
+    git_version = git if isinstance(git, str) else ""  # null or another type: unknown, never "None"
     return ClusterInfo(context=data.credentials.context, server=data.credentials.server,
                        version=git_version or "unknown", source=data.source)
 
@@ -203,6 +261,6 @@ def exit_code(reports: Sequence[AuditReport], fail_on: Status) -> ExitCode:
     """3 when a cluster could not be read, 1 when a finding reaches ``fail_on``, else 0."""
     if any(r.error for r in reports):
         return ExitCode.CLUSTER_UNREADABLE
-    if any(r.worst().rank >= fail_on.rank for r in reports):
+    if any(r.worst().reaches(fail_on) for r in reports):
         return ExitCode.FINDINGS
     return ExitCode.OK

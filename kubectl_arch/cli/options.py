@@ -34,6 +34,8 @@ class ClusterOptions:
     sample: str | None = None
     # Every --context given, in order (audit reads each cluster; the other commands refuse several).
     contexts: tuple[str, ...] = ()
+    # --timeout: how long the whole run may read; reads left after it fail with the reason (None: no limit).
+    timeout: float | None = None
 
     @property
     def kubeconfig(self) -> str | None:
@@ -107,6 +109,17 @@ _OFFLINE_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
                      "help": "Read a bundled sample cluster (list them: `kubectl arch samples`)."}),
 ]
 
+def _run_timeout_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    return None if value is None else parse_timeout(value)
+
+
+_RUN_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--timeout", "run_timeout"), {
+        "metavar": "DURATION", "callback": _run_timeout_callback,
+        "help": "Give up reading after this long in all (e.g. 2m): reads left are reported as not read. "
+                "Default: no limit; each request is still bounded by --request-timeout."}),
+]
+
 CONNECTION_PARAMS = ("kubeconfig", "cluster", "user", "server", "token", "impersonate", "impersonate_groups",
                      "impersonate_uid", "certificate_authority", "client_certificate", "client_key",
                      "insecure_skip_tls_verify", "tls_server_name")
@@ -121,6 +134,11 @@ def cluster_options(func: F | None = None, *, several_contexts: bool = False) ->
     """
 
     def decorate(command: F) -> F:
+        import inspect
+
+        # trace has a --timeout of its own (how long --follow waits, which is its whole run): keep that one.
+        run_timeout = "timeout" not in inspect.signature(command).parameters
+
         def collect(**kwargs: Any) -> Any:
             contexts = tuple(kwargs.pop("context") or ())
             if len(contexts) > 1 and not several_contexts and len(set(contexts)) > 1:
@@ -130,13 +148,14 @@ def cluster_options(func: F | None = None, *, several_contexts: bool = False) ->
                                                  **{name: kwargs.pop(name) for name in CONNECTION_PARAMS}})
             cluster = ClusterOptions(connection=connection, contexts=contexts,
                                      request_timeout=kwargs.pop("request_timeout"),
-                                     snapshot=kwargs.pop("snapshot"), sample=kwargs.pop("sample"))
+                                     snapshot=kwargs.pop("snapshot"), sample=kwargs.pop("sample"),
+                                     timeout=kwargs.pop("run_timeout", None))
             return command(cluster=cluster, **kwargs)
 
         collect.__name__ = command.__name__
         collect.__doc__ = command.__doc__
         wrapped: Any = collect
-        for decls, attrs in reversed(_CONNECTION_FLAGS + _OFFLINE_FLAGS):
+        for decls, attrs in reversed(_CONNECTION_FLAGS + _OFFLINE_FLAGS + (_RUN_FLAGS if run_timeout else [])):
             wrapped = click.option(*decls, **attrs)(wrapped)
         return wrapped
 
@@ -166,7 +185,8 @@ def open_source(options: ClusterOptions) -> Source:
         return source
     from kubectl_arch.collect.kube import KubeSource, cluster_unreadable
 
-    live = KubeSource(request_timeout=options.request_timeout, connection=options.connection)
+    live = KubeSource(request_timeout=options.request_timeout, connection=options.connection,
+                      run_timeout=options.timeout)
     if live.insecure and not _insecure_warned:  # kubectl says nothing; one line of ours instead of urllib3's many
         _insecure_warned = True
         click.echo(f"warning: the certificate of {live.server} is not checked (insecure-skip-tls-verify)", err=True)

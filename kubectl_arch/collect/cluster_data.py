@@ -31,6 +31,9 @@ class ClusterData:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # What each need reads, in words (from the needs catalogue), for skip reasons.
     descriptions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # HTTP statuses that are answers rather than failed reads, for needs where that is not just 404
+    # (/readyz answers 500 as its verdict).
+    answers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Response:
         response = self.responses.get(name)
@@ -58,3 +61,16 @@ class ClusterData:
         """None when the need was read; otherwise why it could not be, in words a user acts on."""
         response = self[name]
         return None if response.ok else response.skip_reason(self.descriptions.get(name, name))
+
+    def unread(self, name: str) -> str | None:
+        """Why a need's read failed (so what depends on it is unknown), or None when the cluster answered,
+        an absence (404, nothing to read by design) included."""
+        response = self.responses.get(name)
+        if response is None or response.answered(self.answers.get(name, (404,))):
+            return None
+        return response.skip_reason(self.descriptions.get(name, name))
+
+    def unread_needs(self) -> dict[str, str]:
+        """Every collected need whose read failed, with why: reports name them so no reader mistakes a
+        failed read for an empty answer."""
+        return {name: reason for name in self.responses if (reason := self.unread(name))}

@@ -8,13 +8,17 @@ resets, truncated bodies) are retried a bounded number of times with backoff; ev
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import email.utils
 import json
+import logging
 import os
+import re
 import socket
 import ssl
+import subprocess
 import threading
 import time
 import warnings
@@ -35,6 +39,9 @@ MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.25
 MAX_RETRY_AFTER_SECONDS = 10.0
 JSON_ACCEPT = "application/json, */*"
+# How long an exec credential plugin (aws, gke-gcloud-auth-plugin, kubelogin) may take before the run stops
+# with exit 3: long enough for a browser SSO login, bounded so a hung plugin cannot hang the run.
+EXEC_PLUGIN_DEADLINE_SECONDS = 60.0
 
 
 class KubeSource:
@@ -54,17 +61,24 @@ class KubeSource:
         sleep: Callable[[float], None] = time.sleep,
         connection: Connection | None = None,
         attempts: int = MAX_ATTEMPTS,
+        run_timeout: float | None = None,
     ) -> None:
+        """``request_timeout`` bounds each whole request (connect, headers and body); ``run_timeout`` the
+        whole run: once it has passed, every read fails at once with the reason (the rest is reported)."""
         from kubernetes import client as k8s_client  # lazy: 0.3 s to import, never on --help
 
         self._timeout = request_timeout
         self._sleep = sleep
         self._attempts = attempts
+        self._run_timeout = run_timeout
+        self._run_deadline = time.monotonic() + run_timeout if run_timeout else None
         connection = connection or Connection()
         if kubeconfig or context:
             connection = dataclasses.replace(connection, kubeconfig=kubeconfig or connection.kubeconfig,
                                              context=context or connection.context)
-        self._configuration, self._credentials, self._impersonation = _load_configuration(connection)
+        plugin_deadline = min(EXEC_PLUGIN_DEADLINE_SECONDS, run_timeout or EXEC_PLUGIN_DEADLINE_SECONDS)
+        self._configuration, self._credentials, self._impersonation = _load_configuration(connection,
+                                                                                            plugin_deadline)
         # Our own bounded retry loop decides what is retried; urllib3 must not retry behind our back.
         import urllib3
 
@@ -111,12 +125,18 @@ class KubeSource:
         while True:
             attempt += 1
             self.backoff.wait()
-            response, retryable = self._get_once(path, query, accept)
+            budget = self._budget()
+            if budget <= 0:
+                return Response(status=NO_STATUS, error=f"not read: the run's --timeout of {self._run_timeout:g}s "
+                                                        "had passed")
+            response, retryable = self._get_once(path, query, budget, accept)
             if not retryable or attempt >= self._attempts:
                 if retryable and attempt > 1:
                     response.error = f"{response.error or f'HTTP {response.status}'} (after {attempt} attempts)"
                 return response
             delay = self._backoff(attempt, response)
+            if self._run_deadline is not None:  # never sleep past the run's end
+                delay = min(delay, max(self._run_deadline - time.monotonic(), 0.0))
             if response.status == 429:  # the server is overloaded, not this request: everyone pauses
                 self.backoff.hold(delay)
             else:
@@ -126,21 +146,32 @@ class KubeSource:
         """GET a list as a server-side Table (a server without Table support answers the plain list)."""
         return self.get(path, query, accept=TABLE_ACCEPT)
 
+    def _budget(self) -> float:
+        """Seconds the next request may take: --request-timeout, less when the run's --timeout is closer."""
+        if self._run_deadline is None:
+            return self._timeout
+        return min(self._timeout, self._run_deadline - time.monotonic())
+
     def _backoff(self, attempt: int, response: Response) -> float:
         retry_after = response.headers.get("retry-after", "")
         if retry_after.strip().isdigit():
             return min(float(retry_after), MAX_RETRY_AFTER_SECONDS)
         return BACKOFF_SECONDS * (2 ** (attempt - 1))
 
-    def _get_once(self, path: str, query: Query | None, accept: str = JSON_ACCEPT) -> tuple[Response, bool]:
-        """One GET; returns the response and whether it is worth retrying."""
+    def _get_once(self, path: str, query: Query | None, budget: float,
+                  accept: str = JSON_ACCEPT) -> tuple[Response, bool]:
+        """One GET within ``budget`` seconds, body included; returns the response and whether to retry."""
         import urllib3
         from kubernetes.client.exceptions import ApiException
 
         raw = None
+        deadline = time.monotonic() + budget
         try:
-            raw = self._send(path, query, accept=accept)
-            body = raw.read()
+            raw = self._send(path, query, total_timeout=budget, accept=accept)
+            body = _read_before(raw, deadline)
+            if body is None:
+                return Response(status=NO_STATUS, error=f"timed out after {budget:g}s (--request-timeout): the "
+                                                        "answer was still arriving"), False
         except ApiException as exc:  # the client wraps TLS failures as status 0
             reason = str(exc.reason or exc).splitlines()
             return Response(status=exc.status or NO_STATUS, error=f"TLS or client error: {' '.join(reason)}"), False
@@ -148,6 +179,8 @@ class KubeSource:
             return _transport_error(exc.reason or exc, self._timeout)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             return _transport_error(exc, self._timeout)
+        except UnicodeError as exc:  # a path or selector built from a name no API server accepts
+            return Response(status=NO_STATUS, error=f"the request could not be encoded: {exc}"), False
         finally:
             if raw is not None:
                 raw.release_conn()
@@ -158,7 +191,7 @@ class KubeSource:
         return response, truncated or _worth_retrying(path, response.status)
 
     def _send(self, path: str, query: Query | None, stream_timeout: float | None = None,
-              accept: str = JSON_ACCEPT) -> Any:
+              total_timeout: float | None = None, accept: str = JSON_ACCEPT) -> Any:
         """Send one GET through the client's ApiClient, without preloading or deserialising the body."""
         import urllib3
 
@@ -174,7 +207,8 @@ class KubeSource:
             headers.add(name, value)
         with self._count_lock:
             self.requests_sent += 1
-        timeout = (self._timeout, stream_timeout or self._timeout)
+        # A number is urllib3's total timeout (connect and headers together); the body is bounded by the caller.
+        timeout: Any = total_timeout if total_timeout is not None else (self._timeout, stream_timeout or self._timeout)
         result = self._client.call_api(method, url, header_params=headers, _request_timeout=timeout)
         return result.response  # the urllib3 response, body not yet read
 
@@ -236,6 +270,34 @@ class KubeSource:
         return Response(status=200, data=chain)
 
 
+def _read_before(raw: Any, deadline: float) -> bytes | None:
+    """The whole body, or None when it did not arrive by ``deadline``: urllib3's timeouts bound each socket
+    read, so a server trickling a byte a second would otherwise hold a read open for ever. Each read waits
+    at most until the deadline (no helper thread, so Ctrl-C still reaches the blocked read at once)."""
+    import urllib3
+
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    chunks: list[bytes] = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.settimeout(remaining)
+        try:
+            chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read()
+        except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+            if time.monotonic() >= deadline - 0.05:
+                return None
+            raise
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(bytes(chunk))
+        if not hasattr(raw, "read1"):
+            return b"".join(chunks)
+
+
 def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
     """Parse JSON bodies (Status objects included); keep anything else as text."""
     content_type = headers.get("content-type", "")
@@ -263,12 +325,11 @@ HEALTH_PATHS = frozenset({"/readyz", "/livez", "/healthz"})
 
 
 def _worth_retrying(path: str, status: int) -> bool:
-    """429 and 5xx from the API server pass; a 5xx through a node or pod proxy comes from what is behind it
-    (an etcd metrics port that is closed, a kubelet that is down), which a retry a second later does not fix,
-    and a 500 from /readyz is the answer itself."""
+    """429 and 5xx pass, through a pod or node proxy too (one flaky answer must not decide a verdict);
+    a 500 from /readyz is the answer itself."""
     if status == 429:
         return True
-    return status in RETRY_STATUSES and "/proxy/" not in path and path.rstrip("/") not in HEALTH_PATHS
+    return status in RETRY_STATUSES and path.rstrip("/") not in HEALTH_PATHS
 
 
 def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool]:
@@ -362,7 +423,8 @@ def kubeconfig_names(explicit: str | None, section: str) -> list[str]:
         return []
 
 
-def _load_configuration(connection: Connection) -> tuple[Any, Credentials, list[tuple[str, str]]]:
+def _load_configuration(connection: Connection, plugin_deadline: float = EXEC_PLUGIN_DEADLINE_SECONDS,
+                        ) -> tuple[Any, Credentials, list[tuple[str, str]]]:
     """The client Configuration, public credentials and impersonation headers for the flags given.
 
     kubectl's overrides apply on top of the kubeconfig entry in use: --cluster and --user pick other
@@ -409,12 +471,19 @@ def _load_configuration(connection: Connection) -> tuple[Any, Credentials, list[
         "users": [ConfigNode(user_name, {"name": user_name, "user": user.value}, user.path)],
     })
     try:
-        KubeConfigLoader(config_dict=document, active_context=name, config_base_path=None).load_and_set(configuration)
+        with _exec_plugins_guarded(plugin_deadline) as plugin_failures:
+            KubeConfigLoader(config_dict=document, active_context=name,
+                             config_base_path=None).load_and_set(configuration)
     except (ConfigException, OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ArchError(
             f"kubeconfig context {name!r} could not be loaded: {_first_line(exc)}",
             hint="check it with `kubectl config view --minify`",
         ) from None
+    if plugin_failures:
+        # The client logs a failed plugin and goes on without credentials; kubectl stops. So do we: a run
+        # as system:anonymous would read as "forbidden" everywhere and blame RBAC for an expired login.
+        raise ArchError(f"getting credentials for context {name!r}: {plugin_failures[0]}",
+                        hint="log in again with the tool the kubeconfig's exec plugin runs, then retry")
     credentials = _credentials(configuration, name, _auth_kind(user.value))
     credentials.namespace = connection.namespace or str(context.get("namespace") or "") or "default"
     return configuration, credentials, _impersonation(user.value, connection)
@@ -517,6 +586,61 @@ def _in_cluster_namespace() -> str:
         return "default"
 
 
+class _PluginTimeout(Exception):
+    """An exec credential plugin ran past its deadline (and was killed)."""
+
+
+def _deadline_popen(deadline: float) -> type[subprocess.Popen[str]]:
+    """``subprocess.Popen`` whose ``communicate`` stops a process that runs past ``deadline`` seconds."""
+
+    class DeadlinePopen(subprocess.Popen):
+        def communicate(self, input: Any = None, timeout: float | None = None) -> Any:
+            try:
+                return super().communicate(input, timeout if timeout is not None else deadline)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                super().communicate()
+                raise _PluginTimeout(f"the exec credential plugin {self.args!r} did not finish within "
+                                     f"{deadline:g}s and was stopped") from None
+
+    return DeadlinePopen
+
+
+@contextlib.contextmanager
+def _exec_plugins_guarded(deadline: float) -> Iterator[list[str]]:
+    """Run the client's exec credential plugins under a deadline and collect their failures.
+
+    The client catches a failing plugin, logs it and carries on anonymously; here each failure is kept so
+    the caller can stop with one line. Its log line is silenced: the caller's message replaces it.
+    """
+    import types
+
+    from kubernetes.config import exec_provider, kube_config
+
+    failures: list[str] = []
+    original = kube_config.ExecProvider
+
+    class GuardedExecProvider(original):  # type: ignore[misc, valid-type]
+        def run(self, previous_response: Any = None) -> Any:
+            try:
+                return super().run(previous_response)
+            except Exception as exc:
+                failures.append(f"exec: {_first_line(exc).removeprefix('exec: ')}")
+                raise
+
+    # exec_provider reads only Popen and PIPE from its ``subprocess``; the shim bounds every plugin run,
+    # token refreshes after loading included.
+    shim = types.SimpleNamespace(Popen=_deadline_popen(deadline), PIPE=subprocess.PIPE)
+    setattr(exec_provider, "subprocess", shim)  # noqa: B010 (a module attribute replaced on purpose)
+    setattr(kube_config, "ExecProvider", GuardedExecProvider)  # noqa: B010
+    logging.disable(logging.ERROR)
+    try:
+        yield failures
+    finally:
+        logging.disable(logging.NOTSET)
+        setattr(kube_config, "ExecProvider", original)  # noqa: B010
+
+
 def _check_kubeconfig_file(path: Path) -> Any:
     """The file's YAML document; a file that is not YAML or not a mapping is one clear line (the client's
     errors are cryptic)."""
@@ -560,9 +684,11 @@ def _credentials(configuration: Any, context: str, auth: str) -> Credentials:
         if not path:
             return None
         try:
-            return Path(path).read_text()
+            with open(path, encoding="ascii", errors="replace") as handle:
+                text = handle.read(MAX_PEM_BYTES)
         except OSError:
             return None
+        return certificate_blocks(text)
 
     return Credentials(
         context=context,
@@ -571,6 +697,17 @@ def _credentials(configuration: Any, context: str, auth: str) -> Credentials:
         certificate_authority_pem=read(configuration.ssl_ca_cert),
         auth=auth,
     )
+
+
+MAX_PEM_BYTES = 1024 * 1024  # a certificate bundle is a few KiB
+_CERTIFICATE_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]*?-----END CERTIFICATE-----")
+
+
+def certificate_blocks(pem: str) -> str | None:
+    """Only the CERTIFICATE blocks of a PEM text: kubectl accepts a client certificate file that also
+    holds the private key, and this text may be stored in a snapshot. None when there is no certificate."""
+    blocks = _CERTIFICATE_BLOCK.findall(pem)
+    return "\n".join(blocks) + "\n" if blocks else None
 
 
 def _first_line(exc: BaseException) -> str:

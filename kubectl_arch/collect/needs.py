@@ -26,6 +26,10 @@ class Rule:
     resources: tuple[str, ...] = ()
     non_resource_urls: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ("list",)  # least privilege: a list read needs only `list`; name `get` where used
+    # The one namespace the read happens in (a Role there suffices), or "" for a cluster-wide read.
+    namespace: str = ""
+    # The objects a `get` is limited to (RBAC resourceNames), where a read anywhere needs only a few by name.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Need:
     after: tuple[str, ...] = ()
     fetch: Callable[[Source, ClusterData], Response] | None = field(default=None, compare=False)
     covered_by: tuple[str, ...] = ()
+    # HTTP statuses that are answers, not failed reads: a 404 says "not there"; /readyz answers 500 as its verdict.
+    answers: tuple[int, ...] = (404,)
 
     def read(self, source: Source, data: ClusterData) -> Response:
         if self.fetch is not None:
@@ -75,19 +81,27 @@ def descriptions() -> dict[str, str]:
     """What each need reads, in words: ClusterData's skip reasons name the data a user lacks."""
     return {name: need.description for name, need in NEEDS.items()}
 
+def answers() -> dict[str, tuple[int, ...]]:
+    """The HTTP statuses that are answers for each need whose set is not the usual (404): see ``Need.answers``."""
+    return {name: need.answers for name, need in NEEDS.items() if need.answers != (404,)}
+
 
 def _apiserver_certificates(source: Source, _data: ClusterData) -> Response:
     return source.peer_certificates()
 
 
-def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("list",)) -> Rule:
-    return Rule(api_groups=(group,), resources=resources, verbs=verbs)
+def _resource(group: str, *resources: str, verbs: tuple[str, ...] = ("list",), namespace: str = "",
+              names: tuple[str, ...] = ()) -> Rule:
+    return Rule(api_groups=(group,), resources=resources, verbs=verbs, namespace=namespace, names=names)
+
+
+KUBE_SYSTEM = "kube-system"
 
 
 def _kube_system_configmap(need: str, configmap: str, note: str = "") -> Need:
     """A GET of one kube-system ConfigMap; a 404 is an answer (the cluster does not use it)."""
     return Need(need, f"the {configmap} ConfigMap{note}", f"/api/v1/namespaces/kube-system/configmaps/{configmap}",
-                rule=_resource("", "configmaps", verbs=("get",)))
+                rule=_resource("", "configmaps", verbs=("get",), namespace=KUBE_SYSTEM))
 
 
 def _url(*urls: str) -> Rule:
@@ -180,6 +194,12 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
             entry["lease"] = {"metadata": {"name": metadata.get("name"), "namespace": metadata.get("namespace"),
                                            "labels": metadata.get("labels") or {}}, "spec": body.get("spec") or {}}
         locks.append(entry)
+    # One lock that could not be read (a 404 is an answer) makes the whole read a failed one, so reports name
+    # it; the locks that were read stay in ``data`` for the components whose lock they are.
+    failed = [entry for entry in locks if entry.get("error") and entry["status"] != 404]
+    if failed:
+        return Response(status=failed[0]["status"], data={"locks": locks},
+                        error="; ".join(str(entry["error"]) for entry in failed))
     return Response(status=200, data={"locks": locks})
 
 
@@ -187,17 +207,21 @@ def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
     nodes = data.items("nodes")
     if len(nodes) > DAEMONSET_PODS_MAX_NODES:
         return Response(status=NO_STATUS, error=f"not listed on a cluster of {len(nodes)} nodes (per-node pods are "
-                        f"listed up to {DAEMONSET_PODS_MAX_NODES} nodes; DaemonSet status counts are used instead)")
+                        f"listed up to {DAEMONSET_PODS_MAX_NODES} nodes; DaemonSet status counts are used instead)",
+                        absent=True)
     query = {"labelSelector": "pod-template-generation", "limit": str(2 * DAEMONSET_PODS_MAX_NODES + 100)}
     return source.get("/api/v1/namespaces/kube-system/pods", query)
 
 
+# /readyz and /livez answer 500 with the failing sub-checks: that is their verdict, not a failed read.
+HEALTH_ANSWERS = (404, 500)
+
 _CATALOGUE = [
     Need("version", "the API server version (/version)", "/version", rule=_url("/version")),
-    Need(
-        "readyz", "the API server readiness checks (/readyz)", "/readyz", (("verbose", "true"),), rule=_url("/readyz")
-    ),
-    Need("livez", "the API server liveness checks (/livez)", "/livez", (("verbose", "true"),), rule=_url("/livez")),
+    Need("readyz", "the API server readiness checks (/readyz)", "/readyz", (("verbose", "true"),),
+         rule=_url("/readyz"), answers=HEALTH_ANSWERS),
+    Need("livez", "the API server liveness checks (/livez)", "/livez", (("verbose", "true"),),
+         rule=_url("/livez"), answers=HEALTH_ANSWERS),
     Need("apiserver-metrics", "the API server metrics (/metrics)", "/metrics", rule=_url("/metrics")),
     # Lean by default: Table rows plus whole objects only where a row says too little (collect/node_reads.py).
     Need("nodes", "nodes", fetch=lambda source, _data: read_nodes_lean(source), covered_by=("nodes-full",),
@@ -212,21 +236,21 @@ _CATALOGUE = [
         "/api/v1/namespaces/kube-system/pods",
         (("labelSelector", "!pod-template-generation"),),
         paged=True,
-        rule=_resource("", "pods"),
+        rule=_resource("", "pods", namespace=KUBE_SYSTEM),
     ),
     Need(
         "kube-system-daemonset-pods",
         "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
         fetch=_kube_system_daemonset_pods,
         after=("nodes",),
-        rule=_resource("", "pods"),
+        rule=_resource("", "pods", namespace=KUBE_SYSTEM),
     ),
     Need(
         "kube-system-leases",
         "leases in kube-system",
         "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases",
         paged=True,
-        rule=_resource("coordination.k8s.io", "leases"),
+        rule=_resource("coordination.k8s.io", "leases", namespace=KUBE_SYSTEM),
     ),
     Need(
         "kubernetes-endpointslices",
@@ -252,7 +276,7 @@ _CATALOGUE = [
         "Deployments in kube-system",
         "/apis/apps/v1/namespaces/kube-system/deployments",
         paged=True,
-        rule=_resource("apps", "deployments"),
+        rule=_resource("apps", "deployments", namespace=KUBE_SYSTEM),
     ),
     Need(
         "openshift-control-plane-pods",
@@ -266,9 +290,10 @@ _CATALOGUE = [
         "the leader-election locks the components' --leader-elect-resource-* flags name",
         fetch=_leader_election_locks,
         after=("kube-system-pods", "openshift-control-plane-pods"),
-        # ConfigMap locks are read with `get`; moved Leases are listed by name with the Lease `list` that
-        # kube-system-leases already holds cluster-wide.
-        rule=_resource("", "configmaps", verbs=("get",)),
+        # ConfigMap locks are read with `get`, in any namespace but only by the components' own names (the
+        # default lock names; a lock renamed by --leader-elect-resource-name is reported as forbidden, never
+        # ConfigMaps at large); moved Leases are listed by name with the Lease `list` kube-system-leases holds.
+        rule=_resource("", "configmaps", verbs=("get",), names=ELECTED_COMPONENTS),
     ),
     Need(
         "apiserver-certificates",
@@ -320,7 +345,8 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
     themselves too (a snapshot records both node reads, so each command replays as it reads live).
     """
     data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials(),
-                       options=dict(options or {}), descriptions=descriptions())
+                       options=dict(options or {}), descriptions=descriptions(),
+                       answers=answers())
     ordered = _ordered(names)
     catalogue = {need.name: need for need in ordered}
     wanted = set(catalogue)
@@ -331,7 +357,7 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
         cover_name = covering.get(name)
         if cover_name and data.responses[cover_name].ok:
             return data.responses[cover_name]
-        return catalogue[name].read(source, data)  # not covered, or the covering read failed: read it itself
+        return _read(catalogue[name], source, data)  # not covered, or the covering read failed: read it itself
 
     def started(name: str) -> None:
         if progress:
@@ -345,19 +371,29 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
     return data
 
 
+def _read(need: Need, source: Source, data: ClusterData) -> Response:
+    """One need's answer; data too odd to work a request out from is that need's failure, not the run's."""
+    try:
+        return need.read(source, data)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        return Response(status=NO_STATUS, error=f"the data to read {need.description} was malformed: "
+                                                f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
 def rbac_rules(names: Iterable[str]) -> list[Rule]:
-    """The rules needed to read the named needs, merged per API group and verb set."""
+    """The rules needed to read the named needs, merged per namespace, API group and verb set."""
     merged: dict[tuple[Any, ...], set[str]] = {}
     for need in _ordered(names):
         rule = need.rule
         if rule.non_resource_urls:
             merged.setdefault(("urls", rule.verbs), set()).update(rule.non_resource_urls)
         for group in rule.api_groups:
-            merged.setdefault(("group", group, rule.verbs), set()).update(rule.resources)
+            merged.setdefault(("group", group, rule.verbs, rule.namespace, rule.names), set()).update(rule.resources)
     rules: list[Rule] = []
     for key, values in sorted(merged.items(), key=lambda kv: str(kv[0])):
         if key[0] == "urls":
             rules.append(Rule(non_resource_urls=tuple(sorted(values)), verbs=key[1]))
         else:
-            rules.append(Rule(api_groups=(key[1],), resources=tuple(sorted(values)), verbs=key[2]))
+            rules.append(Rule(api_groups=(key[1],), resources=tuple(sorted(values)), verbs=key[2], namespace=key[3],
+                              names=key[4]))
     return rules

@@ -8,19 +8,25 @@ container ``env`` values are dropped because people put passwords there.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import gzip
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from kubectl_arch.collect.concurrency import max_in_flight
 from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key, table_reader
 from kubectl_arch.errors import UsageError
 
+# A snapshot is read whole into memory: a file that inflates past this is refused (a 5,000-node cluster's
+# snapshot is well under it), so a small hostile gzip cannot take gigabytes of memory.
+MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024
 SNAPSHOT_KIND = "KubectlArchSnapshot"
 SNAPSHOT_VERSION = 1
 WATCH_PREFIX = "watch "
@@ -91,9 +97,10 @@ class RecordingSource:
     def now(self) -> dt.datetime:
         return self._inner.now()
 
-    def _header(self) -> dict[str, Any]:
+    def _header(self, incomplete: dict[str, str] | None = None) -> dict[str, Any]:
         creds = self._inner.credentials()
-        return {
+        extra = {"incomplete": dict(incomplete)} if incomplete else {}
+        return {**extra,
             "kind": SNAPSHOT_KIND,
             "version": SNAPSHOT_VERSION,
             "capturedAt": self.captured_at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"),
@@ -110,18 +117,32 @@ class RecordingSource:
     def document(self) -> dict[str, Any]:
         return {**self._header(), "responses": self.responses}
 
-    def save(self, path: str | Path | BinaryIO) -> None:
-        """Write the snapshot (to a path or a binary stream such as stdout), streaming the recorded texts
-        rather than building one big document."""
+    def save(self, path: str | Path | BinaryIO, incomplete: dict[str, str] | None = None) -> None:
+        """Write the snapshot (to a path, owner-only, or a binary stream such as stdout), streaming the
+        recorded texts rather than building one big document.
+
+        ``incomplete`` names the reads that failed (need -> why): the file says it is incomplete.
+        """
         texts = dict(self._records)
         texts.update({key: json.dumps({"status": 200, "data": events}, separators=(",", ":"))
                       for key, events in self._watches.items()})
-        header = json.dumps(self._header(), separators=(",", ":"))
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
+        header = json.dumps(self._header(incomplete), separators=(",", ":"))
+        with _owner_only(path) as raw, gzip.open(raw, "wt", encoding="utf-8") as handle:
             handle.write(header[:-1] + ',"responses":{')
             for index, (key, text) in enumerate(texts.items()):
                 handle.write(("," if index else "") + json.dumps(key) + ":" + text)
             handle.write("}}")
+
+
+def _owner_only(path: str | Path | BinaryIO) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """Open ``path`` for writing readable by its owner only (0600), as kubectl writes a kubeconfig: a snapshot
+    describes a cluster in detail even with secrets removed. An existing file is narrowed first. A stream
+    (stdout) is written as it is, and left open."""
+    if not isinstance(path, (str, Path)):
+        return contextlib.nullcontext(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 class SnapshotSource:
@@ -140,16 +161,27 @@ class SnapshotSource:
     def load(cls, path: str | Path) -> SnapshotSource:
         """Read a snapshot file; ``-`` reads it from stdin (``kubectl arch snapshot -o - | ... --snapshot -``)."""
         try:
-            with gzip.open(sys.stdin.buffer if str(path) == "-" else path, "rt", encoding="utf-8") as handle:
-                document = json.load(handle)
+            with gzip.open(sys.stdin.buffer if str(path) == "-" else path, "rb") as handle:
+                raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
+            if len(raw) > MAX_SNAPSHOT_BYTES:
+                raise UsageError(f"snapshot {path} inflates to more than {MAX_SNAPSHOT_BYTES // 2**20} MiB: "
+                                 "not a snapshot this tool wrote")
+            document = json.loads(raw)
         except FileNotFoundError:
             raise UsageError(f"snapshot {path} does not exist") from None
-        except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise UsageError(
-                f"snapshot {path} could not be read: {exc}", hint="take a new one with `kubectl arch snapshot -o FILE`"
+                f"snapshot {path} could not be read: {str(exc)[:200]}",
+                hint="take a new one with `kubectl arch snapshot -o FILE`",
             ) from None
         if not isinstance(document, dict) or document.get("kind") != SNAPSHOT_KIND:
             raise UsageError(f"{path} is not a kubectl-arch snapshot")
+        responses = document.get("responses", {})
+        if not isinstance(responses, dict) or not all(isinstance(r, dict) for r in responses.values()):
+            raise UsageError(f"snapshot {path} is damaged: its responses are not request records",
+                             hint="take a new one with `kubectl arch snapshot -o FILE`")
+        if not isinstance(document.get("credentials", {}), dict):
+            raise UsageError(f"snapshot {path} is damaged: its credentials are not a mapping")
         if document.get("version") != SNAPSHOT_VERSION:
             raise UsageError(
                 f"snapshot {path} has version {document.get('version')}; this kubectl-arch reads {SNAPSHOT_VERSION}"
@@ -158,7 +190,11 @@ class SnapshotSource:
 
     @property
     def description(self) -> str:
-        return f"{self._name} of {self._doc.get('source', 'a cluster')} taken {self._doc.get('capturedAt')}"
+        text = f"{self._name} of {self._doc.get('source', 'a cluster')} taken {self._doc.get('capturedAt')}"
+        incomplete = self._doc.get("incomplete")
+        if isinstance(incomplete, dict) and incomplete:
+            text += f" (incomplete: {len(incomplete)} read(s) failed when it was taken)"
+        return text
 
     def get(self, path: str, query: Query | None = None) -> Response:
         record = self._responses.get(request_key(path, query))
@@ -186,12 +222,17 @@ class SnapshotSource:
 
     def credentials(self) -> Credentials:
         creds = self._doc.get("credentials") or {}
+
+        def text(key: str, default: str | None = None) -> Any:
+            value = creds.get(key, default) if isinstance(creds, dict) else default
+            return value if isinstance(value, str) or value is None else str(value)
+
         return Credentials(
-            context=creds.get("context", ""),
-            server=creds.get("server", ""),
-            client_certificate_pem=creds.get("clientCertificatePem"),
-            certificate_authority_pem=creds.get("certificateAuthorityPem"),
-            auth=creds.get("auth", "unknown"),
+            context=text("context", "") or "",
+            server=text("server", "") or "",
+            client_certificate_pem=text("clientCertificatePem"),
+            certificate_authority_pem=text("certificateAuthorityPem"),
+            auth=text("auth", "unknown") or "unknown",
         )
 
     def now(self) -> dt.datetime:
@@ -199,12 +240,19 @@ class SnapshotSource:
 
 
 # -- redaction -------------------------------------------------------------------------------------
+#
+# What a snapshot keeps is what the analysis reads (docs/security.md lists it). Removed on the way to disk:
+# Secret values (a TLS Secret keeps its public tls.crt/ca.crt), container env values, secret-looking
+# values in container args and commands, kubectl's last-applied-configuration, the values of annotations
+# outside the kubernetes.io and k8s.io namespaces, and the data of listed ConfigMaps (replaced by filler of
+# the same encoded size, which is all large-configmaps measures).
 
 PUBLIC_SECRET_KEYS = frozenset({"tls.crt", "ca.crt"})
+REDACTED = "<redacted>"
 
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a response record safe to write to disk (Secrets emptied, env values dropped)."""
+    """A copy of a response record safe to write to disk (see the list above)."""
     data = record.get("data")
     if not isinstance(data, dict):
         return record
@@ -218,17 +266,62 @@ def redact_object(obj: dict[str, Any], kind: str | None = None) -> dict[str, Any
     kind = kind or str(obj.get("kind", ""))
     if isinstance(obj.get("items"), list):
         item_kind = kind.removesuffix("List") if kind.endswith("List") else None
-        return {**obj, "items": [redact_object(item, item_kind) for item in obj["items"]]}
+        if item_kind == "ConfigMap":
+            item_kind = _LISTED_CONFIGMAP
+        return {**obj, "items": [redact_object(item, item_kind) if isinstance(item, dict) else item
+                                 for item in obj["items"]]}
     if isinstance(obj.get("object"), dict) and "type" in obj:
         return {**obj, "object": redact_object(obj["object"])}
+    out = _redact_annotations(obj)
     if kind == "Secret":
-        out = copy.deepcopy(obj)
+        out = copy.deepcopy(out)
         out.pop("stringData", None)
-        out["data"] = {k: v for k, v in (obj.get("data") or {}).items() if k in PUBLIC_SECRET_KEYS}
-        annotations = (out.get("metadata") or {}).get("annotations") or {}
-        annotations.pop(LAST_APPLIED, None)
+        values = out.get("data")
+        out["data"] = {k: v for k, v in values.items() if k in PUBLIC_SECRET_KEYS} if isinstance(values, dict) else {}
         return out
-    return _redact_env(obj)
+    if kind == _LISTED_CONFIGMAP or (kind == "ConfigMap" and _namespace(out) != "kube-system"):
+        return _sized_filler(out)  # outside kube-system only a leader-election lock is read by name: its annotation
+    return _redact_pod_specs(out)
+
+
+# Listed ConfigMaps (every namespace, for their sizes) lose their data; a ConfigMap read by name (kube-proxy,
+# kubeadm-config) is configuration the analysis reads and is kept.
+_LISTED_CONFIGMAP = "ConfigMap (listed)"
+
+
+def _namespace(obj: dict[str, Any]) -> str:
+    metadata = obj.get("metadata")
+    return str(metadata.get("namespace", "")) if isinstance(metadata, dict) else ""
+
+
+def _sized_filler(configmap: dict[str, Any]) -> dict[str, Any]:
+    """The ConfigMap with each data value replaced by ASCII filler of the same JSON-encoded length."""
+    out = dict(configmap)
+    for field_name in ("data", "binaryData"):
+        values = configmap.get(field_name)
+        if isinstance(values, dict):
+            out[field_name] = {k: "x" * (len(json.dumps(v)) - 2) if isinstance(v, str) else REDACTED
+                               for k, v in values.items()}
+    return out
+
+
+def _keep_annotation(key: str) -> bool:
+    """Kubernetes' own annotations (mirror pods, kubeadm endpoints, revisions) are read by the analysis;
+    anything else may hold whatever a team put there."""
+    domain = key.split("/", 1)[0] if "/" in key else ""
+    return domain.endswith(("kubernetes.io", "k8s.io")) and key != LAST_APPLIED
+
+
+def _redact_annotations(obj: dict[str, Any]) -> dict[str, Any]:
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        return obj
+    annotations = metadata.get("annotations")
+    if not isinstance(annotations, dict) or all(_keep_annotation(k) for k in annotations):
+        return obj
+    kept = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+    kept = {k: v if _keep_annotation(k) else REDACTED for k, v in kept.items()}
+    return {**obj, "metadata": {**metadata, "annotations": kept}}
 
 
 # Where a pod spec sits: a Pod, a workload's pod template (Deployment, DaemonSet, StatefulSet, ReplicaSet,
@@ -236,6 +329,34 @@ def redact_object(obj: dict[str, Any], kind: str | None = None) -> dict[str, Any
 POD_SPEC_PATHS = (("spec",), ("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"))
 CONTAINER_KEYS = ("containers", "initContainers", "ephemeralContainers")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+_SECRET_NAME = (r"[\w.-]*(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"
+                r"|credentials?)[\w.-]*")
+# --db-password=hunter2, PASSWORD=x, api_key: x; not a file path (--token-auth-file=/etc/...) nor a switch
+_SECRET_ASSIGNMENT = re.compile(rf"(?i)(\b{_SECRET_NAME}\s*[=:]\s*)(?!/|true\b|false\b)([^\s,;&'\"]+)")
+_SECRET_FLAG = re.compile(rf"(?i)^-{{1,2}}{_SECRET_NAME}$")  # --password VALUE: the value is the next arg
+_BEARER = re.compile(r"(?i)\b(bearer|basic|token)(\s+)([A-Za-z0-9._~+/=-]{8,})")
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)(@)")
+
+
+def redact_argument(value: str) -> str:
+    """One command-line argument with secret-looking values replaced (flags, Bearer tokens, DSN passwords)."""
+    value = _SECRET_ASSIGNMENT.sub(lambda m: m.group(1) + REDACTED, value)
+    value = _BEARER.sub(lambda m: m.group(1) + m.group(2) + REDACTED, value)
+    return _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + m.group(3), value)
+
+
+def redact_arguments(arguments: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for index, argument in enumerate(arguments):
+        if not isinstance(argument, str):
+            out.append(argument)
+            continue
+        previous = arguments[index - 1] if index else None
+        secret_value = (isinstance(previous, str) and _SECRET_FLAG.match(previous) is not None
+                        and not argument.startswith(("-", "/")))
+        out.append(REDACTED if secret_value else redact_argument(argument))
+    return out
 
 
 def _pod_specs(obj: dict[str, Any]) -> list[dict[str, Any]]:
@@ -249,24 +370,33 @@ def _pod_specs(obj: dict[str, Any]) -> list[dict[str, Any]]:
     return specs
 
 
-def _redact_env(obj: dict[str, Any]) -> dict[str, Any]:
-    """Env values replaced in every pod spec of ``obj``, and kubectl's last-applied copy (which repeats
-    them) dropped; the names stay, since what is set matters to analysis, not the value."""
-    def has_values(spec: dict[str, Any]) -> bool:
-        return any(isinstance(env, dict) and "value" in env
-                   for key in CONTAINER_KEYS for c in spec.get(key) or [] if isinstance(c, dict)
-                   for env in c.get("env") or [])
+def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for key in CONTAINER_KEYS for c in (spec.get(key) or []) if isinstance(c, dict)]
 
-    if not any(has_values(spec) for spec in _pod_specs(obj)):
+
+def _needs_redaction(container: dict[str, Any]) -> bool:
+    env = container.get("env")
+    if isinstance(env, list) and any(isinstance(e, dict) and "value" in e for e in env):
+        return True
+    for key in ("args", "command"):
+        values = container.get(key)
+        if isinstance(values, list) and redact_arguments(values) != values:
+            return True
+    return False
+
+
+def _redact_pod_specs(obj: dict[str, Any]) -> dict[str, Any]:
+    """Env values and secret-looking args/command values replaced in every pod spec of ``obj``; the names
+    and the flags stay, since what is set matters to analysis, not the secret."""
+    if not any(_needs_redaction(c) for spec in _pod_specs(obj) for c in _containers(spec)):
         return obj
     out = copy.deepcopy(obj)
     for spec in _pod_specs(out):
-        for key in CONTAINER_KEYS:
-            for container in spec.get(key) or []:
-                for env in (container.get("env") or []) if isinstance(container, dict) else []:
-                    if isinstance(env, dict) and "value" in env:
-                        env["value"] = "<redacted>"
-    annotations = (out.get("metadata") or {}).get("annotations")
-    if isinstance(annotations, dict):
-        annotations.pop(LAST_APPLIED, None)
+        for container in _containers(spec):
+            for env in container.get("env") or [] if isinstance(container.get("env"), list) else []:
+                if isinstance(env, dict) and "value" in env:
+                    env["value"] = REDACTED
+            for key in ("args", "command"):
+                if isinstance(container.get(key), list):
+                    container[key] = redact_arguments(container[key])
     return out

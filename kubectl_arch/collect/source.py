@@ -22,7 +22,8 @@ def request_key(path: str, query: Query | None = None) -> str:
     """The stable key of a GET: its path and its query sorted, as snapshots store it."""
     if not query:
         return path
-    return f"{path}?{urlencode(sorted(query.items()))}"
+    # backslashreplace: a name no API server would accept (a lone surrogate) must not crash a replay.
+    return f"{path}?{urlencode(sorted(query.items()), errors='backslashreplace')}"
 
 
 @dataclass
@@ -34,10 +35,21 @@ class Response:
     text: str | None = None
     error: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Nothing was there to read by design (a flag not given, a component this cluster does not run, a list
+    # not taken at this scale): an answer that says "none", unlike a read that failed.
+    absent: bool = False
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300 and self.error is None
+
+    def answered(self, answers: tuple[int, ...] = (404,)) -> bool:
+        """Whether the cluster gave an answer: data, an absence it stated (404), or nothing to read by design.
+
+        Everything else (403, 401, 5xx or 429 after retries, a timeout, a truncated body, a request a
+        snapshot did not record) is a failed read: what depends on it is unknown, never "fine" or "none".
+        """
+        return self.ok or self.absent or self.status in answers
 
     @property
     def forbidden(self) -> bool:
@@ -79,15 +91,23 @@ class Response:
             record["text"] = self.text
         if self.error is not None:
             record["error"] = self.error
+        if self.absent:
+            record["absent"] = True
         return record
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Response:
+        """A recorded response; a hand-edited record of the wrong shape reads as a failed read, not a crash."""
+        status = record.get("status", NO_STATUS)
+        text, error = record.get("text"), record.get("error")
+        if not isinstance(status, int) or isinstance(status, bool):
+            return cls(status=NO_STATUS, error=f"the recorded status {str(status)[:40]!r} is not an HTTP status")
         return cls(
-            status=int(record.get("status", NO_STATUS)),
+            status=status,
             data=record.get("data"),
-            text=record.get("text"),
-            error=record.get("error"),
+            text=text if isinstance(text, str) else None,
+            error=error if isinstance(error, str) or error is None else str(error),
+            absent=record.get("absent") is True,
         )
 
 

@@ -12,6 +12,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.control_plane import control_plane_views
 from kubectl_arch.explain.node_layer import node_layer_views
+from kubectl_arch.explain.unknowns import mark_unreadable, short_reason
 from kubectl_arch.explain.views import COMPONENT_NAMES, KUBELET, ComponentView
 from kubectl_arch.model.addons import Addon, metrics_server
 from kubectl_arch.model.components import control_plane_components
@@ -50,6 +51,7 @@ class ClusterMap:
     metrics_server: Addon | None
     facts: ClusterFacts
     skipped: list[str] = field(default_factory=list)
+    nodes_unknown: str | None = None  # why the nodes could not be listed (then "Nodes (?)", never "Nodes (0)")
 
     @property
     def datastore(self) -> Datastore:
@@ -118,6 +120,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     views += node_layer_views(data, nodes, proxy)
     version = data.mapping("version").get("gitVersion")
     readyz = facts.readyz
+    mark_unreadable(data, views)
     _note_kubelet_skew(views, nodes, version)
     # A 404 is normal for these: ConfigMaps a distribution does not use, /livez before Kubernetes 1.16.
     optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config", "livez"}
@@ -127,4 +130,4 @@ def build_map(data: ClusterData) -> ClusterMap:
     return ClusterMap(version=version, server=data.credentials.server, source=data.source, distribution=distribution,
                       components=views, nodes=nodes, kube_proxy=proxy, etcd=etcd, apiserver_endpoints=endpoints,
                       apiserver_identities=identities, readyz=readyz, metrics_server=metrics_server(data),
-                      facts=facts, skipped=skipped)
+                      facts=facts, skipped=skipped, nodes_unknown=short_reason(data, "nodes"))

@@ -58,7 +58,7 @@ def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[
 def _pod_views(pods: list[dict[str, Any]], version: str | None, container_hint: str) -> list[InstanceView]:
     views = []
     for pod in pods:
-        views.append(InstanceView(node=(pod.get("spec") or {}).get("nodeName"), pod=raw.name(pod), version=version,
+        views.append(InstanceView(node=raw.mapping(pod.get("spec")).get("nodeName"), pod=raw.name(pod), version=version,
                                   ready=raw.pod_ready(pod), restarts=raw.pod_restarts(pod),
                                   flags=container_flags(main_container(pod, container_hint))))
     return sorted(views, key=lambda i: (i.node or "", i.pod or ""))

@@ -26,6 +26,8 @@ class Step:
 
 
 def _count(view: ComponentView, noun: str) -> str:
+    if view.unknown:
+        return f"the {noun} (not known: {view.unknown})"
     if view.replicas is None:
         return f"the {noun} (hidden, run by the provider)"
     where = ", ".join(view.where)

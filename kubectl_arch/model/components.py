@@ -109,7 +109,7 @@ def main_container(pod_or_template: Mapping[str, Any], component: str) -> Mappin
     """The container that runs the component: the one named exactly after it, else one whose name holds
     it, else the first that is not a sidecar (an addon-resizer, a ``pause`` image); its image is the
     component's version, never a sidecar's."""
-    spec = pod_or_template.get("spec") or {}
+    spec = raw.mapping(pod_or_template.get("spec"))
     spec_containers = raw.containers(spec) or raw.containers(raw.pod_template_spec(pod_or_template))
     return pick_main_container(spec_containers, component)
 
@@ -136,11 +136,11 @@ def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
     image = container.get("image")
     return Instance(
         pod=raw.name(pod),
-        node=(pod.get("spec") or {}).get("nodeName"),
+        node=raw.mapping(pod.get("spec")).get("nodeName"),
         ready=raw.pod_ready(pod),
         version=version_from_image(image, strip_build=component == ETCD),
         image=image,
-        phase=str((pod.get("status") or {}).get("phase", "Unknown")),
+        phase=str(raw.mapping(pod.get("status")).get("phase", "Unknown")),
         restarts=raw.pod_restarts(pod),
         static=raw.is_mirror_pod(pod),
         flags=container_flags(container),

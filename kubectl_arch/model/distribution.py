@@ -88,7 +88,7 @@ def _by_node_labels(data: ClusterData) -> tuple[str, str] | None:
 
 def _by_provider_id(data: ClusterData) -> tuple[str, str] | None:
     for node in _items(data, NODES_NEED):
-        provider_id = str((node.get("spec") or {}).get("providerID", ""))
+        provider_id = str(raw.mapping(node.get("spec")).get("providerID", ""))
         for prefix, distribution in _PROVIDER_IDS:
             if provider_id.startswith(prefix):
                 return distribution, f"node {raw.name(node)} has providerID {provider_id}"

@@ -129,7 +129,8 @@ def read_lock(data: ClusterData, settings: ElectionSettings) -> LockRead:
             return LockRead(None, "does not exist")
         return LockRead(lease_info(lease, data.now), None)
     response = data.responses.get(LOCKS_NEED)
-    locks = (response.data or {}).get("locks") if response is not None and response.ok else None
+    # Read even when one lock failed: the others are in the data, the failed one carries its error.
+    locks = raw.mapping(response.data).get("locks") if response is not None else None
     if not isinstance(locks, list):
         return LockRead(None, f"{settings.describe} was not read")
     entry = next((e for e in locks if isinstance(e, dict) and e.get("path") == settings.path), None)

@@ -50,8 +50,9 @@ def holder_node(holder: str | None) -> str | None:
 
 
 def lease_info(lease: Mapping[str, Any], now: dt.datetime) -> LeaseInfo:
-    spec = lease.get("spec") or {}
-    holder = spec.get("holderIdentity") or None
+    spec = raw.mapping(lease.get("spec"))
+    holder = spec.get("holderIdentity") if isinstance(spec.get("holderIdentity"), str) else None
+    holder = holder or None
     node = raw.labels(lease).get(HOSTNAME_LABEL) or holder_node(holder)
     duration = spec.get("leaseDurationSeconds")
     transitions = spec.get("leaseTransitions")
@@ -60,8 +61,8 @@ def lease_info(lease: Mapping[str, Any], now: dt.datetime) -> LeaseInfo:
         holder=holder,
         holder_node=node,
         renew_age_seconds=raw.age_seconds(spec.get("renewTime") or spec.get("acquireTime"), now),
-        duration_seconds=int(duration) if duration is not None else None,
-        transitions=int(transitions) if transitions is not None else None,
+        duration_seconds=raw.integer(duration),
+        transitions=raw.integer(transitions),
     )
 
 

@@ -66,16 +66,16 @@ class NodeInfo:
 
 def node_roles(node: Mapping[str, Any]) -> list[str]:
     """Roles from ``node-role.kubernetes.io/<role>`` labels (and the legacy ``kubernetes.io/role``)."""
-    roles = {key[len(ROLE_LABEL_PREFIX):] for key in raw.labels(node) if key.startswith(ROLE_LABEL_PREFIX)}
+    roles = {str(key)[len(ROLE_LABEL_PREFIX):] for key in raw.labels(node) if str(key).startswith(ROLE_LABEL_PREFIX)}
     legacy = raw.labels(node).get("kubernetes.io/role")
     if legacy:
-        roles.add(legacy)
+        roles.add(str(legacy))
     return sorted(role for role in roles if role)
 
 
 def node_taints(node: Mapping[str, Any]) -> list[Taint]:
-    return [Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", "")))
-            for t in (node.get("spec") or {}).get("taints") or []]
+    taints = (raw.mapping(t) for t in raw.sequence(raw.mapping(node.get("spec")).get("taints")))
+    return [Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", ""))) for t in taints]
 
 
 def is_control_plane_node(node: Mapping[str, Any]) -> bool:
@@ -86,21 +86,21 @@ def is_control_plane_node(node: Mapping[str, Any]) -> bool:
 
 
 def _condition(node: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
-    for condition in (node.get("status") or {}).get("conditions") or []:
-        if condition.get("type") == kind:
-            return condition
+    for condition in raw.sequence(raw.mapping(node.get("status")).get("conditions")):
+        if raw.mapping(condition).get("type") == kind:
+            return raw.mapping(condition)
     return None
 
 
 def _internal_ip(node: Mapping[str, Any]) -> str | None:
-    for address in (node.get("status") or {}).get("addresses") or []:
-        if address.get("type") == "InternalIP":
-            return str(address.get("address"))
+    for address in raw.sequence(raw.mapping(node.get("status")).get("addresses")):
+        if raw.mapping(address).get("type") == "InternalIP":
+            return str(raw.mapping(address).get("address"))
     return None
 
 
 def node_info(node: Mapping[str, Any]) -> NodeInfo:
-    info = (node.get("status") or {}).get("nodeInfo") or {}
+    info = raw.mapping(raw.mapping(node.get("status")).get("nodeInfo"))
     ready = _condition(node, "Ready")
     pressures = [kind for kind in PRESSURE_CONDITIONS if (_condition(node, kind) or {}).get("status") == "True"]
     return NodeInfo(
@@ -112,14 +112,14 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
         ready_reason=str((ready or {}).get("reason", "")),
         pressures=pressures,
         taints=node_taints(node),
-        unschedulable=bool((node.get("spec") or {}).get("unschedulable")),
+        unschedulable=raw.mapping(node.get("spec")).get("unschedulable") is True,
         kubelet_version=str(info.get("kubeletVersion", "")),
         container_runtime=str(info.get("containerRuntimeVersion", "")),
         kernel_version=str(info.get("kernelVersion", "")),
         os_image=str(info.get("osImage", "")),
         operating_system=str(info.get("operatingSystem", "")),
         architecture=str(info.get("architecture", "")),
-        provider_id=str((node.get("spec") or {}).get("providerID", "")),
+        provider_id=str(raw.mapping(node.get("spec")).get("providerID", "")),
         internal_ip=_internal_ip(node),
         labels=dict(raw.labels(node)),
         whole=not is_row(node),

@@ -1,7 +1,8 @@
 """Small, forgiving accessors over raw Kubernetes JSON objects.
 
-Raw objects come from many versions and distributions; a missing field is normal, so every accessor
-returns an empty value instead of raising.
+Raw objects come from many versions and distributions; a missing field is normal, and cluster data is
+untrusted (a hand-edited snapshot, a broken controller), so every accessor returns an empty value instead
+of raising, for a missing field and for one of the wrong type alike.
 """
 
 from __future__ import annotations
@@ -13,24 +14,43 @@ from typing import Any
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
+def mapping(value: object) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: a field of the wrong type reads as absent."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def sequence(value: object) -> list[Any]:
+    """``value`` when it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def integer(value: object) -> int | None:
+    """A JSON integer, or None for anything else ("15s", 1.5, true): never a crash on a mistyped count."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    return mapping(mapping(obj).get("metadata"))
+
+
 def name(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name", ""))
+    return str(_metadata(obj).get("name", ""))
 
 
 def namespace(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("namespace", ""))
+    return str(_metadata(obj).get("namespace", ""))
 
 
 def labels(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return (obj.get("metadata") or {}).get("labels") or {}
+    return mapping(_metadata(obj).get("labels"))
 
 
 def annotations_of(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return (obj.get("metadata") or {}).get("annotations") or {}
+    return mapping(_metadata(obj).get("annotations"))
 
 
 def owner_kinds(obj: Mapping[str, Any]) -> list[str]:
-    return [str(ref.get("kind", "")) for ref in (obj.get("metadata") or {}).get("ownerReferences") or []]
+    return [str(mapping(ref).get("kind", "")) for ref in sequence(_metadata(obj).get("ownerReferences"))]
 
 
 def parse_time(value: object) -> dt.datetime | None:
@@ -52,23 +72,25 @@ def age_seconds(value: object, now: dt.datetime) -> float | None:
 
 def containers(pod_or_template_spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The containers of a pod spec (``spec`` of a Pod, or ``spec.template.spec`` of a workload)."""
-    return list(pod_or_template_spec.get("containers") or [])
+    return [c for c in sequence(mapping(pod_or_template_spec).get("containers")) if isinstance(c, Mapping)]
 
 
 def pod_template_spec(workload: Mapping[str, Any]) -> Mapping[str, Any]:
-    return ((workload.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return mapping(mapping(mapping(mapping(workload).get("spec")).get("template")).get("spec"))
 
 
 def pod_ready(pod: Mapping[str, Any]) -> bool:
     """True when the pod's Ready condition is True (what `kubectl get pods` counts as ready)."""
-    for condition in (pod.get("status") or {}).get("conditions") or []:
-        if condition.get("type") == "Ready":
-            return condition.get("status") == "True"
+    for condition in sequence(mapping(mapping(pod).get("status")).get("conditions")):
+        if mapping(condition).get("type") == "Ready":
+            return mapping(condition).get("status") == "True"
     return False
 
 
 def pod_restarts(pod: Mapping[str, Any]) -> int:
-    return sum(int(s.get("restartCount") or 0) for s in (pod.get("status") or {}).get("containerStatuses") or [])
+    statuses = sequence(mapping(mapping(pod).get("status")).get("containerStatuses"))
+    counts = (mapping(s).get("restartCount") for s in statuses)
+    return sum(count for count in counts if isinstance(count, int) and not isinstance(count, bool))
 
 
 def is_mirror_pod(pod: Mapping[str, Any]) -> bool:

@@ -30,16 +30,16 @@ def workload(obj: Mapping[str, Any], container_hint: str = "") -> Workload:
     from kubectl_arch.model.components import pick_main_container
 
     main = pick_main_container(raw.containers(raw.pod_template_spec(obj)), container_hint)
-    status = obj.get("status") or {}
+    status = raw.mapping(obj.get("status"))
     is_daemonset = obj.get("kind") == "DaemonSet" or "desiredNumberScheduled" in status
-    desired = status.get("desiredNumberScheduled") if is_daemonset else (obj.get("spec") or {}).get("replicas", 1)
+    desired = status.get("desiredNumberScheduled") if is_daemonset else raw.mapping(obj.get("spec")).get("replicas", 1)
     ready = status.get("numberReady") if is_daemonset else status.get("readyReplicas")
     return Workload(
         kind="DaemonSet" if is_daemonset else "Deployment",
         name=raw.name(obj),
         namespace=raw.namespace(obj),
-        desired=int(desired or 0),
-        ready=int(ready or 0),
+        desired=raw.integer(desired) or 0,
+        ready=raw.integer(ready) or 0,
         image=main.get("image"),
         version=version_from_image(main.get("image")),
         flags=container_flags(main),

@@ -21,9 +21,11 @@ def wants_plain(stream: IO[str] | None = None) -> bool:
 
 
 def make_console(stream: IO[str] | None = None, width: int | None = None) -> Console:
-    """A rich Console for ``stream``: colour on a terminal, plain and fixed width when piped."""
-    from rich.console import Console
+    """A rich Console for ``stream``: colour on a terminal, plain and fixed width when piped; control
+    characters in any text it prints are shown, never obeyed (see output/sanitise.py)."""
+    from kubectl_arch.output.sanitise import console_class
 
+    Console = console_class()
     stream = stream or sys.stdout
     plain = wants_plain(stream)
     columns = width or (None if not plain else int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
@@ -43,9 +45,9 @@ def progress_console() -> Console | None:
     """A console on stderr for spinners, or None when stderr is not a terminal (CI, pipes)."""
     if not sys.stderr.isatty():
         return None  # and rich is not imported on the way to the first request
-    from rich.console import Console
+    from kubectl_arch.output.sanitise import console_class
 
-    return Console(file=sys.stderr)
+    return console_class()(file=sys.stderr)
 
 
 @contextmanager

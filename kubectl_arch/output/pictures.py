@@ -9,7 +9,6 @@ Jinja is imported lazily so ``kubectl arch --help`` never loads it.
 from __future__ import annotations
 
 import functools
-import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,20 +25,20 @@ TITLE_SIZE = 13.0
 _NARROW, _WIDE, _UPPER, _OTHER = set("il.,:;'|!jftrI()[]/ ·"), set("mwMW%@"), 0.74, 0.64
 LINE_HEIGHT = 16.0
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
 def clean(value: Any) -> Any:
-    """Strings drop the characters XML 1.0 cannot hold (terminal escapes, NUL); other values pass through.
+    """Strings through the one sanitiser (output/sanitise.py): control characters, bidi overrides and lone
+    surrogates are shown as text, so nothing XML 1.0 cannot hold remains; other values pass through.
 
     Markup characters are left to Jinja's autoescape, so ``<``, ``&`` and quotes show as typed.
     """
     from markupsafe import Markup
 
+    from kubectl_arch.output.sanitise import visible
+
     if isinstance(value, Markup):  # already-safe markup (a rendered SVG) stays markup
-        return Markup(_NOT_XML.sub("\N{REPLACEMENT CHARACTER}", str(value)))
+        return Markup(visible(str(value)))
     if isinstance(value, str):
-        return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", value)
+        return visible(value)
     return value
 
 

@@ -11,9 +11,15 @@ def to_json(data: Any) -> str:
 
 
 def to_yaml(data: Any) -> str:
+    """YAML in UTF-8; all ASCII with escapes when any string holds a control, bidi or lone surrogate character
+    (PyYAML would write those raw), so cluster data can neither drive a terminal nor break the encoding."""
     import yaml
 
-    return str(yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False, allow_unicode=True))
+    from kubectl_arch.output.sanitise import has_unsafe
+
+    plain = json.loads(json.dumps(data, default=str))
+    unicode_ok = not has_unsafe(json.dumps(plain, ensure_ascii=False))
+    return str(yaml.safe_dump(plain, sort_keys=False, allow_unicode=unicode_ok))
 
 
 def emit(data: Any, format_name: str) -> None:
@@ -29,3 +35,4 @@ def emit(data: Any, format_name: str) -> None:
         click.echo(render_jsonpath(template, document, as_json=head == "jsonpath-as-json"), nl=False)
         return
     click.echo(to_yaml(data) if format_name == "yaml" else to_json(data), nl=False)
+

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+from kubectl_arch.output.sanitise import visible
+
 _CODE_SPAN = re.compile(r"`[^`]+`")
 _GLUE = "\x00"  # stands in for a space inside a code span while textwrap splits on whitespace
 
@@ -17,6 +19,7 @@ _GLUE = "\x00"  # stands in for a space inside a code span while textwrap splits
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` characters where possible, broken only between words and code spans."""
     width = max(width, 20)
+    text = visible(text, multiline=False)  # measured as it will show: a control character is two or more
 
     def glue(match: re.Match[str]) -> str:
         return match.group(0).replace(" ", _GLUE)

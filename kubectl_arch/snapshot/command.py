@@ -37,7 +37,11 @@ def snapshot(
     """Record the raw API responses explain, audit and trace need into FILE.
 
     Replay it anywhere with `--snapshot FILE`: analysis cannot tell it from the live cluster. Secret
-    data, tokens and private keys are never written; container env values are dropped.
+    data, tokens and private keys are never written; container env values, secret-looking arguments
+    and ConfigMap data are dropped (docs/security.md). The file is readable by its owner only.
+
+    Exit codes: 0 every read answered; 1 the snapshot was written but some reads failed (each is named
+    on stderr, and the file is marked incomplete so replays say so); 3 the cluster could not be read.
     """
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.collect.snapshot import RecordingSource
@@ -52,14 +56,21 @@ def snapshot(
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
         # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
-        collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
+        data = collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
         for target in trace_targets:
             namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
             progress(f"what trace needs for {namespace}/{name}")
             collect_trace(source, namespace, parse_target(name))
+    failed = data.unread_needs()
     if to_stdout:
-        source.save(sys.stdout.buffer)
+        source.save(sys.stdout.buffer, incomplete=failed)
     else:
-        source.save(output_file)
+        source.save(output_file, incomplete=failed)
     where = "stdout" if to_stdout else output_file
     click.echo(f"wrote {where}: {len(source)} responses from {source.description}", err=True)
+    if failed:
+        for reason in failed.values():
+            click.echo(f"warning: {reason}", err=True)
+        click.echo(f"the snapshot is incomplete: {len(failed)} read(s) failed; it is marked so, and replays name "
+                   "them", err=True)
+        click.get_current_context().exit(1)

@@ -14,12 +14,14 @@ from kubectl_arch.collect.source import NO_STATUS, Response, Source
 
 def _read_per_pod(_source: Source, _data: ClusterData) -> Response:
     return Response(status=NO_STATUS,
-                    error="trace reads this per pod: record it with `kubectl arch snapshot --trace NS/POD`")
+                    error="trace reads this per pod: record it with `kubectl arch snapshot --trace NS/POD`",
+                    absent=True)
 
 
-def _need(name: str, description: str, group: str, resources: tuple[str, ...], verbs: tuple[str, ...]) -> Need:
+def _need(name: str, description: str, group: str, resources: tuple[str, ...], verbs: tuple[str, ...],
+          namespace: str = "") -> Need:
     return register(Need(name=name, description=description, fetch=_read_per_pod,
-                         rule=Rule(api_groups=(group,), resources=resources, verbs=verbs)))
+                         rule=Rule(api_groups=(group,), resources=resources, verbs=verbs, namespace=namespace)))
 
 
 _TRACE_CATALOGUE = [
@@ -41,7 +43,7 @@ _TRACE_CATALOGUE = [
     _need("trace-namespace", "the namespace, to tell a missing namespace from a missing pod",
           "", ("namespaces",), ("get",)),
     _need("trace-scheduler-lease", "the kube-scheduler Lease, when a pod has no scheduling event",
-          "coordination.k8s.io", ("leases",), ("get",)),
+          "coordination.k8s.io", ("leases",), ("get",), namespace="kube-system"),
 ]
 
 TRACE_NEEDS: list[str] = [need.name for need in _TRACE_CATALOGUE]

@@ -130,3 +130,34 @@ def test_a_snapshot_replays_to_the_same_audit(run_cli: Run, tmp_path: Path) -> N
     original = run_cli(["audit", "--sample", DEGRADED, "--include-workloads", "-o", "json"])
     assert replayed.code == original.code == 1
     assert json.loads(replayed.stdout)["findings"] == json.loads(original.stdout)["findings"]
+
+
+def test_fail_on_skip_fails_a_run_that_could_not_read_enough(run_cli: Run) -> None:
+    """An account that cannot read what a check needs must not pass a CI gate that asks for certainty."""
+    code, out, err = run_cli(["audit", "--sample", "kind-ha", "-o", "json"])
+    statuses = {c["status"] for c in json.loads(out)["checks"]}
+    assert code == 0 and "skip" in statuses and not statuses & {"warn", "fail", "error"}, err
+    assert run_cli(["audit", "--sample", "kind-ha", "--fail-on", "skip"]).code == 1
+    names = run_cli(["audit", "--sample", "kind-ha", "--fail-on", "skip", "-o", "name"]).stdout.split()
+    skipped = sorted(c["check"] for c in json.loads(out)["checks"] if c["status"] == "skip")
+    assert sorted(names) == skipped
+
+
+@pytest.mark.parametrize("output", ["text", "json", "markdown", "junit", "html"])
+def test_hide_passing_lists_only_what_did_not_pass_and_still_counts_every_check(run_cli: Run, output: str) -> None:
+    full = json.loads(run_cli(["audit", "--sample", DEGRADED, "-o", "json"]).stdout)
+    passed = sorted(c["check"] for c in full["checks"] if c["status"] == "pass")
+    assert passed, "the sample must have passing checks for this test to mean anything"
+    code, out, err = run_cli(["audit", "--sample", DEGRADED, "--hide-passing", "-o", output])
+    assert code == 1, err  # the exit code is judged on every check
+    if output == "json":
+        report = json.loads(out)
+        assert report["summary"] == full["summary"] and report["passingNotListed"] == len(passed)
+        assert [c for c in report["checks"] if c["status"] == "pass"] == []
+        assert len(report["checks"]) == len(full["checks"]) - len(passed)
+    elif output == "junit":
+        assert f'name="passingNotListed" value="{len(passed)}"' in out
+    else:
+        assert f"{len(passed)} passing not listed" in out
+        assert not any(f"{check_id}" in out for check_id in passed if check_id not in DEGRADED_EXPECTED), (
+            "a passing check was listed")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from kubectl_arch.rbac.role import cluster_role
+from kubectl_arch.rbac.role import roles
 from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
 
 Run = Callable[..., Any]
@@ -30,21 +30,14 @@ def _topology_args() -> list[str]:
     return [f"--check={check_id}" for check_id in TOPOLOGY_CHECKS]
 
 
-def rbac_allows(rules: list[dict[str, Any]], path: str, query: Mapping[str, str]) -> bool:
-    """Whether a ClusterRole's rules allow this GET, as the API server's RBAC authorizer decides it."""
-    if not (path.startswith("/api/") or path.startswith("/apis/")):
-        return any(url == path or (url.endswith("*") and path.startswith(url[:-1]))
-                   for rule in rules for url in rule.get("nonResourceURLs", []) if "get" in rule["verbs"])
-    parts = path.strip("/").split("/")
-    group, rest = ("", parts[2:]) if parts[0] == "api" else (parts[1], parts[3:])
-    if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) > 2:
-        rest = rest[2:]
-    resource, name, sub = rest[0], (rest[1] if len(rest) > 1 else None), (rest[2] if len(rest) > 2 else None)
-    watching = query.get("watch") in ("1", "true")
-    verb = "watch" if watching else ("get" if name else "list")
-    full = f"{resource}/{sub}" if sub else resource
-    return any(group in rule.get("apiGroups", []) and full in rule.get("resources", []) and verb in rule["verbs"]
-               for rule in rules)
+def allowed(documents: list[dict[str, Any]], path: str, query: Mapping[str, str]) -> bool:
+    """Whether the printed ClusterRole and Roles (each in its namespace) allow this GET."""
+    from tests.rbac.rbac import RoleAuthorizer
+
+    authorizer = RoleAuthorizer()
+    for document in documents:
+        authorizer.bind("reader", document)
+    return authorizer("reader", path, query)
 
 
 def test_live_audit_matches_the_sample_and_stays_read_only(api_server: Any, kubeconfig_for: Any, run_cli: Run) -> None:
@@ -56,8 +49,8 @@ def test_live_audit_matches_the_sample_and_stays_read_only(api_server: Any, kube
     assert _statuses(live) == _statuses(offline.stdout)
     assert json.loads(live)["cluster"]["server"] == server.url
     assert server.requests and all(r.method == "GET" for r in server.requests)
-    rules = cluster_role("reader")["rules"]
-    outside = [r.path for r in server.requests if not rbac_allows(rules, r.path, r.query)]
+    documents = roles("reader")
+    outside = [r.path for r in server.requests if not allowed(documents, r.path, r.query)]
     assert not outside, f"requests the `kubectl arch rbac` role would forbid: {outside}"
 
 
@@ -65,12 +58,12 @@ def test_the_whole_catalogue_stays_within_the_role(api_server: Any, kubeconfig_f
     server = api_server("kind-ha")
     code, _, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--include-workloads", "-o", "json"])
     assert code in (0, 1), err
-    rules = cluster_role("reader", include_workloads=True)["rules"]
-    outside = sorted({r.path for r in server.requests if not rbac_allows(rules, r.path, r.query)})
+    documents = roles("reader", include_workloads=True)
+    outside = sorted({r.path for r in server.requests if not allowed(documents, r.path, r.query)})
     assert not outside, f"requests the `kubectl arch rbac --include-workloads` role would forbid: {outside}"
     # A ClusterRole's pod rule already spans namespaces; what --include-workloads adds is listing ConfigMaps.
-    assert rbac_allows(rules, "/api/v1/configmaps", {"limit": "100"})
-    assert not rbac_allows(cluster_role("reader")["rules"], "/api/v1/configmaps", {"limit": "100"})
+    assert allowed(documents, "/api/v1/configmaps", {"limit": "100"})
+    assert not allowed(roles("reader"), "/api/v1/configmaps", {"limit": "100"})
 
 
 def test_a_403_live_skips_the_check_with_the_permission(api_server: Any, kubeconfig_for: Any, run_cli: Run) -> None:

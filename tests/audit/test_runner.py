@@ -67,7 +67,7 @@ def test_a_forbidden_need_skips_only_its_checks_with_the_permission(sample_sourc
     assert by_id["node-readiness"].status is Status.PASS
 
 
-def test_a_crashing_check_becomes_a_skip_and_the_rest_still_run(sample_source: SampleFactory) -> None:
+def test_a_crashing_check_becomes_an_error_and_the_rest_still_run(sample_source: SampleFactory) -> None:
     def explode(_data: Any, _thresholds: Mapping[str, Any]) -> list[Finding]:
         raise ZeroDivisionError("division by zero")
 
@@ -76,10 +76,12 @@ def test_a_crashing_check_becomes_a_skip_and_the_rest_still_run(sample_source: S
     broken = Check(meta=meta, evaluate=explode, folder=Path("."))
     data = collect(sample_source("kind-ha"), ["nodes", "nodes-full", "version"])
     findings = run_check(broken, data, {})
-    assert [f.status for f in findings] == [Status.SKIP]
+    assert [f.status for f in findings] == [Status.ERROR]
     assert "ZeroDivisionError: division by zero" in findings[0].message
     report = evaluate_checks(data, [broken, catalogue()["node-readiness"]], AuditConfig())
-    assert [r.status for r in report.results] == [Status.SKIP, Status.PASS]
+    assert [r.status for r in report.results] == [Status.ERROR, Status.PASS]
+    # An error counts as a failure for --fail-on, even --fail-on fail.
+    assert exit_code([report], Status.FAIL) == ExitCode.FINDINGS
 
 
 def test_thresholds_from_config_change_the_outcome(sample_source: SampleFactory) -> None:
@@ -136,11 +138,14 @@ def test_a_suppression_is_valid_through_its_last_day(sample_source: SampleFactor
     assert all(r.meta is not EXPIRED_SUPPRESSION for r in report.results)
 
 
-@pytest.mark.parametrize("statuses", [[Status.PASS, Status.SKIP], [Status.SKIP], []])
-def test_worst_status_treats_skip_below_a_pass(statuses: list[Status]) -> None:
+@pytest.mark.parametrize(("statuses", "expected"), [
+    ([Status.PASS, Status.SKIP], Status.SKIP), ([Status.SKIP], Status.SKIP), ([], Status.PASS),
+    ([Status.SKIP, Status.WARN, Status.PASS], Status.WARN), ([Status.FAIL, Status.ERROR], Status.ERROR),
+])
+def test_worst_status_orders_pass_skip_warn_fail_error(statuses: list[Status], expected: Status) -> None:
+    """A skipped part keeps the whole from passing: pass < skip < warn < fail < error."""
     from kubectl_arch.audit.runner import worst_status
 
-    expected = Status.SKIP if statuses == [Status.SKIP] else Status.PASS
     assert worst_status(statuses) is expected
 
 

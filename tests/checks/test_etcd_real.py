@@ -87,12 +87,44 @@ def test_without_its_client_certificate_etcd_refuses_and_the_reason_is_shown(etc
                                                                                kubeconfig: Path) -> None:
     assert etcd_tls.tls is not None
     options = {"etcd-endpoints": [etcd_tls.client_url], "etcd-cacert": str(etcd_tls.tls.ca_file)}
-    [finding] = _audit("etcd-disk-latency", kubeconfig, options).results[0].findings
+    result = _audit("etcd-disk-latency", kubeconfig, options).results[0]
+    finding, unread = result.findings
     # etcd refused the handshake, and the empty test API server has no metrics to fall back on.
-    assert finding.status.value == "skip"
+    assert result.status.value == "skip" and finding.status.value == "skip"
     assert "--etcd-endpoints gave nothing" in finding.message
     [note] = [n for n in finding.evidence["otherSources"] if etcd_tls.client_url in n]
     assert "could not read" in note
+    # The member that refused is named as a failed read: 0 of 1 endpoints answered.
+    assert unread.evidence == {"unread": ["etcd-endpoint-metrics"]}
+    assert "0 of 1 etcd endpoints answered, fewer than a quorum (1)" in unread.message
+
+
+@pytest.mark.etcd
+def test_members_that_do_not_answer_are_named_and_the_rest_shown(etcd: EtcdServer, kubeconfig: Path) -> None:
+    import socket
+
+    closed = []
+    for _ in range(2):  # two loopback ports nothing listens on: members that are down
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            closed.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
+    result = _audit("etcd-disk-latency", kubeconfig, {"etcd-endpoints": [etcd.client_url, *closed]}).results[0]
+    assert result.status.value in ("skip", "fail"), "a check must not pass on the one member of three left"
+    shown = {f.evidence.get("source") for f in result.findings}
+    assert f"etcd {etcd.client_url}" in shown, "the member that answered is still shown"
+    [unread] = [f for f in result.findings if "unread" in f.evidence]
+    assert "1 of 3 etcd endpoints answered, fewer than a quorum (2)" in unread.message
+    assert all(url in unread.message for url in closed)
+
+
+def test_bad_etcd_tls_files_are_one_line_and_exit_2(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    garbage = tmp_path / "ca.crt"
+    garbage.write_text("not a certificate")
+    for flags in (["--etcd-cacert", str(tmp_path / "missing.crt")], ["--etcd-cacert", str(garbage)]):
+        code, _out, err = run_cli(["audit", "--sample", "kind-ha", "--check", "etcd-disk-latency",
+                                  "--etcd-endpoints", "https://127.0.0.1:2379", *flags])
+        assert code == 2, err
+        assert len(err.strip().splitlines()) == 1 and "--etcd-cacert" in err
 
 
 @pytest.mark.etcd

@@ -80,7 +80,7 @@ class Fault:
     """A scripted failure for matching requests, applied ``times`` times (None: every time)."""
 
     match: Match
-    kind: str  # status | reset | reset-mid | delay | truncate
+    kind: str  # status | reset | reset-mid | delay | truncate | trickle
     times: int | None = 1
     status: int = 500
     retry_after: float | None = None
@@ -236,6 +236,11 @@ class ApiServer:
     def truncate(self, match: Match, *, times: int | None = 1) -> Fault:
         """Declare the full Content-Length, send half of the body, then close: a cut-off JSON answer."""
         return self._add(Fault(match, "truncate", times=times))
+
+    def trickle(self, match: Match, seconds: float, *, times: int | None = 1) -> Fault:
+        """Answer normally but send the body one byte every ``seconds``: each socket read is quick, the
+        whole request is not (what --request-timeout must bound)."""
+        return self._add(Fault(match, "trickle", times=times, seconds=seconds))
 
     def script_watch(self, match: Match, events: Sequence[dict[str, Any]], *, delay: float = 0.0,
                      drop_after: int | None = None) -> WatchScript:
@@ -421,6 +426,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
             return True
         body = self._body_of(self.server.api.answer(path, query))[0]
+        if fault.kind == "trickle":
+            self._trickle(body, fault.seconds)
+            return True
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -431,6 +439,21 @@ class _Handler(BaseHTTPRequestHandler):
         else:  # truncate: a clean close with bytes missing
             self._drop()
         return True
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for index in range(len(body)):
+            if self.server.api._sleep(seconds):
+                return
+            try:
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+            except OSError:  # the client gave up: what the test wants
+                self.close_connection = True
+                return
 
     def _reset(self) -> None:
         """Close with SO_LINGER 0, so the client gets a TCP RST rather than a clean close."""

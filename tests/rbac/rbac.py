@@ -100,16 +100,21 @@ class RoleAuthorizer:
     Passed as ``ApiServer(authorizer=...)``; users with no roles are denied everything.
     """
 
-    roles: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    # Each user's rules with the namespace they apply in ("" for a ClusterRole's: everywhere).
+    roles: dict[str, list[tuple[str, Mapping[str, Any]]]] = field(default_factory=dict)
     denied: list[tuple[str, RequestAttributes]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bind(self, user: str, role: Mapping[str, Any]) -> None:
-        self.roles.setdefault(user, []).extend(role.get("rules") or [])
+        """Bind a ClusterRole (its rules apply everywhere) or a Role (only in its namespace, as a
+        RoleBinding there grants it)."""
+        namespace = (role.get("metadata") or {}).get("namespace", "") if role.get("kind") == "Role" else ""
+        self.roles.setdefault(user, []).extend((namespace, rule) for rule in role.get("rules") or [])
 
     def __call__(self, user: str, path: str, query: Mapping[str, str]) -> bool:
         request = request_attributes(path, query)
-        if any(rule_allows(rule, request) for rule in self.roles.get(user, [])):
+        if any(rule_allows(rule, request) for namespace, rule in self.roles.get(user, [])
+               if not namespace or (request.resource_request and request.namespace == namespace)):
             return True
         with self._lock:
             self.denied.append((user, request))
@@ -127,6 +132,11 @@ class RoleAuthorizer:
 def cluster_roles(text: str) -> list[dict[str, Any]]:
     """The ClusterRoles in a multi-document YAML text (such as `kubectl arch rbac`'s output)."""
     return [doc for doc in yaml.safe_load_all(text) if isinstance(doc, dict) and doc.get("kind") == "ClusterRole"]
+
+
+def namespaced_roles(text: str) -> list[dict[str, Any]]:
+    """The Roles (each in its namespace) in a multi-document YAML text."""
+    return [doc for doc in yaml.safe_load_all(text) if isinstance(doc, dict) and doc.get("kind") == "Role"]
 
 
 def role(*rules: Mapping[str, Any]) -> dict[str, Any]:

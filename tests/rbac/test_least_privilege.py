@@ -31,6 +31,7 @@ from tests.rbac.rbac import (
     RequestAttributes,
     RoleAuthorizer,
     cluster_roles,
+    namespaced_roles,
     read_verbs,
     request_attributes,
     role,
@@ -95,19 +96,22 @@ class Run:
     snapshot: dict[str, Any] | None
 
 
-def _printed_role(home: Path, *flags: str) -> dict[str, Any]:
+def _printed_roles(home: Path, *flags: str) -> list[dict[str, Any]]:
+    """The ClusterRole and the Role in kube-system `kubectl arch rbac` prints, as the user would apply them."""
     done = invoke_in_process(["rbac", *flags], home)
     assert done.code == 0, done.stderr
     found = cluster_roles(done.stdout)
     assert len(found) == 1, done.stdout
-    return found[0]
+    namespaced = namespaced_roles(done.stdout)
+    assert [r["metadata"]["namespace"] for r in namespaced] == ["kube-system"], done.stdout
+    return [*found, *namespaced]
 
 
 @pytest.fixture(scope="module")
-def roles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """The ClusterRoles `kubectl arch rbac` prints, without and with --include-workloads."""
+def roles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """The roles `kubectl arch rbac` prints, without and with --include-workloads."""
     home = tmp_path_factory.mktemp("rbac-home")
-    return {"plain": _printed_role(home), "workloads": _printed_role(home, "--include-workloads")}
+    return {"plain": _printed_roles(home), "workloads": _printed_roles(home, "--include-workloads")}
 
 
 class Runner:
@@ -143,11 +147,13 @@ class Runner:
 
 
 @pytest.fixture(scope="module")
-def runner(roles: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
+def runner(roles: dict[str, list[dict[str, Any]]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     authorizer = RoleAuthorizer()
     authorizer.bind("admin", EVERYTHING)
-    authorizer.bind("arch-reader", roles["plain"])
-    authorizer.bind("arch-workloads-reader", roles["workloads"])
+    for printed in roles["plain"]:
+        authorizer.bind("arch-reader", printed)
+    for printed in roles["workloads"]:
+        authorizer.bind("arch-workloads-reader", printed)
     authorizer.bind("version-only", role({"nonResourceURLs": ["/version"], "verbs": ["get"]}))
     with ApiServer(CLUSTER.store(), now=NOW, tokens=TOKENS, authorizer=authorizer) as server:
         yield Runner(server, authorizer, tmp_path_factory.mktemp("privilege"))
@@ -157,8 +163,40 @@ def _reader_token(command: Command) -> str:
     return "workloads-token" if command.workloads else "reader-token"
 
 
-def test_the_printed_role_only_reads(roles: dict[str, dict[str, Any]]) -> None:
-    assert read_verbs(roles.values()) <= {"get", "list", "watch"}
+def test_the_printed_role_only_reads(roles: dict[str, list[dict[str, Any]]]) -> None:
+    assert read_verbs(r for printed in roles.values() for r in printed) <= {"get", "list", "watch"}
+
+
+def test_only_kube_system_reads_are_namespaced_and_only_named_subjects_are_bound(
+        roles: dict[str, list[dict[str, Any]]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    cluster, kube_system = roles["plain"]
+
+    def grants(role: dict[str, Any]) -> set[tuple[str, str]]:
+        """What the role grants on every object of a resource (rules limited by resourceNames left out)."""
+        return {(resource, verb) for rule in role["rules"] if not rule.get("resourceNames")
+                for resource in rule.get("resources", []) for verb in rule["verbs"]}
+
+    # pods/proxy lets its holder GET any pod's HTTP endpoints: only in kube-system (etcd's metrics).
+    assert ("pods/proxy", "get") in grants(kube_system) and ("pods/proxy", "get") not in grants(cluster)
+    assert ("configmaps", "get") in grants(kube_system) and ("configmaps", "get") not in grants(cluster)
+    # ConfigMaps elsewhere (leader-election locks an OpenShift component's flags move) only by the components' names.
+    named = [rule for rule in cluster["rules"] if "configmaps" in rule.get("resources", [])]
+    assert [rule.get("resourceNames") for rule in named] == [["kube-scheduler", "kube-controller-manager",
+                                                              "cloud-controller-manager"]]
+    home = tmp_path_factory.mktemp("rbac-bind")
+    unbound = invoke_in_process(["rbac"], home).stdout
+    assert "Binding" not in unbound.replace("# No binding", "") and "sre-readers" not in unbound
+    bound = invoke_in_process(["rbac", "--bind-group", "platform", "--bind-serviceaccount", "ops/auditor"],
+                              home).stdout
+    import yaml
+
+    kinds = [(d["kind"], d["metadata"].get("namespace")) for d in yaml.safe_load_all(bound) if d]
+    assert kinds == [("ClusterRole", None), ("Role", "kube-system"), ("ClusterRoleBinding", None),
+                     ("RoleBinding", "kube-system")]
+    subjects = [d["subjects"] for d in yaml.safe_load_all(bound) if d and "subjects" in d]
+    assert subjects[0] == subjects[1] == [
+        {"kind": "Group", "name": "platform", "apiGroup": "rbac.authorization.k8s.io"},
+        {"kind": "ServiceAccount", "name": "auditor", "namespace": "ops"}]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
@@ -178,7 +216,7 @@ def test_the_printed_role_is_enough_for_every_command(command: Command, runner: 
                                                                                                        ours.stdout)
 
 
-def test_every_permission_in_the_role_is_used(roles: dict[str, dict[str, Any]], runner: Runner) -> None:
+def test_every_permission_in_the_role_is_used(roles: dict[str, list[dict[str, Any]]], runner: Runner) -> None:
     """'Exactly what the commands read': each (group, resource, verb) or URL of the role serves some request
     here, or is in CONDITIONAL with the situation that uses it."""
     used: set[tuple[str, str, str]] = set()
@@ -188,9 +226,10 @@ def test_every_permission_in_the_role_is_used(roles: dict[str, dict[str, Any]], 
                 attributes.resource
             used.add((attributes.api_group, resource, attributes.verb) if attributes.resource_request
                      else ("url", attributes.path, attributes.verb))
-    granted = {(group, resource, verb) for rule in roles["workloads"]["rules"] for group in rule.get("apiGroups", [])
+    rules = [rule for printed in roles["workloads"] for rule in printed["rules"]]
+    granted = {(group, resource, verb) for rule in rules for group in rule.get("apiGroups", [])
                for resource in rule.get("resources", []) for verb in rule["verbs"]}
-    granted |= {("url", url, verb) for rule in roles["workloads"]["rules"] for url in rule.get("nonResourceURLs", [])
+    granted |= {("url", url, verb) for rule in rules for url in rule.get("nonResourceURLs", [])
                 for verb in rule["verbs"]}
     unused = sorted(granted - used - set(CONDITIONAL))
     assert unused == [], f"the role grants what no command read here: {unused}"

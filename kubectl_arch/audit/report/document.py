@@ -47,7 +47,9 @@ def report_document(report: AuditReport) -> dict[str, Any]:
                     "source": cluster.source},
         "now": report.now.isoformat() if report.now else None,
         "error": report.error,
+        "unreadable": report.unread,
         "summary": report.summary(),
+        **({"passingNotListed": report.passes_hidden} if report.passes_hidden else {}),  # --hide-passing
         "checks": [{"check": r.meta.id, "status": r.status.value, "component": r.meta.component,
                     "title": r.meta.title} for r in report.results],
         "findings": findings,

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kubectl_arch.output.sanitise import visible
+
 MAX_ITEMS = 3  # list items shown before "+N more"
 HASH_CHARS = 12  # a fingerprint is recognisable by its first characters
 _UNITS = ("seconds", "bytes", "percent")
@@ -30,7 +32,7 @@ def _item(key: str, value: Any) -> str:
     unit = words[-1] if words and words[-1] in _UNITS else None
     label = " ".join(words[:-1] if unit and len(words) > 1 else words)
     # "why:" is a section of the finding itself; inside the evidence it is the reason for a value.
-    return f"{'reason' if label == 'why' else label}: {_value(value, unit, key)}"
+    return visible(f"{'reason' if label == 'why' else label}: {_value(value, unit, key)}", multiline=False)
 
 
 def _words(key: str) -> list[str]:

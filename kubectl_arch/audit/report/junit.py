@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.report.evidence import evidence_line
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
+from kubectl_arch.output.sanitise import xml
 
 
 def to_junit(reports: Sequence[AuditReport], fail_on: Status = Status.FAIL) -> str:
@@ -27,8 +28,19 @@ def to_junit(reports: Sequence[AuditReport], fail_on: Status = Status.FAIL) -> s
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("time", "0")
+    _sanitise(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _sanitise(root: ET.Element) -> None:
+    """Every attribute and text made legal XML 1.0: cluster strings may hold characters XML forbids, and one
+    of them makes a CI system reject the whole report."""
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, xml(value))
+        if element.text:
+            element.text = xml(element.text)
 
 
 def _suite(report: AuditReport, fail_on: Status) -> ET.Element:
@@ -43,6 +55,8 @@ def _suite(report: AuditReport, fail_on: Status) -> ET.Element:
     for name, value in (("context", cluster.context), ("server", cluster.server), ("version", cluster.version),
                         ("source", cluster.source)):
         ET.SubElement(properties, "property", name=name, value=value)
+    if report.passes_hidden:  # --hide-passing: say the suite is not every check
+        ET.SubElement(properties, "property", name="passingNotListed", value=str(report.passes_hidden))
     counts: dict[str, int] = {"failures": 0, "errors": 0, "skipped": 0}
     if report.error:
         case = ET.SubElement(suite, "testcase", name="cluster-readable", classname="kubectl-arch.cluster", time="0")
@@ -53,6 +67,8 @@ def _suite(report: AuditReport, fail_on: Status) -> ET.Element:
         if outcome:
             counts[outcome] += 1
         counts["skipped"] += _suppressed_testcases(suite, result)
+    if report.unread:  # the reads that failed, named even where no check depends on one
+        ET.SubElement(suite, "system-err").text = "\n".join(f"unreadable: {r}" for r in report.unread.values())
     suite.set("tests", str(len(suite.findall("testcase"))))
     for key, number in counts.items():
         suite.set(key, str(number))
@@ -67,7 +83,7 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
                          classname=f"kubectl-arch.{meta.component}", time="0")
     status = result.status
     text = _findings_text(result.findings)
-    crashed = next((f for f in result.findings if f.status is Status.SKIP and "error" in f.evidence), None)
+    crashed = next((f for f in result.findings if f.status is Status.ERROR), None)
     outcome: str | None = None
     if crashed is not None:
         ET.SubElement(case, "error", message=crashed.message, type="CheckError").text = text
@@ -75,7 +91,7 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
     elif status is Status.SKIP:
         ET.SubElement(case, "skipped", message=result.findings[0].message)
         outcome = "skipped"
-    elif status.rank > 0 and status.rank >= fail_on.rank:
+    elif status.problem and status.reaches(fail_on):
         first = next(f for f in result.findings if f.status is status)
         failure = ET.SubElement(case, "failure", message=first.message, type=status.value)
         failure.text = "\n".join([_findings_text(result.findings, evidence=True), "",
@@ -107,7 +123,7 @@ def _findings_text(findings: list[Finding], evidence: bool = False) -> str:
     for finding in findings:
         subject = f" [{finding.object}]" if finding.object else ""
         lines.append(f"{finding.status.value.upper()}{subject}: {finding.message}")
-        if evidence and finding.evidence and finding.status.rank > 0:
+        if evidence and finding.evidence and finding.status.problem:
             lines.append(f"  evidence: {evidence_line(finding.evidence)}")
     return "\n".join(lines)
 

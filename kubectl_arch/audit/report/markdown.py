@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.report.evidence import evidence_line
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
+from kubectl_arch.output.sanitise import code_span, html, markdown
 
-ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️"}
+ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️", Status.ERROR: "💥"}
 
 
 def to_markdown(reports: Sequence[AuditReport]) -> str:
@@ -21,25 +22,30 @@ def to_markdown(reports: Sequence[AuditReport]) -> str:
 
 def _report(report: AuditReport) -> str:
     cluster = report.cluster
-    lines = [f"## kubectl-arch audit: `{_cell(cluster.context or cluster.server)}` ({_cell(cluster.version)})", ""]
+    lines = [f"## kubectl-arch audit: {code_span(cluster.context or cluster.server)} ({markdown(cluster.version)})", ""]
     if report.error:
-        return "\n".join([*lines, f"❌ could not read this cluster: {_cell(report.error)}", ""])
+        return "\n".join([*lines, f"❌ could not read this cluster: {markdown(report.error)}", ""])
     counts = report.summary()
-    summary = " · ".join(f"{ICONS[s]} {counts[s.value]} {s.value}" for s in (Status.FAIL, Status.WARN, Status.PASS,
-                                                                             Status.SKIP))
+    shown = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
+    summary = " · ".join(f"{ICONS[s]} {counts[s.value]} {s.value}" for s in shown
+                         if counts[s.value] or s is not Status.ERROR)
     if counts["suppressed"]:
         summary += f" · {counts['suppressed']} suppressed"
-    lines += [f"**{summary}**", "", f"_{_cell(cluster.source)}_", "",
+    if report.passes_hidden:
+        summary += f" · {report.passes_hidden} passing not listed"
+    lines += [f"**{summary}**", "", f"_{markdown(cluster.source)}_", "",
               "| Status | Check | Component | Result |", "| --- | --- | --- | --- |"]
     ordered = sorted(report.results, key=lambda r: (-r.status.rank, r.status is Status.PASS, r.meta.component))
     for result in ordered:
         message = "; ".join(f.message for f in result.headline())
         lines.append(f"| {ICONS[result.status]} {result.status.value} | `{result.meta.id}` | {result.meta.component} "
-                     f"| {_cell(message)} |")
+                     f"| {markdown(message)} |")
     lines.append("")
     lines += _suppressed(report)
+    if report.unread:
+        lines += [*(f"- unreadable: {markdown(reason)}" for reason in report.unread.values()), ""]
     for result in ordered:
-        if result.status.rank > 0:
+        if result.status.problem:
             lines += _details(result)
     return "\n".join(lines)
 
@@ -51,30 +57,22 @@ def _suppressed(report: AuditReport) -> list[str]:
     if not rows:
         return []
     lines = ["| Suppressed | Finding | Reason | Until |", "| --- | --- | --- | --- |"]
-    lines += [f"| `{check_id}` | {_cell(finding.message)} | {_cell(suppression.reason)} | "
+    lines += [f"| `{check_id}` | {markdown(finding.message)} | {markdown(suppression.reason)} | "
               f"{suppression.expires.isoformat()} |" for check_id, finding, suppression in rows]
     return [*lines, ""]
 
 
 def _details(result: CheckResult) -> list[str]:
     meta = result.meta
-    lines = [f"<details><summary>{ICONS[result.status]} <code>{meta.id}</code>: {_html(meta.title)}</summary>", ""]
+    lines = [f"<details><summary>{ICONS[result.status]} <code>{meta.id}</code>: {html(meta.title)}</summary>", ""]
     for finding in result.headline():
-        lines.append(f"- **{finding.status.value}**: {finding.message}")
+        lines.append(f"- **{finding.status.value}**: {markdown(finding.message)}")
         if finding.evidence:
-            lines.append(f"  - evidence: {_html(evidence_line(finding.evidence))}")
+            lines.append(f"  - evidence: {markdown(evidence_line(finding.evidence))}")
     lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {result.fix}", "",
               "**Read more:** " + ", ".join(f"<{ref}>" for ref in meta.references), "", "</details>", ""]
     return lines
 
-
-def _cell(text: str) -> str:
-    """Text safe inside a table cell: pipes escaped, one line."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render(outcome: AuditOutcome, _format_name: str) -> None:

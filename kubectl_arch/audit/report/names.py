@@ -11,7 +11,7 @@ from kubectl_arch.audit.runner import AuditOutcome
 def failing_ids(outcome: AuditOutcome) -> list[str]:
     """Each check whose status reaches --fail-on in any cluster, once, in report order."""
     ids = [result.meta.id for report in outcome.reports for result in report.results
-           if result.status.rank > 0 and result.status.rank >= outcome.fail_on.rank]
+           if result.status.reaches(outcome.fail_on)]
     return list(dict.fromkeys(ids))
 
 

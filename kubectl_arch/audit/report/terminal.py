@@ -20,7 +20,8 @@ from kubectl_arch.output.wrap import wrap as _wrap
 if TYPE_CHECKING:
     from rich.console import Console
 
-STYLES = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim"}
+STYLES = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
+          Status.ERROR: "bold magenta"}
 
 # Components in the order a request meets them; others follow alphabetically.
 COMPONENT_ORDER = ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager", "nodes", "kubelet",
@@ -89,11 +90,13 @@ def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
             _render_check(result, console, layout, wide)
     console.print()
     _print(console, summary_segments(report))
+    for reason in report.unread.values():
+        _print(console, [("unreadable: ", "bold"), (reason, "")])
 
 
 def _render_check(result: CheckResult, console: Console, layout: Layout, wide: bool) -> None:
     findings = result.findings if wide else result.headline()
-    detailed = wide or result.status.rank > 0
+    detailed = wide or result.status.problem or result.incomplete
     first = findings[0] if findings else Finding(result.meta.id, Status.PASS, "every finding is suppressed")
     header = [(INDENT, ""), (_badge(result.status), STYLES[result.status]), (" ", ""), (result.meta.id, "bold")]
     column = layout.message(detailed)
@@ -121,7 +124,7 @@ def _render_check(result: CheckResult, console: Console, layout: Layout, wide: b
                 _evidence(console, layout, finding)
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
-    if result.status.rank > 0:
+    if result.status.problem:
         meta = result.meta
         _detail(console, layout, "why:", meta.why)
         _detail(console, layout, "fix:", result.fix)
@@ -188,17 +191,21 @@ def summary_segments(report: AuditReport) -> list[tuple[str, str]]:
     counts = report.summary()
     total = sum(counts[s.value] for s in Status)
     segments: list[tuple[str, str]] = [(f"{total} checks: ", "bold")]
-    for index, status in enumerate((Status.PASS, Status.WARN, Status.FAIL, Status.SKIP)):
+    for index, status in enumerate((Status.PASS, Status.WARN, Status.FAIL, Status.SKIP, Status.ERROR)):
+        if status is Status.ERROR and not counts[status.value]:
+            continue  # "0 error" is noise: errors are rare and shown when they happen
         segments += [(", " if index else "", ""), (f"{counts[status.value]} {status.value}", STYLES[status])]
     if counts["suppressed"]:
         segments.append((f" ({counts['suppressed']} suppressed)", ""))
+    if report.passes_hidden:
+        segments.append((f" ({report.passes_hidden} passing not listed)", ""))
     return segments
 
 
 def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
     """One line on what the exit code will be and why, when anything was found; None when all is well."""
     statuses = [r.status for report in reports for r in report.results]
-    failing = sum(1 for s in statuses if s.rank >= fail_on.rank and s.rank > 0)
+    failing = sum(1 for s in statuses if s.reaches(fail_on))
     warnings = sum(1 for s in statuses if s is Status.WARN)
     code = int(exit_code(reports, fail_on))
     if any(r.error for r in reports):

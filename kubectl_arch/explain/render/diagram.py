@@ -91,6 +91,8 @@ def _tooltip(view: ComponentView) -> list[str]:
 def component_lines(view: ComponentView) -> list[Line]:
     """What a control-plane component's box says: count, health, version, leader, instances."""
     state = state_of(view)
+    if view.unknown:  # its pods could not be read: not hidden, not none
+        return [Line("not known: could not be read", WARN), Line(view.unknown, WARN)]
     if view.replicas is None:
         lines = [Line("run by the provider", HIDDEN_STATE), Line("not visible through the API", OFF)]
         if view.leader is not None and view.leader.held:
@@ -427,7 +429,7 @@ def _endpoint_box(cluster: ClusterMap) -> Box:
     lines = [Line(cluster.server or "server unknown", bold=True)]
     if cluster.apiserver_endpoints:
         lines.append(Line(f"default/kubernetes: {plural(len(cluster.apiserver_endpoints), 'address', 'addresses')}"))
-    if api.replicas is None:
+    if api.replicas is None and api.managed:
         lines.append(Line("the provider's load balancer", HIDDEN_STATE))
     elif (api.replicas or 0) > 1:
         lines.append(Line(f"spreads clients over {api.replicas} API servers"))
@@ -457,7 +459,7 @@ def _title(cluster: ClusterMap) -> str:
 
 def _description(cluster: ClusterMap) -> str:
     api = cluster.component(KUBE_APISERVER)
-    count = "hidden" if api.replicas is None else str(api.replicas)
+    count = "an unknown number of" if api.unknown else "hidden" if api.replicas is None else str(api.replicas)
     return (f"Architecture of the {cluster.distribution.name} cluster at {cluster.server}: {count} API server(s), "
             f"{plural(len(cluster.nodes), 'node')}. Controllers, kubelets and clients reach the API server through "
             "its endpoint; only the API server talks to etcd.")

@@ -8,26 +8,28 @@ from __future__ import annotations
 
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.request import ExplainView
+from kubectl_arch.output.sanitise import mermaid as label
 from kubectl_arch.wording import plural
 
 
 def mermaid(cluster: ClusterMap) -> str:
     """The HA path and the node layer as a mermaid flowchart, for docs and wikis."""
     api, store = cluster.component("kube-apiserver"), cluster.datastore
-    lines = ["flowchart TD", f'  lb["load balancer / endpoint<br/>{cluster.server or "API endpoint"}"]']
+    lines = ["flowchart TD", f'  lb["load balancer / endpoint<br/>{label(cluster.server or "API endpoint")}"]']
     if api.replicas is None:
-        lines.append(f'  api["API servers<br/>hidden: {cluster.profile.title}"]')
+        state = f"unknown: {label(api.unknown)}" if api.unknown else f"hidden: {label(cluster.profile.title)}"
+        lines.append(f'  api["API servers<br/>{state}"]')
         lines.append("  lb --> api")
     else:
         for index, instance in enumerate(api.instances):
             state = "ready" if instance.ready else "NOT READY"
-            lines.append(f'  api{index}["kube-apiserver<br/>{instance.node}<br/>{state}"]')
+            lines.append(f'  api{index}["kube-apiserver<br/>{label(instance.node)}<br/>{state}"]')
             lines.append(f"  lb --> api{index}")
     if store.members is not None:
-        etcd_label = (f"etcd ({store.short})<br/>{store.members} members, quorum {store.quorum}<br/>"
+        etcd_label = (f"etcd ({label(store.short)})<br/>{store.members} members, quorum {store.quorum}<br/>"
                       f"tolerates {plural(store.failures_tolerated or 0, 'failure')}")
     elif cluster.managed:
-        etcd_label = f"etcd<br/>hidden: {cluster.profile.title}"
+        etcd_label = f"etcd<br/>hidden: {label(cluster.profile.title)}"
     elif store.kind in ("kine-sqlite", "kine-external"):
         etcd_label = f"kine<br/>{'SQLite' if store.kind == 'kine-sqlite' else 'external database'}"
     else:
@@ -38,7 +40,7 @@ def mermaid(cluster: ClusterMap) -> str:
     lines.extend(f"  {api_id} --> etcd" for api_id in api_ids)
     for name in ("kube-scheduler", "kube-controller-manager"):
         view = cluster.component(name)
-        leader = f"<br/>leader: {view.leader.holder_node}" if view.leader and view.leader.held else ""
+        leader = f"<br/>leader: {label(view.leader.holder_node)}" if view.leader and view.leader.held else ""
         count = "hidden" if view.replicas is None else f"x{view.replicas}"
         node_id = name.replace("-", "_")
         lines.append(f'  {node_id}["{name} {count}{leader}"]')
@@ -47,10 +49,11 @@ def mermaid(cluster: ClusterMap) -> str:
             lines.extend(f"  {node_id} -- own node --> {api_id}" for api_id in local)
         else:
             lines.append(f"  {node_id} --> {'api' if api.replicas is None else 'lb'}")
-    kubelets, runtime = cluster.component("kubelet"), cluster.component("container-runtime").kind or "runtime"
-    cni = cluster.component("cni").kind or "?"
+    kubelets = cluster.component("kubelet")
+    runtime = label(cluster.component("container-runtime").kind or "runtime")
+    cni = label(cluster.component("cni").kind or "?")
     lines.append(f'  nodes["{plural(kubelets.replicas or 0, "node")}: kubelet, {runtime}, '
-                 f'kube-proxy {cluster.kube_proxy.mode}, CNI {cni}"]')
+                 f'kube-proxy {label(cluster.kube_proxy.mode)}, CNI {cni}"]')
     lines.append("  nodes --> lb")  # kubelets reach the API servers through the endpoint, not one server
     return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ from kubectl_arch.explain.render.terminal import (
 )
 from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.sanitise import markup
 from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, without
 from kubectl_arch.wording import plural
 
@@ -29,8 +30,8 @@ def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
 
     instances = view.instances
     columns: list[Column] = [
-        ("NODE", [i.node or "-" for i in instances]), ("POD", [i.pod or "-" for i in instances]),
-        ("VERSION", [i.version or "-" for i in instances]),
+        ("NODE", [markup(i.node or "-") for i in instances]), ("POD", [markup(i.pod or "-") for i in instances]),
+        ("VERSION", [markup(i.version or "-") for i in instances]),
         ("READY", ["yes" if i.ready else "[bold red]no[/]" for i in instances]),
         ("LEADER", ["-" if i.leader is None else "yes" if i.leader else "standby" for i in instances]),
         ("RESTARTS", [str(i.restarts) for i in instances])]
@@ -50,7 +51,7 @@ def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
     for flag, why in page.flags.items():
         values = [i.flags[flag] for i in view.instances if flag in i.flags]
         value = values[0] if values else "not set (default)" if view.instances else "not visible"
-        rows.append((f"  --{flag}", f"{value}\n[dim]{why}[/]"))
+        rows.append((f"  --{flag}", f"{markup(value)}\n[dim]{why}[/]"))
     return rows
 
 
@@ -61,7 +62,7 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
     out: list[RenderableType] = [Text(page.title, style="bold"), Text(page.summary, style="dim"), Text(""),
                                  Text("What it does", style="bold"), Text(page.what), Text(""),
                                  Text("In this cluster", style="bold")]
-    facts = [("  ready", "hidden (run by the provider)" if view.replicas is None else ready_cell(view)),
+    facts = [("  ready", "hidden (run by the provider)" if view.managed else ready_cell(view)),
              ("  health", health_cell(view)), ("  versions", version_cell(view))]
     if view.leader is not None:
         holder, freshness = leader_text(view.leader)
@@ -73,8 +74,9 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
     if view.name == "etcd":
         quota = "not known" if store.quota_bytes is None else f"{store.quota_bytes / 1024**3:g} GiB"
         origin = f"assumed: {store.quota_source}" if store.quota_assumed else store.quota_source
-        facts.append(("  datastore", f"{store.kind}; size limit {quota} ({origin})"))
-    facts += labelled("  evidence", view.evidence) + labelled("  notes", view.notes)
+        facts.append(("  datastore", f"{markup(store.kind)}; size limit {quota} ({markup(origin)})"))
+    facts += labelled("  evidence", [markup(e) for e in view.evidence])
+    facts += labelled("  notes", [markup(n) for n in view.notes])
     out.append(two_columns(facts))
     if view.instances:
         out += [Text(""), *instances_section(view, width)]

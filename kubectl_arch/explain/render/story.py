@@ -9,6 +9,7 @@ from kubectl_arch.explain.render.terminal import labelled, two_columns
 from kubectl_arch.explain.walkthrough import Step
 from kubectl_arch.explain.what_if import Scenario
 from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.sanitise import markup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,7 +24,7 @@ def print_step(console: Console, number: int, total: int, step: Step) -> None:
     with trimmed_lines(console):
         console.print(Text(f"Step {number}/{total}: {step.title}", style="bold"))
         console.print(Text(step.text))
-        console.print(two_columns([("  in this cluster:", step.here)]))
+        console.print(two_columns([("  in this cluster:", markup(step.here, multiline=True))]))
         console.print()
 
 
@@ -48,7 +49,7 @@ def _bullet_grid(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for label, text in rows:
-        grid.add_row(label, "-", text)
+        grid.add_row(label, "-", markup(text, multiline=True))
     return grid
 
 
@@ -59,7 +60,7 @@ def print_scenarios(console: Console, scenarios: list[Scenario]) -> None:
         console.print(Text("What if...", style="bold"))
         console.print()
         for scenario in scenarios:
-            console.print(Text.from_markup(f"[bold]{scenario.title}[/]: {VERDICT[scenario.survives]}"))
+            console.print(Text.from_markup(f"[bold]{markup(scenario.title)}[/]: {VERDICT[scenario.survives]}"))
             console.print(Text(scenario.summary))
             rows = labelled("  keeps working:", scenario.keeps_working) + labelled("  stops:", scenario.stops)
             rows += labelled("  to do:", scenario.advice)

@@ -24,6 +24,7 @@ from kubectl_arch.explain.views import (
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.sanitise import markup
 from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table
 from kubectl_arch.wording import plural
 
@@ -36,14 +37,18 @@ MAX_LISTED_NODES = 5  # beyond this, WHERE says "N nodes" instead of listing the
 
 
 def health_cell(view: ComponentView) -> str:
+    if view.unknown:
+        return f"[yellow]unknown[/]\n[dim]{markup(view.unknown)}[/]"
     style = HEALTH_STYLE.get(view.health, "")
     return f"[{style}]{view.health}[/]" if style else view.health
 
 
 def ready_cell(view: ComponentView) -> str:
     """kubectl's READY: ready/replicas ("hidden" for a managed control plane, "0" when there is none)."""
+    if view.unknown:
+        return "?"
     if view.replicas is None:
-        return "hidden"
+        return "hidden" if view.managed else "?"
     return f"{view.ready if view.ready is not None else '?'}/{view.replicas}" if view.replicas else "0"
 
 
@@ -52,15 +57,17 @@ def where_cell(view: ComponentView, counts_only: bool = False) -> str:
 
     ``counts_only`` says "N nodes" instead of listing names, for terminals too narrow to show them whole.
     """
+    if view.unknown:
+        return "?"
     if view.replicas is None:
-        return "provider"
+        return "provider" if view.managed else markup(view.placement) if view.placement else "?"
     nodes = view.where
     everywhere = bool(view.placement and view.placement.startswith("all "))
     if len(view.instances) < (view.replicas or 0) or everywhere or not nodes:
-        return view.placement or (plural(len(nodes), "node") if nodes else "-")
+        return markup(view.placement) if view.placement else (plural(len(nodes), "node") if nodes else "-")
     if counts_only or len(nodes) > MAX_LISTED_NODES:
         return plural(len(nodes), "node")
-    return "\n".join(nodes)
+    return "\n".join(markup(node) for node in nodes)
 
 
 def leader_text(lease: LeaseInfo) -> tuple[str, str]:
@@ -69,7 +76,7 @@ def leader_text(lease: LeaseInfo) -> tuple[str, str]:
         return "[bold red]none[/]", "lease expired"
     age = f"{lease.renew_age_seconds:.0f}s ago" if lease.renew_age_seconds is not None else "at an unknown time"
     holder = (lease.holder_node or "?").split(".", 1)[0]  # ip-10-0-0-1.ec2.internal -> ip-10-0-0-1
-    return holder, f"renewed {age}"
+    return markup(holder), f"renewed {age}"
 
 
 def leader_cell(view: ComponentView) -> str:
@@ -81,18 +88,19 @@ def leader_cell(view: ComponentView) -> str:
 
 def _product_versions(view: ComponentView) -> list[str]:
     """Each version as "product version" where the product is not already in it (calico v3.28.2)."""
-    versions = [v.replace("://", " ") for v in view.versions]
+    versions = [markup(v.replace("://", " ")) for v in view.versions]
+    kind = markup(view.kind)
     if view.name == KUBE_PROXY or not view.kind:
         return versions
-    if all(kind in " ".join(versions) for kind in view.kind.split(", ")):
+    if all(k in " ".join(versions) for k in kind.split(", ")):
         return versions
-    return [f"{view.kind} {version}" for version in versions] or [view.kind]
+    return [f"{kind} {version}" for version in versions] or [kind]
 
 
 def _proxy_mode(view: ComponentView) -> str | None:
     if view.name != KUBE_PROXY or not view.kind:
         return None
-    return "mode unknown" if view.kind == "unknown" else f"{view.kind} mode"
+    return "mode unknown" if view.kind == "unknown" else f"{markup(view.kind)} mode"
 
 
 def version_cell(view: ComponentView) -> str:
@@ -140,14 +148,14 @@ def layer_section(title: str, views: Sequence[ComponentView], width: int) -> lis
 
 def flags_section(views: Iterable[ComponentView]) -> Table:
     """-o wide: the flags that matter per component, one per line so long values stay readable."""
-    return two_columns((f"  {view.name}" if index == 0 else "", f"--{key}={value}")
+    return two_columns((f"  {view.name}" if index == 0 else "", markup(f"--{key}={value}"))
                        for view in views for index, (key, value) in enumerate(view.flags().items()))
 
 
 def node_status_cell(node: NodeInfo) -> str:
-    status = "[green]Ready[/]" if node.ready else f"[bold red]NotReady[/] ({node.ready_status})"
+    status = "[green]Ready[/]" if node.ready else f"[bold red]NotReady[/] ({markup(node.ready_status)})"
     if node.pressures:
-        status += "\n[yellow]" + ",".join(node.pressures) + "[/]"
+        status += "\n[yellow]" + markup(",".join(node.pressures)) + "[/]"
     if node.unschedulable:
         status += "\nSchedulingDisabled"
     return status
@@ -185,13 +193,16 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     rows = node_rows(nodes)
 
     def columns(split_runtime: bool) -> list[Column]:
-        runtimes = [r[4].replace("://", "\n" if split_runtime else " ") for r in rows]
-        return [("NAME", [r[0] for r in rows]), ("ROLES", [r[1] for r in rows]), ("STATUS", [r[2] for r in rows]),
-                ("KUBELET", [r[3] for r in rows]), ("RUNTIME", runtimes)]
+        runtimes = [markup(r[4]).replace("://", "\n" if split_runtime else " ") for r in rows]
+        return [("NAME", [markup(r[0]) for r in rows]), ("ROLES", [markup(r[1]) for r in rows]),
+                ("STATUS", [r[2] for r in rows]),  # node_status_cell: markup built from escaped parts
+                ("KUBELET", [markup(r[3]) for r in rows]), ("RUNTIME", runtimes)]
 
-    with_os = [*columns(False), ("OS", [r[5] for r in rows])]
+    with_os = [*columns(False), ("OS", [markup(r[5]) for r in rows])]
     layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
     _, layout = first_fitting(layouts, width)
+    if cluster.nodes_unknown:
+        return [Text(f"Nodes (?, {cluster.nodes_unknown})", style="bold"), Text("")]
     out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
     if len(rows) < len(nodes):
         out.append(Text("  each (N more) row stands for Ready nodes alike in role, kubelet, runtime and OS: "
@@ -211,15 +222,17 @@ def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType
     from rich.text import Text
 
     nodes = cluster.nodes
-    details: list[Column] = [("NAME", [n.name for n in nodes]), ("ARCH", [n.architecture for n in nodes]),
-                             ("INTERNAL-IP", [n.internal_ip or "-" for n in nodes]),
-                             ("KERNEL", [n.kernel_version for n in nodes]), ("OS", [n.os_image for n in nodes])]
-    taints = [("\n".join(str(t) for t in n.taints) or "-") for n in nodes]
+    details: list[Column] = [("NAME", [markup(n.name) for n in nodes]),
+                             ("ARCH", [markup(n.architecture) for n in nodes]),
+                             ("INTERNAL-IP", [markup(n.internal_ip or "-") for n in nodes]),
+                             ("KERNEL", [markup(n.kernel_version) for n in nodes]),
+                             ("OS", [markup(n.os_image) for n in nodes])]
+    taints = [("\n".join(markup(t) for t in n.taints) or "-") for n in nodes]
     out: list[RenderableType] = [Text("Node details", style="bold")]
     full = [*details, ("TAINTS", taints)]
     if fits(full, width):
         return [*out, kubectl_table(full), Text("")]
-    tainted = [(n.name, cell) for n, cell in zip(nodes, taints, strict=True) if n.taints]
+    tainted = [(markup(n.name), cell) for n, cell in zip(nodes, taints, strict=True) if n.taints]
     out += [kubectl_table(details, fold_last=True), Text("")]
     if tainted:
         taint_columns: list[Column] = [("NAME", [name for name, _ in tainted]), ("TAINTS", [t for _, t in tainted])]
@@ -232,7 +245,9 @@ def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
     api = cluster.component("kube-apiserver")
     managed_by = cluster.distribution.managed_by
     endpoint = ["load balancer / API endpoint", f"  {cluster.server or 'not known'}"]
-    if api.replicas is None:
+    if api.unknown:
+        api_box = [f"API servers: unknown ({api.unknown})"]
+    elif api.replicas is None:
         visible = len(cluster.apiserver_endpoints)
         api_box = [f"API servers: hidden, run by {managed_by}"]
         if visible:
@@ -245,7 +260,10 @@ def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
         api_box += [f"  {name.ljust(longest)}   {'ready' if i.ready else 'NOT READY'}"
                     for name, i in zip(names, api.instances, strict=True)]
     store = cluster.datastore
-    if store.members is not None:
+    etcd_view = cluster.component("etcd")
+    if store.members is None and etcd_view.unknown:
+        etcd_box = [f"etcd: unknown ({etcd_view.unknown})"]
+    elif store.members is not None:
         etcd_box = [f"etcd ({store.short}): {plural(store.members, 'member')}",
                     f"  quorum {store.quorum}, tolerates {plural(store.failures_tolerated or 0, 'failure')}"]
     elif cluster.managed:
@@ -285,17 +303,18 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
 
     distribution = cluster.distribution
     out: list[RenderableType] = [
-        Text.from_markup(f"[bold]Cluster[/] {cluster.version or 'version unknown'} · {distribution.name} · "
-                         f"{cluster.server or 'server unknown'}"),
-        two_columns(labelled("  source", [cluster.source]) + labelled("  evidence", distribution.evidence or ["-"]))]
+        Text.from_markup(f"[bold]Cluster[/] {markup(cluster.version or 'version unknown')} · "
+                         f"{markup(distribution.name)} · {markup(cluster.server or 'server unknown')}"),
+        two_columns(labelled("  source", [markup(cluster.source)])
+                    + labelled("  evidence", [markup(e) for e in distribution.evidence] or ["-"]))]
     if distribution.managed:
         out.append(Text.from_markup(
-            f"[yellow]Managed control plane:[/] {distribution.managed_by} runs the API servers, etcd, the "
+            f"[yellow]Managed control plane:[/] {markup(distribution.managed_by)} runs the API servers, etcd, the "
             "scheduler and the controller managers, out of sight of the cluster's API. Below is what the API "
             "still shows."))
     if cluster.readyz.ok is False:
         out.append(Text.from_markup(f"[bold red]/readyz is failing:[/] "
-                                    f"{', '.join(cluster.readyz.failed) or 'see /readyz?verbose'}"))
+                                    f"{markup(', '.join(cluster.readyz.failed) or 'see /readyz?verbose')}"))
     return out
 
 
@@ -341,7 +360,7 @@ def overview(cluster: ClusterMap, wide: bool = False, width: int = 100) -> list[
     out.append(Text("\n".join(ha_diagram_lines(cluster, width)), no_wrap=True))
     out.append(Text(""))
     out.append(Text("Notes", style="bold"))
-    out.append(two_columns(("  -", line) for line in notes_lines(cluster)))
+    out.append(two_columns(("  -", markup(line)) for line in notes_lines(cluster)))
     out.append(Text(""))
     out.append(Text("What each part does (kubectl arch explain NAME)", style="bold"))
     out.append(two_columns((f"  {page_for_component(v.name).key}", page_for_component(v.name).summary)

@@ -1,0 +1,77 @@
+"""Hostile strings planted in every printed field reach no output format raw.
+
+Each command and output format runs in-process over every sample with hostile text appended to every
+free-text field (see hostile.py): no output may carry a raw ESC, BEL, 8-bit CSI or other control
+character, JUnit must parse as XML, Markdown must carry no live HTML or links, and nothing may crash.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+from kubectl_arch.collect.sample_source import Sample, SampleSource, load_sample, sample_names
+from tests.safety.hostile import HostileSource
+
+# Any C0 control but newline, DEL, C1, bidi overrides and lone surrogates: none may reach a terminal or a file.
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+EVERY_SAMPLE = [["explain"], ["explain", "-o", "wide"], ["audit"], ["audit", "-o", "markdown"],
+                ["audit", "-o", "junit"], ["audit", "-o", "json"]]
+ONE_SAMPLE = [["explain", "-o", "json"], ["explain", "-o", "yaml"], ["explain", "-o", "mermaid"],
+              ["explain", "--walkthrough"], ["explain", "--what-if"], ["explain", "etcd"], ["explain", "kubelet"],
+              ["explain", "apiserver"], ["explain", "kube-proxy"], ["explain", "scheduler"],
+              ["audit", "-o", "wide"], ["audit", "-o", "yaml"],
+              ["trace", "deployment/api", "-n", "shop"], ["trace", "deploy/cart", "-n", "shop", "-o", "wide"],
+              ["trace", "deployment/api", "-n", "shop", "-o", "json"],
+              ["explain", "-o", "svg"], ["explain", "-o", "html"], ["audit", "-o", "html"],
+              ["trace", "deployment/api", "-n", "shop", "-o", "svg"],
+              ["trace", "deploy/cart", "-n", "shop", "-o", "html"]]
+CASES = [(name, args) for name in sample_names() for args in EVERY_SAMPLE] + [("kind-ha", a) for a in ONE_SAMPLE]
+
+
+@functools.cache
+def _sample(name: str) -> Sample:
+    return load_sample(name)
+
+
+@pytest.fixture
+def hostile_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, list[str]], tuple[int, str]]:
+    monkeypatch.setattr(SampleSource, "named", classmethod(lambda _cls, name: HostileSource(SampleSource(
+        _sample(name)))))
+
+    def run(sample: str, args: list[str]) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, [*args, "--sample", sample], env={"NO_COLOR": "1", "COLUMNS": "120"})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout + result.stderr
+
+    return run
+
+
+@pytest.mark.parametrize(("sample", "args"), CASES, ids=lambda v: v if isinstance(v, str) else " ".join(v))
+def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[[str, list[str]], tuple[int, str]],
+                                            sample: str, args: list[str]) -> None:
+    code, output = hostile_cli(sample, args)
+    assert code in (0, 1), f"exit {code}: {output[-2000:]}"
+    raw = RAW_CONTROL.search(output)
+    assert raw is None, f"raw {raw.group()!r} in: {output[max(0, raw.start() - 200):raw.start() + 100]!r}"
+    if "svg" in args or "html" in args:
+        assert "<img" not in output and "<script>z" not in output, "cluster text became live HTML"
+    if "svg" in args:
+        ET.fromstring(output.encode("utf-8"))
+    if "junit" in args:
+        ET.fromstring(output.encode("utf-8"))  # parses: no character XML forbids, nothing unescaped
+    if "markdown" in args:
+        output = re.sub(r"`[^`\n]*`", "`code`", output)  # inside a code span nothing is interpreted
+        for live in ("<img", "<script", "</details><script", "](https://evil", "[l](", "\n**b**"):
+            assert live not in output, f"live Markdown/HTML {live!r} in the markdown output"
+    if "mermaid" in args:
+        assert '"' not in "".join(line.split('["', 1)[-1].rsplit('"]', 1)[0] for line in output.splitlines()
+                                  if '["' in line), "a label's quotes were not escaped"
