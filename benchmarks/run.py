@@ -63,7 +63,8 @@ def commands(cluster: SyntheticCluster, audit_extra: Sequence[str]) -> list[tupl
     arch = kubectl_arch()
     measured = [
         ("kubectl-arch explain", [arch, "explain"]),
-        ("kubectl-arch audit", [arch, "audit", "-o", "json", *audit_extra]),
+        # --window 0: the default window is 10 s of waiting between two scrapes, not work to measure.
+        ("kubectl-arch audit", [arch, "audit", "-o", "json", "--window", "0", *audit_extra]),
         ("kubectl-arch trace pod", [arch, "trace", "pod", pod, "-n", namespace]),
     ]
     kubectl = shutil.which("kubectl")

@@ -59,10 +59,12 @@ class CliResult:
 
 
 def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment of a CLI run: plain output at 100 columns, no cluster unless the test gives one."""
+    """The environment of a CLI run: plain output at 100 columns, no cluster unless the test gives one, and
+    one scrape of each metrics source (a live audit's --window would add its 10 s to every run; the tests of
+    windows pass --window themselves)."""
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     env.update({"NO_COLOR": "1", "COLUMNS": "100", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
-                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"})
+                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", "KUBECTL_ARCH_WINDOW": "0"})
     env.update(extra or {})
     return env
 

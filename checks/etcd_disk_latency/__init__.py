@@ -2,8 +2,10 @@
 
 Every write to Kubernetes is a write to etcd, and etcd acknowledges it only after fsyncing its
 write-ahead log on a majority of members. A slow disk therefore slows every write, then delays the
-leader's heartbeats until followers call elections. The best figures are etcd's own (WAL fsync and
-backend commit); without access to etcd, the API server's p99 of its etcd requests is the fallback.
+leader's heartbeats until followers call elections. The disk figures are etcd's own (WAL fsync and
+backend commit); without access to etcd, the API server's p99 of its etcd requests is reported
+instead, and named as that: a round trip to etcd, not a disk figure. Figures are judged over the
+``--window`` when there is one, else over the process' lifetime, and each says which.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from kubectl_arch.model.metrics import (
     APISERVER_ETCD_REQUEST,
     BACKEND_COMMIT,
     WAL_FSYNC,
-    Metrics,
     MetricsError,
     Quantile,
+    histogram,
     histogram_quantile,
-    histograms_by,
-    quantile,
+    histogram_series,
 )
+from kubectl_arch.model.window import WINDOW, Basis, Reading, windowed_histogram, windowed_quantile
 
 from .collect import (
     APISERVER_METRICS,
@@ -31,8 +33,8 @@ from .collect import (
     ETCD_ENDPOINT_METRICS,
     ETCD_ENDPOINTS,
     ETCD_POD_METRICS,
-    apiserver_scrape,
-    etcd_scrapes,
+    apiserver_reading,
+    etcd_readings,
 )
 
 ID = "etcd-disk-latency"
@@ -40,15 +42,18 @@ P99 = 0.99
 
 META = CheckMeta(
     id=ID,
-    title="etcd disk latency (p99 WAL fsync and backend commit)",
+    title="etcd disk latency: p99 WAL fsync and backend commit (else the API server's etcd request latency)",
     component="etcd",
     why=(
         "etcd confirms a write only after fsyncing its write-ahead log (WAL) on a majority of members, so "
         "disk latency is added to every change the cluster makes. When fsyncs are slow the leader's "
         "heartbeats are late, followers start elections, and writes stall: the API server turns slow, "
         "then returns errors. etcd's guidance is a p99 WAL fsync under 10 ms and a p99 backend commit "
-        "under 25 ms. The figures come from cumulative histograms: they cover the time since etcd (or "
-        "the API server) started, not the last few minutes."
+        "under 25 ms. Histograms in /metrics count since the process started, so the audit reads them "
+        "twice, --window apart (10 s by default), and judges what happened in between; an idle etcd or "
+        "--window 0 gives lifetime figures, and every figure says which. Without etcd's own metrics, the "
+        "API server's p99 of its requests to etcd is reported instead: it includes the network and etcd's "
+        "queueing, so it shows that etcd is slow, not that its disk is."
     ),
     fix=(
         "Put etcd's data directory on a dedicated low-latency SSD or NVMe disk that no other busy process "
@@ -80,6 +85,8 @@ META = CheckMeta(
         # latency SLO spent waiting for etcd warns, the whole of it fails.
         "apiserver_etcd_request_p99_warn_seconds": 0.1,
         "apiserver_etcd_request_p99_fail_seconds": 1.0,
+        # Fewer observations than this in the window and its p99 means little: lifetime figures instead.
+        "min_window_samples": 20,
     },
 )
 
@@ -99,14 +106,17 @@ def _limit(seconds: float) -> str:
     return f"{seconds * 1000:g} ms" if seconds < 1 else f"{seconds:g} s"
 
 
-def judge(q: Quantile, what: str, warn: float, fail: float, meaning: tuple[str, str], notes: list[str]) -> Finding:
-    """One quantile against its thresholds, with the sample count and source in the message."""
+def judge(q: Quantile, subject: str, warn: float, fail: float, meaning: tuple[str, str], notes: list[str]
+          ) -> Finding:
+    """One quantile against its thresholds, with its basis (window or lifetime, samples) in the message."""
     evidence: dict[str, Any] = {**q.evidence(), "warnAboveSeconds": warn, "failAboveSeconds": fail}
     if notes:
         evidence["otherSources"] = notes
+    basis = q.basis.sentence() if q.basis is not None else ""
     if q.value is None:
-        return Finding(ID, Status.SKIP, f"{q.source} has no observations of {q.metric} yet", evidence, q.source)
-    measured = f"{q.source}: p99 {what} is {_ms(q.value)} over {q.samples} samples since it started"
+        return Finding(ID, Status.SKIP, f"{q.source} has no observations of {q.metric} yet {basis}".rstrip(),
+                       evidence, q.source)
+    measured = f"{subject} is {_ms(q.value)} {basis}"
     if q.value > fail:
         status, verdict = Status.FAIL, f"over {_limit(fail)}, {meaning[1]}"
     elif q.value > warn:
@@ -116,13 +126,29 @@ def judge(q: Quantile, what: str, warn: float, fail: float, meaning: tuple[str, 
     return Finding(ID, status, f"{measured}: {verdict}", evidence, q.source)
 
 
-def _own_findings(members: list[Metrics], thresholds: Mapping[str, Any], notes: list[str]) -> list[Finding]:
+def _missing(reading: Reading, notes: list[str]) -> Finding:
+    """A member read at the start of the window that did not answer at its end: missing, never healthy."""
+    evidence: dict[str, Any] = {"source": reading.source, "secondScrape": reading.second_error}
+    if notes:
+        evidence["otherSources"] = notes
+    return Finding(ID, Status.FAIL, f"{reading.source} answered at the start of the window but not at its end "
+                   f"({reading.second_error}): it is missing, and its disk figures are no longer current",
+                   evidence, reading.source)
+
+
+def _own_findings(members: list[Reading], thresholds: Mapping[str, Any], notes: list[str]) -> list[Finding]:
+    least = int(thresholds["min_window_samples"])
     findings = []
-    for metrics in members:
-        findings.append(judge(quantile(metrics, WAL_FSYNC, P99), "WAL fsync",
+    for reading in members:
+        if reading.second_error is not None:
+            findings.append(_missing(reading, notes))
+            continue
+        findings.append(judge(windowed_quantile(reading, WAL_FSYNC, P99, min_samples=least),
+                              f"{reading.source}: p99 WAL fsync",
                               float(thresholds["wal_fsync_p99_warn_seconds"]),
                               float(thresholds["wal_fsync_p99_fail_seconds"]), ETCD_GUIDANCE, notes))
-        findings.append(judge(quantile(metrics, BACKEND_COMMIT, P99), "backend commit",
+        findings.append(judge(windowed_quantile(reading, BACKEND_COMMIT, P99, min_samples=least),
+                              f"{reading.source}: p99 backend commit",
                               float(thresholds["backend_commit_p99_warn_seconds"]),
                               float(thresholds["backend_commit_p99_fail_seconds"]), ETCD_GUIDANCE, notes))
     return findings
@@ -133,14 +159,23 @@ def _operation_key(labels: Mapping[str, str]) -> tuple[str, str]:
     return labels.get("operation", ""), labels.get("type") or labels.get("resource") or ""
 
 
-def slowest_operations(metrics: Metrics, limit: int = 3) -> list[dict[str, Any]]:
-    """The operations with the highest p99 in the API server's view, for the evidence.
-
-    One pass sums the buckets per (operation, kind), like ``sum by (operation, type, le)``.
+def slowest_operations(reading: Reading, basis: Basis | None, limit: int = 3) -> list[dict[str, Any]]:
+    """The operations with the highest p99 in the API server's view, for the evidence, on the same basis
+    as the finding: over the window when it is judged on one (operations idle in it left out), else lifetime.
     """
+    over_window = basis is not None and basis.kind == WINDOW
     ranked: list[tuple[float, str, str, int]] = []
-    for key, found in histograms_by(metrics, APISERVER_ETCD_REQUEST, _operation_key).items():
-        q = histogram_quantile(P99, found, APISERVER_ETCD_REQUEST, metrics.source)
+    keys = {_operation_key(series.labels) for series in histogram_series(reading.latest, APISERVER_ETCD_REQUEST)}
+    for key in keys:
+        def same(labels: Mapping[str, str], key: tuple[str, str] = key) -> bool:
+            return _operation_key(labels) == key
+        if over_window:
+            found, own = windowed_histogram(reading, APISERVER_ETCD_REQUEST, same, min_samples=1)
+            if own.kind != WINDOW:
+                continue
+        else:
+            found = histogram(reading.latest, APISERVER_ETCD_REQUEST, same)
+        q = histogram_quantile(P99, found, APISERVER_ETCD_REQUEST, reading.source)
         if q.value is not None:
             ranked.append((q.value, *key, q.samples))
     ranked.sort(key=lambda row: (-row[0], row[1], row[2]))
@@ -149,19 +184,23 @@ def slowest_operations(metrics: Metrics, limit: int = 3) -> list[dict[str, Any]]
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    members, notes = etcd_scrapes(data)
+    members, notes = etcd_readings(data)
     if members:
         return _own_findings(members, thresholds, notes)
     # The operator asked for etcd's own figures: say at once why they are missing, not only in evidence.
     asked = f" (--etcd-endpoints gave nothing: {notes[0]})" if notes and data.options.get(ETCD_ENDPOINTS.name) else ""
-    view = apiserver_scrape(data)
+    view = apiserver_reading(data)
     if isinstance(view, MetricsError):
         return [Finding(ID, Status.SKIP, f"no etcd latency figures could be read: {view.message}{asked}",
                         {"otherSources": notes})]
-    finding = judge(quantile(view, APISERVER_ETCD_REQUEST, P99), "etcd request latency",
+    least = int(thresholds["min_window_samples"])
+    overall = windowed_quantile(view, APISERVER_ETCD_REQUEST, P99, min_samples=least)
+    finding = judge(overall,
+                    "the API server's p99 round trip to etcd (its etcd request latency, not a disk figure)",
                     float(thresholds["apiserver_etcd_request_p99_warn_seconds"]),
                     float(thresholds["apiserver_etcd_request_p99_fail_seconds"]), API_OBJECTIVE, notes)
-    finding.evidence["slowestOperations"] = slowest_operations(view)
+    finding.evidence["measured"] = "the API server's etcd request latency (etcd's own disk figures were not readable)"
+    finding.evidence["slowestOperations"] = slowest_operations(view, overall.basis)
     finding.evidence["why"] = "etcd's own metrics were not readable, so this is the API server's round trip to etcd"
     finding.message += asked
     return [finding]

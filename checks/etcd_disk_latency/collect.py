@@ -23,11 +23,21 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 from kubectl_arch.errors import UsageError
+from kubectl_arch.collect.window import later, second_read
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags, flag_list
 from kubectl_arch.model.memo import memo
-from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, Scrape, scrape_metrics, scrapes_from
+from kubectl_arch.model.metrics import (
+    APISERVER_FAMILIES,
+    Metrics,
+    MetricsError,
+    Scrape,
+    parse_metrics,
+    scrape_metrics,
+    scrapes_from,
+)
+from kubectl_arch.model.window import Reading
 
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
@@ -148,8 +158,9 @@ def pod_metrics_port(pod: Mapping[str, Any]) -> tuple[str, int] | str:
             continue
         if parts.hostname and not _is_loopback(parts.hostname) and port:
             return parts.scheme or "http", port
-    return (f"etcd serves /metrics on {', '.join(urls)} only (--listen-metrics-urls, kubeadm's default), "
-            "which the API server's pod proxy cannot reach")
+    return (f"etcd serves /metrics on {', '.join(urls)} only (--listen-metrics-urls; kubeadm binds it to "
+            "127.0.0.1:2381), which the API server's pod proxy cannot reach: pass --etcd-endpoints with "
+            "etcd's client certificates to read etcd's own figures")
 
 
 def fetch_pod_metrics(source: Source, data: ClusterData) -> Response:
@@ -199,6 +210,9 @@ POD_NEED = register(Need(
     fetch=fetch_pod_metrics,
     rule=Rule(api_groups=("",), resources=("pods/proxy",), verbs=("get",), namespace="kube-system"),
 ))
+# The second scrape of each route, a --window after the first.
+ENDPOINT_LATER = later(ENDPOINT_NEED)
+POD_LATER = later(POD_NEED)
 
 
 # -- reading what was collected (pure) ---------------------------------------------------------------
@@ -228,6 +242,67 @@ def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
         if usable:
             return usable, notes
     return [], notes
+
+
+def etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
+    """Each etcd member read once or twice (a --window apart), from the first route that gave any, and
+    why each route or member that gave nothing failed. A member read at the start of the window but not
+    at its end comes back with ``second_error`` set: it went missing during the audit."""
+    notes: list[str] = []
+    for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
+        response = data.responses.get(need)
+        if response is None:
+            continue
+        if not response.ok:
+            notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
+            continue
+        firsts = [scrape.parse() for scrape in scrapes_from(response.data)]
+        notes.extend(f"{p.source}: {p.message}" for p in firsts if isinstance(p, MetricsError))
+        readings = _paired(data, need, [p for p in firsts if isinstance(p, Metrics)])
+        if readings:
+            return readings, notes
+    return [], notes
+
+
+def _paired(data: ClusterData, need: str, firsts: list[Metrics]) -> list[Reading]:
+    """Each first scrape beside the same member's second scrape, when there is one."""
+    second = second_read(data, need)
+    if second.response is None:
+        return [Reading(m.source, m, now=data.now, no_window=second.why_not) for m in firsts]
+    if not second.response.ok:
+        why = second.response.error or f"HTTP {second.response.status}"
+        return [Reading(m.source, m, now=data.now, no_window=f"the second scrape failed: {why}", second_error=why)
+                for m in firsts]
+    later_scrapes = {s.source: s for s in scrapes_from(second.response.data)}
+    readings = []
+    for first in firsts:
+        scrape = later_scrapes.get(first.source)
+        parsed = scrape.parse() if scrape else MetricsError(first.source, "it was not scraped the second time")
+        if isinstance(parsed, MetricsError):
+            readings.append(Reading(first.source, first, now=data.now, second_error=parsed.message,
+                                    no_window=f"the second scrape failed: {parsed.message}"))
+        else:
+            readings.append(Reading(first.source, first, parsed, second.elapsed, data.now))
+    return readings
+
+
+def apiserver_reading(data: ClusterData) -> Reading | MetricsError:
+    """The API server's /metrics read once or twice (a --window apart), or why it is not available."""
+    first = apiserver_scrape(data)
+    if isinstance(first, MetricsError):
+        return first
+    second = second_read(data, APISERVER_METRICS)
+    if second.response is None:
+        return Reading(first.source, first, now=data.now, no_window=second.why_not)
+    if not second.response.ok or second.response.text is None:
+        why = second.response.skip_reason(NEEDS[APISERVER_METRICS].description)
+        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {why}",
+                       second_error=why)
+    parsed = parse_metrics(second.response.text, first.source)
+    if isinstance(parsed, MetricsError):
+        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {parsed.message}",
+                       second_error=parsed.message)
+    return Reading(first.source, first, parsed, second.elapsed, data.now)
 
 
 def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:

@@ -79,11 +79,15 @@ def _complete_check_ids(_ctx: click.Context, _param: click.Parameter, incomplete
               help="With --include-workloads: read every namespace (the default; overrides -n, as in kubectl).")
 @click.option("--all-contexts", is_flag=True, help="Audit every context of the kubeconfig, concurrently.")
 @check_flags
+@click.option("--window", "window", metavar="DURATION", default="10s", show_default=True,
+              envvar="KUBECTL_ARCH_WINDOW", show_envvar=True,
+              help="Read each metrics source twice, DURATION apart, and judge latencies and rates on what "
+                   "happened in between (e.g. 30s, 1m); 0 judges lifetime counters, for speed.")
 @cluster_options(several_contexts=True)
 @click.pass_context
 def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks: bool, check_ids: tuple[str, ...],
           fail_on: str, hide_passing: bool, config_path: str | None, include_workloads: bool, namespace: str | None,
-          all_namespaces: bool, all_contexts: bool, check_inputs: Mapping[str, str]) -> None:
+          all_namespaces: bool, all_contexts: bool, check_inputs: Mapping[str, str], window: str) -> None:
     """Run the checks that decide whether the cluster survives: etcd quorum and latency, control-plane
     replicas, leader election, certificates, nodes, version skew, kube-proxy, API overload.
 
@@ -110,6 +114,7 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
             raise UsageError("-n/--namespace only applies with --include-workloads",
                              hint="the other checks read the cluster as a whole")
         options["namespace"] = namespace
+    options.update(window_options(window, cluster))
     targets = _targets(cluster, all_contexts)
     also = _picture_needs() if output == "html" else ()
     reports = audit_clusters(targets, checks, config, options, also)
@@ -202,3 +207,20 @@ def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions
     return [cluster]
 
 
+WINDOW_MAX_SECONDS = 3600.0  # longer is a monitoring system's job, not an audit's
+
+
+def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
+    """``--window`` as data.options: the seconds to wait between scrapes, or why there is no window."""
+    from kubectl_arch.collect.window import NO_WINDOW_OPTION, WINDOW_OPTION
+    from kubectl_arch.model.window import parse_duration
+
+    seconds = parse_duration(text)
+    if seconds is None or seconds > WINDOW_MAX_SECONDS:
+        raise UsageError(f"--window: {text!r} is not a duration up to 1h", hint="e.g. --window 30s, 1m, or 0")
+    if cluster.sample or cluster.snapshot:
+        held = "a sample" if cluster.sample else "a snapshot"
+        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: f"{held} holds one scrape of each metrics source"}
+    if seconds == 0:
+        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: "--window 0 reads each metrics source once"}
+    return {WINDOW_OPTION: seconds}

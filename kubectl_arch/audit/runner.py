@@ -20,6 +20,7 @@ from kubectl_arch.audit.registry import Check
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Source
+from kubectl_arch.collect.window import LATER, WINDOW_OPTION, window_needs
 from kubectl_arch.errors import ExitCode
 from kubectl_arch.model.facts import cluster_facts, facts_data
 
@@ -154,12 +155,24 @@ def run_audit(source: Source, checks: Sequence[Check], config: AuditConfig,
     report then keeps the data so the caller can analyse it.
     """
     enabled = [c for c in checks if c.id not in config.disabled]
-    names = [*ALWAYS_READ, *(n for c in enabled for n in (*c.meta.needs, *c.meta.optional_needs)), *also]
-    data = collect(source, dict.fromkeys(names), progress=progress, options=options)
+    data = collect(source, need_names(enabled, options, also), progress=progress, options=options)
     report = evaluate_checks(data, enabled, config)
     if also:
         report.data = data
     return report
+
+
+def need_names(checks: Sequence[Check], options: Mapping[str, Any] | None = None, also: Sequence[str] = ()
+               ) -> list[str]:
+    """The needs of ``checks`` (and ``also``) in reading order. With a --window, the metrics needs come first
+    and their second reads last, so the window overlaps the reading of everything else."""
+    names = list(dict.fromkeys([*ALWAYS_READ, *(n for c in checks for n in (*c.meta.needs, *c.meta.optional_needs)),
+                                *also]))
+    later = window_needs(names, float((options or {}).get(WINDOW_OPTION) or 0))
+    if not later:
+        return names
+    firsts = [name.removesuffix(LATER) for name in later]
+    return [*firsts, *(name for name in names if name not in firsts), *later]
 
 
 def evaluate_checks(data: ClusterData, checks: Sequence[Check], config: AuditConfig) -> AuditReport:

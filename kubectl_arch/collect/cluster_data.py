@@ -34,6 +34,8 @@ class ClusterData:
     # HTTP statuses that are answers rather than failed reads, for needs where that is not just 404
     # (/readyz answers 500 as its verdict).
     answers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # When each need's answer arrived (time.monotonic()), for the second scrape of a --window. Not data.
+    read_at: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, name: str) -> Response:
         response = self.responses.get(name)

@@ -8,6 +8,7 @@ ClusterRole from the same catalogue, so permissions and requests cannot drift ap
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,13 @@ class Need:
     answers: tuple[int, ...] = (404,)
 
     def read(self, source: Source, data: ClusterData) -> Response:
+        """The answer, and when it arrived in ``data.read_at`` (a second read of metrics waits on it)."""
+        response = self.answer(source, data)
+        data.read_at[self.name] = time.monotonic()
+        return response
+
+    def answer(self, source: Source, data: ClusterData) -> Response:
+        """One request (or the fetch) for this need, without bookkeeping: a second read calls it again."""
         if self.fetch is not None:
             return self.fetch(source, data)
         if self.paged:

@@ -1,8 +1,9 @@
 """Prometheus text metrics as facts: samples by name, histogram quantiles, etcd database sizes.
 
-Everything here reads one scrape. Histograms in ``/metrics`` are cumulative since the process
-started, so a quantile computed from one scrape is a lifetime figure, not the last five minutes:
-findings built on these numbers say so. Quantiles follow Prometheus' ``histogram_quantile`` exactly
+Everything here reads one scrape. Histograms in ``/metrics`` are cumulative since the process started,
+so a quantile computed from one scrape is a lifetime figure, not the last five minutes:
+``kubectl_arch.model.window`` judges two scrapes a window apart, and every figure names its basis.
+Quantiles follow Prometheus' ``histogram_quantile`` exactly
 (linear interpolation inside the bucket, 0 as the lowest bucket's start, the +Inf bucket answered by
 the highest finite bound), so an operator comparing with their dashboards sees the same number.
 """
@@ -13,7 +14,10 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from kubectl_arch.model.window import Basis
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.memo import memo
@@ -289,23 +293,32 @@ def _monotonic(counts: list[float]) -> list[float]:
 
 @dataclass(frozen=True)
 class Quantile:
-    """A quantile with what it rests on: how many observations, from which metric and scrape."""
+    """A quantile with what it rests on: how many observations, from which metric and scrape, and its
+    basis (a window between two scrapes, or the lifetime; None: one scrape, lifetime, age unknown)."""
 
     q: float
     value: float | None  # None when undefined (no observations, no +Inf bucket)
     samples: int
     metric: str
     source: str
-    note: str = SINCE_START_NOTE
+    basis: Basis | None = None
+
+    @property
+    def note(self) -> str:
+        return self.basis.describe() if self.basis is not None else SINCE_START_NOTE
 
     def evidence(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "metric": self.metric,
             f"p{round(self.q * 100):d}_seconds": None if self.value is None else round(self.value, 6),
             "samples": self.samples,
             "source": self.source,
-            "note": self.note,
         }
+        if self.basis is not None:
+            out["basis"] = self.basis.evidence()
+        else:
+            out["note"] = SINCE_START_NOTE
+        return out
 
 
 def quantile(metrics: Metrics, name: str, q: float, where: LabelFilter | None = None) -> Quantile:

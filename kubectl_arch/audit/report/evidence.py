@@ -28,6 +28,10 @@ def evidence_line(evidence: Mapping[str, Any]) -> str:
 
 
 def _item(key: str, value: Any) -> str:
+    if key == "basis" and isinstance(value, Mapping) and isinstance(value.get("description"), str):
+        # What a figure rests on (kubectl_arch.model.window.Basis): its sentence, not its fields.
+        note = value.get("note")
+        return f"basis: {value['description']}" + (f" ({note})" if isinstance(note, str) and note else "")
     words = _words(key)
     unit = words[-1] if words and words[-1] in _UNITS else None
     label = " ".join(words[:-1] if unit and len(words) > 1 else words)

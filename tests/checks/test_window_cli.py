@@ -1,0 +1,69 @@
+"""--window through the CLI (in process) against the HTTPS test API server: two GETs of /metrics, the
+second one last, and a basis on every figure; offline sources and --window 0 say they hold one scrape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+
+
+class CliRun:
+    """The CLI in process, with the test environment's one-scrape default (KUBECTL_ARCH_WINDOW=0)."""
+
+    def __call__(self, args: Sequence[str]) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, list(args), env={"KUBECTL_ARCH_WINDOW": "0", "NO_COLOR": "1"})
+        return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def run_in_process() -> CliRun:
+    return CliRun()
+
+
+def _disk_latency(out: str) -> dict[str, Any]:
+    [finding] = [f for f in json.loads(out)["findings"] if f["check"] == "etcd-disk-latency"]
+    return dict(finding)
+
+
+def test_a_live_window_reads_metrics_twice_and_says_an_unchanged_scrape_held_nothing(
+        api_server: Any, kubeconfig_for: Any, run_in_process: CliRun) -> None:
+    run_cli = run_in_process
+    server = api_server("kubeadm-degraded")  # serves the same /metrics text each time: nothing happens in between
+    code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--check", "etcd-disk-latency",
+                              "--window", "1s", "-o", "json"])
+    assert code in (0, 1), err
+    metrics_reads = [i for i, r in enumerate(server.requests) if r.path == "/metrics"]
+    assert len(metrics_reads) == 2, [r.path for r in server.requests]
+    assert metrics_reads[1] == len(server.requests) - 1, "the second scrape is the last read of the run"
+    finding = _disk_latency(out)
+    basis = finding["evidence"]["basis"]
+    assert basis["kind"] == "lifetime"
+    assert "window held only 0 observations" in basis["note"]
+    assert basis["note"] in finding["message"]
+
+
+def test_window_zero_and_offline_sources_hold_one_scrape_and_say_so(api_server: Any, kubeconfig_for: Any,
+                                                                     run_in_process: CliRun) -> None:
+    run_cli = run_in_process
+    server = api_server("kubeadm-degraded")
+    code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--check", "etcd-disk-latency",
+                              "--window", "0", "-o", "json"])
+    assert code in (0, 1), err
+    assert [r.path for r in server.requests].count("/metrics") == 1
+    assert _disk_latency(out)["evidence"]["basis"]["note"] == "--window 0 reads each metrics source once"
+    code, out, err = run_cli(["audit", "--sample", "kubeadm-degraded", "--check", "etcd-disk-latency", "-o", "json"])
+    assert code in (0, 1), err
+    assert _disk_latency(out)["evidence"]["basis"]["note"] == "a sample holds one scrape of each metrics source"
+
+
+def test_a_bad_window_is_one_line_and_exit_2(run_cli: Any) -> None:
+    """The installed script, for its real exit code."""
+    code, out, err = run_cli(["audit", "--sample", "kind-ha", "--window", "soon"])
+    assert code == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and "--window" in err
