@@ -40,6 +40,26 @@ use them with `--check`, in `--config` files and in CI. `kubectl arch audit expl
 - **Several clusters:** repeat `--context`, or use `--all-contexts`; they are read concurrently and
   reported one after the other.
 
+## Windowed figures (`--window DURATION`)
+
+A metrics endpoint counts since its process started, so one scrape gives lifetime figures: months of good
+samples hide a disk that turned slow ten minutes ago, and one bad night fails forever. The audit therefore
+reads each metrics source (etcd's own `/metrics`, the API server's, a managed provider's control-plane
+metrics) twice: first at the start, then again `--window` later (default `10s`) while everything else is
+read, and judges latencies and rates on what happened in between, as
+`histogram_quantile(0.99, rate(x_bucket[10s]))` would. Every finding names its basis, in its message and as
+`evidence.basis` in `-o json` (`kind`: `window`, `lifetime` or `current` for a gauge; `seconds`; `samples`;
+`note`):
+
+- `window: 10s, 312 samples`: judged on the difference of the two scrapes.
+- `since start (3d 4h), 1.2M samples`: a lifetime figure, dated by the process' `process_start_time_seconds`.
+  It is used with `--window 0` (one scrape, for speed), offline (a sample or snapshot holds one scrape), when
+  the window held too few observations (`min_window_samples`, an idle etcd), or when the process restarted
+  between the scrapes (its counters went down; the figures then count since that restart). The note says which.
+
+A member that answered the first scrape and not the second is reported missing, never judged from its older
+scrape.
+
 ## The config file (`--config FILE`)
 
 ```yaml

@@ -14,11 +14,22 @@ from tests.golden import assert_golden
 
 CHECKS = ("etcd-disk-latency", "etcd-db-size", "apiserver-certificate-expiry", "client-certificate-expiry",
           "webhook-ca-expiry", "kubelet-certificate-rotation", "pki-expiry")
+# etcd's health read from its own metrics, each figure with its basis (window or lifetime).
+ETCD_HEALTH_CHECKS = ("etcd-leader", "etcd-leader-changes", "etcd-proposals", "etcd-peer-latency",
+                      "etcd-slow-requests", "etcd-heartbeat-failures", "etcd-fragmentation", "etcd-version-agreement")
 
 
 def test_fixture_findings_read_as_pinned() -> None:
+    assert_golden("checks_etcd_certs_findings.txt", findings_text(CHECKS))
+
+
+def test_etcd_health_findings_read_as_pinned() -> None:
+    assert_golden("etcd_health_findings.txt", findings_text(ETCD_HEALTH_CHECKS))
+
+
+def findings_text(check_ids: tuple[str, ...]) -> str:
     lines = []
-    for check_id in CHECKS:
+    for check_id in check_ids:
         check = catalogue()[check_id]
         for path in check.fixtures:
             fixture = load_fixture(path, (*check.meta.needs, *check.meta.optional_needs))
@@ -26,4 +37,4 @@ def test_fixture_findings_read_as_pinned() -> None:
             lines.append(f"{check_id} {path.name}")
             for finding in run_check(check, fixture.data, thresholds):
                 lines.append(f"  {finding.status.value:4} [{finding.object or '-'}] {finding.message}")
-    assert_golden("checks_etcd_certs_findings.txt", "\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"

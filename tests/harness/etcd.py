@@ -68,32 +68,43 @@ def _b64(text: str) -> str:
 
 
 class EtcdServer:
-    """One etcd member started for a test; ``stop()`` ends the process and removes nothing else."""
+    """One etcd member started for a test; ``stop()`` ends the process and removes nothing else.
 
-    def __init__(self, data_dir: Path, tls: EtcdTls | None = None) -> None:
+    Alone by default; ``cluster`` (name=peer URL pairs, this member's included) makes it one member of a
+    cluster whose other members the caller starts (``EtcdCluster``), with ``wait=False`` until all run.
+    """
+
+    def __init__(self, data_dir: Path, tls: EtcdTls | None = None, name: str = "test",
+                 peer_url: str | None = None, cluster: str | None = None, wait: bool = True) -> None:
         binary = etcd_binary()
         if binary is None:
             raise RuntimeError("etcd is not installed (apt-get install etcd-server)")
         self.tls = tls
+        self.name = name
         scheme = "https" if tls else "http"
         self.client_url = f"{scheme}://127.0.0.1:{_free_port()}"
-        peer_url = f"http://127.0.0.1:{_free_port()}"
+        peer_url = peer_url or f"http://127.0.0.1:{_free_port()}"
         args = [
-            binary, "--name", "test", "--data-dir", str(data_dir / "etcd"),
+            binary, "--name", name, "--data-dir", str(data_dir / name),
             "--listen-client-urls", self.client_url, "--advertise-client-urls", self.client_url,
             "--listen-peer-urls", peer_url, "--initial-advertise-peer-urls", peer_url,
-            "--initial-cluster", f"test={peer_url}", "--initial-cluster-state", "new",
+            "--initial-cluster", cluster or f"{name}={peer_url}", "--initial-cluster-state", "new",
             "--logger", "zap", "--log-level", "error",
         ]
         if tls:
             args += ["--cert-file", str(tls.server_cert), "--key-file", str(tls.server_key),
                      "--trusted-ca-file", str(tls.ca_file), "--client-cert-auth"]
-        self._log = (data_dir / "etcd.log").open("wb")
+        self.log_path = data_dir / f"{name}.log"
+        self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
         self._opener = urllib.request.build_opener(
             urllib.request.ProxyHandler({}),
             urllib.request.HTTPSHandler(context=tls.client_context() if tls else ssl.create_default_context()))
-        self._wait_ready(data_dir / "etcd.log")
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        self._wait_ready(self.log_path)
 
     def _request(self, path: str, body: dict[str, str] | None = None) -> dict[str, object]:
         data = json.dumps(body).encode() if body is not None else None
@@ -130,3 +141,32 @@ class EtcdServer:
                 self.process.wait()
         self._log.close()
 
+
+
+class EtcdCluster:
+    """Several etcd members on loopback forming one cluster (plain HTTP), started together.
+
+    Each member's /health turns true only once the cluster has elected a leader, so a ready cluster
+    has quorum. ``stop()`` ends every member still running.
+    """
+
+    def __init__(self, data_dir: Path, size: int = 3) -> None:
+        peers = {f"member-{index}": f"http://127.0.0.1:{_free_port()}" for index in range(size)}
+        cluster = ",".join(f"{name}={url}" for name, url in peers.items())
+        self.members: list[EtcdServer] = []
+        try:
+            for name, url in peers.items():
+                self.members.append(EtcdServer(data_dir, name=name, peer_url=url, cluster=cluster, wait=False))
+            for member in self.members:
+                member.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    @property
+    def client_urls(self) -> list[str]:
+        return [member.client_url for member in self.members]
+
+    def stop(self) -> None:
+        for member in self.members:
+            member.stop()

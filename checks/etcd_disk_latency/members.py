@@ -1,0 +1,99 @@
+"""What every etcd health check does with each member, so each check folder keeps only its decision.
+
+Each member is read once or twice (``collect.etcd_readings``). When no member could be read the check
+skips with the reason (a managed provider hiding etcd, kubeadm's loopback-only metrics listener, a
+refused certificate). A member read at the start of the window but not at its end is missing: never
+judged healthy from its older scrape. Counters are judged on the window when there is one, else as
+an average rate since the process started, and every figure carries its basis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.audit.check import Finding, Status
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.window import WINDOW, Reading, counter_increase
+from kubectl_arch.wording import plural
+
+from .collect import ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, etcd_readings
+
+# What every etcd health check reads: etcd's own metrics by either route, and what recognises a managed
+# control plane (to say the provider hides the figures); the flags that reach etcd directly.
+ETCD_OPTIONAL_NEEDS = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, *DISTRIBUTION_NEEDS, *DISTRIBUTION_OPTIONAL_NEEDS)
+ETCD_OPTIONS = ("etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key")
+METRICS_REFERENCE = "https://etcd.io/docs/v3.5/metrics/"
+MIXIN_REFERENCE = "https://github.com/etcd-io/etcd/blob/main/contrib/mixin/mixin.libsonnet"
+
+# Thresholds every counter check declares (its own defaults): counts inside the window, or averages
+# per hour since the process started when there is no window.
+COUNTER_THRESHOLDS = ("warn_in_window", "fail_in_window", "warn_per_hour", "fail_per_hour")
+
+
+def members(check_id: str, data: ClusterData) -> tuple[list[Reading], list[Finding]]:
+    """The members to judge, or the one skip finding that says why there are none."""
+    readings, notes = etcd_readings(data)
+    if readings:
+        return readings, []
+    return [], [Finding(check_id, Status.SKIP, unreadable(data, notes), {"otherSources": notes})]
+
+
+def unreadable(data: ClusterData, notes: list[str]) -> str:
+    """Why etcd's own metrics are not available, in words an operator acts on."""
+    from kubectl_arch.model.distribution import READS, detect_distribution
+
+    if all(name in data.responses for name in READS):
+        distribution = detect_distribution(data)
+        if distribution.managed:
+            return (f"{distribution.managed_by} does not expose etcd's own metrics through the API: these "
+                    "figures are hidden by the provider")
+    detail = "; ".join(notes) if notes else "no route to etcd's /metrics was available"
+    return f"etcd's own metrics could not be read: {detail}"
+
+
+def gone(check_id: str, reading: Reading, status: Status = Status.SKIP) -> Finding:
+    """A member that answered the first scrape and not the second: missing, with what it answered."""
+    verdict = ("it is missing" if status == Status.FAIL
+               else "it is missing, so nothing is judged from its earlier scrape")
+    return Finding(check_id, status, f"{reading.source} answered at the start of the window but not at its end "
+                   f"({reading.second_error}): {verdict}", {"source": reading.source,
+                                                           "secondScrape": reading.second_error}, reading.source)
+
+
+def judge_counter(check_id: str, reading: Reading, metric: str, nouns: tuple[str, str],
+                  thresholds: Mapping[str, Any], baseline: float = 0.0) -> Finding:
+    """A counter of bad events on one member: its increase over the window, or its average rate per hour
+    since the process started. ``baseline`` is what a healthy process counts at start (etcd counts its
+    first election as one leader change)."""
+    increase = counter_increase(reading, metric)
+    if increase is None:
+        return Finding(check_id, Status.SKIP, f"{reading.source} does not expose {metric} (older etcd versions "
+                       "lack it)", {"metric": metric, "source": reading.source}, reading.source)
+    basis = increase.basis
+    evidence: dict[str, Any] = {"metric": metric, "source": reading.source, "basis": basis.evidence()}
+    if basis.kind == WINDOW:
+        count = round(increase.value)
+        evidence["inWindow"] = count
+        status = (Status.FAIL if count >= int(thresholds["fail_in_window"]) else
+                  Status.WARN if count >= int(thresholds["warn_in_window"]) else Status.PASS)
+        counted = plural(count, *nouns) if count else f"no {nouns[1]}"
+        return Finding(check_id, status, f"{reading.source}: {counted} {basis.sentence()}", evidence, reading.source)
+    total = max(increase.value - baseline, 0.0)
+    evidence["sinceStart"] = round(increase.value)
+    hours = basis.seconds / 3600 if basis.seconds else None
+    if not total:
+        status, rate_words = Status.PASS, ""
+    elif hours is None:
+        status = Status.WARN if total > 0 else Status.PASS
+        rate_words = "when is unknown: the process start time is not exposed"
+    else:
+        per_hour = total / hours
+        evidence["perHour"] = round(per_hour, 3)
+        status = (Status.FAIL if per_hour >= float(thresholds["fail_per_hour"]) else
+                  Status.WARN if per_hour >= float(thresholds["warn_per_hour"]) else Status.PASS)
+        rate_words = f"{per_hour:.2g} per hour on average"
+    counted = plural(round(total), *nouns) if total else f"no {nouns[1]}"
+    rate = f", {rate_words}" if rate_words else ""
+    return Finding(check_id, status, f"{reading.source}: {counted} {basis.sentence()}{rate}", evidence, reading.source)

@@ -1,0 +1,79 @@
+"""etcd-fragmentation: space etcd's database file holds but no longer uses. Compaction frees pages inside
+the file; only a defragmentation gives them back, and until then they count against the quota."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_arch.checks.etcd_disk_latency.members import (
+    ETCD_OPTIONAL_NEEDS,
+    ETCD_OPTIONS,
+    METRICS_REFERENCE,
+    MIXIN_REFERENCE,
+    gone,
+    members,
+)
+
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.model.metrics import ETCD_DB_SIZE_NAMES
+from kubectl_arch.model.window import Reading
+
+ID = "etcd-fragmentation"
+IN_USE = "etcd_mvcc_db_total_size_in_use_in_bytes"  # etcd 3.4+
+
+META = CheckMeta(
+    id=ID,
+    title="etcd's database file is not mostly free space (fragmentation)",
+    component="etcd",
+    why="etcd keeps its data in one file. Compaction (the API server asks for it every 5 minutes) frees old "
+        "revisions inside the file, but the file does not shrink: the freed pages are reused, yet the file's "
+        "size is what counts against the backend quota (--quota-backend-bytes), and a mostly empty file wastes "
+        "memory (etcd maps it) and makes snapshots and member restores slower. etcd's alerting warns when less "
+        "than half the file is in use and the data exceeds 100 MiB.",
+    fix="Defragment one member at a time, never all at once: a member being defragmented blocks its reads and "
+        "writes until it finishes. `etcdctl --endpoints=<one member> defrag` (on kubeadm through "
+        "`kubectl -n kube-system exec etcd-<node> -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert "
+        "/etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key defrag`), wait until it "
+        "is healthy again, then the next, the leader last. Take a snapshot first (`etcdctl snapshot save`).",
+    references=("https://etcd.io/docs/v3.5/op-guide/maintenance/#defragmentation", METRICS_REFERENCE,
+                MIXIN_REFERENCE),
+    needs=(),
+    optional_needs=ETCD_OPTIONAL_NEEDS,
+    options=ETCD_OPTIONS,
+    thresholds={"warn_free_percent": 50, "fail_free_percent": 80, "min_in_use_bytes": 100 * 1024**2},
+)
+
+
+def _mib(size: float) -> str:
+    return f"{size / 1024**3:.2f} GiB" if size >= 1024**3 else f"{size / 1024**2:.1f} MiB"
+
+
+def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
+    total_name = reading.latest.first_present(ETCD_DB_SIZE_NAMES)
+    total, basis = reading.current(total_name or ETCD_DB_SIZE_NAMES[0])
+    in_use, _ = reading.current(IN_USE)
+    evidence: dict[str, Any] = {"source": reading.source, "totalBytes": total, "inUseBytes": in_use,
+                                "basis": basis.evidence()}
+    if total is None or in_use is None or total <= 0:
+        return Finding(ID, Status.SKIP, f"{reading.source} does not expose both {ETCD_DB_SIZE_NAMES[0]} and {IN_USE} "
+                       "(etcd before 3.4 lacks the second)", evidence, reading.source)
+    free = max(0.0, 100.0 * (1 - in_use / total))
+    evidence["freePercent"] = round(free, 1)
+    measured = (f"{reading.source}: the database file is {_mib(total)}, {_mib(in_use)} in use ({free:.0f}% free "
+                "space inside the file)")
+    if in_use < float(thresholds["min_in_use_bytes"]):
+        return Finding(ID, Status.PASS, f"{measured}; too small for fragmentation to matter", evidence, reading.source)
+    if free >= float(thresholds["fail_free_percent"]):
+        status = Status.FAIL
+    elif free >= float(thresholds["warn_free_percent"]):
+        status = Status.WARN
+    else:
+        return Finding(ID, Status.PASS, measured, evidence, reading.source)
+    return Finding(ID, status, f"{measured}: defragment this member, one member at a time", evidence, reading.source)
+
+
+def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    readings, skipped = members(ID, data)
+    return skipped + [gone(ID, r) if r.second_error is not None else judge(r, thresholds) for r in readings]
