@@ -15,6 +15,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.metrics import (
     APISERVER_ETCD_REQUEST,
     BACKEND_COMMIT,
@@ -71,8 +72,8 @@ META = CheckMeta(
         "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile",
     ),
     needs=(),
-    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
-    sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
+    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, APISERVER_METRICS),
+    sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, APISERVER_METRICS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={
         # etcd's hardware guidance: above it the disk is too slow for a production etcd (warn).

@@ -1,4 +1,5 @@
-"""Collection for the etcd checks: each member's own ``/metrics``, read directly or via the pod proxy.
+"""Collection for the etcd checks: each member's own ``/metrics``, read directly or via the pod proxy
+(or, on EKS, etcd's metrics as the provider serves them: ``kubectl_arch.collect.provider_metrics``).
 
 Directly means an HTTPS GET to ``--etcd-endpoints`` with ``--etcd-cacert/--etcd-cert/--etcd-key``, as
 etcdctl takes them: a read of etcd, not of the Kubernetes API, so it uses the standard library and
@@ -19,8 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kubectl_arch.audit.check import CheckOption, OptionKind
+from kubectl_arch.audit.metric_readings import paired_text_reading, provider_reading
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
+from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
 from kubectl_arch.errors import UsageError
 from kubectl_arch.collect.window import later, second_read
@@ -261,6 +264,11 @@ def etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
         readings = _paired(data, need, [p for p in firsts if isinstance(p, Metrics)])
         if readings:
             return readings, notes
+    if EKS_ETCD_METRICS in data.responses and data.responses[EKS_ETCD_METRICS].status != NO_STATUS:
+        provided = provider_reading(data, EKS_ETCD_METRICS)
+        if isinstance(provided, Reading):
+            return [provided], notes
+        notes.append(f"{provided.source}: {provided.message}")
     return [], notes
 
 
@@ -291,18 +299,7 @@ def apiserver_reading(data: ClusterData) -> Reading | MetricsError:
     first = apiserver_scrape(data)
     if isinstance(first, MetricsError):
         return first
-    second = second_read(data, APISERVER_METRICS)
-    if second.response is None:
-        return Reading(first.source, first, now=data.now, no_window=second.why_not)
-    if not second.response.ok or second.response.text is None:
-        why = second.response.skip_reason(NEEDS[APISERVER_METRICS].description)
-        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {why}",
-                       second_error=why)
-    parsed = parse_metrics(second.response.text, first.source)
-    if isinstance(parsed, MetricsError):
-        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {parsed.message}",
-                       second_error=parsed.message)
-    return Reading(first.source, first, parsed, second.elapsed, data.now)
+    return paired_text_reading(data, APISERVER_METRICS, first)
 
 
 def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:

@@ -14,16 +14,18 @@ from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.window import WINDOW, Reading, counter_increase
 from kubectl_arch.wording import plural
 
-from .collect import ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, etcd_readings
+from .collect import ETCD_CLIENT_OPTIONS, ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, etcd_readings
 
 # What every etcd health check reads: etcd's own metrics by either route, and what recognises a managed
 # control plane (to say the provider hides the figures); the flags that reach etcd directly.
-ETCD_OPTIONAL_NEEDS = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, *DISTRIBUTION_NEEDS, *DISTRIBUTION_OPTIONAL_NEEDS)
-ETCD_OPTIONS = ("etcd-endpoints", "etcd-cacert", "etcd-cert", "etcd-key")
+ETCD_OPTIONAL_NEEDS = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, *DISTRIBUTION_NEEDS,
+                       *DISTRIBUTION_OPTIONAL_NEEDS)
+ETCD_OPTIONS = ETCD_CLIENT_OPTIONS
 METRICS_REFERENCE = "https://etcd.io/docs/v3.5/metrics/"
 MIXIN_REFERENCE = "https://github.com/etcd-io/etcd/blob/main/contrib/mixin/mixin.libsonnet"
 
@@ -46,7 +48,7 @@ def unreadable(data: ClusterData, notes: list[str]) -> str:
 
     if all(name in data.responses for name in READS):
         distribution = detect_distribution(data)
-        if distribution.managed:
+        if distribution.managed and distribution.name != "eks":  # EKS serves them: its note says what failed
             return (f"{distribution.managed_by} does not expose etcd's own metrics through the API: these "
                     "figures are hidden by the provider")
     detail = "; ".join(notes) if notes else "no route to etcd's /metrics was available"

@@ -16,7 +16,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 
 ID = "etcd-heartbeat-failures"
 HEARTBEAT_FAILURES = "etcd_server_heartbeat_send_failures_total"

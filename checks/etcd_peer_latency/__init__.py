@@ -16,7 +16,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import PEER_ROUND_TRIP, histogram
 from kubectl_arch.model.window import Reading, windowed_quantile
 
@@ -58,8 +58,9 @@ def _limit(seconds: float) -> str:
 
 def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
     if histogram(reading.latest, PEER_ROUND_TRIP) is None:
-        return Finding(ID, Status.SKIP, f"{reading.source} reports no peer round trips: a single member has no "
-                       "peers (or this etcd does not expose them)", {"source": reading.source}, reading.source)
+        return Finding(ID, Status.SKIP, f"{reading.source} reports no peer round trips ({PEER_ROUND_TRIP}): a "
+                       "single-member etcd has no peers to measure, and not every endpoint serves them",
+                       {"source": reading.source}, reading.source)
     q = windowed_quantile(reading, PEER_ROUND_TRIP, 0.99, min_samples=int(thresholds["min_window_samples"]))
     warn, fail = float(thresholds["p99_warn_seconds"]), float(thresholds["p99_fail_seconds"])
     evidence: dict[str, Any] = {**q.evidence(), "warnAboveSeconds": warn, "failAboveSeconds": fail}

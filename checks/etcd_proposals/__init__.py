@@ -17,7 +17,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.window import Reading
 
 ID = "etcd-proposals"

@@ -16,7 +16,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 
 ID = "etcd-slow-requests"
 SLOW_APPLY = "etcd_server_slow_apply_total"  # an entry took longer than 100 ms to apply

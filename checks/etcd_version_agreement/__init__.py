@@ -15,7 +15,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.collect.needs import ClusterData
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.window import CURRENT, Basis, Reading
 
 ID = "etcd-version-agreement"
@@ -96,6 +96,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                                 f"{spoken}: the upgrade has not completed", evidence))
     else:
         one = f" (cluster version {next(iter(clusters.values()))})" if clusters else " (cluster version not exposed)"
-        members_word = "the only member runs" if len(servers) == 1 else f"all {len(servers)} members run"
+        members_word = (f"{next(iter(servers))} (the one member read) runs" if len(servers) == 1
+                        else f"all {len(servers)} members run")
         findings.append(Finding(ID, Status.PASS, f"{members_word} etcd {distinct[0]}{one}", evidence))
     return findings

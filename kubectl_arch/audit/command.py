@@ -219,8 +219,8 @@ def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
     if seconds is None or seconds > WINDOW_MAX_SECONDS:
         raise UsageError(f"--window: {text!r} is not a duration up to 1h", hint="e.g. --window 30s, 1m, or 0")
     if cluster.sample or cluster.snapshot:
-        held = "a sample" if cluster.sample else "a snapshot"
-        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: f"{held} holds one scrape of each metrics source"}
+        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: "offline data (a sample or snapshot) holds one scrape of each "
+                                                      "metrics source"}
     if seconds == 0:
         return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: "--window 0 reads each metrics source once"}
     return {WINDOW_OPTION: seconds}

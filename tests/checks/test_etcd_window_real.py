@@ -20,8 +20,9 @@ import pytest
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import AuditReport, evaluate_checks, need_names
+from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.kube import KubeSource
-from kubectl_arch.collect.needs import ClusterData, collect
+from kubectl_arch.collect.needs import collect
 from kubectl_arch.model.metrics import WAL_FSYNC, bucket_quantile
 from tests.harness.apiserver import ApiServer
 from tests.harness.etcd import EtcdCluster, etcd_binary

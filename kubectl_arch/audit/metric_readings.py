@@ -1,0 +1,64 @@
+"""Metrics answers as the checks judge them: one source read once or twice (a ``--window`` apart).
+
+A text ``/metrics`` need (the API server's, a provider's component metrics) is paired with its second
+read; a provider's figures that cannot be read say why in words an operator acts on: the read that
+failed on EKS, the provider that hides them elsewhere, or why a self-managed component is out of reach.
+"""
+
+from __future__ import annotations
+
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import NEEDS
+from kubectl_arch.collect.provider_metrics import BY_NEED, is_eks
+from kubectl_arch.collect.window import second_read
+from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics
+from kubectl_arch.model.window import Reading
+
+
+def provider_reading(data: ClusterData, need: str) -> Reading | MetricsError:
+    """A provider's metrics for one component, read once or twice (a --window apart), or why there are none."""
+    endpoint = BY_NEED[need]
+    response = data.responses.get(need)
+    if response is None:
+        return MetricsError(endpoint.label, f"{NEEDS[need].description} was not collected")
+    if not response.ok or response.text is None:
+        return MetricsError(endpoint.label, response.skip_reason(NEEDS[need].description))
+    first = parse_metrics(response.text, endpoint.label)
+    if isinstance(first, MetricsError):
+        return first
+    return paired_text_reading(data, need, first)
+
+
+def paired_text_reading(data: ClusterData, need: str, first: Metrics) -> Reading:
+    """A plain-text metrics need's first scrape beside its second, when there is one."""
+    second = second_read(data, need)
+    if second.response is None:
+        return Reading(first.source, first, now=data.now, no_window=second.why_not)
+    if not second.response.ok or second.response.text is None:
+        why = second.response.skip_reason(NEEDS[need].description)
+        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {why}",
+                       second_error=why)
+    parsed = parse_metrics(second.response.text, first.source)
+    if isinstance(parsed, MetricsError):
+        return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {parsed.message}",
+                       second_error=parsed.message)
+    return Reading(first.source, first, parsed, second.elapsed, data.now)
+
+
+def provider_metrics_or_reason(data: ClusterData, need: str, what: str, self_managed: str) -> Reading | str:
+    """A provider-served component's metrics, or why they cannot be read here, in words an operator acts on:
+    the read that failed on EKS, the provider that hides them elsewhere, or why a self-managed cluster's
+    component metrics are out of reach (``self_managed``)."""
+    from kubectl_arch.model.distribution import READS, detect_distribution
+
+    reading = provider_reading(data, need)
+    if isinstance(reading, Reading):
+        return reading
+    if is_eks(data):
+        return f"{what} could not be read: {reading.message}"
+    if all(name in data.responses for name in READS):
+        distribution = detect_distribution(data)
+        if distribution.managed:
+            return (f"{distribution.managed_by} does not expose {what} through the API: this figure is hidden by "
+                    "the provider")
+    return self_managed
