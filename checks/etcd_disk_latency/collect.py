@@ -25,8 +25,8 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.collect.source import NO_STATUS, Response, Source
+from kubectl_arch.collect.window import later, later_name, second_read
 from kubectl_arch.errors import UsageError
-from kubectl_arch.collect.window import later, second_read
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, main_container
 from kubectl_arch.model.flags import container_flags, flag_list
@@ -247,10 +247,20 @@ def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     return [], notes
 
 
+ETCD_ROUTES = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS)
+
+
 def etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
     """Each etcd member read once or twice (a --window apart), from the first route that gave any, and
     why each route or member that gave nothing failed. A member read at the start of the window but not
-    at its end comes back with ``second_error`` set: it went missing during the audit."""
+    at its end comes back with ``second_error`` set: it went missing during the audit. Parsed once per
+    ``ClusterData``: every etcd check reads the same scrapes."""
+    reads = (*ETCD_ROUTES, *(later_name(route) for route in ETCD_ROUTES))
+    readings, notes = memo(data, "etcd.readings", reads, _etcd_readings)
+    return list(readings), list(notes)
+
+
+def _etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
     notes: list[str] = []
     for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
         response = data.responses.get(need)
@@ -299,7 +309,8 @@ def apiserver_reading(data: ClusterData) -> Reading | MetricsError:
     first = apiserver_scrape(data)
     if isinstance(first, MetricsError):
         return first
-    return paired_text_reading(data, APISERVER_METRICS, first)
+    return memo(data, "apiserver.reading", (APISERVER_METRICS, later_name(APISERVER_METRICS)),
+                lambda read: paired_text_reading(read, APISERVER_METRICS, first))
 
 
 def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:

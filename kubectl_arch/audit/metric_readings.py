@@ -10,8 +10,9 @@ from __future__ import annotations
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS
 from kubectl_arch.collect.provider_metrics import BY_NEED, is_eks
-from kubectl_arch.collect.window import second_read
-from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics
+from kubectl_arch.collect.window import later_name, second_read
+from kubectl_arch.model.memo import memo
+from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics, scrape_metrics
 from kubectl_arch.model.window import Reading
 
 
@@ -23,10 +24,11 @@ def provider_reading(data: ClusterData, need: str) -> Reading | MetricsError:
         return MetricsError(endpoint.label, f"{NEEDS[need].description} was not collected")
     if not response.ok or response.text is None:
         return MetricsError(endpoint.label, response.skip_reason(NEEDS[need].description))
-    first = parse_metrics(response.text, endpoint.label)
+    first = scrape_metrics(data, need, endpoint.label)
     if isinstance(first, MetricsError):
         return first
-    return paired_text_reading(data, need, first)
+    return memo(data, f"provider.{need}.reading", (need, later_name(need)),
+                lambda read: paired_text_reading(read, need, first))
 
 
 def paired_text_reading(data: ClusterData, need: str, first: Metrics) -> Reading:
@@ -38,7 +40,7 @@ def paired_text_reading(data: ClusterData, need: str, first: Metrics) -> Reading
         why = second.response.skip_reason(NEEDS[need].description)
         return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {why}",
                        second_error=why)
-    parsed = parse_metrics(second.response.text, first.source)
+    parsed = parse_metrics(second.response.text, first.source)  # parsed once: callers memoize the reading
     if isinstance(parsed, MetricsError):
         return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {parsed.message}",
                        second_error=parsed.message)

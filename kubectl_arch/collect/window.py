@@ -74,9 +74,16 @@ def second_read(data: ClusterData, first: str) -> Second:
         return Second(None, None, f"the second scrape was not taken: {recorded.error or f'HTTP {recorded.status}'}")
     record = recorded.data if isinstance(recorded.data, Mapping) else {}
     answer, elapsed = record.get("answer"), record.get("elapsedSeconds")
-    if not isinstance(answer, Mapping) or not isinstance(elapsed, (int, float)) or isinstance(elapsed, bool):
+    if not isinstance(answer, Mapping) or not isinstance(elapsed, (int, float)) or isinstance(elapsed, bool) \
+            or not elapsed >= 0:
         return Second(None, None, "the second scrape's record is malformed")
-    return Second(Response.from_record(answer), float(elapsed))
+    try:
+        response = Response.from_record(answer)
+    except (TypeError, ValueError):
+        return Second(None, None, "the second scrape's record is malformed")
+    if response.text is not None and not isinstance(response.text, str):
+        return Second(None, None, "the second scrape's record is malformed")
+    return Second(response, float(elapsed))
 
 
 

@@ -46,7 +46,7 @@ def test_failures_read_top_to_bottom_with_whole_urls(run_cli: Callable[..., Any]
               if line[7] != " " and line.split()[0].endswith(":")]  # labels sit under the id
     assert labels == ["evidence:", "why:", "fix:", "see:"]
     assert re.search(r"evidence: +mode: stacked · members: 2 ·", out)
-    summary = lines.index("17 checks: 2 pass, 5 warn, 9 fail, 1 skip")
+    summary = lines.index("27 checks: 2 pass, 5 warn, 9 fail, 11 skip")
     assert lines[summary + 1:] == ["Exit code 1: 9 checks reach --fail-on fail (see --config for suppressions)."]
 
 
