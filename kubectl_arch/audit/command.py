@@ -208,6 +208,7 @@ def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions
 
 
 WINDOW_MAX_SECONDS = 3600.0  # longer is a monitoring system's job, not an audit's
+ONE_SCRAPE = "one scrape of each metrics source (--window 0, or a sample or snapshot, which hold one)"
 
 
 def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
@@ -218,9 +219,7 @@ def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
     seconds = parse_duration(text)
     if seconds is None or seconds > WINDOW_MAX_SECONDS:
         raise UsageError(f"--window: {text!r} is not a duration up to 1h", hint="e.g. --window 30s, 1m, or 0")
-    if cluster.sample or cluster.snapshot:
-        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: "offline data (a sample or snapshot) holds one scrape of each "
-                                                      "metrics source"}
-    if seconds == 0:
-        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: "--window 0 reads each metrics source once"}
+    if cluster.sample or cluster.snapshot or seconds == 0:
+        # The same words live and replayed, so a snapshot replays to the same audit as --window 0 gave.
+        return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: ONE_SCRAPE}
     return {WINDOW_OPTION: seconds}

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubectl_arch.audit.command import window_options
+from kubectl_arch.audit.command import ONE_SCRAPE, window_options
 from kubectl_arch.cli.options import ClusterOptions
 from kubectl_arch.errors import UsageError
 from kubectl_arch.model.metrics import Metrics, bucket_quantile, parse_metrics
@@ -156,9 +156,8 @@ def test_a_bad_window_is_one_clear_usage_error(text: str) -> None:
 
 
 def test_samples_and_snapshots_hold_one_scrape_and_say_so() -> None:
-    offline = {"window": 0.0,
-               "window-off": "offline data (a sample or snapshot) holds one scrape of each metrics source"}
+    offline = {"window": 0.0, "window-off": ONE_SCRAPE}
     assert window_options("10s", ClusterOptions(sample="kind-ha")) == offline
     assert window_options("10s", ClusterOptions(snapshot="x.json.gz")) == offline
-    assert window_options("0", ClusterOptions())["window"] == 0.0
+    assert window_options("0", ClusterOptions()) == offline
     assert window_options("30s", ClusterOptions()) == {"window": 30.0}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from kubectl_arch.audit.command import ONE_SCRAPE
 from kubectl_arch.cli.main import cli
 
 
@@ -56,10 +57,10 @@ def test_window_zero_and_offline_sources_hold_one_scrape_and_say_so(api_server: 
                               "--window", "0", "-o", "json"])
     assert code in (0, 1), err
     assert [r.path for r in server.requests].count("/metrics") == 1
-    assert _disk_latency(out)["evidence"]["basis"]["note"] == "--window 0 reads each metrics source once"
+    assert _disk_latency(out)["evidence"]["basis"]["note"] == ONE_SCRAPE
     code, out, err = run_cli(["audit", "--sample", "kubeadm-degraded", "--check", "etcd-disk-latency", "-o", "json"])
     assert code in (0, 1), err
-    assert _disk_latency(out)["evidence"]["basis"]["note"].startswith("offline data (a sample or snapshot) holds one")
+    assert _disk_latency(out)["evidence"]["basis"]["note"] == ONE_SCRAPE
 
 
 def test_a_bad_window_is_one_line_and_exit_2(run_cli: Any) -> None:

@@ -23,6 +23,7 @@ from kubectl_arch.model.metrics import (
     histograms_by,
     parse_metrics,
 )
+from kubectl_arch.model.window import Reading
 
 SAMPLES = Path(__file__).resolve().parents[2] / "kubectl_arch" / "samples"
 
@@ -98,7 +99,7 @@ def test_slowest_operations_rank_the_reference_quantiles(metrics: Metrics) -> No
             ranked.append((-value, *key, int(found.count)))
     expected = [{"operation": op, "object": kind, "p99_seconds": round(-value, 6), "samples": samples}
                 for value, op, kind, samples in sorted(ranked)[:3]]
-    assert slowest_operations(metrics) == expected
+    assert slowest_operations(Reading(metrics.source, metrics), None) == expected
 
 
 def test_awkward_scrape_groups_as_promql_would() -> None:
@@ -109,7 +110,8 @@ def test_awkward_scrape_groups_as_promql_would() -> None:
     assert ("list", "pods") not in grouped  # its only bucket has no valid bound
     # get/pods: rank 13.86 of 14 falls in +Inf, answered by the highest finite bound (1 s); list/nodes:
     # 0.1 + 0.9 * (3.96 - 1) / 3 = 0.988 s; get/secrets has only +Inf, so no quantile.
-    assert [(row["object"], row["p99_seconds"]) for row in slowest_operations(metrics)] == [("pods", 1.0),
+    ranked = slowest_operations(Reading("awkward", metrics), None)
+    assert [(row["object"], row["p99_seconds"]) for row in ranked] == [("pods", 1.0),
                                                                                            ("nodes", 0.988)]
 
 

@@ -81,6 +81,9 @@ CONDITIONAL = {
     ("apps", "replicasets", "list"): "trace of a Deployment that has no pod (its ReplicaSets by selector)",
     ("batch", "jobs", "list"): "trace of a CronJob (its Jobs)",
     ("coordination.k8s.io", "leases", "get"): "trace of a pod with no Scheduled event (the scheduler's Lease)",
+    ("metrics.eks.amazonaws.com", "etcd/metrics", "get"): "audit on EKS: etcd's metrics as EKS serves them",
+    ("metrics.eks.amazonaws.com", "ksh/metrics", "get"): "audit on EKS: the scheduler's metrics",
+    ("metrics.eks.amazonaws.com", "kcm/metrics", "get"): "audit on EKS: the controller manager's metrics",
 }
 
 
