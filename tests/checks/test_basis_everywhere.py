@@ -24,7 +24,7 @@ from kubectl_arch.model.window import CURRENT, LIFETIME, WINDOW
 
 METRIC_CHECKS = ("etcd-disk-latency", "etcd-leader", "etcd-leader-changes", "etcd-proposals", "etcd-peer-latency",
                  "etcd-slow-requests", "etcd-heartbeat-failures", "etcd-fragmentation", "etcd-version-agreement",
-                 "scheduler-latency", "controller-manager-workqueues")
+                 "scheduler-latency", "controller-workqueues")
 
 
 def assert_basis_named(finding: Finding) -> None:

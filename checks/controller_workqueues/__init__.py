@@ -1,4 +1,4 @@
-"""controller-manager-workqueues: how much work waits in the controller manager's queues, from its own
+"""controller-workqueues: how much work waits in the controller manager's queues, from its own
 metrics where the cluster exposes them (EKS serves them through the API)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_CONTROLLER_MANAGER_METRICS, EKS_METRICS_REFERENCE
 from kubectl_arch.model.window import CURRENT, Basis
 
-ID = "controller-manager-workqueues"
+ID = "controller-workqueues"
 DEPTH = "workqueue_depth"
 SELF_MANAGED = ("the controller manager serves its metrics only on its own port (10257, bound to 127.0.0.1 by "
                 "kubeadm) and with authentication, which the API server's pod proxy cannot reach; on a "
