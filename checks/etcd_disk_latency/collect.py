@@ -36,7 +36,6 @@ from kubectl_arch.model.metrics import (
     Metrics,
     MetricsError,
     Scrape,
-    parse_metrics,
     scrape_metrics,
     scrapes_from,
 )

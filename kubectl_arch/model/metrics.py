@@ -48,7 +48,8 @@ OBJECT_COUNT_NAMES = ("apiserver_resource_objects", "apiserver_storage_objects")
 # Every family any check reads from the API server's /metrics (2-3.5 MB on real clusters): only their lines
 # are parsed. A check reading another family must add it here; reading one not selected raises.
 APISERVER_FAMILIES = (APISERVER_ETCD_REQUEST, *ETCD_DB_SIZE_NAMES, *APISERVER_DB_SIZE_NAMES, QUOTA_BACKEND_BYTES,
-                      *OBJECT_COUNT_NAMES, "apiserver_request_total", "apiserver_flowcontrol_rejected_requests_total")
+                      *OBJECT_COUNT_NAMES, "apiserver_request_total", "apiserver_flowcontrol_rejected_requests_total",
+                      "process_start_time_seconds")  # dates lifetime figures and tells a restart between scrapes
 SAMPLE_SUFFIXES = ("", "_bucket", "_count", "_sum", "_total", "_created")
 
 SINCE_START_NOTE = "histograms count every observation since the process started: this is a lifetime figure"
