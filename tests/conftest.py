@@ -44,6 +44,7 @@ CLI = str(VENV_BIN / "kubectl-arch") if (VENV_BIN / "kubectl-arch").exists() els
 # Variables that would make a subprocess read a cluster other than the one a test chose.
 ISOLATED_VARIABLES = ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBECTL_ARCH_DEBUG",
                       "FORCE_COLOR", "CLICOLOR_FORCE")
+ONE_SCRAPE_ENV = {"KUBECTL_ARCH_WINDOW": "0"}  # audit --window 0: see one_scrape_by_default
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,21 @@ class CliResult:
 
 def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a CLI run: plain output at 100 columns, no cluster unless the test gives one, and
-    one scrape of each metrics source (a live audit's --window would add its 10 s to every run; the tests of
-    windows pass --window themselves)."""
+    one scrape of each metrics source (see ``one_scrape_by_default``)."""
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
     env.update({"NO_COLOR": "1", "COLUMNS": "100", "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
-                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", "KUBECTL_ARCH_WINDOW": "0"})
+                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **ONE_SCRAPE_ENV})
     env.update(extra or {})
     return env
+
+
+@pytest.fixture(autouse=True)
+def one_scrape_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test reads each metrics source once (``--window 0``) unless it passes ``--window`` itself: the
+    default window would make each live audit wait 10 s between its two scrapes, in-process, in a
+    subprocess or through kubectl alike. Tests of the window pass a short one (about a second)."""
+    for name, value in ONE_SCRAPE_ENV.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="session")

@@ -4,27 +4,9 @@ second one last, and a basis on every figure; offline sources and --window 0 say
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
-import pytest
-from click.testing import CliRunner
-
-from kubectl_arch.audit.command import ONE_SCRAPE
-from kubectl_arch.cli.main import cli
-
-
-class CliRun:
-    """The CLI in process, with the test environment's one-scrape default (KUBECTL_ARCH_WINDOW=0)."""
-
-    def __call__(self, args: Sequence[str]) -> tuple[int, str, str]:
-        result = CliRunner().invoke(cli, list(args), env={"KUBECTL_ARCH_WINDOW": "0", "NO_COLOR": "1"})
-        return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def run_in_process() -> CliRun:
-    return CliRun()
+from kubectl_arch.audit.command import ONE_SCRAPE, audit
 
 
 def _disk_latency(out: str) -> dict[str, Any]:
@@ -33,11 +15,10 @@ def _disk_latency(out: str) -> dict[str, Any]:
 
 
 def test_a_live_window_reads_metrics_twice_and_says_an_unchanged_scrape_held_nothing(
-        api_server: Any, kubeconfig_for: Any, run_in_process: CliRun) -> None:
-    run_cli = run_in_process
+        api_server: Any, kubeconfig_for: Any, run_cli: Any) -> None:
     server = api_server("kubeadm-degraded")  # serves the same /metrics text each time: nothing happens in between
     code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--check", "etcd-disk-latency",
-                              "--window", "1s", "-o", "json"])
+                              "--window", "0.5s", "-o", "json"])
     assert code in (0, 1), err
     metrics_reads = [i for i, r in enumerate(server.requests) if r.path == "/metrics"]
     assert len(metrics_reads) == 2, [r.path for r in server.requests]
@@ -50,8 +31,7 @@ def test_a_live_window_reads_metrics_twice_and_says_an_unchanged_scrape_held_not
 
 
 def test_window_zero_and_offline_sources_hold_one_scrape_and_say_so(api_server: Any, kubeconfig_for: Any,
-                                                                     run_in_process: CliRun) -> None:
-    run_cli = run_in_process
+                                                                     run_cli: Any) -> None:
     server = api_server("kubeadm-degraded")
     code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--check", "etcd-disk-latency",
                               "--window", "0", "-o", "json"])
@@ -63,8 +43,19 @@ def test_window_zero_and_offline_sources_hold_one_scrape_and_say_so(api_server: 
     assert _disk_latency(out)["evidence"]["basis"]["note"] == ONE_SCRAPE
 
 
+def test_the_window_comes_from_the_environment_and_defaults_to_ten_seconds(
+        api_server: Any, kubeconfig_for: Any, run_cli: Any) -> None:
+    [option] = [p for p in audit.params if p.name == "window"]
+    assert option.default == "10s" and option.envvar == "KUBECTL_ARCH_WINDOW"
+    server = api_server("kubeadm-degraded")
+    code, out, err = run_cli(["audit", "--kubeconfig", str(kubeconfig_for(server)), "--check", "etcd-disk-latency",
+                              "-o", "json"], env={"KUBECTL_ARCH_WINDOW": "0.2s"})
+    assert code in (0, 1), err
+    assert [r.path for r in server.requests].count("/metrics") == 2
+    assert "0.2s window held only 0 observations" in _disk_latency(out)["evidence"]["basis"]["note"]
+
+
 def test_a_bad_window_is_one_line_and_exit_2(run_cli: Any) -> None:
-    """The installed script, for its real exit code."""
     code, out, err = run_cli(["audit", "--sample", "kind-ha", "--window", "soon"])
     assert code == 2 and not out
     assert len(err.strip().splitlines()) == 1 and "--window" in err
