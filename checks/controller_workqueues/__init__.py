@@ -15,8 +15,8 @@ from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "controller-workqueues"
 DEPTH = "workqueue_depth"
-SELF_MANAGED = ("the controller manager serves its metrics only on its own port (10257, bound to 127.0.0.1 by "
-                "kubeadm) and with authentication, which the API server's pod proxy cannot reach; on a "
+SELF_MANAGED = ("the controller manager serves its metrics only on its own secure port (10257; kubeadm and k3s "
+                "bind it to 127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a "
                 "control-plane node read them with `curl -k --cert ... https://127.0.0.1:10257/metrics`")
 
 META = CheckMeta(

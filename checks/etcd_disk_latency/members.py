@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
+from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, profile_of
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
+from kubectl_arch.model.profiles import ETCDCTL
 from kubectl_arch.model.window import WINDOW, Reading, counter_increase
 from kubectl_arch.wording import plural
 
@@ -53,6 +54,22 @@ def unreadable(data: ClusterData, notes: list[str]) -> str:
                     "figures are hidden by the provider")
     detail = "; ".join(notes) if notes else "no route to etcd's /metrics was available"
     return f"etcd's own metrics could not be read: {detail}"
+
+
+def etcdctl_command(data: ClusterData, subcommand: str) -> str | None:
+    """``subcommand`` run with this distribution's etcdctl and certificates (its trailing comment kept last),
+    or None where the operator has no etcdctl: a provider runs etcd, or the distribution is not known."""
+    prefix = profile_of(data).fix(ETCDCTL)
+    if not prefix:
+        return None
+    command, mark, comment = prefix.partition("   # ")
+    return f"{command} {subcommand}{mark}{comment}"
+
+
+def provider_runs_etcd(data: ClusterData) -> str | None:
+    """'Amazon EKS runs etcd' on a managed control plane, where no etcdctl command is the operator's to run."""
+    profile = profile_of(data)
+    return f"{profile.title} runs etcd" if profile.hidden else None
 
 
 def gone(check_id: str, reading: Reading, status: Status = Status.SKIP) -> Finding:

@@ -13,11 +13,14 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     MIXIN_REFERENCE,
     gone,
     members,
+    provider_runs_etcd,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import ETCD_DB_SIZE_NAMES
+from kubectl_arch.model.profiles import ETCD_BACKUP, ETCD_DEFRAG
 from kubectl_arch.model.window import Reading
 
 ID = "etcd-fragmentation"
@@ -33,10 +36,9 @@ META = CheckMeta(
         "memory (etcd maps it) and makes snapshots and member restores slower. etcd's alerting warns when less "
         "than half the file is in use and the data exceeds 100 MiB.",
     fix="Defragment one member at a time, never all at once: a member being defragmented blocks its reads and "
-        "writes until it finishes. `etcdctl --endpoints=<one member> defrag` (on kubeadm through "
-        "`kubectl -n kube-system exec etcd-<node> -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert "
-        "/etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key defrag`), wait until it "
-        "is healthy again, then the next, the leader last. Take a snapshot first (`etcdctl snapshot save`).",
+        "writes until it finishes. Take a snapshot first (`etcdctl snapshot save`), then run `etcdctl defrag` "
+        "against one member only (the audit prints the command for the distribution it reads), wait until it is "
+        "healthy again, then the next, the leader last.",
     references=("https://etcd.io/docs/v3.5/op-guide/maintenance/#defragmentation", METRICS_REFERENCE,
                 MIXIN_REFERENCE),
     needs=(),
@@ -76,4 +78,21 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     readings, skipped = members(ID, data)
-    return skipped + [gone(ID, r) if r.second_error is not None else judge(r, thresholds) for r in readings]
+    findings = skipped + [gone(ID, r) if r.second_error is not None else judge(r, thresholds) for r in readings]
+    return with_fix(findings, _fix(data))
+
+
+def _fix(data: ClusterData) -> str | None:
+    """This distribution's defragmentation of one member, or the provider's part on a managed control plane."""
+    provider = provider_runs_etcd(data)
+    if provider:
+        return (f"{provider} and defragments it itself: there is nothing to run here. If the database keeps "
+                "growing, find what fills it (etcd-db-size) and ask the provider.")
+    profile = profile_of(data)
+    defrag, backup = profile.fix(ETCD_DEFRAG), profile.fix(ETCD_BACKUP)
+    if defrag is None:
+        return None
+    first = f"Take a snapshot first (`{backup}`), then defragment" if backup else "Defragment"
+    return (f"{first} one member at a time, never all at once (a member being defragmented blocks its reads and "
+            f"writes until it finishes): `{defrag}`. Wait until that member is healthy again before the next, and "
+            "do the leader last.")

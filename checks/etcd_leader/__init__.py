@@ -10,11 +10,14 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
     METRICS_REFERENCE,
+    etcdctl_command,
     gone,
     members,
+    provider_runs_etcd,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import HAS_LEADER, gauge
 from kubectl_arch.model.window import Reading
@@ -30,12 +33,10 @@ META = CheckMeta(
         "leader (etcd_server_has_leader 0) refuses writes and linearizable reads, so the API servers using it "
         "fail their requests. When no member has a leader, quorum is lost: nothing in the cluster can change, "
         "no pod is scheduled, no lease renewed. A member that stops answering is as bad as one without a leader.",
-    fix="Check every member: `etcdctl endpoint status --cluster -w table` (on kubeadm: `kubectl -n kube-system "
-        "exec etcd-<node> -- etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert "
-        "/etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key endpoint status "
-        "--cluster -w table`). Bring stopped members back and restore the network between members (peer port "
-        "2380); read the members' logs for `lost leader` and `elected leader`. If a majority is gone for good, "
-        "restore from a snapshot.",
+    fix="Check every member: `etcdctl endpoint status --cluster -w table`, with etcd's client certificates (the "
+        "audit prints the command for the distribution it reads). Bring stopped members back and restore the "
+        "network between members (peer port 2380); read the members' logs for `lost leader` and `elected "
+        "leader`. If a majority is gone for good, restore from a snapshot.",
     references=(
         METRICS_REFERENCE,
         "https://etcd.io/docs/v3.5/op-guide/failures/",
@@ -71,4 +72,18 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         findings.append(Finding(ID, Status.FAIL, f"{len(leaders)} members each report being the leader "
                                 f"({', '.join(str(x) for x in leaders)}): they may not be one cluster",
                                 {"leaders": leaders}))
-    return findings
+    return with_fix(findings, _fix(data))
+
+
+def _fix(data: ClusterData) -> str | None:
+    """This cluster's way to look at every member, or the provider's part on a managed control plane."""
+    provider = provider_runs_etcd(data)
+    if provider:
+        return (f"{provider}: its members and their quorum are the provider's to restore; if members stay "
+                "without a leader, open a support case with these findings.")
+    status = etcdctl_command(data, "endpoint status --cluster -w table")
+    if status is None:
+        return None
+    return (f"Check every member: `{status}`. Bring stopped members back and restore the network between members "
+            "(peer port 2380); read the members' logs for `lost leader` and `elected leader`. If a majority is gone "
+            "for good, restore from a snapshot.")

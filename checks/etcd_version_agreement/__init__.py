@@ -10,12 +10,16 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
     METRICS_REFERENCE,
+    etcdctl_command,
     gone,
     members,
+    provider_runs_etcd,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.profiles import UPGRADE_CONTROL_PLANE
 from kubectl_arch.model.window import CURRENT, Basis, Reading
 
 ID = "etcd-version-agreement"
@@ -30,9 +34,10 @@ META = CheckMeta(
         "one (its cluster version) until every member is upgraded; new features stay off and a downgrade path "
         "may close. A cluster left mixed is an upgrade nobody finished, and a member on an old patch release "
         "misses its fixes. etcd supports upgrading one minor version at a time.",
-    fix="Finish the upgrade: upgrade the remaining members one at a time (on kubeadm, `kubeadm upgrade` moves "
-        "the etcd static pod with the control plane), checking `etcdctl endpoint status --cluster -w table` "
-        "between members. etcd 3.3 does not expose its cluster version; read it with `etcdctl endpoint status`.",
+    fix="Finish the upgrade: upgrade the remaining members one at a time, the way the distribution upgrades its "
+        "control plane (the audit prints the commands for the distribution it reads), checking `etcdctl endpoint "
+        "status --cluster -w table` between members. etcd 3.3 does not expose its cluster version; read it with "
+        "`etcdctl endpoint status`.",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/upgrades/"),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
@@ -59,6 +64,24 @@ def _minor_number(version: str) -> int | None:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    return with_fix(_judge(data), _fix(data))
+
+
+def _fix(data: ClusterData) -> str | None:
+    """This distribution's upgrade, or the provider's part on a managed control plane."""
+    provider = provider_runs_etcd(data)
+    if provider:
+        return (f"{provider} and upgrades it with the control plane: a mix that lasts is the provider's to finish; "
+                "open a support case with these versions.")
+    upgrade = profile_of(data).fix(UPGRADE_CONTROL_PLANE)
+    status = etcdctl_command(data, "endpoint status --cluster -w table")
+    if upgrade is None or status is None:
+        return None
+    return (f"Finish the upgrade, one member at a time, as the distribution upgrades its control plane ({upgrade}), "
+            f"checking `{status}` between members.")
+
+
+def _judge(data: ClusterData) -> list[Finding]:
     readings, findings = members(ID, data)
     servers: dict[str, str] = {}
     clusters: dict[str, str] = {}

@@ -17,9 +17,9 @@ ID = "scheduler-latency"
 # Newest name first: one scheduling attempt (1.23+), then the end-to-end duration older schedulers report.
 ATTEMPT_NAMES = ("scheduler_scheduling_attempt_duration_seconds", "scheduler_e2e_scheduling_duration_seconds")
 PENDING = "scheduler_pending_pods"
-SELF_MANAGED = ("the scheduler serves its metrics only on its own port (10259, bound to 127.0.0.1 by kubeadm) "
-                "and with authentication, which the API server's pod proxy cannot reach; on a control-plane node "
-                "read them with `curl -k --cert ... https://127.0.0.1:10259/metrics`")
+SELF_MANAGED = ("the scheduler serves its metrics only on its own secure port (10259; kubeadm and k3s bind it to "
+                "127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a control-plane "
+                "node read them with `curl -k --cert ... https://127.0.0.1:10259/metrics`")
 
 META = CheckMeta(
     id=ID,

@@ -28,6 +28,7 @@ RENEW_CERTS = "renew-certificates"
 ETCDCTL = "etcdctl"  # a prefix that runs etcdctl against this cluster's etcd, with its certificates
 ETCD_BACKUP = "etcd-backup"
 ETCD_RESTORE = "etcd-restore"
+ETCD_DEFRAG = "etcd-defrag"  # defragments the one member the command reaches (never every member at once)
 UPGRADE_KUBELET = "upgrade-kubelet"
 UPGRADE_CONTROL_PLANE = "upgrade-control-plane"
 RESTART_CONTROL_PLANE = "restart-control-plane"
@@ -80,6 +81,7 @@ def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
 _KUBEADM_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
                     "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt "
                     "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key")
+_KUBEADM_DEFRAG = _KUBEADM_ETCDCTL + " defrag   # that node's member only: each control-plane node in turn"
 _STATIC_POD_LOGS = {c: f"kubectl -n kube-system logs {c}-<node>"
                     for c in ("kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager")}
 _KUBELET_JOURNAL = "journalctl -u kubelet --since '15 min ago'   # on the node"
@@ -103,6 +105,7 @@ KUBEADM = Profile(
         ETCD_BACKUP: _KUBEADM_ETCDCTL + " snapshot save /var/lib/etcd/snapshot.db   # lands on that node's "
                      "/var/lib/etcd; copy it off the node",
         ETCD_RESTORE: "etcdutl snapshot restore snapshot.db --data-dir <new-dir>   # on each member, etcd stopped",
+        ETCD_DEFRAG: _KUBEADM_DEFRAG,
         UPGRADE_KUBELET: "drain the node, upgrade the kubeadm and kubelet packages, `kubeadm upgrade node`, "
                          "restart the kubelet, uncordon",
         UPGRADE_CONTROL_PLANE: "`kubeadm upgrade plan`, `kubeadm upgrade apply v1.X.Y` on the first control-plane "
@@ -133,6 +136,7 @@ KIND = Profile(
         ETCDCTL: _KUBEADM_ETCDCTL,
         ETCD_BACKUP: _KUBEADM_ETCDCTL + " snapshot save /var/lib/etcd/snapshot.db",
         ETCD_RESTORE: "recreate the kind cluster (kind clusters are disposable)",
+        ETCD_DEFRAG: _KUBEADM_DEFRAG,
         UPGRADE_KUBELET: "recreate the cluster with a newer node image "
                          "(`kind create cluster --image kindest/node:v1.X.Y`)",
         UPGRADE_CONTROL_PLANE: "recreate the cluster with a newer node image",
@@ -143,6 +147,11 @@ KIND = Profile(
     }),
     references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
 )
+
+_K3S_ETCDCTL = ("etcdctl --endpoints=https://127.0.0.1:2379 "
+               "--cacert=/var/lib/rancher/k3s/server/tls/etcd/server-ca.crt "
+               "--cert=/var/lib/rancher/k3s/server/tls/etcd/client.crt "
+               "--key=/var/lib/rancher/k3s/server/tls/etcd/client.key")
 
 K3S = Profile(
     name="k3s", title="k3s", control_plane=EMBEDDED, control_plane_namespaces=(),
@@ -161,10 +170,9 @@ K3S = Profile(
                      "under /var/lib/rancher/k3s/server/tls)",
         RENEW_CERTS: "restart k3s (`systemctl restart k3s`): it renews certificates within 120 days of expiry at "
                      "start; or `k3s certificate rotate` with k3s stopped",
-        ETCDCTL: "etcdctl --endpoints=https://127.0.0.1:2379 "
-                 "--cacert=/var/lib/rancher/k3s/server/tls/etcd/server-ca.crt "
-                 "--cert=/var/lib/rancher/k3s/server/tls/etcd/client.crt "
-                 "--key=/var/lib/rancher/k3s/server/tls/etcd/client.key   # on a server; k3s ships no etcdctl",
+        ETCDCTL: _K3S_ETCDCTL + "   # on a server; k3s ships no etcdctl",
+        ETCD_DEFRAG: _K3S_ETCDCTL + " defrag   # that server's member only: each server in turn; k3s ships no "
+                                    "etcdctl",
         ETCD_BACKUP: "k3s etcd-snapshot save   # on a server, embedded etcd",
         ETCD_RESTORE: "k3s server --cluster-reset --cluster-reset-restore-path=<snapshot>   # embedded etcd",
         UPGRADE_KUBELET: "upgrade k3s on the node (re-run the install script with INSTALL_K3S_VERSION, or the "
@@ -182,6 +190,11 @@ K3S = Profile(
                 "https://docs.k3s.io/datastore/backup-restore"),
 )
 
+_RKE2_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
+                 "--cacert=/var/lib/rancher/rke2/server/tls/etcd/server-ca.crt "
+                 "--cert=/var/lib/rancher/rke2/server/tls/etcd/server-client.crt "
+                 "--key=/var/lib/rancher/rke2/server/tls/etcd/server-client.key")
+
 RKE2 = Profile(
     name="rke2", title="RKE2", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
     pki_dir="/var/lib/rancher/rke2/server/tls", kubeconfig_certs=("/etc/rancher/rke2/rke2.yaml",),
@@ -197,10 +210,8 @@ RKE2 = Profile(
                      "/var/lib/rancher/rke2/server/tls)",
         RENEW_CERTS: "restart rke2-server (`systemctl restart rke2-server`): it renews certificates near expiry "
                      "at start; or `rke2 certificate rotate` with it stopped",
-        ETCDCTL: "kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
-                 "--cacert=/var/lib/rancher/rke2/server/tls/etcd/server-ca.crt "
-                 "--cert=/var/lib/rancher/rke2/server/tls/etcd/server-client.crt "
-                 "--key=/var/lib/rancher/rke2/server/tls/etcd/server-client.key",
+        ETCDCTL: _RKE2_ETCDCTL,
+        ETCD_DEFRAG: _RKE2_ETCDCTL + " defrag   # that node's member only: each server in turn",
         ETCD_BACKUP: "rke2 etcd-snapshot save   # on a server",
         ETCD_RESTORE: "rke2 server --cluster-reset --cluster-reset-restore-path=<snapshot>",
         UPGRADE_KUBELET: "upgrade RKE2 on the node (install script with INSTALL_RKE2_VERSION, or the "
@@ -214,6 +225,11 @@ RKE2 = Profile(
     references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore"),
 )
 
+_MINIKUBE_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
+                     "--cacert=/var/lib/minikube/certs/etcd/ca.crt "
+                     "--cert=/var/lib/minikube/certs/etcd/healthcheck-client.crt "
+                     "--key=/var/lib/minikube/certs/etcd/healthcheck-client.key")
+
 MINIKUBE = Profile(
     name="minikube", title="minikube", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
     pki_dir="/var/lib/minikube/certs", kubeconfig_certs=(),
@@ -226,10 +242,8 @@ MINIKUBE = Profile(
                            "`minikube start --ha` (three control-plane nodes, minikube 1.32+)",
         CHECK_CERTS: "minikube ssh -- sudo openssl x509 -noout -enddate -in /var/lib/minikube/certs/apiserver.crt",
         RENEW_CERTS: "minikube delete && minikube start   # re-creates the cluster and its certificates",
-        ETCDCTL: "kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
-                 "--cacert=/var/lib/minikube/certs/etcd/ca.crt "
-                 "--cert=/var/lib/minikube/certs/etcd/healthcheck-client.crt "
-                 "--key=/var/lib/minikube/certs/etcd/healthcheck-client.key",
+        ETCDCTL: _MINIKUBE_ETCDCTL,
+        ETCD_DEFRAG: _MINIKUBE_ETCDCTL + " defrag   # that node's member only: each control-plane node in turn",
         ETCD_BACKUP: "kubectl -n kube-system exec etcd-<node> -- etcdctl ... snapshot save /var/lib/minikube/etcd/"
                      "snapshot.db   # ... = the certificate flags above",
         ETCD_RESTORE: "minikube delete && minikube start, then re-apply your manifests",
@@ -270,6 +284,9 @@ OPENSHIFT = Profile(
         RENEW_CERTS: "the operators renew them automatically; after a long shutdown approve pending CSRs "
                      "(`oc get csr`, `oc adm certificate approve <csr>`)",
         ETCDCTL: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> etcdctl",
+        # The etcdctl container names every member in ETCDCTL_ENDPOINTS: defragment only the local one.
+        ETCD_DEFRAG: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> sh -c 'unset ETCDCTL_ENDPOINTS; etcdctl "
+                     "--command-timeout=30s --endpoints=https://localhost:2379 defrag'   # each node in turn",
         ETCD_BACKUP: "oc debug node/<control-plane-node> -- chroot /host /usr/local/bin/cluster-backup.sh "
                      "/home/core/assets/backup",
         ETCD_RESTORE: "follow OpenShift's 'Restoring to a previous cluster state' procedure (cluster-restore.sh)",

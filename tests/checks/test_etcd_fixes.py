@@ -1,0 +1,35 @@
+"""The etcd health checks' fixes are commands for the distribution the audit reads: its own etcdctl (with its
+certificates), one member at a time for defragmentation, and on a managed control plane the provider's part."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubectl_arch.audit.config import AuditConfig
+from kubectl_arch.audit.registry import catalogue
+from kubectl_arch.audit.runner import run_audit
+from kubectl_arch.collect.sample_source import SampleSource, sample_names
+from kubectl_arch.model.facts import cluster_facts
+from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCDCTL, UPGRADE_CONTROL_PLANE
+
+CHECKS = ("etcd-leader", "etcd-fragmentation", "etcd-version-agreement")
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_each_etcd_fix_is_this_distributions_own(name: str) -> None:
+    report = run_audit(SampleSource.named(name), [catalogue()[c] for c in CHECKS], AuditConfig(), also=("nodes",))
+    assert report.data is not None
+    profile = cluster_facts(report.data).profile
+    for result in report.results:
+        fixes = {finding.fix for finding in result.findings}
+        assert len(fixes) == 1, f"{result.meta.id} on {name}: one fix for every finding"
+        [fix] = fixes
+        if profile.hidden:
+            assert fix is not None and fix.startswith(f"{profile.title} runs etcd"), fix
+            assert "etcdctl" not in fix
+        elif profile.fix(ETCDCTL) is None:
+            assert fix is None and "etcdctl" in result.meta.fix  # the catalogue's words, with no command to invent
+        else:
+            expected = {"etcd-leader": profile.fix(ETCDCTL), "etcd-fragmentation": profile.fix(ETCD_DEFRAG),
+                        "etcd-version-agreement": profile.fix(UPGRADE_CONTROL_PLANE)}[result.meta.id]
+            assert fix is not None and str(expected).split("   # ")[0] in fix, fix
