@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kubectl_arch.errors import UsageError
@@ -57,11 +57,12 @@ def kubectl_prints(template: str, documents: list[dict[str, Any]], tmp_path: Pat
     output = "jsonpath-as-json" if as_json else "jsonpath"
     end = f'{{"{END}"}}'
     done = subprocess.run([KUBECTL, "label", "--local", "-f", str(folder), "arch=x", f"--kubeconfig={kubeconfig}",
-                           "-o", f"{output}={template}{'' if as_json else end}"], capture_output=True, text=True,
+                           "-o", f"{output}={template}{'' if as_json else end}"], capture_output=True,
                           timeout=60, check=True)
+    printed = done.stdout.decode()  # bytes as printed: text mode would turn a '\r' in a value into '\n'
     if as_json:
-        return [done.stdout]
-    return done.stdout.split(END)[:-1]
+        return [printed]
+    return printed.split(END)[:-1]
 
 
 def ours(template: str, documents: list[dict[str, Any]], as_json: bool = False) -> list[str]:
@@ -101,6 +102,7 @@ documents = st.fixed_dictionaries({}, optional={"a": values, "b": values, "name"
 @needs_kubectl
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(documents, min_size=1, max_size=12))
+@example(batch=[{"name": "\r"}, {"name": "a\r\nb"}])  # carriage returns print as they are
 def test_any_document_prints_as_kubectl_prints_it(batch: list[dict[str, Any]], tmp_path: Path) -> None:
     for template in ("{.a} {.b} {.name}", "{.c[*]}", "{range .c[*]}{.a}|{.name}{end}"):
         assert ours(template, batch) == kubectl_prints(template, batch, tmp_path), template
