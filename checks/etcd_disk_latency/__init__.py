@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.metric_readings import missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.metrics import (
@@ -129,12 +130,8 @@ def judge(q: Quantile, subject: str, warn: float, fail: float, meaning: tuple[st
 
 def _missing(reading: Reading, notes: list[str]) -> Finding:
     """A member read at the start of the window that did not answer at its end: missing, never healthy."""
-    evidence: dict[str, Any] = {"source": reading.source, "secondScrape": reading.second_error}
-    if notes:
-        evidence["otherSources"] = notes
-    return Finding(ID, Status.FAIL, f"{reading.source} answered at the start of the window but not at its end "
-                   f"({reading.second_error}): it is missing, and its disk figures are no longer current",
-                   evidence, reading.source)
+    return missing_at_window_end(ID, reading, Status.FAIL, "it is missing, and its disk figures are no longer "
+                                 "current", {"otherSources": notes} if notes else None)
 
 
 def _own_findings(members: list[Reading], thresholds: Mapping[str, Any], notes: list[str]) -> list[Finding]:
@@ -194,6 +191,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if isinstance(view, MetricsError):
         return [Finding(ID, Status.SKIP, f"no etcd latency figures could be read: {view.message}{asked}",
                         {"otherSources": notes})]
+    if view.second_error is not None:
+        return [missing_at_window_end(ID, view, evidence={"otherSources": notes})]
     least = int(thresholds["min_window_samples"])
     overall = windowed_quantile(view, APISERVER_ETCD_REQUEST, P99, min_samples=least)
     finding = judge(overall,

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, profile_of
+from kubectl_arch.audit.metric_readings import missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.profiles import ETCDCTL
@@ -76,9 +77,7 @@ def gone(check_id: str, reading: Reading, status: Status = Status.SKIP) -> Findi
     """A member that answered the first scrape and not the second: missing, with what it answered."""
     verdict = ("it is missing" if status == Status.FAIL
                else "it is missing, so nothing is judged from its earlier scrape")
-    return Finding(check_id, status, f"{reading.source} answered at the start of the window but not at its end "
-                   f"({reading.second_error}): {verdict}", {"source": reading.source,
-                                                           "secondScrape": reading.second_error}, reading.source)
+    return missing_at_window_end(check_id, reading, status, verdict)
 
 
 def judge_counter(check_id: str, reading: Reading, metric: str, nouns: tuple[str, str],

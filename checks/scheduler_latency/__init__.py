@@ -8,7 +8,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
-from kubectl_arch.audit.metric_readings import provider_metrics_or_reason
+from kubectl_arch.audit.metric_readings import missing_at_window_end, provider_metrics_or_reason
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_METRICS_REFERENCE, EKS_SCHEDULER_METRICS
 from kubectl_arch.model.window import Reading, windowed_quantile
@@ -79,6 +79,5 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if isinstance(reading, str):
         return [Finding(ID, Status.SKIP, reading)]
     if reading.second_error is not None:
-        return [Finding(ID, Status.SKIP, f"{reading.source} answered the first scrape but not the second "
-                        f"({reading.second_error}): nothing is judged from the older one", {"source": reading.source})]
+        return [missing_at_window_end(ID, reading)]
     return [judge(reading, thresholds)]

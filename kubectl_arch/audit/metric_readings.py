@@ -7,6 +7,9 @@ failed on EKS, the provider that hides them elsewhere, or why a self-managed com
 
 from __future__ import annotations
 
+from typing import Any
+
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS
 from kubectl_arch.collect.provider_metrics import BY_NEED, is_eks
@@ -64,3 +67,14 @@ def provider_metrics_or_reason(data: ClusterData, need: str, what: str, self_man
             return (f"{distribution.managed_by} does not expose {what} through the API: this figure is hidden by "
                     "the provider")
     return self_managed
+
+
+def missing_at_window_end(check_id: str, reading: Reading, status: Status = Status.SKIP,
+                          verdict: str = "nothing is judged from its earlier scrape",
+                          evidence: dict[str, Any] | None = None) -> Finding:
+    """A source that answered the first scrape and not the second: its older scrape is never judged, so it
+    never passes; ``status`` FAIL where not answering is itself the problem (an etcd member gone)."""
+    return Finding(check_id, status, f"{reading.source} answered at the start of the window but not at its end "
+                   f"({reading.second_error}): {verdict}",
+                   {"source": reading.source, "secondScrape": reading.second_error, **(evidence or {})},
+                   reading.source)

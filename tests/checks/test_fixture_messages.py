@@ -17,6 +17,8 @@ CHECKS = ("etcd-disk-latency", "etcd-db-size", "apiserver-certificate-expiry", "
 # etcd's health read from its own metrics, each figure with its basis (window or lifetime).
 ETCD_HEALTH_CHECKS = ("etcd-leader", "etcd-leader-changes", "etcd-proposals", "etcd-peer-latency",
                       "etcd-slow-requests", "etcd-heartbeat-failures", "etcd-fragmentation", "etcd-version-agreement")
+# The scheduler's and the controller manager's own figures, where a provider serves them (EKS).
+COMPONENT_METRICS_CHECKS = ("scheduler-latency", "controller-workqueues")
 
 
 def test_fixture_findings_read_as_pinned() -> None:
@@ -25,6 +27,10 @@ def test_fixture_findings_read_as_pinned() -> None:
 
 def test_etcd_health_findings_read_as_pinned() -> None:
     assert_golden("etcd_health_findings.txt", findings_text(ETCD_HEALTH_CHECKS))
+
+
+def test_component_metrics_findings_read_as_pinned() -> None:
+    assert_golden("component_metrics_findings.txt", findings_text(COMPONENT_METRICS_CHECKS))
 
 
 def findings_text(check_ids: tuple[str, ...]) -> str:
