@@ -3,6 +3,7 @@ metrics where the cluster exposes them (EKS serves them through the API)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +51,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [missing_at_window_end(ID, reading)]
     depths: dict[str, int] = {}
     for sample in reading.latest.samples(DEPTH):
+        if not math.isfinite(sample.value):  # NaN or Inf is no depth: left out rather than guessed
+            continue
         name = sample.label("name") or "?"
         depths[name] = depths.get(name, 0) + int(sample.value)
     if not depths:

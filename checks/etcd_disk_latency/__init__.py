@@ -116,7 +116,7 @@ def judge(q: Quantile, subject: str, warn: float, fail: float, meaning: tuple[st
         evidence["otherSources"] = notes
     basis = q.basis.sentence() if q.basis is not None else ""
     if q.value is None:
-        return Finding(ID, Status.SKIP, f"{q.source} has no observations of {q.metric} yet {basis}".rstrip(),
+        return Finding(ID, Status.SKIP, f"{q.source} has no usable observations of {q.metric} {basis}".rstrip(),
                        evidence, q.source)
     measured = f"{subject} is {_ms(q.value)} {basis}"
     if q.value > fail:

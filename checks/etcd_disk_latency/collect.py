@@ -227,18 +227,26 @@ def etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     return list(members), list(notes)
 
 
+def route_scrapes(response: Response) -> list[Scrape] | None:
+    """The members' scrapes of a route's answer, or None when the route itself failed. A route where some
+    members did not answer (2xx, its error naming them) is incomplete, not failed: the members that
+    answered are still judged and shown, and the runner names the rest as a failed read."""
+    if not 200 <= response.status < 300 or not isinstance(response.data, Mapping):
+        return None
+    return scrapes_from(response.data)
+
+
 def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     notes: list[str] = []
     for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
         response = data.responses.get(need)
         if response is None:
             continue
-        incomplete_route = 200 <= response.status < 300 and isinstance(response.data, dict)
-        if not response.ok and not incomplete_route:
+        scrapes = route_scrapes(response)
+        if scrapes is None:
             notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
             continue
-        # On an incomplete route the members that answered are still shown; the others are noted below.
-        parsed = [scrape.parse() for scrape in scrapes_from(response.data)]
+        parsed = [scrape.parse() for scrape in scrapes]
         notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
         usable = [p for p in parsed if isinstance(p, Metrics)]
         if usable:
@@ -265,10 +273,11 @@ def _etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
         response = data.responses.get(need)
         if response is None:
             continue
-        if not response.ok:
+        scrapes = route_scrapes(response)
+        if scrapes is None:
             notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
             continue
-        firsts = [scrape.parse() for scrape in scrapes_from(response.data)]
+        firsts = [scrape.parse() for scrape in scrapes]
         notes.extend(f"{p.source}: {p.message}" for p in firsts if isinstance(p, MetricsError))
         readings = _paired(data, need, [p for p in firsts if isinstance(p, Metrics)])
         if readings:
@@ -286,11 +295,12 @@ def _paired(data: ClusterData, need: str, firsts: list[Metrics]) -> list[Reading
     second = second_read(data, need)
     if second.response is None:
         return [Reading(m.source, m, now=data.now, no_window=second.why_not) for m in firsts]
-    if not second.response.ok:
+    answered = route_scrapes(second.response)
+    if answered is None:
         why = second.response.error or f"HTTP {second.response.status}"
         return [Reading(m.source, m, now=data.now, no_window=f"the second scrape failed: {why}", second_error=why)
                 for m in firsts]
-    later_scrapes = {s.source: s for s in scrapes_from(second.response.data)}
+    later_scrapes = {s.source: s for s in answered}
     readings = []
     for first in firsts:
         scrape = later_scrapes.get(first.source)

@@ -27,6 +27,8 @@ from .collect import ETCD_CLIENT_OPTIONS, ETCD_ENDPOINT_METRICS, ETCD_POD_METRIC
 # control plane (to say the provider hides the figures); the flags that reach etcd directly.
 ETCD_OPTIONAL_NEEDS = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, *DISTRIBUTION_NEEDS,
                        *DISTRIBUTION_OPTIONAL_NEEDS)
+# etcd's own figures by either route, or as EKS serves them: alternatives, so one that answered is enough.
+ETCD_SOURCES = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS)
 ETCD_OPTIONS = ETCD_CLIENT_OPTIONS
 METRICS_REFERENCE = "https://etcd.io/docs/v3.5/metrics/"
 MIXIN_REFERENCE = "https://github.com/etcd-io/etcd/blob/main/contrib/mixin/mixin.libsonnet"
@@ -87,8 +89,10 @@ def judge_counter(check_id: str, reading: Reading, metric: str, nouns: tuple[str
     first election as one leader change)."""
     increase = counter_increase(reading, metric)
     if increase is None:
-        return Finding(check_id, Status.SKIP, f"{reading.source} does not expose {metric} (older etcd versions "
-                       "lack it)", {"metric": metric, "source": reading.source}, reading.source)
+        why = (f"reports {metric} as no number (NaN or Inf)" if reading.latest.samples(metric)
+               else f"does not expose {metric} (older etcd versions lack it)")
+        return Finding(check_id, Status.SKIP, f"{reading.source} {why}",
+                       {"metric": metric, "source": reading.source}, reading.source)
     basis = increase.basis
     evidence: dict[str, Any] = {"metric": metric, "source": reading.source, "basis": basis.evidence()}
     if basis.kind == WINDOW:

@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
+    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     gone,
@@ -43,6 +44,7 @@ META = CheckMeta(
                 MIXIN_REFERENCE),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
+    sources=ETCD_SOURCES,
     options=ETCD_OPTIONS,
     thresholds={"warn_free_percent": 50, "fail_free_percent": 80, "min_in_use_bytes": 100 * 1024**2},
 )

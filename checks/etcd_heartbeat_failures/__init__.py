@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
+    ETCD_SOURCES,
     METRICS_REFERENCE,
     gone,
     judge_counter,
@@ -37,6 +38,7 @@ META = CheckMeta(
                 "https://etcd.io/docs/v3.5/faq/"),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
+    sources=ETCD_SOURCES,
     options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 10, "warn_per_hour": 1.0, "fail_per_hour": 60.0},
 )

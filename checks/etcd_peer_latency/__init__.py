@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
+    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     gone,
@@ -37,6 +38,7 @@ META = CheckMeta(
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/tuning/", MIXIN_REFERENCE),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
+    sources=ETCD_SOURCES,
     options=ETCD_OPTIONS,
     thresholds={
         # etcd's alerting warns at 150 ms (etcdMemberCommunicationSlow); half the default 1 s election

@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
+    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     gone,
@@ -40,6 +41,7 @@ META = CheckMeta(
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/op-guide/monitoring/", MIXIN_REFERENCE),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
+    sources=ETCD_SOURCES,
     options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 5, "warn_per_hour": 1.0, "fail_per_hour": 5.0,
                 # Proposals queued at one instant: a rule of thumb, a healthy cluster shows a handful at most.

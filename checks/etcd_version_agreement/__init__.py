@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONAL_NEEDS,
     ETCD_OPTIONS,
+    ETCD_SOURCES,
     METRICS_REFERENCE,
     etcdctl_command,
     gone,
@@ -41,6 +42,7 @@ META = CheckMeta(
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/upgrades/"),
     needs=(),
     optional_needs=ETCD_OPTIONAL_NEEDS,
+    sources=ETCD_SOURCES,
     options=ETCD_OPTIONS,
 )
 

@@ -3,6 +3,7 @@ cluster exposes them (EKS serves them through the API; elsewhere the tool says w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -61,12 +62,13 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
                           int(thresholds["min_window_samples"]))
     warn, fail = float(thresholds["p99_warn_seconds"]), float(thresholds["p99_fail_seconds"])
     evidence: dict[str, Any] = {**q.evidence(), "warnAboveSeconds": warn, "failAboveSeconds": fail}
-    pending = {s.label("queue") or "?": int(s.value) for s in reading.latest.samples(PENDING)}
+    pending = {s.label("queue") or "?": int(s.value) for s in reading.latest.samples(PENDING) if math.isfinite(s.value)}
     if pending:
         evidence["pendingPods"] = pending
     basis = q.basis.sentence() if q.basis is not None else ""
     if q.value is None:
-        return Finding(ID, Status.SKIP, f"{reading.source} has placed no pod yet {basis}".rstrip(), evidence,
+        return Finding(ID, Status.SKIP, f"{reading.source} reports no usable scheduling attempts {basis}".rstrip(),
+                       evidence,
                        reading.source)
     status = Status.FAIL if q.value > fail else Status.WARN if q.value > warn else Status.PASS
     limit = fail if status == Status.FAIL else warn

@@ -54,7 +54,8 @@ def is_eks(data: ClusterData) -> bool:
 def _fetch(endpoint: ProviderEndpoint) -> Need:
     def fetch(source: Source, data: ClusterData) -> Response:
         if not is_eks(data):
-            return Response(status=NO_STATUS, error="not an EKS cluster: no provider serves these metrics here")
+            return Response(status=NO_STATUS, error="not an EKS cluster: no provider serves these metrics here",
+                            absent=True)
         return source.get(endpoint.path)
 
     # RBAC reads /apis/<group>/v1/<component>/container/metrics as the subresource "metrics" of "<component>".

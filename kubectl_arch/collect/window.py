@@ -32,18 +32,23 @@ def later(first: Need) -> Need:
     def fetch(source: Source, data: ClusterData) -> Response:
         window = float(data.options.get(WINDOW_OPTION) or 0)
         if window <= 0:
-            return Response(status=NO_STATUS, error="no --window was asked for")
+            return Response(status=NO_STATUS, error="no --window was asked for", absent=True)
         earlier = data.responses.get(first.name)
-        if earlier is None or not earlier.ok:
-            return Response(status=NO_STATUS, error=f"{first.description} could not be read the first time")
+        if earlier is None or not 200 <= earlier.status < 300:
+            # Nothing to read again: the first read's own failure is what the report names.
+            return Response(status=NO_STATUS, error=f"{first.description} could not be read the first time",
+                            absent=True)
         started = data.read_at.get(first.name, time.monotonic())
         wait = started + window - time.monotonic()
         if wait > 0:
             time.sleep(wait)
         second = first.answer(source, data)
         elapsed = time.monotonic() - started
-        return Response(status=200, data={"windowSeconds": window, "elapsedSeconds": round(elapsed, 3),
-                                          "answer": second.to_record()})
+        record = {"windowSeconds": window, "elapsedSeconds": round(elapsed, 3), "answer": second.to_record()}
+        if second.answered(first.answers):
+            return Response(status=200, data=record)
+        # The record is kept (what answered is still judged), and the failed read is named like any other.
+        return Response(status=200, data=record, error=second.skip_reason(first.description))
 
     return register(Need(later_name(first.name), f"{first.description} again, after the --window",
                          rule=first.rule, after=(first.name,), fetch=fetch))
@@ -70,9 +75,9 @@ def second_read(data: ClusterData, first: str) -> Second:
     recorded = data.responses.get(later_name(first))
     if recorded is None:
         return Second(None, None, str(data.options.get(NO_WINDOW_OPTION) or ""))
-    if not recorded.ok:
+    record = recorded.data if isinstance(recorded.data, Mapping) else None
+    if not 200 <= recorded.status < 300 or record is None:  # a record with an error still holds its answer
         return Second(None, None, f"the second scrape was not taken: {recorded.error or f'HTTP {recorded.status}'}")
-    record = recorded.data if isinstance(recorded.data, Mapping) else {}
     answer, elapsed = record.get("answer"), record.get("elapsedSeconds")
     if not isinstance(answer, Mapping) or not isinstance(elapsed, (int, float)) or isinstance(elapsed, bool) \
             or not elapsed >= 0:
@@ -84,8 +89,6 @@ def second_read(data: ClusterData, first: str) -> Second:
     if response.text is not None and not isinstance(response.text, str):
         return Second(None, None, "the second scrape's record is malformed")
     return Second(response, float(elapsed))
-
-
 
 
 APISERVER_METRICS_LATER = later(NEEDS["apiserver-metrics"])

@@ -175,15 +175,32 @@ def _difference(first: Histogram, second: Histogram) -> tuple[tuple[float, float
     return tuple(out)
 
 
+NOT_NUMBERS = "its counts are not all finite numbers (NaN or Inf): nothing is judged from them"
+
+
+def _counted(metrics: Metrics, name: str, where: LabelFilter | None) -> Histogram | str | None:
+    """The histogram, None when absent, or why its counts cannot be judged (a NaN or Inf count)."""
+    found = histogram(metrics, name, where)
+    if found is not None and not all(math.isfinite(count) for _bound, count in found.buckets):
+        return NOT_NUMBERS
+    return found
+
+
 def windowed_histogram(reading: Reading, name: str, where: LabelFilter | None = None,
                        min_samples: int = DEFAULT_MIN_SAMPLES) -> tuple[Histogram | None, Basis]:
     """The histogram to judge and its basis: the window's difference when the window holds at least
-    ``min_samples`` observations, else the lifetime histogram, with the reason in the basis note."""
-    latest = histogram(reading.latest, name, where)
+    ``min_samples`` observations, else the lifetime histogram, with the reason in the basis note. A
+    histogram whose counts are not numbers is not judged (None, and the basis says why)."""
+    latest = _counted(reading.latest, name, where)
+    if isinstance(latest, str):
+        return None, reading.lifetime(None, latest)
     lifetime_samples = int(latest.count) if latest else 0
     if not reading.windowed or latest is None:
         return latest, reading.lifetime(lifetime_samples)
-    earlier = histogram(reading.first, name, where)
+    earlier = _counted(reading.first, name, where)
+    if isinstance(earlier, str):
+        return latest, reading.lifetime(lifetime_samples, "the first scrape's counts are not all finite numbers "
+                                                          "(NaN or Inf): lifetime figures instead")
     difference = _difference(earlier, latest) if earlier is not None else None
     if reading.restarted() or (earlier is not None and difference is None):
         return latest, reading.lifetime(lifetime_samples, reading.restart_note())
@@ -208,8 +225,9 @@ def windowed_quantile(reading: Reading, name: str, q: float, where: LabelFilter 
 
 
 def _series_totals(metrics: Metrics, name: str, where: LabelFilter | None) -> dict[tuple[tuple[str, str], ...], float]:
+    """Each series' value; a NaN or Inf sample is no count at all, so it is left out."""
     return {sample.labels: sample.value for sample in metrics.samples(name)
-            if where is None or where(dict(sample.labels))}
+            if math.isfinite(sample.value) and (where is None or where(dict(sample.labels)))}
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,10 @@ def audit_with_window(kubeconfig: Path, cluster: EtcdCluster, check_ids: list[st
         for index in range(MAX_PUTS):
             if stop.is_set():
                 return
-            cluster.members[0].put(f"/registry/load/key-{index % 50}", "x" * 128)
+            try:
+                cluster.members[0].put(f"/registry/load/key-{index % 50}", "x" * 128)
+            except OSError:  # 503 while the members elect a new leader (a member was stopped): keep loading
+                continue
 
     writer = threading.Thread(target=load, daemon=True)
     writer.start()

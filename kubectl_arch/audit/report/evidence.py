@@ -31,7 +31,8 @@ def _item(key: str, value: Any) -> str:
     if key == "basis" and isinstance(value, Mapping) and isinstance(value.get("description"), str):
         # What a figure rests on (kubectl_arch.model.window.Basis): its sentence, not its fields.
         note = value.get("note")
-        return f"basis: {value['description']}" + (f" ({note})" if isinstance(note, str) and note else "")
+        line = f"basis: {value['description']}" + (f" ({note})" if isinstance(note, str) and note else "")
+        return visible(line, multiline=False)  # the note may quote a failed read's error: cluster text
     words = _words(key)
     unit = words[-1] if words and words[-1] in _UNITS else None
     label = " ".join(words[:-1] if unit and len(words) > 1 else words)
