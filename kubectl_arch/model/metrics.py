@@ -331,6 +331,8 @@ def histogram_quantile(q: float, found: Histogram | None, name: str, source: str
     """The q-quantile of a histogram already summed (None: the scrape had no buckets for ``name``)."""
     if found is None:
         return Quantile(q, None, 0, name, source)
+    if not math.isfinite(found.count):  # a NaN or Inf count: nothing to judge, and no count to give
+        return Quantile(q, None, 0, name, source)
     value = bucket_quantile(q, found.buckets)
     usable = value if math.isfinite(value) else None
     return Quantile(q, usable, int(found.count), name, source)
@@ -340,9 +342,10 @@ def histogram_quantile(q: float, found: Histogram | None, name: str, source: str
 
 
 def gauge(metrics: Metrics, name: str) -> float | None:
-    """The value of a metric with one series (the first when there are more), None when absent."""
+    """The value of a metric with one series (the first when there are more), None when absent or not a
+    finite number (an exporter's NaN or Inf is no value to judge)."""
     samples = metrics.samples(name)
-    return samples[0].value if samples else None
+    return samples[0].value if samples and math.isfinite(samples[0].value) else None
 
 
 @dataclass(frozen=True)
