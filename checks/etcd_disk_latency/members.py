@@ -51,6 +51,9 @@ def unreadable(data: ClusterData, notes: list[str]) -> str:
     from kubectl_arch.model.distribution import READS, detect_distribution
 
     if all(name in data.responses for name in READS):
+        elsewhere = no_etcd(data)
+        if elsewhere:
+            return f"{elsewhere}: etcd's health figures do not apply"
         distribution = detect_distribution(data)
         if distribution.managed and distribution.name != "eks":  # EKS serves them: its note says what failed
             return (f"{distribution.managed_by} does not expose etcd's own metrics through the API: these "
@@ -59,11 +62,23 @@ def unreadable(data: ClusterData, notes: list[str]) -> str:
     return f"etcd's own metrics could not be read: {detail}"
 
 
+def no_etcd(data: ClusterData) -> str | None:
+    """'this cluster has no etcd (kine-sqlite: ...)' when the fact base finds another datastore (k3s's kine
+    over SQLite or an external database), else None. Needs the distribution's reads to tell."""
+    from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, cluster_facts
+
+    store = cluster_facts(data).datastore
+    if store.kind in (KINE_SQLITE, KINE_EXTERNAL):
+        return f"this cluster has no etcd ({store.kind}: {'; '.join(store.evidence)})"
+    return None
+
+
 def etcdctl_command(data: ClusterData, subcommand: str) -> str | None:
     """``subcommand`` run with this distribution's etcdctl and certificates (its trailing comment kept last),
-    or None where the operator has no etcdctl: a provider runs etcd, or the distribution is not known."""
+    or None where the operator has no etcdctl: a provider runs etcd, the cluster stores its data elsewhere,
+    or the distribution is not known."""
     prefix = profile_of(data).fix(ETCDCTL)
-    if not prefix:
+    if not prefix or no_etcd(data):
         return None
     command, mark, comment = prefix.partition("   # ")
     return f"{command} {subcommand}{mark}{comment}"

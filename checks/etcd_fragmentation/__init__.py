@@ -14,6 +14,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     MIXIN_REFERENCE,
     gone,
     members,
+    no_etcd,
     provider_runs_etcd,
 )
 
@@ -92,7 +93,7 @@ def _fix(data: ClusterData) -> str | None:
                 "growing, find what fills it (etcd-db-size) and ask the provider.")
     profile = profile_of(data)
     defrag, backup = profile.fix(ETCD_DEFRAG), profile.fix(ETCD_BACKUP)
-    if defrag is None:
+    if defrag is None or no_etcd(data):
         return None
     first = f"Take a snapshot first (`{backup}`), then defragment" if backup else "Defragment"
     return (f"{first} one member at a time, never all at once (a member being defragmented blocks its reads and "

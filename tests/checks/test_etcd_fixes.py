@@ -1,5 +1,6 @@
 """The etcd health checks' fixes are commands for the distribution the audit reads: its own etcdctl (with its
-certificates), one member at a time for defragmentation, and on a managed control plane the provider's part."""
+certificates), one member at a time for defragmentation, and on a managed control plane the provider's part;
+no etcdctl command where the cluster keeps its data elsewhere (k3s's kine over SQLite)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import run_audit
 from kubectl_arch.collect.sample_source import SampleSource, sample_names
-from kubectl_arch.model.facts import cluster_facts
+from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, cluster_facts
 from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCDCTL, UPGRADE_CONTROL_PLANE
 
 CHECKS = ("etcd-leader", "etcd-fragmentation", "etcd-version-agreement")
@@ -27,7 +28,7 @@ def test_each_etcd_fix_is_this_distributions_own(name: str) -> None:
         if profile.hidden:
             assert fix is not None and fix.startswith(f"{profile.title} runs etcd"), fix
             assert "etcdctl" not in fix
-        elif profile.fix(ETCDCTL) is None:
+        elif profile.fix(ETCDCTL) is None or cluster_facts(report.data).datastore.kind in (KINE_SQLITE, KINE_EXTERNAL):
             assert fix is None and "etcdctl" in result.meta.fix  # the catalogue's words, with no command to invent
         else:
             expected = {"etcd-leader": profile.fix(ETCDCTL), "etcd-fragmentation": profile.fix(ETCD_DEFRAG),
