@@ -44,7 +44,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     deployment = dns.workload
     nodes = node_infos(data)
     pods = [p for p in data.items("kube-system-pods") if raw.labels(p).get(DNS_LABEL[0]) == DNS_LABEL[1]]
-    ready_nodes = sorted({str((p.get("spec") or {}).get("nodeName")) for p in pods if raw.pod_ready(p)})
+    ready_nodes = sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)})
     spread = len(ready_nodes)
     if deployment.kind == "DaemonSet" and not ready_nodes:  # one pod per node (OpenShift's dns-default)
         spread = deployment.ready

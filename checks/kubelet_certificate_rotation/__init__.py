@@ -65,8 +65,8 @@ META = CheckMeta(
 
 def csr_state(csr: Mapping[str, Any]) -> str:
     """approved, denied, failed, or pending (no decision yet); an issued certificate counts as approved."""
-    status = csr.get("status") or {}
-    for condition in status.get("conditions") or []:
+    status = raw.mapping(csr.get("status"))
+    for condition in raw.sequence(status.get("conditions")):
         if condition.get("status", "True") != "True":
             continue
         kind = str(condition.get("type", ""))
@@ -82,13 +82,13 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     findings = []
     kubelet_requests = 0
     for csr in data.items(CSRS):
-        spec = csr.get("spec") or {}
+        spec = raw.mapping(csr.get("spec"))
         signer = str(spec.get("signerName", ""))
         if signer not in CONSEQUENCES:
             continue
         kubelet_requests += 1
         state = csr_state(csr)
-        age = raw.age_seconds((csr.get("metadata") or {}).get("creationTimestamp"), data.now)
+        age = raw.age_seconds(raw.mapping(csr.get("metadata")).get("creationTimestamp"), data.now)
         if state == "approved" or age is None or age < limit_minutes * 60:
             continue
         status, consequence = CONSEQUENCES[signer]

@@ -67,7 +67,7 @@ META = CheckMeta(
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     summary = json_object(data, CONFIGMAP_SIZES.name)
     limit = int(thresholds["limit_bytes"])
-    largest = summary.get("largest") or []
+    largest = raw.sequence(summary.get("largest"))
     evidence = {"configmaps": summary.get("configmaps", 0), "read": workload_scope(data), "limit_bytes": limit,
                 "largest": [f"{e['name']} ({e['bytes']} bytes)" for e in largest[:3]]}
     findings = []

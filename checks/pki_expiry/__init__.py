@@ -61,7 +61,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
     directory = str(response.data.get("dir", "--pki-dir"))
     groups = []
-    for entry in response.data.get("files") or []:
+    for entry in raw.sequence(response.data.get("files")):
         if not isinstance(entry, dict):
             continue
         path = str(entry.get("path", "?"))

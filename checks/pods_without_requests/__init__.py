@@ -18,8 +18,8 @@ EXAMPLES = 5  # pods named per namespace: enough to act on, bounded however larg
 
 def lacks_requests(pod: Mapping[str, Any]) -> bool:
     """True when some app container requests neither CPU nor memory (init containers run and exit)."""
-    for container in raw.containers(pod.get("spec") or {}):
-        requests = (container.get("resources") or {}).get("requests") or {}
+    for container in raw.containers(raw.mapping(pod.get("spec"))):
+        requests = raw.mapping(raw.mapping(container.get("resources")).get("requests"))
         if not requests.get("cpu") and not requests.get("memory"):
             return True
     return False
@@ -35,7 +35,7 @@ def summarise_pods(pages: Any) -> Response:
         if not page.ok:
             return page
         for pod in page.items:
-            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            if raw.mapping(pod.get("status")).get("phase") in ("Succeeded", "Failed"):
                 continue
             running += 1
             if not lacks_requests(pod):
@@ -45,7 +45,7 @@ def summarise_pods(pages: Any) -> Response:
             named = examples.setdefault(namespace, [])
             if len(named) < EXAMPLES:
                 named.append(raw.name(pod))
-            best_effort += (pod.get("status") or {}).get("qosClass") == "BestEffort"
+            best_effort += raw.mapping(pod.get("status")).get("qosClass") == "BestEffort"
     return Response(status=200, data={"pods": running, "without_requests": without, "examples": examples,
                                       "best_effort": best_effort})
 
@@ -80,7 +80,7 @@ META = CheckMeta(
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     summary = json_object(data, POD_REQUESTS.name)
     ignored = set(thresholds["ignore_namespaces"])
-    without = {ns: n for ns, n in (summary.get("without_requests") or {}).items() if ns not in ignored}
+    without = {ns: n for ns, n in raw.mapping(summary.get("without_requests")).items() if ns not in ignored}
     running = int(summary.get("pods") or 0)
     missing = sum(without.values())
     evidence: dict[str, Any] = {"running_pods": running, "read": workload_scope(data), "without_requests": missing,
@@ -92,9 +92,9 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     status = Status.FAIL if percent >= float(thresholds["fail_percent"]) else Status.WARN
     findings = [Finding(META.id, status, f"{missing} of {running} running pods ({percent:.0f}%) have a container with "
                         "no CPU or memory request", evidence=evidence)]
-    examples = summary.get("examples") or {}
+    examples = raw.mapping(summary.get("examples"))
     for namespace, count in sorted(without.items(), key=lambda kv: -kv[1])[:10]:
-        names = ", ".join(examples.get(namespace) or [])
+        names = ", ".join(raw.sequence(examples.get(namespace)))
         message = f"namespace {namespace}: {plural(count, 'pod')} without requests (e.g. {names})"
         findings.append(Finding(META.id, status, message, object=f"namespace/{namespace}"))
     return findings

@@ -70,8 +70,8 @@ Group = tuple[str | None, str, list[Certificate] | CertificateError]
 def _webhook_bundles(configurations: list[dict[str, Any]], kind: str) -> Iterator[Group]:
     for configuration in configurations:
         config_name = raw.name(configuration)
-        for webhook in configuration.get("webhooks") or []:
-            bundle = (webhook.get("clientConfig") or {}).get("caBundle")
+        for webhook in map(raw.mapping, raw.sequence(configuration.get("webhooks"))):
+            bundle = raw.text(raw.mapping(webhook.get("clientConfig")).get("caBundle"))
             if not bundle:
                 continue  # trusts the API server's system roots: nothing of the cluster's to expire
             label = f"the {kind} webhook {webhook.get('name', '?')} ({config_name})"
@@ -80,11 +80,12 @@ def _webhook_bundles(configurations: list[dict[str, Any]], kind: str) -> Iterato
 
 def _apiservice_bundles(apiservices: list[dict[str, Any]]) -> Iterator[Group]:
     for apiservice in apiservices:
-        spec = apiservice.get("spec") or {}
-        if not spec.get("service") or not spec.get("caBundle"):
+        spec = raw.mapping(apiservice.get("spec"))
+        bundle = raw.text(spec.get("caBundle"))
+        if not spec.get("service") or not bundle:
             continue  # served by the API server itself, or TLS verification is skipped
         name = raw.name(apiservice)
-        yield f"apiservice/{name}", f"the APIService {name}", parse_ca_bundle(spec["caBundle"], "its caBundle")
+        yield f"apiservice/{name}", f"the APIService {name}", parse_ca_bundle(bundle, "its caBundle")
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:

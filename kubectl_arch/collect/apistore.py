@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kubectl_arch import jsonshape
 from kubectl_arch.collect.source import Query, Response, request_key
 
 
@@ -86,7 +87,7 @@ def resource_for(obj: Mapping[str, Any]) -> Resource:
         return known
     api_version = str(obj.get("apiVersion", "v1"))
     prefix = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-    return Resource(kind, prefix, kind.lower() + "s", bool((obj.get("metadata") or {}).get("namespace")))
+    return Resource(kind, prefix, kind.lower() + "s", bool(jsonshape.mapping(obj.get("metadata")).get("namespace")))
 
 
 class Collection(Protocol):
@@ -105,12 +106,13 @@ class ListCollection:
 
     def add(self, obj: dict[str, Any]) -> None:
         self.objects.append(obj)
-        self.objects.sort(key=lambda o: ((o.get("metadata") or {}).get("namespace", ""), o["metadata"]["name"]))
+        self.objects.sort(key=lambda o: (jsonshape.mapping(o.get("metadata")).get("namespace", ""),
+                                         o["metadata"]["name"]))
 
     def iter_from(self, namespace: str | None, start: int) -> Iterator[dict[str, Any]]:
         selected: Iterable[dict[str, Any]] = self.objects
         if namespace is not None:
-            selected = (o for o in self.objects if (o.get("metadata") or {}).get("namespace") == namespace)
+            selected = (o for o in self.objects if jsonshape.mapping(o.get("metadata")).get("namespace") == namespace)
         return itertools.islice(selected, start, None)
 
 
@@ -193,7 +195,7 @@ class ApiStore:
         if name is not None:
             return Response(status=200, data=to_table(resource.kind, [data], {"resourceVersion": str(
                 self.resource_version)}, dict(query or {}), self.now))
-        items = [_with_type(item, resource) for item in data.get("items") or []]
+        items = [_with_type(item, resource) for item in jsonshape.sequence(data.get("items"))]
         return Response(status=200, data=to_table(resource.kind, items, data["metadata"], dict(query or {}), self.now))
 
     def get(self, path: str, query: Query | None = None) -> Response:
@@ -360,7 +362,7 @@ def _field_requirement(requirement: str) -> Predicate:
 
 
 def _labels(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return (obj.get("metadata") or {}).get("labels") or {}
+    return jsonshape.mapping(jsonshape.mapping(obj.get("metadata")).get("labels"))
 
 
 def _field(obj: Mapping[str, Any], dotted: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubectl_arch import jsonshape
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.concurrency import max_in_flight, run_graph
 from kubectl_arch.collect.node_reads import read_nodes_full, read_nodes_lean
@@ -130,7 +131,7 @@ MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 def _openshift_control_plane_pods(source: Source, data: ClusterData) -> Response:
     """The mirror (static) pods of OpenShift's control-plane namespaces; nothing read on other clusters."""
-    if not any(OPENSHIFT_NODE_LABEL in ((node.get("metadata") or {}).get("labels") or {})
+    if not any(OPENSHIFT_NODE_LABEL in jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
                for node in data.items("nodes")):
         return Response(status=200, data={"items": [], "note": f"no node carries {OPENSHIFT_NODE_LABEL}"})
     items: list[dict[str, Any]] = []
@@ -139,7 +140,7 @@ def _openshift_control_plane_pods(source: Source, data: ClusterData) -> Response
         if not response.ok:
             return response
         items += [trimmed(pod) for pod in response.items
-                  if MIRROR_ANNOTATION in ((pod.get("metadata") or {}).get("annotations") or {})]
+                  if MIRROR_ANNOTATION in jsonshape.mapping(jsonshape.mapping(pod.get("metadata")).get("annotations"))]
     return Response(status=200, data={"items": items})
 
 
@@ -154,11 +155,12 @@ def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
     kube-system Lease; the same flags, in a plain command or a shell script (OpenShift), as the model reads."""
     moved: dict[str, tuple[str, str, str]] = {}
     for pod in pods:
-        for container in (pod.get("spec") or {}).get("containers") or []:
+        for container in jsonshape.sequence(jsonshape.mapping(pod.get("spec")).get("containers")):
             component = str(container.get("name", ""))
             if component not in ELECTED_COMPONENTS or component in moved:
                 continue
-            words = " ".join(str(w) for w in [*(container.get("command") or []), *(container.get("args") or [])])
+            argv = [*jsonshape.sequence(container.get("command")), *jsonshape.sequence(container.get("args"))]
+            words = " ".join(str(w) for w in argv)
             flags = {key: value for key, value in _LOCK_FLAG.findall(words)}
             if not flags:
                 continue
@@ -192,15 +194,16 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
         response = source.get(path) if configmap else _one_by_name(source, path.rsplit("/", 1)[0], name)
         entry: dict[str, Any] = {"component": component, "path": path, "status": response.status}
         body = response.data if response.ok and isinstance(response.data, dict) else {}
-        metadata = body.get("metadata") or {}
+        metadata = jsonshape.mapping(body.get("metadata"))
         if not response.ok:
             entry["error"] = response.skip_reason(f"{'ConfigMap' if configmap else 'Lease'} {namespace}/{name}")
         elif configmap:
-            record = (metadata.get("annotations") or {}).get(LEADER_RECORD_ANNOTATION)
+            record = jsonshape.mapping(metadata.get("annotations")).get(LEADER_RECORD_ANNOTATION)
             entry["record"] = record if isinstance(record, str) else None
         else:
             entry["lease"] = {"metadata": {"name": metadata.get("name"), "namespace": metadata.get("namespace"),
-                                           "labels": metadata.get("labels") or {}}, "spec": body.get("spec") or {}}
+                                           "labels": jsonshape.mapping(metadata.get("labels"))},
+                              "spec": jsonshape.mapping(body.get("spec"))}
         locks.append(entry)
     # One lock that could not be read (a 404 is an answer) makes the whole read a failed one, so reports name
     # it; the locks that were read stay in ``data`` for the components whose lock they are.

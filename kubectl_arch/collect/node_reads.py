@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kubectl_arch import jsonshape
 from kubectl_arch.collect.concurrency import gather, max_in_flight
 from kubectl_arch.collect.source import Response, Source, is_table, iter_pages, list_all, table_reader
 
@@ -111,7 +112,7 @@ def _list(obj: Mapping[str, Any], key: str) -> list[Any]:
 
 
 def raw_name(node: Mapping[str, Any]) -> str:
-    return str((node.get("metadata") or {}).get("name", ""))
+    return str(jsonshape.mapping(node.get("metadata")).get("name", ""))
 
 
 def is_row(node: Mapping[str, Any]) -> bool:
@@ -132,7 +133,7 @@ def _row_ready(node: Mapping[str, Any]) -> bool:
 
 
 def _row_control_plane(node: Mapping[str, Any]) -> bool:
-    labels = node["metadata"].get("labels") or {}
+    labels = jsonshape.mapping(node["metadata"].get("labels"))
     return (any(ROLE_PREFIX + role in labels for role in CONTROL_PLANE_ROLES)
             or labels.get("kubernetes.io/role") in CONTROL_PLANE_ROLES)
 

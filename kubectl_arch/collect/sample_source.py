@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from kubectl_arch import jsonshape
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.source import Credentials, Query, Response
 from kubectl_arch.errors import UsageError
@@ -60,10 +61,10 @@ def load_sample(name: str) -> Sample:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses samples ~8x faster
     for path in sorted((folder / "objects").glob("*.yaml")):
         store.add_all(doc for doc in yaml.load_all(path.read_text(), Loader=loader) if doc)
-    for request, answer in (meta.get("raw") or {}).items():
+    for request, answer in jsonshape.mapping(meta.get("raw")).items():
         store.set_raw(request, _raw_response(folder, answer))
-    tls = meta.get("tls") or {}
-    creds = meta.get("credentials") or {}
+    tls = jsonshape.mapping(meta.get("tls"))
+    creds = jsonshape.mapping(meta.get("credentials"))
 
     def pem(file: str | None) -> str | None:
         return (folder / "tls" / file).read_text() if file else None
@@ -79,7 +80,7 @@ def load_sample(name: str) -> Sample:
             certificate_authority_pem=pem(creds.get("certificateAuthority")),
             auth=creds.get("auth", "client-certificate"),
         ),
-        peer_certificates=[p for p in (pem(f) for f in tls.get("chain") or []) if p],
+        peer_certificates=[p for p in (pem(f) for f in jsonshape.sequence(tls.get("chain"))) if p],
         store=store,
     )
 

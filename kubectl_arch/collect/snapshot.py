@@ -16,10 +16,11 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from kubectl_arch import jsonshape
 from kubectl_arch.collect.concurrency import max_in_flight
 from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key, table_reader
 from kubectl_arch.errors import UsageError
@@ -150,7 +151,7 @@ class SnapshotSource:
 
     def __init__(self, document: dict[str, Any], name: str = "snapshot") -> None:
         self._doc = document
-        self._responses: dict[str, Any] = document.get("responses") or {}
+        self._responses: Mapping[str, Any] = jsonshape.mapping(document.get("responses"))
         self._name = name
         try:
             self._captured_at = dt.datetime.fromisoformat(str(document["capturedAt"]).replace("Z", "+00:00"))
@@ -212,7 +213,7 @@ class SnapshotSource:
 
     def watch(self, path: str, query: Query | None = None, timeout_seconds: int = 60) -> Iterator[dict[str, Any]]:
         record = self._responses.get(WATCH_PREFIX + request_key(path, query)) or {}
-        yield from record.get("data") or []
+        yield from jsonshape.sequence(record.get("data"))
 
     def peer_certificates(self) -> Response:
         record = self._responses.get(TLS_KEY)
@@ -221,7 +222,7 @@ class SnapshotSource:
         return Response.from_record(record)
 
     def credentials(self) -> Credentials:
-        creds = self._doc.get("credentials") or {}
+        creds = jsonshape.mapping(self._doc.get("credentials"))
 
         def text(key: str, default: str | None = None) -> Any:
             value = creds.get(key, default) if isinstance(creds, dict) else default
@@ -371,7 +372,7 @@ def _pod_specs(obj: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for key in CONTAINER_KEYS for c in (spec.get(key) or []) if isinstance(c, dict)]
+    return [c for key in CONTAINER_KEYS for c in jsonshape.sequence(spec.get(key)) if isinstance(c, dict)]
 
 
 def _needs_redaction(container: dict[str, Any]) -> bool:
@@ -393,7 +394,7 @@ def _redact_pod_specs(obj: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(obj)
     for spec in _pod_specs(out):
         for container in _containers(spec):
-            for env in container.get("env") or [] if isinstance(container.get("env"), list) else []:
+            for env in jsonshape.sequence(container.get("env")) if isinstance(container.get("env"), list) else []:
                 if isinstance(env, dict) and "value" in env:
                     env["value"] = REDACTED
             for key in ("args", "command"):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
+from kubectl_arch import jsonshape
+
 Query = Mapping[str, str]
 
 # Status used when no HTTP status was received (connection refused, reset, timeout, not in a snapshot).
@@ -173,7 +175,7 @@ def iter_pages(
         yield page
         if not page.ok or not isinstance(page.data, dict):
             return
-        token = (page.data.get("metadata") or {}).get("continue")
+        token = jsonshape.mapping(page.data.get("metadata")).get("continue")
         if not token:
             return
         params = {**params, "continue": token}
@@ -218,7 +220,7 @@ def list_all(
     data = dict(first.data) if first and isinstance(first.data, dict) else {}
     data["items"] = items
     data["metadata"] = {
-        k: v for k, v in (data.get("metadata") or {}).items() if k not in ("continue", "remainingItemCount")
+        k: v for k, v in jsonshape.mapping(data.get("metadata")).items() if k not in ("continue", "remainingItemCount")
     }
     return Response(status=200, data=data)
 
@@ -232,7 +234,7 @@ def count(source: Source, path: str, query: Query | None = None) -> tuple[int | 
     page = source.get(path, {**dict(query or {}), "limit": "1"})
     if not page.ok or not isinstance(page.data, dict):
         return None, page
-    meta = page.data.get("metadata") or {}
+    meta = jsonshape.mapping(page.data.get("metadata"))
     n = len(page.items)
     if meta.get("continue"):
         remaining = meta.get("remainingItemCount")

@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kubectl_arch import jsonshape
+
 NAME_DOC = ("Name must be unique within a namespace. Is required when creating resources, although some resources "
             "may allow a client to request the generation of an appropriate name automatically. Name is primarily "
             "intended for creation idempotence and configuration definition. Cannot be updated. More info: "
@@ -81,7 +83,7 @@ def human_duration(seconds: float) -> str:
 
 
 def _age(obj: Mapping[str, Any], now: dt.datetime) -> str:
-    created = str((obj.get("metadata") or {}).get("creationTimestamp") or "")
+    created = str(jsonshape.mapping(obj.get("metadata")).get("creationTimestamp") or "")
     try:
         moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
     except ValueError:
@@ -90,7 +92,7 @@ def _age(obj: Mapping[str, Any], now: dt.datetime) -> str:
 
 
 def _node_address(node: Mapping[str, Any], kind: str) -> str:
-    for address in (node.get("status") or {}).get("addresses") or []:
+    for address in jsonshape.sequence(jsonshape.mapping(node.get("status")).get("addresses")):
         if address.get("type") == kind:
             return str(address.get("address", ""))
     return "<none>"
@@ -105,21 +107,22 @@ def node_roles_cell(labels: Mapping[str, str]) -> str:
 
 
 def node_cells(node: Mapping[str, Any], now: dt.datetime) -> list[Any]:
-    status = node.get("status") or {}
-    ready = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
+    status = jsonshape.mapping(node.get("status"))
+    ready = next((c for c in jsonshape.sequence(status.get("conditions")) if c.get("type") == "Ready"), None)
     words = ["Unknown"] if ready is None else ["Ready" if ready.get("status") == "True" else "NotReady"]
-    if (node.get("spec") or {}).get("unschedulable"):
+    if jsonshape.mapping(node.get("spec")).get("unschedulable"):
         words.append("SchedulingDisabled")
-    info = status.get("nodeInfo") or {}
-    labels = (node.get("metadata") or {}).get("labels") or {}
-    return [(node.get("metadata") or {}).get("name", ""), ",".join(words), node_roles_cell(labels), _age(node, now),
+    info = jsonshape.mapping(status.get("nodeInfo"))
+    labels = jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
+    return [jsonshape.mapping(node.get("metadata")).get("name", ""),
+            ",".join(words), node_roles_cell(labels), _age(node, now),
             str(info.get("kubeletVersion", "")), _node_address(node, "InternalIP"), _node_address(node, "ExternalIP"),
             info.get("osImage") or "<unknown>", info.get("kernelVersion") or "<unknown>",
             info.get("containerRuntimeVersion") or "<unknown>"]
 
 
 def default_cells(obj: Mapping[str, Any], _now: dt.datetime) -> list[Any]:
-    metadata = obj.get("metadata") or {}
+    metadata = jsonshape.mapping(obj.get("metadata"))
     return [metadata.get("name", ""), metadata.get("creationTimestamp")]
 
 
@@ -128,7 +131,8 @@ def _row_object(obj: Mapping[str, Any], include: str) -> dict[str, Any] | None:
         return None
     if include == "Object":
         return dict(obj)
-    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": obj.get("metadata") or {}}
+    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+            "metadata": jsonshape.mapping(obj.get("metadata"))}
 
 
 def to_table(kind: str, objects: list[dict[str, Any]], list_metadata: Mapping[str, Any], query: Mapping[str, str],

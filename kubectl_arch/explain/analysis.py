@@ -14,6 +14,7 @@ from kubectl_arch.explain.control_plane import control_plane_views
 from kubectl_arch.explain.node_layer import node_layer_views
 from kubectl_arch.explain.unknowns import mark_unreadable, short_reason
 from kubectl_arch.explain.views import COMPONENT_NAMES, KUBELET, ComponentView
+from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, metrics_server
 from kubectl_arch.model.components import control_plane_components
 from kubectl_arch.model.distribution import Distribution
@@ -79,8 +80,8 @@ class ClusterMap:
 def _endpoint_addresses(data: ClusterData) -> list[str]:
     addresses: list[str] = []
     for endpoint_slice in data.items("kubernetes-endpointslices"):
-        for endpoint in endpoint_slice.get("endpoints") or []:
-            addresses.extend(str(a) for a in endpoint.get("addresses") or [])
+        for endpoint in raw.sequence(endpoint_slice.get("endpoints")):
+            addresses.extend(str(a) for a in raw.sequence(raw.mapping(endpoint).get("addresses")))
     return addresses
 
 

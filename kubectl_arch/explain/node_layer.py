@@ -49,7 +49,8 @@ def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[
         name_pattern = re.compile(re.escape(workload.name) + "-[a-z0-9]+-[a-z0-9]{5}$")
     owned = []
     for pod in pods:
-        owners = [str(ref.get("name", "")) for ref in (pod.get("metadata") or {}).get("ownerReferences") or []]
+        owners = [str(raw.mapping(ref).get("name", "")) for ref in raw.sequence(raw.mapping(pod.get("metadata"))
+                                                                                 .get("ownerReferences"))]
         if any(owner_pattern.match(owner) for owner in owners) or (not owners and name_pattern.match(raw.name(pod))):
             owned.append(pod)
     return owned
@@ -58,7 +59,8 @@ def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[
 def _pod_views(pods: list[dict[str, Any]], version: str | None, container_hint: str) -> list[InstanceView]:
     views = []
     for pod in pods:
-        views.append(InstanceView(node=raw.mapping(pod.get("spec")).get("nodeName"), pod=raw.name(pod), version=version,
+        node = raw.text(raw.mapping(pod.get("spec")).get("nodeName"))
+        views.append(InstanceView(node=node, pod=raw.name(pod), version=version,
                                   ready=raw.pod_ready(pod), restarts=raw.pod_restarts(pod),
                                   flags=container_flags(main_container(pod, container_hint))))
     return sorted(views, key=lambda i: (i.node or "", i.pod or ""))

@@ -136,7 +136,7 @@ def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
     image = container.get("image")
     return Instance(
         pod=raw.name(pod),
-        node=raw.mapping(pod.get("spec")).get("nodeName"),
+        node=raw.text(raw.mapping(pod.get("spec")).get("nodeName")),
         ready=raw.pod_ready(pod),
         version=version_from_image(image, strip_build=component == ETCD),
         image=image,
@@ -144,7 +144,7 @@ def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
         restarts=raw.pod_restarts(pod),
         static=raw.is_mirror_pod(pod),
         flags=container_flags(container),
-        env={str(e.get("name")): str(e.get("value")) for e in container.get("env") or []
+        env={str(e.get("name")): str(e.get("value")) for e in raw.sequence(container.get("env"))
              if isinstance(e, dict) and e.get("name") in ENV_KEPT and isinstance(e.get("value"), str)},
     )
 

@@ -365,7 +365,7 @@ def _dns(data: ClusterData) -> DnsFacts:
         return DnsFacts(None, None, 0, 0)
     deployment = dns.workload
     pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
-    ready_nodes = tuple(sorted({str((p.get("spec") or {}).get("nodeName")) for p in pods if raw.pod_ready(p)}))
+    ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))
     return DnsFacts(dns.kind, f"{deployment.namespace}/{deployment.name}", deployment.desired, deployment.ready,
                     ready_nodes)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kubectl_arch.model import raw
+
 
 def parse_flags(argv: Iterable[str]) -> dict[str, str]:
     """``--name=value`` and ``--name value`` pairs; a bare ``--flag`` maps to ``"true"``. The last one wins.
@@ -40,7 +42,7 @@ def container_flags(container: Mapping[str, Any]) -> dict[str, str]:
     A container that runs a shell script (``/bin/bash -c '... exec hyperkube kube-apiserver --x=y'``, as
     OpenShift's static pods do) gets the flags of the script's ``exec`` line.
     """
-    argv = [str(w) for w in [*(container.get("command") or []), *(container.get("args") or [])]]
+    argv = [str(w) for w in [*raw.sequence(container.get("command")), *raw.sequence(container.get("args"))]]
     script = shell_script(argv)
     if script is not None:
         return parse_flags(exec_words(script))

@@ -59,7 +59,7 @@ class KubeProxyMode:
 def cilium_replacement(data: ClusterData) -> str | None:
     """Cilium's ``kube-proxy-replacement`` setting, lower-cased, or None without cilium-config."""
     config = data.mapping(CILIUM_NEED)
-    value = (config.get("data") or {}).get("kube-proxy-replacement")
+    value = raw.mapping(config.get("data")).get("kube-proxy-replacement")
     return str(value).strip().lower() if value is not None else None
 
 
@@ -73,7 +73,7 @@ def configmap_mode(data: ClusterData) -> tuple[str, str] | None:
                              (EKS_CONFIG_NEED, "config", "ConfigMap kube-proxy-config")):
         if need not in data.responses:
             continue
-        text = (data.mapping(need).get("data") or {}).get(key)
+        text = raw.text(raw.mapping(data.mapping(need).get("data")).get(key))
         if text is None:
             continue
         try:

@@ -11,22 +11,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kubectl_arch.jsonshape import integer, mapping, sequence, text
+
+__all__ = ["integer", "mapping", "sequence", "text"]  # the model's accessors include the generic ones
+
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
-
-
-def mapping(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one: a field of the wrong type reads as absent."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def sequence(value: object) -> list[Any]:
-    """``value`` when it is a JSON array, else an empty one."""
-    return value if isinstance(value, list) else []
-
-
-def integer(value: object) -> int | None:
-    """A JSON integer, or None for anything else ("15s", 1.5, true): never a crash on a mistyped count."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:

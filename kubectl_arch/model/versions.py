@@ -31,7 +31,7 @@ class Version:
 
 def parse_version(text: str | None) -> Version | None:
     """Parse a version string; None when it is not one (e.g. an image tag like ``latest``)."""
-    if not text:
+    if not text or not isinstance(text, str):  # cluster data: a version field may hold anything
         return None
     match = _VERSION.match(text.strip())
     if not match:
@@ -47,7 +47,7 @@ def minor_skew(newer: Version, older: Version) -> int:
 
 def image_tag(image: str | None) -> str | None:
     """The tag of an image reference (``registry:5000/kube-apiserver:v1.32.2@sha256:...`` -> ``v1.32.2``)."""
-    if not image:
+    if not image or not isinstance(image, str):  # cluster data: an image field may hold anything
         return None
     reference = image.split("@", 1)[0]
     last = reference.rsplit("/", 1)[-1]

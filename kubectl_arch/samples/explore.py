@@ -43,7 +43,7 @@ def _items(source: Source, path: str) -> list[dict[str, Any]]:
 def _top_owner(pod: Mapping[str, Any], replicasets: Mapping[tuple[str, str], Mapping[str, Any]],
                jobs: Mapping[tuple[str, str], Mapping[str, Any]]) -> str:
     """The workload a person names to trace the pod: a ReplicaSet's Deployment, a Job's CronJob."""
-    refs = (pod.get("metadata") or {}).get("ownerReferences") or []
+    refs = raw.sequence(raw.mapping(pod.get("metadata")).get("ownerReferences"))
     ref = next((r for r in refs if isinstance(r, dict) and r.get("controller")), refs[0] if refs else None)
     if not isinstance(ref, dict):
         return ""
@@ -58,9 +58,9 @@ def _top_owner(pod: Mapping[str, Any], replicasets: Mapping[tuple[str, str], Map
 
 
 def _state(pod: Mapping[str, Any]) -> str:
-    status = pod.get("status") or {}
-    for container in status.get("containerStatuses") or []:
-        waiting = ((container or {}).get("state") or {}).get("waiting") or {}
+    status = raw.mapping(pod.get("status"))
+    for container in raw.sequence(status.get("containerStatuses")):
+        waiting = raw.mapping(raw.mapping((container or {}).get("state")).get("waiting"))
         if waiting.get("reason") and waiting.get("reason") != "ContainerCreating":
             return str(waiting["reason"])
     return str(status.get("phase") or "Unknown")
@@ -72,11 +72,11 @@ def pod_rows(source: Source) -> list[PodRow]:
     jobs = {(raw.namespace(j), raw.name(j)): j for j in _items(source, "/apis/batch/v1/jobs")}
     rows = []
     for pod in _items(source, "/api/v1/pods"):
-        statuses = (pod.get("status") or {}).get("containerStatuses") or []
+        statuses = raw.sequence(raw.mapping(pod.get("status")).get("containerStatuses"))
         ready = sum(1 for c in statuses if isinstance(c, dict) and c.get("ready"))
-        total = len(raw.containers(pod.get("spec") or {})) or len(statuses)
+        total = len(raw.containers(raw.mapping(pod.get("spec")))) or len(statuses)
         rows.append(PodRow(raw.namespace(pod), raw.name(pod), _top_owner(pod, replicasets, jobs),
-                           str((pod.get("spec") or {}).get("nodeName") or "-"), _state(pod), f"{ready}/{total}"))
+                           str(raw.mapping(pod.get("spec")).get("nodeName") or "-"), _state(pod), f"{ready}/{total}"))
     return sorted(rows, key=lambda r: (r.namespace, r.name))
 
 
@@ -106,7 +106,7 @@ def describe_sample(name: str, description: str, source: Source) -> str:
     for node in _items(source, "/api/v1/nodes"):
         labels = raw.labels(node)
         role = "control-plane" if "node-role.kubernetes.io/control-plane" in labels else "worker"
-        conditions = (node.get("status") or {}).get("conditions") or []
+        conditions = raw.sequence(raw.mapping(node.get("status")).get("conditions"))
         ready = next((c.get("status") for c in conditions if isinstance(c, dict) and c.get("type") == "Ready"), "?")
         node_rows.append([_text(raw.name(node)), role, "Ready" if ready == "True" else "NotReady"])
     namespaces = sorted(_text(raw.name(n)) for n in _items(source, "/api/v1/namespaces"))

@@ -85,7 +85,7 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     if pod is None:
         return _without_pod(source, namespace, known)
     data = TraceData(namespace=namespace, now=source.now(), pod=pod, pod_events=NO_EVENTS, source=source.description)
-    node_name = (pod.get("spec") or {}).get("nodeName")
+    node_name = raw.mapping(pod.get("spec")).get("nodeName")
 
     def pod_events() -> None:
         data.pod_events = _events_of(source, namespace, pod_event_uid(pod))
@@ -106,7 +106,7 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
 def pod_event_uid(pod: Mapping[str, Any]) -> str:
     """The uid events name: a mirror pod's events are recorded against the static pod's uid."""
     mirror = raw.annotations_of(pod).get(raw.MIRROR_ANNOTATION)
-    return str(mirror or (pod.get("metadata") or {}).get("uid", ""))
+    return str(mirror or raw.mapping(pod.get("metadata")).get("uid", ""))
 
 
 def _get_pod(source: Source, namespace: str, name: str) -> dict[str, Any]:
@@ -140,10 +140,10 @@ def _object_or_raise(response: Response, what: str) -> dict[str, Any]:
 
 def label_selector_text(selector: Mapping[str, Any]) -> str:
     """A ``metav1.LabelSelector`` written as the query-string selector the API server accepts."""
-    parts = [f"{key}={value}" for key, value in sorted((selector.get("matchLabels") or {}).items())]
-    for expression in selector.get("matchExpressions") or []:
+    parts = [f"{key}={value}" for key, value in sorted(raw.mapping(selector.get("matchLabels")).items())]
+    for expression in raw.sequence(selector.get("matchExpressions")):
         key, operator = expression.get("key", ""), expression.get("operator", "")
-        values = ",".join(expression.get("values") or [])
+        values = ",".join(raw.sequence(expression.get("values")))
         parts.append({"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})",
                       "Exists": key, "DoesNotExist": f"!{key}"}.get(operator, key))
     return ",".join(parts)
@@ -171,7 +171,7 @@ def _newest_job_of(source: Source, namespace: str, cronjob: dict[str, Any], targ
 def _selected(source: Source, namespace: str, owner: dict[str, Any], prefix: str, plural: str,
               target: Target) -> list[dict[str, Any]]:
     """Objects matching ``owner``'s label selector in the namespace (one request)."""
-    selector = label_selector_text((owner.get("spec") or {}).get("selector") or {})
+    selector = label_selector_text(raw.mapping(raw.mapping(owner.get("spec")).get("selector")))
     if not selector:
         raise ArchError(f"{target} has no label selector, so its {plural} cannot be found")
     response = source.get(f"{prefix}/namespaces/{namespace}/{plural}", {"labelSelector": selector})
@@ -183,12 +183,12 @@ def _selected(source: Source, namespace: str, owner: dict[str, Any], prefix: str
 def _newest(candidates: list[dict[str, Any]], owner: Mapping[str, Any], indirect: bool) -> dict[str, Any] | None:
     """The newest object ``owner`` controls; with ``indirect``, any selected one if none is owned directly
     (a Deployment owns its pods through ReplicaSets)."""
-    owner_uid = (owner.get("metadata") or {}).get("uid")
+    owner_uid = raw.mapping(owner.get("metadata")).get("uid")
     direct = [c for c in candidates if any(ref.get("uid") == owner_uid for ref in _owner_refs(c))]
     chosen = direct or (candidates if indirect else [])
     if not chosen:
         return None
-    return max(chosen, key=lambda c: ((c.get("metadata") or {}).get("creationTimestamp") or "", raw.name(c)))
+    return max(chosen, key=lambda c: (raw.mapping(c.get("metadata")).get("creationTimestamp") or "", raw.name(c)))
 
 
 def _without_pod(source: Source, namespace: str, known: list[dict[str, Any]]) -> TraceData:
@@ -204,7 +204,7 @@ def _without_pod(source: Source, namespace: str, known: list[dict[str, Any]]) ->
                               chain[0], indirect=False)
         if replica_set is not None:
             chain.insert(0, {"kind": "ReplicaSet", **replica_set})
-    owners = [OwnerData(object=obj, events=_events_of(source, namespace, str((obj.get("metadata") or {}).get("uid"))))
+    owners = [OwnerData(object=obj, events=_events_of(source, namespace, _uid(obj)))
               for obj in chain]
     data = TraceData(namespace=namespace, now=source.now(), pod={}, pod_events=NO_EVENTS, owners=owners,
                      source=source.description)
@@ -212,8 +212,12 @@ def _without_pod(source: Source, namespace: str, known: list[dict[str, Any]]) ->
     return data
 
 
+def _uid(obj: Mapping[str, Any]) -> str:
+    return str(raw.mapping(obj.get("metadata")).get("uid"))
+
+
 def _owner_refs(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return list((obj.get("metadata") or {}).get("ownerReferences") or [])
+    return list(raw.sequence(raw.mapping(obj.get("metadata")).get("ownerReferences")))
 
 
 def _controller_ref(obj: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -225,7 +229,7 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[
                    start: Mapping[str, Any] | None = None) -> None:
     """GET each controller owner up the chain from ``start`` (the pod), reusing owners already read; then the
     events of every owner found, together."""
-    known_by_uid = {(obj.get("metadata") or {}).get("uid"): obj for obj in known}
+    known_by_uid = {raw.mapping(obj.get("metadata")).get("uid"): obj for obj in known}
     current: Mapping[str, Any] = data.pod if start is None else start
     chain: list[dict[str, Any]] = []
     for _ in range(MAX_OWNER_DEPTH - len(data.owners)):
@@ -248,7 +252,7 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[
             owner = {"kind": kind.kind, **response.data}
         chain.append(owner)
         current = owner
-    uids = [str((owner.get("metadata") or {}).get("uid", "")) for owner in chain]
+    uids = [str(raw.mapping(owner.get("metadata")).get("uid", "")) for owner in chain]
     events = gather([_events_reader(source, namespace, uid) for uid in uids], max_in_flight(source))
     data.owners.extend(OwnerData(object=owner, events=answer) for owner, answer in zip(chain, events, strict=True))
 

@@ -72,7 +72,7 @@ class Creator:
 
     @classmethod
     def of(cls, owner: OwnerData, namespace: str) -> Creator:
-        return cls(owner.kind, owner.name, namespace, str((owner.object.get("metadata") or {}).get("uid", "")))
+        return cls(owner.kind, owner.name, namespace, str(raw.mapping(owner.object.get("metadata")).get("uid", "")))
 
     @property
     def describe(self) -> str:
@@ -188,7 +188,7 @@ def _at(event: EventView) -> str:
 
 
 def _replica_failure(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    for condition in (obj.get("status") or {}).get("conditions") or []:
+    for condition in raw.sequence(raw.mapping(obj.get("status")).get("conditions")):
         if condition.get("type") == "ReplicaFailure" and condition.get("status") == "True":
             return condition
     return None
@@ -207,7 +207,7 @@ def creation_problem(data: TraceData) -> Diagnosis:
         diagnosis = explain_refusal(message, creator)
         return Diagnosis(diagnosis.reason, diagnosis.explanation, diagnosis.next, diagnosis.docs,
                          (*evidence, f"API server: {message}"))
-    replicas = (owner.object.get("spec") or {}).get("replicas")
+    replicas = raw.mapping(owner.object.get("spec")).get("replicas")
     if replicas == 0:
         return Diagnosis("ScaledToZero", f"The {owner.kind} {owner.name} wants no pods (spec.replicas is 0): nothing "
                          "is stuck. Scale it up to get pods.", (creator.describe,), CONTROLLERS_DOCS)
@@ -225,7 +225,7 @@ def controller_stage(data: TraceData, previous: Stage) -> Stage:
     kind = OWNER_KINDS.get(owner.kind)
     problem = creation_problem(data)
     status = StageStatus.FAILED if problem.reason == "FailedCreate" else StageStatus.IN_PROGRESS
-    stage = Stage("controller", status, parse_time((owner.object.get("metadata") or {}).get("creationTimestamp")),
+    stage = Stage("controller", status, parse_time(raw.mapping(owner.object.get("metadata")).get("creationTimestamp")),
                   None, f"{kind.controller if kind else owner.kind} (kube-controller-manager)", problem=problem)
     for parent in data.owners[1:2]:
         for event in event_views(objects(parent.events)):
@@ -235,7 +235,7 @@ def controller_stage(data: TraceData, previous: Stage) -> Stage:
     if stage.start is None:
         stage.start = previous.end
     stage.evidence.append(f"{owner.kind} {raw.namespace(owner.object) or data.namespace}/{owner.name}: no pod exists "
-                          f"(status.replicas {(owner.object.get('status') or {}).get('replicas', 0)})")
+                          f"(status.replicas {raw.mapping(owner.object.get('status')).get('replicas', 0)})")
     stage.evidence.extend(problem.evidence[:1])
     return stage
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_arch.collect.source import Response
+from kubectl_arch.model import raw
 from kubectl_arch.model.leases import lease_info
 from kubectl_arch.trace.events import first_match, parse_failed_scheduling
 from kubectl_arch.trace.podview import ContainerView, PodView
@@ -142,7 +143,7 @@ def _gated(view: PodView, condition: Mapping[str, Any], reason: str, gates: tupl
     if condition.get("reason") != reason:
         return None
     field_name, key = gates
-    names = [str(item.get(key)) for item in view.spec.get(field_name) or [] if isinstance(item, Mapping)]
+    names = [str(item.get(key)) for item in raw.sequence(view.spec.get(field_name)) if isinstance(item, Mapping)]
     commands = Commands(view)
     return Diagnosis(reason, text.format(", ".join(names) or f"spec.{field_name}"),
                      (commands.jsonpath(jsonpath), commands.describe), docs)
@@ -213,7 +214,8 @@ def node_problem(view: PodView, node: Response | None) -> Diagnosis | None:
     """The pod's node stopped reporting: nothing on it progresses until it returns or the pod is evicted."""
     if node is None or not node.ok or not isinstance(node.data, Mapping):
         return None
-    ready = next((c for c in (node.data.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+    conditions = raw.sequence(raw.mapping(node.data.get("status")).get("conditions"))
+    ready = next((c for c in map(raw.mapping, conditions) if c.get("type") == "Ready"), None)
     if ready is None or ready.get("status") == "True":
         return None
     since = ready.get("lastTransitionTime") or "an unknown time"
@@ -302,7 +304,7 @@ def image_problem(view: PodView, init: bool | None = None) -> Diagnosis | None:
 
 
 def _image_of(view: PodView, container: ContainerView) -> str:
-    for spec in (view.spec.get("initContainers") or []) + (view.spec.get("containers") or []):
+    for spec in raw.sequence(view.spec.get("initContainers")) + raw.sequence(view.spec.get("containers")):
         if spec.get("name") == container.name:
             return repr(spec.get("image", container.image))
     return repr(container.image)
@@ -402,7 +404,7 @@ def failed_pod_problem(view: PodView) -> Diagnosis | None:
     if view.phase != "Failed" or not reason:
         return None
     meaning = _ADMISSION_REASONS.get(reason, "the kubelet gave up on it")
-    owned = bool((view.pod.get("metadata") or {}).get("ownerReferences"))
+    owned = bool(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
     after = ("Its controller creates a replacement; trace the new pod." if owned
              else "Nothing recreates a bare pod: delete it and create it again once the cause is fixed.")
     return Diagnosis(
@@ -423,7 +425,7 @@ def termination_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
     deadline = view.deleting_since
     if deadline is None or (now - deadline).total_seconds() < TERMINATION_SLACK_SECONDS:
         return None
-    finalizers = [str(f) for f in (view.pod.get("metadata") or {}).get("finalizers") or []]
+    finalizers = [str(f) for f in raw.sequence(raw.mapping(view.pod.get("metadata")).get("finalizers"))]
     overdue = int((now - deadline).total_seconds())
     if finalizers:
         why = (f"finalizers {', '.join(finalizers)} keep it: the API server deletes the object only when the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from kubectl_arch.model import raw
 from kubectl_arch.trace.diagnose import DOCS, Commands, Diagnosis, failed_pod_problem
 from kubectl_arch.trace.events import parse_go_duration
 from kubectl_arch.trace.podview import ContainerView, PodView
@@ -84,9 +85,9 @@ def _why(view: PodView, container: ContainerView, code: int | None, reason: str)
 
 
 def _memory_limit(view: PodView, name: str) -> str:
-    for spec in view.spec.get("containers") or []:
+    for spec in raw.sequence(view.spec.get("containers")):
         if isinstance(spec, dict) and spec.get("name") == name:
-            limit = ((spec.get("resources") or {}).get("limits") or {}).get("memory")
+            limit = raw.mapping(raw.mapping(spec.get("resources")).get("limits")).get("memory")
             return f"limits.memory {limit}" if limit else "no limit set, so the node's memory"
     return "unknown"
 
@@ -106,7 +107,7 @@ def finished_verdict(view: PodView) -> Diagnosis | None:
         return None
     commands = Commands(view)
     container = _deciding_container(view)
-    owner = next((r.get("kind") for r in (view.pod.get("metadata") or {}).get("ownerReferences") or []
+    owner = next((r.get("kind") for r in raw.sequence(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
                   if isinstance(r, dict) and r.get("controller")), None)
     after = {"Job": " Its Job counts it: the Job controller may create a new pod until backoffLimit is reached "
                     "(`kubectl describe job`)."}.get(str(owner), "")

@@ -45,10 +45,10 @@ class ContainerView:
 
 
 def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
-    state = status.get("state") or {}
+    state = raw.mapping(status.get("state"))
     kind = next((k for k in ("running", "terminated", "waiting") if k in state), "unknown")
-    details = state.get(kind) or {}
-    last = (status.get("lastState") or {}).get("terminated") or {}
+    details = raw.mapping(state.get(kind))
+    last = raw.mapping(raw.mapping(status.get("lastState")).get("terminated"))
     exit_code = details.get("exitCode")
     last_exit = last.get("exitCode")
     return ContainerView(
@@ -92,15 +92,15 @@ class PodView:
 
     @property
     def uid(self) -> str:
-        return str((self.pod.get("metadata") or {}).get("uid", ""))
+        return str(raw.mapping(self.pod.get("metadata")).get("uid", ""))
 
     @property
     def spec(self) -> Mapping[str, Any]:
-        return self.pod.get("spec") or {}
+        return raw.mapping(self.pod.get("spec"))
 
     @property
     def status(self) -> Mapping[str, Any]:
-        return self.pod.get("status") or {}
+        return raw.mapping(self.pod.get("status"))
 
     @property
     def node_name(self) -> str:
@@ -112,11 +112,11 @@ class PodView:
 
     @property
     def created(self) -> dt.datetime | None:
-        return parse_time((self.pod.get("metadata") or {}).get("creationTimestamp"))
+        return parse_time(raw.mapping(self.pod.get("metadata")).get("creationTimestamp"))
 
     @property
     def deleting_since(self) -> dt.datetime | None:
-        return parse_time((self.pod.get("metadata") or {}).get("deletionTimestamp"))
+        return parse_time(raw.mapping(self.pod.get("metadata")).get("deletionTimestamp"))
 
     @property
     def scheduler_name(self) -> str:
@@ -127,7 +127,7 @@ class PodView:
         return f"kubelet on {self.node_name}" if self.node_name else "kubelet"
 
     def condition(self, kind: str) -> Mapping[str, Any] | None:
-        for condition in self.status.get("conditions") or []:
+        for condition in raw.sequence(self.status.get("conditions")):
             if isinstance(condition, Mapping) and condition.get("type") == kind:
                 return condition
         return None
@@ -145,11 +145,11 @@ class PodView:
 
     def containers(self, init: bool = False) -> list[ContainerView]:
         key = "initContainerStatuses" if init else "containerStatuses"
-        return [container_view(s, init) for s in self.status.get(key) or [] if isinstance(s, Mapping)]
+        return [container_view(s, init) for s in raw.sequence(self.status.get(key)) if isinstance(s, Mapping)]
 
     def spec_container_names(self, init: bool = False) -> list[str]:
         key = "initContainers" if init else "containers"
-        return [str(c.get("name", "")) for c in self.spec.get(key) or [] if isinstance(c, Mapping)]
+        return [str(c.get("name", "")) for c in raw.sequence(self.spec.get(key)) if isinstance(c, Mapping)]
 
     @property
     def mirror(self) -> bool:
@@ -167,12 +167,12 @@ class PodView:
 
     def sidecars(self) -> set[str]:
         """Init containers with restartPolicy Always (KEP-753): started in order and kept running."""
-        return {str(c.get("name", "")) for c in self.spec.get("initContainers") or []
+        return {str(c.get("name", "")) for c in raw.sequence(self.spec.get("initContainers"))
                 if isinstance(c, Mapping) and c.get("restartPolicy") == "Always"}
 
     def status_time(self) -> dt.datetime | None:
         """The newest time the pod status itself records (condition transitions, container states)."""
-        times = [parse_time(c.get("lastTransitionTime")) for c in self.status.get("conditions") or []
+        times = [parse_time(c.get("lastTransitionTime")) for c in raw.sequence(self.status.get("conditions"))
                  if isinstance(c, Mapping)]
         for container in self.containers(init=True) + self.containers():
             times += [container.started, container.finished, container.last_finished]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kubectl_arch.model import raw
 from kubectl_arch.trace import diagnose, endings
 from kubectl_arch.trace.collect import TraceData, objects
 from kubectl_arch.trace.creation import stages_without_pod
@@ -165,7 +166,7 @@ def events_expired(view: PodView, now: dt.datetime) -> bool:
     if created is None or (now - created).total_seconds() <= EVENT_TTL_SECONDS:
         return False
     scheduled_by_scheduler = bool(view.node_name) and "kubernetes.io/config.mirror" not in \
-        ((view.pod.get("metadata") or {}).get("annotations") or {})
+        raw.mapping(raw.mapping(view.pod.get("metadata")).get("annotations"))
     return not view.events or (scheduled_by_scheduler and not view.events_with("Scheduled"))
 
 
@@ -204,7 +205,7 @@ def _startup_note(seconds: float, approximate: bool) -> str:
 def _notes(data: TraceData, report: TraceReport) -> list[str]:
     notes = list(data.owner_errors)
     for owner in data.owners:
-        for condition in (owner.object.get("status") or {}).get("conditions") or []:
+        for condition in raw.sequence(raw.mapping(owner.object.get("status")).get("conditions")):
             if condition.get("reason") == "ProgressDeadlineExceeded":
                 notes.append(f"{owner.kind} {owner.name} stopped progressing (ProgressDeadlineExceeded): its rollout "
                              "made no progress within spec.progressDeadlineSeconds; the trace above shows why.")

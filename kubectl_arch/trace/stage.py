@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubectl_arch.model import raw
 from kubectl_arch.model.raw import parse_time
 from kubectl_arch.trace.collect import TraceData
 from kubectl_arch.trace.diagnose import Diagnosis
@@ -86,7 +87,7 @@ def at(when: dt.datetime | None) -> str:
 
 
 def created_at(obj: Mapping[str, Any]) -> dt.datetime | None:
-    return parse_time((obj.get("metadata") or {}).get("creationTimestamp"))
+    return parse_time(raw.mapping(obj.get("metadata")).get("creationTimestamp"))
 
 
 def fail_if(stage: Stage, problem: Diagnosis | None) -> None:

@@ -65,7 +65,7 @@ def permission_hint(response: Response, what: str, verb: str, resource: str, nam
 def client_write(obj: Mapping[str, Any], not_after: dt.datetime | None) -> tuple[str, dt.datetime] | None:
     """The latest write by a client (not Kubernetes itself) no later than ``not_after``: who and when."""
     writes = []
-    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
+    for entry in raw.sequence(raw.mapping(obj.get("metadata")).get("managedFields")):
         manager, when = str(entry.get("manager") or ""), parse_time(entry.get("time"))
         if not manager or manager in SYSTEM_MANAGERS or entry.get("subresource") or when is None:
             continue
@@ -91,7 +91,7 @@ def submitted(inputs: StageInputs) -> Stage:
     stage.evidence.append(f"{_label(top)} created at {_at(created)} (creationTimestamp)")
     if stage.end and pod_created and (pod_created - stage.end).total_seconds() > REPLACEMENT_GAP_SECONDS:
         if top.get("kind") == "CronJob":
-            schedule = (top.get("spec") or {}).get("schedule", "?")
+            schedule = raw.mapping(top.get("spec")).get("schedule", "?")
             stage.evidence.append(f"written long before this pod: its schedule ({schedule}) started this run")
         else:
             stage.evidence.append("written long before this pod: the pod replaced an earlier one "
@@ -254,16 +254,16 @@ def _endpoint_in(slices: list[dict[str, Any]], service: str,
     for item in slices:
         if raw.labels(item).get("kubernetes.io/service-name") != service:
             continue
-        for endpoint in item.get("endpoints") or []:
-            if isinstance(endpoint, dict) and (endpoint.get("targetRef") or {}).get("uid") == uid:
-                ready_flag = (endpoint.get("conditions") or {}).get("ready")
-                address = ",".join(endpoint.get("addresses") or []) or "?"
+        for endpoint in raw.sequence(item.get("endpoints")):
+            if isinstance(endpoint, dict) and raw.mapping(endpoint.get("targetRef")).get("uid") == uid:
+                ready_flag = raw.mapping(endpoint.get("conditions")).get("ready")
+                address = ",".join(raw.sequence(endpoint.get("addresses"))) or "?"
                 return raw.name(item), address, ready_flag is not False, _controller_write(item)
     return None
 
 
 def _controller_write(obj: Mapping[str, Any]) -> dt.datetime | None:
-    times = [parse_time(e.get("time")) for e in (obj.get("metadata") or {}).get("managedFields") or []
+    times = [parse_time(e.get("time")) for e in raw.sequence(raw.mapping(obj.get("metadata")).get("managedFields"))
              if e.get("manager") == "endpointslice-controller"]
     return max((t for t in times if t), default=None)
 
