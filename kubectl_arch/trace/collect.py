@@ -98,7 +98,7 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     # (one round trip each branch deep, not one after another).
     gather([pod_events, lambda: _follow_owners(source, namespace, data, known),
             lambda: _read_endpoints(source, namespace, data), node], max_in_flight(source))
-    if not node_name and not any(e.get("reason") in SCHEDULING_REASONS for e in objects(data.pod_events)):
+    if not node_name and not any(raw.text(e.get("reason")) in SCHEDULING_REASONS for e in objects(data.pod_events)):
         data.scheduler_lease = source.get(SCHEDULER_LEASE_PATH)
     return data
 
@@ -229,7 +229,7 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[
                    start: Mapping[str, Any] | None = None) -> None:
     """GET each controller owner up the chain from ``start`` (the pod), reusing owners already read; then the
     events of every owner found, together."""
-    known_by_uid = {raw.mapping(obj.get("metadata")).get("uid"): obj for obj in known}
+    known_by_uid = {raw.text(raw.mapping(obj.get("metadata")).get("uid")): obj for obj in known}
     current: Mapping[str, Any] = data.pod if start is None else start
     chain: list[dict[str, Any]] = []
     for _ in range(MAX_OWNER_DEPTH - len(data.owners)):
@@ -242,8 +242,9 @@ def _follow_owners(source: Source, namespace: str, data: TraceData, known: list[
         if kind is None:
             data.owner_errors.append(f"owned by {ref.get('kind')} {ref.get('name')}, a kind trace does not read")
             break
-        if ref.get("uid") in known_by_uid:
-            owner = {"kind": kind.kind, **known_by_uid[ref.get("uid")]}
+        uid = raw.text(ref.get("uid"))
+        if uid is not None and uid in known_by_uid:
+            owner = {"kind": kind.kind, **known_by_uid[uid]}
         else:
             response = source.get(kind.path(namespace, str(ref.get("name", ""))))
             if not response.ok or not isinstance(response.data, dict):

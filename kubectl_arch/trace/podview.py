@@ -61,7 +61,7 @@ def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
         started=parse_time(details.get("startedAt")),
         finished=parse_time(details.get("finishedAt")),
         exit_code=exit_code if isinstance(exit_code, int) else None,
-        restarts=int(status.get("restartCount") or 0),
+        restarts=raw.integer(status.get("restartCount")) or 0,
         ready=bool(status.get("ready")),
         last_reason=str(last.get("reason") or ""),
         last_exit_code=last_exit if isinstance(last_exit, int) else None,
