@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from html.parser import HTMLParser
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -27,6 +28,7 @@ class _Checker(HTMLParser):
         self.errors: list[str] = []
         self.tags: list[str] = []
         self.styles: list[str] = []
+        self.ids: list[str] = []
         self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -40,6 +42,8 @@ class _Checker(HTMLParser):
                 self.errors.append(f"<{tag} {name}={value!r}> loads a resource")
             if name == "style" and value:
                 self.styles.append(value)
+            if name == "id" and value:
+                self.ids.append(value)
         if tag not in VOID:
             self.stack.append(tag)
         self._in_style = tag == "style"
@@ -76,5 +80,6 @@ def check_html(text: str) -> list[str]:
     for tag in ("html", "head", "body", "title", "main"):
         if tag not in checker.tags:
             errors.append(f"no <{tag}>")
+    errors += [f"id {name!r} used {count} times" for name, count in Counter(checker.ids).items() if count > 1]
     errors += [f"remote resource in CSS: {m.group(0)}" for style in checker.styles for m in REMOTE.finditer(style)]
     return errors

@@ -373,6 +373,10 @@ def architecture_scene(cluster: ClusterMap, header: bool = True) -> Scene:
 
     # The node layer: groups in rows of up to four; their arrows rise to the endpoint.
     groups = [_group_box(group, cluster) for group in node_groups(cluster.nodes)]
+    seen: dict[str, int] = {}
+    for box in groups:  # one id per box: a role split by zone or version is several groups
+        seen[box.ident] = seen.get(box.ident, 0) + 1
+        box.ident += f"-{seen[box.ident]}" if seen[box.ident] > 1 else ""
     ready = sum(1 for n in cluster.nodes if n.ready)
     nodes_boundary = Box(MARGIN, y, WIDTH - 2 * MARGIN, 0, kind="boundary", state=OK, title_below=True,
                          title=f"Nodes · the Muscle: {plural(len(cluster.nodes), 'node')}, {ready} Ready")
