@@ -76,6 +76,24 @@ def pod_ready(pod: Mapping[str, Any]) -> bool:
     return False
 
 
+def pod_state(pod: Mapping[str, Any]) -> str:
+    """The word `kubectl get pods` shows: the reason a container waits (ImagePullBackOff, CrashLoopBackOff),
+    else the phase."""
+    status = mapping(mapping(pod).get("status"))
+    for container in sequence(status.get("containerStatuses")):
+        reason = text(mapping(mapping(mapping(container).get("state")).get("waiting")).get("reason"))
+        if reason and reason != "ContainerCreating":
+            return reason
+    return text(status.get("phase")) or "Unknown"
+
+
+def pod_ready_text(pod: Mapping[str, Any]) -> str:
+    """Ready containers over containers, as `kubectl get pods` prints it: "1/2"."""
+    statuses = sequence(mapping(mapping(pod).get("status")).get("containerStatuses"))
+    ready = sum(1 for c in statuses if mapping(c).get("ready") is True)
+    return f"{ready}/{len(containers(mapping(mapping(pod).get('spec')))) or len(statuses)}"
+
+
 def pod_restarts(pod: Mapping[str, Any]) -> int:
     statuses = sequence(mapping(mapping(pod).get("status")).get("containerStatuses"))
     counts = (mapping(s).get("restartCount") for s in statuses)

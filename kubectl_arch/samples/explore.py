@@ -57,26 +57,15 @@ def _top_owner(pod: Mapping[str, Any], replicasets: Mapping[tuple[str, str], Map
     return f"{_TRACE_KIND.get(kind, kind.lower())}/{name}"
 
 
-def _state(pod: Mapping[str, Any]) -> str:
-    status = raw.mapping(pod.get("status"))
-    for container in raw.sequence(status.get("containerStatuses")):
-        waiting = raw.mapping(raw.mapping((container or {}).get("state")).get("waiting"))
-        if waiting.get("reason") and waiting.get("reason") != "ContainerCreating":
-            return str(waiting["reason"])
-    return str(status.get("phase") or "Unknown")
-
-
 def pod_rows(source: Source) -> list[PodRow]:
     """Every pod with its top owner, state and readiness, by namespace then name."""
     replicasets = {(raw.namespace(r), raw.name(r)): r for r in _items(source, "/apis/apps/v1/replicasets")}
     jobs = {(raw.namespace(j), raw.name(j)): j for j in _items(source, "/apis/batch/v1/jobs")}
     rows = []
     for pod in _items(source, "/api/v1/pods"):
-        statuses = raw.sequence(raw.mapping(pod.get("status")).get("containerStatuses"))
-        ready = sum(1 for c in statuses if isinstance(c, dict) and c.get("ready"))
-        total = len(raw.containers(raw.mapping(pod.get("spec")))) or len(statuses)
         rows.append(PodRow(raw.namespace(pod), raw.name(pod), _top_owner(pod, replicasets, jobs),
-                           str(raw.mapping(pod.get("spec")).get("nodeName") or "-"), _state(pod), f"{ready}/{total}"))
+                           str(raw.mapping(pod.get("spec")).get("nodeName") or "-"), raw.pod_state(pod),
+                           raw.pod_ready_text(pod)))
     return sorted(rows, key=lambda r: (r.namespace, r.name))
 
 

@@ -47,7 +47,7 @@ def snapshot(
     from kubectl_arch.collect.snapshot import RecordingSource
     from kubectl_arch.output.progress import reading_progress
     from kubectl_arch.rbac.role import all_need_names
-    from kubectl_arch.trace.collect import collect_trace, parse_target
+    from kubectl_arch.trace.collect import collect_trace_set, parse_target
 
     to_stdout = output_file == "-"
     if to_stdout and sys.stdout.isatty():
@@ -60,7 +60,7 @@ def snapshot(
         for target in trace_targets:
             namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
             progress(f"what trace needs for {namespace}/{name}")
-            collect_trace(source, namespace, parse_target(name))
+            collect_trace_set(source, namespace, parse_target(name))  # what -o text|svg|html read
     failed = data.unread_needs()
     if to_stdout:
         source.save(sys.stdout.buffer, incomplete=failed)

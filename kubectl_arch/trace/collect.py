@@ -22,9 +22,11 @@ from kubectl_arch.collect.concurrency import gather, max_in_flight
 from kubectl_arch.collect.source import Response, Source
 from kubectl_arch.errors import ArchError, NotFoundError
 from kubectl_arch.model import raw
+from kubectl_arch.trace.pods import Pick, PodChoice, choose, newest_first, owned
 from kubectl_arch.trace.target import OWNER_KINDS, Target, parse_target
 
-__all__ = ["OwnerData", "TraceData", "collect_trace", "parse_target", "pod_event_uid"]
+__all__ = ["OwnerData", "TraceData", "TraceSetData", "collect_trace", "collect_trace_set", "parse_target",
+           "pod_event_uid"]
 
 NO_EVENTS = Response(status=200, data={"items": []})  # what a pod that does not exist has: nothing to read
 
@@ -71,19 +73,58 @@ class TraceData:
     source: str = ""
 
 
+@dataclass
+class TraceSetData:
+    """What a picture of an owner charts: the raw answers of each chosen pod, and the choice itself."""
+
+    traces: list[TraceData]
+    choice: PodChoice
+    target: str = ""  # "Deployment api": what was asked for, when it is an owner
+
+
 def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     """Read everything trace shows about ``target`` in ``namespace``; unknown names raise NotFoundError."""
-    known: list[dict[str, Any]] = []
-    if target.is_pod:
-        pod: dict[str, Any] | None = _get_pod(source, namespace, target.name)
-    else:
-        known = [_get_owner(source, namespace, target)]
-        if target.kind == "CronJob":
-            job = _newest_job_of(source, namespace, known[0], target)
-            known.insert(0, job)
-        pod = _newest_pod_of(source, namespace, known[0], target)
+    known, pods = _pods_of_target(source, namespace, target)
+    pod = _newest(pods, known[0], indirect=True) if known else pods[0]
     if pod is None:
         return _without_pod(source, namespace, known)
+    return _read_pod(source, namespace, pod, known)
+
+
+def collect_trace_set(source: Source, namespace: str, target: Target) -> TraceSetData:
+    """A pod, or a few of an owner's pods (``pods.choose``), each read as ``collect_trace`` reads one; the
+    namespace's Services are read once for all. The newest pod is always among them, read the same way."""
+    known, pods = _pods_of_target(source, namespace, target)
+    if not known:
+        return TraceSetData([_read_pod(source, namespace, pods[0], known)], PodChoice((Pick(pods[0], ""),), ()))
+    choice = choose(owned(pods, known[0], indirect=True))
+    asked = f"{target.kind} {target.name}"
+    if not choice.picks:
+        return TraceSetData([_without_pod(source, namespace, known)], choice, asked)
+    services = source.get(f"/api/v1/namespaces/{namespace}/services")
+    readers = [_pod_reader(source, namespace, dict(pick.pod), known, services) for pick in choice.picks]
+    return TraceSetData(gather(readers, max_in_flight(source)), choice, asked)
+
+
+def _pod_reader(source: Source, namespace: str, pod: dict[str, Any], known: list[dict[str, Any]],
+                services: Response) -> Callable[[], TraceData]:
+    return lambda: _read_pod(source, namespace, pod, known, services)
+
+
+def _pods_of_target(source: Source, namespace: str,
+                    target: Target) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The owners already read (nearest first; none for a pod) and the candidate pods (one request)."""
+    if target.is_pod:
+        return [], [_get_pod(source, namespace, target.name)]
+    known = [_get_owner(source, namespace, target)]
+    if target.kind == "CronJob":
+        known.insert(0, _newest_job_of(source, namespace, known[0], target))
+    return known, _selected(source, namespace, known[0], "/api/v1", "pods", target)
+
+
+def _read_pod(source: Source, namespace: str, pod: dict[str, Any], known: list[dict[str, Any]],
+              services: Response | None = None) -> TraceData:
+    """The pod's events, owners, Services and node (``services`` when already read)."""
     data = TraceData(namespace=namespace, now=source.now(), pod=pod, pod_events=NO_EVENTS, source=source.description)
     node_name = raw.mapping(pod.get("spec")).get("nodeName")
 
@@ -97,7 +138,7 @@ def collect_trace(source: Source, namespace: str, target: Target) -> TraceData:
     # Once the pod is read, its events, its owners, its Services and its node are independent: read together
     # (one round trip each branch deep, not one after another).
     gather([pod_events, lambda: _follow_owners(source, namespace, data, known),
-            lambda: _read_endpoints(source, namespace, data), node], max_in_flight(source))
+            lambda: _read_endpoints(source, namespace, data, services), node], max_in_flight(source))
     if not node_name and not any(raw.text(e.get("reason")) in SCHEDULING_REASONS for e in objects(data.pod_events)):
         data.scheduler_lease = source.get(SCHEDULER_LEASE_PATH)
     return data
@@ -149,12 +190,6 @@ def label_selector_text(selector: Mapping[str, Any]) -> str:
     return ",".join(parts)
 
 
-def _newest_pod_of(source: Source, namespace: str, owner: dict[str, Any], target: Target) -> dict[str, Any] | None:
-    """The owner's newest pod, found by the owner's own label selector in its namespace (one request)."""
-    pods = _selected(source, namespace, owner, "/api/v1", "pods", target)
-    return _newest(pods, owner, indirect=True)
-
-
 def _newest_job_of(source: Source, namespace: str, cronjob: dict[str, Any], target: Target) -> dict[str, Any]:
     """A CronJob's newest Job: its Jobs carry no label naming it, so the namespace's Jobs are matched by owner."""
     path = OWNER_KINDS["Job"].path(namespace)
@@ -181,14 +216,9 @@ def _selected(source: Source, namespace: str, owner: dict[str, Any], prefix: str
 
 
 def _newest(candidates: list[dict[str, Any]], owner: Mapping[str, Any], indirect: bool) -> dict[str, Any] | None:
-    """The newest object ``owner`` controls; with ``indirect``, any selected one if none is owned directly
-    (a Deployment owns its pods through ReplicaSets)."""
-    owner_uid = raw.mapping(owner.get("metadata")).get("uid")
-    direct = [c for c in candidates if any(ref.get("uid") == owner_uid for ref in _owner_refs(c))]
-    chosen = direct or (candidates if indirect else [])
-    if not chosen:
-        return None
-    return max(chosen, key=lambda c: (raw.mapping(c.get("metadata")).get("creationTimestamp") or "", raw.name(c)))
+    """The newest object ``owner`` controls (see ``pods.owned``)."""
+    chosen = newest_first(owned(candidates, owner, indirect))
+    return dict(chosen[0]) if chosen else None
 
 
 def _without_pod(source: Source, namespace: str, known: list[dict[str, Any]]) -> TraceData:
@@ -267,9 +297,9 @@ def _events_of(source: Source, namespace: str, uid: str) -> Response:
     return source.get(f"/api/v1/namespaces/{namespace}/events", {"fieldSelector": f"involvedObject.uid={uid}"})
 
 
-def _read_endpoints(source: Source, namespace: str, data: TraceData) -> None:
+def _read_endpoints(source: Source, namespace: str, data: TraceData, services: Response | None = None) -> None:
     """Services of the namespace once, then the slices of those selecting the pod in one labelled list."""
-    data.services = source.get(f"/api/v1/namespaces/{namespace}/services")
+    data.services = services or source.get(f"/api/v1/namespaces/{namespace}/services")
     names = [raw.name(s) for s in selecting_services(objects(data.services), raw.labels(data.pod))]
     if names:
         data.endpoint_slices = source.get(f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",

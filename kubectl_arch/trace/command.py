@@ -17,10 +17,11 @@ from kubectl_arch.trace.completion import trace_targets
 
 if TYPE_CHECKING:
     from kubectl_arch.collect.source import Source
-    from kubectl_arch.trace.report import TraceReport
+    from kubectl_arch.trace.report import TraceReport, TraceSet
     from kubectl_arch.trace.target import Target
 
-FORMATS: Formats[TraceReport] = Formats(
+# text, wide, json and yaml render the newest pod's TraceReport; svg and html a TraceSet (an owner's pods).
+FORMATS: Formats[TraceReport | TraceSet] = Formats(
     OutputFormat("text", "kubectl_arch.trace.render.timeline:render"),
     OutputFormat("wide", "kubectl_arch.trace.render.timeline:render"),
     OutputFormat("json", "kubectl_arch.trace.render.document:render"),
@@ -30,6 +31,7 @@ FORMATS: Formats[TraceReport] = Formats(
     OutputFormat("html", "kubectl_arch.trace.render.gantt:render"),
     default="text",
 )
+PICTURES = ("svg", "html")
 DEFAULT_FOLLOW_TIMEOUT = 300
 
 
@@ -52,7 +54,7 @@ def target_from_args(args: tuple[str, ...]) -> Target:
 @click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME", shell_complete=trace_targets)
 @namespace_option
 @FORMATS.option(help="text: the timeline; wide: with all evidence; json/yaml: the data (JSON lines with --follow); "
-                    "svg/html: the timeline as a Gantt chart.")
+                    "svg/html: the timeline as a Gantt chart (for an owner, a few of its pods).")
 @click.option("--follow", is_flag=True, help="Watch the pod and print each step as it completes, until Ready, "
                                               "a failure, or --timeout.")
 @click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
@@ -68,9 +70,11 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
       kubectl arch trace deployment/web -n shop     (the Deployment's newest pod)
       kubectl arch trace cj/nightly -n ops          (the newest Job's newest pod)
       kubectl arch trace pod/web-7d9f8b6c5d-x2x9k --follow
+      kubectl arch trace ds/fluentd -n logging -o html   (a few of its pods)
 
     Reads only this pod, its events, its owners and the Services selecting it (at most a dozen
-    requests, whatever the cluster's size). Events expire after an hour; older pods are rebuilt from
+    requests, whatever the cluster's size; -o svg|html of an owner reads up to four of its pods so,
+    and counts the others by state). Events expire after an hour; older pods are rebuilt from
     their own record and approximate times are marked ~.
 
     An owner with no pod at all is traced too: it is stuck at `controller` and the controller's
@@ -80,7 +84,7 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
     from kubectl_arch.errors import NotFoundError
 
     target = target_from_args(what)
-    if follow and output in ("svg", "html"):
+    if follow and output in PICTURES:
         raise UsageError(f"-o {output} draws a finished trace", hint="leave out --follow")
     if follow and output.startswith("jsonpath"):
         raise UsageError("--follow prints text or JSON lines", hint="use -o jsonpath without --follow")
@@ -100,7 +104,10 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
 
 
 def _trace_once(source: Source, namespace: str, target: Target, output: str) -> None:
-    from kubectl_arch.trace.collect import collect_trace
-    from kubectl_arch.trace.report import analyse
+    from kubectl_arch.trace.collect import collect_trace, collect_trace_set
+    from kubectl_arch.trace.report import analyse, analyse_set
 
-    FORMATS.render(output, analyse(collect_trace(source, namespace, target)))
+    if output in PICTURES:
+        FORMATS.render(output, analyse_set(collect_trace_set(source, namespace, target)))
+    else:
+        FORMATS.render(output, analyse(collect_trace(source, namespace, target)))

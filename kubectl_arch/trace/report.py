@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from kubectl_arch.model import raw
 from kubectl_arch.trace import diagnose, endings
-from kubectl_arch.trace.collect import TraceData, objects
+from kubectl_arch.trace.collect import TraceData, TraceSetData, objects
 from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
+from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
 from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls, mirror_note
 
@@ -125,6 +126,36 @@ def analyse(data: TraceData) -> TraceReport:
     report.startup_seconds, report.startup_approximate = startup_seconds(view, stages, report.pulls, expired)
     report.notes = _notes(data, report)
     return report
+
+
+@dataclass
+class TraceSet:
+    """What a picture charts: one report per chosen pod (``why`` says why each), the other pods counted."""
+
+    reports: list[TraceReport]
+    why: list[str] = field(default_factory=list)
+    alike: list[Alike] = field(default_factory=list)
+    target: str = ""  # "Deployment api" when an owner was asked for
+
+    @classmethod
+    def of(cls, report: TraceReport) -> TraceSet:
+        return cls([report])
+
+    @property
+    def sections(self) -> list[tuple[TraceReport, str]]:
+        """Each report with why it is charted ("" where there was no choice to explain)."""
+        return [(report, self.why[i] if i < len(self.why) else "") for i, report in enumerate(self.reports)]
+
+    @property
+    def total(self) -> int:
+        """Pods of the owner (charted and counted); 1 for a pod, 0 for an owner without pods."""
+        return (len(self.reports) if self.reports[0].has_pod else 0) + sum(a.count for a in self.alike)
+
+
+def analyse_set(data: TraceSetData) -> TraceSet:
+    """Each chosen pod analysed as ``analyse`` does one (pure)."""
+    return TraceSet([analyse(trace) for trace in data.traces], [pick.why for pick in data.choice.picks],
+                    list(data.choice.alike), data.target)
 
 
 def _unknown_when_expired(stages: list[Stage]) -> None:
@@ -241,4 +272,4 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
     return notes
 
 
-__all__ = ["STARTUP_SLO_SECONDS", "StageStatus", "Stuck", "TraceReport", "analyse"]
+__all__ = ["STARTUP_SLO_SECONDS", "StageStatus", "Stuck", "TraceReport", "TraceSet", "analyse", "analyse_set"]

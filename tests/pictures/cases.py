@@ -14,8 +14,8 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import Sample, SampleSource, load_sample, sample_names
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import ClusterMap, build_map
-from kubectl_arch.trace.collect import collect_trace
-from kubectl_arch.trace.report import TraceReport, analyse
+from kubectl_arch.trace.collect import collect_trace, collect_trace_set
+from kubectl_arch.trace.report import TraceReport, TraceSet, analyse, analyse_set
 from kubectl_arch.trace.target import parse_target
 from tests.explain.fixtures import fixture_names, load_data
 
@@ -73,3 +73,9 @@ def trace_report(sample: str, namespace: str, target: str) -> TraceReport:
 @functools.cache
 def audit_report(sample: str) -> AuditReport:
     return run_audit(source(sample), select(None, False), AuditConfig(), also=EXPLAIN_NEEDS)
+
+
+@functools.cache
+def trace_set(sample: str, namespace: str, target: str) -> TraceSet:
+    """What `trace -o svg|html` draws: the pod, or a few of the owner's pods with the others counted."""
+    return analyse_set(collect_trace_set(source(sample), namespace, parse_target(target)))

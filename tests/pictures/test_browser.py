@@ -25,7 +25,8 @@ from tests.pictures import cases
 from tools.headless import BrowserMissing, chromium, viewport
 
 VIEWPORTS = ((1280, 800), (390, 844))
-TRACES = (("kind-ha", "shop", "pod/cart-6b8d7f9c5d-cqhfr"), ("kubeadm-degraded", "payments", "deployment/checkout"))
+TRACES = (("kind-ha", "shop", "pod/cart-6b8d7f9c5d-cqhfr"), ("kubeadm-degraded", "payments", "deployment/checkout"),
+          ("kind-ha", "kube-system", "daemonset/kube-proxy"), ("kind-ha", "default", "deployment/web"))
 
 MEASURE = """
 const rect = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
@@ -53,9 +54,10 @@ def _pages(folder: Path) -> list[Path]:
         pages[f"explain-{name}.svg"] = explain_svg(cluster)
         pages[f"explain-{name}.html"] = explain_html(cluster)
     for sample, namespace, target in TRACES:
-        report = cases.trace_report(sample, namespace, target)
-        pages[f"trace-{sample}.svg"] = trace_svg([report])
-        pages[f"trace-{sample}.html"] = trace_html([report])
+        view = cases.trace_set(sample, namespace, target)
+        stem = f"trace-{sample}-{target.replace('/', '-')}"
+        pages[f"{stem}.svg"] = trace_svg(view)
+        pages[f"{stem}.html"] = trace_html(view)
     for sample in ("kubeadm-degraded", "eks"):
         audit = cases.audit_report(sample)
         assert audit.data is not None

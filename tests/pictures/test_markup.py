@@ -22,7 +22,9 @@ from kubectl_arch.explain.render.diagram import (
 )
 from kubectl_arch.output import pictures
 from kubectl_arch.output.pictures import Box, Scene, overlapping
+from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.render.gantt import gantt_scene, trace_html, trace_svg
+from kubectl_arch.trace.report import TraceSet
 from tests.pictures import cases
 from tests.pictures.markup import SVG, check_html, parse_svg
 
@@ -137,18 +139,21 @@ def test_cluster_strings_are_escaped_and_cleaned(text: str) -> None:
 
 @pytest.mark.parametrize("target", cases.trace_targets(), ids=lambda t: "-".join(t))
 def test_every_trace_draws_as_a_gantt_chart(target: tuple[str, str, str]) -> None:
-    report = cases.trace_report(*target)
-    scene = gantt_scene([report])
+    view = cases.trace_set(*target)
+    assert view.reports[0].view.name == cases.trace_report(*target).view.name  # the pod `trace` prints comes first
+    scene = gantt_scene(view)
     assert_laid_out(scene)
-    root = parse_svg(trace_svg([report]))
+    root = parse_svg(trace_svg(view))
     bars = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("ka-bar")}
-    for stage in report.stages:
-        if stage.done and stage.start is not None:
-            title = bars[f"stage-{stage.name}"].find(f"{SVG}title")
-            assert title is not None and all(line in (title.text or "") for line in stage.evidence)
-    if report.stuck is not None:
-        assert f"stuck: {report.stuck.diagnosis.reason}" in ET_text(root)
-    assert check_html(trace_html([report])) == []
+    for index, report in enumerate(view.reports):
+        suffix = f"-{index + 1}" if index else ""
+        for stage in report.stages:
+            if stage.done and stage.start is not None:
+                title = bars[f"stage-{stage.name}{suffix}"].find(f"{SVG}title")
+                assert title is not None and all(line in (title.text or "") for line in stage.evidence)
+        if report.stuck is not None:
+            assert f"stuck: {report.stuck.diagnosis.reason}" in ET_text(root)
+    assert check_html(trace_html(view)) == []
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,10 +164,12 @@ def test_event_text_in_a_trace_is_escaped_and_cleaned(text: str) -> None:
     stages = [dataclasses.replace(s, evidence=[*s.evidence, text + HOSTILE]) for s in report.stages]
     diagnosis = dataclasses.replace(report.stuck.diagnosis, reason=HOSTILE + text, explanation=text + HOSTILE)
     hostile = dataclasses.replace(report, stages=stages, stuck=dataclasses.replace(report.stuck, diagnosis=diagnosis))
-    svg = trace_svg([hostile])
+    view = TraceSet([hostile, hostile], [HOSTILE + text, text], [Alike(text + HOSTILE, (HOSTILE, text))],
+                    "Deployment " + HOSTILE)
+    svg = trace_svg(view)
     parse_svg(svg)
     assert "<script>" not in svg and "\x1b" not in svg
-    page = trace_html([hostile])
+    page = trace_html(view)
     assert check_html(page) == [] and "<script>" not in page
 
 
@@ -174,12 +181,13 @@ def ET_text(root: object) -> str:
 
 
 def test_an_owners_pods_stack_in_one_chart() -> None:
-    reports = [cases.trace_report("kind-ha", "shop", "deployment/cart"),
-               cases.trace_report("kind-ha", "shop", "deployment/api")]
-    scene = gantt_scene(reports)
+    view = cases.trace_set("kind-ha", "default", "deployment/web")
+    scene = gantt_scene(view)
     assert_laid_out(scene)
-    assert scene.title.startswith("2 pods")
-    parse_svg(trace_svg(reports))
+    assert scene.title == "Deployment web in default: 2 pods, 1 charted"  # the newest is also the slowest
+    assert "1 more pod of Deployment web" in ET_text(parse_svg(trace_svg(view)))
+    parse_svg(trace_svg(view))
+    assert check_html(trace_html(view)) == []
 
 
 @pytest.mark.parametrize("sample", ["kind-ha", "kubeadm-degraded", "eks"])

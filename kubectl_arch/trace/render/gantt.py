@@ -2,7 +2,8 @@
 
 One row per stage: a bar from its start to its end (to now while unfinished, hatched when failing),
 the stuck stage outlined in red and named at the end of its bar, and each bar's tooltip carrying the
-stage's actor and evidence. Several reports (an owner's pods) stack as sections of one picture.
+stage's actor and evidence. An owner's chosen pods (``trace/pods.py``) stack as sections of one picture,
+each saying why it was chosen; the pods not charted are counted by state at the end, never drawn.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Sequence
 
 from kubectl_arch.output import pictures
 from kubectl_arch.output.pictures import BAD, OFF, OK, WARN, Box, Label, Rule, Scene
+from kubectl_arch.trace.pods import MAX_NAMES
 from kubectl_arch.trace.render.timeline import Axis, format_seconds, timeline_axis
-from kubectl_arch.trace.report import TraceReport
+from kubectl_arch.trace.report import TraceReport, TraceSet
 from kubectl_arch.trace.stages import Stage, StageStatus
 
 WIDTH = 1080.0
@@ -79,12 +81,18 @@ def _clock(when: dt.datetime | None) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%H:%M:%S") if when else "?"
 
 
-def _section(scene: Scene, report: TraceReport, y: float) -> float:
-    """One pod: heading, axis, a row per stage, the verdict; returns the y below it."""
+def _section(scene: Scene, report: TraceReport, y: float, why: str = "", suffix: str = "") -> float:
+    """One pod: heading, why it is charted, axis, a row per stage, the verdict; returns the y below it.
+
+    ``suffix`` keeps the bars' ids unique when several pods share the picture ("-2", "-3" ...)."""
     scene.labels.append(Label(MARGIN, y + 20, pictures.fit(title_of(report), WIDTH - 2 * MARGIN, 16, True),
                               "ka-heading", tooltip=title_of(report)))
     scene.labels.append(Label(MARGIN, y + 40, pictures.fit(owner_chain(report), WIDTH - 2 * MARGIN), "ka-sub",
                               tooltip=owner_chain(report)))
+    if why:
+        y += pictures.LINE_HEIGHT
+        why = "charted: " + why.replace("`", "")  # the page sets commands as code; a picture has no code face
+        scene.labels.append(Label(MARGIN, y + 40, pictures.fit(why, WIDTH - 2 * MARGIN), "ka-sub", tooltip=why))
     y += 58
     axis = timeline_axis(report, int(BAR_RIGHT - BAR_X))
     top = y + 22
@@ -113,7 +121,7 @@ def _section(scene: Scene, report: TraceReport, y: float) -> float:
         scene.labels.append(Label(NAME_X, row_y + 19, name, "ka-stage" + (" ka-stuck" if is_stuck else "")))
         scene.labels.append(Label(STATUS_X, row_y + 19, stage.status.value.replace("-", " "),
                                   f"ka-stage ka-status-{stage.status.value}"))
-        bar = _bar(stage, report, axis, row_y)
+        bar = _bar(stage, report, axis, row_y, suffix)
         if bar is not None:
             scene.boxes.append(bar)
         if is_stuck and report.stuck is not None:
@@ -129,7 +137,7 @@ def _section(scene: Scene, report: TraceReport, y: float) -> float:
     return _verdict(scene, report, y)
 
 
-def _bar(stage: Stage, report: TraceReport, axis: Axis | None, row_y: float) -> Box | None:
+def _bar(stage: Stage, report: TraceReport, axis: Axis | None, row_y: float, suffix: str = "") -> Box | None:
     if stage.status is StageStatus.NOT_REACHED or axis is None:
         return None
     start, end = stage.start, stage.end
@@ -150,7 +158,7 @@ def _bar(stage: Stage, report: TraceReport, axis: Axis | None, row_y: float) -> 
     if report.stuck and report.stuck.stage == stage.name and state == OK:
         state = WARN
     return Box(x1, row_y + (ROW - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT, title=stage.name, state=state,
-               tooltip=stage_tooltip(stage, report), kind="bar", ident=f"stage-{stage.name}")
+               tooltip=stage_tooltip(stage, report), kind="bar", ident=f"stage-{stage.name}{suffix}")
 
 
 def _verdict(scene: Scene, report: TraceReport, y: float) -> float:
@@ -180,15 +188,47 @@ def _verdict(scene: Scene, report: TraceReport, y: float) -> float:
     return y + 10
 
 
-def gantt_scene(reports: Sequence[TraceReport]) -> Scene:
-    """Every report's chart, one under the other, with a legend at the bottom."""
-    title = title_of(reports[0]) if len(reports) == 1 else f"{len(reports)} pods of {owner_chain(reports[0])}"
-    scene = Scene(WIDTH, 0, title=title, kind="trace",
+def scene_title(view: TraceSet) -> str:
+    """One pod's title, or the owner with how many of its pods are charted."""
+    first = view.reports[0]
+    if not view.target or not first.has_pod or view.total <= 1:
+        return title_of(first)
+    return f"{view.target} in {first.namespace}: {view.total} pods, {len(view.reports)} charted"
+
+
+def _alike(scene: Scene, view: TraceSet, y: float) -> float:
+    """The pods not charted, one line per state with a count; their names (some) in the tooltip."""
+    if not view.alike:
+        return y
+    more = sum(a.count for a in view.alike)
+    scene.labels.append(Label(MARGIN, y + 6, f"{more} more pod{'s' if more != 1 else ''} of {view.target}, "
+                                             "not charted (by state, as kubectl get pods shows it):", "ka-bold"))
+    for alike in view.alike:
+        y += pictures.LINE_HEIGHT + 4
+        text = pictures.fit(f"{alike.count} more alike: {alike.state} · {', '.join(alike.names[:3])}"
+                            + (", …" if alike.count > 3 else ""), WIDTH - 2 * MARGIN - 12)
+        scene.labels.append(Label(MARGIN + 12, y + 6, text, "ka-sub", tooltip=names_tooltip(alike.names)))
+    return y + 32
+
+
+def names_tooltip(names: Sequence[str]) -> str:
+    shown = "\n".join(names[:MAX_NAMES])
+    return shown + (f"\n… and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else "")
+
+
+def gantt_scene(view: TraceSet) -> Scene:
+    """Every charted pod, one under the other, the others counted, and a legend at the bottom."""
+    scene = Scene(WIDTH, 0, title=scene_title(view), kind="trace",
                   description="Each stage of the pod's creation as a bar on one time axis; the stuck stage is "
                               "marked; hover a bar for its evidence.")
     y = 10.0
-    for report in reports:
-        y = _section(scene, report, y) + 22
+    if len(view.reports) > 1 or view.alike:
+        scene.labels.append(Label(MARGIN, y + 20, pictures.fit(scene.title, WIDTH - 2 * MARGIN, 17, True),
+                                  "ka-heading ka-top", tooltip=scene.title))
+        y += 40
+    for index, (report, why) in enumerate(view.sections):
+        y = _section(scene, report, y, why, f"-{index + 1}" if index else "") + 22
+    y = _alike(scene, view, y)
     legend = [(OK, "■ done"), (WARN, "■ in progress"), (BAD, "■ failed"), (OFF, "■ unknown time"),
               ("", "~ approximate (rebuilt without events)")]
     x = MARGIN
@@ -199,21 +239,21 @@ def gantt_scene(reports: Sequence[TraceReport]) -> Scene:
     return scene
 
 
-def trace_svg(reports: Sequence[TraceReport]) -> str:
-    return pictures.svg(gantt_scene(reports))
+def trace_svg(view: TraceSet) -> str:
+    return pictures.svg(gantt_scene(view))
 
 
-def trace_html(reports: Sequence[TraceReport]) -> str:
+def trace_html(view: TraceSet) -> str:
     """The chart, then for each pod what the terminal view prints: evidence, the verdict, next steps, notes."""
     from markupsafe import Markup
 
-    scene = gantt_scene(reports)
-    return pictures.render("trace.html.j2", title=scene.title, reports=reports, title_of=title_of,
-                           owner_chain=owner_chain, picture=Markup(pictures.svg(scene, standalone=False)),
-                           source=reports[0].source, format_seconds=format_seconds)
+    scene = gantt_scene(view)
+    return pictures.render("trace.html.j2", title=scene.title, view=view, title_of=title_of, owner_chain=owner_chain,
+                           names_tooltip=names_tooltip, picture=Markup(pictures.svg(scene, standalone=False)),
+                           source=view.reports[0].source, format_seconds=format_seconds)
 
 
-def render(report: TraceReport, format_name: str) -> None:
+def render(view: TraceSet, format_name: str) -> None:
     import click
 
-    click.echo((trace_html if format_name == "html" else trace_svg)([report]), nl=False)
+    click.echo((trace_html if format_name == "html" else trace_svg)(view), nl=False)
