@@ -1,17 +1,21 @@
 """apiserver-overload: the share of requests the API server turned away with 429 (API Priority and
-Fairness rejections and max-inflight limits), from its own counters."""
+Fairness rejections and max-inflight limits), from its own counters: over the ``--window`` when there is
+one (the API server as it is now), else since it started, and every finding says which."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import served_version
+from kubectl_arch.audit.metric_readings import apiserver_reading, missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_APISERVER, control_plane_components
-from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, scrape_metrics
+from kubectl_arch.model.metrics import Metrics, MetricsError
 from kubectl_arch.model.versions import Version
+from kubectl_arch.model.window import WINDOW, Basis, Increase, Reading, counter_increase, duration_words
 
 META = CheckMeta(
     id="apiserver-overload",
@@ -31,7 +35,8 @@ META = CheckMeta(
     ),
     needs=("apiserver-metrics",),
     optional_needs=("version", "kube-system-pods"),  # whether APF is on: the version and the API server's flags
-    thresholds={"warn_ratio": 0.001, "fail_ratio": 0.01},  # shares of all requests
+    # Shares of all requests; fewer requests than min_window_requests in the window and a share means little.
+    thresholds={"warn_ratio": 0.001, "fail_ratio": 0.01, "min_window_requests": 100},
 )
 
 REQUESTS = "apiserver_request_total"
@@ -43,27 +48,35 @@ APF_OFF = ("API Priority and Fairness is off on this API server (no apiserver_fl
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    metrics = scrape_metrics(data, "apiserver-metrics", "the API server's /metrics", APISERVER_FAMILIES)
-    if isinstance(metrics, MetricsError):
-        return [Finding(META.id, Status.SKIP, metrics.message)]
-    total = sum(s.value for s in metrics.samples(REQUESTS))
-    if not total:
-        return [Finding(META.id, Status.SKIP, f"the API server's metrics have no {REQUESTS} samples")]
-    throttled = sum(s.value for s in metrics.samples(REQUESTS) if s.label("code") == "429")
-    rejected = _rejections(metrics)
-    apf_on = _apf_enabled(data, metrics)
+    reading = apiserver_reading(data)
+    if isinstance(reading, MetricsError):
+        return [Finding(META.id, Status.SKIP, reading.message)]
+    if reading.second_error is not None:
+        return [missing_at_window_end(META.id, reading)]
+    counts = _counts(reading, int(thresholds["min_window_requests"]))
+    if isinstance(counts, str):
+        return [Finding(META.id, Status.SKIP, counts)]
+    total, throttled, rejected, basis = counts
+    apf_on = _apf_enabled(data, reading.latest)
     evidence: dict[str, Any] = {"requests": int(total), "http_429": int(throttled),
                                 "apf_rejected": {k: int(v) for k, v in rejected.items()},
-                                "apf_enabled": apf_on,
-                                "note": "counters since the API server started; evictions blocked by a "
-                                        "PodDisruptionBudget also answer 429"}
+                                "apf_enabled": apf_on, "basis": basis.evidence(),
+                                "note": "evictions blocked by a PodDisruptionBudget also answer 429"}
+    rate = _per_minute(basis)
+    if rate is not None:
+        evidence["http_429_per_minute"] = round(throttled * rate, 2)
+        evidence["apf_rejected_per_minute"] = round(sum(rejected.values()) * rate, 2)
+    if not total:
+        return [Finding(META.id, Status.SKIP, f"the API server's counters hold no request {basis.sentence()}",
+                        evidence=evidence)]
     # APF rejections are overload by definition; a bare 429 may be a blocked eviction, so it counts by share.
     if rejected:
         count = sum(rejected.values())
         worst = next(iter(rejected))
         status = Status.FAIL if count / total >= float(thresholds["fail_ratio"]) else Status.WARN
         return [Finding(META.id, status, f"API Priority and Fairness rejected {int(count)} of {int(total)} requests "
-                        f"({count / total:.3%}) since the API server started; most in {worst}", evidence=evidence)]
+                        f"({count / total:.3%}{_minutely(count, rate)}) {basis.sentence()}; most in {worst}",
+                        evidence=evidence)]
     ratio = throttled / total
     if ratio >= float(thresholds["fail_ratio"]):
         status = Status.FAIL
@@ -71,11 +84,45 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         status = Status.WARN
     else:
         apf = "no request rejected by API Priority and Fairness" if apf_on else APF_OFF
-        return [Finding(META.id, Status.PASS, f"{apf}; {int(throttled)} of {int(total)} answered 429 ({ratio:.3%}) "
-                        "since the API server started", evidence=evidence)]
+        return [Finding(META.id, Status.PASS, f"{apf}; {int(throttled)} of {int(total)} answered 429 ({ratio:.3%}"
+                        f"{_minutely(throttled, rate)}) {basis.sentence()}", evidence=evidence)]
     off = "" if apf_on else f" ({APF_OFF}: the max-inflight limits reject instead)"
-    return [Finding(META.id, status, f"{int(throttled)} of {int(total)} requests ({ratio:.2%}) were answered 429 "
-                    f"since the API server started{off}", evidence=evidence)]
+    return [Finding(META.id, status, f"{int(throttled)} of {int(total)} requests ({ratio:.2%}"
+                    f"{_minutely(throttled, rate)}) were answered 429 {basis.sentence()}{off}", evidence=evidence)]
+
+
+def _counts(reading: Reading, min_window_requests: int) -> tuple[float, float, dict[str, float], Basis] | str:
+    """Requests, 429s and APF rejections by priority level over one basis: the window when it saw at least
+    ``min_window_requests`` requests, else the counters since the API server started (the basis says why);
+    or why there is nothing to count."""
+    total = counter_increase(reading, REQUESTS)
+    if total is None:
+        return f"the API server's metrics have no {REQUESTS} samples"
+    throttled = counter_increase(reading, REQUESTS, lambda labels: labels.get("code") == "429")
+    rejected = counter_increase(reading, REJECTED)
+    if total.basis.kind == WINDOW:
+        lifetime = ""
+        if total.value < min_window_requests:
+            lifetime = (f"the {duration_words(total.basis.seconds)} window saw only {int(total.value)} request"
+                        f"{'' if int(total.value) == 1 else 's'} (fewer than {min_window_requests}): lifetime "
+                        "counts instead")
+        elif any(found is not None and found.basis.kind != WINDOW for found in (throttled, rejected)):
+            lifetime = reading.restart_note()  # one counter went down: every count is taken since the restart
+        if lifetime:
+            return _counts(Reading(reading.source, reading.latest, now=reading.now, no_window=lifetime), 0)
+    values = (total.value, throttled.value if throttled else 0.0, rejected.value if rejected else 0.0)
+    if not all(math.isfinite(value) for value in values):
+        return "the API server's request counters add up to no finite number: nothing is judged from them"
+    return total.value, values[1], _rejections(rejected), total.basis
+
+
+def _per_minute(basis: Basis) -> float | None:
+    """The factor that turns a count over ``basis`` into a rate per minute; None when its length is unknown."""
+    return 60 / basis.seconds if basis.seconds else None
+
+
+def _minutely(count: float, rate: float | None) -> str:
+    return f", {count * rate:.3g} per minute" if rate is not None and count else ""
 
 
 def _apf_enabled(data: ClusterData, metrics: Metrics) -> bool:
@@ -90,12 +137,14 @@ def _apf_enabled(data: ClusterData, metrics: Metrics) -> bool:
     return version is None or version >= APF_DEFAULT_ON
 
 
-def _rejections(metrics: Metrics) -> dict[str, float]:
-    """APF rejections per ``priority_level (reason)``, largest first; series at 0 count nothing."""
+def _rejections(rejected: Increase | None) -> dict[str, float]:
+    """APF rejections per ``priority_level (reason)`` over the basis, largest first; series that rejected
+    nothing in it (a series may exist at 0) count nothing."""
     counts: dict[str, float] = {}
-    for sample in metrics.samples(REJECTED):
-        if not sample.value > 0:  # a series may exist at 0: it rejected nothing
+    for labels, value in (rejected.by_labels.items() if rejected else ()):
+        if not value > 0:
             continue
-        key = f"{sample.label('priority_level') or '?'} ({sample.label('reason') or '?'})"
-        counts[key] = counts.get(key, 0.0) + sample.value
+        named = dict(labels)
+        key = f"{named.get('priority_level') or '?'} ({named.get('reason') or '?'})"
+        counts[key] = counts.get(key, 0.0) + value
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))

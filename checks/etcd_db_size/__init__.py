@@ -10,15 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.collect import (
-    APISERVER_METRICS,
     ETCD_CLIENT_OPTIONS,
     ETCD_ENDPOINT_METRICS,
     ETCD_POD_METRICS,
-    apiserver_scrape,
     etcd_scrapes,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_scrape
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import PODS_NEED
 from kubectl_arch.model.facts import FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.metric_readings import missing_at_window_end
+from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_reading, missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.metrics import (
@@ -30,12 +30,10 @@ from kubectl_arch.model.metrics import (
 from kubectl_arch.model.window import WINDOW, Basis, Reading, windowed_histogram, windowed_quantile
 
 from .collect import (
-    APISERVER_METRICS,
     ETCD_CLIENT_OPTIONS,
     ETCD_ENDPOINT_METRICS,
     ETCD_ENDPOINTS,
     ETCD_POD_METRICS,
-    apiserver_reading,
     etcd_readings,
 )
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kubectl_arch.audit.check import CheckOption, OptionKind
-from kubectl_arch.audit.metric_readings import paired_text_reading, provider_reading
+from kubectl_arch.audit.metric_readings import provider_reading
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS, Need, Rule, register
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
@@ -32,18 +32,15 @@ from kubectl_arch.model.components import ETCD, PODS_NEED, is_component_pod, mai
 from kubectl_arch.model.flags import container_flags, flag_list
 from kubectl_arch.model.memo import memo
 from kubectl_arch.model.metrics import (
-    APISERVER_FAMILIES,
     Metrics,
     MetricsError,
     Scrape,
-    scrape_metrics,
     scrapes_from,
 )
 from kubectl_arch.model.window import Reading
 
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
-APISERVER_METRICS = "apiserver-metrics"
 
 # The flags reaching etcd directly, as etcdctl takes them; the etcd checks share these declarations.
 ETCD_ENDPOINTS = CheckOption("etcd-endpoints", "etcd client URLs, comma-separated, as etcdctl takes them.",
@@ -311,23 +308,3 @@ def _paired(data: ClusterData, need: str, firsts: list[Metrics]) -> list[Reading
         else:
             readings.append(Reading(first.source, first, parsed, second.elapsed, data.now))
     return readings
-
-
-def apiserver_reading(data: ClusterData) -> Reading | MetricsError:
-    """The API server's /metrics read once or twice (a --window apart), or why it is not available."""
-    first = apiserver_scrape(data)
-    if isinstance(first, MetricsError):
-        return first
-    return memo(data, "apiserver.reading", (APISERVER_METRICS, later_name(APISERVER_METRICS)),
-                lambda read: paired_text_reading(read, APISERVER_METRICS, first))
-
-
-def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
-    """The API server's own /metrics, parsed, or why it is not available."""
-    source = "the API server's /metrics"
-    response = data.responses.get(APISERVER_METRICS)
-    if response is None:
-        return MetricsError(source, "the API server's metrics were not collected")
-    if not response.ok or response.text is None:
-        return MetricsError(source, response.skip_reason(NEEDS[APISERVER_METRICS].description))
-    return scrape_metrics(data, APISERVER_METRICS, source, APISERVER_FAMILIES)

@@ -54,11 +54,13 @@ read, and judges latencies and rates on what happened in between, as
 - `window: 10s, 312 samples`: judged on the difference of the two scrapes.
 - `since start (3d 4h), 1.2M samples`: a lifetime figure, dated by the process' `process_start_time_seconds`.
   It is used with `--window 0` (one scrape, for speed), offline (a sample or snapshot holds one scrape), when
-  the window held too few observations (`min_window_samples`, an idle etcd), or when the process restarted
+  the window held too few observations (`min_window_samples`, an idle etcd; `min_window_requests` for the
+  API server's request counters), or when the process restarted
   between the scrapes (its counters went down; the figures then count since that restart). The note says which.
 
-A member that answered the first scrape and not the second is reported missing, never judged from its older
-scrape.
+Counters (APF rejections, 429s, leader changes, failed proposals) are judged on their increase over the
+window, and rates are given per minute or per hour. A source that answered the first scrape and not the
+second is named as a failed read and never judged from its older scrape (an etcd member is reported missing).
 
 ## The config file (`--config FILE`)
 

@@ -15,8 +15,30 @@ from kubectl_arch.collect.needs import NEEDS
 from kubectl_arch.collect.provider_metrics import BY_NEED, is_eks
 from kubectl_arch.collect.window import later_name, second_read
 from kubectl_arch.model.memo import memo
-from kubectl_arch.model.metrics import Metrics, MetricsError, parse_metrics, scrape_metrics
+from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, parse_metrics, scrape_metrics
 from kubectl_arch.model.window import Reading
+
+APISERVER_METRICS = "apiserver-metrics"
+APISERVER_SOURCE = "the API server's /metrics"
+
+
+def apiserver_reading(data: ClusterData) -> Reading | MetricsError:
+    """The API server's /metrics read once or twice (a --window apart), or why it is not available."""
+    first = apiserver_scrape(data)
+    if isinstance(first, MetricsError):
+        return first
+    return memo(data, "apiserver.reading", (APISERVER_METRICS, later_name(APISERVER_METRICS)),
+                lambda read: paired_text_reading(read, APISERVER_METRICS, first))
+
+
+def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
+    """The API server's own /metrics, parsed (only the families checks read), or why it is not available."""
+    response = data.responses.get(APISERVER_METRICS)
+    if response is None:
+        return MetricsError(APISERVER_SOURCE, "the API server's metrics were not collected")
+    if not response.ok or response.text is None:
+        return MetricsError(APISERVER_SOURCE, response.skip_reason(NEEDS[APISERVER_METRICS].description))
+    return scrape_metrics(data, APISERVER_METRICS, APISERVER_SOURCE, APISERVER_FAMILIES)
 
 
 def provider_reading(data: ClusterData, need: str) -> Reading | MetricsError:

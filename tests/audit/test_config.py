@@ -35,7 +35,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert config.disabled == frozenset({"kube-proxy-mode"})
     assert config.thresholds_for(catalogue()["kubelet-version-skew"].meta) == {"max_minor_skew": 2}
     overload = config.thresholds_for(catalogue()["apiserver-overload"].meta)
-    assert overload == {"warn_ratio": 0, "fail_ratio": 0.05}
+    assert overload == {"warn_ratio": 0, "fail_ratio": 0.05, "min_window_requests": 100}
     first, second = config.suppressions
     assert (first.check, first.object, first.expires) == ("node-readiness", "node/worker-3", dt.date(2026, 12, 31))
     assert (second.object, second.expires) == (None, dt.date(2027, 1, 15))

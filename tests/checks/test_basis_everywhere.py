@@ -22,9 +22,9 @@ from kubectl_arch.collect.source import Credentials, Response
 from kubectl_arch.collect.window import second_read
 from kubectl_arch.model.window import CURRENT, LIFETIME, WINDOW
 
-METRIC_CHECKS = ("etcd-disk-latency", "etcd-leader", "etcd-leader-changes", "etcd-proposals", "etcd-peer-latency",
-                 "etcd-slow-requests", "etcd-heartbeat-failures", "etcd-fragmentation", "etcd-version-agreement",
-                 "scheduler-latency", "controller-workqueues")
+METRIC_CHECKS = ("etcd-disk-latency", "apiserver-overload", "etcd-leader", "etcd-leader-changes", "etcd-proposals",
+                 "etcd-peer-latency", "etcd-slow-requests", "etcd-heartbeat-failures", "etcd-fragmentation",
+                 "etcd-version-agreement", "scheduler-latency", "controller-workqueues")
 
 
 def assert_basis_named(finding: Finding) -> None:
