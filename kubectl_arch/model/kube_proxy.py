@@ -22,6 +22,7 @@ import yaml
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.workloads import Workload, find_workload, workload
+from kubectl_arch.yamltext import safe_load
 
 CONFIG_NEED = "kube-proxy-config"
 EKS_CONFIG_NEED = "eks-kube-proxy-config"
@@ -77,8 +78,8 @@ def configmap_mode(data: ClusterData) -> tuple[str, str] | None:
         if text is None:
             continue
         try:
-            parsed = yaml.safe_load(text) or {}
-        except yaml.YAMLError:
+            parsed = safe_load(text) or {}
+        except (yaml.YAMLError, RecursionError):  # RecursionError: deep nesting without libyaml's depth limit
             return None
         return (str(parsed.get("mode") or ""), where) if isinstance(parsed, Mapping) else None
     return None

@@ -110,6 +110,19 @@ def test_kube_proxy_mode(fixture: str, mode: str, source: str) -> None:
     assert (result.mode, result.source) == (mode, source)
 
 
+def test_a_kube_proxy_config_nested_past_any_parser_gives_no_mode_instead_of_a_crash() -> None:
+    """Cluster data is untrusted: 5,000 '[' in the ConfigMap once raised RecursionError out of the model."""
+    from kubectl_arch.collect.cluster_data import ClusterData
+    from kubectl_arch.collect.source import Response
+    from kubectl_arch.model.kube_proxy import CONFIG_NEED, configmap_mode
+
+    full = load_data("kubeadm-ha")
+    assert configmap_mode(full) == ("ipvs", "config.conf")
+    hostile = Response(status=200, data={"data": {"config.conf": "mode: " + "[" * 5000 + "]" * 5000}})
+    data = ClusterData(full.source, full.now, full.credentials, {**full.responses, CONFIG_NEED: hostile})
+    assert configmap_mode(data) is None
+
+
 @pytest.mark.parametrize(("fixture", "name", "managed"), [
     ("kubeadm-ha", "kubeadm", False),
     ("cilium-kpr", "kubeadm", False),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from kubectl_arch.collect.apistore import RESOURCES_BY_KIND, parse_label_selector
 from kubectl_arch.collect.sample_source import SampleSource
@@ -88,3 +92,23 @@ def test_field_selectors_find_pods_per_node_and_events_per_object(every_sample: 
 def test_missing_objects_are_404_status_objects(every_sample: SampleFiles) -> None:
     response = every_sample.sample.store.get("/api/v1/namespaces/kube-system/pods/no-such-pod")
     assert response.status == 404 and response.data["kind"] == "Status"
+
+
+def test_a_sample_loaded_again_is_a_fresh_copy_of_what_its_files_hold_now(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading parses a sample once per process: no caller sees another's changes, and edited files are re-read."""
+    from kubectl_arch.collect import sample_source
+
+    first = sample_source.load_sample("k3s")
+    node = first.store.objects("Node")[0]
+    name = node["metadata"]["name"]
+    node["metadata"]["name"] = "changed-by-a-caller"
+    assert sample_source.load_sample("k3s").store.objects("Node")[0]["metadata"]["name"] == name
+
+    shutil.copytree(sample_source.SAMPLES_DIR / "k3s", tmp_path / "k3s")
+    monkeypatch.setattr(sample_source, "SAMPLES_DIR", tmp_path)
+    assert sample_source.load_sample("k3s").store.objects("Node")[0]["metadata"]["name"] == name
+    for path in (tmp_path / "k3s" / "objects").glob("*.yaml"):
+        path.write_text(path.read_text().replace(f"name: {name}\n", "name: renamed-on-disk\n"))
+    renamed = [n["metadata"]["name"] for n in sample_source.load_sample("k3s").store.objects("Node")]
+    assert "renamed-on-disk" in renamed and name not in renamed
