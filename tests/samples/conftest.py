@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kubectl_arch.collect.sample_source import SAMPLES_DIR, Sample, load_sample, sample_names
+from kubectl_arch.yamltext import safe_load_all
 
 # The samples the foundation issue requires; a test fails if one of them disappears.
 REQUIRED_SAMPLES = ("kind-ha", "kubeadm-degraded", "eks")
@@ -37,7 +37,7 @@ class SampleFiles:
 
 def _read_objects(folder: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     for path in sorted((folder / "objects").glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in safe_load_all(path.read_text()):
             if doc:
                 yield path.name, doc
 

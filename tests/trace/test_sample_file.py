@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kubectl_arch.model.raw import parse_time
+from kubectl_arch.yamltext import safe_load, safe_load_all
 from tests.trace.invariants import strings_in
 
 SAMPLE = Path(__file__).resolve().parents[2] / "kubectl_arch/samples/kind-ha"
@@ -18,17 +18,15 @@ TRACE_FILES = ("objects/90-trace-shop.yaml", "objects/91-trace-lifecycle.yaml")
 
 
 def _captured_at() -> dt.datetime:
-    when = parse_time(yaml.safe_load((SAMPLE / "sample.yaml").read_text())["capturedAt"])
+    when = parse_time(safe_load((SAMPLE / "sample.yaml").read_text())["capturedAt"])
     assert when is not None
     return when
 
 
 @functools.cache
 def _objects(name: str) -> list[dict[str, Any]]:
-    return [d for d in yaml.load_all((SAMPLE / name).read_text(), Loader=_LOADER) if d]
+    return [d for d in safe_load_all((SAMPLE / name).read_text()) if d]
 
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @functools.lru_cache(maxsize=1)
