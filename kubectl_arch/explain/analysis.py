@@ -23,7 +23,7 @@ from kubectl_arch.model.facts import ClusterFacts, Datastore, HealthEndpoint, cl
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.leases import LeaseInfo, apiserver_identities
 from kubectl_arch.model.nodes import NodeInfo, node_infos
-from kubectl_arch.model.profiles import Profile
+from kubectl_arch.model.profiles import EMBEDDED, Profile
 from kubectl_arch.model.versions import minor_skew, parse_version
 
 __all__ = ["COMPONENT_NAMES", "ClusterMap", "Readyz", "build_map", "parse_readyz"]
@@ -121,7 +121,10 @@ def build_map(data: ClusterData) -> ClusterMap:
     views += node_layer_views(data, nodes, proxy)
     version = data.mapping("version").get("gitVersion")
     readyz = facts.readyz
-    mark_unreadable(data, views)
+    # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods.
+    embedded = frozenset(name for name in facts.components if facts.profile.control_plane == EMBEDDED)
+    counted = frozenset(name for name, fact in facts.components.items() if fact.runs != "unknown")
+    mark_unreadable(data, views, embedded, counted)
     _note_kubelet_skew(views, nodes, version)
     # A 404 is normal for these: ConfigMaps a distribution does not use, /livez before Kubernetes 1.16.
     optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config", "livez"}

@@ -222,9 +222,9 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
     election = {name: _election(data, settings) for name, settings in election_settings(data).items()} \
         if PODS_NEED in data.responses else {}
     datastore = _datastore(data, profile, components, nodes)
-    pods_read = data[PODS_NEED].ok
+    pods_read, nodes_read = data[PODS_NEED].ok, data[NODES_NEED].ok
     facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore,
-                              pods_read) for name in CONTROL_PLANE_COMPONENTS}
+                              pods_read, nodes_read) for name in CONTROL_PLANE_COMPONENTS}
     control_plane_nodes = tuple(n.name for n in nodes if n.control_plane)
     proxy = kube_proxy_mode(data)
     return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
@@ -243,7 +243,7 @@ def _election(data: ClusterData, settings: ElectionSettings) -> LeaderElectionFa
 
 def _component(name: str, component: Component, profile: Profile, nodes: list[NodeInfo], readyz: HealthEndpoint,
                livez: HealthEndpoint, election: LeaderElectionFacts | None, datastore: Datastore,
-               pods_read: bool) -> ComponentFacts:
+               pods_read: bool, nodes_read: bool = True) -> ComponentFacts:
     reasons: list[str] = []
     replicas: int | None
     ready: int | None
@@ -259,6 +259,8 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         versions = component.versions
         version = versions[0] if len(versions) == 1 else ", ".join(versions) if versions else None
         where = tuple(sorted({i.node for i in component.instances if i.node}))
+    elif profile.control_plane == EMBEDDED_CONTROL_PLANE and not nodes_read:
+        runs, replicas, ready, version, where = "unknown", None, None, None, ()  # k3s is counted from its nodes
     elif profile.control_plane == EMBEDDED_CONTROL_PLANE and name != ETCD:
         servers = [n for n in nodes if n.control_plane]
         runs, replicas, ready = "embedded", len(servers), sum(1 for n in servers if n.ready)
@@ -267,7 +269,7 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         where = tuple(n.name for n in servers)
     elif profile.control_plane == HIDDEN_CONTROL_PLANE:
         runs, replicas, ready, version, where = "hidden", None, None, None, ()
-    elif not pods_read:  # not seen is not absent: the pods could not be read
+    elif not pods_read and profile.control_plane != EMBEDDED_CONTROL_PLANE:  # not seen is not absent
         runs, replicas, ready, version, where = "unknown", None, None, None, ()
     else:
         runs, replicas, ready, version, where = "none", 0, 0, None, ()
@@ -337,6 +339,10 @@ def _datastore(data: ClusterData, profile: Profile, components: dict[str, Compon
     if profile.hidden:
         return Datastore(MANAGED, None, None, (), *documented,
                          evidence=(f"the control plane is run by {profile.title} and not visible",))
+    if profile.name == "k3s" and not data[NODES_NEED].ok:
+        return Datastore(UNKNOWN, None, None, (), *documented,
+                         evidence=("the nodes, whose roles and k3s.io/node-args say which datastore k3s uses, could "
+                                   "not be read",))
     if profile.name == "k3s":
         servers = [n for n in nodes if n.control_plane]
         recorded = [found[0] for found in (node_args(node) for node in _node_objects(data, servers)) if found]
@@ -362,7 +368,8 @@ def _dns(data: ClusterData) -> DnsFacts:
         return DnsFacts(None, None, None, None)
     dns = cluster_dns(data)
     if dns is None or dns.workload is None:
-        return DnsFacts(None, None, 0, 0)
+        found = 0 if data[DEPLOYMENTS_NEED].ok else None  # not read is not none: never "0"
+        return DnsFacts(None, None, found, found)
     deployment = dns.workload
     pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
     ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))

@@ -32,7 +32,7 @@ from kubectl_arch.model.components import (
     KUBE_CONTROLLER_MANAGER,
     KUBE_SCHEDULER,
 )
-from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, STACKED
+from kubectl_arch.model.facts import EMBEDDED_ETCD, EXTERNAL_ETCD, STACKED_ETCD, LeaderElectionFacts
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.model.versions import minor_skew, parse_version
 from kubectl_arch.output import pictures
@@ -85,14 +85,22 @@ def _tooltip(view: ComponentView) -> list[str]:
     tips = [f"{i.node or '?'}{' (' + i.pod + ')' if i.pod else ''}: {'ready' if i.ready else 'NOT READY'}"
             f"{', leader' if i.leader else ''}{', ' + plural(i.restarts, 'restart') if i.restarts else ''}"
             for i in view.instances[:MAX_TOOLTIP_NODES]]
-    return [*tips, *(f"evidence: {e}" for e in view.evidence), *(f"note: {n}" for n in view.notes)]
+    unread = [f"not read: {view.unknown}"] if view.unknown else []
+    leader = [f"leader: {view.leader.holder_node or view.leader.holder}"] if view.leader and view.leader.held else []
+    return [*unread, *leader, *tips, *(f"evidence: {e}" for e in view.evidence), *(f"note: {n}" for n in view.notes)]
 
 
-def component_lines(view: ComponentView) -> list[Line]:
-    """What a control-plane component's box says: count, health, version, leader, instances."""
+def component_lines(view: ComponentView, election: LeaderElectionFacts | None = None) -> list[Line]:
+    """What a control-plane component's box says: count, health, version, leader, instances.
+
+    ``election`` is the fact base's record of its leader election: a Lease that could not be read is
+    said to be unknown, not left out as if the component had no leader."""
     state = state_of(view)
     if view.unknown:  # its pods could not be read: not hidden, not none
-        return [Line("not known: could not be read", WARN), Line(view.unknown, WARN)]
+        lines = [Line("not known: could not be read", WARN), Line(view.unknown, WARN)]
+        if view.leader is not None and view.leader.held:  # the Lease was read: the leader is known
+            lines.append(Line(f"leader: {view.leader.holder_node or view.leader.holder}"))
+        return lines
     if view.replicas is None:
         lines = [Line("run by the provider", HIDDEN_STATE), Line("not visible through the API", OFF)]
         if view.leader is not None and view.leader.held:
@@ -110,11 +118,15 @@ def component_lines(view: ComponentView) -> list[Line]:
             lines.append(Line(f"leader: {view.leader.holder_node or view.leader.holder}"))
         else:
             lines.append(Line("no leader: Lease expired", BAD))
+    elif election is not None and election.settings.enabled and election.problem:
+        lines.append(Line("leader: no Lease found", WARN) if election.problem == "does not exist"
+                     else Line("leader: not known", WARN))
     return lines + _instance_lines(view)
 
 
 def _component_box(view: ComponentView, cluster: ClusterMap, extra: Sequence[Line] = ()) -> Box:
-    lines = component_lines(view) + list(extra)
+    election = cluster.facts.leader_election.get(view.name)
+    lines = component_lines(view, election) + list(extra)
     state = state_of(view)
     if any(line.state == BAD for line in extra) and state == OK:
         state = WARN
@@ -136,40 +148,45 @@ def _readyz_lines(cluster: ClusterMap) -> list[Line]:
 
 
 def _datastore_box(cluster: ClusterMap) -> Box:
-    """etcd as the API server sees it: members, quorum and what is not visible (its leader lives in etcd)."""
-    etcd, view = cluster.etcd, cluster.component(ETCD)
+    """The datastore as the fact base has it: members, quorum and what is not visible (its leader lives in etcd)."""
+    store, view = cluster.datastore, cluster.component(ETCD)
     failing = [c for c in cluster.readyz.failed if c.startswith("etcd")]
-    if cluster.managed and etcd.size is None:
+    if cluster.managed and store.members is None:
         lines = [Line("run by the provider", HIDDEN_STATE), Line("members and quorum", OFF), Line("not visible", OFF)]
         return Box(0, 0, 0, box_height(len(lines), True), "etcd", lines, HIDDEN_STATE, _tooltip(view),
                    kind="datastore", ident="datastore")
-    if etcd.size is None:
+    if view.unknown and store.members is None:  # the pods it would be found by could not be read: not "none"
+        lines = [Line("not known:", WARN, bold=True), Line("could not be read", WARN), Line(view.unknown, WARN)]
+        return Box(0, 0, 0, box_height(len(lines), True), "datastore", lines, WARN, _tooltip(view),
+                   kind="datastore", ident="datastore")
+    if store.members is None:
         hint = ("no node has the etcd role: k3s then keeps its state in SQLite or an external database (kine)"
                 if cluster.distribution.name == "k3s" else "no etcd pods and no --etcd-servers flag visible")
         lines = [Line("not visible through the API", OFF), *[Line(text, OFF) for text in pictures.wrap(hint, 200)]]
-        return Box(0, 0, 0, box_height(len(lines), True), "datastore", lines, OFF, [hint, *_tooltip(view)],
-                   kind="datastore", ident="datastore")
+        return Box(0, 0, 0, box_height(len(lines), True), "datastore", lines, OFF,
+                   [hint, *store.evidence, *_tooltip(view)], kind="datastore", ident="datastore")
     state = state_of(view)
-    ready = f" · {etcd.ready}/{etcd.size} ready" if etcd.ready is not None else ""
-    lines = [Line(f"{plural(etcd.size, 'member')}{ready}", state, bold=True)]
-    tolerated = etcd.failures_tolerated or 0
-    lines.append(Line(f"quorum: {etcd.quorum} of {etcd.size}"))
+    ready = f" · {store.ready}/{store.members} ready" if store.ready is not None else ""
+    lines = [Line(f"{plural(store.members, 'member')}{ready}", state, bold=True)]
+    tolerated = store.failures_tolerated or 0
+    lines.append(Line(f"quorum: {store.quorum} of {store.members}"))
     lines.append(Line(f"tolerates {plural(tolerated, 'failure')}", WARN if not tolerated else ""))
-    if etcd.mode == EXTERNAL:
+    if store.kind == EXTERNAL_ETCD:
         lines.append(Line("outside the cluster: health not visible", OFF))
     lines.append(Line("leader: not in the API", OFF))
     if view.versions:
         lines.append(Line("version " + ", ".join(view.versions)))
-    if etcd.mode in (STACKED, EMBEDDED):
-        lines += _instance_lines(view)
+    if store.kind == EXTERNAL_ETCD:
+        lines += [Line(endpoint) for endpoint in store.endpoints[:MAX_INSTANCES]]
     else:
-        lines += [Line(endpoint) for endpoint in etcd.endpoints[:MAX_INSTANCES]]
+        lines += _instance_lines(view)
     if failing:
         lines += [Line("API server /readyz:", BAD), Line(f"{failing[0]} check failing", BAD)]
         state = BAD if state == BAD else WARN
-    title = {STACKED: "etcd (stacked)", EXTERNAL: "etcd (external)", EMBEDDED: "etcd (embedded in k3s)"}[etcd.mode]
-    return Box(0, 0, 0, box_height(len(lines), True), title, lines, state, _tooltip(view), kind="datastore",
-               ident="datastore")
+    title = {STACKED_ETCD: "etcd (stacked)", EXTERNAL_ETCD: "etcd (external)",
+             EMBEDDED_ETCD: "etcd (embedded in k3s)"}.get(store.kind, "etcd")
+    return Box(0, 0, 0, box_height(len(lines), True), title, lines, state, [*store.evidence, *_tooltip(view)],
+               kind="datastore", ident="datastore")
 
 
 # ---------------------------------------------------------------- node groups
@@ -259,6 +276,23 @@ def _group_box(group: NodeGroup, cluster: ClusterMap) -> Box:
     return Box(0, 0, 0, box_height(len(lines)), title, lines, state, tooltip, ident=f"nodes-{group.role}")
 
 
+def _node_count(cluster: ClusterMap) -> str:
+    """How many nodes and how many Ready, as the fact base counted them (unknown when they could not be read)."""
+    if cluster.nodes_unknown:
+        return f"not known (nodes could not be read: {cluster.nodes_unknown})"
+    return f"{plural(cluster.facts.nodes, 'node')}, {cluster.facts.ready_nodes} Ready"
+
+
+def _dns_summary(cluster: ClusterMap) -> str:
+    """Cluster DNS as the fact base has it: its kind and ready replicas, or why it is not known."""
+    dns, view = cluster.facts.dns, cluster.component(DNS)
+    if dns.kind:
+        return f"DNS {dns.kind} {dns.ready}/{dns.desired} ready"
+    if dns.desired is None:  # its Deployment could not be read
+        return f"DNS not known ({view.unknown or 'not read'})"
+    return "no cluster DNS found: Service names will not resolve"
+
+
 def _kubelet_line(nodes: Sequence[NodeInfo], api_version: str | None) -> Line:
     versions = sorted({n.kubelet_version for n in nodes if n.kubelet_version})
     api = parse_version(api_version)
@@ -276,12 +310,13 @@ def _kubelet_line(nodes: Sequence[NodeInfo], api_version: str | None) -> Line:
 
 
 def _proxy_line(cluster: ClusterMap, names: set[str]) -> Line:
-    proxy = cluster.kube_proxy
+    proxy, view = cluster.facts.service_proxy, cluster.component(KUBE_PROXY)
+    if proxy.mode in ("absent", "unknown") and view.unknown:
+        return Line(f"kube-proxy not known ({view.unknown})", WARN)
     if proxy.mode == "replaced":
         return Line(f"no kube-proxy: {cluster.component(CNI).kind or 'the CNI'} replaces it", INFO)
     if proxy.mode == "absent":
         return Line("no kube-proxy found", WARN)
-    view = cluster.component(KUBE_PROXY)
     ready, here = _on(view, names)
     mode = proxy.mode if proxy.mode != "unknown" else "mode unknown"
     if not here:
@@ -291,6 +326,8 @@ def _proxy_line(cluster: ClusterMap, names: set[str]) -> Line:
 
 def _addon_line(view: ComponentView, label: str, names: set[str]) -> Line:
     kind = view.kind or "unknown"
+    if view.unknown and not view.kind:  # its DaemonSet could not be read: not "none found"
+        return Line(f"{label} not known ({view.unknown})", WARN)
     if view.replicas == 0:
         return Line(f"{label}: none found", BAD)
     ready, here = _on(view, names)
@@ -354,7 +391,7 @@ def architecture_scene(cluster: ClusterMap, header: bool = True) -> Scene:
                               label="only the API server reads and writes etcd"))
     scene.labels.append(Label(api.right + 6, etcd_y + 14, "only the API", "ka-arrow-label"))
     scene.labels.append(Label(api.right + 6, etcd_y + 27, "server talks", "ka-arrow-label"))
-    store = "to etcd" if cluster.etcd.size is not None or cluster.managed else "to its store"
+    store = "to etcd" if cluster.datastore.members is not None or cluster.managed else "to its store"
     scene.labels.append(Label(api.right + 6, etcd_y + 40, store, "ka-arrow-label"))
     y = plane.bottom + 44
 
@@ -377,9 +414,8 @@ def architecture_scene(cluster: ClusterMap, header: bool = True) -> Scene:
     for box in groups:  # one id per box: a role split by zone or version is several groups
         seen[box.ident] = seen.get(box.ident, 0) + 1
         box.ident += f"-{seen[box.ident]}" if seen[box.ident] > 1 else ""
-    ready = sum(1 for n in cluster.nodes if n.ready)
     nodes_boundary = Box(MARGIN, y, WIDTH - 2 * MARGIN, 0, kind="boundary", state=OK, title_below=True,
-                         title=f"Nodes · the Muscle: {plural(len(cluster.nodes), 'node')}, {ready} Ready")
+                         title=f"Nodes · the Muscle: {_node_count(cluster)} · {_dns_summary(cluster)}")
     row_y = y + INSET
     if not groups:
         empty = Box(inner_x, row_y, inner_w, box_height(1), "no nodes", [Line(
@@ -464,8 +500,9 @@ def _title(cluster: ClusterMap) -> str:
 def _description(cluster: ClusterMap) -> str:
     api = cluster.component(KUBE_APISERVER)
     count = "an unknown number of" if api.unknown else "hidden" if api.replicas is None else str(api.replicas)
+    nodes = "an unknown number of nodes" if cluster.nodes_unknown else plural(cluster.facts.nodes, "node")
     return (f"Architecture of the {cluster.distribution.name} cluster at {cluster.server}: {count} API server(s), "
-            f"{plural(len(cluster.nodes), 'node')}. Controllers, kubelets and clients reach the API server through "
+            f"{nodes}. Controllers, kubelets and clients reach the API server through "
             "its endpoint; only the API server talks to etcd.")
 
 

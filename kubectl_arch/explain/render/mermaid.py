@@ -32,6 +32,8 @@ def mermaid(cluster: ClusterMap) -> str:
         etcd_label = f"etcd<br/>hidden: {label(cluster.profile.title)}"
     elif store.kind in ("kine-sqlite", "kine-external"):
         etcd_label = f"kine<br/>{'SQLite' if store.kind == 'kine-sqlite' else 'external database'}"
+    elif cluster.component("etcd").unknown:
+        etcd_label = f"datastore<br/>not known: {label(cluster.component('etcd').unknown)}"
     else:
         etcd_label = "datastore"
     lines.append(f'  etcd[("{etcd_label}")]')
@@ -41,7 +43,7 @@ def mermaid(cluster: ClusterMap) -> str:
     for name in ("kube-scheduler", "kube-controller-manager"):
         view = cluster.component(name)
         leader = f"<br/>leader: {label(view.leader.holder_node)}" if view.leader and view.leader.held else ""
-        count = "hidden" if view.replicas is None else f"x{view.replicas}"
+        count = "not known" if view.unknown else "hidden" if view.replicas is None else f"x{view.replicas}"
         node_id = name.replace("-", "_")
         lines.append(f'  {node_id}["{name} {count}{leader}"]')
         local = sorted({api_nodes[i.node] for i in view.instances if i.node in api_nodes})
@@ -49,11 +51,12 @@ def mermaid(cluster: ClusterMap) -> str:
             lines.extend(f"  {node_id} -- own node --> {api_id}" for api_id in local)
         else:
             lines.append(f"  {node_id} --> {'api' if api.replicas is None else 'lb'}")
-    kubelets = cluster.component("kubelet")
     runtime = label(cluster.component("container-runtime").kind or "runtime")
-    cni = label(cluster.component("cni").kind or "?")
-    lines.append(f'  nodes["{plural(kubelets.replicas or 0, "node")}: kubelet, {runtime}, '
-                 f'kube-proxy {label(cluster.kube_proxy.mode)}, CNI {cni}"]')
+    cni = label(cluster.component("cni").kind or ("not known" if cluster.component("cni").unknown else "?"))
+    count = f"nodes not known ({label(cluster.nodes_unknown)})" if cluster.nodes_unknown else \
+        plural(cluster.facts.nodes, "node")
+    lines.append(f'  nodes["{count}: kubelet, {runtime}, kube-proxy {label(cluster.facts.service_proxy.mode)}, '
+                 f'CNI {cni}"]')
     lines.append("  nodes --> lb")  # kubelets reach the API servers through the endpoint, not one server
     return "\n".join(lines) + "\n"
 
