@@ -179,6 +179,7 @@ class Scene:
     labels: list[Label] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     kind: str = "diagram"
+    id_suffix: str = ""  # added to every id, so several pictures can share one page ("-2", "-3" ...)
 
     @property
     def boundaries(self) -> list[Box]:

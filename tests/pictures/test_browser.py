@@ -25,6 +25,7 @@ from tests.pictures import cases
 from tools.headless import BrowserMissing, chromium, viewport
 
 VIEWPORTS = ((1280, 800), (390, 844))
+SMALLEST_READABLE_PX = 10.0  # a page's picture never shrinks its text below this: it scrolls sideways instead
 TRACES = (("kind-ha", "shop", "pod/cart-6b8d7f9c5d-cqhfr"), ("kubeadm-degraded", "payments", "deployment/checkout"),
           ("kind-ha", "kube-system", "daemonset/kube-proxy"), ("kind-ha", "default", "deployment/web"))
 
@@ -40,8 +41,13 @@ const shapes = Array.from(document.querySelectorAll('[data-label]')).map(g => {
   }).map(t => t.textContent);
   return {label: g.getAttribute('data-label'), rect: rect(shape), spill: spill};
 });
+// The smallest text of the picture as drawn: its font size times the picture's scale on screen.
+const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+const sizes = Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+const figure = document.querySelector('#diagram');
 return {svg: rect(svg), width: window.innerWidth, height: window.innerHeight,
-        scrollWidth: document.documentElement.scrollWidth, shapes: shapes,
+        scrollWidth: document.documentElement.scrollWidth, shapes: shapes, smallestText: Math.min(...sizes),
+        figure: figure ? rect(figure) : null, figureScrolls: figure ? figure.scrollWidth > figure.clientWidth : false,
         standalone: document.documentElement.tagName.toLowerCase() === 'svg'};
 """
 
@@ -58,6 +64,8 @@ def _pages(folder: Path) -> list[Path]:
         stem = f"trace-{sample}-{target.replace('/', '-')}"
         pages[f"{stem}.svg"] = trace_svg(view)
         pages[f"{stem}.html"] = trace_html(view)
+    two = [cases.audit_report("kind-ha"), cases.audit_report("kubeadm-degraded")]
+    pages["audit-two-clusters.html"] = to_html(two, Status.FAIL, [build_map(r.data) for r in two if r.data])
     for sample in ("kubeadm-degraded", "eks"):
         audit = cases.audit_report(sample)
         assert audit.data is not None
@@ -114,13 +122,19 @@ def test_every_picture_fits_without_errors_or_overlaps(browser: Any, pages: list
     problems = []
     for page in pages:
         seen = _look(browser, page, width, height, shots)
-        left, top, right, bottom = seen["svg"]
+        left, top, right, bottom = seen["figure"] or seen["svg"]  # a page's picture scrolls inside its frame
         if seen["errors"]:
             problems.append(f"{page.name}: console errors {seen['errors']}")
         if left < -0.5 or right > seen["width"] + 0.5 or seen["scrollWidth"] > seen["width"]:
             problems.append(f"{page.name}: diagram {left:.0f}..{right:.0f} wider than the {seen['width']}px viewport")
         if seen["standalone"] and (top < -0.5 or bottom > seen["height"] + 0.5):
             problems.append(f"{page.name}: diagram {top:.0f}..{bottom:.0f} taller than the viewport")
+        if not seen["standalone"] and seen["smallestText"] < SMALLEST_READABLE_PX:
+            problems.append(f"{page.name}: text drawn {seen['smallestText']:.1f}px high, below "
+                            f"{SMALLEST_READABLE_PX}px")
+        if not seen["standalone"] and seen["figureScrolls"] != (width < 1000):
+            problems.append(f"{page.name}: the picture {'does not scroll' if width < 1000 else 'scrolls'} "
+                            f"sideways at {width}px")
         if not seen["shapes"]:
             problems.append(f"{page.name}: no labelled boxes found")
         problems += [f"{page.name}: {a!r} overlaps {b!r}" for a, b in _overlaps(seen["shapes"])]

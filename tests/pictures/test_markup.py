@@ -245,6 +245,13 @@ def test_what_could_not_be_read_is_said_not_drawn_as_empty() -> None:
     assert check_html(explain_html(cluster)) == []
 
 
+def test_two_pictures_on_one_page_share_no_id() -> None:
+    reports = [cases.audit_report("kind-ha"), cases.audit_report("eks")]
+    page = to_html(reports, Status.FAIL, [build_map(r.data) for r in reports if r.data])
+    assert check_html(page) == []  # markers, boxes, summaries and figures each numbered
+    assert 'id="diagram-2"' in page and 'url(#ka-head-architecture-2)' in page
+
+
 def test_several_clusters_and_an_unreadable_one_share_one_page() -> None:
     from kubectl_arch.audit.runner import ClusterInfo
 

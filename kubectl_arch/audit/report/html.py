@@ -33,6 +33,12 @@ def page_title(reports: Sequence[AuditReport]) -> str:
     return f"Audit of {len(reports)} clusters"
 
 
+def _numbered(scene: pictures.Scene, index: int) -> pictures.Scene:
+    """The second and later pictures of a page get their own ids (markers, boxes), so none is used twice."""
+    scene.id_suffix = f"-{index + 1}" if index else ""
+    return scene
+
+
 def to_html(reports: Sequence[AuditReport], fail_on: Status,
             maps: Sequence[ClusterMap | None] | None = None) -> str:
     """The page; ``maps`` (one per report, None where the cluster could not be mapped) add the pictures."""
@@ -40,10 +46,11 @@ def to_html(reports: Sequence[AuditReport], fail_on: Status,
 
     from kubectl_arch.explain.render.diagram import architecture_scene
 
-    drawn = []
+    drawn: list[Markup | None] = []
     for index, _report in enumerate(reports):
         cluster_map = maps[index] if maps and index < len(maps) else None
-        drawn.append(Markup(pictures.svg(architecture_scene(cluster_map), standalone=False)) if cluster_map
+        drawn.append(Markup(pictures.svg(_numbered(architecture_scene(cluster_map), index), standalone=False))
+                     if cluster_map
                      else None)
     sources = sorted({r.cluster.source for r in reports if r.cluster.source})
     return pictures.render("audit.html.j2", title=page_title(reports), reports=reports, pictures=drawn,
