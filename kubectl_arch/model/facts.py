@@ -4,7 +4,7 @@ Computed once per ``ClusterData`` (``cluster_facts``): the distribution and its 
 server's /readyz and /livez checks, each control-plane component's replicas, readiness, version and
 health, the datastore (stacked, external or embedded etcd, kine/SQLite, a managed one) with its member
 count and quota (read where possible, else the profile's documented value, marked assumed, with its
-source), leader election as each component's flags configure it, the Service proxy and cluster DNS.
+source), leader election as each component's flags configure it, the Service proxy, the CNI plugin and cluster DNS.
 ``facts_data`` is the one JSON form every command embeds, so no two commands can disagree on them.
 
 A fact that was not read is ``None`` with the reason, never a guess.
@@ -18,6 +18,7 @@ from typing import Any
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import NO_STATUS, Response
 from kubectl_arch.model import raw
+from kubectl_arch.model.addons import DAEMONSETS_NEED, Addon, cni_plugin
 from kubectl_arch.model.components import (
     CONTROL_PLANE_COMPONENTS,
     ETCD,
@@ -164,6 +165,17 @@ class DnsFacts:
 
 
 @dataclass(frozen=True)
+class CniFacts:
+    """The CNI plugin: its kind and DaemonSet counts; all None when the DaemonSets could not be read."""
+
+    kind: str | None  # calico, cilium, flannel ...; None when none was recognised (or not read)
+    daemonset: str | None  # "kube-system/calico-node"; None when embedded (k3s) or absent
+    desired: int | None
+    ready: int | None
+    addon: Addon | None = field(default=None, compare=False, repr=False)  # the workload the views list pods of
+
+
+@dataclass(frozen=True)
 class ClusterFacts:
     """The facts every command shares about one cluster."""
 
@@ -176,6 +188,7 @@ class ClusterFacts:
     leader_election: dict[str, LeaderElectionFacts]
     service_proxy: KubeProxyMode
     dns: DnsFacts
+    cni: CniFacts
     nodes: int
     ready_nodes: int
     control_plane_nodes: tuple[str, ...]
@@ -229,6 +242,7 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
     proxy = kube_proxy_mode(data)
     return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
                         datastore=datastore, leader_election=election, service_proxy=proxy, dns=_dns(data),
+                        cni=_cni(data),
                         nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n.ready),
                         control_plane_nodes=control_plane_nodes,
                         not_ready_nodes=tuple(n.name for n in nodes if not n.ready))
@@ -361,6 +375,17 @@ def _node_objects(data: ClusterData, wanted: list[NodeInfo]) -> list[dict[str, A
     return [node for node in _responses(data, NODES_NEED) if raw.name(node) in names]
 
 
+def _cni(data: ClusterData) -> CniFacts:
+    addon = cni_plugin(data)
+    if addon is None:
+        found = 0 if data[DAEMONSETS_NEED].ok else None  # not read is not none: never "0"
+        return CniFacts(None, None, found, found)
+    if addon.workload is None:  # embedded (k3s's flannel): no DaemonSet to count
+        return CniFacts(addon.kind, None, None, None, addon)
+    w = addon.workload
+    return CniFacts(addon.kind, f"{w.namespace}/{w.name}", w.desired, w.ready, addon)
+
+
 def _dns(data: ClusterData) -> DnsFacts:
     from kubectl_arch.model.addons import cluster_dns
 
@@ -408,6 +433,8 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
         "leaderElection": {name: _lease(facts.leader_election[name]) for name in ELECTED
                            if name in facts.leader_election},
         "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source},
+        "cni": {"kind": facts.cni.kind, "daemonSet": facts.cni.daemonset, "desired": facts.cni.desired,
+                "ready": facts.cni.ready},
         "dns": {"kind": facts.dns.kind, "deployment": facts.dns.deployment, "desired": facts.dns.desired,
                 "ready": facts.dns.ready, "readyNodes": list(facts.dns.ready_nodes)},
         "nodes": {"total": facts.nodes, "ready": facts.ready_nodes,

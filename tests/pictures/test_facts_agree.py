@@ -106,7 +106,7 @@ def assert_picture_agrees(cluster: ClusterMap) -> None:
         assert "no cluster DNS found" in nodes_title, nodes_title
     groups = [text for name, (text, _) in boxes.items() if " nodes ×" in name]
     proxy = facts["serviceProxy"]["mode"]
-    cni = next(c for c in document["components"] if c["name"] == "cni")
+    cni = {**next(c for c in document["components"] if c["name"] == "cni"), "kind": facts["cni"]["kind"]}
     for text in groups:
         if proxy == "replaced":
             assert "no kube-proxy:" in text and "replaces it" in text, text

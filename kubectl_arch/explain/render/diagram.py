@@ -258,7 +258,8 @@ def _group_box(group: NodeGroup, cluster: ClusterMap) -> Box:
         state = WARN if state == OK else state
     runtimes = sorted({n.container_runtime.replace("://", " ") for n in nodes if n.container_runtime})
     lines.append(Line(", ".join(runtimes) or "runtime unknown", "" if runtimes else OFF))
-    for line in (_proxy_line(cluster, names), _addon_line(cluster.component(CNI), "CNI", names)):
+    cni = _addon_line(cluster.component(CNI), "CNI", names, cluster.facts.cni.kind)
+    for line in (_proxy_line(cluster, names), cni):
         lines.append(line)
         if line.state == BAD:
             state = WARN if state == OK else state
@@ -324,8 +325,9 @@ def _proxy_line(cluster: ClusterMap, names: set[str]) -> Line:
     return Line(f"kube-proxy {mode} · {ready}/{here} ready", "" if ready == here else BAD)
 
 
-def _addon_line(view: ComponentView, label: str, names: set[str]) -> Line:
-    kind = view.kind or "unknown"
+def _addon_line(view: ComponentView, label: str, names: set[str], kind: str | None = None) -> Line:
+    """An add-on in a node group: its kind (the fact base's when given), and how many of its pods run here."""
+    kind = kind or view.kind or "unknown"
     if view.unknown and not view.kind:  # its DaemonSet could not be read: not "none found"
         return Line(f"{label} not known ({view.unknown})", WARN)
     if view.replicas == 0:

@@ -39,6 +39,10 @@ def test_explain_views_agree_with_the_facts(sample: str) -> None:
     store = facts["datastore"]
     assert explain["etcd"]["members"] == store["members"] and explain["etcd"]["quorum"] == store["quorum"]
     assert explain["kubeProxy"]["mode"] == facts["serviceProxy"]["mode"]
+    cni = next(c for c in explain["components"] if c["name"] == "cni")
+    assert cni["kind"] == facts["cni"]["kind"]
+    if facts["cni"]["daemonSet"]:
+        assert (cni["replicas"], cni["ready"]) == (facts["cni"]["desired"], facts["cni"]["ready"])
     assert explain["cluster"]["readyz"]["ok"] == facts["health"]["readyz"]["ok"]
 
 
