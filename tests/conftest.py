@@ -37,6 +37,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption(UPDATE_OPTION):
         os.environ["UPDATE_GOLDEN"] = "1"
+    # Property tests judge what the code does, not how fast a shared CI machine runs it: no per-example
+    # deadline (a loaded machine turned one slow example into a failure). Examples stay random, so a run
+    # can still find a new counterexample; hypothesis prints how to reproduce it.
+    from hypothesis import settings
+
+    settings.register_profile("kubectl-arch", deadline=None, print_blob=True)
+    settings.load_profile("kubectl-arch")
 
 
 VENV_BIN = Path(sys.executable).parent
