@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-
-from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, ClusterMap, build_map
-from tests.explain.fixtures import FixtureSource, load_data
-
-
-@functools.cache
-def sample_data(name: str) -> ClusterData:
-    """Collected once per sample: analysis is pure, so tests can share the data."""
-    return collect(SampleSource.named(name), EXPLAIN_NEEDS)
+from tests.explain.fixtures import FixtureSource, cluster_data, load_data, sample_data
 
 
 def sample_map(name: str) -> ClusterMap:
@@ -84,31 +74,49 @@ def test_kubeadm_ha_fixture_degraded_parts() -> None:
     assert cluster.apiserver_endpoints == ["10.0.0.11", "10.0.0.12"]
 
 
-def test_k3s_fixture_embedded_control_plane() -> None:
-    cluster = build_map(load_data("k3s"))
+def test_k3s_runs_its_control_plane_inside_the_server_process() -> None:
+    cluster = sample_map("k3s")
     assert cluster.distribution.name == "k3s" and not cluster.managed
     api = cluster.component("kube-apiserver")
-    assert api.replicas == 1 and api.instances[0].node == "server-0" and api.instances[0].pod is None
-    assert cluster.etcd.mode == "embedded" and cluster.etcd.size == 1
+    assert api.replicas == 1 and api.instances[0].node == "k3s-server" and api.instances[0].pod is None
     assert cluster.component("kube-scheduler").instances[0].leader is True
-    assert (cluster.kube_proxy.mode, cluster.kube_proxy.source) == ("unknown", "embedded")
+    assert (cluster.kube_proxy.mode, cluster.kube_proxy.source) == ("iptables", "node-args")  # '["server"]'
     assert cluster.component("cni").kind == "flannel"
 
 
-def test_cilium_fixture_replaces_kube_proxy() -> None:
-    cluster = build_map(load_data("cilium-kpr"))
+def test_k3s_with_cluster_init_has_one_embedded_etcd_member_per_etcd_node() -> None:
+    cluster = build_map(cluster_data("k3s with cluster-init"))
+    assert cluster.etcd.mode == "embedded" and cluster.etcd.size == 1
+
+
+def test_k3s_without_node_args_says_its_embedded_kube_proxy_mode_is_not_visible() -> None:
+    cluster = build_map(cluster_data("k3s without node-args"))
+    assert (cluster.kube_proxy.mode, cluster.kube_proxy.source) == ("unknown", "embedded")
+
+
+def test_cilium_replaces_kube_proxy() -> None:
+    cluster = sample_map("cilium-kpr")
     proxy = cluster.component("kube-proxy")
     assert (proxy.replicas, proxy.kind, proxy.health) == (0, "replaced", "none")
     cni = cluster.component("cni")
-    assert cni.kind == "cilium" and (cni.replicas, cni.ready, cni.health) == (2, 1, "degraded")
-    assert [(i.pod, i.ready) for i in cni.instances] == [("cilium-x7k2p", True), ("cilium-9qz4m", False)]
+    assert cni.kind == "cilium" and (cni.replicas, cni.ready, cni.health) == (3, 3, "healthy")
     dns = cluster.component("dns")
-    assert [i.pod for i in dns.instances] == ["coredns-7c65d6cfc9-abcde", "coredns-7c65d6cfc9-fghij"]
-    assert any("both replicas run on worker-1" in note for note in dns.notes)
+    assert [i.pod for i in dns.instances] == ["coredns-668d6bf9bc-x2prv", "coredns-668d6bf9bc-6wbnk"]
+    assert not any("replicas run on" in note for note in dns.notes)  # one replica per worker
 
 
-def test_eks_fixture_hides_the_control_plane_but_shows_what_it_can() -> None:
-    cluster = build_map(load_data("eks"))
+def test_a_cilium_agent_down_degrades_the_cni_and_co_located_dns_is_named() -> None:
+    cluster = build_map(cluster_data("cilium-kpr with an agent down and dns on one node"))
+    cni = cluster.component("cni")
+    assert cni.kind == "cilium" and (cni.replicas, cni.ready, cni.health) == (3, 2, "degraded")
+    assert [(i.pod, i.ready) for i in cni.instances] == [
+        ("cilium-hh7xw", True), ("cilium-8z4vv", True), ("cilium-t5h8n", False)]
+    dns = cluster.component("dns")
+    assert any("both replicas run on lab-worker-1" in note for note in dns.notes)
+
+
+def test_eks_hides_the_control_plane_but_shows_what_it_can() -> None:
+    cluster = sample_map("eks")
     api = cluster.component("kube-apiserver")
     assert api.replicas is None and api.managed and not api.instances
     assert any("2 addresses" in line for line in api.evidence)

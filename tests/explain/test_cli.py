@@ -12,7 +12,7 @@ import yaml
 
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
-from tests.explain.test_analysis import sample_data
+from tests.explain.fixtures import sample_data
 from tests.golden import assert_golden
 
 Run = Callable[..., Any]

@@ -16,7 +16,7 @@ from kubectl_arch.explain.render.terminal import print_overview
 from kubectl_arch.explain.walkthrough import walkthrough_steps
 from kubectl_arch.explain.what_if import scenarios
 from kubectl_arch.output.console import make_console
-from tests.explain.fixtures import load_data
+from tests.explain.fixtures import VARIANTS, cluster_data
 from tests.golden import assert_golden
 
 WIDTH = 100
@@ -35,12 +35,12 @@ def rendered(draw: Callable[..., None], *args: object) -> str:
 
 
 def fixture_map(name: str) -> ClusterMap:
-    return build_map(load_data(name))
+    return build_map(cluster_data(name))
 
 
-@pytest.mark.parametrize("name", ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd"])
+@pytest.mark.parametrize("name", ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd", *VARIANTS])
 def test_overview(name: str) -> None:
-    assert_golden(f"explain-{name}.txt", rendered(print_overview, fixture_map(name)))
+    assert_golden(f"explain-{name.replace(' ', '-')}.txt", rendered(print_overview, fixture_map(name)))
 
 
 def test_overview_wide() -> None:

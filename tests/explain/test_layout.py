@@ -11,9 +11,11 @@ from kubectl_arch.explain.pages import PAGES
 from kubectl_arch.explain.render.page import print_page
 from kubectl_arch.explain.render.terminal import print_overview
 from kubectl_arch.output.console import make_console
-from tests.explain.fixtures import load_data
+from tests.explain.fixtures import cluster_data, load_data
 
-FIXTURES = ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd"]
+# The compact layouts, the samples they once duplicated, and a variant with a degraded CNI and DNS notes.
+CLUSTERS = ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd",
+            "cilium-kpr with an agent down and dns on one node"]
 
 
 @pytest.fixture(autouse=True)
@@ -32,9 +34,9 @@ def words(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("width", [80, 100])
-@pytest.mark.parametrize("name", FIXTURES)
+@pytest.mark.parametrize("name", CLUSTERS)
 def test_names_are_whole_and_lines_end_without_blanks(name: str, width: int) -> None:
-    cluster = build_map(load_data(name))
+    cluster = build_map(cluster_data(name))
     for wide in (False, True):
         text = overview_text(cluster, width, wide)
         assert all(line == line.rstrip() for line in text.splitlines()), "a line ends with blanks"

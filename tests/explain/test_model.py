@@ -1,4 +1,4 @@
-"""The cluster model over fixture clusters laid out as kubeadm, k3s, EKS, Cilium and external etcd lay them out."""
+"""The cluster model over the bundled samples, variants of them and the compact layouts of tests/explain/fixtures."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kubectl_arch.model.kube_proxy import kube_proxy_mode
 from kubectl_arch.model.leases import apiserver_identities, holder_node, leader_leases
 from kubectl_arch.model.nodes import node_infos
 from kubectl_arch.model.versions import minor_skew, parse_version, version_from_image
-from tests.explain.fixtures import load_data
+from tests.explain.fixtures import cluster_data, load_data, sample_data
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -98,15 +98,17 @@ def test_kubeadm_ha_nodes() -> None:
     assert not nodes["worker-2"].ready and nodes["worker-2"].ready_status == "Unknown"
 
 
-@pytest.mark.parametrize(("fixture", "mode", "source"), [
+@pytest.mark.parametrize(("name", "mode", "source"), [
     ("kubeadm-ha", "ipvs", "configmap"),
     ("cilium-kpr", "replaced", "cilium-config"),
-    ("k3s", "unknown", "embedded"),
-    ("eks", "iptables", "default"),
+    ("k3s", "iptables", "node-args"),
+    ("k3s without node-args", "unknown", "embedded"),
+    ("eks", "iptables", "configmap"),
+    ("eks without kube-proxy-config", "iptables", "default"),
     ("external-etcd", "nftables", "flags"),
 ])
-def test_kube_proxy_mode(fixture: str, mode: str, source: str) -> None:
-    result = kube_proxy_mode(load_data(fixture))
+def test_kube_proxy_mode(name: str, mode: str, source: str) -> None:
+    result = kube_proxy_mode(cluster_data(name))
     assert (result.mode, result.source) == (mode, source)
 
 
@@ -131,14 +133,14 @@ def test_a_kube_proxy_config_nested_past_any_parser_gives_no_mode_instead_of_a_c
     ("external-etcd", "unknown", False),
 ])
 def test_distribution(fixture: str, name: str, managed: bool) -> None:
-    distribution = detect_distribution(load_data(fixture))
+    distribution = detect_distribution(cluster_data(fixture))
     assert (distribution.name, distribution.managed) == (name, managed)
     assert distribution.evidence
 
 
 def test_managed_and_embedded_control_planes_are_hidden() -> None:
-    for fixture in ("eks", "k3s"):
-        components = control_plane_components(load_data(fixture))
+    for name in ("eks", "k3s"):
+        components = control_plane_components(sample_data(name))
         assert all(c.replicas == 0 for c in components.values())
         assert etcd_topology(components).size is None
 
@@ -156,7 +158,7 @@ def test_external_etcd_counts_the_api_servers_endpoints() -> None:
     ("external-etcd", "flannel", "coredns", False),
 ])
 def test_addons(fixture: str, cni: str, dns: str, metrics: bool) -> None:
-    data = load_data(fixture)
+    data = cluster_data(fixture)
     plugin, resolver = cni_plugin(data), cluster_dns(data)
     assert plugin is not None and plugin.kind == cni
     assert resolver is not None and resolver.kind == dns

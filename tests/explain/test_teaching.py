@@ -9,8 +9,7 @@ from kubectl_arch.explain.command import COMPONENT_NAMES as CLI_NAMES
 from kubectl_arch.explain.pages import PAGES, find_page, page_commands, page_for_component
 from kubectl_arch.explain.walkthrough import walkthrough_steps
 from kubectl_arch.explain.what_if import lose_control_plane_node, lose_etcd_members, network_partition, scenarios
-from tests.explain.fixtures import load_data
-from tests.explain.test_analysis import sample_data
+from tests.explain.fixtures import load_data, sample_data
 
 
 def test_every_component_has_one_page_with_commands_and_a_docs_link() -> None:
@@ -67,7 +66,7 @@ def test_losing_the_node_with_the_leader_hands_over_to_a_standby() -> None:
 
 
 def test_single_control_plane_node_stops_everything() -> None:
-    cluster = build_map(load_data("cilium-kpr"))
+    cluster = build_map(sample_data("cilium-kpr"))
     scenario = lose_control_plane_node(cluster)
     assert scenario.survives is False
     assert any("three control-plane nodes" in item for item in scenario.advice)
@@ -75,7 +74,7 @@ def test_single_control_plane_node_stops_everything() -> None:
 
 
 def test_managed_what_if_is_honest_about_what_it_cannot_see() -> None:
-    cluster = build_map(load_data("eks"))
+    cluster = build_map(sample_data("eks"))
     assert all(s.survives is None for s in scenarios(cluster))
     assert "Amazon" in lose_control_plane_node(cluster).summary
 
@@ -91,5 +90,5 @@ def test_walkthrough_names_this_clusters_components() -> None:
     assert len(healthy) == 13 and "This cluster stops here" not in healthy
     assert healthy["Scheduling"] == "kube-scheduler, the leader on kind-ha-control-plane2"
     assert "iptables mode" in healthy["Traffic can reach it"] and "coredns" in healthy["Traffic can reach it"]
-    cilium = {s.title: s.here for s in walkthrough_steps(build_map(load_data("cilium-kpr")))}
+    cilium = {s.title: s.here for s in walkthrough_steps(build_map(sample_data("cilium-kpr")))}
     assert cilium["Traffic can reach it"].startswith("no kube-proxy: Cilium's eBPF kube-proxy replacement")

@@ -15,7 +15,7 @@ from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.command import COMPONENT_NAMES
 from kubectl_arch.model.facts import cluster_facts
 from kubectl_arch.model.profiles import KUBEADM_FAMILY
-from tests.explain.test_analysis import sample_data
+from tests.explain.fixtures import sample_data
 
 KUBEADM_COMMANDS = r"\bkubeadm (init|join|certs|upgrade|reset|config|token|alpha)\b"
 KUBEADM_PKI = r"/etc/kubernetes/pki\b"

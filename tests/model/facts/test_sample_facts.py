@@ -10,7 +10,7 @@ import yaml
 
 from kubectl_arch.collect.sample_source import SAMPLES_DIR, sample_names
 from kubectl_arch.model.facts import cluster_facts, facts_data
-from tests.explain.test_analysis import sample_data
+from tests.explain.fixtures import sample_data
 
 
 def _table(facts: dict[str, Any]) -> dict[str, Any]:
