@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kubectl_arch.audit.check import Status
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import answers, descriptions
 from kubectl_arch.collect.source import Credentials, Response
+from kubectl_arch.yamltext import safe_load
 
 OUTCOMES = {status.value for status in Status}
 
@@ -49,7 +48,7 @@ def expected_status(path: Path) -> Status:
 
 def load_fixture(path: Path, needs: Iterable[str]) -> Fixture:
     """Read ``path`` into ClusterData holding every one of ``needs`` (unlisted ones answer 404)."""
-    doc = yaml.safe_load(path.read_text()) or {}
+    doc = safe_load(path.read_text()) or {}
     now = doc.get("now")
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
