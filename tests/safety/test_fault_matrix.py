@@ -28,10 +28,21 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
 from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import build_map
+from kubectl_arch.model import metrics
 from kubectl_arch.output.console import make_console
 from tests.safety.faults import FAULTS, FaultySource, MemoSource
 
 CHECKS = select(include_workloads=True)
+_parse_metrics_once = functools.lru_cache(maxsize=128)(metrics.parse_metrics)
+
+
+@pytest.fixture(autouse=True)
+def _each_scrape_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every faulted audit of a sample reads the same few /metrics texts (a failed or truncated scrape is
+    another text, parsed on its own). parse_metrics is a pure function of (text, source, families), proved
+    in tests/model/test_metrics.py, so each text is parsed once per process: a third of each audit's time."""
+    monkeypatch.setattr(metrics, "parse_metrics", _parse_metrics_once)
+    monkeypatch.setattr("kubectl_arch.audit.metric_readings.parse_metrics", _parse_metrics_once)
 
 
 @functools.cache
