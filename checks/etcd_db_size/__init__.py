@@ -22,6 +22,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import PODS_NEED
 from kubectl_arch.model.facts import FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
+from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "etcd-db-size"
 
@@ -68,7 +69,8 @@ def judge(size: DbSize, quota: float, quota_origin: str, thresholds: Mapping[str
     warn, fail = float(thresholds["warn_percent"]), float(thresholds["fail_percent"])
     percent = 100.0 * size.bytes / quota
     evidence = {"metric": size.metric, "target": size.target, "bytes": int(size.bytes), "quotaBytes": int(quota),
-                "quotaFrom": quota_origin, "percent": round(percent, 1), "warnPercent": warn, "failPercent": fail}
+                "quotaFrom": quota_origin, "percent": round(percent, 1), "warnPercent": warn, "failPercent": fail,
+                "basis": Basis(CURRENT, None).evidence()}  # a gauge: its value at the last scrape
     measured = (f"{who or f'the etcd database of {size.target}'} is {_gib(size.bytes)}, {percent:.0f}% of its "
                 f"{_gib(quota)} quota ({quota_origin})")
     if percent >= fail:
