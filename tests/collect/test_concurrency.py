@@ -40,10 +40,19 @@ class SlowBackend:
         return self.store.resources
 
     def get(self, path: str, query: Query | None = None) -> Response:
+        self.arrive(path)
+        return self.answer(path, query)
+
+    def arrive(self, path: str, signal: Callable[[], None] | None = None) -> None:
+        """Note the request; ``signal`` runs under the same lock, so what it signals follows the order seen."""
         with self.lock:
             self.arrivals.append((time.monotonic(), path))
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
+            if signal is not None:
+                signal()
+
+    def answer(self, path: str, query: Query | None) -> Response:
         time.sleep(self.delay)
         try:
             return self.store.get(path, query)
@@ -90,10 +99,40 @@ def test_independent_needs_overlap_within_the_bound(
     assert 1 < backend.peak <= DEFAULT_IN_FLIGHT, f"{backend.peak} requests overlapped"
 
 
+@dataclass
+class InterleavingBackend(SlowBackend):
+    """The list's second page waits (at most GATE_SECONDS) until another read has arrived after its first
+    page, and the other reads take longer than a page: with concurrent reads the arrivals interleave however
+    loaded the machine; with reads one after another the list ends first and the test fails."""
+
+    other_delay: float = 0.3
+    first_page: threading.Event = field(default_factory=threading.Event)
+    other_after_first_page: threading.Event = field(default_factory=threading.Event)
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        token = (query or {}).get("continue")
+        if path == NODES and token and store_position(token) == 2:
+            self.other_after_first_page.wait(GATE_SECONDS)
+        def signal() -> None:
+            if path == NODES and not token:
+                self.first_page.set()
+            elif path != NODES and self.first_page.is_set():
+                self.other_after_first_page.set()
+
+        self.arrive(path, signal)
+        if path != NODES:
+            time.sleep(self.other_delay - self.delay)
+        return self.answer(path, query)
+
+
+GATE_SECONDS = 5.0
+
+
 def test_pages_of_one_list_stay_in_order_while_other_reads_run(
-        slow: tuple[SlowBackend, ApiServer], monkeypatch: pytest.MonkeyPatch,
+        api_server: Callable[..., ApiServer], monkeypatch: pytest.MonkeyPatch,
         live: Callable[[ApiServer], KubeSource]) -> None:
-    backend, server = slow
+    backend = InterleavingBackend(tiny_store())
+    server = api_server(backend)
     paged = Need("test-nodes-by-two", "nodes two per page", fetch=lambda source, _d: list_all(source, NODES, limit=2))
     monkeypatch.setitem(needs_module.NEEDS, paged.name, paged)
     others = _namespace_needs(monkeypatch, 8)
