@@ -9,7 +9,7 @@ an average rate since the process started, and every figure carries its basis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
@@ -44,6 +44,16 @@ def members(check_id: str, data: ClusterData) -> tuple[list[Reading], list[Findi
     if readings:
         return readings, []
     return [], [Finding(check_id, Status.SKIP, unreadable(data, notes), {"otherSources": notes})]
+
+
+def each_member(check_id: str, data: ClusterData, judge: Callable[[Reading], list[Finding]],
+                gone_status: Status = Status.SKIP) -> list[Finding]:
+    """Every etcd check's loop: the skip when no member could be read, a member gone by the window's end
+    (``gone_status``), and ``judge``'s findings for each of the others, in member order."""
+    readings, findings = members(check_id, data)
+    for reading in readings:
+        findings += [gone(check_id, reading, gone_status)] if reading.second_error is not None else judge(reading)
+    return findings
 
 
 def unreadable(data: ClusterData, notes: list[str]) -> str:

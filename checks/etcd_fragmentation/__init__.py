@@ -12,8 +12,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
-    gone,
-    members,
+    each_member,
     no_etcd,
     provider_runs_etcd,
 )
@@ -80,9 +79,7 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, skipped = members(ID, data)
-    findings = skipped + [gone(ID, r) if r.second_error is not None else judge(r, thresholds) for r in readings]
-    return with_fix(findings, _fix(data))
+    return with_fix(each_member(ID, data, lambda r: [judge(r, thresholds)]), _fix(data))
 
 
 def _fix(data: ClusterData) -> str | None:

@@ -11,9 +11,8 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONS,
     ETCD_SOURCES,
     METRICS_REFERENCE,
-    gone,
+    each_member,
     judge_counter,
-    members,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
@@ -45,8 +44,5 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, skipped = members(ID, data)
-    return skipped + [gone(ID, r) if r.second_error is not None else
-                      judge_counter(ID, r, HEARTBEAT_FAILURES, ("heartbeat send failure", "heartbeat send failures"),
-                                    thresholds)
-                      for r in readings]
+    nouns = ("heartbeat send failure", "heartbeat send failures")
+    return each_member(ID, data, lambda r: [judge_counter(ID, r, HEARTBEAT_FAILURES, nouns, thresholds)])

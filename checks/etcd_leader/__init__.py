@@ -11,9 +11,8 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONS,
     ETCD_SOURCES,
     METRICS_REFERENCE,
+    each_member,
     etcdctl_command,
-    gone,
-    members,
     provider_runs_etcd,
 )
 
@@ -67,8 +66,7 @@ def judge(reading: Reading) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, skipped = members(ID, data)
-    findings = skipped + [gone(ID, r, Status.FAIL) if r.second_error is not None else judge(r) for r in readings]
+    findings = each_member(ID, data, lambda r: [judge(r)], gone_status=Status.FAIL)
     leaders = [f.object for f in findings if f.evidence.get("isLeader")]
     if len(leaders) > 1:
         findings.append(Finding(ID, Status.FAIL, f"{len(leaders)} members each report being the leader "

@@ -12,9 +12,8 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
-    gone,
+    each_member,
     judge_counter,
-    members,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
@@ -47,7 +46,5 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, skipped = members(ID, data)
-    return skipped + [gone(ID, r) if r.second_error is not None else
-                      judge_counter(ID, r, LEADER_CHANGES, ("leader change", "leader changes"), thresholds, baseline=1)
-                      for r in readings]
+    nouns = ("leader change", "leader changes")
+    return each_member(ID, data, lambda r: [judge_counter(ID, r, LEADER_CHANGES, nouns, thresholds, baseline=1)])

@@ -12,8 +12,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
-    gone,
-    members,
+    each_member,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
@@ -77,5 +76,4 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, skipped = members(ID, data)
-    return skipped + [gone(ID, r) if r.second_error is not None else judge(r, thresholds) for r in readings]
+    return each_member(ID, data, lambda r: [judge(r, thresholds)])

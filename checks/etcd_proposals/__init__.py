@@ -12,9 +12,8 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
-    gone,
+    each_member,
     judge_counter,
-    members,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
@@ -63,11 +62,6 @@ def judge_pending(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, findings = members(ID, data)
-    for reading in readings:
-        if reading.second_error is not None:
-            findings.append(gone(ID, reading))
-            continue
-        findings.append(judge_counter(ID, reading, FAILED, ("failed proposal", "failed proposals"), thresholds))
-        findings.append(judge_pending(reading, thresholds))
-    return findings
+    return each_member(ID, data, lambda r: [
+        judge_counter(ID, r, FAILED, ("failed proposal", "failed proposals"), thresholds),
+        judge_pending(r, thresholds)])

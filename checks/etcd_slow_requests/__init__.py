@@ -11,9 +11,8 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     ETCD_OPTIONS,
     ETCD_SOURCES,
     METRICS_REFERENCE,
-    gone,
+    each_member,
     judge_counter,
-    members,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
@@ -47,12 +46,6 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    readings, findings = members(ID, data)
-    for reading in readings:
-        if reading.second_error is not None:
-            findings.append(gone(ID, reading))
-            continue
-        findings.append(judge_counter(ID, reading, SLOW_APPLY, ("slow apply", "slow applies"), thresholds))
-        findings.append(judge_counter(ID, reading, SLOW_READ_INDEX, ("slow read index", "slow read indexes"),
-                                      thresholds))
-    return findings
+    return each_member(ID, data, lambda r: [
+        judge_counter(ID, r, SLOW_APPLY, ("slow apply", "slow applies"), thresholds),
+        judge_counter(ID, r, SLOW_READ_INDEX, ("slow read index", "slow read indexes"), thresholds)])
