@@ -236,19 +236,25 @@ def route_scrapes(response: Response) -> list[Scrape] | None:
 def _etcd_scrapes(data: ClusterData) -> tuple[list[Metrics], list[str]]:
     notes: list[str] = []
     for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
-        response = data.responses.get(need)
-        if response is None:
-            continue
-        scrapes = route_scrapes(response)
-        if scrapes is None:
-            notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
-            continue
-        parsed = [scrape.parse() for scrape in scrapes]
-        notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
-        usable = [p for p in parsed if isinstance(p, Metrics)]
+        usable = _parsed_members(data, need, notes)
         if usable:
             return usable, notes
     return [], notes
+
+
+def _parsed_members(data: ClusterData, need: str, notes: list[str]) -> list[Metrics]:
+    """The members a route's (first) scrape parsed into; why the route or a member gave nothing goes to
+    ``notes``."""
+    response = data.responses.get(need)
+    if response is None:
+        return []
+    scrapes = route_scrapes(response)
+    if scrapes is None:
+        notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
+        return []
+    parsed = [scrape.parse() for scrape in scrapes]
+    notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
+    return [p for p in parsed if isinstance(p, Metrics)]
 
 
 ETCD_ROUTES = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS)
@@ -267,16 +273,8 @@ def etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
 def _etcd_readings(data: ClusterData) -> tuple[list[Reading], list[str]]:
     notes: list[str] = []
     for need in (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS):
-        response = data.responses.get(need)
-        if response is None:
-            continue
-        scrapes = route_scrapes(response)
-        if scrapes is None:
-            notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
-            continue
-        firsts = [scrape.parse() for scrape in scrapes]
-        notes.extend(f"{p.source}: {p.message}" for p in firsts if isinstance(p, MetricsError))
-        readings = _paired(data, need, [p for p in firsts if isinstance(p, Metrics)])
+        firsts = _parsed_members(data, need, notes)
+        readings = _paired(data, need, firsts) if firsts else []
         if readings:
             return readings, notes
     if EKS_ETCD_METRICS in data.responses and data.responses[EKS_ETCD_METRICS].status != NO_STATUS:
