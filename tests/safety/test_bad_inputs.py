@@ -9,25 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_arch.cli.main import main
 from kubectl_arch.collect import snapshot
 from kubectl_arch.collect.sample_source import Sample, SampleSource, load_sample
 from kubectl_arch.collect.source import Response
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], tuple[int, str]]:
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "120")
-
-    def invoke(args: list[str]) -> tuple[int, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(args)
-        captured = capsys.readouterr()
-        return int(exited.value.code or 0), captured.out + captured.err
-
-    return invoke
 
 
 @pytest.fixture

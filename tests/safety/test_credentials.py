@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_arch.cli.main import main
 from kubectl_arch.collect import kube
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.errors import ArchError, ExitCode
@@ -32,21 +31,6 @@ def _plugin(tmp_path: Path, body: str) -> dict[str, object]:
     plugin.write_text(body)
     return exec_user(sys.executable, [str(plugin)])
 
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], tuple[int, str]]:
-    """The CLI's own entry point in this process: exit code and what it printed (stdout and stderr)."""
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("KUBECONFIG", raising=False)
-
-    def invoke(args: list[str]) -> tuple[int, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(args)
-        captured = capsys.readouterr()
-        return int(exited.value.code or 0), captured.out + captured.err
-
-    return invoke
 
 
 def test_a_failing_exec_plugin_is_one_line_and_exit_3(server: ApiServer, kubeconfig_for: Callable[..., Path],

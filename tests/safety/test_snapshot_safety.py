@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.cli.main import main
 from kubectl_arch.collect.sample_source import Sample, SampleSource, load_sample
 from kubectl_arch.collect.source import Response
 
@@ -59,20 +58,6 @@ def planted(monkeypatch: pytest.MonkeyPatch) -> Sample:
     monkeypatch.setattr(SampleSource, "named", classmethod(lambda _cls, _name: SampleSource(sample)))
     return sample
 
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[[list[str]], tuple[int, str]]:
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def invoke(args: list[str]) -> tuple[int, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(args)
-        captured = capsys.readouterr()
-        return int(exited.value.code or 0), captured.out + captured.err
-
-    return invoke
 
 
 def _document(path: Path) -> str:
