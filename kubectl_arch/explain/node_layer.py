@@ -23,7 +23,7 @@ from kubectl_arch.explain.views import (
     on_every_node,
 )
 from kubectl_arch.model import raw
-from kubectl_arch.model.addons import Addon, cluster_dns
+from kubectl_arch.model.addons import Addon
 from kubectl_arch.model.components import DAEMONSET_PODS_NEED, PODS_NEED, main_container
 from kubectl_arch.model.facts import health_of
 from kubectl_arch.model.flags import container_flags
@@ -103,8 +103,8 @@ def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], n
 
 
 def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyMode,
-                     cni: Addon | None) -> list[ComponentView]:
-    """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy`` and ``cni`` as the fact base found them."""
+                     cni: Addon | None, dns: Addon | None) -> list[ComponentView]:
+    """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy``, ``cni`` and ``dns`` as the fact base found them."""
     pods = data.items(PODS_NEED) + data.items(DAEMONSET_PODS_NEED)
     ready_nodes = sum(1 for n in nodes if n.ready)
     kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
@@ -123,7 +123,7 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
     views.append(_workload_view(CNI, cni, pods, nodes,
                                 "no known CNI DaemonSet found: pods may get no network (or the plugin is unknown)"))
-    views.append(_workload_view(DNS, cluster_dns(data), pods, nodes,
+    views.append(_workload_view(DNS, dns, pods, nodes,
                                 "no CoreDNS or kube-dns Deployment in kube-system: Service names will not resolve"))
     return views
 

@@ -18,7 +18,7 @@ from typing import Any
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import NO_STATUS, Response
 from kubectl_arch.model import raw
-from kubectl_arch.model.addons import DAEMONSETS_NEED, Addon, cni_plugin
+from kubectl_arch.model.addons import DAEMONSETS_NEED, Addon, cluster_dns, cni_plugin
 from kubectl_arch.model.components import (
     CONTROL_PLANE_COMPONENTS,
     ETCD,
@@ -157,11 +157,14 @@ class LeaderElectionFacts:
 
 @dataclass(frozen=True)
 class DnsFacts:
+    """Cluster DNS: its kind and workload counts; counts None when the Deployments could not be read."""
+
     kind: str | None  # coredns, kube-dns; None when no DNS Deployment was found
     deployment: str | None
     desired: int | None
     ready: int | None
     ready_nodes: tuple[str, ...] = ()
+    addon: Addon | None = field(default=None, compare=False, repr=False)  # the workload the views list pods of
 
 
 @dataclass(frozen=True)
@@ -387,8 +390,6 @@ def _cni(data: ClusterData) -> CniFacts:
 
 
 def _dns(data: ClusterData) -> DnsFacts:
-    from kubectl_arch.model.addons import cluster_dns
-
     if DEPLOYMENTS_NEED not in data.responses:
         return DnsFacts(None, None, None, None)
     dns = cluster_dns(data)
@@ -399,7 +400,7 @@ def _dns(data: ClusterData) -> DnsFacts:
     pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
     ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))
     return DnsFacts(dns.kind, f"{deployment.namespace}/{deployment.name}", deployment.desired, deployment.ready,
-                    ready_nodes)
+                    ready_nodes, dns)
 
 
 # -- the one JSON form --------------------------------------------------------------------------------
