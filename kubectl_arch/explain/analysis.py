@@ -13,7 +13,7 @@ from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.control_plane import control_plane_views
 from kubectl_arch.explain.node_layer import node_layer_views
 from kubectl_arch.explain.unknowns import mark_unreadable, short_reason
-from kubectl_arch.explain.views import COMPONENT_NAMES, KUBELET, ComponentView
+from kubectl_arch.explain.views import CNI, COMPONENT_NAMES, KUBELET, ComponentView
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, metrics_server
 from kubectl_arch.model.components import control_plane_components
@@ -121,8 +121,11 @@ def build_map(data: ClusterData) -> ClusterMap:
     views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon)
     version = data.mapping("version").get("gitVersion")
     readyz = facts.readyz
-    # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods.
+    # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods;
+    # so is an embedded CNI (k3s's flannel, known from the servers' arguments), whatever the DaemonSets read.
     embedded = frozenset(name for name in facts.components if facts.profile.control_plane == EMBEDDED)
+    if facts.cni.addon is not None and facts.cni.addon.workload is None:
+        embedded |= {CNI}
     counted = frozenset(name for name, fact in facts.components.items() if fact.runs != "unknown")
     mark_unreadable(data, views, embedded, counted)
     _note_kubelet_skew(views, nodes, version)

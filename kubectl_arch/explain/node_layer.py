@@ -122,9 +122,11 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
                             placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
     views.append(_workload_view(CNI, cni, pods, nodes,
-                                "no known CNI DaemonSet found: pods may get no network (or the plugin is unknown)"))
+                                "none found: no known CNI DaemonSet, so pods may get no network (or the plugin is "
+                                "unknown)"))
     views.append(_workload_view(DNS, dns, pods, nodes,
-                                "no CoreDNS or kube-dns Deployment in kube-system: Service names will not resolve"))
+                                "none found: no CoreDNS or kube-dns Deployment in kube-system, so Service names will "
+                                "not resolve"))
     return views
 
 

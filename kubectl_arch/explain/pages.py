@@ -312,7 +312,16 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
         extra.append(str(profile.log_command("container-runtime")))
     if component == "kube-proxy":
         extra += _service_proxy_commands(cluster)
+    if component == "cni" and profile.name == "k3s":  # its flannel is embedded unless --flannel-backend=none
+        extra.append(_node_args_command(profile.name))
     return (*page.commands, *extra)
+
+
+def _node_args_command(distribution: str) -> str:
+    """Each node's recorded k3s or RKE2 arguments (the annotation that says its kube-proxy and flannel settings)."""
+    annotation = "rke2\\.io/node-args" if distribution == "rke2" else "k3s\\.io/node-args"
+    return (f"kubectl get nodes -o jsonpath='{{range .items[*]}}{{.metadata.name}}: "
+            f"{{.metadata.annotations.{annotation}}}{{\"\\n\"}}{{end}}'")
 
 
 def _control_plane_commands(component: str, cluster: ClusterMap) -> list[str]:
@@ -349,9 +358,7 @@ def _service_proxy_commands(cluster: ClusterMap) -> list[str]:
         return ["oc -n openshift-ovn-kubernetes get pods -o wide", "oc get network.operator cluster -o yaml"]
     out: list[str] = []
     if proxy.source == "node-args":
-        annotation = "rke2\\.io/node-args" if cluster.profile.name == "rke2" else "k3s\\.io/node-args"
-        out.append(f"kubectl get nodes -o jsonpath='{{range .items[*]}}{{.metadata.name}}: "
-                   f"{{.metadata.annotations.{annotation}}}{{\"\\n\"}}{{end}}'")
+        out.append(_node_args_command(cluster.profile.name))
     if proxy.daemonset is not None:
         out.append(f"kubectl -n {proxy.daemonset.namespace} get ds {proxy.daemonset.name}")
     elif proxy.mode not in ("absent", "unknown") and proxy.source != "node-args":

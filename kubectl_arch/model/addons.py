@@ -1,7 +1,10 @@
 """Cluster add-ons found by their DaemonSets and Deployments: the CNI plugin, cluster DNS, metrics-server.
 
 Add-ons are ordinary workloads, so they are recognised by the names their installers give them. A k3s
-server embeds flannel in its own process: no DaemonSet shows it.
+server embeds flannel in its own process unless its arguments say ``--flannel-backend=none``: no DaemonSet
+shows it, the servers' ``k3s.io/node-args`` do (https://docs.k3s.io/networking/basic-network-options).
+RKE2 embeds no CNI: it installs one as a Helm chart (canal by default, the ``rke2-canal`` DaemonSet;
+https://docs.rke2.io/networking/basic_network_options).
 """
 
 from __future__ import annotations
@@ -10,18 +13,22 @@ from dataclasses import dataclass
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
+from kubectl_arch.model.kube_proxy import node_args
+from kubectl_arch.model.nodes import NODES_NEED, is_control_plane_node
 from kubectl_arch.model.workloads import Workload, find_workload, workload
 
 DAEMONSETS_NEED = "daemonsets"
 DEPLOYMENTS_NEED = "kube-system-deployments"
 VERSION_NEED = "version"
 
-READS = (DAEMONSETS_NEED, DEPLOYMENTS_NEED, VERSION_NEED)  # what the add-on finders read
+READS = (DAEMONSETS_NEED, DEPLOYMENTS_NEED, VERSION_NEED, NODES_NEED)  # what the add-on finders read
+K3S_NETWORK_DOC = "https://docs.k3s.io/networking/basic-network-options"
 
 # DaemonSet name -> the CNI plugin it belongs to (first match wins, most specific first).
 CNI_DAEMONSETS: tuple[tuple[str, str], ...] = (
     ("kindnet", "kindnet"),
     ("canal", "canal"),
+    ("rke2-canal", "canal"),  # RKE2's default CNI chart
     ("calico-node", "calico"),
     ("cilium", "cilium"),
     ("anetd", "cilium"),  # GKE Dataplane V2 runs Cilium as anetd
@@ -49,15 +56,49 @@ class Addon:
 
 
 def cni_plugin(data: ClusterData) -> Addon | None:
-    """The CNI plugin's DaemonSet (any namespace); k3s's embedded flannel; None when nothing is recognised."""
+    """The CNI plugin's DaemonSet (any namespace); k3s's embedded flannel; None when nothing is recognised
+    (or when the DaemonSets, which would show it, could not be read)."""
     daemonsets = data.items(DAEMONSETS_NEED)
     for prefix, plugin in CNI_DAEMONSETS:
         for daemonset in daemonsets:
             if raw.name(daemonset) == prefix or raw.name(daemonset).startswith(prefix + "-"):
                 return Addon(plugin, workload(daemonset, prefix.split("-")[0]))
-    if "+k3s" in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
-        return Addon("flannel", None, "embedded in the k3s process (no DaemonSet)")
-    return None
+    if "+k3s" not in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
+        return None
+    disabled = k3s_flannel_disabled(data)
+    if disabled is False:  # read, and not disabled: the embedded flannel, whatever the DaemonSets show
+        return Addon("flannel", None, "embedded in the k3s process (no DaemonSet): the servers' k3s.io/node-args "
+                     "do not say --flannel-backend=none")
+    if disabled is None and data[DAEMONSETS_NEED].ok:  # no CNI DaemonSet either: k3s's default
+        return Addon("flannel", None, "embedded in the k3s process (no DaemonSet): k3s's default, as no CNI "
+                     "DaemonSet runs; no server records its arguments (k3s.io/node-args)")
+    return None  # disabled (another CNI's DaemonSet was not found or not read), or nothing to tell
+
+
+def flannel_backend(args: list[str]) -> str | None:
+    """``--flannel-backend=X`` / ``--flannel-backend X`` among k3s arguments (the last one wins); None if unset."""
+    backend: str | None = None
+    for index, word in enumerate(args):
+        if word.startswith("--flannel-backend="):
+            backend = word.split("=", 1)[1]
+        elif word == "--flannel-backend" and index + 1 < len(args):
+            backend = args[index + 1]
+    return backend
+
+
+def k3s_flannel_disabled(data: ClusterData) -> bool | None:
+    """Whether the k3s servers' recorded arguments turn the embedded flannel off (``--flannel-backend=none``).
+
+    Flannel options are server options, the same on every server; None when no server's ``k3s.io/node-args``
+    could be read (the nodes unread, or no annotation)."""
+    response = data.responses.get(NODES_NEED)
+    if response is None or not response.ok:
+        return None
+    read = [found[0] for node in response.items if is_control_plane_node(node)
+            and (found := node_args(node)) is not None and found[1] == "k3s"]
+    if not read:
+        return None
+    return any(flannel_backend(args) == "none" for args in read)
 
 
 # OpenShift runs CoreDNS as a DaemonSet (one per node) in its own namespace.

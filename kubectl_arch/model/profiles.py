@@ -186,8 +186,9 @@ K3S = Profile(
         RENEW_ADMIN_KUBECONFIG: "restart k3s on a server (`systemctl restart k3s`) and copy "
                                 "/etc/rancher/k3s/k3s.yaml again",
     }),
+    # basic-network-options: flannel is embedded unless a server runs with --flannel-backend=none
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
-                "https://docs.k3s.io/datastore/backup-restore"),
+                "https://docs.k3s.io/datastore/backup-restore", "https://docs.k3s.io/networking/basic-network-options"),
 )
 
 _RKE2_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
@@ -222,7 +223,9 @@ RKE2 = Profile(
         CONFIGURE_KUBE_PROXY: "set `kube-proxy-arg: [proxy-mode=<mode>]` in /etc/rancher/rke2/config.yaml and "
                               "restart rke2",
     }),
-    references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore"),
+    # basic_network_options: RKE2 embeds no CNI; canal (the rke2-canal DaemonSet) is its default chart
+    references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore",
+                "https://docs.rke2.io/networking/basic_network_options"),
 )
 
 _MINIKUBE_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "

@@ -242,3 +242,86 @@ def test_explain_dns_view_reads_the_fact_base_not_its_own_dns_finder(monkeypatch
         view, fact = cluster.component("dns"), cluster.facts.dns
         assert view.kind == fact.kind == "kube-dns", sample
         assert (view.replicas, view.ready) == (fact.desired, fact.ready), sample
+
+
+def _k3s_explain(node_args: str | None, forbid_daemonsets: bool, *daemonsets: dict[str, Any]) -> dict[str, Any]:
+    """explain -o json of the k3s sample with its server's k3s.io/node-args set (None: removed), DaemonSets
+    added, and the DaemonSet read failing with 403 when asked."""
+    from kubectl_arch.collect.sample_source import SampleSource, load_sample
+    from kubectl_arch.explain import EXPLAIN_NEEDS
+    from kubectl_arch.explain.render.document import cluster_map_data
+
+    sample = load_sample("k3s")
+    [node] = sample.store.objects("Node")
+    annotations = node["metadata"]["annotations"]
+    annotations.pop("k3s.io/node-args")
+    if node_args is not None:
+        annotations["k3s.io/node-args"] = node_args
+    for daemonset in daemonsets:
+        sample.store.add(daemonset)
+    if forbid_daemonsets:
+        sample.store.forbid(lambda path, _query: "/daemonsets" in path)
+    return cluster_map_data(build_map(collect(SampleSource(sample), EXPLAIN_NEEDS)))
+
+
+def _cni(document: dict[str, Any]) -> dict[str, Any]:
+    return next(c for c in document["components"] if c["name"] == "cni")
+
+
+def test_k3s_embedded_flannel_is_known_from_node_args_when_daemonsets_are_forbidden() -> None:
+    for args in ('["server"]', '["server","--flannel-backend","vxlan"]', '["server","--flannel-backend=host-gw"]'):
+        document = _k3s_explain(args, forbid_daemonsets=True)
+        cni = _cni(document)
+        assert (cni["kind"], cni["health"], cni["unknown"]) == ("flannel", "healthy", None), (args, cni)
+        assert (cni["replicas"], cni["ready"]) == (1, 1)
+        assert document["facts"]["cni"]["kind"] == "flannel"
+
+
+@pytest.mark.parametrize("args", ['["server","--flannel-backend=none","--disable-network-policy"]',
+                                  '["server","--flannel-backend","none"]'])
+def test_k3s_flannel_backend_none_with_daemonsets_forbidden_keeps_the_cni_unknown(args: str) -> None:
+    document = _k3s_explain(args, forbid_daemonsets=True)
+    cni = _cni(document)
+    assert cni["kind"] is None and cni["health"] == "unknown" and cni["unknown"] == "forbidden, HTTP 403", cni
+    assert not any("found" in note or "flannel" in note for note in cni["notes"]), cni["notes"]
+    assert document["facts"]["cni"] == {"kind": None, "daemonSet": None, "desired": None, "ready": None}
+
+
+def test_k3s_without_node_args_and_daemonsets_forbidden_keeps_the_cni_unknown() -> None:
+    cni = _cni(_k3s_explain(None, forbid_daemonsets=True))
+    assert cni["kind"] is None and cni["health"] == "unknown" and cni["unknown"] == "forbidden, HTTP 403", cni
+
+
+def test_k3s_flannel_backend_none_is_never_the_embedded_flannel() -> None:
+    cni = _cni(_k3s_explain('["server","--flannel-backend=none"]', False))
+    assert cni["kind"] is None and cni["health"] == "none", cni  # read: no known CNI DaemonSet runs
+    calico = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+              "metadata": {"name": "calico-node", "namespace": "kube-system", "uid": "calico-node-uid"},
+              "spec": {"template": {"spec": {"containers": [
+                  {"name": "calico-node", "image": "docker.io/calico/node:v3.29.1"}]}}},
+              "status": {"desiredNumberScheduled": 1, "numberReady": 1}}
+    cni = _cni(_k3s_explain('["server","--flannel-backend=none"]', False, calico))
+    assert (cni["kind"], cni["health"], cni["replicas"]) == ("calico", "healthy", 1), cni
+
+
+def test_rke2_canal_daemonset_is_its_cni_and_rke2_embeds_no_flannel() -> None:
+    from kubectl_arch.model.addons import cni_plugin
+
+    def data(*daemonsets: dict[str, Any], status: int = 200) -> Any:
+        from kubectl_arch.collect.cluster_data import ClusterData
+
+        node = {"metadata": {"name": "rke2-server", "labels": {"node-role.kubernetes.io/control-plane": "true"},
+                             "annotations": {"rke2.io/node-args": '["server"]'}}}
+        return ClusterData(source="test", now=_days(0), credentials=Credentials(context="t", server=""), responses={
+            "version": Response(status=200, data={"gitVersion": "v1.31.4+rke2r1"}),
+            "nodes": Response(status=200, data={"items": [node]}),
+            "daemonsets": Response(status=status, data={"items": list(daemonsets)} if status == 200 else None)})
+
+    containers = [{"name": "calico-node", "image": "rancher/hardened-calico:v3.29.1"},
+                  {"name": "kube-flannel", "image": "rancher/hardened-flannel:v0.26.1"}]
+    canal = {"kind": "DaemonSet", "metadata": {"name": "rke2-canal", "namespace": "kube-system"},
+             "spec": {"template": {"spec": {"containers": containers}}},
+             "status": {"desiredNumberScheduled": 1, "numberReady": 1}}
+    found = cni_plugin(data(canal))
+    assert found is not None and found.kind == "canal" and found.workload is not None
+    assert cni_plugin(data()) is None and cni_plugin(data(status=403)) is None  # never an embedded flannel
