@@ -17,7 +17,6 @@ from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL
 from kubectl_arch.audit.metric_readings import missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
-from kubectl_arch.model.profiles import ETCDCTL
 from kubectl_arch.model.window import WINDOW, Reading, counter_increase
 from kubectl_arch.wording import plural
 
@@ -87,11 +86,9 @@ def etcdctl_command(data: ClusterData, subcommand: str) -> str | None:
     """``subcommand`` run with this distribution's etcdctl and certificates (its trailing comment kept last),
     or None where the operator has no etcdctl: a provider runs etcd, the cluster stores its data elsewhere,
     or the distribution is not known."""
-    prefix = profile_of(data).fix(ETCDCTL)
-    if not prefix or no_etcd(data):
+    if no_etcd(data):
         return None
-    command, mark, comment = prefix.partition("   # ")
-    return f"{command} {subcommand}{mark}{comment}"
+    return profile_of(data).etcdctl(subcommand)
 
 
 def provider_runs_etcd(data: ClusterData) -> str | None:

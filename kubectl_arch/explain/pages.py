@@ -280,6 +280,11 @@ _OPENSHIFT_NAMESPACES = {"kube-apiserver": "openshift-kube-apiserver", "etcd": "
                          "kube-controller-manager": "openshift-kube-controller-manager"}
 
 
+# What the etcd page asks etcd, each a whole command line (never "... the same prefix").
+ETCD_STATUS = ("endpoint status --cluster -w table", "endpoint health --cluster", "member list -w table",
+               "alarm list")
+
+
 def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
     """The page's commands for this cluster: the ones valid everywhere, then those of its distribution
     profile and of what the fact base found (the datastore, the Service proxy, the leader locks)."""
@@ -292,11 +297,8 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
         extra += _control_plane_commands(component, cluster)
     if component == "etcd":
         store = facts.datastore
-        etcdctl = profile.fix(profiles.ETCDCTL)
-        if store.is_etcd and etcdctl and store.kind != "external-etcd":
-            extra += [f"{etcdctl} endpoint status --cluster -w table",
-                      "... endpoint health --cluster   # ... = the same etcdctl prefix",
-                      "... member list -w table", "... alarm list"]
+        if store.is_etcd and profile.fix(profiles.ETCDCTL) and store.kind != "external-etcd":
+            extra += [str(profile.etcdctl(subcommand)) for subcommand in ETCD_STATUS]
         if store.kind == "kine-sqlite":
             extra += ["ls -l /var/lib/rancher/k3s/server/db/   # on the server: kine's SQLite database",
                       "# back up before anything else:\n"

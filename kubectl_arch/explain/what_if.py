@@ -16,7 +16,7 @@ from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.model.components import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.etcd import failures_tolerated, quorum
 from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE
-from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, ETCD_BACKUP, ETCD_RESTORE
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, ETCD_BACKUP, ETCD_RESTORE, split_comment
 from kubectl_arch.wording import plural
 
 WRITES_STOP = ("every write: deploys, scaling, deletes, kubectl apply/edit",
@@ -98,7 +98,7 @@ def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
 
 def _command(text: str | None) -> str | None:
     """A profile's command without its trailing shell comment, for use inside a sentence."""
-    return text.split("   #", 1)[0].strip() if text else None
+    return split_comment(text)[0] if text else None
 
 
 def _on_node(view: ComponentView, node: str) -> int:

@@ -37,6 +37,15 @@ CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
 RENEW_ADMIN_KUBECONFIG = "renew-admin-kubeconfig"
 
 
+COMMENT = "   # "  # how a profile's command carries its note: always last, never before more of the command
+
+
+def split_comment(command: str) -> tuple[str, str]:
+    """A profile command's code and its trailing note ("" without one)."""
+    code, _, comment = command.partition(COMMENT)
+    return code.rstrip(), comment.strip()
+
+
 @dataclass(frozen=True)
 class Quota:
     """The etcd (or provider) database limit a profile documents: bytes, and the page that says so."""
@@ -65,6 +74,15 @@ class Profile:
 
     def fix(self, action: str) -> str | None:
         return self.fixes.get(action)
+
+    def etcdctl(self, subcommand: str) -> str | None:
+        """``etcdctl SUBCOMMAND`` as this distribution runs it (its prefix and certificates), its note kept
+        last: a subcommand appended after the note would be commented out. None without an etcdctl here."""
+        prefix = self.fix(ETCDCTL)
+        if not prefix:
+            return None
+        code, comment = split_comment(prefix)
+        return f"{code} {subcommand}" + (COMMENT + comment if comment else "")
 
     def log_command(self, component: str) -> str | None:
         return self.logs.get(component)
@@ -247,8 +265,8 @@ MINIKUBE = Profile(
         RENEW_CERTS: "minikube delete && minikube start   # re-creates the cluster and its certificates",
         ETCDCTL: _MINIKUBE_ETCDCTL,
         ETCD_DEFRAG: _MINIKUBE_ETCDCTL + " defrag   # that node's member only: each control-plane node in turn",
-        ETCD_BACKUP: "kubectl -n kube-system exec etcd-<node> -- etcdctl ... snapshot save /var/lib/minikube/etcd/"
-                     "snapshot.db   # ... = the certificate flags above",
+        ETCD_BACKUP: _MINIKUBE_ETCDCTL + " snapshot save /var/lib/minikube/etcd/snapshot.db   # lands in the "
+                     "minikube node's /var/lib/minikube/etcd; copy it off (`minikube cp`)",
         ETCD_RESTORE: "minikube delete && minikube start, then re-apply your manifests",
         UPGRADE_KUBELET: "minikube start --kubernetes-version=v1.X.Y",
         UPGRADE_CONTROL_PLANE: "minikube start --kubernetes-version=v1.X.Y",
@@ -292,7 +310,8 @@ OPENSHIFT = Profile(
                      "--command-timeout=30s --endpoints=https://localhost:2379 defrag'   # each node in turn",
         ETCD_BACKUP: "oc debug node/<control-plane-node> -- chroot /host /usr/local/bin/cluster-backup.sh "
                      "/home/core/assets/backup",
-        ETCD_RESTORE: "follow OpenShift's 'Restoring to a previous cluster state' procedure (cluster-restore.sh)",
+        ETCD_RESTORE: "sudo -E /usr/local/bin/cluster-restore.sh /home/core/assets/backup   # on the recovery "
+                      "control-plane host only, as OpenShift's 'Restoring to a previous cluster state' describes",
         UPGRADE_KUBELET: "oc adm upgrade   # the machine-config operator updates every node's kubelet",
         UPGRADE_CONTROL_PLANE: "oc adm upgrade --to=<version>",
         RESTART_CONTROL_PLANE: "oc delete pod -n <namespace> <pod>   # the operator re-creates it; never edit the "
