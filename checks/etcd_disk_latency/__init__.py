@@ -23,9 +23,8 @@ from kubectl_arch.model.metrics import (
     WAL_FSYNC,
     MetricsError,
     Quantile,
-    histogram,
     histogram_quantile,
-    histogram_series,
+    histograms_by,
 )
 from kubectl_arch.model.window import WINDOW, Basis, Reading, windowed_histogram, windowed_quantile
 
@@ -161,16 +160,15 @@ def slowest_operations(reading: Reading, basis: Basis | None, limit: int = 3) ->
     """
     over_window = basis is not None and basis.kind == WINDOW
     ranked: list[tuple[float, str, str, int]] = []
-    keys = {_operation_key(series.labels) for series in histogram_series(reading.latest, APISERVER_ETCD_REQUEST)}
-    for key in keys:
+    lifetime = histograms_by(reading.latest, APISERVER_ETCD_REQUEST, _operation_key)
+    for key, found in lifetime.items():
         def same(labels: Mapping[str, str], key: tuple[str, str] = key) -> bool:
             return _operation_key(labels) == key
         if over_window:
-            found, own = windowed_histogram(reading, APISERVER_ETCD_REQUEST, same, min_samples=1)
+            windowed, own = windowed_histogram(reading, APISERVER_ETCD_REQUEST, same, min_samples=1)
             if own.kind != WINDOW:
                 continue
-        else:
-            found = histogram(reading.latest, APISERVER_ETCD_REQUEST, same)
+            found = windowed
         q = histogram_quantile(P99, found, APISERVER_ETCD_REQUEST, reading.source)
         if q.value is not None:
             ranked.append((q.value, *key, q.samples))

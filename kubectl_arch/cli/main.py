@@ -1,6 +1,7 @@
 """Entry point of ``kubectl-arch``: a click group whose commands are imported only when run.
 
-Lazy loading keeps ``kubectl arch --help`` fast: it imports neither the kubernetes client nor rich.
+Lazy loading keeps every ``--help`` fast: it imports neither the kubernetes client nor rich (the top-level
+help does not even reach click: see ``cli.entry``).
 Every ``ArchError`` becomes one line on stderr and its documented exit code; ``-v`` adds details.
 """
 
@@ -13,6 +14,7 @@ import sys
 import click
 
 from kubectl_arch import __version__
+from kubectl_arch.cli.entry import COMPLETE_VAR, prog_name
 from kubectl_arch.cli.help_format import ArchContext, use_whole_word_help
 from kubectl_arch.errors import ArchError, ExitCode
 
@@ -44,8 +46,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Print a shell completion script (bash, zsh, fish).",
     ),
 }
-
-COMPLETE_VAR = "_KUBECTL_ARCH_COMPLETE"
 
 EXIT_CODES_HELP = """Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage error or bad input file,
 3 the cluster could not be read, 4 the named object does not exist, 130 interrupted."""
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = _verbose(args)
     try:
-        code = cli.main(args=args, prog_name=_prog_name(), complete_var=COMPLETE_VAR, standalone_mode=False)
+        code = cli.main(args=args, prog_name=prog_name(), complete_var=COMPLETE_VAR, standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
@@ -161,11 +161,6 @@ def _usage_line(exc: click.ClickException) -> str:
     if isinstance(exc, click.UsageError) and context is not None:
         return f"{message}; see `{context.command_path} --help`"
     return message
-
-
-def _prog_name() -> str:
-    """'kubectl arch' when kubectl ran us as a plugin, else the executable's name."""
-    return "kubectl arch" if os.path.basename(sys.argv[0]) == "kubectl-arch" else os.path.basename(sys.argv[0])
 
 
 def _silence_broken_pipe() -> None:

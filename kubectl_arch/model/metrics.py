@@ -219,21 +219,27 @@ GroupKey = TypeVar("GroupKey", bound=Hashable)
 def histograms_by(metrics: Metrics, name: str, group: Callable[[Mapping[str, str]], GroupKey]
                   ) -> dict[GroupKey, Histogram]:
     """One histogram per value of ``group(labels)``, like ``sum by (<group>, le) (name_bucket)``, in one pass."""
-    totals: dict[GroupKey, dict[float, float]] = {}
-    series: dict[GroupKey, int] = {}
+    grouped: dict[GroupKey, list[Series]] = {}
     for one in histogram_series(metrics, name):
-        key = group(one.labels)
-        summed = totals.setdefault(key, {})
-        for bound, value in one.buckets:
-            summed[bound] = summed.get(bound, 0.0) + value
-        series[key] = series.get(key, 0) + 1
-    return {key: Histogram(name, tuple(sorted(summed.items())), series[key]) for key, summed in totals.items()}
+        grouped.setdefault(group(one.labels), []).append(one)
+    return {key: _summed(name, chosen) for key, chosen in grouped.items()}
 
 
 def histogram(metrics: Metrics, name: str, where: LabelFilter | None = None) -> Histogram | None:
     """The histogram ``name`` summed over every label set ``where`` accepts (all by default), like
     ``sum by (le) (name_bucket)``; None when the scrape has no buckets for it."""
-    return histograms_by(metrics, name, lambda labels: where is None or bool(where(labels))).get(True)
+    chosen = [one for one in histogram_series(metrics, name) if where is None or where(one.labels)]
+    return _summed(name, chosen) if chosen else None
+
+
+def _summed(name: str, chosen: Sequence[Series]) -> Histogram:
+    """The buckets of ``chosen`` label sets added bound by bound: only the series asked for are summed
+    (summing the rest too made one histogram per operation cost a pass over every bucket of the scrape)."""
+    summed: dict[float, float] = {}
+    for one in chosen:
+        for bound, value in one.buckets:
+            summed[bound] = summed.get(bound, 0.0) + value
+    return Histogram(name, tuple(sorted(summed.items())), len(chosen))
 
 
 def _bound(le: str | None) -> float | None:

@@ -54,5 +54,5 @@ def test_both_executables_are_declared() -> None:
     import tomllib
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["kubectl-arch"] == "kubectl_arch.cli.main:main"
+    assert scripts["kubectl-arch"] == "kubectl_arch.cli.entry:main"
     assert scripts["kubectl_complete-arch"] == "kubectl_arch.cli.plugin_completion:main"
