@@ -69,6 +69,13 @@ SERVICES_PER_NODE = 2
 # kubelet four minors behind the API server (more than the three allowed), and every 1,000th from the 750th
 # reports DiskPressure while Ready (only a whole node object shows it).
 OLD_KUBELET = "v1.28.15"
+# Every pod of a DaemonSet carries the same labels: its segment declares them, so a label selector that
+# excludes them (kube-system pods "not run by a DaemonSet") skips 2 × nodes pods without making them.
+DAEMON_POD_LABELS: dict[str, dict[str, str]] = {
+    "kube-proxy": {"k8s-app": "kube-proxy", "controller-revision-hash": "7d8c5b7f9c", "pod-template-generation": "1"},
+    "kindnet": {"app": "kindnet", "k8s-app": "kindnet", "tier": "node", "controller-revision-hash": "6b9c8f7d4",
+                "pod-template-generation": "1"},
+}
 TRUTH_PERIOD = 1_000
 APP_NAMES = ("api", "web", "checkout", "cart", "search", "catalog", "payments", "orders", "auth", "profile",
              "notify", "billing", "inventory", "ledger", "gateway", "reports", "media", "feeds", "ranker", "ads",
@@ -281,7 +288,7 @@ class SyntheticCluster:
                                     fixed(names)))
         for name in ("kindnet", "kube-proxy"):
             segments.append(Segment("kube-system", self.nodes, partial(self.daemon_pod, name),
-                                    self.suffix_index(f"{name}-")))
+                                    self.suffix_index(f"{name}-"), labels=DAEMON_POD_LABELS[name]))
         for ns_index, namespace in enumerate(self.namespaces):
             segments.append(Segment(namespace, self.pods_in[ns_index], partial(self.app_pod, ns_index),
                                     partial(self.app_pod_index, ns_index)))
@@ -396,14 +403,12 @@ class SyntheticCluster:
     def daemon_pod(self, name: str, node: int) -> Obj:
         owner = {"apiVersion": "apps/v1", "kind": "DaemonSet", "name": name, "uid": uid("ds", name),
                  "controller": True, "blockOwnerDeletion": True}
+        labels = dict(DAEMON_POD_LABELS[name])
         if name == "kube-proxy":
-            labels = {"k8s-app": "kube-proxy", "controller-revision-hash": "7d8c5b7f9c", "pod-template-generation": "1"}
             main = container("kube-proxy", f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
                              ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf",
                               "--hostname-override=$(NODE_NAME)"])
         else:
-            labels = {"app": "kindnet", "k8s-app": "kindnet", "tier": "node", "controller-revision-hash": "6b9c8f7d4",
-                      "pod-template-generation": "1"}
             main = container("kindnet-cni", KINDNET_IMAGE)
         pod = self.pod("kube-system", f"{name}-{encode_suffix(node)}", node, labels, owner, [main],
                        self.started + dt.timedelta(minutes=node % 600), self.node_ip(node),

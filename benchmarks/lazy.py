@@ -9,7 +9,8 @@ collection has them (kubectl_arch/collect/apistore.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ class Segment:
     count: int
     make: Callable[[int], Obj]
     index_of: Callable[[str], int | None]
+    labels: Mapping[str, str] | None = None  # the labels all its objects carry, when they are all the same
 
 
 class GeneratedCollection:
@@ -50,6 +52,20 @@ class GeneratedCollection:
                 start -= segment.count
                 continue
             yield from (segment.make(i) for i in range(start, segment.count))
+            start = 0
+
+    def iter_selected(self, namespace: str | None, start: int,
+                      labels_match: Callable[[Mapping[str, str]], bool]) -> Iterator[Obj | None]:
+        """``iter_from``, with None for each object of a segment whose shared labels ``labels_match`` rejects:
+        those are never made, as a real API server filters its cache without building answers."""
+        for segment in self._selected(namespace):
+            if start >= segment.count:
+                start -= segment.count
+                continue
+            if segment.labels is not None and not labels_match(segment.labels):
+                yield from itertools.repeat(None, segment.count - start)
+            else:
+                yield from (segment.make(i) for i in range(start, segment.count))
             start = 0
 
     def count(self, namespace: str | None) -> int:

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from kubectl_arch import jsonshape
 from kubectl_arch.collect.source import Query, Response, request_key
@@ -256,10 +256,10 @@ class ApiStore:
         matched: list[dict[str, Any]] = []
         position = start
         more = False
-        source = collection.iter_from(namespace, start) if collection else iter(())
+        source = _candidates(collection, namespace, start, labels if query.get("labelSelector") else None)
         for obj in source:
             position += 1
-            if not (labels(obj) and fields(obj)):
+            if obj is None or not (labels(obj) and fields(obj)):
                 continue
             if limit and len(matched) == limit:
                 more = True
@@ -276,6 +276,19 @@ class ApiStore:
         group_version = resource.prefix.removeprefix("/api/").removeprefix("/apis/")
         body = {"kind": f"{resource.kind}List", "apiVersion": group_version, "metadata": metadata, "items": matched}
         return Response(status=200, data=body)
+
+
+def _candidates(collection: Collection | None, namespace: str | None, start: int,
+                labels: Predicate | None) -> Iterator[dict[str, Any] | None]:
+    """The collection's objects from ``start``; a generated one may answer None for objects its label
+    selector cannot match (optional ``iter_selected``), so that they are never made."""
+    if collection is None:
+        return iter(())
+    selected = getattr(collection, "iter_selected", None) if labels is not None else None
+    if selected is None or labels is None:
+        return collection.iter_from(namespace, start)
+    return cast("Iterator[dict[str, Any] | None]",
+                selected(namespace, start, lambda shared: labels({"metadata": {"labels": shared}})))
 
 
 def _with_type(obj: dict[str, Any], resource: Resource) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from benchmarks.generate import (
     decode_suffix,
     encode_suffix,
 )
-from kubectl_arch.collect.apistore import ApiStore
+from kubectl_arch.collect.apistore import ApiStore, parse_label_selector
 from kubectl_arch.collect.source import Source, iter_pages
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
@@ -172,3 +172,29 @@ def test_control_plane_answers_look_like_kubeadm_ha() -> None:
     objects = next(f for f in text_string_to_metric_families(store.get("/metrics").text or "")
                    if f.name == "apiserver_storage_objects")
     assert {s.labels["resource"]: s.value for s in objects.samples}["pods"] == cluster.sizes["Pod"]
+
+
+def test_a_segment_declares_exactly_the_labels_its_pods_carry() -> None:
+    """Segments skipped by a selector must be the ones whose pods the selector would have rejected."""
+    cluster, _ = served(12)
+    declared = [s for s in cluster.pod_segments() if s.labels is not None]
+    assert declared, "the DaemonSet pods' segments declare their labels"
+    for segment in declared:
+        for index in range(segment.count):
+            assert segment.make(index)["metadata"]["labels"] == segment.labels
+
+
+@pytest.mark.parametrize("selector", ["!pod-template-generation", "pod-template-generation", "k8s-app=kube-proxy",
+                                      "k8s-app in (kube-dns, kindnet)", "tier!=node"])
+def test_selected_lists_equal_filtering_every_object(selector: str) -> None:
+    """A list with a label selector answers what filtering every made object answers, page by page."""
+    _, store = served(12)
+    path = "/api/v1/namespaces/kube-system/pods"
+    everything = list_everything(store, path)
+    keep = parse_label_selector(selector)
+    expected = [p["metadata"]["name"] for p in everything if keep(p)]
+    got: list[str] = []
+    for page in iter_pages(reader(store), path, {"labelSelector": selector}, limit=5):
+        assert page.ok, page.error
+        got.extend(p["metadata"]["name"] for p in page.items)
+    assert got == expected and expected
