@@ -18,6 +18,7 @@ request with a plain NodeList (no Table support) gets its objects used as they a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,27 +42,73 @@ _KEEP_NODE_INFO = ("kubeletVersion", "containerRuntimeVersion", "kernelVersion",
 _KEEP_CONDITION = ("type", "status", "reason", "message")
 
 
-def compact_node(node: Mapping[str, Any]) -> dict[str, Any]:
-    """A node with only the fields analysis reads (no images, managedFields, capacity, heartbeats)."""
+class SharedValues:
+    """Equal parts of many nodes held once: a cluster's nodes mostly repeat the same nodeInfo, conditions,
+    annotations, taints and label values, and at 65,000 nodes a copy of each per node is most of the memory.
+
+    Node data is read-only once collected (analysis is pure functions over it), so sharing is invisible;
+    code that must change one node's part builds a new value instead of editing the shared one.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[Any, Any] = {}
+
+    def share(self, value: Any) -> Any:
+        """The one held value equal to ``value`` (held now if it is the first)."""
+        try:
+            return self._held.setdefault(_frozen(value), value)
+        except TypeError:  # a value of a shape JSON does not give: kept as it is
+            return value
+
+    @staticmethod
+    def labels(labels: Mapping[str, Any]) -> dict[str, Any]:
+        """A node's own labels (its hostname differs), with each text interned: no key is held per value."""
+        return {key: sys.intern(value) if type(value) is str else value for key, value in labels.items()}
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable key equal for equal JSON values, of a different type for each JSON type (1 is not True)."""
+    if isinstance(value, Mapping):
+        return ("{}", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("[]", tuple(_frozen(v) for v in value))
+    return (type(value).__name__, value)
+
+
+def compact_node(node: Mapping[str, Any], shared: SharedValues | None = None) -> dict[str, Any]:
+    """A node with only the fields analysis reads (no images, managedFields, capacity, heartbeats); equal
+    parts of the nodes read in one list are held once (``SharedValues``)."""
+    pool = shared or SharedValues()
     metadata = _mapping(node, "metadata")
     spec = _mapping(node, "spec")
     status = _mapping(node, "status")
     out: dict[str, Any] = {k: node[k] for k in ("kind", "apiVersion", ROW_MARK) if k in node}
-    out["metadata"] = {k: metadata[k] for k in _KEEP_METADATA if k in metadata}
-    out["spec"] = {k: spec[k] for k in _KEEP_SPEC if k in spec}
+    out["metadata"] = _compact_metadata(metadata, pool)
+    out["spec"] = pool.share({k: spec[k] for k in _KEEP_SPEC if k in spec})
     info = _mapping(status, "nodeInfo")
     conditions = _list(status, "conditions")
     out["status"] = {
-        "conditions": [{k: c[k] for k in _KEEP_CONDITION if k in c} for c in conditions if isinstance(c, Mapping)],
-        "nodeInfo": {k: info[k] for k in _KEEP_NODE_INFO if k in info},
+        "conditions": pool.share([{k: c[k] for k in _KEEP_CONDITION if k in c}
+                                  for c in conditions if isinstance(c, Mapping)]),
+        "nodeInfo": pool.share({k: info[k] for k in _KEEP_NODE_INFO if k in info}),
         "addresses": _list(status, "addresses"),
     }
     return out
 
 
+def _compact_metadata(metadata: Mapping[str, Any], pool: SharedValues) -> dict[str, Any]:
+    kept = {k: metadata[k] for k in _KEEP_METADATA if k in metadata}
+    if isinstance(kept.get("labels"), Mapping):
+        kept["labels"] = pool.labels(kept["labels"])
+    if "annotations" in kept:
+        kept["annotations"] = pool.share(kept["annotations"])
+    return kept
+
+
 def read_nodes_full(source: Source) -> Response:
     """Every node object, page by page, compacted as each page arrives."""
-    return list_all(source, NODES_PATH, keep=compact_node)
+    shared = SharedValues()
+    return list_all(source, NODES_PATH, keep=lambda node: compact_node(node, shared))
 
 
 def read_nodes_lean(source: Source) -> Response:
@@ -70,6 +117,7 @@ def read_nodes_lean(source: Source) -> Response:
     if reader is None:
         return read_nodes_full(source)
     nodes: list[dict[str, Any]] = []
+    shared = SharedValues()
     resource_version = ""
     for page in iter_pages(source, NODES_PATH, {"includeObject": "Metadata"}, get=reader):
         if not page.ok:
@@ -81,18 +129,18 @@ def read_nodes_lean(source: Source) -> Response:
             definitions = _list(data, "columnDefinitions")
             columns = [str(c.get("name", "")).lower() for c in definitions if isinstance(c, Mapping)]
             rows = _list(data, "rows")
-            nodes.extend(node for row in rows if (node := node_from_row(columns, row)))
+            nodes.extend(node for row in rows if (node := node_from_row(columns, row, shared)))
         else:  # the server does not print Tables: it sent the objects themselves
-            nodes.extend(compact_node(item) for item in page.items)
+            nodes.extend(compact_node(item, shared) for item in page.items)
     wanted = rows_needing_objects(nodes)
     answers = gather([_getter(source, f"{NODES_PATH}/{raw_name(nodes[i])}") for i in wanted], max_in_flight(source))
     for index, answer in zip(wanted, answers, strict=True):
         if answer.ok and isinstance(answer.data, dict):
-            nodes[index] = compact_node(answer.data)
-        else:  # keep the row; say why its detail is missing
-            conditions = nodes[index]["status"]["conditions"]
-            for condition in conditions:
-                condition["reason"] = f"the node object could not be read: {answer.error or answer.status}"
+            nodes[index] = compact_node(answer.data, shared)
+        else:  # keep the row; say why its detail is missing (new conditions: the row's are shared)
+            status = nodes[index]["status"]
+            why = f"the node object could not be read: {answer.error or answer.status}"
+            status["conditions"] = [{**condition, "reason": why} for condition in status["conditions"]]
     return Response(status=200, data={"kind": "NodeList", "apiVersion": "v1",
                                       "metadata": {"resourceVersion": resource_version}, "items": nodes})
 
@@ -138,7 +186,7 @@ def _row_control_plane(node: Mapping[str, Any]) -> bool:
             or labels.get("kubernetes.io/role") in CONTROL_PLANE_ROLES)
 
 
-def node_from_row(columns: list[str], row: Any) -> dict[str, Any] | None:
+def node_from_row(columns: list[str], row: Any, shared: SharedValues | None = None) -> dict[str, Any] | None:
     """A node object holding what one row of the nodes Table says, marked as made from a row.
 
     Columns are found by name (Name, Status, Roles, Age, Version, Internal-IP, External-IP, OS-Image,
@@ -161,21 +209,23 @@ def node_from_row(columns: list[str], row: Any) -> dict[str, Any] | None:
     addresses = [{"type": kind, "address": cells[column]}
                  for kind, column in (("InternalIP", "internal-ip"), ("ExternalIP", "external-ip"))
                  if cells.get(column)]
+    pool = shared or SharedValues()
     node: dict[str, Any] = {
         ROW_MARK: ROW,
-        "metadata": {k: metadata[k] for k in _KEEP_METADATA if k in metadata} | {"name": name},
-        "spec": {"unschedulable": True} if "SchedulingDisabled" in status_words else {},
+        "metadata": _compact_metadata(metadata, pool) | {"name": name},
+        "spec": pool.share({"unschedulable": True} if "SchedulingDisabled" in status_words else {}),
         "status": {
             # "Unknown" when the kubelet never posted a Ready condition; NotReady rows are read whole.
-            "conditions": [{"type": "Ready", "status": "True" if ready else (status_words[:1] or ["Unknown"])[0]}],
-            "nodeInfo": {
+            "conditions": pool.share([{"type": "Ready",
+                                       "status": "True" if ready else (status_words[:1] or ["Unknown"])[0]}]),
+            "nodeInfo": pool.share({
                 "kubeletVersion": cells.get("version", ""),
                 "containerRuntimeVersion": cells.get("container-runtime", ""),
                 "kernelVersion": cells.get("kernel-version", ""),
                 "osImage": cells.get("os-image", ""),
                 "operatingSystem": str(labels.get("kubernetes.io/os", "")),
                 "architecture": str(labels.get("kubernetes.io/arch", "")),
-            },
+            }),
             "addresses": addresses,
         },
     }

@@ -19,7 +19,7 @@ from kubectl_arch.audit.runner import run_audit
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import collect
-from kubectl_arch.collect.node_reads import ROW_MARK
+from kubectl_arch.collect.node_reads import ROW_MARK, is_row
 from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
 from kubectl_arch.collect.source import Query, Response
 from kubectl_arch.model.nodes import node_infos
@@ -171,3 +171,72 @@ def test_real_kubectl_prints_the_node_table_as_from_a_real_api_server(
     assert rows == {name: "Ready" if n.ready else "NotReady" for name, n in infos.items()}
     assert any("as=Table" in r.headers.get("accept", "") for r in server.requests_to(NODES)), \
         "kubectl asked for a Table and printed the server's rows"
+
+
+def _served_nodes(count: int, broken: str | None = None) -> tuple[list[dict[str, Any]], ApiStore]:
+    """``count`` alike Ready workers, then a NotReady one and a Ready control-plane node, read lean from a
+    store (``broken``: a node whose whole-object GET fails)."""
+    from kubectl_arch.collect.node_reads import read_nodes_lean
+
+    store = ApiStore()
+    for index in range(count + 2):
+        ready = "Unknown" if index == count else "True"
+        role = {"node-role.kubernetes.io/control-plane": ""} if index == count + 1 else {}
+        store.add({"kind": "Node", "apiVersion": "v1",
+                   "metadata": {"name": f"w{index}", "labels": {"kubernetes.io/hostname": f"w{index}",
+                                                                "kubernetes.io/os": "linux", **role},
+                                "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
+                   "spec": {},
+                   "status": {"conditions": [{"type": "Ready", "status": ready, "reason": "KubeletReady"}],
+                              "nodeInfo": {"kubeletVersion": "v1.32.4"},
+                              "addresses": [{"type": "InternalIP", "address": f"10.0.0.{index}"}]}})
+    if broken:
+        store.forbid(lambda path, _query: path == f"{NODES}/{broken}")
+    answer = read_nodes_lean(store)  # type: ignore[arg-type]
+    assert answer.ok, answer.error
+    return answer.data["items"], store
+
+
+def test_alike_parts_of_many_nodes_are_held_once() -> None:
+    """At 65,000 nodes a copy of each repeated part per node was most of the memory."""
+    nodes, _ = _served_nodes(50)
+    rows = [node for node in nodes if is_row(node)]
+    assert len(rows) == 50
+    for part in (lambda n: n["status"]["nodeInfo"], lambda n: n["status"]["conditions"], lambda n: n["spec"],
+                 lambda n: n["metadata"]["annotations"], lambda n: n["metadata"]["labels"]["kubernetes.io/os"]):
+        assert len({id(part(node)) for node in rows}) == 1
+    assert len({id(node["metadata"]["labels"]) for node in rows}) == 50, "each node keeps its own labels"
+    assert sorted(node["metadata"]["labels"]["kubernetes.io/hostname"] for node in rows) == sorted(
+        f"w{i}" for i in range(50))
+
+
+def test_a_node_that_could_not_be_read_whole_changes_no_other_node() -> None:
+    """The failed read's reason goes on that node's conditions only, although its row shares them with the
+    Ready workers' rows (a control-plane row is read whole; here its GET fails)."""
+    nodes, _ = _served_nodes(3, broken="w4")
+    by_name = {node["metadata"]["name"]: node for node in nodes}
+    assert all("reason" not in condition for name in ("w0", "w1", "w2")
+               for condition in by_name[name]["status"]["conditions"])
+    assert by_name["w4"]["status"]["conditions"][0]["reason"].startswith("the node object could not be read")
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_analysis_never_changes_the_node_data_it_reads(sample: str) -> None:
+    """Alike parts of nodes are shared between node objects: an analysis that edited one would edit all.
+    Every check, explain's map, what-if and the walkthrough leave the nodes as they were read."""
+    import copy
+
+    from kubectl_arch.audit.runner import evaluate_checks, need_names
+    from kubectl_arch.explain import EXPLAIN_NEEDS
+    from kubectl_arch.explain.analysis import build_map
+    from kubectl_arch.explain.walkthrough import walkthrough_steps
+    from kubectl_arch.explain.what_if import scenarios
+
+    checks = select()
+    data = collect(SampleSource.named(sample), need_names(checks, also=[*EXPLAIN_NEEDS, "nodes-full"]))
+    before = {need: copy.deepcopy(data.items(need)) for need in ("nodes", "nodes-full")}
+    evaluate_checks(data, checks, AuditConfig())
+    cluster_map = build_map(data)
+    scenarios(cluster_map, None)
+    walkthrough_steps(cluster_map)
+    assert {need: data.items(need) for need in before} == before
