@@ -16,6 +16,7 @@ from typing import Any
 from kubectl_arch import jsonshape
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.concurrency import max_in_flight, run_graph
+from kubectl_arch.collect.election_locks import OPENSHIFT_LOCKS, OPENSHIFT_NAMESPACES
 from kubectl_arch.collect.node_reads import read_nodes_full, read_nodes_lean
 from kubectl_arch.collect.source import NO_STATUS, Response, Source, list_all
 
@@ -124,8 +125,7 @@ DAEMONSET_PODS_MAX_NODES = 250
 
 # OpenShift 4 runs its control plane as static pods in namespaces of its own; read only where a node shows it.
 OPENSHIFT_NODE_LABEL = "node.openshift.io/os_id"
-OPENSHIFT_CONTROL_PLANE_NAMESPACES = ("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
-                                      "openshift-kube-controller-manager")
+OPENSHIFT_CONTROL_PLANE_NAMESPACES = OPENSHIFT_NAMESPACES
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
@@ -150,11 +150,13 @@ LEADER_RECORD_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"
 _LOCK_FLAG = re.compile(r"--leader-elect-resource-(lock|namespace|name)[= ]+([A-Za-z0-9._-]+)")
 
 
-def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
-    """Component -> (lock kind, namespace, name) where its command line moves the lock off the default
-    kube-system Lease; the same flags, in a plain command or a shell script (OpenShift), as the model reads."""
-    moved: dict[str, tuple[str, str, str]] = {}
+def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Component -> the (lock kind, namespace, name) to read where its command line moves the lock off the
+    default kube-system Lease (the same flags, in a plain command or a shell script, as the model reads), or
+    where OpenShift's operator config puts it with no flag on the pod (both candidates: the model picks one)."""
+    moved: dict[str, list[tuple[str, str, str]]] = {}
     for pod in pods:
+        namespace_of_pod = jsonshape.mapping(pod.get("metadata")).get("namespace")
         for container in jsonshape.sequence(jsonshape.mapping(pod.get("spec")).get("containers")):
             component = str(container.get("name", ""))
             if component not in ELECTED_COMPONENTS or component in moved:
@@ -163,13 +165,17 @@ def _moved_locks(pods: list[dict[str, Any]]) -> dict[str, tuple[str, str, str]]:
             words = " ".join(str(w) for w in argv)
             flags = {key: value for key, value in _LOCK_FLAG.findall(words)}
             if not flags:
+                if namespace_of_pod in OPENSHIFT_NAMESPACES and component in OPENSHIFT_LOCKS:
+                    namespace, name = OPENSHIFT_LOCKS[component]
+                    moved[component] = [("configmaps", namespace, name)] + \
+                        ([("leases", namespace, name)] if namespace != "kube-system" else [])
                 continue
             lock = flags.get("lock", "leases").lower()
             namespace = flags.get("namespace", "kube-system")
             if lock in ("leases", "endpointsleases", "configmapsleases") and namespace == "kube-system" \
                     and flags.get("name", component) == component:
                 continue
-            moved[component] = (lock, namespace, flags.get("name", component))
+            moved[component] = [(lock, namespace, flags.get("name", component))]
     return moved
 
 
@@ -186,7 +192,8 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
     """GET each lock the components' flags move; of a ConfigMap lock only its leader record is kept."""
     pods = data.items("kube-system-pods") + data.items("openshift-control-plane-pods")
     locks: list[dict[str, Any]] = []
-    for component, (lock, namespace, name) in sorted(_moved_locks(pods).items()):
+    for component, lock, namespace, name in sorted((component, *candidate) for component, candidates
+                                                   in _moved_locks(pods).items() for candidate in candidates):
         configmap = lock == "configmaps"
         path = (f"/api/v1/namespaces/{namespace}/configmaps/{name}" if configmap
                 else f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")

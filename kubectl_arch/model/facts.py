@@ -410,6 +410,7 @@ def _lease(facts: LeaderElectionFacts) -> dict[str, Any]:
     settings, lease = facts.settings, facts.lease
     return {"enabled": settings.enabled, "visible": settings.visible, "lock": settings.lock,
             "namespace": settings.namespace, "name": settings.name, "fromFlags": settings.from_flags,
+            "configuredBy": settings.configured_by,
             "holder": lease.holder if lease else None, "holderNode": lease.holder_node if lease else None,
             "held": facts.held, "leaseDurationSeconds": lease.duration_seconds if lease else None,
             "problem": facts.problem}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.election_locks import OPENSHIFT_LOCK_SOURCE, OPENSHIFT_LOCKS, openshift_lock_kind
 from kubectl_arch.model import raw
 from kubectl_arch.model.components import (
     CLOUD_CONTROLLER_MANAGER,
@@ -26,6 +27,7 @@ from kubectl_arch.model.components import (
     control_plane_components,
 )
 from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo, holder_node, lease_info
+from kubectl_arch.model.versions import parse_version
 
 LOCKS_NEED = "leader-election-locks"  # the locks the flags move (collect/needs.py reads them)
 ELECTED = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
@@ -35,7 +37,9 @@ LEASE_LOCKS = ("leases", "endpointsleases", "configmapsleases")  # the migration
 CONFIGMAP_LOCKS = ("configmaps",)
 LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"
 
-READS = (PODS_NEED, OPENSHIFT_PODS_NEED, LEASES_NEED, LOCKS_NEED)
+VERSION_NEED = "version"
+
+READS = (PODS_NEED, OPENSHIFT_PODS_NEED, LEASES_NEED, LOCKS_NEED, VERSION_NEED)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class ElectionSettings:
     namespace: str
     name: str
     from_flags: bool  # some --leader-elect* flag was set
+    configured_by: str | None = None  # where the lock is set when no flag says (OpenShift's operator config)
 
     @property
     def default_lease(self) -> bool:
@@ -67,16 +72,23 @@ class ElectionSettings:
         return f"{kind} {self.namespace}/{self.name}"
 
 
-def settings_of(component: Component) -> ElectionSettings:
+def settings_of(component: Component, configured: tuple[str, str, str, str] | None = None) -> ElectionSettings:
+    """The settings its flags give; ``configured`` (lock, namespace, name, where) when a config file the
+    pod does not show sets the lock (OpenShift's operators) and no lock flag overrides it."""
     flags: dict[str, str] = {}
     for key in ("leader-elect", "leader-elect-resource-lock", "leader-elect-resource-namespace",
                 "leader-elect-resource-name"):
         value = component.flag(key)
         if value is not None:
             flags[key] = value
+    enabled = flags.get("leader-elect", "true").strip().lower() != "false"
+    if configured is not None and not set(flags) - {"leader-elect"}:
+        lock, namespace, name, where = configured
+        return ElectionSettings(component.name, bool(component.instances), enabled, lock, namespace, name,
+                                bool(flags), where)
     return ElectionSettings(
         component=component.name, visible=bool(component.instances),
-        enabled=flags.get("leader-elect", "true").strip().lower() != "false",
+        enabled=enabled,
         lock=flags.get("leader-elect-resource-lock", DEFAULT_LOCK).strip().lower() or DEFAULT_LOCK,
         namespace=flags.get("leader-elect-resource-namespace", DEFAULT_NAMESPACE) or DEFAULT_NAMESPACE,
         name=flags.get("leader-elect-resource-name", component.name) or component.name,
@@ -84,9 +96,35 @@ def settings_of(component: Component) -> ElectionSettings:
 
 
 def election_settings(data: ClusterData) -> dict[str, ElectionSettings]:
-    """Each leader-elected component's settings, from its visible pods' flags (the defaults when hidden)."""
+    """Each leader-elected component's settings, from its visible pods' flags (the defaults when hidden), or
+    from its OpenShift operator's config where OpenShift runs it."""
     components = control_plane_components(data)
-    return {name: settings_of(components[name]) for name in ELECTED}
+    response = data.responses.get(OPENSHIFT_PODS_NEED)
+    openshift_pods = {raw.name(pod) for pod in response.items} if response is not None else set()
+    out = {}
+    for name in ELECTED:
+        component = components[name]
+        run_by_openshift = name in OPENSHIFT_LOCKS and any(i.pod in openshift_pods for i in component.instances)
+        out[name] = settings_of(component, _openshift_lock(data, name) if run_by_openshift else None)
+    return out
+
+
+def _openshift_lock(data: ClusterData, component: str) -> tuple[str, str, str, str]:
+    """The lock OpenShift's operator configures for ``component`` on this cluster's release: by the
+    Kubernetes version; when /version was not read, the candidate that holds a leader record."""
+    namespace, name = OPENSHIFT_LOCKS[component]
+    version = parse_version(str(data.mapping(VERSION_NEED).get("gitVersion") or "")) \
+        if VERSION_NEED in data.responses else None
+    if version is not None:
+        lock = openshift_lock_kind(version.minor)
+        return lock, namespace, name, f"{OPENSHIFT_LOCK_SOURCE[component]}, Kubernetes {version.minor_version}"
+    response = data.responses.get(LOCKS_NEED)
+    locks = raw.mapping(response.data).get("locks") if response is not None else None
+    configmap = f"/api/v1/namespaces/{namespace}/configmaps/{name}"
+    recorded = isinstance(locks, list) and any(isinstance(e, dict) and e.get("path") == configmap and e.get("record")
+                                                for e in locks)
+    return ("configmaps" if recorded else DEFAULT_LOCK), namespace, name, \
+        f"{OPENSHIFT_LOCK_SOURCE[component]}; /version was not read: the lock that holds a leader record"
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import yaml
 
+from kubectl_arch.collect.election_locks import OPENSHIFT_NAMESPACES
 from tests.samples.conftest import SampleFiles
 
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
@@ -20,11 +22,14 @@ def _flags(pod: dict[str, Any]) -> dict[str, str]:
 
 
 def _elects_with_a_kube_system_lease(files: SampleFiles, component: str) -> bool:
-    """False when the component's pods run with --leader-elect=false or move their lock off kube-system's Lease."""
+    """False when the component's pods run with --leader-elect=false or move their lock off kube-system's Lease,
+    or run in OpenShift's namespaces (where the operator's config file sets the lock)."""
     for pod in files.of_kind("Pod"):
         for container in pod["spec"]["containers"]:
             if container["name"] != component:
                 continue
+            if pod["metadata"].get("namespace") in OPENSHIFT_NAMESPACES:
+                return False
             words = " ".join([*(container.get("command") or []), *(container.get("args") or [])])
             if "--leader-elect=false" in words or "--leader-elect-resource-" in words:
                 return False
@@ -117,10 +122,16 @@ def test_leader_election_and_identity_leases(every_sample: SampleFiles) -> None:
     leases = {(le["metadata"]["namespace"], le["metadata"]["name"]): le for le in every_sample.of_kind("Lease")}
     for component in ("kube-scheduler", "kube-controller-manager"):
         if not _elects_with_a_kube_system_lease(every_sample, component):
-            continue  # --leader-elect=false (minikube), or a lock moved elsewhere by its flags (OpenShift 4.7)
+            continue  # --leader-elect=false (minikube), a lock moved by flags, or OpenShift's configured lock
         spec = leases[("kube-system", component)]["spec"]
         assert re.match(r"^[\w.-]+_[0-9a-f-]{36}$", spec["holderIdentity"]), spec["holderIdentity"]
         assert spec["leaseDurationSeconds"] == 15
+    for configmap in every_sample.of_kind("ConfigMap"):  # ConfigMap locks (OpenShift 4.7): the same record
+        record = configmap["metadata"].get("annotations", {}).get("control-plane.alpha.kubernetes.io/leader")
+        if record:
+            parsed = json.loads(record)
+            assert re.match(r"^[\w.-]+_[0-9a-f-]{36}$", parsed["holderIdentity"]), parsed["holderIdentity"]
+            assert parsed["leaseDurationSeconds"] == 15
     identities = [lease for lease in every_sample.of_kind("Lease")
                   if lease["metadata"].get("labels", {}).get("apiserver.kubernetes.io/identity") == "kube-apiserver"]
     minor = int(str(every_sample.sample.store.get("/version").data["minor"]).rstrip("+"))
