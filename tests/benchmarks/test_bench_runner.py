@@ -13,6 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from benchmarks import run
 from benchmarks.generate import SyntheticCluster
 from benchmarks.measure import Measurement, ProcessUsage, run_measured
@@ -41,6 +43,7 @@ def test_peak_rss_is_the_child_process_own() -> None:
     assert run_measured([sys.executable, "-c", "raise SystemExit(3)"], {}, timeout=60).exit_code == 3
 
 
+@pytest.mark.heavy  # the whole benchmark against kubectl at a toy size (`make test-quick` leaves it out)
 def test_the_runner_measures_and_checks_the_truth_at_a_toy_size(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
     run.main(["--sizes", "10", "--latencies", "0", "--only", "explain", "--only", "trace", "--no-contexts",

@@ -28,6 +28,8 @@ from tests.harness.apiserver import ApiServer
 from tests.harness.etcd import EtcdCluster, etcd_binary
 from tests.harness.tiny import tiny_store
 
+pytestmark = pytest.mark.heavy  # a real three-member etcd under load for a window (`make test-quick` leaves it out)
+
 WINDOW_SECONDS = 2.0  # long enough for a few hundred puts on loopback, short enough for the suite
 MAX_PUTS = 3000  # the load loop is bounded whatever happens
 ENDPOINT_NEED = "etcd-endpoint-metrics"

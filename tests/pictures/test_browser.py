@@ -24,6 +24,8 @@ from kubectl_arch.trace.render.gantt import trace_html, trace_svg
 from tests.pictures import cases
 from tools.headless import BrowserMissing, chromium, viewport
 
+pytestmark = pytest.mark.heavy  # a real Chromium opens every picture at two sizes (`make test-quick` leaves it out)
+
 VIEWPORTS = ((1280, 800), (390, 844))
 SMALLEST_READABLE_PX = 10.0  # a page's picture never shrinks its text below this: it scrolls sideways instead
 TRACES = (("kind-ha", "shop", "pod/cart-6b8d7f9c5d-cqhfr"), ("kubeadm-degraded", "payments", "deployment/checkout"),

@@ -32,6 +32,8 @@ from kubectl_arch.model import metrics
 from kubectl_arch.output.console import make_console
 from tests.safety.faults import FAULTS, FaultySource, MemoSource
 
+pytestmark = pytest.mark.heavy  # every read of every sample failing five ways (`make test-quick` leaves it out)
+
 CHECKS = select(include_workloads=True)
 _parse_metrics_once = functools.lru_cache(maxsize=128)(metrics.parse_metrics)
 

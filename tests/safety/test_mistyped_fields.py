@@ -31,6 +31,8 @@ from kubectl_arch.explain.render.terminal import print_overview
 from kubectl_arch.output.console import make_console
 from kubectl_arch.rbac.role import all_need_names
 
+pytestmark = pytest.mark.heavy  # every key of every sample mistyped in turn (`make test-quick` leaves it out)
+
 # Keys mistyped together in one run: every key of a sample is mistyped in some run, at a twentieth of the cost
 # of one run per key. A group can only hide a crash if another key of it stops the analysis first, and
 # the groups differ per sample, so a crash hidden in one sample shows in another.
