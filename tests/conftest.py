@@ -21,13 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kubectl_arch.collect.apistore import ApiStore
 from tests.golden import UPDATE_OPTION
-from tests.harness.apiserver import ApiServer, Backend
-from tests.harness.kubeconfig import kubeconfig_for_server
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: xdist's controller loads this file too, and runs no test
     from kubectl_arch.collect.kube import KubeSource
+    from tests.harness.apiserver import ApiServer, Backend
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(UPDATE_OPTION, action="store_true",
@@ -37,6 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption(UPDATE_OPTION):
         os.environ["UPDATE_GOLDEN"] = "1"
+    if _hands_out_tests_only(config):
+        return  # each xdist worker loads this file and the profile itself; importing hypothesis costs ~1 s
     # Property tests judge what the code does, not how fast a shared CI machine runs it: no per-example
     # deadline (a loaded machine turned one slow example into a failure). Examples stay random, so a run
     # can still find a new counterexample; hypothesis prints how to reproduce it.
@@ -44,6 +44,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     settings.register_profile("kubectl-arch", deadline=None, print_blob=True)
     settings.load_profile("kubectl-arch")
+
+
+def _hands_out_tests_only(config: pytest.Config) -> bool:
+    """Whether this process is xdist's controller: it sends tests to workers and runs none itself."""
+    distributing = config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None))
+    return distributing and not hasattr(config, "workerinput") and not config.getoption("collectonly")
 
 
 VENV_BIN = Path(sys.executable).parent
@@ -170,6 +176,9 @@ def api_server() -> Iterator[Callable[..., ApiServer]]:
     """Factory: ``api_server("kind-ha")`` (or an ApiStore, a snapshot Path or document, a SnapshotSource)
     starts an HTTPS server on 127.0.0.1 whose Date header is the data's capture time; keyword arguments go
     to ``ApiServer`` (tokens=, client_ca=, authorizer=, now=)."""
+    from kubectl_arch.collect.apistore import ApiStore
+    from tests.harness.apiserver import ApiServer
+
     started: list[ApiServer] = []
 
     def start(what: str | Path | dict[str, Any] | Backend | None = None, **kwargs: Any) -> ApiServer:
@@ -187,6 +196,8 @@ def api_server() -> Iterator[Callable[..., ApiServer]]:
 @pytest.fixture
 def kubeconfig_for(tmp_path: Path) -> Callable[..., Path]:
     """Factory: ``kubeconfig_for(server, token=..., client_cert=..., namespace=...)`` writes a kubeconfig."""
+    from tests.harness.kubeconfig import kubeconfig_for_server
+
     count = 0
 
     def write(server: ApiServer, **kwargs: Any) -> Path:
