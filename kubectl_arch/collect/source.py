@@ -211,13 +211,14 @@ def list_all(
     ``keep`` trims each item as its page arrives, so fields no analysis reads never pile up in memory.
     """
     items: list[dict[str, Any]] = []
-    first: Response | None = None
+    data: dict[str, Any] | None = None  # the first page without its items: holding it whole held 500 raw objects
     for page in iter_pages(source, path, query, limit):
         if not page.ok:
             return page
-        first = first or page
+        if data is None:
+            data = {k: v for k, v in page.data.items() if k != "items"} if isinstance(page.data, dict) else {}
         items.extend(map(keep, page.items) if keep else page.items)
-    data = dict(first.data) if first and isinstance(first.data, dict) else {}
+    data = data or {}
     data["items"] = items
     data["metadata"] = {
         k: v for k, v in jsonshape.mapping(data.get("metadata")).items() if k not in ("continue", "remainingItemCount")

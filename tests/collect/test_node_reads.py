@@ -240,3 +240,29 @@ def test_analysis_never_changes_the_node_data_it_reads(sample: str) -> None:
     scenarios(cluster_map, None)
     walkthrough_steps(cluster_map)
     assert {need: data.items(need) for need in before} == before
+
+
+def test_a_whole_list_keeps_no_page_of_raw_objects() -> None:
+    """``list_all`` held the first page whole (500 raw objects at the default page size) until the last page
+    had arrived, only for its kind and metadata: now no earlier page is referenced while later ones are read."""
+    import sys
+
+    from kubectl_arch.collect.source import list_all
+
+    store = ApiStore()
+    for index in range(7):
+        store.add({"kind": "Node", "apiVersion": "v1", "metadata": {"name": f"n{index}"}, "status": {"images": []}})
+    pages: list[Response] = []
+    holders_of_first_page: list[int] = []
+
+    class Recording:
+        def get(self, path: str, query: Query | None = None) -> Response:
+            if len(pages) == 2:  # who else holds the first page: besides this list and getrefcount's argument
+                holders_of_first_page.append(sys.getrefcount(pages[0]) - 2)
+            pages.append(store.get(path, query))
+            return pages[-1]
+
+    answer = list_all(Recording(), NODES, limit=3, keep=lambda node: {"name": node["metadata"]["name"]})  # type: ignore[arg-type]
+    assert [n["name"] for n in answer.data["items"]] == [f"n{i}" for i in range(7)] and len(pages) == 3
+    assert answer.data["kind"] == "NodeList" and "continue" not in answer.data["metadata"]
+    assert holders_of_first_page == [0], "list_all still holds the first page while reading the third"
