@@ -121,7 +121,7 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
         architecture=str(info.get("architecture", "")),
         provider_id=str(raw.mapping(node.get("spec")).get("providerID", "")),
         internal_ip=_internal_ip(node),
-        labels=dict(raw.labels(node)),
+        labels=raw.labels(node),  # the node's own (read-only) mapping: no copy per node
         whole=not is_row(node),
     )
 
