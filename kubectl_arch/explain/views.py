@@ -45,7 +45,7 @@ FLAGS_THAT_MATTER: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per node for the kubelets and runtimes: no per-instance dict
 class InstanceView:
     """One instance as shown: where it runs, ready or not, version, and whether it leads."""
 
