@@ -31,7 +31,14 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `tests` 
 
 from benchmarks.generate import SyntheticCluster  # noqa: E402
 from benchmarks.measure import CountingBackend, Measurement, ProcessUsage, measurement, run_measured  # noqa: E402
-from benchmarks.report import ALL_CONTEXTS, ONE_CONTEXT, check_targets, load_average, render  # noqa: E402
+from benchmarks.report import (  # noqa: E402
+    ALL_CONTEXTS,
+    KUBECTL_PLUGIN_BASELINE,
+    ONE_CONTEXT,
+    check_targets,
+    load_average,
+    render,
+)
 from benchmarks.truth import CHECKERS, check_with_kubectl  # noqa: E402
 
 DEFAULT_SIZES = (10, 100, 1_000, 5_000, 65_000)
@@ -194,6 +201,14 @@ def help_usages(home: str) -> dict[str, ProcessUsage]:
     kubectl = shutil.which("kubectl")
     if kubectl:
         usages["kubectl arch --help"] = help_usage([kubectl, "arch", "--help"], env)
+        # What kubectl itself costs before any plugin runs: a plugin that exits at once.
+        baseline = Path(home) / "plugin-baseline"
+        baseline.mkdir(exist_ok=True)
+        script = baseline / "kubectl-baseline_plugin"
+        script.write_text("#!/bin/sh\nexit 0\n")
+        script.chmod(0o755)
+        usages[KUBECTL_PLUGIN_BASELINE] = help_usage(
+            [kubectl, "baseline-plugin"], {**env, "PATH": f"{baseline}{os.pathsep}{env['PATH']}"})
     return usages
 
 
