@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model import raw
-from kubectl_arch.model.addons import DEPLOYMENTS_NEED, cluster_dns
+from kubectl_arch.model.addons import DAEMONSETS_NEED, DEPLOYMENTS_NEED
+from kubectl_arch.model.facts import cluster_facts
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
+from kubectl_arch.model.workloads import Workload
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -29,43 +31,56 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/dns-horizontal-autoscaling/",
     ),
     needs=(DEPLOYMENTS_NEED, "kube-system-pods", NODES_NEED),
-    optional_needs=("daemonsets",),  # OpenShift runs its DNS as a DaemonSet
+    optional_needs=(DAEMONSETS_NEED,),  # OpenShift runs its DNS as a DaemonSet
     thresholds={"min_ready": 2},
 )
 
-DNS_LABEL = ("k8s-app", "kube-dns")  # the label CoreDNS and kube-dns pods carry, which the Service selects
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    dns = cluster_dns(data)
-    if dns is None or dns.workload is None:
+    dns = cluster_facts(data).dns  # one reader of cluster DNS per cluster: the fact base
+    workload = dns.workload
+    if workload is None:
+        if dns.unread:  # a failed read is not "none found"
+            reasons = "; ".join(reason for _, reason in dns.unread)
+            return [Finding(META.id, Status.SKIP, f"cluster DNS is unknown: {reasons}",
+                            evidence={"unread": [need for need, _ in dns.unread]})]
         return [Finding(META.id, Status.WARN, "no CoreDNS or kube-dns Deployment found in kube-system: if cluster "
                         "DNS runs under another name, disable this check in --config")]
-    deployment = dns.workload
-    nodes = node_infos(data)
-    pods = [p for p in data.items("kube-system-pods") if raw.labels(p).get(DNS_LABEL[0]) == DNS_LABEL[1]]
-    ready_nodes = sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)})
+    findings = _judge(dns.kind or "DNS", workload, list(dns.ready_nodes), len(node_infos(data)),
+                      int(thresholds["min_ready"]))
+    return with_fix(findings, _daemonset_fix(workload)) if workload.kind == "DaemonSet" else findings
+
+
+def _daemonset_fix(workload: Workload) -> str:
+    """OpenShift's DNS operator runs dns-default on every node: no replica count to scale."""
+    where = f"{workload.namespace}/{workload.name}"  # sanitised where rendered, as all cluster text
+    return f"Cluster DNS runs as the DaemonSet {where}, one pod per node (OpenShift's DNS operator manages it: " \
+        "`oc get clusteroperator dns`); find out why its pods are not ready with " \
+        f"`kubectl -n {workload.namespace} get pods -o wide` and `kubectl describe pod`."
+
+
+def _judge(kind: str, workload: Workload, ready_nodes: list[str], nodes: int, min_ready: int) -> list[Finding]:
     spread = len(ready_nodes)
-    if deployment.kind == "DaemonSet" and not ready_nodes:  # one pod per node (OpenShift's dns-default)
-        spread = deployment.ready
-    evidence = {"deployment": f"kube-system/{deployment.name}", "desired": deployment.desired,
-                "ready": deployment.ready, "nodes_with_ready_pods": ready_nodes}
-    min_ready = int(thresholds["min_ready"])
-    if deployment.ready == 0:
-        return [Finding(META.id, Status.FAIL, f"no {dns.kind} replica is ready: name resolution fails in every pod",
+    if workload.kind == "DaemonSet" and not ready_nodes:  # one pod per node (OpenShift's dns-default)
+        spread = workload.ready
+    evidence = {workload.kind.lower(): f"{workload.namespace}/{workload.name}", "desired": workload.desired,
+                "ready": workload.ready, "nodes_with_ready_pods": ready_nodes}
+    if workload.ready == 0:
+        return [Finding(META.id, Status.FAIL, f"no {kind} replica is ready: name resolution fails in every pod",
                         evidence=evidence)]
-    if deployment.ready < min_ready:
+    if workload.ready < min_ready:
         # One node is one failure domain, but a second replica there still survives a pod restart or eviction.
-        status = Status.WARN if len(nodes) <= 1 else Status.FAIL
-        where = " on the cluster's only node" if len(nodes) <= 1 else ""
-        return [Finding(META.id, status, f"only {deployment.ready} of {deployment.desired} {dns.kind} replicas "
+        status = Status.WARN if nodes <= 1 else Status.FAIL
+        where = " on the cluster's only node" if nodes <= 1 else ""
+        return [Finding(META.id, status, f"only {workload.ready} of {workload.desired} {kind} replicas "
                         f"ready{where}: one restart stops name resolution cluster-wide (run at least {min_ready}"
-                        f"{', even on one node' if len(nodes) <= 1 else ' on different nodes'})", evidence=evidence)]
-    if spread == 1 and len(nodes) > 1:
-        return [Finding(META.id, Status.WARN, f"every ready {dns.kind} replica runs on node {ready_nodes[0]}: "
+                        f"{', even on one node' if nodes <= 1 else ' on different nodes'})", evidence=evidence)]
+    if spread == 1 and nodes > 1:
+        return [Finding(META.id, Status.WARN, f"every ready {kind} replica runs on node {ready_nodes[0]}: "
                         "losing that node stops name resolution", evidence=evidence)]
-    if deployment.ready < deployment.desired:
-        return [Finding(META.id, Status.WARN, f"{deployment.desired - deployment.ready} of {deployment.desired} "
-                        f"{dns.kind} replicas not ready", evidence=evidence)]
-    return [Finding(META.id, Status.PASS, f"{plural(deployment.ready, dns.kind + ' replica')} ready on "
+    if workload.ready < workload.desired:
+        return [Finding(META.id, Status.WARN, f"{workload.desired - workload.ready} of {workload.desired} "
+                        f"{kind} replicas not ready", evidence=evidence)]
+    return [Finding(META.id, Status.PASS, f"{plural(workload.ready, kind + ' replica')} ready on "
                     f"{plural(spread, 'node')}", evidence=evidence)]

@@ -41,6 +41,7 @@ from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
 from kubectl_arch.model.profiles import EMBEDDED as EMBEDDED_CONTROL_PLANE
 from kubectl_arch.model.profiles import HIDDEN as HIDDEN_CONTROL_PLANE
 from kubectl_arch.model.profiles import Profile, profile_for
+from kubectl_arch.model.workloads import Workload
 
 READYZ_NEED, LIVEZ_NEED = "readyz", "livez"
 DEPLOYMENTS_NEED = "kube-system-deployments"
@@ -157,14 +158,20 @@ class LeaderElectionFacts:
 
 @dataclass(frozen=True)
 class DnsFacts:
-    """Cluster DNS: its kind and workload counts; counts None when the Deployments could not be read."""
+    """Cluster DNS: its kind and workload counts; counts None, with ``unread`` saying why, when a read that
+    could have shown it (the Deployments, or the DaemonSets for OpenShift's dns-default) failed."""
 
-    kind: str | None  # coredns, kube-dns; None when no DNS Deployment was found
-    deployment: str | None
+    kind: str | None  # coredns, kube-dns; None when no DNS workload was found
+    deployment: str | None  # "namespace/name" of its Deployment or DaemonSet (``workload.kind`` says which)
     desired: int | None
     ready: int | None
     ready_nodes: tuple[str, ...] = ()
     addon: Addon | None = field(default=None, compare=False, repr=False)  # the workload the views list pods of
+    unread: tuple[tuple[str, str], ...] = ()  # (need, why) of each failed read that leaves cluster DNS unknown
+
+    @property
+    def workload(self) -> Workload | None:
+        return self.addon.workload if self.addon is not None else None
 
 
 @dataclass(frozen=True)
@@ -222,8 +229,11 @@ def _complete(data: ClusterData) -> ClusterData:
     if not missing:
         return data
     unread = {name: Response(status=NO_STATUS, error="not read by this command") for name in missing}
+    # The descriptions and answers come along, so a reason reads as the command's own ("DaemonSets in all
+    # namespaces"), word for word.
     return ClusterData(source=data.source, now=data.now, credentials=data.credentials,
-                       responses={**data.responses, **unread}, options=data.options)
+                       responses={**data.responses, **unread}, options=data.options,
+                       descriptions=data.descriptions, answers=data.answers)
 
 
 def _cluster_facts(original: ClusterData) -> ClusterFacts:
@@ -390,12 +400,14 @@ def _cni(data: ClusterData) -> CniFacts:
 
 
 def _dns(data: ClusterData) -> DnsFacts:
-    if DEPLOYMENTS_NEED not in data.responses:
-        return DnsFacts(None, None, None, None)
     dns = cluster_dns(data)
     if dns is None or dns.workload is None:
-        found = 0 if data[DEPLOYMENTS_NEED].ok else None  # not read is not none: never "0"
-        return DnsFacts(None, None, found, found)
+        # Not found in what was read; a failed read that could have shown it (the Deployments, or the DaemonSets
+        # where OpenShift runs dns-default) makes it unknown with the reason: never "0", never "none found".
+        unread = tuple((need, reason) for need in (DEPLOYMENTS_NEED, DAEMONSETS_NEED) if (reason := data.unread(need)))
+        if unread:
+            return DnsFacts(None, None, None, None, unread=unread)
+        return DnsFacts(None, None, 0, 0)
     deployment = dns.workload
     pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
     ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))
