@@ -29,7 +29,7 @@ from kubectl_arch.model.components import (
     control_plane_components,
 )
 from kubectl_arch.model.distribution import READS as DISTRIBUTION_READS
-from kubectl_arch.model.distribution import Distribution, detect_distribution
+from kubectl_arch.model.distribution import VERSION_NEED, Distribution, detect_distribution
 from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, STACKED, etcd_topology, failures_tolerated, quorum
 from kubectl_arch.model.kube_proxy import READS as PROXY_READS
 from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode, node_args
@@ -41,6 +41,7 @@ from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
 from kubectl_arch.model.profiles import EMBEDDED as EMBEDDED_CONTROL_PLANE
 from kubectl_arch.model.profiles import HIDDEN as HIDDEN_CONTROL_PLANE
 from kubectl_arch.model.profiles import Profile, profile_for
+from kubectl_arch.model.versions import parse_version
 from kubectl_arch.model.workloads import Workload
 
 READYZ_NEED, LIVEZ_NEED = "readyz", "livez"
@@ -347,10 +348,20 @@ def _quota_flag(component: Component) -> tuple[int, str] | None:
     return None
 
 
+def _kube_minor(data: ClusterData) -> int | None:
+    """The cluster's Kubernetes minor version from /version; None when it was not read."""
+    response = data.responses.get(VERSION_NEED)
+    if response is None or not response.ok:
+        return None
+    version = parse_version(str(data.mapping(VERSION_NEED).get("gitVersion") or ""))
+    return version.minor if version is not None and version.major == 1 else None
+
+
 def _datastore(data: ClusterData, profile: Profile, components: dict[str, Component],
                nodes: list[NodeInfo]) -> Datastore:
     topology = etcd_topology(components, nodes)
-    documented = (profile.quota.bytes, profile.quota.source, True, profile.quota.what)
+    quota_doc = profile.quota_for(_kube_minor(data))  # by release where the profile's documented value changed
+    documented = (quota_doc.bytes, quota_doc.source, True, quota_doc.what)
     if topology.mode == STACKED:
         read = _quota_flag(components[ETCD])
         quota = (read[0], read[1], False, "read from the cluster") if read else documented

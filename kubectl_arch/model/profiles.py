@@ -71,6 +71,20 @@ class Profile:
     service_proxy: str  # what routes Service IPs by default
     fixes: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
+    # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
+    # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
+    quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
+
+    def quota_for(self, kube_minor: int | None) -> Quota:
+        """The documented quota on a cluster of Kubernetes 1.``kube_minor`` (None: the version was not read)."""
+        if not self.quotas_by_minor:
+            return self.quota
+        if kube_minor is None:
+            return Quota(None, f"{self.quota.source}; the cluster's version, which decides which, could not be read",
+                         self.quota.what)
+        chosen = [quota for first, quota in self.quotas_by_minor if first <= kube_minor]
+        return chosen[-1] if chosen else Quota(None, f"{self.quota.source}; none is documented here for "
+                                                     f"Kubernetes 1.{kube_minor}", self.quota.what)
 
     def fix(self, action: str) -> str | None:
         return self.fixes.get(action)
@@ -278,14 +292,24 @@ MINIKUBE = Profile(
     references=("https://minikube.sigs.k8s.io/docs/tutorials/multi_control_plane_ha_clusters/",),
 )
 
+# OpenShift's etcd operator sets ETCD_QUOTA_BACKEND_BYTES itself (FixedEtcdEnvVars): 7 GiB on 4.4-4.8, 8 GiB
+# from 4.9. OpenShift 4.y runs Kubernetes 1.(y+13): 4.4 <-> 1.17, 4.7 <-> 1.20, 4.8 <-> 1.21, 4.9 <-> 1.22.
+_OPENSHIFT_ETCD_ENV = "https://github.com/openshift/cluster-etcd-operator/blob/{}/pkg/etcdenvvar/etcd_env.go"
+OPENSHIFT_QUOTA = Quota(None, "OpenShift's etcd operator sets the quota by release: 7 GiB on 4.4-4.8, 8 GiB from "
+                              "4.9 (" + _OPENSHIFT_ETCD_ENV.format("release-4.9") + ")", "OpenShift's default")
+OPENSHIFT_QUOTAS = (
+    (17, Quota(7 * GIB, _OPENSHIFT_ETCD_ENV.format("release-4.7") + " (OpenShift 4.4-4.8: ETCD_QUOTA_BACKEND_BYTES"
+                        "=7516192768)", "OpenShift 4.4-4.8's default")),
+    (22, Quota(8 * GIB, _OPENSHIFT_ETCD_ENV.format("release-4.9") + " (OpenShift 4.9 and later: "
+                        "ETCD_QUOTA_BACKEND_BYTES=8589934592)", "OpenShift 4.9+'s default")),
+)
+
 OPENSHIFT = Profile(
     name="openshift", title="OpenShift", control_plane=STATIC_PODS,
     control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
                               "openshift-kube-controller-manager"),
     pki_dir="/etc/kubernetes/static-pod-resources", kubeconfig_certs=(),
-    datastore="stacked-etcd", quota=Quota(8 * GIB, "https://docs.openshift.com/container-platform/4.16/"
-                                                    "scalability_and_performance/recommended-performance-scale-practices/"
-                                                    "recommended-etcd-practices.html", "OpenShift's default"),
+    datastore="stacked-etcd", quota=OPENSHIFT_QUOTA, quotas_by_minor=OPENSHIFT_QUOTAS,
     logs=_frozen({"kube-apiserver": "oc -n openshift-kube-apiserver logs kube-apiserver-<node> -c kube-apiserver",
                   "etcd": "oc -n openshift-etcd logs etcd-<node> -c etcd",
                   "kube-scheduler": "oc -n openshift-kube-scheduler logs openshift-kube-scheduler-<node> "
