@@ -40,6 +40,7 @@ _KEEP_SPEC = ("taints", "unschedulable", "providerID")
 _KEEP_NODE_INFO = ("kubeletVersion", "containerRuntimeVersion", "kernelVersion", "osImage", "operatingSystem",
                    "architecture")
 _KEEP_CONDITION = ("type", "status", "reason", "message")
+_KEEP_ADDRESS_TYPES = ("InternalIP", "ExternalIP")  # what a Table row carries too; Hostname repeats the name
 
 
 class SharedValues:
@@ -91,7 +92,8 @@ def compact_node(node: Mapping[str, Any], shared: SharedValues | None = None) ->
         "conditions": pool.share([{k: c[k] for k in _KEEP_CONDITION if k in c}
                                   for c in conditions if isinstance(c, Mapping)]),
         "nodeInfo": pool.share({k: info[k] for k in _KEEP_NODE_INFO if k in info}),
-        "addresses": _list(status, "addresses"),
+        "addresses": [address for address in _list(status, "addresses")
+                      if isinstance(address, Mapping) and address.get("type") in _KEEP_ADDRESS_TYPES],
     }
     return out
 
