@@ -357,6 +357,8 @@ def _service_proxy_commands(cluster: ClusterMap) -> list[str]:
         if proxy.source == "anetd":
             return ["kubectl -n kube-system get ds anetd",
                     "kubectl -n kube-system exec ds/anetd -- cilium service list"]
+        if proxy.source == "sdn":  # openshift-sdn
+            return ["oc -n openshift-sdn get pods -o wide", "oc get network.operator cluster -o yaml"]
         return ["oc -n openshift-ovn-kubernetes get pods -o wide", "oc get network.operator cluster -o yaml"]
     out: list[str] = []
     if proxy.source == "node-args":

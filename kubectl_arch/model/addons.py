@@ -42,6 +42,11 @@ CNI_DAEMONSETS: tuple[tuple[str, str], ...] = (
     ("kube-router", "kube-router"),
     ("ovnkube-node", "ovn-kubernetes"),
 )
+# CNI DaemonSets known by namespace and exact name, whose names alone are too common to match anywhere:
+# openshift-sdn's node DaemonSet (openshift/cluster-network-operator bindata/network/openshift-sdn/sdn.yaml).
+CNI_NAMESPACED_DAEMONSETS: tuple[tuple[str, str, str], ...] = (
+    ("openshift-sdn", "sdn", "openshift-sdn"),
+)
 DNS_DEPLOYMENTS = ("coredns", "kube-dns", "rke2-coredns-rke2-coredns")
 METRICS_SERVER_DEPLOYMENTS = ("metrics-server", "rke2-metrics-server")
 
@@ -63,6 +68,10 @@ def cni_plugin(data: ClusterData) -> Addon | None:
         for daemonset in daemonsets:
             if raw.name(daemonset) == prefix or raw.name(daemonset).startswith(prefix + "-"):
                 return Addon(plugin, workload(daemonset, prefix.split("-")[0]))
+    for namespace, name, plugin in CNI_NAMESPACED_DAEMONSETS:
+        for daemonset in daemonsets:
+            if (raw.namespace(daemonset), raw.name(daemonset)) == (namespace, name):
+                return Addon(plugin, workload(daemonset, name))
     if "+k3s" not in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
         return None
     disabled = k3s_flannel_disabled(data)

@@ -1,7 +1,7 @@
 """Which mode routes Service traffic: kube-proxy's iptables/ipvs/nftables, a replacement, or nothing.
 
 Sources in order of authority: a replacement that implements Services itself (Cilium's
-``kube-proxy-replacement``, GKE Dataplane V2's ``anetd``, OpenShift's OVN-Kubernetes), k3s's and RKE2's
+``kube-proxy-replacement``, GKE Dataplane V2's ``anetd``, OpenShift's OVN-Kubernetes, openshift-sdn), k3s's and RKE2's
 node annotations (``k3s.io/node-args``: the server or agent arguments, ``--kube-proxy-arg proxy-mode=...``
 or ``--disable-kube-proxy``), the kube-proxy configuration file in its ConfigMap (kubeadm: ``kube-proxy``
 key ``config.conf``; EKS: ``kube-proxy-config`` key ``config``; an empty ``mode`` means iptables on
@@ -37,10 +37,17 @@ NODES_NEED = "nodes"
 READS = (DAEMONSETS_NEED, PODS_NEED, DAEMONSET_PODS_NEED, VERSION_NEED, NODES_NEED, CONFIG_NEED, EKS_CONFIG_NEED,
          CILIUM_NEED)
 NODE_ARGS_ANNOTATIONS = (("k3s.io/node-args", "k3s"), ("rke2.io/node-args", "RKE2"))
-# DaemonSets of network plugins that implement Services themselves, with no kube-proxy.
-REPLACING_DAEMONSETS = (
-    ("anetd", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF"),
-    ("ovnkube-node", "OVN-Kubernetes, OpenShift's network, implements Services in Open vSwitch"),
+# DaemonSets of network plugins that implement Services themselves, with no kube-proxy: (namespace, or None for
+# any; name; what it does; what that leaves of kube-proxy).
+NO_KUBE_PROXY = "no kube-proxy runs"
+REPLACING_DAEMONSETS: tuple[tuple[str | None, str, str, str], ...] = (
+    (None, "anetd", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF", NO_KUBE_PROXY),
+    (None, "ovnkube-node", "OVN-Kubernetes, OpenShift's network, implements Services in Open vSwitch", NO_KUBE_PROXY),
+    # openshift/cluster-network-operator bindata/network/openshift-sdn/sdn.yaml: the sdn DaemonSet "launches the
+    # OpenShift networking components (kube-proxy and openshift-sdn)", its proxy set by --proxy-config.
+    ("openshift-sdn", "sdn", "openshift-sdn, OpenShift's older network plugin, runs the Service proxy "
+                             "(kube-proxy's code, configured by its sdn-config ConfigMap) inside its sdn pods",
+     "no separate kube-proxy runs"),
 )
 MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "unknown")
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge
@@ -164,11 +171,11 @@ def _mode_from_node_args(data: ClusterData, daemonset: Workload | None, static: 
     return KubeProxyMode(mode, source, detail, daemonset, static)
 
 
-def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str] | None:
+def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str, str] | None:
     for daemonset in _items(data, DAEMONSETS_NEED):
-        for name, detail in REPLACING_DAEMONSETS:
-            if raw.name(daemonset) == name:
-                return workload(daemonset, name), detail
+        for namespace, name, detail, leaves in REPLACING_DAEMONSETS:
+            if raw.name(daemonset) == name and namespace in (None, raw.namespace(daemonset)):
+                return workload(daemonset, name), detail, leaves
     return None
 
 
@@ -188,9 +195,9 @@ def kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
         return KubeProxyMode("replaced", "cilium-config", detail + extra, daemonset, static)
     replacing = _replacing_daemonset(data)
     if replacing is not None and daemonset is None and not pods:
-        found, detail = replacing
+        found, detail, leaves = replacing
         return KubeProxyMode("replaced", found.name, f"{detail} (DaemonSet {found.namespace}/{found.name}); "
-                             "no kube-proxy runs", None, 0)
+                             f"{leaves}", None, 0)
     from_args = _mode_from_node_args(data, daemonset, static)
     if from_args is not None:
         return from_args
