@@ -51,6 +51,7 @@ class Need:
     query: tuple[tuple[str, str], ...] = ()
     paged: bool = False
     rule: Rule = field(default_factory=Rule)
+    more_rules: tuple[Rule, ...] = ()  # a need read from more than one resource (each in ``rbac_rules``)
     after: tuple[str, ...] = ()
     fetch: Callable[[Source, ClusterData], Response] | None = field(default=None, compare=False)
     covered_by: tuple[str, ...] = ()
@@ -197,8 +198,11 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
         configmap = lock == "configmaps"
         path = (f"/api/v1/namespaces/{namespace}/configmaps/{name}" if configmap
                 else f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}")
-        # a moved Lease is listed by name: the Lease permission the role already holds is `list`
-        response = source.get(path) if configmap else _one_by_name(source, path.rsplit("/", 1)[0], name)
+        # A Lease in kube-system is listed by name (kube-system-leases' `list` covers any name there); any other
+        # lock is read with `get`, which the role grants by the components' names (resourceNames): OpenShift's
+        # scheduler's Lease in openshift-kube-scheduler is beyond that `list`.
+        listed = not configmap and namespace == KUBE_SYSTEM
+        response = _one_by_name(source, path.rsplit("/", 1)[0], name) if listed else source.get(path)
         entry: dict[str, Any] = {"component": component, "path": path, "status": response.status}
         body = response.data if response.ok and isinstance(response.data, dict) else {}
         metadata = jsonshape.mapping(body.get("metadata"))
@@ -308,10 +312,11 @@ _CATALOGUE = [
         "the leader-election locks the components' --leader-elect-resource-* flags name",
         fetch=_leader_election_locks,
         after=("kube-system-pods", "openshift-control-plane-pods"),
-        # ConfigMap locks are read with `get`, in any namespace but only by the components' own names (the
-        # default lock names; a lock renamed by --leader-elect-resource-name is reported as forbidden, never
-        # ConfigMaps at large); moved Leases are listed by name with the Lease `list` kube-system-leases holds.
+        # ConfigMap and Lease locks are read with `get`, in any namespace but only by the components' own names
+        # (the default lock names; a lock renamed by --leader-elect-resource-name is reported as forbidden, never
+        # ConfigMaps or Leases at large).
         rule=_resource("", "configmaps", verbs=("get",), names=ELECTED_COMPONENTS),
+        more_rules=(_resource("coordination.k8s.io", "leases", verbs=("get",), names=ELECTED_COMPONENTS),),
     ),
     Need(
         "apiserver-certificates",
@@ -401,8 +406,7 @@ def _read(need: Need, source: Source, data: ClusterData) -> Response:
 def rbac_rules(names: Iterable[str]) -> list[Rule]:
     """The rules needed to read the named needs, merged per namespace, API group and verb set."""
     merged: dict[tuple[Any, ...], set[str]] = {}
-    for need in _ordered(names):
-        rule = need.rule
+    for rule in (rule for need in _ordered(names) for rule in (need.rule, *need.more_rules)):
         if rule.non_resource_urls:
             merged.setdefault(("urls", rule.verbs), set()).update(rule.non_resource_urls)
         for group in rule.api_groups:
