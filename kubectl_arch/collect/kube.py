@@ -643,11 +643,13 @@ def _exec_plugins_guarded(deadline: float) -> Iterator[list[str]]:
 
 def _check_kubeconfig_file(path: Path) -> Any:
     """The file's YAML document; a file that is not YAML or not a mapping is one clear line (the client's
-    errors are cryptic)."""
+    errors are cryptic). Parsed with libyaml where PyYAML has it: this runs on every command."""
     import yaml
 
+    from kubectl_arch.yamltext import safe_load
+
     try:
-        document = yaml.safe_load(path.read_text())
+        document = safe_load(path.read_text())
     except OSError as exc:
         raise ArchError(f"kubeconfig {path} could not be read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
