@@ -158,11 +158,12 @@ def bench_all_contexts(latency_ms: int, workdir: Path) -> list[Measurement]:
         env = environment(workdir / "home-contexts")
         flags = ["--kubeconfig", str(write_kubeconfig(workdir / "home-contexts" / "kubeconfig", document))]
         arch = kubectl_arch()
+        window = audit_flags(env)  # --window 0, as for audit above: a wait between two scrapes is not work
         runs = []
         print(f"--all-contexts: {CONTEXTS} clusters of {CONTEXT_NODES} nodes at {latency_ms} ms "
               f"(load average {load_average()})", flush=True)
-        for label, argv in ((ONE_CONTEXT, [arch, "audit", "-o", "json", "--context", "cluster-0"]),
-                            (ALL_CONTEXTS, [arch, "audit", "-o", "json", "--all-contexts"])):
+        for label, argv in ((ONE_CONTEXT, [arch, "audit", "-o", "json", *window, "--context", "cluster-0"]),
+                            (ALL_CONTEXTS, [arch, "audit", "-o", "json", *window, "--all-contexts"])):
             for backend in backends:
                 backend.reset()
             for server in servers:
