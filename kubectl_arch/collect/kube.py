@@ -301,20 +301,23 @@ def _read_before(raw: Any, deadline: float) -> bytes | None:
 def _parse_body(status: int, body: bytes, headers: dict[str, str]) -> Response:
     """Parse JSON bodies (Status objects included); keep anything else as text."""
     content_type = headers.get("content-type", "")
-    text = body.decode("utf-8", errors="replace")
+    # A JSON body is parsed from its bytes: decoding it to text as well copied every page (megabytes) for nothing.
+    text = None if "json" in content_type else body.decode("utf-8", errors="replace")
     # Guess only without a Content-Type: /readyz?verbose answers text/plain starting with "[+]ping ok".
-    looks_json = "json" in content_type or (not content_type and text.lstrip().startswith(("{", "[")))
+    looks_json = text is None or (not content_type and text.lstrip().startswith(("{", "[")))
     if looks_json:
         try:
             data = json.loads(body)
         except ValueError:
             if 200 <= status < 300:
                 return Response(status=status, error="the response was not valid JSON (truncated?)", headers=headers)
-            return Response(status=status, text=text, error=f"HTTP {status}", headers=headers)
+            return Response(status=status, text=body.decode("utf-8", errors="replace"), error=f"HTTP {status}",
+                            headers=headers)
         if 200 <= status < 300:
             return Response(status=status, data=data, headers=headers)
         message = data.get("message") if isinstance(data, dict) else None
         return Response(status=status, data=data, error=message or f"HTTP {status}", headers=headers)
+    assert text is not None  # only JSON content types leave it undecoded, and those were parsed above
     if 200 <= status < 300:
         return Response(status=status, text=text, headers=headers)
     return Response(status=status, text=text, error=text.strip()[:200] or f"HTTP {status}", headers=headers)
