@@ -3,7 +3,6 @@ namespace/kind/name in its evidence, and a failed read is a skip with its reason
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.model.facts import cluster_facts
 from tests.checks.test_collection import run_audit_data
+from tests.harness.spies import spy_on_cluster_dns
 
 CHECK = "coredns-replicas"
 
@@ -29,18 +29,7 @@ def _findings(sample_name: str, forbid: str | None = None) -> tuple[list[Finding
 
 
 def test_coredns_replicas_reads_the_fact_base_not_its_own_dns_finder(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kubectl_arch.model import addons
-
-    real, calls = addons.cluster_dns, []
-
-    def renamed(data: Any) -> Any:  # a finder whose answer only the fact base's readers would see
-        calls.append(1)
-        found = real(data)
-        return replace(found, kind="renamed-dns") if found is not None else None
-
-    check_module = f"kubectl_arch.checks.{CHECK.replace('-', '_')}"
-    for module in ("kubectl_arch.model.addons", "kubectl_arch.model.facts", check_module):
-        monkeypatch.setattr(f"{module}.cluster_dns", renamed, raising=False)
+    calls = spy_on_cluster_dns(monkeypatch, "renamed-dns", [f"kubectl_arch.checks.{CHECK.replace('-', '_')}"])
     for sample in ("kind-ha", "openshift"):
         calls.clear()
         findings, data = _findings(sample)

@@ -220,21 +220,11 @@ def test_openshift_control_plane_is_counted_in_its_own_namespaces() -> None:
 
 def test_explain_dns_view_reads_the_fact_base_not_its_own_dns_finder(monkeypatch: pytest.MonkeyPatch) -> None:
     """One reader: cluster DNS is found once, by the fact base, and explain's view shows what it found."""
-    from dataclasses import replace
-
     from kubectl_arch.collect.sample_source import SampleSource
     from kubectl_arch.explain import EXPLAIN_NEEDS
-    from kubectl_arch.model import addons
+    from tests.harness.spies import spy_on_cluster_dns
 
-    real, calls = addons.cluster_dns, []
-
-    def renamed(data: Any) -> Any:  # a finder whose answer only the fact base's caller would see
-        calls.append(1)
-        found = real(data)
-        return replace(found, kind="kube-dns") if found is not None else None
-
-    for module in ("kubectl_arch.model.addons", "kubectl_arch.model.facts", "kubectl_arch.explain.node_layer"):
-        monkeypatch.setattr(f"{module}.cluster_dns", renamed, raising=False)
+    calls = spy_on_cluster_dns(monkeypatch, "kube-dns", ["kubectl_arch.explain.node_layer"])
     for sample in ("kind-ha", "openshift", "k3s"):
         calls.clear()
         cluster = build_map(collect(SampleSource.named(sample), EXPLAIN_NEEDS))
