@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `kubectl_arch` importable from this checkout
@@ -24,24 +23,13 @@ NARROW = 80  # what click uses when the output is not a terminal and COLUMNS is 
 WIDEST = 400
 
 
-@contextmanager
-def _columns(columns: int) -> Iterator[None]:
-    saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = str(columns)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = saved
-
-
 def rendered(columns: int) -> str:
     """What `kubectl arch --help` prints on a terminal ``columns`` wide, rendered by click itself."""
     from kubectl_arch.cli.main import cli
 
-    with _columns(columns), cli.make_context(PLUGIN_PROG, [], resilient_parsing=True) as ctx:
+    # click measures the terminal with shutil, which reads COLUMNS first.
+    with (patch.dict(os.environ, {"COLUMNS": str(columns)}),
+          cli.make_context(PLUGIN_PROG, [], resilient_parsing=True) as ctx):
         return cli.get_help(ctx) + "\n"
 
 
