@@ -50,10 +50,15 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [Finding(META.id, Status.SKIP, "the API server version could not be read")]
     oldest = apiservers[0]
     findings: list[Finding] = []
+    unjudged: list[Finding] = []  # a kubelet whose version is not a version is not within the policy either
     nodes = node_infos(data)
     for node in nodes:
         kubelet = parse_version(node.kubelet_version)
         if kubelet is None:
+            unjudged.append(Finding(META.id, Status.SKIP, f"node {node.name}: kubelet version "
+                                    f"{node.kubelet_version or '(none reported)'} is not a version the skew policy "
+                                    "can be judged on", evidence={"kubelet": node.kubelet_version},
+                                    object=f"node/{node.name}"))
             continue
         allowed = int(thresholds["max_minor_skew"]) if kubelet >= WIDE_WINDOW_SINCE else 2
         skew = minor_skew(oldest, kubelet)
@@ -73,8 +78,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                                     f"versions behind the API server {oldest}, the oldest the skew policy allows: it "
                                     f"blocks the next control-plane upgrade{unsupported}", evidence=evidence,
                                     object=f"node/{node.name}"))
-    if findings:
-        return with_fix(findings, _fix(data))
+    if findings or unjudged:
+        return with_fix(findings, _fix(data)) + unjudged
     versions = sorted({n.kubelet_version for n in nodes if n.kubelet_version})
     return [Finding(META.id, Status.PASS, f"{plural(len(nodes), 'kubelet')} ({', '.join(versions) or 'no version'}) "
                     f"within the skew policy of API server {oldest}", evidence={"kubelets": versions,
