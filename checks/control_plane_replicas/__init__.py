@@ -61,6 +61,11 @@ def _fix(facts: ClusterFacts) -> str | None:
 def _evaluate(facts: ClusterFacts, min_ready: int) -> list[Finding]:
     nodes = facts.control_plane_nodes
     components = {name: facts.components[name] for name in COUNTED}
+    uncounted = [c for c in components.values() if c.runs == "unknown"]
+    if uncounted:  # a failed read is not "none visible": nothing is judged on it
+        reasons = "; ".join(dict.fromkeys(c.unread or "their pods were not read" for c in uncounted))
+        return [Finding(META.id, Status.SKIP, f"{', '.join(c.name for c in uncounted)} could not be counted: "
+                        f"{reasons}")]
     counts: dict[str, tuple[int, int]] = {name: (c.replicas or 0, c.ready or 0) for name, c in components.items()}
     if all(total == 0 for total, _ in counts.values()) and not nodes:
         return [Finding(META.id, Status.SKIP, "no control-plane pods or nodes are visible, so their count is unknown")]

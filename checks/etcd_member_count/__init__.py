@@ -9,8 +9,9 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.components import control_plane_components
+from kubectl_arch.model.components import ETCD, control_plane_components
 from kubectl_arch.model.etcd import EXTERNAL, HIDDEN, etcd_topology, failures_tolerated, quorum
+from kubectl_arch.model.facts import cluster_facts
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -38,6 +39,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]
     topology = etcd_topology(control_plane_components(data))
+    etcd = cluster_facts(data).components[ETCD]
+    if etcd.runs == "unknown":  # the pods it would be counted from were not read: name that read
+        return [Finding(META.id, Status.SKIP, f"etcd's members could not be counted: "
+                        f"{etcd.unread or 'its pods were not read'}")]
     if topology.mode == HIDDEN or not topology.size:
         return [Finding(META.id, Status.SKIP, "no etcd pods and no --etcd-servers flag are visible in kube-system")]
     size = topology.size

@@ -77,6 +77,10 @@ def _judge(name: str, election: LeaderElectionFacts, facts: ClusterFacts, hidden
                        object=target)
     where = settings.describe
     if lease is None:
+        unread = facts.components[name].unread
+        if unread:  # its flags, which say where its lock is, were not read: the lock is not known
+            return Finding(META.id, Status.SKIP, f"{name}'s lock is not known: its pods could not be read: {unread}",
+                           object=target)
         if hidden:
             return Finding(META.id, Status.SKIP, f"no {name} lock is visible; {hidden}", object=target)
         if election.problem == "does not exist":

@@ -16,7 +16,7 @@ from kubectl_arch.explain.unknowns import mark_unreadable, short_reason
 from kubectl_arch.explain.views import CNI, COMPONENT_NAMES, KUBELET, ComponentView
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import Addon, metrics_server
-from kubectl_arch.model.components import control_plane_components
+from kubectl_arch.model.components import OPENSHIFT_PODS_NEED, PODS_NEED, control_plane_components
 from kubectl_arch.model.distribution import Distribution
 from kubectl_arch.model.etcd import EtcdTopology, etcd_topology
 from kubectl_arch.model.facts import ClusterFacts, Datastore, HealthEndpoint, cluster_facts, parse_health
@@ -127,7 +127,8 @@ def build_map(data: ClusterData) -> ClusterMap:
     if facts.cni.addon is not None and facts.cni.addon.workload is None:
         embedded |= {CNI}
     counted = frozenset(name for name, fact in facts.components.items() if fact.runs != "unknown")
-    mark_unreadable(data, views, embedded, counted)
+    reads = (PODS_NEED, OPENSHIFT_PODS_NEED) if facts.profile.name == "openshift" else (PODS_NEED,)
+    mark_unreadable(data, views, embedded, counted, reads)
     _note_kubelet_skew(views, nodes, version)
     # A 404 is normal for these: ConfigMaps a distribution does not use, /livez before Kubernetes 1.16.
     optional = {"cilium-config", "kubeadm-config", "kube-proxy-config", "eks-kube-proxy-config", "livez"}

@@ -43,16 +43,17 @@ def short_reason(data: ClusterData, name: str) -> str | None:
 
 
 def mark_unreadable(data: ClusterData, views: list[ComponentView], embedded: frozenset[str] = frozenset(),
-                    counted: frozenset[str] = frozenset()) -> None:
+                    counted: frozenset[str] = frozenset(), control_plane_reads: tuple[str, ...] = (PODS_NEED,)) -> None:
     """Set ``unknown`` (and health unknown) on every view whose counts rest on a read that failed.
 
     ``embedded`` names control-plane components that run inside each server's process (k3s): they are
     counted from the nodes, not from kube-system's pods. ``counted`` names components the fact base counted
-    anyway (OpenShift's control plane lives outside kube-system): the fact base decides, not one failed read."""
+    anyway (OpenShift's control plane lives outside kube-system): the fact base decides, not one failed read.
+    ``control_plane_reads`` are the pod reads the control plane is counted from (OpenShift adds its own)."""
     for view in views:
         if view.managed:  # run by the provider: hidden whatever was read
             continue
-        depends = (NODES,) if view.name in embedded else DEPENDS_ON.get(view.name, (PODS_NEED,))
+        depends = (NODES,) if view.name in embedded else DEPENDS_ON.get(view.name, control_plane_reads)
         reasons = [] if view.name in counted else [r for name in depends if (r := short_reason(data, name))]
         if reasons:
             view.unknown = "; ".join(dict.fromkeys(reasons))

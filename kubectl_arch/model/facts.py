@@ -108,6 +108,7 @@ class ComponentFacts:
     health: str
     nodes: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()  # why the health is not simply ready/replicas
+    unread: str | None = None  # why it could not be counted (runs "unknown"): the failed read, with its reason
 
 
 @dataclass(frozen=True)
@@ -246,12 +247,15 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
         {name: Component(name) for name in CONTROL_PLANE_COMPONENTS}
     readyz = parse_health(data, READYZ_NEED, "/readyz")
     livez = parse_health(data, LIVEZ_NEED, "/livez")
-    election = {name: _election(data, settings) for name, settings in election_settings(data).items()} \
+    pods_unread = control_plane_pods_unread(data, profile)
+    election = {name: _election(data, settings, pods_unread) for name, settings in election_settings(data).items()} \
         if PODS_NEED in data.responses else {}
-    datastore = _datastore(data, profile, components, nodes)
-    pods_read, nodes_read = data[PODS_NEED].ok, data[NODES_NEED].ok
+    datastore = _datastore(data, profile, components, nodes, pods_unread)
+    pods_read, nodes_read = pods_unread is None, data[NODES_NEED].ok
+    # k3s counts its control plane from the nodes; every other distribution from the pods it runs as.
+    unread = data.skip_reason(NODES_NEED) if profile.control_plane == EMBEDDED_CONTROL_PLANE else pods_unread
     facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore,
-                              pods_read, nodes_read) for name in CONTROL_PLANE_COMPONENTS}
+                              pods_read, nodes_read, unread) for name in CONTROL_PLANE_COMPONENTS}
     control_plane_nodes = tuple(n.name for n in nodes if n.control_plane)
     proxy = kube_proxy_mode(data)
     return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
@@ -262,16 +266,29 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
                         not_ready_nodes=tuple(n.name for n in nodes if not n.ready))
 
 
-def _election(data: ClusterData, settings: ElectionSettings) -> LeaderElectionFacts:
+def control_plane_pods_unread(data: ClusterData, profile: Profile) -> str | None:
+    """Why the pods the control plane runs as could not be read (kube-system's, and on OpenShift those of its
+    openshift-* namespaces), or None when they were: a failed read is named, never taken for "no pods"."""
+    if not data[PODS_NEED].ok:
+        return data.skip_reason(PODS_NEED)
+    if profile.name == "openshift" and not data[OPENSHIFT_PODS_NEED].ok:
+        return data.skip_reason(OPENSHIFT_PODS_NEED)
+    return None
+
+
+def _election(data: ClusterData, settings: ElectionSettings, pods_unread: str | None) -> LeaderElectionFacts:
     if not settings.enabled:
         return LeaderElectionFacts(settings, None, "--leader-elect=false: this component does not elect a leader")
     lock = read_lock(data, settings)
+    if lock.info is None and pods_unread:  # the flags that would move the lock elsewhere were not read
+        return LeaderElectionFacts(settings, None, f"the component's pods, whose flags name its lock, could not be "
+                                                   f"read: {pods_unread}")
     return LeaderElectionFacts(settings, lock.info, lock.problem)
 
 
 def _component(name: str, component: Component, profile: Profile, nodes: list[NodeInfo], readyz: HealthEndpoint,
                livez: HealthEndpoint, election: LeaderElectionFacts | None, datastore: Datastore,
-               pods_read: bool, nodes_read: bool = True) -> ComponentFacts:
+               pods_read: bool, nodes_read: bool = True, unread: str | None = None) -> ComponentFacts:
     reasons: list[str] = []
     replicas: int | None
     ready: int | None
@@ -303,6 +320,8 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         runs, replicas, ready, version, where = "none", 0, 0, None, ()
     health = UNKNOWN_HEALTH if runs == "unknown" or (runs == "external" and ready is None) else \
         health_of(replicas, ready or 0)
+    if runs == "unknown" and unread:  # the read its count rests on is named, with its reason
+        reasons.append(f"not counted: {unread}")
     if name == KUBE_APISERVER:
         for endpoint in (readyz, livez):
             if endpoint.ok is False:
@@ -320,7 +339,8 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
                        f"{_seconds(lease.renew_age_seconds)} ago, valid {lease.duration_seconds}s")
     if reasons and health in (HEALTHY, HIDDEN):
         health = DEGRADED
-    return ComponentFacts(name, runs, replicas, ready, version, health, where, tuple(reasons))
+    return ComponentFacts(name, runs, replicas, ready, version, health, where, tuple(reasons),
+                          unread if runs == "unknown" else None)
 
 
 def health_of(replicas: int | None, ready: int) -> str:
@@ -358,7 +378,7 @@ def _kube_minor(data: ClusterData) -> int | None:
 
 
 def _datastore(data: ClusterData, profile: Profile, components: dict[str, Component],
-               nodes: list[NodeInfo]) -> Datastore:
+               nodes: list[NodeInfo], pods_unread: str | None = None) -> Datastore:
     topology = etcd_topology(components, nodes)
     quota_doc = profile.quota_for(_kube_minor(data))  # by release where the profile's documented value changed
     documented = (quota_doc.bytes, quota_doc.source, True, quota_doc.what)
@@ -391,6 +411,9 @@ def _datastore(data: ClusterData, profile: Profile, components: dict[str, Compon
         seen = f"{len(servers)} k3s server node{'s' if len(servers) != 1 else ''} and no node with the etcd role"
         return Datastore(KINE_SQLITE, None, None, (), None, "SQLite has no etcd quota", False,
                          evidence=(seen + ": kine over SQLite (k3s's default without --cluster-init)",))
+    if pods_unread:  # the pods etcd would be found by (and the API server's --etcd-servers) were not read
+        return Datastore(UNKNOWN, None, None, (), *documented,
+                         evidence=(f"the etcd and API server pods could not be read: {pods_unread}",))
     return Datastore(UNKNOWN, None, None, (), *documented, evidence=("no etcd pods, endpoints or etcd nodes visible",))
 
 
