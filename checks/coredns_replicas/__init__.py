@@ -47,7 +47,11 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                             evidence={"unread": [need for need, _ in dns.unread]})]
         return [Finding(META.id, Status.WARN, "no CoreDNS or kube-dns Deployment found in kube-system: if cluster "
                         "DNS runs under another name, disable this check in --config")]
-    findings = _judge(dns.kind or "DNS", workload, list(dns.ready_nodes), len(node_infos(data)),
+    if dns.ready_nodes is None and workload.kind != "DaemonSet":  # a DaemonSet's ready pods are on as many nodes
+        reasons = "; ".join(reason for _, reason in dns.unread)
+        return [Finding(META.id, Status.SKIP, f"the nodes of the {dns.kind or 'DNS'} replicas are unknown: {reasons}",
+                        evidence={"unread": [need for need, _ in dns.unread]})]
+    findings = _judge(dns.kind or "DNS", workload, list(dns.ready_nodes or ()), len(node_infos(data)),
                       int(thresholds["min_ready"]))
     return with_fix(findings, _daemonset_fix(workload)) if workload.kind == "DaemonSet" else findings
 

@@ -161,15 +161,15 @@ class LeaderElectionFacts:
 @dataclass(frozen=True)
 class DnsFacts:
     """Cluster DNS: its kind and workload counts; counts None, with ``unread`` saying why, when a read that
-    could have shown it (the Deployments, or the DaemonSets for OpenShift's dns-default) failed."""
+    could have shown it (the Deployments, or the DaemonSets for OpenShift's dns-default) failed. Its workload
+    is a Deployment (CoreDNS, kube-dns) or a DaemonSet (OpenShift's dns-default): ``workload.kind`` says which."""
 
     kind: str | None  # coredns, kube-dns; None when no DNS workload was found
-    deployment: str | None  # "namespace/name" of its Deployment or DaemonSet (``workload.kind`` says which)
     desired: int | None
     ready: int | None
-    ready_nodes: tuple[str, ...] = ()
+    ready_nodes: tuple[str, ...] | None = ()  # None when the pods that show them could not be read
     addon: Addon | None = field(default=None, compare=False, repr=False)  # the workload the views list pods of
-    unread: tuple[tuple[str, str], ...] = ()  # (need, why) of each failed read that leaves cluster DNS unknown
+    unread: tuple[tuple[str, str], ...] = ()  # (need, why) of each failed read that leaves a DNS fact unknown
 
     @property
     def workload(self) -> Workload | None:
@@ -185,6 +185,11 @@ class CniFacts:
     desired: int | None
     ready: int | None
     addon: Addon | None = field(default=None, compare=False, repr=False)  # the workload the views list pods of
+    unread: tuple[tuple[str, str], ...] = ()  # (need, why) of the failed read that leaves the CNI unknown
+
+    @property
+    def workload(self) -> Workload | None:
+        return self.addon.workload if self.addon is not None else None
 
 
 @dataclass(frozen=True)
@@ -426,7 +431,8 @@ def _cni(data: ClusterData) -> CniFacts:
     addon = cni_plugin(data)
     if addon is None:
         found = 0 if data[DAEMONSETS_NEED].ok else None  # not read is not none: never "0"
-        return CniFacts(None, None, found, found)
+        unread = tuple((need, reason) for need in (DAEMONSETS_NEED,) if (reason := data.unread(need)))
+        return CniFacts(None, None, found, found, unread=unread)
     if addon.workload is None:  # embedded (k3s's flannel): no DaemonSet to count
         return CniFacts(addon.kind, None, None, None, addon)
     w = addon.workload
@@ -440,13 +446,14 @@ def _dns(data: ClusterData) -> DnsFacts:
         # where OpenShift runs dns-default) makes it unknown with the reason: never "0", never "none found".
         unread = tuple((need, reason) for need in (DEPLOYMENTS_NEED, DAEMONSETS_NEED) if (reason := data.unread(need)))
         if unread:
-            return DnsFacts(None, None, None, None, unread=unread)
-        return DnsFacts(None, None, 0, 0)
-    deployment = dns.workload
+            return DnsFacts(None, None, None, unread=unread)
+        return DnsFacts(None, 0, 0)
+    found = dns.workload
+    if (reason := data.unread(PODS_NEED)) is not None:  # which nodes hold ready replicas is unknown, and why
+        return DnsFacts(dns.kind, found.desired, found.ready, None, dns, unread=((PODS_NEED, reason),))
     pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
     ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))
-    return DnsFacts(dns.kind, f"{deployment.namespace}/{deployment.name}", deployment.desired, deployment.ready,
-                    ready_nodes, dns)
+    return DnsFacts(dns.kind, found.desired, found.ready, ready_nodes, dns)
 
 
 # -- the one JSON form --------------------------------------------------------------------------------
@@ -460,6 +467,16 @@ def _lease(facts: LeaderElectionFacts) -> dict[str, Any]:
             "holder": lease.holder if lease else None, "holderNode": lease.holder_node if lease else None,
             "held": facts.held, "leaseDurationSeconds": lease.duration_seconds if lease else None,
             "problem": facts.problem}
+
+
+def _workload(found: Workload | None) -> dict[str, str] | None:
+    """An add-on's workload as JSON: its kind says whether it is a Deployment or a DaemonSet."""
+    return None if found is None else {"kind": found.kind, "namespace": found.namespace, "name": found.name}
+
+
+def _unread(unread: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """Each failed read that leaves a fact unknown (null), with why."""
+    return [{"read": need, "reason": reason} for need, reason in unread]
 
 
 def facts_data(facts: ClusterFacts) -> dict[str, Any]:
@@ -481,10 +498,12 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
         "leaderElection": {name: _lease(facts.leader_election[name]) for name in ELECTED
                            if name in facts.leader_election},
         "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source},
-        "cni": {"kind": facts.cni.kind, "daemonSet": facts.cni.daemonset, "desired": facts.cni.desired,
-                "ready": facts.cni.ready},
-        "dns": {"kind": facts.dns.kind, "deployment": facts.dns.deployment, "desired": facts.dns.desired,
-                "ready": facts.dns.ready, "readyNodes": list(facts.dns.ready_nodes)},
+        "cni": {"kind": facts.cni.kind, "workload": _workload(facts.cni.workload), "desired": facts.cni.desired,
+                "ready": facts.cni.ready, "unread": _unread(facts.cni.unread)},
+        "dns": {"kind": facts.dns.kind, "workload": _workload(facts.dns.workload), "desired": facts.dns.desired,
+                "ready": facts.dns.ready,
+                "readyNodes": None if facts.dns.ready_nodes is None else list(facts.dns.ready_nodes),
+                "unread": _unread(facts.dns.unread)},
         "nodes": {"total": facts.nodes, "ready": facts.ready_nodes,
                   "controlPlane": list(facts.control_plane_nodes)},
     }

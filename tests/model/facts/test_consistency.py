@@ -41,7 +41,7 @@ def test_explain_views_agree_with_the_facts(sample: str) -> None:
     assert explain["kubeProxy"]["mode"] == facts["serviceProxy"]["mode"]
     cni = next(c for c in explain["components"] if c["name"] == "cni")
     assert cni["kind"] == facts["cni"]["kind"]
-    if facts["cni"]["daemonSet"]:
+    if facts["cni"]["workload"]:
         assert (cni["replicas"], cni["ready"]) == (facts["cni"]["desired"], facts["cni"]["ready"])
     assert explain["cluster"]["readyz"]["ok"] == facts["health"]["readyz"]["ok"]
 

@@ -274,7 +274,10 @@ def test_k3s_flannel_backend_none_with_daemonsets_forbidden_keeps_the_cni_unknow
     cni = _cni(document)
     assert cni["kind"] is None and cni["health"] == "unknown" and cni["unknown"] == "forbidden, HTTP 403", cni
     assert not any("found" in note or "flannel" in note for note in cni["notes"]), cni["notes"]
-    assert document["facts"]["cni"] == {"kind": None, "daemonSet": None, "desired": None, "ready": None}
+    cni_facts = document["facts"]["cni"]
+    assert {key: cni_facts[key] for key in ("kind", "workload", "desired", "ready")} == \
+        {"kind": None, "workload": None, "desired": None, "ready": None}, cni_facts
+    assert [unread["read"] for unread in cni_facts["unread"]] == ["daemonsets"], cni_facts
 
 
 def test_k3s_without_node_args_and_daemonsets_forbidden_keeps_the_cni_unknown() -> None:
