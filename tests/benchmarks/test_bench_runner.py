@@ -113,3 +113,21 @@ def test_bytes_and_memory_at_the_biggest_size() -> None:
     assert verdicts[f"`{AUDIT}` peak RSS < 200 MB at 65,000 nodes, 0 ms"] is False
     assert verdicts[f"`{EXPLAIN}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"] is True
     assert verdicts[f"`{AUDIT}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"] is False
+
+
+def test_the_product_is_timed_from_bytecode_as_an_installed_copy_would_be() -> None:
+    """With PYTHONDONTWRITEBYTECODE set, an editable checkout compiled every module from source on every
+    timed run (about 0.4 s that no pip-installed copy pays): the runner compiles them first."""
+    import importlib.util
+
+    run.compile_product()
+    for package in ("kubectl_arch", "kubectl_arch.checks"):
+        spec = importlib.util.find_spec(package)
+        assert spec and spec.submodule_search_locations
+        for folder in spec.submodule_search_locations:
+            sources = list(Path(folder).rglob("*.py"))
+            assert sources
+            stale = [s for s in sources
+                     if not Path(importlib.util.cache_from_source(str(s))).is_file()
+                     or Path(importlib.util.cache_from_source(str(s))).stat().st_mtime < s.stat().st_mtime]
+            assert not stale, f"modules left to compile at run time: {stale[:5]}"
