@@ -42,6 +42,9 @@ JSON_ACCEPT = "application/json, */*"
 # How long an exec credential plugin (aws, gke-gcloud-auth-plugin, kubelogin) may take before the run stops
 # with exit 3: long enough for a browser SSO login, bounded so a hung plugin cannot hang the run.
 EXEC_PLUGIN_DEADLINE_SECONDS = 60.0
+# Answers that cannot change within one run, kept from their first good read: the start-up probe of
+# /version is also the "version" need's answer, so a run asks for it once, not twice.
+READ_ONCE_PATHS = frozenset({"/version"})
 
 
 class KubeSource:
@@ -90,6 +93,7 @@ class KubeSource:
         self.backoff = SharedBackoff(sleep)  # one pause for every thread after a 429
         self._count_lock = threading.Lock()
         self.requests_sent = 0
+        self._read_once: dict[str, Response] = {}
 
     @property
     def description(self) -> str:
@@ -121,6 +125,17 @@ class KubeSource:
     # -- GET ---------------------------------------------------------------------------------------
 
     def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
+        kept = self._read_once.get(path) if not query and accept == JSON_ACCEPT else None
+        if kept is not None:
+            return dataclasses.replace(kept, headers=dict(kept.headers))
+        response = self._get(path, query, accept)
+        if path in READ_ONCE_PATHS and not query and accept == JSON_ACCEPT and response.ok:
+            self._read_once[path] = response
+        return response
+
+    def _get(self, path: str, query: Query | None, accept: str) -> Response:
+        """GET with retries: sent again after a 429 (everyone pauses), a 5xx other than a health answer, a
+        reset or a truncated body, up to ``attempts`` times and never past the run's --timeout."""
         attempt = 0
         while True:
             attempt += 1
