@@ -9,7 +9,7 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.addons import DAEMONSETS_NEED, DEPLOYMENTS_NEED
+from kubectl_arch.model.addons import DAEMONSETS_NEED, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED
 from kubectl_arch.model.facts import cluster_facts
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.workloads import Workload
@@ -31,7 +31,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/dns-horizontal-autoscaling/",
     ),
     needs=(DEPLOYMENTS_NEED, "kube-system-pods", NODES_NEED),
-    optional_needs=(DAEMONSETS_NEED,),  # OpenShift runs its DNS as a DaemonSet
+    optional_needs=(DAEMONSETS_NEED, OPENSHIFT_DNS_PODS_NEED),  # OpenShift: a DaemonSet in openshift-dns
     thresholds={"min_ready": 2},
 )
 

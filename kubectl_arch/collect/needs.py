@@ -130,11 +130,18 @@ OPENSHIFT_CONTROL_PLANE_NAMESPACES = OPENSHIFT_NAMESPACES
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
+def _not_openshift(data: ClusterData) -> Response | None:
+    """An empty answer when no node shows OpenShift (its namespaces are then not read), else None."""
+    if any(OPENSHIFT_NODE_LABEL in jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
+           for node in data.items("nodes")):
+        return None
+    return Response(status=200, data={"items": [], "note": f"no node carries {OPENSHIFT_NODE_LABEL}"})
+
+
 def _openshift_control_plane_pods(source: Source, data: ClusterData) -> Response:
     """The mirror (static) pods of OpenShift's control-plane namespaces; nothing read on other clusters."""
-    if not any(OPENSHIFT_NODE_LABEL in jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
-               for node in data.items("nodes")):
-        return Response(status=200, data={"items": [], "note": f"no node carries {OPENSHIFT_NODE_LABEL}"})
+    if (elsewhere := _not_openshift(data)) is not None:
+        return elsewhere
     items: list[dict[str, Any]] = []
     for namespace in OPENSHIFT_CONTROL_PLANE_NAMESPACES:
         response = source.get(f"/api/v1/namespaces/{namespace}/pods")
@@ -143,6 +150,21 @@ def _openshift_control_plane_pods(source: Source, data: ClusterData) -> Response
         items += [trimmed(pod) for pod in response.items
                   if MIRROR_ANNOTATION in jsonshape.mapping(jsonshape.mapping(pod.get("metadata")).get("annotations"))]
     return Response(status=200, data={"items": items})
+
+
+OPENSHIFT_DNS_NAMESPACE = "openshift-dns"
+
+
+def _openshift_dns_pods(source: Source, data: ClusterData) -> Response:
+    """The pods of OpenShift's DNS DaemonSet (one per node, in openshift-dns), on clusters up to
+    DAEMONSET_PODS_MAX_NODES nodes as for kube-system's DaemonSet pods; nothing read on other clusters."""
+    if (elsewhere := _not_openshift(data) or _too_many_nodes(data)) is not None:
+        return elsewhere
+    response = source.get(f"/api/v1/namespaces/{OPENSHIFT_DNS_NAMESPACE}/pods",
+                          {"limit": str(2 * DAEMONSET_PODS_MAX_NODES + 100)})
+    if not response.ok:
+        return response
+    return Response(status=200, data={"items": [trimmed(pod) for pod in response.items]})
 
 
 LEADER_ELECTION_LOCKS = "leader-election-locks"
@@ -225,14 +247,27 @@ def _leader_election_locks(source: Source, data: ClusterData) -> Response:
     return Response(status=200, data={"locks": locks})
 
 
-def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
+def _too_many_nodes(data: ClusterData) -> Response | None:
+    """Per-node pods are not listed on a cluster bigger than DAEMONSET_PODS_MAX_NODES: why, or None."""
     nodes = data.items("nodes")
-    if len(nodes) > DAEMONSET_PODS_MAX_NODES:
-        return Response(status=NO_STATUS, error=f"not listed on a cluster of {len(nodes)} nodes (per-node pods are "
-                        f"listed up to {DAEMONSET_PODS_MAX_NODES} nodes; DaemonSet status counts are used instead)",
-                        absent=True)
+    if len(nodes) <= DAEMONSET_PODS_MAX_NODES:
+        return None
+    return Response(status=NO_STATUS, error=f"not listed on a cluster of {len(nodes)} nodes (per-node pods are "
+                    f"listed up to {DAEMONSET_PODS_MAX_NODES} nodes; DaemonSet status counts are used instead)",
+                    absent=True)
+
+
+def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
+    if (too_many := _too_many_nodes(data)) is not None:
+        return too_many
     query = {"labelSelector": "pod-template-generation", "limit": str(2 * DAEMONSET_PODS_MAX_NODES + 100)}
     return source.get("/api/v1/namespaces/kube-system/pods", query)
+
+
+def _pods_after_nodes(name: str, description: str, fetch: Callable[[Source, ClusterData], Response],
+                      namespace: str = "") -> Need:
+    """A pods read that the nodes decide (how many there are, whether they show OpenShift)."""
+    return Need(name, description, fetch=fetch, after=("nodes",), rule=_resource("", "pods", namespace=namespace))
 
 
 # /readyz and /livez answer 500 with the failing sub-checks: that is their verdict, not a failed read.
@@ -260,13 +295,8 @@ _CATALOGUE = [
         paged=True,
         rule=_resource("", "pods", namespace=KUBE_SYSTEM),
     ),
-    Need(
-        "kube-system-daemonset-pods",
-        "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
-        fetch=_kube_system_daemonset_pods,
-        after=("nodes",),
-        rule=_resource("", "pods", namespace=KUBE_SYSTEM),
-    ),
+    _pods_after_nodes("kube-system-daemonset-pods", "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
+                      _kube_system_daemonset_pods, KUBE_SYSTEM),
     Need(
         "kube-system-leases",
         "leases in kube-system",
@@ -300,13 +330,10 @@ _CATALOGUE = [
         paged=True,
         rule=_resource("apps", "deployments", namespace=KUBE_SYSTEM),
     ),
-    Need(
-        "openshift-control-plane-pods",
-        "the control-plane pods in OpenShift's openshift-* namespaces",
-        fetch=_openshift_control_plane_pods,
-        after=("nodes",),
-        rule=_resource("", "pods"),
-    ),
+    _pods_after_nodes("openshift-control-plane-pods", "the control-plane pods in OpenShift's openshift-* namespaces",
+                      _openshift_control_plane_pods),
+    _pods_after_nodes("openshift-dns-pods", "the pods of OpenShift's cluster DNS in openshift-dns",
+                      _openshift_dns_pods, OPENSHIFT_DNS_NAMESPACE),
     Need(
         LEADER_ELECTION_LOCKS,
         "the leader-election locks the components' --leader-elect-resource-* flags name",

@@ -20,5 +20,6 @@ EXPLAIN_NEEDS: list[str] = [
     "cilium-config",
     "kubeadm-config",
     "openshift-control-plane-pods",
+    "openshift-dns-pods",
     "leader-election-locks",
 ]

@@ -112,6 +112,10 @@ def k3s_flannel_disabled(data: ClusterData) -> bool | None:
 
 # OpenShift runs CoreDNS as a DaemonSet (one per node) in its own namespace.
 DNS_DAEMONSETS = (("openshift-dns", "dns-default"),)
+KUBE_SYSTEM_PODS_NEED = "kube-system-pods"
+OPENSHIFT_DNS_PODS_NEED = "openshift-dns-pods"
+# The read that holds cluster DNS's pods, by the namespace its workload runs in.
+DNS_POD_READS = {"kube-system": KUBE_SYSTEM_PODS_NEED, "openshift-dns": OPENSHIFT_DNS_PODS_NEED}
 
 
 def cluster_dns(data: ClusterData) -> Addon | None:

@@ -18,7 +18,14 @@ from typing import Any
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import NO_STATUS, Response
 from kubectl_arch.model import raw
-from kubectl_arch.model.addons import DAEMONSETS_NEED, Addon, cluster_dns, cni_plugin
+from kubectl_arch.model.addons import (
+    DAEMONSETS_NEED,
+    DNS_POD_READS,
+    OPENSHIFT_DNS_PODS_NEED,
+    Addon,
+    cluster_dns,
+    cni_plugin,
+)
 from kubectl_arch.model.components import (
     CONTROL_PLANE_COMPONENTS,
     ETCD,
@@ -49,7 +56,7 @@ DEPLOYMENTS_NEED = "kube-system-deployments"
 # Everything the fact base reads; commands that embed the facts collect these.
 FACT_NEEDS: tuple[str, ...] = tuple(dict.fromkeys((
     *DISTRIBUTION_READS, READYZ_NEED, LIVEZ_NEED, NODES_NEED, PODS_NEED, OPENSHIFT_PODS_NEED, *ELECTION_READS,
-    *PROXY_READS, DEPLOYMENTS_NEED)))
+    *PROXY_READS, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED)))
 READS = FACT_NEEDS
 
 # Datastore kinds.
@@ -449,11 +456,27 @@ def _dns(data: ClusterData) -> DnsFacts:
             return DnsFacts(None, None, None, unread=unread)
         return DnsFacts(None, 0, 0)
     found = dns.workload
-    if (reason := data.unread(PODS_NEED)) is not None:  # which nodes hold ready replicas is unknown, and why
-        return DnsFacts(dns.kind, found.desired, found.ready, None, dns, unread=((PODS_NEED, reason),))
-    pods = [p for p in _responses(data, PODS_NEED) if raw.labels(p).get("k8s-app") == "kube-dns"]
+    # Its pods are read where it runs: kube-system, or OpenShift's openshift-dns.
+    need = DNS_POD_READS.get(found.namespace)
+    if need is None:
+        return DnsFacts(dns.kind, found.desired, found.ready, None, dns,
+                        unread=(("", f"the pods of namespace {found.namespace} are not read"),))
+    if not data[need].ok:  # which nodes hold ready replicas is unknown, and why
+        return DnsFacts(dns.kind, found.desired, found.ready, None, dns,
+                        unread=((need, data.skip_reason(need) or need),))
+    pods = [p for p in _responses(data, need) if raw.namespace(p) == found.namespace and _runs(p, found)]
     ready_nodes = tuple(sorted({str(raw.mapping(p.get("spec")).get("nodeName")) for p in pods if raw.pod_ready(p)}))
     return DnsFacts(dns.kind, found.desired, found.ready, ready_nodes, dns)
+
+
+def _runs(pod: dict[str, Any], found: Workload) -> bool:
+    """Whether ``pod`` is one of cluster DNS's: CoreDNS and kube-dns pods carry ``k8s-app=kube-dns``; a
+    DaemonSet (OpenShift's dns-default) owns its pods directly."""
+    if raw.labels(pod).get("k8s-app") == "kube-dns":
+        return True
+    owners = raw.sequence(raw.mapping(pod.get("metadata")).get("ownerReferences"))
+    return found.kind == "DaemonSet" and any(raw.mapping(owner).get("kind") == "DaemonSet"
+                                             and raw.mapping(owner).get("name") == found.name for owner in owners)
 
 
 # -- the one JSON form --------------------------------------------------------------------------------

@@ -67,3 +67,20 @@ def test_facts_json_gives_the_reason_the_cni_is_unknown() -> None:
     cni = _facts("kind-ha", forbid="/apis/apps/v1/daemonsets")["cni"]
     assert cni["kind"] is None and cni["desired"] is None, cni
     assert [u["read"] for u in cni["unread"]] == ["daemonsets"] and "HTTP 403" in cni["unread"][0]["reason"], cni
+
+
+def test_openshift_dns_ready_nodes_are_counted_from_its_pods_in_openshift_dns_not_kube_system() -> None:
+    _, document = command_json("openshift", "explain")
+    assert document["facts"]["dns"]["readyNodes"] == ["master-0", "master-1", "master-2", "worker-0", "worker-1"]
+    loaded = load_sample("openshift")
+    [pod] = [p for p in loaded.store.objects("Pod") if p["metadata"]["namespace"] == "openshift-dns"
+             and p["spec"]["nodeName"] == "worker-1"]
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "False"}]
+    dns = facts_data(cluster_facts(collect(SampleSource(loaded), EXPLAIN_NEEDS)))["dns"]
+    assert dns["readyNodes"] == ["master-0", "master-1", "master-2", "worker-0"], dns
+
+
+def test_openshift_dns_ready_nodes_are_unknown_with_the_reason_when_openshift_dns_pods_are_forbidden() -> None:
+    dns = _facts("openshift", forbid="/api/v1/namespaces/openshift-dns/pods")["dns"]
+    assert dns["readyNodes"] is None and dns["ready"] == 5, dns  # the DaemonSet's counts stand
+    assert [u["read"] for u in dns["unread"]] == ["openshift-dns-pods"] and "HTTP 403" in dns["unread"][0]["reason"]
