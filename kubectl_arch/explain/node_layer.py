@@ -133,7 +133,8 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
 def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: list[NodeInfo]) -> ComponentView:
     evidence = [f"mode {proxy.mode} from {proxy.source}: {proxy.detail}"]
     if proxy.mode in ("replaced", "absent"):
-        return ComponentView(KUBE_PROXY, NODE_LAYER, 0, kind=proxy.mode, health=NONE, evidence=evidence)
+        return ComponentView(KUBE_PROXY, NODE_LAYER, 0, kind=proxy.mode, health=NONE, evidence=evidence,
+                             replaced_by=proxy.replaced_by)
     matching = [p for p in pods if raw.labels(p).get("k8s-app") == KUBE_PROXY
                 or (raw.is_mirror_pod(p) and raw.name(p).startswith(KUBE_PROXY + "-"))]
     if proxy.source == "embedded" or (proxy.source == "node-args" and not matching and proxy.daemonset is None):

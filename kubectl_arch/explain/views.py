@@ -76,6 +76,7 @@ class ComponentView:
     versions: list[str] = field(default_factory=list)
     placement: str | None = None  # how it is placed when its pods are not all visible ("DaemonSet on 5 nodes")
     unknown: str | None = None  # why its instances cannot be counted: a read it rests on failed (explain/unknowns.py)
+    replaced_by: str | None = None  # kube-proxy replaced: what implements Services in its place
 
     def __post_init__(self) -> None:
         if self.ready is None and self.replicas is not None:

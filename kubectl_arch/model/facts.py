@@ -520,7 +520,8 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
                       "quotaAssumed": store.quota_assumed, "evidence": list(store.evidence)},
         "leaderElection": {name: _lease(facts.leader_election[name]) for name in ELECTED
                            if name in facts.leader_election},
-        "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source},
+        "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source,
+                         "replacedBy": facts.service_proxy.replaced_by},
         "cni": {"kind": facts.cni.kind, "workload": _workload(facts.cni.workload), "desired": facts.cni.desired,
                 "ready": facts.cni.ready, "unread": _unread(facts.cni.unread)},
         "dns": {"kind": facts.dns.kind, "workload": _workload(facts.dns.workload), "desired": facts.dns.desired,

@@ -38,17 +38,21 @@ READS = (DAEMONSETS_NEED, PODS_NEED, DAEMONSET_PODS_NEED, VERSION_NEED, NODES_NE
          CILIUM_NEED)
 NODE_ARGS_ANNOTATIONS = (("k3s.io/node-args", "k3s"), ("rke2.io/node-args", "RKE2"))
 # DaemonSets of network plugins that implement Services themselves, with no kube-proxy: (namespace, or None for
-# any; name; what it does; what that leaves of kube-proxy).
+# any; name; the product that replaces kube-proxy; what it does; what that leaves of kube-proxy).
 NO_KUBE_PROXY = "no kube-proxy runs"
-REPLACING_DAEMONSETS: tuple[tuple[str | None, str, str, str], ...] = (
-    (None, "anetd", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF", NO_KUBE_PROXY),
-    (None, "ovnkube-node", "OVN-Kubernetes, OpenShift's network, implements Services in Open vSwitch", NO_KUBE_PROXY),
+REPLACING_DAEMONSETS: tuple[tuple[str | None, str, str, str, str], ...] = (
+    (None, "anetd", "GKE Dataplane V2", "GKE Dataplane V2 (anetd, Cilium-based) implements Services in eBPF",
+     NO_KUBE_PROXY),
+    (None, "ovnkube-node", "OVN-Kubernetes", "OVN-Kubernetes, OpenShift's network, implements Services in Open vSwitch",
+     NO_KUBE_PROXY),
     # openshift/cluster-network-operator bindata/network/openshift-sdn/sdn.yaml: the sdn DaemonSet "launches the
     # OpenShift networking components (kube-proxy and openshift-sdn)", its proxy set by --proxy-config.
-    ("openshift-sdn", "sdn", "openshift-sdn, OpenShift's older network plugin, runs the Service proxy "
-                             "(kube-proxy's code, configured by its sdn-config ConfigMap) inside its sdn pods",
+    ("openshift-sdn", "sdn", "openshift-sdn", "openshift-sdn, OpenShift's older network plugin, runs the Service "
+                                              "proxy (kube-proxy's code, configured by its sdn-config ConfigMap) "
+                                              "inside its sdn pods",
      "no separate kube-proxy runs"),
 )
+CILIUM_KPR = "Cilium"  # its eBPF kube-proxy replacement
 MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "unknown")
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge
 
@@ -62,6 +66,7 @@ class KubeProxyMode:
     detail: str
     daemonset: Workload | None = None
     static_pods: int = 0  # kube-proxy run as static pods (RKE2) instead of a DaemonSet
+    replaced_by: str | None = None  # what implements Services instead when the mode is "replaced"
 
 
 def cilium_replacement(data: ClusterData) -> str | None:
@@ -171,11 +176,11 @@ def _mode_from_node_args(data: ClusterData, daemonset: Workload | None, static: 
     return KubeProxyMode(mode, source, detail, daemonset, static)
 
 
-def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str, str] | None:
+def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str, str, str] | None:
     for daemonset in _items(data, DAEMONSETS_NEED):
-        for namespace, name, detail, leaves in REPLACING_DAEMONSETS:
+        for namespace, name, product, detail, leaves in REPLACING_DAEMONSETS:
             if raw.name(daemonset) == name and namespace in (None, raw.namespace(daemonset)):
-                return workload(daemonset, name), detail, leaves
+                return workload(daemonset, name), product, detail, leaves
     return None
 
 
@@ -192,12 +197,12 @@ def kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
     if replacement in CILIUM_REPLACES:
         extra = " (a kube-proxy DaemonSet still exists: both program Service rules)" if daemonset else ""
         detail = f"Cilium's eBPF kube-proxy replacement handles Services (kube-proxy-replacement={replacement})"
-        return KubeProxyMode("replaced", "cilium-config", detail + extra, daemonset, static)
+        return KubeProxyMode("replaced", "cilium-config", detail + extra, daemonset, static, replaced_by=CILIUM_KPR)
     replacing = _replacing_daemonset(data)
     if replacing is not None and daemonset is None and not pods:
-        found, detail, leaves = replacing
+        found, product, detail, leaves = replacing
         return KubeProxyMode("replaced", found.name, f"{detail} (DaemonSet {found.namespace}/{found.name}); "
-                             f"{leaves}", None, 0)
+                             f"{leaves}", None, 0, replaced_by=product)
     from_args = _mode_from_node_args(data, daemonset, static)
     if from_args is not None:
         return from_args

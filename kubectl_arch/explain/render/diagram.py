@@ -315,7 +315,8 @@ def _proxy_line(cluster: ClusterMap, names: set[str]) -> Line:
     if proxy.mode in ("absent", "unknown") and view.unknown:
         return Line(f"kube-proxy not known ({view.unknown})", WARN)
     if proxy.mode == "replaced":
-        return Line(f"no kube-proxy: {cluster.component(CNI).kind or 'the CNI'} replaces it", INFO)
+        return Line(f"no kube-proxy: {proxy.replaced_by or cluster.component(CNI).kind or 'the CNI'} replaces it",
+                    INFO)
     if proxy.mode == "absent":
         return Line("no kube-proxy found", WARN)
     ready, here = _on(view, names)

@@ -82,7 +82,7 @@ def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
         "nodes": [node_data(node) for node in cluster.nodes],
         "nodesUnknown": cluster.nodes_unknown,
         "kubeProxy": {"mode": cluster.kube_proxy.mode, "source": cluster.kube_proxy.source,
-                      "detail": cluster.kube_proxy.detail},
+                      "replacedBy": cluster.kube_proxy.replaced_by, "detail": cluster.kube_proxy.detail},
         "etcd": {"topology": store.kind, "members": store.members, "ready": store.ready, "quorum": store.quorum,
                  "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints)},
         "apiServer": {"endpoints": cluster.apiserver_endpoints,

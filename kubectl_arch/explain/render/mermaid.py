@@ -55,8 +55,9 @@ def mermaid(cluster: ClusterMap) -> str:
     cni = label(cluster.component("cni").kind or ("not known" if cluster.component("cni").unknown else "?"))
     count = f"nodes not known ({label(cluster.nodes_unknown)})" if cluster.nodes_unknown else \
         plural(cluster.facts.nodes, "node")
-    lines.append(f'  nodes["{count}: kubelet, {runtime}, kube-proxy {label(cluster.facts.service_proxy.mode)}, '
-                 f'CNI {cni}"]')
+    proxy = cluster.facts.service_proxy
+    mode = f"replaced by {proxy.replaced_by}" if proxy.mode == "replaced" and proxy.replaced_by else proxy.mode
+    lines.append(f'  nodes["{count}: kubelet, {runtime}, kube-proxy {label(mode)}, CNI {cni}"]')
     lines.append("  nodes --> lb")  # kubelets reach the API servers through the endpoint, not one server
     return "\n".join(lines) + "\n"
 

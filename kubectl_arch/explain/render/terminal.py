@@ -100,6 +100,8 @@ def _product_versions(view: ComponentView) -> list[str]:
 def _proxy_mode(view: ComponentView) -> str | None:
     if view.name != KUBE_PROXY or not view.kind:
         return None
+    if view.kind == "replaced":  # by what, where it is known: never "replaced mode"
+        return f"replaced by {markup(view.replaced_by)}" if view.replaced_by else "replaced"
     return "mode unknown" if view.kind == "unknown" else f"{markup(view.kind)} mode"
 
 
