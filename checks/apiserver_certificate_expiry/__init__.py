@@ -11,12 +11,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    profile_of,
+    with_fix,
+    with_teaching,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
 from kubectl_arch.model.profiles import RENEW_CERTS
 
 ID = "apiserver-certificate-expiry"
+# Why it matters anywhere; the distribution's profile says who issues these certificates and what renews them.
+WHY = ("Every client of the cluster (kubectl, kubelets, controllers, operators) verifies the API server's serving "
+       "certificate on each connection. When it, or a CA in its chain, expires, all of them fail their TLS handshake "
+       "at the same moment: nodes turn NotReady and nothing can be changed.")
+BEST_PRACTICES = "https://kubernetes.io/docs/setup/best-practices/certificates/"
 NEED = "apiserver-certificates"
 
 META = CheckMeta(
@@ -24,10 +35,9 @@ META = CheckMeta(
     title="API server serving certificate chain expiry",
     component="certificates",
     why=(
-        "Every client of the cluster (kubectl, kubelets, controllers, operators) verifies the API server's "
-        "serving certificate on each connection. When it, or a CA in its chain, expires, all of them fail "
-        "their TLS handshake at the same moment: nodes turn NotReady and nothing can be changed. kubeadm "
-        "issues these certificates for one year and renews them only on a control-plane upgrade."
+        f"{WHY} How long they last and what renews them depends on the distribution (audit says it for the "
+        "cluster it reads): kubeadm, for one, issues them for one year and renews them only on a control-plane "
+        "upgrade."
     ),
     fix=(
         "Renew the API server's serving certificate the distribution's way on each control-plane node and "
@@ -37,7 +47,7 @@ META = CheckMeta(
     ),
     references=(
         "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
-        "https://kubernetes.io/docs/setup/best-practices/certificates/",
+        BEST_PRACTICES,
     ),
     needs=(NEED,),
     optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
@@ -54,6 +64,16 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
                                "certificates in the API server's serving chain")
     profile = profile_of(data)
+    findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
+    if profile.name != "unknown":  # this distribution's lifetimes and renewal, never kubeadm's elsewhere
+        with_teaching(findings, f"{WHY} {profile.serving_certificates}",
+                      (*profile.certificate_references, BEST_PRACTICES))
     renew = profile.fix(RENEW_CERTS)
-    return with_fix([Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts],
-                    f"Renew it on each control-plane node: {renew}" if renew else None)
+    if profile.hidden:
+        return with_fix(findings, f"{profile.title} renews the API server's certificates: if one nears expiry, "
+                                  "raise it with the provider's support. A certificate a load balancer or proxy of "
+                                  "yours presents in front of it is yours to renew where it is issued.")
+    # OpenShift's operators renew on their own, and minikube recreates the cluster: no per-node renewal there.
+    per_node = profile.name not in ("openshift", "minikube")
+    where = "Renew it on each control-plane node:" if per_node else f"On {profile.title}:"
+    return with_fix(findings, f"{where} {renew}" if renew else None)

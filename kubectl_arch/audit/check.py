@@ -90,6 +90,9 @@ class Finding:
     object: str | None = None
     # The fix for this cluster (from its distribution profile), when it differs from ``CheckMeta.fix``.
     fix: str | None = None
+    # Why it matters and where to read more on this cluster's distribution, when they differ from the check's.
+    why: str | None = None
+    references: tuple[str, ...] | None = None
 
 
 Evaluate = Callable[[ClusterData, Mapping[str, Any]], list[Finding]]

@@ -52,6 +52,14 @@ def with_fix(findings: list[Finding], fix: str | None) -> list[Finding]:
     return findings
 
 
+def with_teaching(findings: list[Finding], why: str, references: tuple[str, ...]) -> list[Finding]:
+    """The findings, each carrying why it matters and where to read more on this cluster's distribution."""
+    for finding in findings:
+        finding.why = finding.why or why
+        finding.references = finding.references or references
+    return findings
+
+
 def json_object(data: ClusterData, need: str) -> dict[str, Any]:
     """The need's JSON when it is an object; {} for anything else (unreadable, a list, text)."""
     value = data.json(need)

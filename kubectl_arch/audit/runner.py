@@ -72,6 +72,16 @@ class CheckResult:
         check's general one."""
         return next((f.fix for f in self.headline() if f.fix), self.meta.fix)
 
+    @property
+    def why(self) -> str:
+        """Why it matters on this cluster: the first headline finding's own (its distribution's), else the check's."""
+        return next((f.why for f in self.headline() if f.why), self.meta.why)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Where to read more for this cluster: the first headline finding's own, else the check's."""
+        return next((f.references for f in self.headline() if f.references), self.meta.references)
+
     def headline(self) -> list[Finding]:
         """What a reader sees first: the problems and failed reads, worst first; all findings when there are none."""
         problems = sorted((f for f in self.findings if f.status.problem or is_unread_finding(f)),

@@ -18,6 +18,21 @@ EMBEDDED = "embedded"  # inside one server process per control-plane node (k3s)
 HIDDEN = "hidden"  # run by a provider, invisible through the API (EKS, GKE, AKS)
 
 GIB = 1024**3
+KUBEADM_CERTS_DOC = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"
+# The operator's rotation controller: serving certificates Validity 30 days, Refresh 15 days.
+OPENSHIFT_CERT_ROTATION_SOURCE = ("https://github.com/openshift/cluster-kube-apiserver-operator/blob/master/pkg/operator/"
+                                  "certrotationcontroller/certrotationcontroller.go")
+OPENSHIFT_CONTROL_PLANE_CERTS_DOC = ("https://docs.openshift.com/container-platform/4.16/security/"
+                                     "certificate_types_descriptions/control-plane-certificates.html")
+# k3s and RKE2 renew their certificates at start within 90 days of expiry, 120 days from the May 2025 releases
+# (docs.rke2.io/security/certificates; k3s-io/k3s#12171 and its backports to 1.30-1.33).
+_WINDOW = "within 90 days of expiry (120 days from the May 2025 releases: v1.33.1, v1.32.5, v1.31.9, v1.30.13)"
+K3S_SERVING_CERTIFICATES = ("k3s issues these certificates for one year and renews any that has expired or is "
+                            f"{_WINDOW} each time k3s starts: a server left running for a year without a restart "
+                            "lets them expire.")
+RKE2_SERVING_CERTIFICATES = ("RKE2 issues these certificates for one year and renews any that has expired or is "
+                             f"{_WINDOW} each time rke2-server starts: a server left running for a year without a "
+                             "restart lets them expire.")
 ETCD_DEFAULT_QUOTA = 2 * GIB
 ETCD_LIMITS_DOC = "https://etcd.io/docs/v3.5/dev-guide/limit/"
 
@@ -71,6 +86,10 @@ class Profile:
     service_proxy: str  # what routes Service IPs by default
     fixes: Mapping[str, str] = field(default_factory=dict)
     references: tuple[str, ...] = ()
+    # Who issues the API server's serving certificates, for how long, and what renews them (a sentence), with
+    # the pages that say so: what a certificate finding teaches on this distribution.
+    serving_certificates: str = "How long these certificates last and what renews them depends on the distribution."
+    certificate_references: tuple[str, ...] = ()
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -149,6 +168,9 @@ KUBEADM = Profile(
         RENEW_ADMIN_KUBECONFIG: "`kubeadm certs renew admin.conf` on a control-plane node, then copy "
                                 "/etc/kubernetes/admin.conf again",
     }),
+    serving_certificates="kubeadm issues these certificates for one year and renews them only on a control-plane "
+                         "upgrade (or with `kubeadm certs renew`).",
+    certificate_references=(KUBEADM_CERTS_DOC,),
     references=("https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
                 "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"),
 )
@@ -177,6 +199,9 @@ KIND = Profile(
         CONFIGURE_KUBE_PROXY: "set `networking.kubeProxyMode` in the kind config and recreate the cluster",
         RENEW_ADMIN_KUBECONFIG: "`docker exec <node> kubeadm certs renew admin.conf`, then `kind export kubeconfig`",
     }),
+    serving_certificates="kind builds its nodes with kubeadm, which issues these certificates for one year and "
+                         "renews them only on a control-plane upgrade.",
+    certificate_references=(KUBEADM_CERTS_DOC,),
     references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
 )
 
@@ -200,8 +225,8 @@ K3S = Profile(
                            "https://<first-server>:6443`",
         CHECK_CERTS: "k3s certificate check   # on a server (recent k3s releases; older ones: read the files "
                      "under /var/lib/rancher/k3s/server/tls)",
-        RENEW_CERTS: "restart k3s (`systemctl restart k3s`): it renews certificates within 120 days of expiry at "
-                     "start; or `k3s certificate rotate` with k3s stopped",
+        RENEW_CERTS: "restart k3s (`systemctl restart k3s`): at start it renews certificates within 90 days of "
+                     "expiry (120 from the May 2025 releases); or `k3s certificate rotate` with k3s stopped",
         ETCDCTL: _K3S_ETCDCTL + "   # on a server; k3s ships no etcdctl",
         ETCD_DEFRAG: _K3S_ETCDCTL + " defrag   # that server's member only: each server in turn; k3s ships no "
                                     "etcdctl",
@@ -219,6 +244,8 @@ K3S = Profile(
                                 "/etc/rancher/k3s/k3s.yaml again",
     }),
     # basic-network-options: flannel is embedded unless a server runs with --flannel-backend=none
+    serving_certificates=K3S_SERVING_CERTIFICATES,
+    certificate_references=("https://docs.k3s.io/cli/certificate", "https://github.com/k3s-io/k3s/issues/12171"),
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
                 "https://docs.k3s.io/datastore/backup-restore", "https://docs.k3s.io/networking/basic-network-options"),
 )
@@ -256,6 +283,8 @@ RKE2 = Profile(
                               "restart rke2",
     }),
     # basic_network_options: RKE2 embeds no CNI; canal (the rke2-canal DaemonSet) is its default chart
+    serving_certificates=RKE2_SERVING_CERTIFICATES,
+    certificate_references=("https://docs.rke2.io/security/certificates",),
     references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore",
                 "https://docs.rke2.io/networking/basic_network_options"),
 )
@@ -289,6 +318,9 @@ MINIKUBE = Profile(
                             "replaces it)",
         CONFIGURE_KUBE_PROXY: "minikube start --extra-config=kube-proxy.mode=<mode>",
     }),
+    serving_certificates="minikube issues these certificates for three years by default (`minikube start "
+                         "--cert-expiration`) and issues new ones when the cluster is recreated.",
+    certificate_references=("https://minikube.sigs.k8s.io/docs/commands/start/",),
     references=("https://minikube.sigs.k8s.io/docs/tutorials/multi_control_plane_ha_clusters/",),
 )
 
@@ -343,6 +375,11 @@ OPENSHIFT = Profile(
         CONFIGURE_KUBE_PROXY: "edit the cluster network operator's configuration (`oc edit network.operator "
                               "cluster`)",
     }),
+    serving_certificates="OpenShift's kube-apiserver operator issues the API server's serving certificates itself, "
+                         "for 30 days, and replaces each automatically after 15: one with fewer than 15 days left "
+                         "means a rotation is overdue (a Degraded kube-apiserver operator in `oc get clusteroperators` "
+                         "says why).",
+    certificate_references=(OPENSHIFT_CONTROL_PLANE_CERTS_DOC, OPENSHIFT_CERT_ROTATION_SOURCE),
     references=("https://docs.openshift.com/container-platform/4.16/architecture/control-plane.html",
                 "https://docs.openshift.com/container-platform/4.16/backup_and_restore/control_plane_backup_and_restore/"
                 "backing-up-etcd.html"),
@@ -352,6 +389,8 @@ OPENSHIFT = Profile(
 def _managed(name: str, title: str, logs: str, quota: Quota, proxy: str, fixes: dict[str, str],
              references: tuple[str, ...]) -> Profile:
     return Profile(name=name, title=title, control_plane=HIDDEN, control_plane_namespaces=(), pki_dir=None,
+                   serving_certificates=f"{title} runs the control plane and issues and rotates the API server's "
+                                        "certificates: their expiry is the provider's responsibility.",
                    kubeconfig_certs=(), datastore="managed", quota=quota,
                    logs=_frozen({c: logs for c in ("kube-apiserver", "etcd", "kube-scheduler",
                                                     "kube-controller-manager")}

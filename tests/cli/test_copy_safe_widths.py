@@ -56,13 +56,15 @@ def test_audit_never_splits_a_command_or_link(arch: Arch, width: int) -> None:
     for sample in sample_names():
         lines = lines_of(arch, ["audit", "--sample", sample, "-o", "wide"], width)
         document = json.loads("\n".join(lines_of(arch, ["audit", "--sample", sample, "-o", "json"], width)))
-        printed_fix = {f["check"]: f["remediation"] for f in document["findings"] if f["status"] in ("fail", "warn")}
+        # The why, fix and references printed are the detected distribution's, as the JSON gives them.
+        printed = {f["check"]: f for f in document["findings"] if f["status"] in ("fail", "warn")}
         shown = {line.split()[1] for line in lines if line.strip().split()[:1] in (["FAIL"], ["WARN"])}
         for check_id in shown & set(checks):
-            meta = checks[check_id].meta  # the fix printed is the detected distribution's, as the JSON gives it
-            for span in CODE_SPAN.findall(f"{meta.why} {printed_fix.get(check_id, meta.fix)}"):
+            meta = checks[check_id].meta
+            finding = printed.get(check_id, {"why": meta.why, "remediation": meta.fix, "references": meta.references})
+            for span in CODE_SPAN.findall(f"{finding['why']} {finding['remediation']}"):
                 assert_whole(span, lines)
-            for reference in meta.references:
+            for reference in finding["references"]:
                 assert_whole(reference, lines)
 
 

@@ -28,9 +28,9 @@ def finding_document(meta: CheckMeta, finding: Finding, suppression: Suppression
         "message": finding.message,
         "object": finding.object,
         "evidence": finding.evidence,
-        "why": meta.why,
+        "why": finding.why or meta.why,
         "remediation": finding.fix or meta.fix,
-        "references": list(meta.references),
+        "references": list(finding.references or meta.references),
         "suppressed": None if suppression is None else {
             "reason": suppression.reason, "expires": suppression.expires.isoformat()},
     }

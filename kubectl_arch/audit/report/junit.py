@@ -95,8 +95,8 @@ def _testcase(suite: ET.Element, result: CheckResult, fail_on: Status) -> str | 
         first = next(f for f in result.findings if f.status is status)
         failure = ET.SubElement(case, "failure", message=first.message, type=status.value)
         failure.text = "\n".join([_findings_text(result.findings, evidence=True), "",
-                                  f"Why it matters: {meta.why}", f"Fix: {result.fix}",
-                                  "See:", *(f"  {ref}" for ref in meta.references)])
+                                  f"Why it matters: {result.why}", f"Fix: {result.fix}",
+                                  "See:", *(f"  {ref}" for ref in result.references)])
         outcome = "failures"
     suppressed = [f"suppressed: {f.message} ({s.describe()})" for f, s in result.suppressed]
     out = "\n".join([text, *suppressed]).strip()

@@ -69,8 +69,8 @@ def _details(result: CheckResult) -> list[str]:
         lines.append(f"- **{finding.status.value}**: {markdown(finding.message)}")
         if finding.evidence:
             lines.append(f"  - evidence: {markdown(evidence_line(finding.evidence))}")
-    lines += ["", f"**Why it matters:** {meta.why}", "", f"**Fix:** {result.fix}", "",
-              "**Read more:** " + ", ".join(f"<{ref}>" for ref in meta.references), "", "</details>", ""]
+    lines += ["", f"**Why it matters:** {result.why}", "", f"**Fix:** {result.fix}", "",
+              "**Read more:** " + ", ".join(f"<{ref}>" for ref in result.references), "", "</details>", ""]
     return lines
 
 

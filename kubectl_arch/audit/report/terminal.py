@@ -125,11 +125,10 @@ def _render_check(result: CheckResult, console: Console, layout: Layout, wide: b
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
     if result.status.problem:
-        meta = result.meta
-        _detail(console, layout, "why:", meta.why)
+        _detail(console, layout, "why:", result.why)
         _detail(console, layout, "fix:", result.fix)
         # A URL is never wrapped: it stays clickable and copyable even past the right margin.
-        _labelled(console, layout, "see:", list(meta.references))
+        _labelled(console, layout, "see:", list(result.references))
 
 
 def _evidence(console: Console, layout: Layout, finding: Finding) -> None:

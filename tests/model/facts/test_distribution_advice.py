@@ -5,6 +5,7 @@ is sent to a control-plane node or its static pods."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 import pytest
@@ -21,6 +22,8 @@ KUBEADM_COMMANDS = r"\bkubeadm (init|join|certs|upgrade|reset|config|token|alpha
 KUBEADM_PKI = r"/etc/kubernetes/pki\b"
 KUBEADM_FILES = (r"/etc/kubernetes/manifests\b"
                  r"|/etc/kubernetes/(admin|super-admin|controller-manager|scheduler|kubelet)\.conf")
+# What kubeadm does with its certificates, said of a cluster kubeadm did not build (its "why", its page).
+KUBEADM_CERTIFICATES = r"kubeadm issues these certificates|administer-cluster/kubeadm/kubeadm-certs"
 KUBEADM_ONLY = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_FILES)))
 # minikube bootstraps its node with kubeadm: the kubeconfigs and manifests are where kubeadm puts them (its
 # pods' flags name them), but its PKI is /var/lib/minikube/certs and no kubeadm command is the user's to run.
@@ -73,3 +76,37 @@ def test_no_control_plane_host_advice_on_a_managed_cluster(sample: str, args: tu
     text = output(sample, args)
     found = sorted({m.group(0) for m in CONTROL_PLANE_HOST_ONLY.finditer(text)})
     assert not found, f"`kubectl arch {' '.join(args)}` on {sample} says {found}"
+
+
+CERTIFICATE_OUTPUTS = (("audit", "--check", "apiserver-certificate-expiry", "-o", "json"),
+                       ("audit", "--check", "apiserver-certificate-expiry", "-o", "markdown"),
+                       ("audit", "--check", "apiserver-certificate-expiry", "-o", "junit"),
+                       ("audit", "--check", "apiserver-certificate-expiry"))
+
+
+@pytest.mark.parametrize("sample", NOT_KUBEADM)
+@pytest.mark.parametrize("args", CERTIFICATE_OUTPUTS, ids=" ".join)
+def test_no_kubeadm_certificate_lifetime_or_page_for_the_api_server_of_a_cluster_kubeadm_did_not_build(
+        sample: str, args: tuple[str, ...]) -> None:
+    text = output(sample, args)
+    found = sorted({m.group(0) for m in re.finditer(KUBEADM_CERTIFICATES, text)})
+    assert not found, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) says {found}"
+
+
+# What the API server certificate's "why" says on each sample's distribution, and a page it links.
+CERTIFICATE_TEACHING = {
+    "k3s": ("within 90 days of expiry", "https://docs.k3s.io/cli/certificate"),
+    "openshift": ("replaces each automatically after 15", "control-plane-certificates.html"),
+    "minikube": ("three years", "https://minikube.sigs.k8s.io/docs/commands/start/"),
+    "eks": ("the provider's responsibility", "https://kubernetes.io/docs/setup/best-practices/certificates/"),
+    "kind-ha": ("kind builds its nodes with kubeadm", "kubeadm-certs"),
+}
+
+
+@pytest.mark.parametrize(("sample", "teaching"), CERTIFICATE_TEACHING.items())
+def test_apiserver_certificate_why_and_links_follow_the_detected_distribution(
+        sample: str, teaching: tuple[str, str]) -> None:
+    [finding] = json.loads(output(sample, CERTIFICATE_OUTPUTS[0]))["findings"]
+    said, page = teaching
+    assert said in finding["why"], finding["why"]
+    assert any(page in reference for reference in finding["references"]), finding["references"]
