@@ -214,7 +214,7 @@ ONE_SCRAPE = "one scrape of each metrics source (--window 0, or a sample or snap
 def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
     """``--window`` as data.options: the seconds to wait between scrapes, or why there is no window."""
     from kubectl_arch.collect.window import NO_WINDOW_OPTION, WINDOW_OPTION
-    from kubectl_arch.model.window import parse_duration
+    from kubectl_arch.model.durations import parse_duration
 
     seconds = parse_duration(text)
     if seconds is None or seconds > WINDOW_MAX_SECONDS:

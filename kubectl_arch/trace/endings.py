@@ -11,8 +11,8 @@ import datetime as dt
 import re
 
 from kubectl_arch.model import raw
+from kubectl_arch.model.durations import parse_go_duration
 from kubectl_arch.trace.diagnose import DOCS, Commands, Diagnosis, failed_pod_problem
-from kubectl_arch.trace.events import parse_go_duration
 from kubectl_arch.trace.podview import ContainerView, PodView
 from kubectl_arch.wording import plural
 

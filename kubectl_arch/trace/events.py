@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_arch.model.durations import parse_go_duration
 from kubectl_arch.model.raw import parse_time
 
 _FIELD_PATH = re.compile(r"^spec\.(initContainers|containers|ephemeralContainers)\{([^}]*)\}")
@@ -74,20 +75,7 @@ def event_views(events: Iterable[Mapping[str, Any]]) -> list[EventView]:
     return sorted(views, key=lambda v: v.first or far_future)
 
 
-# -- durations and pulls ---------------------------------------------------------------------------
-
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_GO_DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-def parse_go_duration(text: str) -> float | None:
-    """Seconds in a Go duration string (``1.5s``, ``2m3.4s``, ``523ms``), None if it is not one."""
-    text = text.strip()
-    if not _GO_DURATION.fullmatch(text):
-        return None
-    return sum(float(value) * _UNIT_SECONDS[unit] for value, unit in _GO_DURATION_PART.findall(text))
-
+# -- image pulls ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class PullInfo:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kubectl_arch.audit.command import ONE_SCRAPE, window_options
 from kubectl_arch.cli.options import ClusterOptions
 from kubectl_arch.errors import UsageError
+from kubectl_arch.model.durations import parse_duration
 from kubectl_arch.model.metrics import Metrics, bucket_quantile, parse_metrics
 from kubectl_arch.model.window import (
     LIFETIME,
@@ -25,7 +26,6 @@ from kubectl_arch.model.window import (
     count_words,
     counter_increase,
     duration_words,
-    parse_duration,
     windowed_quantile,
 )
 
@@ -144,7 +144,8 @@ def test_sample_counts_read_short(count: int, words: str) -> None:
     assert count_words(count) == words
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("10s", 10), ("0", 0), ("1m30s", 90), ("500ms", 0.5), ("90", 90)])
+@pytest.mark.parametrize(("text", "seconds"), [("10s", 10), ("0", 0), ("1m30s", 90), ("500ms", 0.5), ("90", 90),
+                                               ("250000us", 0.25)])  # every unit a kubelet event prints
 def test_window_durations_parse(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
 

@@ -7,11 +7,11 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kubectl_arch.model.durations import parse_go_duration
 from kubectl_arch.trace.events import (
     event_view,
     event_views,
     parse_failed_scheduling,
-    parse_go_duration,
     parse_pulled,
 )
 from kubectl_arch.trace.render.document import trace_document
