@@ -107,7 +107,7 @@ def run_graph(
         except BaseException as exc:  # handed to the calling thread, which raises it
             finished_queue.put((name, False, exc))
 
-    pending = list(order)
+    pending = critical_path_first(order, waits_for)
     running = 0
     while pending or running:
         for name in [n for n in pending if all(d in results for d in waits_for[n])]:
@@ -164,6 +164,23 @@ def topological(waits_for: Mapping[str, Iterable[str]]) -> list[str]:
     for name in waits_for:
         visit(name)
     return order
+
+
+def critical_path_first(order: list[str], waits_for: Mapping[str, Iterable[str]]) -> list[str]:
+    """``order`` with the tasks that head the longest chains first (stable otherwise).
+
+    With more tasks ready than slots, a task others wait for must not queue behind one nobody waits for:
+    each chain link is a round trip, and starting the chain late adds one to the whole run.
+    """
+    dependents: dict[str, list[str]] = {name: [] for name in order}
+    for name in order:
+        for dependency in waits_for.get(name, ()):
+            if dependency in dependents:
+                dependents[dependency].append(name)
+    chain: dict[str, int] = {}
+    for name in reversed(order):  # every dependent comes later in a topological order
+        chain[name] = 1 + max((chain[d] for d in dependents[name]), default=0)
+    return sorted(order, key=lambda name: -chain[name])
 
 
 def gather(calls: Iterable[Callable[[], R]], limit: int) -> list[R]:

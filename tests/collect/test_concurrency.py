@@ -13,7 +13,13 @@ import pytest
 
 from kubectl_arch.collect import needs as needs_module
 from kubectl_arch.collect.apistore import ApiStore
-from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT, SharedBackoff, run_graph, topological
+from kubectl_arch.collect.concurrency import (
+    DEFAULT_IN_FLIGHT,
+    SharedBackoff,
+    critical_path_first,
+    run_graph,
+    topological,
+)
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import Need, collect
 from kubectl_arch.collect.source import Query, Response, list_all
@@ -238,6 +244,16 @@ def test_an_exception_in_one_task_stops_the_run_and_is_raised_in_the_caller() ->
     with pytest.raises(RuntimeError, match="boom"):
         run_graph({"a": (), "b": (), "c": ("b",)}, run, limit=4, started=started.append)
     assert "c" not in started, "a task waiting for the failed one never starts"
+
+
+def test_the_head_of_a_chain_is_not_queued_behind_reads_nobody_waits_for() -> None:
+    """Explain's DaemonSet list (its pods are read after it) queued behind five ConfigMap reads when more reads
+    were ready than slots: the chain started a round trip late and the whole run took one round trip more."""
+    after = {"a": (), "b": (), "c": (), "d": ("c",), "e": ("d",)}
+    assert critical_path_first(topological(after), after) == ["c", "d", "a", "b", "e"]
+    started: list[str] = []
+    run_graph(after, len, limit=2, started=started.append)
+    assert started[0] == "c", f"the chain's head started first: {started}"
 
 
 def test_topological_order_and_cycles() -> None:
