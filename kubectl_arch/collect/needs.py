@@ -119,8 +119,8 @@ def _url(*urls: str) -> Rule:
     return Rule(non_resource_urls=urls, verbs=("get",))
 
 
-# Per-node DaemonSet pods are listed only on clusters up to this size: one page, so the number of requests
-# never grows with the cluster; bigger clusters are judged from their DaemonSets' status counts.
+# Per-node DaemonSet pods are listed only on clusters up to this size, and only when one page holds them all:
+# the number of requests never grows with the cluster; otherwise the DaemonSets' status counts are used.
 DAEMONSET_PODS_MAX_NODES = 250
 
 
@@ -260,8 +260,14 @@ def _too_many_nodes(data: ClusterData) -> Response | None:
 def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
     if (too_many := _too_many_nodes(data)) is not None:
         return too_many
-    query = {"labelSelector": "pod-template-generation", "limit": str(2 * DAEMONSET_PODS_MAX_NODES + 100)}
-    return source.get("/api/v1/namespaces/kube-system/pods", query)
+    limit = 2 * DAEMONSET_PODS_MAX_NODES + 100
+    page = source.get("/api/v1/namespaces/kube-system/pods", {"labelSelector": "pod-template-generation",
+                                                              "limit": str(limit)})
+    if page.ok and jsonshape.mapping(jsonshape.mapping(page.data).get("metadata")).get("continue"):
+        # One page of a longer list would count only some nodes' pods, and say nothing of it.
+        return Response(status=NO_STATUS, error=f"not listed: kube-system holds more than {limit} per-node pods "
+                        f"(one page is read; DaemonSet status counts are used instead)", absent=True)
+    return page
 
 
 def _pods_after_nodes(name: str, description: str, fetch: Callable[[Source, ClusterData], Response],

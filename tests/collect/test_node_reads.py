@@ -278,3 +278,19 @@ def test_a_whole_node_keeps_the_addresses_a_row_has() -> None:
         {"type": "ExternalIP", "address": "203.0.113.7"}, "not an address"]}}
     assert compact_node(node)["status"]["addresses"] == [{"type": "InternalIP", "address": "10.0.0.1"},
                                                          {"type": "ExternalIP", "address": "203.0.113.7"}]
+
+
+def test_per_node_pods_are_never_a_silently_cut_list(api_server: Callable[..., ApiServer],
+                                                     kubeconfig_for: Callable[..., Path]) -> None:
+    """kube-system's DaemonSet pods are read as one page (600): on 250 nodes with three or more DaemonSets the
+    page held only some of them and kube-proxy and CNI pods were counted short. A list longer than the page is
+    now "not listed", and the DaemonSets' status counts are used instead."""
+    store = ApiStore()
+    store.add({"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n0"}, "status": {}})
+    for index in range(601):
+        store.add({"kind": "Pod", "apiVersion": "v1", "metadata": {
+            "name": f"ds-{index}", "namespace": "kube-system", "labels": {"pod-template-generation": "1"}}})
+    data = collect(_source(api_server(store), kubeconfig_for), ["kube-system-daemonset-pods"])
+    response = data.responses["kube-system-daemonset-pods"]
+    assert response.absent and not response.ok and data.items("kube-system-daemonset-pods") == []
+    assert "more than 600 per-node pods" in (response.error or ""), response.error
