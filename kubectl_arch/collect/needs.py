@@ -18,7 +18,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.concurrency import max_in_flight, run_graph
 from kubectl_arch.collect.election_locks import OPENSHIFT_LOCKS, OPENSHIFT_NAMESPACES
 from kubectl_arch.collect.node_reads import read_nodes_full, read_nodes_lean
-from kubectl_arch.collect.source import NO_STATUS, Response, Source, list_all
+from kubectl_arch.collect.source import NO_STATUS, Query, Response, Source, list_all
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,7 @@ def _openshift_dns_pods(source: Source, data: ClusterData) -> Response:
     DAEMONSET_PODS_MAX_NODES nodes as for kube-system's DaemonSet pods; nothing read on other clusters."""
     if (elsewhere := _not_openshift(data) or _too_many_nodes(data)) is not None:
         return elsewhere
-    response = source.get(f"/api/v1/namespaces/{OPENSHIFT_DNS_NAMESPACE}/pods",
-                          {"limit": str(2 * DAEMONSET_PODS_MAX_NODES + 100)})
+    response = _per_node_pods_page(source, OPENSHIFT_DNS_NAMESPACE)
     if not response.ok:
         return response
     return Response(status=200, data={"items": [trimmed(pod) for pod in response.items]})
@@ -260,13 +259,17 @@ def _too_many_nodes(data: ClusterData) -> Response | None:
 def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
     if (too_many := _too_many_nodes(data)) is not None:
         return too_many
+    return _per_node_pods_page(source, KUBE_SYSTEM, {"labelSelector": "pod-template-generation"})
+
+
+def _per_node_pods_page(source: Source, namespace: str, query: Query | None = None) -> Response:
+    """One page of a namespace's per-node pods, or "not listed" when the list is longer than the page: a part
+    of the list would count only some nodes' pods, and say nothing of it."""
     limit = 2 * DAEMONSET_PODS_MAX_NODES + 100
-    page = source.get("/api/v1/namespaces/kube-system/pods", {"labelSelector": "pod-template-generation",
-                                                              "limit": str(limit)})
+    page = source.get(f"/api/v1/namespaces/{namespace}/pods", {**dict(query or {}), "limit": str(limit)})
     if page.ok and jsonshape.mapping(jsonshape.mapping(page.data).get("metadata")).get("continue"):
-        # One page of a longer list would count only some nodes' pods, and say nothing of it.
-        return Response(status=NO_STATUS, error=f"not listed: kube-system holds more than {limit} per-node pods "
-                        f"(one page is read; DaemonSet status counts are used instead)", absent=True)
+        return Response(status=NO_STATUS, error=f"not listed: {namespace} holds more than {limit} per-node pods "
+                        "(one page is read; DaemonSet status counts are used instead)", absent=True)
     return page
 
 

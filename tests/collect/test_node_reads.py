@@ -294,3 +294,18 @@ def test_per_node_pods_are_never_a_silently_cut_list(api_server: Callable[..., A
     response = data.responses["kube-system-daemonset-pods"]
     assert response.absent and not response.ok and data.items("kube-system-daemonset-pods") == []
     assert "more than 600 per-node pods" in (response.error or ""), response.error
+
+
+def test_openshift_dns_pods_are_never_a_silently_cut_list(api_server: Callable[..., ApiServer],
+                                                          kubeconfig_for: Callable[..., Path]) -> None:
+    """The same one page for OpenShift's dns-default pods in openshift-dns: a longer list is "not listed"."""
+    store = ApiStore()
+    store.add({"kind": "Node", "apiVersion": "v1",
+               "metadata": {"name": "n0", "labels": {"node.openshift.io/os_id": "rhcos"}}, "status": {}})
+    for index in range(601):
+        store.add({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": f"dns-default-{index}",
+                                                                   "namespace": "openshift-dns"}})
+    data = collect(_source(api_server(store), kubeconfig_for), ["openshift-dns-pods"])
+    response = data.responses["openshift-dns-pods"]
+    assert response.absent and not response.ok, response
+    assert "openshift-dns holds more than 600 per-node pods" in (response.error or ""), response.error
