@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT, SharedBackoff
 from kubectl_arch.collect.connection import Connection
+from kubectl_arch.collect.pool import share_one_tls_context
 from kubectl_arch.collect.source import NO_STATUS, TABLE_ACCEPT, Credentials, Query, Response
 from kubectl_arch.collect.tls import peer_chain
 from kubectl_arch.errors import ArchError, ExitCode, UsageError
@@ -89,6 +90,7 @@ class KubeSource:
         if self.insecure:  # urllib3 warns on every request; the command line says it once (kubectl: never)
             warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._client = k8s_client.ApiClient(self._configuration)
+        share_one_tls_context(self._client.rest_client.pool_manager)
         self._server_time: dt.datetime | None = None  # the Date of the latest answer
         self.backoff = SharedBackoff(sleep)  # one pause for every thread after a 429
         self._count_lock = threading.Lock()
