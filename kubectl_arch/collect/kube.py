@@ -83,6 +83,9 @@ class KubeSource:
         plugin_deadline = min(EXEC_PLUGIN_DEADLINE_SECONDS, run_timeout or EXEC_PLUGIN_DEADLINE_SECONDS)
         self._configuration, self._credentials, self._impersonation = _load_configuration(connection,
                                                                                             plugin_deadline)
+        # The client re-reads the proxy variables from the environment each time its token hook sets the
+        # host again, which is before every request; the environment does not change during a run.
+        self._configuration.proxy = self._configuration.proxy
         # Our own bounded retry loop decides what is retried; urllib3 must not retry behind our back.
         import urllib3
 
