@@ -107,6 +107,24 @@ def test_the_merge_follows_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert kubeconfig.entry("contexts", "kind-a").value["context"]["cluster"] == "ca"
 
 
+def test_each_kubeconfig_file_is_parsed_once_and_with_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client's merger parsed every file a second time in pure Python (ten times slower, on every command)."""
+    import yaml
+
+    from kubectl_arch import yamltext
+    from kubectl_arch.collect.kube import load_kubeconfig
+
+    first, second = merged_kubeconfigs(tmp_path)
+    monkeypatch.setenv("KUBECONFIG", f"{first}:{second}")
+    parsed: list[str] = []
+    fast, pure = yamltext.safe_load, yaml.safe_load
+    monkeypatch.setattr(yamltext, "safe_load", lambda text: parsed.append("libyaml") or fast(text))
+    monkeypatch.setattr(yaml, "safe_load", lambda stream: parsed.append("pure Python") or pure(stream))
+
+    assert load_kubeconfig().names("contexts") == ["kind-a", "prod"]
+    assert parsed == ["libyaml", "libyaml"]
+
+
 def test_all_contexts_uses_the_same_merged_kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kubectl_arch.audit.command import _targets
     from kubectl_arch.cli.options import ClusterOptions
