@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 DEFAULT_WIDTH = 100
+PLAIN_HEIGHT = 25  # rich's own height off a terminal
 
 
 def wants_plain(stream: IO[str] | None = None) -> bool:
@@ -32,6 +33,9 @@ def make_console(stream: IO[str] | None = None, width: int | None = None) -> Con
     return Console(
         file=stream,
         width=columns,
+        # With both sizes fixed rich stops asking the terminal (three ioctls and the environment) on every
+        # print, a tenth of a run's rendering; nothing printed here fills the screen, so the height is unused.
+        height=PLAIN_HEIGHT if columns is not None else None,
         no_color=plain,
         color_system=None if plain else "auto",
         force_terminal=False if plain else None,
