@@ -14,19 +14,22 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import click
 import pytest
+import yaml
 
 from kubectl_arch.audit.registry import catalogue, options_of
 from kubectl_arch.cli.main import COMMANDS, main
 from kubectl_arch.collect.sample_source import load_sample, sample_names
 from kubectl_arch.errors import ExitCode
 from tests.harness.apiserver import ApiServer
-from tests.harness.kubeconfig import kubeconfig_for_server
+from tests.harness.kubeconfig import kubeconfig_dict, kubeconfig_for_server
 
 NOT_RUN = {"lab": "drives Docker and kind locally; it reads no API server"}
 DOCUMENTED_EXIT_CODES = {int(code) for code in ExitCode} - {int(ExitCode.CLUSTER_UNREADABLE)}
@@ -166,7 +169,18 @@ def _shop_pods(sample: str) -> list[str]:
     return [p["metadata"]["name"] for p in pods if p["metadata"].get("namespace") == TRACE_NAMESPACE]
 
 
+# Discovery runs the options' shell completions, and --cluster, --user (and trace's namespaces, read from the
+# cluster) complete from the kubeconfig: discovery reads an empty one, so the case list is the same on every
+# machine and never reaches a developer's cluster.
+HERMETIC_DISCOVERY = {"KUBECONFIG": os.devnull}
+
+
 def _cases() -> list[tuple[str, Invocation]]:
+    with mock.patch.dict(os.environ, HERMETIC_DISCOVERY):
+        return _discovered_cases()
+
+
+def _discovered_cases() -> list[tuple[str, Invocation]]:
     cases = []
     for sample in sample_names():
         try:
@@ -201,6 +215,19 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str]
     yield for_sample
     for server, _ in started.values():
         server.stop()
+
+
+def test_the_case_list_does_not_depend_on_the_developers_kubeconfig(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    kubeconfig = kubeconfig_dict("https://127.0.0.1:1", None, context="mine", cluster="my-cluster", user="me")
+    path = tmp_path / ".kube" / "config"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(kubeconfig))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("KUBECONFIG", str(path))
+
+    assert [(sample, str(invocation)) for sample, invocation in _cases()] == [
+        (sample, str(invocation)) for sample, invocation in CASES]
 
 
 @pytest.mark.parametrize("sample, invocation", CASES, ids=[f"{s}:{i}" for s, i in CASES])
