@@ -73,6 +73,7 @@ def _component_pages() -> list[str]:
     return list(PAGES_BY_KEY)
 
 
+SHELL_COMPLETES = ("file", "dir")  # completion items that leave the value to the shell (file names)
 # Values for parameters that offer neither choices nor completions, by parameter name.
 # (``audit --check ID`` is not enumerated: each check reads a subset of what the whole audit reads.)
 KNOWN_VALUES: dict[str, Callable[[], list[str]]] = {"check_id": _check_ids, "component": _component_pages}
@@ -86,9 +87,11 @@ def _values(command: click.Command, param: click.Parameter, path: tuple[str, ...
         return KNOWN_VALUES[param.name]()
     context = click.Context(command, info_name=path[-1] if path else "kubectl-arch")
     try:
-        return [str(item.value) for item in param.shell_complete(context, "")]
+        items = param.shell_complete(context, "")
     except Exception:  # completion that needs a cluster: no values to enumerate
         return []
+    # A file or directory item hands completion to the shell: it is no value ("" ran the plain invocation again).
+    return [str(item.value) for item in items if item.type not in SHELL_COMPLETES]
 
 
 POD_ARGUMENTS = ("what", "name", "pod", "target", "pod_name")
@@ -228,6 +231,11 @@ def test_the_case_list_does_not_depend_on_the_developers_kubeconfig(tmp_path: Pa
 
     assert [(sample, str(invocation)) for sample, invocation in _cases()] == [
         (sample, str(invocation)) for sample, invocation in CASES]
+
+
+def test_no_case_gives_an_option_an_empty_value() -> None:
+    empty = [f"{sample}:{invocation}" for sample, invocation in CASES if "" in invocation.args]
+    assert empty == [], "a file option given '' is the plain invocation again: it proves nothing new"
 
 
 @pytest.mark.parametrize("sample, invocation", CASES, ids=[f"{s}:{i}" for s, i in CASES])
