@@ -165,11 +165,12 @@ def pod_metrics_port(pod: Mapping[str, Any]) -> tuple[str, int] | str:
 def fetch_pod_metrics(source: Source, data: ClusterData) -> Response:
     """Each etcd static pod's metrics through ``/api/v1/namespaces/kube-system/pods/<pod>:<port>/proxy/metrics``."""
     pods = data.responses.get(PODS_NEED)
-    if pods is None or not pods.ok:
-        return Response(status=pods.status if pods else NO_STATUS, error="the kube-system pods could not be read")
+    if pods is None or not pods.ok:  # the read that would find etcd's pods failed: named, with its reason
+        reason = pods.skip_reason(data.descriptions.get(PODS_NEED, PODS_NEED)) if pods else f"{PODS_NEED} not read"
+        return Response(status=pods.status if pods else NO_STATUS, error=f"etcd's pods could not be found: {reason}")
     etcd_pods = [pod for pod in pods.items if is_component_pod(pod, ETCD)]
-    if not etcd_pods:
-        return Response(status=NO_STATUS, error="no etcd pods are visible in kube-system (external or managed etcd)",
+    if not etcd_pods:  # etcd may be external, managed, embedded (k3s) or in OpenShift's openshift-etcd
+        return Response(status=NO_STATUS, error="no etcd pods in kube-system, the one namespace this read proxies to",
                         absent=True)
     scrapes = []
     failed: Response | None = None  # a member whose proxied read failed: the route's figures are incomplete

@@ -58,3 +58,16 @@ def test_forbidden_etcd_pods_read_makes_the_verdicts_resting_on_it_skips(sample:
         assert finding.status is Status.SKIP, finding
         assert "no etcd pods" not in finding.message and "is visible" not in finding.message, finding
     assert all("forbidden" in f.message for f in resting if f.check != "leader-election" or sample == "openshift")
+
+
+def test_etcd_pod_proxy_read_names_the_failed_pods_read_and_never_calls_openshift_etcd_external_or_managed() -> None:
+    from kubectl_arch.checks.etcd_disk_latency.collect import fetch_pod_metrics
+
+    loaded = load_sample("kind-ha")
+    loaded.store.forbid(lambda requested, _query: requested == "/api/v1/namespaces/kube-system/pods")
+    source = SampleSource(loaded)
+    forbidden = fetch_pod_metrics(source, collect(source, EXPLAIN_NEEDS))
+    assert forbidden.status == 403 and "HTTP 403" in str(forbidden.error), forbidden
+    openshift = SampleSource.named("openshift")
+    elsewhere = fetch_pod_metrics(openshift, collect(openshift, EXPLAIN_NEEDS))
+    assert elsewhere.absent and "external or managed" not in str(elsewhere.error), elsewhere
