@@ -9,6 +9,7 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.nodes import NODES_FULL_NEED, NODES_NEED, NodeInfo, node_infos
+from kubectl_arch.wording import plural
 
 META = CheckMeta(
     id="node-readiness",
@@ -39,7 +40,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     rows = [n.name for n in nodes if not n.whole]
     if rows:  # pressures unknown: never a pass on nodes whose conditions were not read
         reason = data.skip_reason(NODES_FULL_NEED) if NODES_FULL_NEED in data.responses else None
-        why = f"{len(rows)} nodes were read as Table rows, which carry no pressure conditions"
+        were = "was" if len(rows) == 1 else "were"
+        why = f"{plural(len(rows), 'node')} {were} read as Table rows, which carry no pressure conditions"
         return [Finding(META.id, Status.SKIP, f"{why}: {reason}" if reason else why)]
     if not nodes:
         return [Finding(META.id, Status.FAIL, "no nodes are registered: nothing can run")]

@@ -50,6 +50,7 @@ from kubectl_arch.model.profiles import HIDDEN as HIDDEN_CONTROL_PLANE
 from kubectl_arch.model.profiles import Profile, profile_for
 from kubectl_arch.model.versions import parse_version
 from kubectl_arch.model.workloads import Workload
+from kubectl_arch.wording import plural
 
 READYZ_NEED, LIVEZ_NEED = "readyz", "livez"
 DEPLOYMENTS_NEED = "kube-system-deployments"
@@ -399,13 +400,15 @@ def _datastore(data: ClusterData, profile: Profile, components: dict[str, Compon
         quota = (read[0], read[1], False, "read from the cluster") if read else documented
         pods = ", ".join(m.pod for m in topology.members)
         return Datastore(STACKED_ETCD, len(topology.members), topology.ready, tuple(topology.endpoints), *quota,
-                         evidence=(f"{len(topology.members)} etcd pods ({pods})",))
+                         evidence=(f"{plural(len(topology.members), 'etcd pod')} ({pods})",))
     if topology.mode == EXTERNAL:
         return Datastore(EXTERNAL_ETCD, len(topology.endpoints), None, tuple(topology.endpoints), *documented,
-                         evidence=(f"the API server's --etcd-servers lists {len(topology.endpoints)} endpoints",))
+                         evidence=("the API server's --etcd-servers lists "
+                                   f"{plural(len(topology.endpoints), 'endpoint')}",))
     if topology.mode == EMBEDDED:
         return Datastore(EMBEDDED_ETCD, len(topology.members), topology.ready, (), *documented,
-                         evidence=(f"{len(topology.members)} nodes with the role node-role.kubernetes.io/etcd",))
+                         evidence=(f"{plural(len(topology.members), 'node')} with the role "
+                                   "node-role.kubernetes.io/etcd",))
     if profile.hidden:
         return Datastore(MANAGED, None, None, (), *documented,
                          evidence=(f"the control plane is run by {profile.title} and not visible",))
@@ -420,7 +423,7 @@ def _datastore(data: ClusterData, profile: Profile, components: dict[str, Compon
             return Datastore(KINE_EXTERNAL, None, None, (), None, "the external database's own limits", False,
                              evidence=("k3s.io/node-args shows --datastore-endpoint: kine in front of an external "
                                        "database",))
-        seen = f"{len(servers)} k3s server node{'s' if len(servers) != 1 else ''} and no node with the etcd role"
+        seen = f"{plural(len(servers), 'k3s server node')} and no node with the etcd role"
         return Datastore(KINE_SQLITE, None, None, (), None, "SQLite has no etcd quota", False,
                          evidence=(seen + ": kine over SQLite (k3s's default without --cluster-init)",))
     if pods_unread:  # the pods etcd would be found by (and the API server's --etcd-servers) were not read

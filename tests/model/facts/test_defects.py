@@ -318,3 +318,9 @@ def test_rke2_canal_daemonset_is_its_cni_and_rke2_embeds_no_flannel() -> None:
     found = cni_plugin(data(canal))
     assert found is not None and found.kind == "canal" and found.workload is not None
     assert cni_plugin(data()) is None and cni_plugin(data(status=403)) is None  # never an embedded flannel
+
+
+def test_one_etcd_pod_is_counted_in_the_singular_in_the_datastore_evidence() -> None:
+    """minikube's single member read '1 etcd pods (etcd-minikube)' in explain's and audit's facts."""
+    store = cluster_facts(sample_data("minikube")).datastore
+    assert store.evidence == ("1 etcd pod (etcd-minikube)",)
