@@ -11,8 +11,11 @@ from typing import Any
 
 
 def mapping(value: object) -> Mapping[str, Any]:
-    """``value`` when it is a JSON object, else an empty one: a field of the wrong type reads as absent."""
-    return value if isinstance(value, Mapping) else {}
+    """``value`` when it is a JSON object, else an empty one: a field of the wrong type reads as absent.
+
+    A plain dict (what JSON parses into) is recognised first: ``isinstance`` against the ``Mapping`` ABC costs
+    ~10x more, and the model asks this some 60 times per node (4 million times at 65,000 nodes)."""
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def sequence(value: object) -> list[Any]:
