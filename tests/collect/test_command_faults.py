@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kubectl_arch.collect import kube
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.errors import ExitCode
 from tests.conftest import CliResult
@@ -23,6 +24,13 @@ REPORTING = ["explain", "audit"]
 @pytest.fixture
 def sample_server(api_server: Callable[..., ApiServer]) -> ApiServer:
     return api_server(SAMPLE)
+
+
+@pytest.fixture(autouse=True)
+def short_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries wait 10 ms, not 0.25 s doubling (1.75 s a lasting fault): these tests prove what a whole command
+    makes of faults; the waits themselves are test_kube_faults' to prove, with recorded sleeps."""
+    monkeypatch.setattr(kube, "BACKOFF_SECONDS", 0.01)
 
 
 @pytest.mark.parametrize("command", REPORTING or ["explain"])
