@@ -113,13 +113,14 @@ def test_a_spinner_shows_on_a_terminal_while_the_cluster_is_read(
         tmp_path: Path) -> None:
     args = SPINNER_COMMANDS[name]
     server = api_server(CLUSTER.store(), now=NOW)
-    server.delay("/api/v1/nodes", seconds=1.5, times=1)  # long enough for the spinner to draw
+    nodes = server.hold("/api/v1/nodes", at_most=WAIT_FOR_REQUEST)  # the read lasts until the spinner has drawn
     controller, terminal = pty.openpty()
     process = _start(args, kubeconfig_for(server), cli_home, tmp_path, stderr=terminal)
     os.close(terminal)
-    shown = _read_all(controller, process)
+    shown = _read_all(controller, process, on_text=lambda text: "reading" in text and nodes.release())
     assert process.returncode in (0, 1)
     assert "reading" in shown, f"no progress on the terminal: {shown!r}"
+    assert nodes.applied == 1, "the command never read the nodes: no read was in flight to show progress for"
 
 
 def test_no_spinner_when_stderr_is_not_a_terminal(
@@ -132,9 +133,11 @@ def test_no_spinner_when_stderr_is_not_a_terminal(
     assert "reading" not in err and "\x1b[" not in err
 
 
-def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
-    """Everything the process writes to the terminal until it exits; a process still running after
-    RUN_DEADLINE seconds is killed and the test fails, so a lost signal can never hang the suite."""
+def _read_all(controller: int, process: subprocess.Popen[bytes],
+              on_text: Callable[[str], object] = lambda _text: None) -> str:
+    """Everything the process writes to the terminal until it exits (``on_text`` sees it after each read); a
+    process still running after RUN_DEADLINE seconds is killed and the test fails, so a lost signal can never
+    hang the suite."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + RUN_DEADLINE
     try:
@@ -148,6 +151,7 @@ def _read_all(controller: int, process: subprocess.Popen[bytes]) -> str:
                 if not data:
                     break
                 chunks.append(data)
+                on_text(b"".join(chunks).decode(errors="replace"))
             elif process.poll() is not None:
                 break
         else:

@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
@@ -80,15 +80,20 @@ class Fault:
     """A scripted failure for matching requests, applied ``times`` times (None: every time)."""
 
     match: Match
-    kind: str  # status | reset | reset-mid | delay | truncate | trickle
+    kind: str  # status | reset | reset-mid | delay | hold | truncate | trickle
     times: int | None = 1
     status: int = 500
     retry_after: float | None = None
     seconds: float = 0.0
     applied: int = 0
+    released: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
 
     def matches(self, path: str, query: Mapping[str, str]) -> bool:
         return matches(self.match, path, query)
+
+    def release(self) -> None:
+        """Let the requests a ``hold`` keeps waiting (and any later ones) be answered now."""
+        self.released.set()
 
     @property
     def exhausted(self) -> bool:
@@ -233,6 +238,12 @@ class ApiServer:
         """Wait ``seconds`` before answering normally (beyond the client's timeout, it gives up first)."""
         return self._add(Fault(match, "delay", times=times, seconds=seconds))
 
+    def hold(self, match: Match, *, at_most: float, times: int | None = 1) -> Fault:
+        """Keep matching requests waiting until the test calls ``release()`` on the returned fault (when what
+        it waits for has happened), then answer normally; after ``at_most`` seconds they are answered anyway,
+        so a test whose awaited event never comes fails instead of hanging."""
+        return self._add(Fault(match, "hold", times=times, seconds=at_most))
+
     def truncate(self, match: Match, *, times: int | None = 1) -> Fault:
         """Declare the full Content-Length, send half of the body, then close: a cut-off JSON answer."""
         return self._add(Fault(match, "truncate", times=times))
@@ -274,6 +285,16 @@ class ApiServer:
     def _sleep(self, seconds: float) -> bool:
         """Sleep unless the server stops first; True when it is stopping."""
         return self._stopping.wait(seconds)
+
+    def _hold(self, fault: Fault) -> bool:
+        """Wait for ``fault.release()``, at most ``fault.seconds``; True when the server is stopping."""
+        deadline = time.monotonic() + fault.seconds
+        while not fault.released.wait(0.02):
+            if self._stopping.is_set():
+                return True
+            if time.monotonic() >= deadline:
+                break
+        return False
 
     def _authenticate(self, authorization: str | None, client_certificate: dict[str, Any] | None) -> Identity:
         if authorization:
@@ -417,6 +438,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Apply ``fault``; True when it answered (or broke) the request, False to answer normally."""
         if fault.kind == "delay":
             return self.server.api._sleep(fault.seconds)
+        if fault.kind == "hold":
+            return self.server.api._hold(fault)
         if fault.kind == "status":
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             reason = STATUS_REASONS.get(fault.status, "InternalError")

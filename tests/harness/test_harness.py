@@ -6,6 +6,8 @@ import json
 import shutil
 import ssl
 import subprocess
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -72,6 +74,25 @@ def test_faults_apply_the_given_number_of_times(tiny_server: ApiServer) -> None:
     statuses = [send(tiny_server, "GET", "/api/v1/namespaces/default/pods")[0] for _ in range(3)]
     assert statuses == [503, 503, 200]
     assert send(tiny_server, "GET", "/api/v1/nodes")[0] == 200, "a glob matches only its paths"
+
+
+def test_a_held_request_is_answered_once_released_and_not_before(tiny_server: ApiServer) -> None:
+    held = tiny_server.hold("/api/v1/nodes", at_most=30)
+    answers: list[int] = []
+    reader = threading.Thread(target=lambda: answers.append(send(tiny_server, "GET", "/api/v1/nodes")[0]))
+    reader.start()
+    while not tiny_server.requests_to("/api/v1/nodes"):
+        time.sleep(0.01)
+    reader.join(0.2)
+    assert answers == [], "answered while held"
+    held.release()
+    reader.join(10)
+    assert answers == [200]
+
+
+def test_a_held_request_is_answered_after_at_most(tiny_server: ApiServer) -> None:
+    tiny_server.hold("/api/v1/nodes", at_most=0.1)
+    assert send(tiny_server, "GET", "/api/v1/nodes")[0] == 200
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed on this machine")
