@@ -39,9 +39,9 @@ def test_the_proxy_environment_is_read_once_not_before_every_request(
 
 
 def test_an_https_proxy_in_the_environment_is_used(tiny_server: ApiServer, kubeconfig_for: Callable[..., Path],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
     monkeypatch.setenv("HTTPS_PROXY", CLOSED_PORT)
-    source = KubeSource(str(kubeconfig_for(tiny_server)))
+    source = KubeSource(str(kubeconfig_for(tiny_server)), sleep=sleeps.append)  # a refused proxy is retried
 
     response = source.get("/version")
 
