@@ -1,5 +1,6 @@
 """The read-only proof: every command and subcommand, on every bundled sample, through the real client over
-HTTPS to the test API server, sends nothing but GET.
+HTTPS to the test API server, sends nothing but GET. (A variant that only changes how the same reads are shown,
+SAME_READS, runs on one sample and must send exactly its plain invocation's requests there.)
 
 The invocations are discovered from the CLI itself (the COMMANDS table and each click command's options,
 choices and completions), so a command or option added later is covered without editing this file. A
@@ -38,6 +39,12 @@ TRACE_NAMESPACE = "shop"
 # So are the checks' own inputs (--pki-dir, --etcd-endpoints...): by definition they reach beyond the cluster.
 LOCAL_OPTIONS = {"--config", "--snapshot", "--sample", "--kubeconfig", "--context", "--request-timeout", "--namespace",
                  "--help"} | {f"--{option.name}" for option in options_of(catalogue().values())}
+# Parameters that choose how the same reads are shown, judged or connected over, never what is read. A variant
+# in one of them runs on one sample (each on the next sample in turn), not on every sample, and there it must
+# send exactly the requests of its command's plain invocation: the test checks it, so a parameter that starts
+# reading something else fails here and leaves this list (then it runs on every sample again).
+SAME_READS = frozenset({"component", "walkthrough", "what_if", "fail_on", "hide_passing", "all_namespaces",
+                        "all_contexts", "insecure_skip_tls_verify"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Invocation:
     reads: bool
     base: bool = False  # the command's plain invocation (a variant such as --list may read nothing)
     error: str = ""  # set when the command could not even be loaded
+    plain: tuple[str, ...] = ()  # for a SAME_READS variant: the plain invocation whose requests it must send
 
     def __str__(self) -> str:
         return " ".join(self.args) or "(root)"
@@ -75,7 +83,8 @@ def _component_pages() -> list[str]:
 
 SHELL_COMPLETES = ("file", "dir")  # completion items that leave the value to the shell (file names)
 # Values for parameters that offer neither choices nor completions, by parameter name.
-# (``audit --check ID`` is not enumerated: each check reads a subset of what the whole audit reads.)
+# (``audit --check ID`` takes its values from its completion, and runs on every sample: a check alone reads
+# otherwise than the whole audit, e.g. nodes by their metadata and each control-plane node by name.)
 KNOWN_VALUES: dict[str, Callable[[], list[str]]] = {"check_id": _check_ids, "component": _component_pages}
 
 
@@ -106,11 +115,13 @@ def _argument_values(command: click.Command, param: click.Argument, path: tuple[
     return [(value,) for value in _values(command, param, path)]
 
 
-def _variants(command: click.Command, path: tuple[str, ...], pods: list[str]) -> Iterator[tuple[str, ...]]:
-    """The base invocation, then one per option value, flag and argument value: each deviates once."""
+def _variants(command: click.Command, path: tuple[str, ...],
+              pods: list[str]) -> Iterator[tuple[tuple[str, ...], str | None]]:
+    """The base invocation, then one per option value, flag and argument value: each deviates once. Each comes
+    with the name of the parameter it deviates in (None for the base)."""
     base: list[tuple[str, ...]] = []  # the words of the plain invocation, one group per parameter
-    swaps: list[tuple[int, tuple[str, ...]]] = []  # another value for the required argument at base[i]
-    extra: list[tuple[str, ...]] = []  # words added to the plain invocation
+    swaps: list[tuple[int, tuple[str, ...], str | None]] = []  # another value for the required argument at base[i]
+    extra: list[tuple[tuple[str, ...], str | None]] = []  # words added to the plain invocation
     for param in command.params:
         if isinstance(param, click.Argument):
             values = _argument_values(command, param, path, pods)
@@ -118,9 +129,9 @@ def _variants(command: click.Command, path: tuple[str, ...], pods: list[str]) ->
                 if not values:
                     return  # an argument this test cannot fill: the command is covered by its parent's runs
                 base.append(values[0])
-                swaps += [(len(base) - 1, value) for value in values[1:]]
+                swaps += [(len(base) - 1, value, param.name) for value in values[1:]]
             else:
-                extra += values
+                extra += [(value, param.name) for value in values]
         elif isinstance(param, click.Option):
             flag = max(param.opts, key=len)
             if flag in LOCAL_OPTIONS:
@@ -128,20 +139,20 @@ def _variants(command: click.Command, path: tuple[str, ...], pods: list[str]) ->
             if param.required:
                 base.append((flag, "FILE"))
             elif param.is_flag and not param.count:
-                extra.append((flag,))
+                extra.append(((flag,), param.name))
             elif param.name in POD_OPTIONS:
-                extra += [(flag, f"{TRACE_NAMESPACE}/{pod}") for pod in pods[:1]]
+                extra += [((flag, f"{TRACE_NAMESPACE}/{pod}"), param.name) for pod in pods[:1]]
             else:
-                extra += [(flag, value) for value in _values(command, param, path)]
+                extra += [((flag, value), param.name) for value in _values(command, param, path)]
 
     def words(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
         return (*path, *(word for group in groups for word in group))
 
-    yield words(base)
-    for index, value in swaps:
-        yield words([value if i == index else group for i, group in enumerate(base)])
-    for deviation in extra:
-        yield words([*base, deviation])
+    yield words(base), None
+    for index, value, name in swaps:
+        yield words([value if i == index else group for i, group in enumerate(base)]), name
+    for deviation, name in extra:
+        yield words([*base, deviation]), name
 
 
 def invocations(pods: list[str]) -> list[Invocation]:
@@ -159,8 +170,12 @@ def invocations(pods: list[str]) -> list[Invocation]:
 
 def _walk(command: click.Command, path: tuple[str, ...], pods: list[str]) -> list[Invocation]:
     reads = any("--kubeconfig" in getattr(p, "opts", ()) for p in command.params)
-    variants = list(dict.fromkeys(_variants(command, path, pods)))
-    found = [Invocation(args, reads, base=i == 0) for i, args in enumerate(variants)]
+    variants: dict[tuple[str, ...], str | None] = {}
+    for args, parameter in _variants(command, path, pods):
+        variants.setdefault(args, parameter)
+    plain = next(iter(variants), ())
+    found = [Invocation(args, reads, base=i == 0, plain=plain if reads and parameter in SAME_READS else ())
+             for i, (args, parameter) in enumerate(variants.items())]
     if isinstance(command, click.Group):
         for sub_name, sub in sorted(command.commands.items()):
             found += _walk(sub, (*path, sub_name), pods)
@@ -197,7 +212,19 @@ def _discovered_cases() -> list[tuple[str, Invocation]]:
             if not invocation.reads and sample != sample_names()[0]:
                 continue  # what reads no cluster runs once, not once per sample
             cases.append((sample, invocation))
-    return cases
+    return _same_reads_once(cases)
+
+
+def _same_reads_once(cases: list[tuple[str, Invocation]]) -> list[tuple[str, Invocation]]:
+    """Each SAME_READS variant on one of the samples it was listed for: the first on the first, the next on
+    the next... so the views still meet every sample's data while each runs once."""
+    samples: dict[tuple[str, ...], list[str]] = {}
+    for sample, invocation in cases:
+        if invocation.plain:
+            samples.setdefault(invocation.args, []).append(sample)
+    chosen = {args: listed[turn % len(listed)] for turn, (args, listed) in enumerate(samples.items())}
+    return [(sample, invocation) for sample, invocation in cases
+            if not invocation.plain or chosen[invocation.args] == sample]
 
 
 CASES = _cases()
@@ -244,11 +271,14 @@ def test_every_request_is_a_get(sample: str, invocation: Invocation, servers: Ca
                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert not invocation.error, f"`{invocation}` could not be loaded: {invocation.error}"
     server, kubeconfig = servers(sample)
-    args = [str(tmp_path / "out") if arg == "FILE" else arg for arg in invocation.args]
-    if invocation.args[0] == "trace":
-        args += ["-n", TRACE_NAMESPACE]
-    if invocation.reads:
-        args += ["--kubeconfig", str(kubeconfig)]
+
+    def command_line(words: tuple[str, ...]) -> list[str]:
+        line = [str(tmp_path / "out") if word == "FILE" else word for word in words]
+        if words[0] == "trace":
+            line += ["-n", TRACE_NAMESPACE]
+        return line + (["--kubeconfig", str(kubeconfig)] if invocation.reads else [])
+
+    args = command_line(invocation.args)
     for variable in ("KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBECTL_ARCH_DEBUG"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -270,3 +300,28 @@ def test_every_request_is_a_get(sample: str, invocation: Invocation, servers: Ca
     assert methods == [], f"`{invocation}` sent {methods}"
     if invocation.reads and invocation.base and code in (ExitCode.OK, ExitCode.FINDINGS):
         assert server.requests, f"`{invocation}` succeeded without reading the test API server"
+    if invocation.plain:
+        sent = _request_set(server)
+        assert sent == _plain_requests(sample, invocation.plain, command_line, server), (
+            f"`{invocation}` reads what `{' '.join(invocation.plain)}` does not (or less): its parameter is not "
+            "SAME_READS, so take it out of that list and it runs on every sample again")
+
+
+Requests = frozenset[tuple[str, str, tuple[tuple[str, str], ...]]]
+_PLAIN_REQUESTS: dict[tuple[str, tuple[str, ...]], Requests] = {}  # per worker: each plain invocation runs once
+
+
+def _request_set(server: ApiServer) -> Requests:
+    return frozenset((r.method, r.path, tuple(sorted(r.query.items()))) for r in server.requests)
+
+
+def _plain_requests(sample: str, plain: tuple[str, ...], command_line: Callable[[tuple[str, ...]], list[str]],
+                    server: ApiServer) -> Requests:
+    """The requests the plain invocation sends on ``sample`` (run here, in the caller's environment)."""
+    key = (sample, plain)
+    if key not in _PLAIN_REQUESTS:
+        server.clear_requests()
+        with pytest.raises(SystemExit):
+            main(command_line(plain))
+        _PLAIN_REQUESTS[key] = _request_set(server)
+    return _PLAIN_REQUESTS[key]
