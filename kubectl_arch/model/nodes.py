@@ -31,16 +31,20 @@ class Taint:
 
 @dataclass(slots=True)  # one per node: no per-instance dict (about 0.9 KB less each at 65,000 nodes)
 class NodeInfo:
-    """One node: the facts `kubectl describe node` spreads over a page, in one place."""
+    """One node: the facts `kubectl describe node` spreads over a page, in one place.
+
+    Its collections are tuples: most nodes have no pressure, taint or role, and the empty tuple is one object
+    for all of them where an empty list is 56 bytes each (three per node, 11 MB at 65,000 nodes).
+    """
 
     name: str
-    roles: list[str]
+    roles: tuple[str, ...]
     control_plane: bool
     ready: bool  # the Ready condition is True
     ready_status: str  # True, False, or Unknown (the kubelet stopped reporting; also when no condition yet)
     ready_reason: str
-    pressures: list[str]  # pressure conditions that are True (MemoryPressure, DiskPressure, ...)
-    taints: list[Taint]
+    pressures: tuple[str, ...]  # pressure conditions that are True (MemoryPressure, DiskPressure, ...)
+    taints: tuple[Taint, ...]
     unschedulable: bool
     kubelet_version: str
     container_runtime: str  # as reported: containerd://1.7.24, cri-o://1.30.1, docker://24.0.7
@@ -64,18 +68,18 @@ class NodeInfo:
         return self.container_runtime.split("://", 1)[1] if "://" in self.container_runtime else ""
 
 
-def node_roles(node: Mapping[str, Any]) -> list[str]:
+def node_roles(node: Mapping[str, Any]) -> tuple[str, ...]:
     """Roles from ``node-role.kubernetes.io/<role>`` labels (and the legacy ``kubernetes.io/role``)."""
     roles = {str(key)[len(ROLE_LABEL_PREFIX):] for key in raw.labels(node) if str(key).startswith(ROLE_LABEL_PREFIX)}
     legacy = raw.labels(node).get("kubernetes.io/role")
     if legacy:
         roles.add(str(legacy))
-    return sorted(role for role in roles if role)
+    return tuple(sorted(role for role in roles if role))
 
 
-def node_taints(node: Mapping[str, Any]) -> list[Taint]:
+def node_taints(node: Mapping[str, Any]) -> tuple[Taint, ...]:
     taints = (raw.mapping(t) for t in raw.sequence(raw.mapping(node.get("spec")).get("taints")))
-    return [Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", ""))) for t in taints]
+    return tuple(Taint(str(t.get("key", "")), str(t.get("value") or ""), str(t.get("effect", ""))) for t in taints)
 
 
 def is_control_plane_node(node: Mapping[str, Any]) -> bool:
@@ -102,7 +106,7 @@ def _internal_ip(node: Mapping[str, Any]) -> str | None:
 def node_info(node: Mapping[str, Any]) -> NodeInfo:
     info = raw.mapping(raw.mapping(node.get("status")).get("nodeInfo"))
     ready = _condition(node, "Ready")
-    pressures = [kind for kind in PRESSURE_CONDITIONS if (_condition(node, kind) or {}).get("status") == "True"]
+    pressures = tuple(kind for kind in PRESSURE_CONDITIONS if (_condition(node, kind) or {}).get("status") == "True")
     return NodeInfo(
         name=raw.name(node),
         roles=node_roles(node),

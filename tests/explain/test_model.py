@@ -93,7 +93,7 @@ def test_kubeadm_ha_nodes() -> None:
     assert [n.name for n in ordered][:3] == ["cp-1", "cp-2", "cp-3"]  # control plane first
     assert nodes["cp-1"].control_plane
     assert str(nodes["cp-1"].taints[0]) == "node-role.kubernetes.io/control-plane:NoSchedule"
-    assert nodes["worker-1"].pressures == ["DiskPressure"] and nodes["worker-1"].runtime_name == "cri-o"
+    assert nodes["worker-1"].pressures == ("DiskPressure",) and nodes["worker-1"].runtime_name == "cri-o"
     assert nodes["worker-1"].architecture == "arm64"
     assert not nodes["worker-2"].ready and nodes["worker-2"].ready_status == "Unknown"
 
