@@ -10,12 +10,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    profile_of,
+    teaches_its_own,
+    with_distribution_pages,
+    with_fix,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.certificates import ExpiryPolicy, expiry_verdicts, parse_pem_bundle
-from kubectl_arch.model.profiles import RENEW_ADMIN_KUBECONFIG
+from kubectl_arch.model.profiles import KUBEADM_CERTS_DOC, RENEW_ADMIN_KUBECONFIG
 
 ID = "client-certificate-expiry"
+# What to do about a user's own certificate, anywhere (a distribution's admin kubeconfig has its own command).
+USER_CERTIFICATE_FIX = ("For a user certificate: issue a new one through a CertificateSigningRequest (signer "
+                        "kubernetes.io/kube-apiserver-client) and update the kubeconfig with `kubectl config "
+                        "set-credentials`. Prefer short-lived tokens or an OIDC/exec login for people.")
 CERTIFICATE_AUTH = "client-certificate"
 
 META = CheckMeta(
@@ -36,7 +47,7 @@ META = CheckMeta(
         "with `kubectl config set-credentials`. Prefer short-lived tokens or an OIDC/exec login for people."
     ),
     references=(
-        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
+        KUBEADM_CERTS_DOC,
         "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#normal-user",
         "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates",
     ),
@@ -69,6 +80,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                   else f"no client certificate of {context} is available to check")
         status = Status.PASS if other_auth and findings else Status.SKIP
         findings.append(Finding(ID, status, reason, {"auth": credentials.auth}, client_object))
-    renew = profile_of(data).fix(RENEW_ADMIN_KUBECONFIG)
-    return with_fix(findings, f"{renew}. For a user certificate: issue a new one through a "
-                              "CertificateSigningRequest and update the kubeconfig" if renew else None)
+    profile = profile_of(data)
+    renew = profile.fix(RENEW_ADMIN_KUBECONFIG)
+    if renew:
+        fix: str | None = f"{renew}. {USER_CERTIFICATE_FIX}"
+    else:  # no admin kubeconfig of the distribution's to renew here: never kubeadm's admin.conf elsewhere
+        fix = USER_CERTIFICATE_FIX if teaches_its_own(profile) else None
+    return with_distribution_pages(with_fix(findings, fix), data, META, RENEW_ADMIN_KUBECONFIG)

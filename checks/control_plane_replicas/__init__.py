@@ -11,12 +11,13 @@ from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
     hidden_control_plane,
+    with_distribution_pages,
     with_fix,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.facts import ClusterFacts, cluster_facts
-from kubectl_arch.model.profiles import ADD_CONTROL_PLANE
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, KUBEADM_HA_DOC
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -32,7 +33,7 @@ META = CheckMeta(
         "prints the command for the cluster it reads), and find out why any copy is not Ready "
         "(`kubectl describe pod <pod>` in its namespace, the kubelet's log on that node).",
     references=(
-        "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
+        KUBEADM_HA_DOC,
         "https://kubernetes.io/docs/concepts/overview/components/",
         "https://etcd.io/docs/v3.5/faq/#why-an-odd-number-of-cluster-members",
     ),
@@ -47,9 +48,11 @@ COUNTED = (KUBE_APISERVER, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     hidden = hidden_control_plane(data)
     if hidden:
-        return [Finding(META.id, Status.SKIP, hidden)]
-    facts = cluster_facts(data)
-    return with_fix(_evaluate(facts, int(thresholds["min_ready"])), _fix(facts))
+        findings = [Finding(META.id, Status.SKIP, hidden)]
+    else:
+        facts = cluster_facts(data)
+        findings = with_fix(_evaluate(facts, int(thresholds["min_ready"])), _fix(facts))
+    return with_distribution_pages(findings, data, META, ADD_CONTROL_PLANE)
 
 
 def _fix(facts: ClusterFacts) -> str | None:

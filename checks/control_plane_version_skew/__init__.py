@@ -14,6 +14,7 @@ from kubectl_arch.audit.helpers import (
     apiserver_versions,
     hidden_control_plane,
     profile_of,
+    with_distribution_pages,
     with_fix,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
@@ -24,7 +25,7 @@ from kubectl_arch.model.components import (
     KUBE_SCHEDULER,
     control_plane_components,
 )
-from kubectl_arch.model.profiles import EMBEDDED, UPGRADE_CONTROL_PLANE
+from kubectl_arch.model.profiles import EMBEDDED, KUBEADM_UPGRADE_DOC, UPGRADE_CONTROL_PLANE
 from kubectl_arch.model.versions import minor_skew, parse_version
 
 META = CheckMeta(
@@ -38,7 +39,7 @@ META = CheckMeta(
         "prints the command for the cluster it reads).",
     references=(
         "https://kubernetes.io/releases/version-skew-policy/#kube-controller-manager-kube-scheduler-and-cloud-controller-manager",
-        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/",
+        KUBEADM_UPGRADE_DOC,
     ),
     needs=(*DISTRIBUTION_NEEDS,),
     optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS, *FACT_OPTIONAL_NEEDS),
@@ -48,6 +49,10 @@ FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    return with_distribution_pages(_evaluate(data), data, META, UPGRADE_CONTROL_PLANE)
+
+
+def _evaluate(data: ClusterData) -> list[Finding]:
     hidden = hidden_control_plane(data, "keeping its components' versions in step")
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]

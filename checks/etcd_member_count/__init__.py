@@ -7,11 +7,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, hidden_control_plane
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    hidden_control_plane,
+    profile_of,
+    teaches_its_own,
+    with_distribution_pages,
+    with_fix,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import ETCD, control_plane_components
 from kubectl_arch.model.etcd import EXTERNAL, HIDDEN, etcd_topology, failures_tolerated, quorum
 from kubectl_arch.model.facts import cluster_facts
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, Profile, split_comment
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -29,12 +38,36 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS,),
+    optional_needs=FACT_OPTIONAL_NEEDS,  # the fact base's reads (OpenShift's etcd pods), kubeadm-config among them
     thresholds={"min_members": 3},
 )
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    profile = profile_of(data)
+    findings = _evaluate(data, thresholds)
+    external = any(f.evidence.get("mode") == EXTERNAL for f in findings)
+    if teaches_its_own(profile):  # the distribution's way to add members, never "kubeadm: join" elsewhere
+        with_fix(findings, _fix(profile, external))
+    return with_distribution_pages(findings, data, META, ADD_CONTROL_PLANE)
+
+
+def _fix(profile: Profile, external: bool) -> str:
+    """How this distribution gets to an odd number of members, at least three, and checks their health."""
+    if profile.hidden:
+        return f"{profile.title} runs etcd with the control plane: its members are the provider's to keep."
+    add = profile.fix(ADD_CONTROL_PLANE)
+    how = "add external members with `etcdctl member add`" if external or not add else add
+    fix = (f"Run an odd number of etcd members, at least three, in separate failure domains: {how}. Bring a "
+           "not-ready member back before anything else fails.")
+    health = profile.etcdctl("endpoint health --cluster")
+    if health and not external:
+        code, note = split_comment(health)
+        fix += f" Check them with `{code}`" + (f" ({note})" if note else "") + "."
+    return fix
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     hidden = hidden_control_plane(data)
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]

@@ -40,7 +40,7 @@ META = CheckMeta(
         "A kubelet's certificates are issued for a limited time (one year by default, the controller "
         "manager's --cluster-signing-duration) and renewed through CertificateSigningRequests before they "
         "expire. Client requests (signer kubernetes.io/kube-apiserver-client-kubelet) are approved "
-        "automatically by the controller manager when RBAC allows it, as kubeadm sets up; serving requests "
+        "automatically by the controller manager when RBAC grants the node that permission; serving requests "
         "(kubernetes.io/kubelet-serving, with serverTLSBootstrap) are never approved automatically and need "
         "an approver. A request left pending or denied for more than a few minutes means rotation is "
         "failing: the node goes NotReady when its client certificate expires, and `kubectl logs`/`exec` to "

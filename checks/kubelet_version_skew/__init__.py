@@ -7,10 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import FACT_OPTIONAL_NEEDS, apiserver_versions, profile_of, with_fix
+from kubectl_arch.audit.helpers import (
+    FACT_OPTIONAL_NEEDS,
+    apiserver_versions,
+    profile_of,
+    with_distribution_pages,
+    with_fix,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
-from kubectl_arch.model.profiles import UPGRADE_KUBELET
+from kubectl_arch.model.profiles import KUBEADM_NODE_UPGRADE_DOC, UPGRADE_KUBELET
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
 from kubectl_arch.wording import plural
 
@@ -28,7 +34,7 @@ META = CheckMeta(
         "plane further while a kubelet is at the edge of the window.",
     references=(
         "https://kubernetes.io/releases/version-skew-policy/#kubelet",
-        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/upgrading-linux-nodes/",
+        KUBEADM_NODE_UPGRADE_DOC,
     ),
     needs=(NODES_NEED, "kube-system-pods", "version"),
     optional_needs=FACT_OPTIONAL_NEEDS,
@@ -45,6 +51,10 @@ WIDE_WINDOW_SINCE = Version(1, 25)
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    return with_distribution_pages(_evaluate(data, thresholds), data, META, UPGRADE_KUBELET)
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     apiservers, source = apiserver_versions(data)
     if not apiservers:
         return [Finding(META.id, Status.SKIP, "the API server version could not be read")]

@@ -13,36 +13,39 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, profile_of, with_fix
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    profile_of,
+    with_distribution_pages,
+    with_fix,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
-from kubectl_arch.model.profiles import CHECK_CERTS, RENEW_CERTS, Profile
+from kubectl_arch.model.profiles import CHECK_CERTS, KUBEADM, KUBEADM_CERTS_DOC, RENEW_CERTS, Profile
 
 from .collect import PKI_DIR, PKI_FILES
 
 ID = "pki-expiry"
+# Why it matters anywhere; the distribution's profile says where the files are, who issues them and for how long.
+WHY = ("The control plane authenticates its own parts with certificates kept as files on each control-plane node: the "
+       "API server's serving and kubelet-client certificates, the front-proxy client, etcd's server, peer and client "
+       "certificates where etcd runs, and the CAs that sign them. An expired one breaks the link it secures (etcd "
+       "peers stop replicating, the API server loses etcd or the kubelets) with no warning first.")
 
 META = CheckMeta(
     id=ID,
     title="Control-plane PKI certificate expiry (--pki-dir)",
     component="certificates",
-    why=(
-        "The control plane authenticates its own parts with certificates kept as files on each "
-        "control-plane node: the API server's serving and kubelet-client certificates, the front-proxy "
-        "client, etcd's server, peer and healthcheck certificates, and the CAs that sign them, plus the client "
-        "certificates embedded in kubeadm's admin.conf, super-admin.conf, controller-manager.conf and "
-        "scheduler.conf (kubelet.conf points at the kubelet's rotating certificate instead). kubeadm "
-        "issues the leaves for one year and the CAs for ten. An expired one breaks the link it secures "
-        "(etcd peers stop replicating, the API server loses etcd or the kubelets) with no warning first."
-    ),
+    why=f"{WHY} {KUBEADM.pki_certificates}",
     fix=(
         "On each control-plane node, list and renew the certificates the distribution's way (audit prints the "
         "commands for the cluster it reads), then restart the components that use them. A control-plane "
         "upgrade renews the leaves too. An expiring CA needs a planned rotation: see the manual rotation guide."
     ),
     references=(
-        "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
+        KUBEADM_CERTS_DOC,
         "https://kubernetes.io/docs/setup/best-practices/certificates/",
         "https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/",
     ),
@@ -54,7 +57,12 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    profile = profile_of(data)
+    profile = profile_of(data)  # its files, lifetimes and pages, never kubeadm's on another distribution
+    return with_distribution_pages(_evaluate(data, thresholds, profile), data, META, CHECK_CERTS,
+                                   why=f"{WHY} {profile.pki_certificates}")
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile) -> list[Finding]:
     response = data.responses.get(PKI_FILES)
     if response is None or not response.ok or not isinstance(response.data, dict):
         reason = response.error if response is not None and response.error else "the PKI files were not read"

@@ -11,7 +11,7 @@ from kubectl_arch.collect.source import Response, Source
 from kubectl_arch.model.facts import FACT_NEEDS
 
 if TYPE_CHECKING:
-    from kubectl_arch.audit.check import Finding
+    from kubectl_arch.audit.check import CheckMeta, Finding
     from kubectl_arch.model.profiles import Profile
     from kubectl_arch.model.versions import Version
 
@@ -52,12 +52,35 @@ def with_fix(findings: list[Finding], fix: str | None) -> list[Finding]:
     return findings
 
 
-def with_teaching(findings: list[Finding], why: str, references: tuple[str, ...]) -> list[Finding]:
-    """The findings, each carrying why it matters and where to read more on this cluster's distribution."""
+def with_teaching(findings: list[Finding], why: str | None, references: tuple[str, ...]) -> list[Finding]:
+    """The findings, each carrying why it matters (None: the check's) and where to read more on this cluster's
+    distribution."""
     for finding in findings:
         finding.why = finding.why or why
         finding.references = finding.references or references
     return findings
+
+
+def teaches_its_own(profile: Profile) -> bool:
+    """Whether findings teach this distribution's own lifetimes and pages rather than the catalogue's, which are
+    kubeadm's (kubeadm and kind build with kubeadm; an unrecognised cluster keeps the catalogue's example)."""
+    from kubectl_arch.model.profiles import KUBEADM_FAMILY
+
+    return profile.name not in (*KUBEADM_FAMILY, "unknown")
+
+
+def with_distribution_pages(findings: list[Finding], data: ClusterData, meta: CheckMeta, action: str,
+                            why: str | None = None) -> list[Finding]:
+    """The findings, linking the detected distribution's pages on ``action`` where the check links kubeadm's
+    (and carrying ``why``, when given): a k3s cluster is never sent to kubeadm's upgrade page."""
+    profile = profile_of(data)
+    if not teaches_its_own(profile):
+        return findings
+    from kubectl_arch.model.profiles import KUBEADM
+
+    kubeadm_pages = {page for pages in KUBEADM.pages.values() for page in pages}
+    generic = tuple(page for page in meta.references if page not in kubeadm_pages)
+    return with_teaching(findings, why, (*profile.pages_for(action), *generic))
 
 
 def json_object(data: ClusterData, need: str) -> dict[str, Any]:

@@ -19,6 +19,17 @@ HIDDEN = "hidden"  # run by a provider, invisible through the API (EKS, GKE, AKS
 
 GIB = 1024**3
 KUBEADM_CERTS_DOC = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"
+KUBEADM_HA_DOC = "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/"
+KUBEADM_UPGRADE_DOC = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-upgrade/"
+KUBEADM_NODE_UPGRADE_DOC = "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/upgrading-linux-nodes/"
+# k3s: CAs valid 10 years and never renewed by k3s; leaves 365 days, renewed at start within 90 days of expiry.
+K3S_CERTS_DOC = "https://docs.k3s.io/advanced#certificate-management"
+K3S_UPGRADE_DOC = "https://docs.k3s.io/upgrades/manual"  # servers first, one at a time, then agents
+RKE2_CERTS_DOC = "https://docs.rke2.io/security/certificates"
+RKE2_UPGRADE_DOC = "https://docs.rke2.io/upgrades/manual"  # servers first, one at a time, then agents
+MINIKUBE_START_DOC = "https://minikube.sigs.k8s.io/docs/commands/start/"  # --cert-expiration, --kubernetes-version
+MINIKUBE_HA_DOC = "https://minikube.sigs.k8s.io/docs/tutorials/multi_control_plane_ha_clusters/"
+OPENSHIFT_CONTROL_PLANE_DOC = "https://docs.openshift.com/container-platform/4.16/architecture/control-plane.html"
 # The operator's rotation controller: serving certificates Validity 30 days, Refresh 15 days.
 OPENSHIFT_CERT_ROTATION_SOURCE = ("https://github.com/openshift/cluster-kube-apiserver-operator/blob/master/pkg/operator/"
                                   "certrotationcontroller/certrotationcontroller.go")
@@ -90,6 +101,11 @@ class Profile:
     # the pages that say so: what a certificate finding teaches on this distribution.
     serving_certificates: str = "How long these certificates last and what renews them depends on the distribution."
     certificate_references: tuple[str, ...] = ()
+    # The files of the control plane's PKI (pki-expiry): who issues them, for how long, what renews them.
+    pki_certificates: str = "How long these certificates last and what renews them depends on the distribution."
+    # The pages that document a fix action (keys of ``fixes``) on this distribution: what a finding links
+    # instead of kubeadm's page for the same task. A missing key means no page of the distribution's own.
+    pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -107,6 +123,10 @@ class Profile:
 
     def fix(self, action: str) -> str | None:
         return self.fixes.get(action)
+
+    def pages_for(self, action: str) -> tuple[str, ...]:
+        """The distribution's own pages on a fix action (empty when it has none)."""
+        return self.pages.get(action, ())
 
     def etcdctl(self, subcommand: str) -> str | None:
         """``etcdctl SUBCOMMAND`` as this distribution runs it (its prefix and certificates), its note kept
@@ -126,6 +146,10 @@ class Profile:
 
 
 def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(mapping)
+
+
+def _frozen_pages(mapping: dict[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(mapping)
 
 
@@ -171,8 +195,14 @@ KUBEADM = Profile(
     serving_certificates="kubeadm issues these certificates for one year and renews them only on a control-plane "
                          "upgrade (or with `kubeadm certs renew`).",
     certificate_references=(KUBEADM_CERTS_DOC,),
-    references=("https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/high-availability/",
-                "https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"),
+    pki_certificates="kubeadm keeps them under /etc/kubernetes/pki, with the client certificates embedded in "
+                     "admin.conf, super-admin.conf, controller-manager.conf and scheduler.conf beside it (kubelet.conf "
+                     "points at the kubelet's rotating certificate instead); it issues the leaves for one year and the "
+                     "CAs for ten.",
+    pages=_frozen_pages({ADD_CONTROL_PLANE: (KUBEADM_HA_DOC,), UPGRADE_CONTROL_PLANE: (KUBEADM_UPGRADE_DOC,),
+                         UPGRADE_KUBELET: (KUBEADM_NODE_UPGRADE_DOC,), CHECK_CERTS: (KUBEADM_CERTS_DOC,),
+                         RENEW_ADMIN_KUBECONFIG: (KUBEADM_CERTS_DOC,)}),
+    references=(KUBEADM_HA_DOC, KUBEADM_CERTS_DOC),
 )
 
 KIND = Profile(
@@ -246,6 +276,14 @@ K3S = Profile(
     # basic-network-options: flannel is embedded unless a server runs with --flannel-backend=none
     serving_certificates=K3S_SERVING_CERTIFICATES,
     certificate_references=("https://docs.k3s.io/cli/certificate", "https://github.com/k3s-io/k3s/issues/12171"),
+    pki_certificates="k3s keeps them under /var/lib/rancher/k3s/server/tls on each server, with the client "
+                     "certificate of its admin kubeconfig /etc/rancher/k3s/k3s.yaml; it issues the leaves for one "
+                     f"year, renewing any that has expired or is {_WINDOW} each time k3s starts, and its CAs for ten "
+                     "years, which it never renews by itself (`k3s certificate rotate-ca`).",
+    pages=_frozen_pages({ADD_CONTROL_PLANE: ("https://docs.k3s.io/datastore/ha-embedded",),
+                         UPGRADE_CONTROL_PLANE: (K3S_UPGRADE_DOC,), UPGRADE_KUBELET: (K3S_UPGRADE_DOC,),
+                         CHECK_CERTS: ("https://docs.k3s.io/cli/certificate", K3S_CERTS_DOC),
+                         RENEW_ADMIN_KUBECONFIG: ("https://docs.k3s.io/cli/certificate",)}),
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
                 "https://docs.k3s.io/datastore/backup-restore", "https://docs.k3s.io/networking/basic-network-options"),
 )
@@ -284,7 +322,13 @@ RKE2 = Profile(
     }),
     # basic_network_options: RKE2 embeds no CNI; canal (the rke2-canal DaemonSet) is its default chart
     serving_certificates=RKE2_SERVING_CERTIFICATES,
-    certificate_references=("https://docs.rke2.io/security/certificates",),
+    certificate_references=(RKE2_CERTS_DOC,),
+    pki_certificates="RKE2 keeps them under /var/lib/rancher/rke2/server/tls on each server, with the client "
+                     "certificate of its admin kubeconfig /etc/rancher/rke2/rke2.yaml; it issues the leaves for one "
+                     f"year and renews any that has expired or is {_WINDOW} each time rke2-server starts.",
+    pages=_frozen_pages({ADD_CONTROL_PLANE: ("https://docs.rke2.io/install/ha",),
+                         UPGRADE_CONTROL_PLANE: (RKE2_UPGRADE_DOC,), UPGRADE_KUBELET: (RKE2_UPGRADE_DOC,),
+                         CHECK_CERTS: (RKE2_CERTS_DOC,), RENEW_ADMIN_KUBECONFIG: (RKE2_CERTS_DOC,)}),
     references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore",
                 "https://docs.rke2.io/networking/basic_network_options"),
 )
@@ -320,8 +364,12 @@ MINIKUBE = Profile(
     }),
     serving_certificates="minikube issues these certificates for three years by default (`minikube start "
                          "--cert-expiration`) and issues new ones when the cluster is recreated.",
-    certificate_references=("https://minikube.sigs.k8s.io/docs/commands/start/",),
-    references=("https://minikube.sigs.k8s.io/docs/tutorials/multi_control_plane_ha_clusters/",),
+    certificate_references=(MINIKUBE_START_DOC,),
+    pki_certificates="minikube keeps them under /var/lib/minikube/certs in its node and issues them for three years "
+                     "by default (`minikube start --cert-expiration`); recreating the cluster issues new ones.",
+    pages=_frozen_pages({ADD_CONTROL_PLANE: (MINIKUBE_HA_DOC,), UPGRADE_CONTROL_PLANE: (MINIKUBE_START_DOC,),
+                         UPGRADE_KUBELET: (MINIKUBE_START_DOC,), CHECK_CERTS: (MINIKUBE_START_DOC,)}),
+    references=(MINIKUBE_HA_DOC,),
 )
 
 # OpenShift's etcd operator sets ETCD_QUOTA_BACKEND_BYTES itself (FixedEtcdEnvVars): 7 GiB on 4.4-4.8, 8 GiB
@@ -380,17 +428,25 @@ OPENSHIFT = Profile(
                          "means a rotation is overdue (a Degraded kube-apiserver operator in `oc get clusteroperators` "
                          "says why).",
     certificate_references=(OPENSHIFT_CONTROL_PLANE_CERTS_DOC, OPENSHIFT_CERT_ROTATION_SOURCE),
-    references=("https://docs.openshift.com/container-platform/4.16/architecture/control-plane.html",
+    pki_certificates="OpenShift's operators issue them and keep them under /etc/kubernetes/static-pod-resources on "
+                     "each control-plane node; its documentation lists each one's lifetime and whether it is rotated "
+                     "automatically (the API server's serving certificates: 30 days, replaced after 15).",
+    pages=_frozen_pages({ADD_CONTROL_PLANE: (OPENSHIFT_CONTROL_PLANE_DOC,),
+                         CHECK_CERTS: (OPENSHIFT_CONTROL_PLANE_CERTS_DOC,)}),
+    references=(OPENSHIFT_CONTROL_PLANE_DOC,
                 "https://docs.openshift.com/container-platform/4.16/backup_and_restore/control_plane_backup_and_restore/"
                 "backing-up-etcd.html"),
 )
 
 
 def _managed(name: str, title: str, logs: str, quota: Quota, proxy: str, fixes: dict[str, str],
-             references: tuple[str, ...]) -> Profile:
+             references: tuple[str, ...], pages: dict[str, tuple[str, ...]] | None = None) -> Profile:
     return Profile(name=name, title=title, control_plane=HIDDEN, control_plane_namespaces=(), pki_dir=None,
                    serving_certificates=f"{title} runs the control plane and issues and rotates the API server's "
                                         "certificates: their expiry is the provider's responsibility.",
+                   pki_certificates=f"{title} runs the control plane: its certificate files live on machines the "
+                                    "provider runs, which no node of the cluster can read.",
+                   pages=_frozen_pages(pages or {}),
                    kubeconfig_certs=(), datastore="managed", quota=quota,
                    logs=_frozen({c: logs for c in ("kube-apiserver", "etcd", "kube-scheduler",
                                                     "kube-controller-manager")}
@@ -411,6 +467,8 @@ EKS = _managed(
                            "kube-proxy --configuration-values '{\"mode\":\"nftables\"}'`)",
      INSTALL_KUBE_PROXY: "aws eks create-addon --cluster-name <cluster> --addon-name kube-proxy"},
     ("https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html",),
+    {UPGRADE_CONTROL_PLANE: ("https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html",),
+     UPGRADE_KUBELET: ("https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html",)},
 )
 GKE = _managed(
     "gke", "Google Kubernetes Engine",

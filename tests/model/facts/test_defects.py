@@ -324,3 +324,11 @@ def test_one_etcd_pod_is_counted_in_the_singular_in_the_datastore_evidence() -> 
     """minikube's single member read '1 etcd pods (etcd-minikube)' in explain's and audit's facts."""
     store = cluster_facts(sample_data("minikube")).datastore
     assert store.evidence == ("1 etcd pod (etcd-minikube)",)
+
+
+def test_etcd_member_count_run_alone_counts_openshift_members_instead_of_skipping() -> None:
+    """`audit --check etcd-member-count` on OpenShift skipped 'could not read the control-plane pods in OpenShift's
+    openshift-* namespaces: not read by this command': the check did not ask for the reads its facts are made of."""
+    _, document = command_json("openshift", "audit", "--check", "etcd-member-count")
+    [finding] = document["findings"]
+    assert (finding["status"], finding["evidence"]["members"]) == ("pass", 3), finding

@@ -24,10 +24,13 @@ KUBEADM_FILES = (r"/etc/kubernetes/manifests\b"
                  r"|/etc/kubernetes/(admin|super-admin|controller-manager|scheduler|kubelet)\.conf")
 # What kubeadm does with its certificates, said of a cluster kubeadm did not build (its "why", its page).
 KUBEADM_CERTIFICATES = r"kubeadm issues these certificates|administer-cluster/kubeadm/kubeadm-certs"
-KUBEADM_ONLY = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_FILES)))
+# What a finding teaches on kubeadm alone, as every format prints it: kubeadm's pages, its certificate lifetimes and
+# kubeconfigs, its way of adding members.
+KUBEADM_TEACHING = r"/kubeadm/|kubeadm issues|kubeadm's (admin|super-admin)\.conf|\(kubeadm: join|as kubeadm sets up"
+KUBEADM_ONLY = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_FILES, KUBEADM_TEACHING)))
 # minikube bootstraps its node with kubeadm: the kubeconfigs and manifests are where kubeadm puts them (its
 # pods' flags name them), but its PKI is /var/lib/minikube/certs and no kubeadm command is the user's to run.
-MINIKUBE_WRONG = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI)))
+MINIKUBE_WRONG = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_TEACHING)))
 # A managed control plane has no node, static pod or runtime of its own the operator can reach.
 CONTROL_PLANE_HOST_ONLY = re.compile(r"kube-apiserver-<node>|kube-scheduler-<node>|kube-controller-manager-<node>"
                                      r"|etcd-<node>|crictl ps --name kube-apiserver|on a control-plane node"
@@ -39,6 +42,7 @@ OUTPUTS: tuple[tuple[str, ...], ...] = (
     ("explain", "--walkthrough", "-o", "json"),
     *((("explain", name)) for name in COMPONENT_NAMES), *(("explain", name, "-o", "json") for name in COMPONENT_NAMES),
     ("audit",), ("audit", "-o", "wide"), ("audit", "-o", "json"), ("audit", "-o", "markdown"), ("audit", "-o", "junit"),
+    ("audit", "-o", "html"),
 )
 
 
@@ -110,3 +114,19 @@ def test_apiserver_certificate_why_and_links_follow_the_detected_distribution(
     said, page = teaching
     assert said in finding["why"], finding["why"]
     assert any(page in reference for reference in finding["references"]), finding["references"]
+
+
+# What a finding teaches: why it matters, what to do, where to read more. On a cluster kubeadm did not build
+# none of it may be kubeadm's (a kubeadm page, kubeadm's certificate lifetimes or kubeconfigs, "kubeadm: join").
+TEACHING = ("why", "remediation", "references")
+AUDIT_DOCUMENTS = (("audit", "-o", "json"), ("audit", "--include-workloads", "-o", "json"))
+
+
+@pytest.mark.parametrize("sample", NOT_KUBEADM)
+@pytest.mark.parametrize("args", AUDIT_DOCUMENTS, ids=" ".join)
+def test_no_finding_teaches_kubeadm_on_a_cluster_kubeadm_did_not_build(sample: str, args: tuple[str, ...]) -> None:
+    findings = json.loads(output(sample, args))["findings"]
+    said = sorted({f"{finding['check']} {field}" for finding in findings for field in TEACHING
+                   if re.search("kubeadm", json.dumps(finding[field]), re.IGNORECASE)})
+    assert not said, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) teaches kubeadm in {said}"
+
