@@ -184,7 +184,7 @@ def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditCon
     from kubectl_arch.output.progress import reading_progress
 
     source = open_source(target)
-    import_in_background("kubectl_arch.audit.report.terminal")  # loads while the reads are in flight
+    import_in_background("kubectl_arch.audit.report.terminal", "cryptography.x509")  # while the reads are in flight
     with reading_progress("the cluster", enabled=show_progress) as progress:
         return run_audit(source, checks, config, options, progress=progress, also=also)
 

@@ -14,13 +14,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING, Any
 
 from kubectl_arch.model.status import Status
+
+if TYPE_CHECKING:  # cryptography loads when a certificate is parsed (~40 ms), not when a check is declared
+    from cryptography import x509
 
 DEFAULT_WARN_DAYS = 30
 DEFAULT_FAIL_DAYS = 7
@@ -71,6 +70,8 @@ def _iso(when: dt.datetime) -> str:
 
 def _name(name: x509.Name) -> str:
     """A name as people say it: its CN, else the full RFC 4514 string."""
+    from cryptography.x509.oid import NameOID
+
     common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     if common:
         value = common[0].value
@@ -79,6 +80,9 @@ def _name(name: x509.Name) -> str:
 
 
 def _facts(cert: x509.Certificate, origin: str) -> Certificate:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
     try:
         is_ca = bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
     except (x509.ExtensionNotFound, ValueError):
@@ -113,6 +117,8 @@ def parse_pem_bundle(text: str | bytes, origin: str) -> list[Certificate] | Cert
     blocks = [m for m in _PEM_BLOCK.finditer(text) if m.group(1) == "CERTIFICATE"]
     if not blocks:
         return CertificateError(origin, "holds no PEM certificate (no -----BEGIN CERTIFICATE----- block)")
+    from cryptography import x509
+
     certificates = []
     for position, block in enumerate(blocks):
         where = origin if len(blocks) == 1 else f"{origin} [{position}]"
