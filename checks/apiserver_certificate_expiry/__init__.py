@@ -7,10 +7,11 @@ be changed or observed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import CheckMeta, Finding, chosen_by_user
 from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
@@ -61,9 +62,13 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     groups = [(f"apiserver-certificate/{position}", "the API server's serving chain",
                parse_pem_bundle(str(pem), f"chain[{position}]{', the leaf' if position == 0 else ''}"))
               for position, pem in enumerate(chain)]
-    verdicts = expiry_verdicts(groups, data.now, ExpiryPolicy.from_thresholds(thresholds),
-                               "certificates in the API server's serving chain")
     profile = profile_of(data)
+    policy = ExpiryPolicy.from_thresholds(thresholds)
+    if profile.serving_rotation is not None and not chosen_by_user(thresholds, META, "warn_days"):
+        # Replaced on the distribution's schedule (OpenShift: at 15 of 30 days): warn once that is overdue, not
+        # on every healthy cluster. A warn_days from the config file still wins.
+        policy = dataclasses.replace(policy, rotation=profile.serving_rotation)
+    verdicts = expiry_verdicts(groups, data.now, policy, "certificates in the API server's serving chain")
     findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
     if profile.name != "unknown":  # this distribution's lifetimes and renewal, never kubeadm's elsewhere
         with_teaching(findings, f"{WHY} {profile.serving_certificates}",

@@ -79,6 +79,23 @@ class CheckMeta:
     sources: tuple[str, ...] = ()
 
 
+class Thresholds(dict[str, Any]):
+    """A check's thresholds: its defaults with the config file's on top, remembering which ones the file set."""
+
+    def __init__(self, defaults: Mapping[str, Any], configured: Mapping[str, Any]) -> None:
+        super().__init__({**defaults, **configured})
+        self.configured = frozenset(configured)
+
+
+def chosen_by_user(thresholds: Mapping[str, Any], meta: CheckMeta, key: str) -> bool:
+    """Whether threshold ``key`` is the user's (from --config) rather than the check's default: a check may fit a
+    default to the distribution, never a threshold the user chose. A plain mapping (a test's) counts a value
+    other than the default as chosen."""
+    if isinstance(thresholds, Thresholds):
+        return key in thresholds.configured
+    return key in thresholds and thresholds[key] != meta.thresholds.get(key)
+
+
 @dataclass
 class Finding:
     """One result of one check. ``object`` names what it is about, for suppressions (e.g. 'node/worker-2')."""

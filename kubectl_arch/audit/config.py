@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import CheckMeta, Finding, Thresholds
 from kubectl_arch.audit.registry import Check
 from kubectl_arch.errors import UsageError
 
@@ -59,9 +59,9 @@ class AuditConfig:
     suppressions: tuple[Suppression, ...] = ()
     origin: str = ""
 
-    def thresholds_for(self, meta: CheckMeta) -> dict[str, Any]:
-        """The check's defaults with this file's overrides on top."""
-        return {**meta.thresholds, **self.thresholds.get(meta.id, {})}
+    def thresholds_for(self, meta: CheckMeta) -> Thresholds:
+        """The check's defaults with this file's overrides on top (which ones the file set is kept)."""
+        return Thresholds(meta.thresholds, self.thresholds.get(meta.id, {}))
 
 
 def load_config(path: str | None, checks: Mapping[str, Check]) -> AuditConfig:

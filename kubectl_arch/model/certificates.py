@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kubectl_arch.model.profiles import Rotation
 from kubectl_arch.model.status import Status
 
 if TYPE_CHECKING:  # cryptography loads when a certificate is parsed (~40 ms), not when a check is declared
@@ -42,6 +43,10 @@ class Certificate:
 
     def days_left(self, now: dt.datetime) -> float:
         return (self.not_after - now).total_seconds() / 86400
+
+    @property
+    def lifetime_days(self) -> float:
+        return (self.not_after - self.not_before).total_seconds() / 86400
 
     def evidence(self, now: dt.datetime) -> dict[str, Any]:
         return {
@@ -155,16 +160,29 @@ class ExpiryPolicy:
 
     warn_days: float = DEFAULT_WARN_DAYS
     fail_days: float = DEFAULT_FAIL_DAYS
+    # Certificates the distribution replaces on its own schedule warn only once that replacement is overdue.
+    rotation: Rotation | None = None
 
     @classmethod
     def from_thresholds(cls, thresholds: Mapping[str, Any]) -> ExpiryPolicy:
         return cls(float(thresholds.get("warn_days", DEFAULT_WARN_DAYS)),
                    float(thresholds.get("fail_days", DEFAULT_FAIL_DAYS)))
 
+    def rotated(self, cert: Certificate) -> Rotation | None:
+        """The rotation that replaces this certificate: a leaf its signers issued, living no longer than it issues."""
+        rotation = self.rotation
+        if rotation is None or cert.is_ca or rotation.issuer_marker not in cert.issuer:
+            return None
+        return rotation if cert.lifetime_days <= rotation.lifetime_days + 1 else None
+
+    def warn_days_for(self, cert: Certificate) -> float:
+        rotation = self.rotated(cert)
+        return rotation.warn_days if rotation else self.warn_days
+
     def level(self, cert: Certificate, now: dt.datetime) -> Status:
         if now < cert.not_before or cert.days_left(now) < self.fail_days:
             return Status.FAIL
-        return Status.WARN if cert.days_left(now) < self.warn_days else Status.PASS
+        return Status.WARN if cert.days_left(now) < self.warn_days_for(cert) else Status.PASS
 
 
 @dataclass(frozen=True)
@@ -224,7 +242,12 @@ def expiry_verdicts(
                 continue
             kind = "CA certificate" if cert.is_ca else "certificate"
             message = f"{label}: the {kind} {cert.subject!r} ({cert.origin}) {describe_expiry(cert, now)}"
-            evidence = {**cert.evidence(now), "warnDays": policy.warn_days, "failDays": policy.fail_days}
+            rotation = policy.rotated(cert)
+            if rotation is not None and cert.days_left(now) >= 0:
+                message += (f": {rotation.by} replaces it with {rotation.replaced_at_days_left:g} days left, so "
+                            f"{rotation.overdue}")
+            evidence = {**cert.evidence(now), "warnDays": policy.warn_days_for(cert), "failDays": policy.fail_days,
+                        **_rotation_evidence(rotation)}
             problems.append(Verdict(level, message, evidence, obj))
     if problems:
         return problems
@@ -232,7 +255,23 @@ def expiry_verdicts(
         return [Verdict(empty_level, f"no {what} to check")]
     soonest = min(healthy, key=lambda c: c.not_after)
     count = len(healthy)
-    message = (f"{what}: {count} checked, {'valid' if count == 1 else 'all valid'} for at least "
-               f"{policy.warn_days:g} days; the first to expire is {soonest.subject!r} ({soonest.origin}), "
-               f"which {describe_expiry(soonest, now)}")
-    return [Verdict(Status.PASS, message, {"checked": count, "soonest": soonest.evidence(now)})]
+    rotation = policy.rotated(soonest)
+    if rotation is not None:  # inside its replacement schedule: say so, never "valid for at least 30 days"
+        message = (f"{what}: {count} checked; the first to expire is {soonest.subject!r} ({soonest.origin}), which "
+                   f"{describe_expiry(soonest, now)}: {rotation.by} replaces it with "
+                   f"{rotation.replaced_at_days_left:g} days left, and a warning comes only with fewer than "
+                   f"{rotation.warn_days:g} days left, once that replacement is overdue")
+    else:
+        message = (f"{what}: {count} checked, {'valid' if count == 1 else 'all valid'} for at least "
+                   f"{policy.warn_days:g} days; the first to expire is {soonest.subject!r} ({soonest.origin}), "
+                   f"which {describe_expiry(soonest, now)}")
+    return [Verdict(Status.PASS, message, {"checked": count, "soonest": soonest.evidence(now),
+                                           **_rotation_evidence(rotation)})]
+
+
+def _rotation_evidence(rotation: Rotation | None) -> dict[str, Any]:
+    """What a rotation-aware verdict was judged on (nothing without one)."""
+    if rotation is None:
+        return {}
+    return {"rotatedBy": rotation.by, "replacedAtDaysLeft": rotation.replaced_at_days_left,
+            "rotationWarnDays": rotation.warn_days}

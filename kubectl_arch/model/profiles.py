@@ -33,6 +33,8 @@ OPENSHIFT_CONTROL_PLANE_DOC = "https://docs.openshift.com/container-platform/4.1
 # The operator's rotation controller: serving certificates Validity 30 days, Refresh 15 days.
 OPENSHIFT_CERT_ROTATION_SOURCE = ("https://github.com/openshift/cluster-kube-apiserver-operator/blob/master/pkg/operator/"
                                   "certrotationcontroller/certrotationcontroller.go")
+# When library-go's certrotation replaces a certificate: at Refresh, Refresh/10 after a new signer, at 80% of its life.
+OPENSHIFT_ROTATION_TIMING_SOURCE = "https://github.com/openshift/library-go/blob/master/pkg/operator/certrotation/target.go"
 OPENSHIFT_CONTROL_PLANE_CERTS_DOC = ("https://docs.openshift.com/container-platform/4.16/security/"
                                      "certificate_types_descriptions/control-plane-certificates.html")
 # k3s and RKE2 renew their certificates at start within 90 days of expiry, 120 days from the May 2025 releases
@@ -82,6 +84,25 @@ class Quota:
 
 
 @dataclass(frozen=True)
+class Rotation:
+    """Certificates a distribution issues and replaces on its own schedule: how long they live, how many days are
+    left when they are replaced, and how far past that point a replacement may still be on time. Such a
+    certificate is a problem only once its replacement is overdue, not 30 days before it expires."""
+
+    by: str  # who replaces them, as a message names it
+    lifetime_days: float
+    replaced_at_days_left: float
+    slack_days: float
+    issuer_marker: str  # in the issuer's name of every certificate it issues (its signers)
+    overdue: str  # what an overdue replacement means there and where to look
+
+    @property
+    def warn_days(self) -> float:
+        """Days left below which the replacement is overdue, slack included."""
+        return self.replaced_at_days_left - self.slack_days
+
+
+@dataclass(frozen=True)
 class Profile:
     """One distribution as data. Commands are shell lines an operator can type on that distribution."""
 
@@ -101,6 +122,8 @@ class Profile:
     # the pages that say so: what a certificate finding teaches on this distribution.
     serving_certificates: str = "How long these certificates last and what renews them depends on the distribution."
     certificate_references: tuple[str, ...] = ()
+    # How the distribution replaces the API server's serving certificates on its own, if it does.
+    serving_rotation: Rotation | None = None
     # The files of the control plane's PKI (pki-expiry): who issues them, for how long, what renews them.
     pki_certificates: str = "How long these certificates last and what renews them depends on the distribution."
     # The pages that document a fix action (keys of ``fixes``) on this distribution: what a finding links
@@ -384,6 +407,13 @@ OPENSHIFT_QUOTAS = (
                         "ETCD_QUOTA_BACKEND_BYTES=8589934592)", "OpenShift 4.9+'s default")),
 )
 
+# library-go's certrotation (the operator's controller) replaces a target certificate once it is `Refresh` old (15
+# of its 30 days), waiting up to Refresh/10 (1.5 days) after its signer was replaced, and at the latest at 80% of
+# its life (6 days left): 2 days of slack covers that wait and the operator's resync.
+OPENSHIFT_SERVING_ROTATION = Rotation(
+    by="OpenShift's kube-apiserver operator", lifetime_days=30, replaced_at_days_left=15, slack_days=2,
+    issuer_marker="signer", overdue="its replacement is overdue: a Degraded kube-apiserver operator in "
+                                    "`oc get clusteroperators` says why")
 OPENSHIFT = Profile(
     name="openshift", title="OpenShift", control_plane=STATIC_PODS,
     control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
@@ -424,10 +454,13 @@ OPENSHIFT = Profile(
                               "cluster`)",
     }),
     serving_certificates="OpenShift's kube-apiserver operator issues the API server's serving certificates itself, "
-                         "for 30 days, and replaces each automatically after 15: one with fewer than 15 days left "
-                         "means a rotation is overdue (a Degraded kube-apiserver operator in `oc get clusteroperators` "
-                         "says why).",
-    certificate_references=(OPENSHIFT_CONTROL_PLANE_CERTS_DOC, OPENSHIFT_CERT_ROTATION_SOURCE),
+                         "for 30 days, and replaces each automatically after 15 (up to a day and a half later just "
+                         "after its signer was replaced; at the latest with 6 days left): one with fewer than 13 days "
+                         "left is overdue even allowing for that wait (a Degraded kube-apiserver operator in "
+                         "`oc get clusteroperators` says why).",
+    serving_rotation=OPENSHIFT_SERVING_ROTATION,
+    certificate_references=(OPENSHIFT_CONTROL_PLANE_CERTS_DOC, OPENSHIFT_CERT_ROTATION_SOURCE,
+                            OPENSHIFT_ROTATION_TIMING_SOURCE),
     pki_certificates="OpenShift's operators issue them and keep them under /etc/kubernetes/static-pod-resources on "
                      "each control-plane node; its documentation lists each one's lifetime and whether it is rotated "
                      "automatically (the API server's serving certificates: 30 days, replaced after 15).",
