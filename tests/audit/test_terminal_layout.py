@@ -85,3 +85,15 @@ def test_a_fully_suppressed_check_shows_what_was_suppressed(run_cli: Callable[..
     assert "PASS apiserver-overload" in out and "every finding is suppressed" in out
     assert "       suppressed:\n" in out and "(load test)" in out
     assert "(1 suppressed)" in out and "Exit code" not in out
+
+
+@pytest.mark.parametrize(("output", "said"), [("wide", "1 check: 1 pass"), ("html", "<p>1 check.")])
+def test_one_check_is_counted_in_the_singular_in_the_summary(output: str, said: str) -> None:
+    """`audit --check ID` ended with '1 checks: 1 pass, ...' (and the page with '1 checks.')."""
+    from click.testing import CliRunner
+
+    from kubectl_arch.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["audit", "--check", "node-readiness", "--sample", "kind-ha", "-o", output],
+                                env={"NO_COLOR": "1"})
+    assert said in result.output

@@ -16,6 +16,7 @@ from kubectl_arch.audit.report.evidence import evidence_items
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.wrap import wrap as _wrap
+from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -189,7 +190,7 @@ def summary_segments(report: AuditReport) -> list[tuple[str, str]]:
     """``17 checks: 2 pass, 5 warn, 9 fail, 1 skip``, each count in its status colour."""
     counts = report.summary()
     total = sum(counts[s.value] for s in Status)
-    segments: list[tuple[str, str]] = [(f"{total} checks: ", "bold")]
+    segments: list[tuple[str, str]] = [(f"{plural(total, 'check')}: ", "bold")]
     for index, status in enumerate((Status.PASS, Status.WARN, Status.FAIL, Status.SKIP, Status.ERROR)):
         if status is Status.ERROR and not counts[status.value]:
             continue  # "0 error" is noise: errors are rare and shown when they happen
