@@ -65,8 +65,7 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
             notes.append(f"runs inside the {facts.profile.title} server process on each control-plane node (no pods)")
         managed = fact.runs == "hidden"  # the provider runs it; managed=True says so in JSON
         if fact.runs == "none" and name == CLOUD_CONTROLLER_MANAGER:
-            notes.append("none found: nothing links the cluster to a cloud API (node lifecycle, cloud load "
-                         "balancers); normal on bare metal and kind")
+            notes.append(_no_cloud_controller(components[KUBE_CONTROLLER_MANAGER], nodes))
         if election is not None and leader is not None:
             evidence.append(f"{election.settings.describe} {'held' if leader.held else 'last held'} by "
                             f"{leader.holder or 'nobody'}")
@@ -81,6 +80,28 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
         view.health = fact.health
         views.append(view)
     return views
+
+
+# providerID schemes a local tool sets (kind, k3s's and RKE2's own embedded controller): no cloud behind them.
+LOCAL_PROVIDER_SCHEMES = ("kind", "k3s", "rke2")
+
+
+def _no_cloud_controller(controller_manager: Component, nodes: list[NodeInfo]) -> str:
+    """Why no cloud-controller-manager pod is seen, as far as the cluster shows: the controller manager's in-tree
+    cloud provider, a cloud named by the nodes' providerID, or no cloud at all."""
+    in_tree = controller_manager.flag("cloud-provider")
+    if in_tree and in_tree != "external":
+        return (f"none: the controller manager runs the in-tree {in_tree} cloud provider (--cloud-provider="
+                f"{in_tree}), which links the cluster to the cloud API (node lifecycle, cloud load balancers)")
+    clouds = sorted({n.provider_id.split("://", 1)[0] for n in nodes if "://" in n.provider_id}
+                    - set(LOCAL_PROVIDER_SCHEMES))
+    if clouds:
+        schemes = ", ".join(f"{scheme}://" for scheme in clouds)
+        return (f"no cloud-controller-manager pod found, yet the nodes' providerID ({schemes}) shows a cloud "
+                "integration registered them: it runs in the controller manager (an in-tree provider) or outside "
+                "the pods explain reads")
+    return ("none found: nothing links the cluster to a cloud API (node lifecycle, cloud load balancers); normal "
+            "on bare metal and kind")
 
 
 def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView], evidence: list[str],
