@@ -26,9 +26,9 @@ META = CheckMeta(
     component="kube-apiserver",
     why="With one API server nothing can be changed, scaled or healed while it is down; with one scheduler new "
         "pods stay Pending; with one controller manager Deployments and nodes stop being reconciled; and one "
-        "control-plane node takes all of them (and its etcd member) down at once. Where etcd is stacked on the "
-        "control-plane nodes, their count is judged by etcd's quorum: two members tolerate no failure, so two "
-        "control-plane nodes are no better than one.",
+        "control-plane node takes all of them (and its etcd member, where etcd runs there) down at once. Where "
+        "etcd is stacked on the control-plane nodes, their count is judged by etcd's quorum: two members tolerate "
+        "no failure, so two control-plane nodes are no better than one.",
     fix="Run three control-plane nodes behind a load balancer, added the way the distribution does it (audit "
         "prints the command for the cluster it reads), and find out why any copy is not Ready "
         "(`kubectl describe pod <pod>` in its namespace, the kubelet's log on that node).",

@@ -19,7 +19,7 @@ from kubectl_arch.audit.helpers import (
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import ETCD, control_plane_components
 from kubectl_arch.model.etcd import EXTERNAL, HIDDEN, etcd_topology, failures_tolerated, quorum
-from kubectl_arch.model.facts import cluster_facts
+from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, cluster_facts
 from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, Profile, split_comment
 from kubectl_arch.wording import plural
 
@@ -45,11 +45,26 @@ META = CheckMeta(
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     profile = profile_of(data)
+    store = cluster_facts(data).datastore
+    if store.kind in (KINE_SQLITE, KINE_EXTERNAL):  # k3s's kine: the fact base says so, as the other etcd checks do
+        findings = [Finding(META.id, Status.SKIP, f"this cluster has no etcd ({store.kind}: "
+                            f"{'; '.join(store.evidence)}): there are no etcd members to count",
+                            {"datastore": store.kind})]
+        return with_distribution_pages(with_fix(findings, _kine_fix(profile, store.kind)), data, META,
+                                       ADD_CONTROL_PLANE)
     findings = _evaluate(data, thresholds)
     external = any(f.evidence.get("mode") == EXTERNAL for f in findings)
     if teaches_its_own(profile):  # the distribution's way to add members, never "kubeadm: join" elsewhere
         with_fix(findings, _fix(profile, external))
     return with_distribution_pages(findings, data, META, ADD_CONTROL_PLANE)
+
+
+def _kine_fix(profile: Profile, kind: str) -> str:
+    """Where redundancy comes from when kine, not etcd, keeps the state."""
+    if kind == KINE_EXTERNAL:
+        return "The state lives in the external database kine fronts: its redundancy is that database's."
+    add = profile.fix(ADD_CONTROL_PLANE)
+    return "SQLite lives on the one server: for a highly available control plane, " + (add or "move to etcd") + "."
 
 
 def _fix(profile: Profile, external: bool) -> str:

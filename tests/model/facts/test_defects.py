@@ -332,3 +332,12 @@ def test_etcd_member_count_run_alone_counts_openshift_members_instead_of_skippin
     _, document = command_json("openshift", "audit", "--check", "etcd-member-count")
     [finding] = document["findings"]
     assert (finding["status"], finding["evidence"]["members"]) == ("pass", 3), finding
+
+
+def test_etcd_member_count_on_k3s_over_sqlite_says_there_is_no_etcd_and_offers_no_etcdctl() -> None:
+    """It skipped 'no etcd pods and no --etcd-servers flag are visible in kube-system' (the other etcd checks say
+    'this cluster has no etcd (kine-sqlite: ...)') and its fix ended with an etcdctl health check of no etcd."""
+    _, document = command_json("k3s", "audit", "--check", "etcd-member-count")
+    [finding] = document["findings"]
+    assert finding["message"].startswith("this cluster has no etcd (kine-sqlite: "), finding["message"]
+    assert "etcdctl" not in finding["remediation"] and "--cluster-init" in finding["remediation"]
