@@ -55,7 +55,8 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
         leader = election.lease if election is not None else None
         component = components[name]
         instances = _instance_views(component, leader)
-        evidence = [f"{plural(len(instances), 'pod')} in kube-system labelled component={name} or named {name}-*"] \
+        named = f"with {name} in its name" if name == CLOUD_CONTROLLER_MANAGER else f"named {name}-*"
+        evidence = [f"{plural(len(instances), 'pod')} in kube-system labelled component={name} or {named}"] \
             if instances else []
         notes: list[str] = []
         if name == ETCD:

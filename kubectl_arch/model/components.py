@@ -41,7 +41,7 @@ ENV_KEPT = ("ETCD_QUOTA_BACKEND_BYTES",)
 # Containers that sit beside a component and never carry its version.
 SIDECAR_IMAGES = ("addon-resizer", "/pause:", "pause:")
 
-READS = (PODS_NEED, OPENSHIFT_PODS_NEED)  # what control_plane_components reads
+READS = (PODS_NEED, OPENSHIFT_PODS_NEED, DAEMONSET_PODS_NEED)  # what control_plane_components reads
 
 
 @dataclass
@@ -169,4 +169,8 @@ def _control_plane_components(data: ClusterData) -> dict[str, Component]:
     pods = data.items(PODS_NEED)
     if OPENSHIFT_PODS_NEED in data.responses:
         pods = pods + data.items(OPENSHIFT_PODS_NEED)
-    return {name: component_from_pods(pods, name) for name in CONTROL_PLANE_COMPONENTS}
+    # A cloud controller manager often runs as a DaemonSet on the control-plane nodes (aws-, openstack-,
+    # vsphere-cloud-controller-manager): its pods are among the per-node pods, read apart from the others.
+    per_node = data.items(DAEMONSET_PODS_NEED) if DAEMONSET_PODS_NEED in data.responses else []
+    return {name: component_from_pods(pods + per_node if name == CLOUD_CONTROLLER_MANAGER else pods, name)
+            for name in CONTROL_PLANE_COMPONENTS}
