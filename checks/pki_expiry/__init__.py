@@ -23,13 +23,13 @@ from kubectl_arch.audit.helpers import (
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
-from kubectl_arch.model.profiles import CHECK_CERTS, KUBEADM, KUBEADM_CERTS_DOC, RENEW_CERTS, Profile
+from kubectl_arch.model.profiles import CHECK_CERTS, KUBEADM, KUBEADM_CERTS_DOC, RENEW_CERTS, Profile, split_comment
 
 from .collect import PKI_DIR, PKI_FILES
 
 ID = "pki-expiry"
 # Why it matters anywhere; the distribution's profile says where the files are, who issues them and for how long.
-WHY = ("The control plane authenticates its own parts with certificates kept as files on each control-plane node: the "
+WHY = ("The control plane authenticates its own parts with certificates kept as files on the machines it runs on: the "
        "API server's serving and kubelet-client certificates, the front-proxy client, etcd's server, peer and client "
        "certificates where etcd runs, and the CAs that sign them. An expired one breaks the link it secures (etcd "
        "peers stop replicating, the API server loses etcd or the kubelets) with no warning first.")
@@ -66,7 +66,8 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile
     response = data.responses.get(PKI_FILES)
     if response is None or not response.ok or not isinstance(response.data, dict):
         reason = response.error if response is not None and response.error else "the PKI files were not read"
-        return [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
+        skipped = [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
+        return with_fix(skipped, _fix(profile))  # what to run here, never the catalogue's per-node renewal
     directory = str(response.data.get("dir", "--pki-dir"))
     groups = []
     for entry in raw.sequence(response.data.get("files")):
@@ -96,8 +97,14 @@ def _where_to_run(profile: Profile) -> str:
 
 
 def _fix(profile: Profile) -> str | None:
+    if profile.hidden:
+        return (f"Nothing to run on a node here: {profile.title} runs the control plane and keeps its certificate "
+                "files. The cluster CA your kubeconfig trusts is checked by client-certificate-expiry.")
     check, renew = profile.fix(CHECK_CERTS), profile.fix(RENEW_CERTS)
     if not check and not renew:
         return None
-    return " ".join(part for part in (f"List them: `{check}`." if check else "",
-                                      f"Renew them: {renew}." if renew else "") if part)
+    listing = ""
+    if check:  # its note after the command, never inside the code a reader copies
+        code, note = split_comment(check)
+        listing = f"List them: `{code}`" + (f" ({note})" if note else "") + "."
+    return " ".join(part for part in (listing, f"Renew them: {renew}." if renew else "") if part)

@@ -34,7 +34,7 @@ MINIKUBE_WRONG = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_TEA
 # A managed control plane has no node, static pod or runtime of its own the operator can reach.
 CONTROL_PLANE_HOST_ONLY = re.compile(r"kube-apiserver-<node>|kube-scheduler-<node>|kube-controller-manager-<node>"
                                      r"|etcd-<node>|crictl ps --name kube-apiserver|on a control-plane node"
-                                     r"|--pki-dir /")
+                                     r"|[Oo]n each control-plane node|--pki-dir /")
 
 OUTPUTS: tuple[tuple[str, ...], ...] = (
     ("explain",), ("explain", "-o", "wide"), ("explain", "-o", "json"), ("explain", "-o", "mermaid"),
