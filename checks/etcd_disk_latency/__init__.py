@@ -17,6 +17,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_reading, missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
+from kubectl_arch.model.distribution import READS as DISTRIBUTION_READS
 from kubectl_arch.model.metrics import (
     APISERVER_ETCD_REQUEST,
     BACKEND_COMMIT,
@@ -35,6 +36,7 @@ from .collect import (
     ETCD_POD_METRICS,
     etcd_readings,
 )
+from .members import no_etcd
 
 ID = "etcd-disk-latency"
 P99 = 0.99
@@ -70,7 +72,8 @@ META = CheckMeta(
         "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile",
     ),
     needs=(),
-    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, APISERVER_METRICS),
+    # The distribution's reads tell whether etcd answers the API server at all (k3s's kine does not run etcd).
+    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, APISERVER_METRICS, *DISTRIBUTION_READS),
     sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS, APISERVER_METRICS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={
@@ -191,12 +194,24 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return [missing_at_window_end(ID, view, evidence={"otherSources": notes})]
     least = int(thresholds["min_window_samples"])
     overall = windowed_quantile(view, APISERVER_ETCD_REQUEST, P99, min_samples=least)
-    finding = judge(overall,
-                    "the API server's p99 round trip to etcd (its etcd request latency, not a disk figure)",
+    store = _datastore_answering(data)
+    label = ("the API server's p99 round trip to etcd (its etcd request latency, not a disk figure)" if store == "etcd"
+             else f"the API server's p99 round trip to {store} (not a disk figure)")
+    finding = judge(overall, label,
                     float(thresholds["apiserver_etcd_request_p99_warn_seconds"]),
                     float(thresholds["apiserver_etcd_request_p99_fail_seconds"]), API_OBJECTIVE, notes)
     finding.evidence["measured"] = "the API server's etcd request latency (etcd's own disk figures were not readable)"
     finding.evidence["slowestOperations"] = slowest_operations(view, overall.basis)
-    finding.evidence["why"] = "etcd's own metrics were not readable, so this is the API server's round trip to etcd"
+    finding.evidence["why"] = (f"etcd's own metrics were not readable, so this is the API server's round trip to "
+                               f"{store}")
     finding.message += asked
     return [finding]
+
+
+def _datastore_answering(data: ClusterData) -> str:
+    """What answers the API server's etcd requests: etcd, or on k3s without etcd kine, which speaks etcd's API
+    over SQLite or another database (the figure is then kine's, and no etcd runs to blame)."""
+    if all(name in data.responses for name in DISTRIBUTION_READS) and no_etcd(data):
+        return "kine, the datastore that answers its etcd requests here (no etcd runs: kine keeps the data in SQLite " \
+               "or another database)"
+    return "etcd"

@@ -34,3 +34,20 @@ def test_each_etcd_fix_is_this_distributions_own(name: str) -> None:
             expected = {"etcd-leader": profile.fix(ETCDCTL), "etcd-fragmentation": profile.fix(ETCD_DEFRAG),
                         "etcd-version-agreement": profile.fix(UPGRADE_CONTROL_PLANE)}[result.meta.id]
             assert fix is not None and str(expected).split("   # ")[0] in fix, fix
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_a_cluster_without_etcd_is_never_told_its_latency_is_a_round_trip_to_etcd(name: str) -> None:
+    """k3s over kine (SQLite) ran etcd-disk-latency on the API server's etcd request latency and called it "the
+    round trip to etcd", while every other etcd check said this cluster has no etcd. Run alone, as `--check`
+    does, it reads what tells (the distribution's reads) itself."""
+    from kubectl_arch.collect.needs import collect
+    from kubectl_arch.model.facts import FACT_NEEDS
+
+    report = run_audit(SampleSource.named(name), [catalogue()["etcd-disk-latency"]], AuditConfig())
+    kine = cluster_facts(collect(SampleSource.named(name), FACT_NEEDS)).datastore.kind in (KINE_SQLITE, KINE_EXTERNAL)
+    messages = " ".join(finding.message for result in report.results for finding in result.findings)
+    if kine:
+        assert "round trip to etcd" not in messages and "kine" in messages, messages
+    else:
+        assert "kine" not in messages, messages
