@@ -119,9 +119,28 @@ def _judge(data: ClusterData) -> list[Finding]:
         spoken = ", ".join(sorted(set(clusters.values())))
         findings.append(Finding(ID, Status.WARN, f"every member runs etcd {distinct[0]} but the cluster still speaks "
                                 f"{spoken}: the upgrade has not completed", evidence))
+    elif len(servers) == 1 and (others := _others_unread(data)):
+        source = next(iter(servers))
+        floor = (f"; its cluster version {next(iter(clusters.values()))} says no member runs an older minor release"
+                 if clusters else "")
+        findings.append(Finding(ID, Status.SKIP, f"only {source} could be read, which runs etcd {distinct[0]}: "
+                                f"{others}, so agreement cannot be judged{floor}", evidence))
     else:
         one = f" (cluster version {next(iter(clusters.values()))})" if clusters else " (cluster version not exposed)"
-        members_word = (f"{next(iter(servers))} (the one member read) runs" if len(servers) == 1
+        members_word = (f"{next(iter(servers))} (the only member) runs" if len(servers) == 1
                         else f"all {len(servers)} members run")
         findings.append(Finding(ID, Status.PASS, f"{members_word} etcd {distinct[0]}{one}", evidence))
     return findings
+
+
+def _others_unread(data: ClusterData) -> str | None:
+    """Why one member's version says nothing of the rest: the other members' versions were not read (a provider
+    serves one member's metrics; an endpoint list may name one). None where that member is etcd's only one."""
+    from kubectl_arch.model.distribution import READS
+    from kubectl_arch.model.facts import cluster_facts
+
+    count = cluster_facts(data).datastore.members if all(name in data.responses for name in READS) else None
+    if count == 1:
+        return None
+    return f"the other {count - 1} members' versions were not read" if count else \
+        "the other members' versions were not read (how many there are is not visible)"

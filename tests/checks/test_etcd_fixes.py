@@ -51,3 +51,12 @@ def test_a_cluster_without_etcd_is_never_told_its_latency_is_a_round_trip_to_etc
         assert "round trip to etcd" not in messages and "kine" in messages, messages
     else:
         assert "kine" not in messages, messages
+
+
+def test_one_member_read_of_several_never_passes_version_agreement() -> None:
+    """EKS serves one etcd member's metrics: etcd-version-agreement passed on it ('the one member read runs etcd
+    3.5.16'), although the other members' versions were never read. That is a skip with the reason."""
+    report = run_audit(SampleSource.named("eks"), [catalogue()["etcd-version-agreement"]], AuditConfig())
+    [finding] = [finding for result in report.results for finding in result.findings]
+    assert finding.status.value == "skip", finding
+    assert "the other members' versions were not read" in finding.message
