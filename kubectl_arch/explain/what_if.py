@@ -42,8 +42,10 @@ class Scenario:
 
 def _more_tolerance(members: int) -> str:
     target = members + 1 if members % 2 == 0 else members + 2
+    verb = "tolerates" if members == 1 else "tolerate"
     return (f"to tolerate {plural(failures_tolerated(target), 'failure')}, run {target} members "
-            f"({members} tolerate {failures_tolerated(members)}; keep the count odd)")
+            f"({plural(members, 'member')} {verb} {plural(failures_tolerated(members), 'failure')}; keep the count "
+            "odd)")
 
 
 def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
@@ -84,7 +86,7 @@ def lose_etcd_members(cluster: ClusterMap, lost: int) -> Scenario:
                         advice=["replace the lost members soon: tolerance is reduced until then",
                                 _more_tolerance(members)])
     advice = ["restart the lost members: with their data intact they rejoin and quorum returns",
-              f"if they are gone for good: restore the latest snapshot into a new cluster: `{restore}`"]
+              f"if they are gone for good, recover the way this distribution does: `{restore}`"]
     advice.append(f"take etcd snapshots regularly and test the restore: `{backup}`" if backup else
                   "take etcd snapshots regularly and test the restore")
     advice.append(_more_tolerance(members))

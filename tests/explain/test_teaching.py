@@ -40,6 +40,17 @@ def test_etcd_loss_arithmetic_on_three_members() -> None:
     assert any("run 5 members" in item for item in two.advice)
 
 
+def test_tolerance_advice_reads_as_a_sentence_and_recovery_is_the_distributions() -> None:
+    """'(1 tolerate 0; keep the count odd)' was garbled, and minikube was told to 'restore the latest snapshot into
+    a new cluster' with a command that deletes the cluster and re-applies manifests."""
+    minikube = lose_etcd_members(build_map(sample_data("minikube")), 1)
+    text = " ".join(minikube.advice)
+    assert "(1 member tolerates 0 failures; keep the count odd)" in text, text
+    assert "restore the latest snapshot" not in text and "recover the way this distribution does" in text
+    three = " ".join(lose_etcd_members(build_map(load_data("kubeadm-ha")), 2).advice)
+    assert "(3 members tolerate 1 failure; keep the count odd)" in three, three
+
+
 def test_external_etcd_of_five_tolerates_two() -> None:
     cluster = build_map(load_data("external-etcd"))
     report = scenarios(cluster)
