@@ -12,9 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import (
+    DISTRIBUTION_NEEDS,
+    FACT_OPTIONAL_NEEDS,
+    profile_of,
+    with_fix,
+    with_teaching,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.model import raw
+from kubectl_arch.model.profiles import APPROVE_KUBELET_CSRS
 
 ID = "kubelet-certificate-rotation"
 CSRS = "certificatesigningrequests"
@@ -32,24 +40,30 @@ CONSEQUENCES = {
 register(Need(CSRS, "certificate signing requests", "/apis/certificates.k8s.io/v1/certificatesigningrequests",
               paged=True, rule=Rule(api_groups=("certificates.k8s.io",), resources=(CSRS,))))
 
+# Why it matters anywhere; the distribution's profile says who signs these certificates and approves the requests.
+WHY = ("A kubelet's certificates are issued for a limited time and renewed before they expire, through "
+       "CertificateSigningRequests wherever the kubelet bootstraps and rotates them that way.")
+CONSEQUENCE = ("A request left pending or denied for more than a few minutes means rotation is failing: the node "
+               "goes NotReady when its client certificate expires, and `kubectl logs`/`exec` to it fail once it has "
+               "no valid serving certificate.")
+
 META = CheckMeta(
     id=ID,
     title="Kubelet certificate rotation (pending or denied kubelet CSRs)",
     component="kubelet",
     why=(
-        "A kubelet's certificates are issued for a limited time (one year by default, the controller "
-        "manager's --cluster-signing-duration) and renewed through CertificateSigningRequests before they "
-        "expire. Client requests (signer kubernetes.io/kube-apiserver-client-kubelet) are approved "
-        "automatically by the controller manager when RBAC grants the node that permission; serving requests "
-        "(kubernetes.io/kubelet-serving, with serverTLSBootstrap) are never approved automatically and need "
-        "an approver. A request left pending or denied for more than a few minutes means rotation is "
-        "failing: the node goes NotReady when its client certificate expires, and `kubectl logs`/`exec` to "
-        "it fail once it has no valid serving certificate."
+        f"{WHY} Who signs them and approves the requests depends on the distribution (audit says it for the "
+        "cluster it reads); upstream, the controller manager signs them for one year by default "
+        "(--cluster-signing-duration) and approves client requests (signer "
+        "kubernetes.io/kube-apiserver-client-kubelet) when RBAC grants the node that permission, but never "
+        "serving requests (kubernetes.io/kubelet-serving, with serverTLSBootstrap): those wait for a person or an "
+        f"approver installed in the cluster. {CONSEQUENCE}"
     ),
     fix=(
         "Look at the requests: `kubectl get csr`. Approve legitimate ones (`kubectl certificate approve "
-        "NAME`) after checking the requesting node and names. For serving certificates install an approver "
-        "(e.g. kubelet-csr-approver) rather than approving by hand. If client requests stay pending, check "
+        "NAME`) after checking the requesting node and names. For serving certificates, where nothing in the "
+        "cluster approves them, install an approver (e.g. kubelet-csr-approver) rather than approving by hand. "
+        "If client requests stay pending, check "
         "that kube-controller-manager runs with its csrapproving and csrsigning controllers and the "
         "cluster CA key (--cluster-signing-cert-file/--cluster-signing-key-file)."
     ),
@@ -59,6 +73,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/",
     ),
     needs=(CSRS,),
+    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
     thresholds={"pending_minutes": 10},
 )
 
@@ -102,4 +117,9 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         findings.append(Finding(ID, Status.PASS, f"no kubelet certificate request has waited more than "
                                 f"{limit_minutes:g} minutes ({kubelet_requests} kubelet requests seen)",
                                 {"kubeletRequests": kubelet_requests, "limitMinutes": limit_minutes}))
-    return findings
+    profile = profile_of(data)
+    if profile.name != "unknown":  # who signs and approves here, never "never approved automatically" on OpenShift
+        generic = tuple(page for page in META.references if page not in profile.kubelet_certificate_references)
+        with_teaching(findings, f"{WHY} {profile.kubelet_certificates} {CONSEQUENCE}",
+                      (*profile.kubelet_certificate_references, *generic))
+    return with_fix(findings, profile.fix(APPROVE_KUBELET_CSRS))

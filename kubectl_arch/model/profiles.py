@@ -46,6 +46,25 @@ K3S_SERVING_CERTIFICATES = ("k3s issues these certificates for one year and rene
 RKE2_SERVING_CERTIFICATES = ("RKE2 issues these certificates for one year and renews any that has expired or is "
                              f"{_WINDOW} each time rke2-server starts: a server left running for a year without a "
                              "restart lets them expire.")
+# kubeadm's page on kubelet serving certificates (serverTLSBootstrap): kube-controller-manager does not approve
+# kubernetes.io/kubelet-serving requests; a user or a third-party controller must.
+KUBEADM_KUBELET_SERVING_DOC = ("https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/"
+                               "#kubelet-serving-certs")
+# The controller manager signs kubelet certificates for --cluster-signing-duration (default 8760h, one year).
+KCM_FLAGS_DOC = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/"
+UPSTREAM_KUBELET_CERTIFICATES = (
+    "{who} signs them for one year by default (its --cluster-signing-duration) and, when RBAC "
+    "grants the node that permission, approves client requests (signer kubernetes.io/kube-apiserver-client-kubelet) "
+    "automatically; serving requests (kubernetes.io/kubelet-serving, with the kubelet's serverTLSBootstrap) it never "
+    "approves: they wait for a person (`kubectl certificate approve`) or an approver installed in the cluster (such "
+    "as kubelet-csr-approver){installs}.")
+# k3s (and RKE2, built on its code) issues each kubelet's client and serving certificates from the server's own
+# supervisor endpoints (/v1-k3s/serving-kubelet.crt, /v1-k3s/client-kubelet.crt), not through CSRs.
+K3S_KUBELET_CERTIFICATES_SOURCE = "https://github.com/k3s-io/k3s/blob/master/pkg/server/handlers/router.go"
+# OpenShift's cluster-machine-approver approves kubelet client and serving CSRs after install, for nodes it can
+# match to a Machine (its README: client requests need a Machine whose NodeInternalDNS names the node; serving
+# requests a Machine whose addresses match every name in the request).
+OPENSHIFT_MACHINE_APPROVER = "https://github.com/openshift/cluster-machine-approver"
 ETCD_DEFAULT_QUOTA = 2 * GIB
 ETCD_LIMITS_DOC = "https://etcd.io/docs/v3.5/dev-guide/limit/"
 
@@ -63,6 +82,7 @@ RESTART_CONTROL_PLANE = "restart-control-plane"
 INSTALL_KUBE_PROXY = "install-kube-proxy"
 CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
 RENEW_ADMIN_KUBECONFIG = "renew-admin-kubeconfig"
+APPROVE_KUBELET_CSRS = "approve-kubelet-csrs"  # what to do about a kubelet certificate request left waiting
 
 
 COMMENT = "   # "  # how a profile's command carries its note: always last, never before more of the command
@@ -129,6 +149,11 @@ class Profile:
     # The pages that document a fix action (keys of ``fixes``) on this distribution: what a finding links
     # instead of kubeadm's page for the same task. A missing key means no page of the distribution's own.
     pages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # How the kubelets get and renew their certificates here, who approves their CertificateSigningRequests (a
+    # sentence), and the pages that say so: what kubelet-certificate-rotation teaches on this distribution.
+    kubelet_certificates: str = ("Who signs the kubelets' certificates, for how long, and what approves their "
+                                 "requests depends on the distribution.")
+    kubelet_certificate_references: tuple[str, ...] = ()
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -225,6 +250,9 @@ KUBEADM = Profile(
     pages=_frozen_pages({ADD_CONTROL_PLANE: (KUBEADM_HA_DOC,), UPGRADE_CONTROL_PLANE: (KUBEADM_UPGRADE_DOC,),
                          UPGRADE_KUBELET: (KUBEADM_NODE_UPGRADE_DOC,), CHECK_CERTS: (KUBEADM_CERTS_DOC,),
                          RENEW_ADMIN_KUBECONFIG: (KUBEADM_CERTS_DOC,)}),
+    kubelet_certificates=UPSTREAM_KUBELET_CERTIFICATES.format(who="On kubeadm the controller manager",
+                                                              installs=", which kubeadm does not install"),
+    kubelet_certificate_references=(KUBEADM_KUBELET_SERVING_DOC, KCM_FLAGS_DOC),
     references=(KUBEADM_HA_DOC, KUBEADM_CERTS_DOC),
 )
 
@@ -255,6 +283,10 @@ KIND = Profile(
     serving_certificates="kind builds its nodes with kubeadm, which issues these certificates for one year and "
                          "renews them only on a control-plane upgrade.",
     certificate_references=(KUBEADM_CERTS_DOC,),
+    kubelet_certificates=UPSTREAM_KUBELET_CERTIFICATES.format(who="On kind (built with kubeadm) the "
+                                                                  "controller manager",
+                                                              installs=", which kind does not install"),
+    kubelet_certificate_references=(KUBEADM_KUBELET_SERVING_DOC, KCM_FLAGS_DOC),
     references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
 )
 
@@ -293,6 +325,11 @@ K3S = Profile(
         INSTALL_KUBE_PROXY: "start the servers without --disable-kube-proxy",
         CONFIGURE_KUBE_PROXY: "start each node with `--kube-proxy-arg proxy-mode=<mode>` (config.yaml: "
                               "kube-proxy-arg) and restart k3s",
+        APPROVE_KUBELET_CSRS: "see who made each waiting request (`kubectl get csr <name> -o yaml`: spec.username): "
+                              "k3s's agents take their kubelet certificates from a server when they start, not "
+                              "through these requests; approve one (`kubectl certificate approve <name>`) only "
+                              "after checking the node and the names it asks for, and deny what you do not "
+                              "recognise (`kubectl certificate deny <name>`)",
         RENEW_ADMIN_KUBECONFIG: "restart k3s on a server (`systemctl restart k3s`) and copy "
                                 "/etc/rancher/k3s/k3s.yaml again",
     }),
@@ -307,6 +344,11 @@ K3S = Profile(
                          UPGRADE_CONTROL_PLANE: (K3S_UPGRADE_DOC,), UPGRADE_KUBELET: (K3S_UPGRADE_DOC,),
                          CHECK_CERTS: ("https://docs.k3s.io/cli/certificate", K3S_CERTS_DOC),
                          RENEW_ADMIN_KUBECONFIG: ("https://docs.k3s.io/cli/certificate",)}),
+    kubelet_certificates="k3s issues each kubelet's client and serving certificates from the server's own "
+                         "supervisor when the agent starts (its /v1-k3s/client-kubelet.crt and serving-kubelet.crt "
+                         "endpoints), not through CertificateSigningRequests: a kubelet request waiting here was "
+                         "not made by k3s's own certificate handling, so check who made it before approving it.",
+    kubelet_certificate_references=(K3S_KUBELET_CERTIFICATES_SOURCE, K3S_CERTS_DOC),
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
                 "https://docs.k3s.io/datastore/backup-restore", "https://docs.k3s.io/networking/basic-network-options"),
 )
@@ -340,6 +382,11 @@ RKE2 = Profile(
         UPGRADE_CONTROL_PLANE: "upgrade RKE2 on each server, one at a time",
         RESTART_CONTROL_PLANE: "systemctl restart rke2-server   # on the server",
         INSTALL_KUBE_PROXY: "start the servers without `disable-kube-proxy`",
+        APPROVE_KUBELET_CSRS: "see who made each waiting request (`kubectl get csr <name> -o yaml`: spec.username): "
+                              "RKE2's agents take their kubelet certificates from a server when they start, not "
+                              "through these requests; approve one (`kubectl certificate approve <name>`) only "
+                              "after checking the node and the names it asks for, and deny what you do not "
+                              "recognise (`kubectl certificate deny <name>`)",
         CONFIGURE_KUBE_PROXY: "set `kube-proxy-arg: [proxy-mode=<mode>]` in /etc/rancher/rke2/config.yaml and "
                               "restart rke2",
     }),
@@ -352,6 +399,12 @@ RKE2 = Profile(
     pages=_frozen_pages({ADD_CONTROL_PLANE: ("https://docs.rke2.io/install/ha",),
                          UPGRADE_CONTROL_PLANE: (RKE2_UPGRADE_DOC,), UPGRADE_KUBELET: (RKE2_UPGRADE_DOC,),
                          CHECK_CERTS: (RKE2_CERTS_DOC,), RENEW_ADMIN_KUBECONFIG: (RKE2_CERTS_DOC,)}),
+    kubelet_certificates="RKE2, built on k3s's code, issues each kubelet's client and serving certificates from "
+                         "the server's own supervisor when the agent starts (its /v1-rke2/client-kubelet.crt and "
+                         "serving-kubelet.crt endpoints), not through CertificateSigningRequests: a kubelet request "
+                         "waiting here was not made by RKE2's own certificate handling, so check who made it before "
+                         "approving it.",
+    kubelet_certificate_references=(K3S_KUBELET_CERTIFICATES_SOURCE, RKE2_CERTS_DOC),
     references=("https://docs.rke2.io/install/ha", "https://docs.rke2.io/datastore/backup_restore",
                 "https://docs.rke2.io/networking/basic_network_options"),
 )
@@ -392,6 +445,9 @@ MINIKUBE = Profile(
                      "by default (`minikube start --cert-expiration`); recreating the cluster issues new ones.",
     pages=_frozen_pages({ADD_CONTROL_PLANE: (MINIKUBE_HA_DOC,), UPGRADE_CONTROL_PLANE: (MINIKUBE_START_DOC,),
                          UPGRADE_KUBELET: (MINIKUBE_START_DOC,), CHECK_CERTS: (MINIKUBE_START_DOC,)}),
+    kubelet_certificates=UPSTREAM_KUBELET_CERTIFICATES.format(who="On minikube the controller manager",
+                                                              installs=""),
+    kubelet_certificate_references=(KCM_FLAGS_DOC,),
     references=(MINIKUBE_HA_DOC,),
 )
 
@@ -450,6 +506,12 @@ OPENSHIFT = Profile(
         UPGRADE_CONTROL_PLANE: "oc adm upgrade --to=<version>",
         RESTART_CONTROL_PLANE: "oc delete pod -n <namespace> <pod>   # the operator re-creates it; never edit the "
                                "static pod files",
+        APPROVE_KUBELET_CSRS: "`oc get csr`: the cluster-machine-approver leaves a kubelet's requests pending when it "
+                              "cannot match the node to a Machine (`oc get machines -n openshift-machine-api -o "
+                              "wide`); its log in namespace openshift-cluster-machine-approver says why. For a node "
+                              "with no Machine (user-provisioned, added by hand) approve its client request, then "
+                              "its serving request, after checking the node and the names each asks for: "
+                              "`oc adm certificate approve <csr>`",
         CONFIGURE_KUBE_PROXY: "edit the cluster network operator's configuration (`oc edit network.operator "
                               "cluster`)",
     }),
@@ -466,6 +528,13 @@ OPENSHIFT = Profile(
                      "automatically (the API server's serving certificates: 30 days, replaced after 15).",
     pages=_frozen_pages({ADD_CONTROL_PLANE: (OPENSHIFT_CONTROL_PLANE_DOC,),
                          CHECK_CERTS: (OPENSHIFT_CONTROL_PLANE_CERTS_DOC,)}),
+    kubelet_certificates="OpenShift's cluster-machine-approver approves kubelet client and serving requests "
+                         "automatically once the cluster is installed, but only for a node it can match to a Machine "
+                         "of the Machine API (a client request needs a Machine whose NodeInternalDNS names the new "
+                         "node, a serving request one whose addresses match every name it asks for): a node without "
+                         "such a Machine (a user-provisioned host, a node added by hand) waits for a person to check "
+                         "and approve its requests.",
+    kubelet_certificate_references=(OPENSHIFT_MACHINE_APPROVER,),
     references=(OPENSHIFT_CONTROL_PLANE_DOC,
                 "https://docs.openshift.com/container-platform/4.16/backup_and_restore/control_plane_backup_and_restore/"
                 "backing-up-etcd.html"),
@@ -479,12 +548,21 @@ def _managed(name: str, title: str, logs: str, quota: Quota, proxy: str, fixes: 
                                         "certificates: their expiry is the provider's responsibility.",
                    pki_certificates=f"{title} runs the control plane: its certificate files live on machines the "
                                     "provider runs, which no node of the cluster can read.",
+                   kubelet_certificates=f"{title} runs the control plane that signs the kubelets' certificates "
+                                        "and approves their requests, by rules the provider sets.",
                    pages=_frozen_pages(pages or {}),
                    kubeconfig_certs=(), datastore="managed", quota=quota,
                    logs=_frozen({c: logs for c in ("kube-apiserver", "etcd", "kube-scheduler",
                                                     "kube-controller-manager")}
                                 | {"kubelet": _KUBELET_JOURNAL}),
-                   service_proxy=proxy, fixes=_frozen(fixes), references=references)
+                   service_proxy=proxy, references=references,
+                   fixes=_frozen({APPROVE_KUBELET_CSRS: f"see which nodes made the waiting requests (`kubectl get "
+                                                        f"csr`): {title} runs the controller manager and decides "
+                                                        "what its control plane approves, so if the requests of "
+                                                        "nodes it manages stay pending raise it with the "
+                                                        "provider's support; approve one by hand "
+                                                        "(`kubectl certificate approve <name>`) only after checking "
+                                                        "the node and the names it asks for", **fixes}))
 
 
 EKS = _managed(

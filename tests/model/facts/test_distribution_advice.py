@@ -130,3 +130,42 @@ def test_no_finding_teaches_kubeadm_on_a_cluster_kubeadm_did_not_build(sample: s
                    if re.search("kubeadm", json.dumps(finding[field]), re.IGNORECASE)})
     assert not said, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) teaches kubeadm in {said}"
 
+
+
+# The JSON document carries every finding's why, fix and links, passing ones too.
+KUBELET_CERTIFICATE_OUTPUTS = (("audit", "--check", "kubelet-certificate-rotation", "-o", "json"),)
+# What kubelet-certificate-rotation teaches of who approves kubelet requests on each sample's distribution, and a
+# page it links that says so.
+KUBELET_CERTIFICATE_TEACHING = {
+    "openshift": ("cluster-machine-approver approves kubelet client and serving requests automatically",
+                  "https://github.com/openshift/cluster-machine-approver"),
+    "k3s": ("not through CertificateSigningRequests", "https://github.com/k3s-io/k3s/"),
+    "eks": ("Amazon EKS runs the control plane that signs the kubelets' certificates", "kubelet-tls-bootstrapping"),
+    "minikube": ("On minikube the controller manager signs them for one year by default", "kube-controller-manager"),
+    "kind-ha": ("which kind does not install", "kubeadm-certs/#kubelet-serving-certs"),
+}
+
+
+@pytest.mark.parametrize(("sample", "teaching"), KUBELET_CERTIFICATE_TEACHING.items())
+def test_kubelet_certificate_rotation_says_who_approves_kubelet_requests_on_the_detected_distribution(
+        sample: str, teaching: tuple[str, str]) -> None:
+    [finding] = json.loads(output(sample, KUBELET_CERTIFICATE_OUTPUTS[0]))["findings"]
+    said, page = teaching
+    assert said in finding["why"], finding["why"]
+    assert any(page in reference for reference in finding["references"]), finding["references"]
+
+
+# Said of kubelet requests where they are false: OpenShift's cluster-machine-approver approves serving requests, k3s
+# issues kubelet certificates without requests, and neither (nor a managed control plane) signs "for one year by
+# default" through the controller manager's flag.
+KUBELET_CERTIFICATE_UNTRUTHS = re.compile(r"never approved automatically|one year by default"
+                                          r"|install an approver")
+
+
+@pytest.mark.parametrize("sample", ["openshift", "k3s", "eks"])
+@pytest.mark.parametrize("args", KUBELET_CERTIFICATE_OUTPUTS, ids=" ".join)
+def test_kubelet_serving_requests_are_never_said_to_go_unapproved_where_the_distribution_approves_or_skips_them(
+        sample: str, args: tuple[str, ...]) -> None:
+    text = output(sample, args)
+    found = sorted({m.group(0) for m in KUBELET_CERTIFICATE_UNTRUTHS.finditer(text)})
+    assert not found, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) says {found}"
