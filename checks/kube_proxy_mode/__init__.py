@@ -14,10 +14,11 @@ from kubectl_arch.audit.helpers import (
     register_computed_need,
     served_version,
     with_fix,
+    with_teaching,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, count, iter_pages
-from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode
+from kubectl_arch.model.kube_proxy import CILIUM_KPR, KubeProxyMode, kube_proxy_mode
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.profiles import CONFIGURE_KUBE_PROXY, INSTALL_KUBE_PROXY, Profile
 from kubectl_arch.model.versions import Version, parse_version
@@ -83,7 +84,9 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                         evidence=evidence)]
     if mode.mode == "replaced":
         status = Status.WARN if mode.daemonset is not None else Status.PASS
-        return [Finding(META.id, status, mode.detail, evidence=evidence)]
+        findings = with_fix([Finding(META.id, status, mode.detail, evidence=evidence)], _replaced_fix(mode))
+        return with_teaching(findings, None, (*META.references, CILIUM_KUBE_PROXY_FREE)) \
+            if mode.replaced_by == CILIUM_KPR else findings
     version = served_version(data)
     limit = int(thresholds["max_services_iptables"])
     if mode.mode == "iptables" and isinstance(services, int) and services > limit:
@@ -96,6 +99,36 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                         _configure(profile))
     count_text = f" with {services} Services" if isinstance(services, int) else ""
     return [Finding(META.id, Status.PASS, f"{_describe(mode)}{count_text}", evidence=evidence)]
+
+
+# What there is to do where kube-proxy is replaced: never "switch kube-proxy to nftables", since none runs.
+NOTHING_TO_SWITCH = ("Nothing to switch: {product} implements Services here and no kube-proxy runs, so kube-proxy's "
+                     "iptables, IPVS and nftables modes do not apply.")
+REPLACEMENT_FIXES = {
+    CILIUM_KPR: NOTHING_TO_SWITCH.format(product="Cilium's eBPF kube-proxy replacement") + " How Services scale is "
+                "Cilium's to tune (its kube-proxy replacement settings in ConfigMap kube-system/cilium-config).",
+    "GKE Dataplane V2": NOTHING_TO_SWITCH.format(product="GKE Dataplane V2 (anetd)") + " Google runs and configures "
+                        "it; a kube-proxy DaemonSet that wants no pods is not a running kube-proxy.",
+    "OVN-Kubernetes": NOTHING_TO_SWITCH.format(product="OVN-Kubernetes") + " OpenShift's cluster network operator "
+                      "configures it (`oc get network.operator cluster -o yaml`).",
+    "openshift-sdn": "Nothing to switch: openshift-sdn runs kube-proxy's code inside its own sdn pods, configured by "
+                     "OpenShift's cluster network operator (`oc get network.operator cluster -o yaml`), not through a "
+                     "kube-proxy DaemonSet or its modes.",
+}
+CILIUM_KUBE_PROXY_FREE = "https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/"
+# Cilium's replacement beside a kube-proxy that still runs: both program the nodes' Service rules.
+CILIUM_WITH_KUBE_PROXY = ("Cilium's kube-proxy replacement and a kube-proxy DaemonSet both program Service rules: "
+                          "remove kube-proxy as Cilium's kube-proxy-free guide describes (its DaemonSet, its "
+                          "ConfigMap, then the rules it left on each node), or turn the replacement off and leave "
+                          "Services to kube-proxy.")
+
+
+def _replaced_fix(mode: KubeProxyMode) -> str:
+    """What to do where something else implements Services: nothing to switch, or one of the two to remove."""
+    if mode.replaced_by == CILIUM_KPR and mode.daemonset is not None:
+        return CILIUM_WITH_KUBE_PROXY
+    product = mode.replaced_by or "a kube-proxy replacement"
+    return REPLACEMENT_FIXES.get(product, NOTHING_TO_SWITCH.format(product=product))
 
 
 def _configure(profile: Profile) -> str | None:

@@ -169,3 +169,19 @@ def test_kubelet_serving_requests_are_never_said_to_go_unapproved_where_the_dist
     text = output(sample, args)
     found = sorted({m.group(0) for m in KUBELET_CERTIFICATE_UNTRUTHS.finditer(text)})
     assert not found, f"`kubectl arch {' '.join(args)}` on {sample} ({_profile(sample)}) says {found}"
+
+
+REPLACED_KUBE_PROXY = [s for s in sample_names()
+                       if json.loads(output(s, ("audit", "--check", "kube-proxy-mode", "-o", "json")))["findings"][0]
+                       ["evidence"]["mode"] == "replaced"]
+
+
+def test_there_are_samples_whose_kube_proxy_is_replaced() -> None:
+    assert {"openshift", "cilium-kpr"} <= set(REPLACED_KUBE_PROXY)
+
+
+@pytest.mark.parametrize("sample", REPLACED_KUBE_PROXY)
+def test_kube_proxy_mode_never_tells_a_cluster_without_kube_proxy_to_switch_kube_proxy_to_nftables(sample: str) -> None:
+    [finding] = json.loads(output(sample, ("audit", "--check", "kube-proxy-mode", "-o", "json")))["findings"]
+    assert "switch kube-proxy" not in finding["remediation"], finding["remediation"]
+    assert "Nothing to switch" in finding["remediation"], finding["remediation"]
