@@ -11,13 +11,14 @@ from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
     hidden_control_plane,
+    profile_of,
     with_distribution_pages,
     with_fix,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.facts import ClusterFacts, cluster_facts
-from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, KUBEADM_HA_DOC
+from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, EMBEDDED, KUBEADM_HA_DOC, Profile, split_comment
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -48,7 +49,10 @@ COUNTED = (KUBE_APISERVER, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     hidden = hidden_control_plane(data)
     if hidden:
-        findings = [Finding(META.id, Status.SKIP, hidden)]
+        title = profile_of(data).title
+        findings = with_fix([Finding(META.id, Status.SKIP, hidden)],
+                            f"Nothing to run on the cluster: {title} runs the control plane on machines of its own, "
+                            "and how many copies of each component it keeps is the provider's to answer for.")
     else:
         facts = cluster_facts(data)
         findings = with_fix(_evaluate(facts, int(thresholds["min_ready"])), _fix(facts))
@@ -57,8 +61,21 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
 
 def _fix(facts: ClusterFacts) -> str | None:
     add = facts.profile.fix(ADD_CONTROL_PLANE)
-    return f"Run three control-plane nodes: {add}. Find out why any copy is not Ready (`kubectl describe pod`, " \
-        "the kubelet's log)" if add else None
+    return f"Run three control-plane nodes: {add}. {_not_ready(facts.profile)}" if add else None
+
+
+def _not_ready(profile: Profile) -> str:
+    """Where to look for why a copy is not Ready: the node and the server's log where the components run inside
+    one process (k3s has no control-plane pods), the pod and its kubelet's log where they are static pods."""
+    if profile.control_plane == EMBEDDED:
+        log = split_comment(profile.log_command("kube-apiserver") or "")[0]
+        return (f"Find out why a server is not Ready: `kubectl describe node <server>`, and {profile.title}'s log on "
+                f"that server (`{log}`); its components run inside that process, not in pods.")
+    kubectl = "oc" if profile.name == "openshift" else "kubectl"
+    kubelet_log = split_comment(profile.log_command("kubelet") or "")[0]
+    where = f" (`{kubelet_log}`)" if kubelet_log else ""
+    return (f"Find out why any copy is not Ready: `{kubectl} -n <namespace> describe pod <pod>`, and the kubelet's "
+            f"log on that node{where}.")
 
 
 def _evaluate(facts: ClusterFacts, min_ready: int) -> list[Finding]:

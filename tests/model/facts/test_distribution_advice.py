@@ -34,7 +34,8 @@ MINIKUBE_WRONG = re.compile("|".join((KUBEADM_COMMANDS, KUBEADM_PKI, KUBEADM_TEA
 # A managed control plane has no node, static pod or runtime of its own the operator can reach.
 CONTROL_PLANE_HOST_ONLY = re.compile(r"kube-apiserver-<node>|kube-scheduler-<node>|kube-controller-manager-<node>"
                                      r"|etcd-<node>|crictl ps --name kube-apiserver|on a control-plane node"
-                                     r"|[Oo]n each control-plane node|--pki-dir /")
+                                     r"|[Oo]n each control-plane node|--pki-dir /"
+                                     r"|[Rr]un three control-plane nodes|describe pod <pod>")
 
 OUTPUTS: tuple[tuple[str, ...], ...] = (
     ("explain",), ("explain", "-o", "wide"), ("explain", "-o", "json"), ("explain", "-o", "mermaid"),
@@ -185,3 +186,17 @@ def test_kube_proxy_mode_never_tells_a_cluster_without_kube_proxy_to_switch_kube
     [finding] = json.loads(output(sample, ("audit", "--check", "kube-proxy-mode", "-o", "json")))["findings"]
     assert "switch kube-proxy" not in finding["remediation"], finding["remediation"]
     assert "Nothing to switch" in finding["remediation"], finding["remediation"]
+
+
+# Where k3s runs the control plane: inside each server's k3s process, with no control-plane pod to describe.
+K3S_CONTROL_PLANE_POD_ADVICE = re.compile(r"describe pod`|describe pod <pod>|kube-apiserver-<node>"
+                                          r"|kube-scheduler-<node>|kube-controller-manager-<node>")
+
+
+@pytest.mark.parametrize("sample", [s for s in NOT_KUBEADM if _profile(s) == "k3s"])
+@pytest.mark.parametrize("args", (("audit", "-o", "json"), ("audit", "-o", "markdown"), ("audit",)), ids=" ".join)
+def test_k3s_is_never_told_to_describe_a_control_plane_pod_it_does_not_run(sample: str, args: tuple[str, ...]) -> None:
+    text = output(sample, args)
+    found = sorted({m.group(0) for m in K3S_CONTROL_PLANE_POD_ADVICE.finditer(text)})
+    assert not found, f"`kubectl arch {' '.join(args)}` on {sample} says {found}"
+    assert "journalctl -u k3s" in text
