@@ -94,13 +94,35 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
     return steps
 
 
+def _apiserver_setting(api: ComponentView, flag: str, instead: tuple[str, str] | None, unset: str) -> str:
+    """How this cluster sets one API server flag, as the words after ``--<flag>``: its value where the command line
+    shows it, else whatever the command line does show (a file that takes its place, or the default applies), and
+    "not visible" where no command line could be read (k3s's embedded server, a managed control plane)."""
+    lines = [i.flags for i in api.instances if i.pod]
+    if not lines:
+        return ": not visible (the API server's command line cannot be read here)"
+    flags = lines[0]
+    if flag in flags:
+        note = " (on top of the default plugins)" if flag == "enable-admission-plugins" else ""
+        return f"={flags[flag]}{note}"
+    if instead and instead[0] in flags:
+        return f": --{instead[0]}={flags[instead[0]]} instead ({instead[1]})"
+    for config in ("openshift-config", "config"):
+        if config in flags:
+            return f": set in the API server's configuration file (--{config}), which the API does not show"
+    return f": {unset}"
+
+
 def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
     api = cluster.component(KUBE_APISERVER)
     kcm, scheduler = cluster.component(KUBE_CONTROLLER_MANAGER), cluster.component(KUBE_SCHEDULER)
     runtime, cni, dns = cluster.component(CONTAINER_RUNTIME), cluster.component(CNI), cluster.component(DNS)
     kubelets, proxy = cluster.component(KUBELET), cluster.kube_proxy
-    authz = api.flags().get("authorization-mode", "not visible")
-    admission = api.flags().get("enable-admission-plugins", "the defaults")
+    authz = _apiserver_setting(api, "authorization-mode", ("authorization-config", "a structured authorization "
+                               "configuration names the authorizers"), "not set: kube-apiserver's default, "
+                               "AlwaysAllow, lets every request through")
+    admission = _apiserver_setting(api, "enable-admission-plugins", None,
+                                   "not set: only the default admission plugins run")
     etcd_here = _datastore_here(cluster)
     proxy_here = {"replaced": f"no kube-proxy: {proxy.detail}", "absent": "nothing found: no kube-proxy"}\
         .get(proxy.mode, f"kube-proxy in {proxy.mode} mode on {plural(kubelets.replicas or 0, 'node')}")
@@ -116,12 +138,12 @@ def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
         (None, Step("Authorization: may you do this?",
              "Each authorizer in --authorization-mode is asked in turn whether this user may create or patch "
              "Deployments in this namespace; RBAC answers from Roles and Bindings. Failing gives 403 Forbidden.",
-             f"--authorization-mode={authz}")),
+             f"--authorization-mode{authz}")),
         (None, Step("Admission and validation",
              "Mutating admission (built-in plugins, then mutating webhooks) may change the object, e.g. inject "
              "a sidecar; the API server then validates it against the Deployment schema; then validating "
              "admission (plugins, ValidatingAdmissionPolicies, webhooks) may refuse it.",
-             f"--enable-admission-plugins={admission} (on top of the default plugins)")),
+             f"--enable-admission-plugins{admission}")),
         ("etcd", Step(f"Written to {store}",
              f"The object gets a resourceVersion and is written to {store}. kubectl now prints "
              "'deployment.apps/web created': nothing runs yet.", etcd_here)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kubectl_arch.collect.source import Source
 from kubectl_arch.explain.analysis import COMPONENT_NAMES, build_map
 from kubectl_arch.explain.command import COMPONENT_NAMES as CLI_NAMES
 from kubectl_arch.explain.pages import PAGES, find_page, page_commands, page_for_component
@@ -103,3 +104,29 @@ def test_walkthrough_names_this_clusters_components() -> None:
     assert "iptables mode" in healthy["Traffic can reach it"] and "coredns" in healthy["Traffic can reach it"]
     cilium = {s.title: s.here for s in walkthrough_steps(build_map(sample_data("cilium-kpr")))}
     assert cilium["Traffic can reach it"].startswith("no kube-proxy: Cilium's eBPF kube-proxy replacement")
+
+
+def _walkthrough_text(source: Source) -> str:
+    from kubectl_arch.collect.needs import collect
+    from kubectl_arch.explain import EXPLAIN_NEEDS
+
+    return " ".join(step.here for step in walkthrough_steps(build_map(collect(source, EXPLAIN_NEEDS))))
+
+
+def test_admission_and_authorization_are_never_claimed_where_the_command_line_was_not_read() -> None:
+    """k3s, OpenShift and EKS were told '--enable-admission-plugins=the defaults (on top of the default plugins)':
+    their API server's command line is not readable (k3s, EKS) or its settings live in a file (OpenShift)."""
+    from kubectl_arch.collect.sample_source import SampleSource, load_sample
+
+    assert "--enable-admission-plugins: not visible" in _walkthrough_text(SampleSource.named("k3s"))
+    assert "set in the API server's configuration file (--openshift-config)" in \
+        _walkthrough_text(SampleSource.named("openshift"))
+    assert "--enable-admission-plugins=NodeRestriction" in _walkthrough_text(SampleSource.named("kind-ha"))
+    sample = load_sample("kind-ha")
+    for pod in sample.store.objects("Pod"):
+        if pod["metadata"]["name"].startswith("kube-apiserver-"):
+            command = pod["spec"]["containers"][0]["command"]
+            command[:] = [word for word in command if not word.startswith(("--enable-admission-plugins",
+                                                                             "--authorization-mode"))]
+    unset = _walkthrough_text(SampleSource(sample))
+    assert "only the default admission plugins run" in unset and "AlwaysAllow" in unset, unset
