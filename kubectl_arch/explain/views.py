@@ -58,6 +58,31 @@ class InstanceView:
     flags: dict[str, str] = field(default_factory=dict)
 
 
+# Flags that name a configuration file whose settings take the place of command-line flags.
+CONFIG_FILE_FLAGS = ("config", "openshift-config")
+
+
+@dataclass(frozen=True)
+class FlagReading:
+    """One flag as this cluster shows it: set on a command line, left to a configuration file, left unset, or
+    not visible at all (no command line could be read: an embedded or managed component)."""
+
+    flag: str
+    value: str | None = None  # as the command line sets it
+    visible: bool = False  # a command line (a pod's) was read
+    config_file: str | None = None  # the flag naming a configuration file that may set it instead
+
+    def words(self, unset: str = "not set (default)") -> str:
+        """The value, or what is known instead, for a reader: never "the default" where that was not seen."""
+        if self.value is not None:
+            return self.value
+        if not self.visible:
+            return "not visible (no command line to read)"
+        if self.config_file:
+            return f"not on the command line; its configuration file (--{self.config_file}) may set it"
+        return unset
+
+
 @dataclass
 class ComponentView:
     """One component of one layer, with its instances, health and the evidence that found it."""
@@ -87,6 +112,16 @@ class ComponentView:
     @property
     def where(self) -> list[str]:
         return sorted({i.node for i in self.instances if i.node})
+
+    def read_flag(self, flag: str) -> FlagReading:
+        """``flag`` as the first instance that sets it shows it (instances normally agree); where none sets it,
+        whether any command line was read at all, and whether one names a configuration file instead."""
+        lines = [i.flags for i in self.instances if i.pod or i.flags]
+        if not lines:
+            return FlagReading(flag)
+        value = next((line[flag] for line in lines if flag in line), None)
+        config = next((name for line in lines for name in CONFIG_FILE_FLAGS if name in line and name != flag), None)
+        return FlagReading(flag, value, True, config)
 
     def flags(self) -> dict[str, str]:
         """The flags that matter, from the first instance that has each."""

@@ -96,21 +96,16 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
 
 def _apiserver_setting(api: ComponentView, flag: str, instead: tuple[str, str] | None, unset: str) -> str:
     """How this cluster sets one API server flag, as the words after ``--<flag>``: its value where the command line
-    shows it, else whatever the command line does show (a file that takes its place, or the default applies), and
-    "not visible" where no command line could be read (k3s's embedded server, a managed control plane)."""
-    lines = [i.flags for i in api.instances if i.pod]
-    if not lines:
-        return ": not visible (the API server's command line cannot be read here)"
-    flags = lines[0]
-    if flag in flags:
+    shows it, a flag or file that takes its place, the real default where the command line was read without it,
+    and "not visible" where no command line could be read (k3s's embedded server, a managed control plane)."""
+    reading = api.read_flag(flag)
+    if reading.value is not None:
         note = " (on top of the default plugins)" if flag == "enable-admission-plugins" else ""
-        return f"={flags[flag]}{note}"
-    if instead and instead[0] in flags:
-        return f": --{instead[0]}={flags[instead[0]]} instead ({instead[1]})"
-    for config in ("openshift-config", "config"):
-        if config in flags:
-            return f": set in the API server's configuration file (--{config}), which the API does not show"
-    return f": {unset}"
+        return f"={reading.value}{note}"
+    alternative = api.read_flag(instead[0]) if instead else None
+    if alternative is not None and alternative.value is not None and instead:
+        return f": --{instead[0]}={alternative.value} instead ({instead[1]})"
+    return f": {reading.words(unset)}"
 
 
 def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:

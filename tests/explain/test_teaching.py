@@ -119,7 +119,7 @@ def test_admission_and_authorization_are_never_claimed_where_the_command_line_wa
     from kubectl_arch.collect.sample_source import SampleSource, load_sample
 
     assert "--enable-admission-plugins: not visible" in _walkthrough_text(SampleSource.named("k3s"))
-    assert "set in the API server's configuration file (--openshift-config)" in \
+    assert "its configuration file (--openshift-config) may set it" in \
         _walkthrough_text(SampleSource.named("openshift"))
     assert "--enable-admission-plugins=NodeRestriction" in _walkthrough_text(SampleSource.named("kind-ha"))
     sample = load_sample("kind-ha")
@@ -130,3 +130,18 @@ def test_admission_and_authorization_are_never_claimed_where_the_command_line_wa
                                                                              "--authorization-mode"))]
     unset = _walkthrough_text(SampleSource(sample))
     assert "only the default admission plugins run" in unset and "AlwaysAllow" in unset, unset
+
+
+def test_a_component_page_never_calls_an_unread_flag_the_default() -> None:
+    """k3s's apiserver page listed '--authorization-mode not set (default)' with no command line read; kube-proxy's
+    listed '--proxy-mode not set (default)' while its --config file sets the mode."""
+    from kubectl_arch.explain.render.page import flags_rows
+
+    def rows(sample: str, key: str) -> dict[str, str]:
+        cluster = build_map(sample_data(sample))
+        page = find_page(key)
+        assert page is not None
+        return {flag.strip(): text for flag, text in flags_rows(page, cluster.component(page.component))}
+
+    assert rows("k3s", "apiserver")["--authorization-mode"].startswith("not visible")
+    assert "its configuration file (--config) may set it" in rows("kind-ha", "kube-proxy")["--proxy-mode"]

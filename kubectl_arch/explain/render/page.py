@@ -49,9 +49,7 @@ def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
     """Each flag the page explains, with its live value (or 'not set') from the first instance."""
     rows = []
     for flag, why in page.flags.items():
-        values = [i.flags[flag] for i in view.instances if flag in i.flags]
-        value = values[0] if values else "not set (default)" if view.instances else "not visible"
-        rows.append((f"  --{flag}", f"{markup(value)}\n[dim]{why}[/]"))
+        rows.append((f"  --{flag}", f"{markup(view.read_flag(flag).words())}\n[dim]{why}[/]"))
     return rows
 
 
