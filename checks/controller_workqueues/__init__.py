@@ -9,16 +9,21 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
-from kubectl_arch.audit.metric_readings import missing_at_window_end, provider_metrics_or_reason
+from kubectl_arch.audit.metric_readings import (
+    SecurePortMetrics,
+    missing_at_window_end,
+    provider_metrics_or_reason,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_CONTROLLER_MANAGER_METRICS, EKS_METRICS_REFERENCE
 from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "controller-workqueues"
 DEPTH = "workqueue_depth"
-SELF_MANAGED = ("the controller manager serves its metrics only on its own secure port (10257; kubeadm and k3s "
-                "bind it to 127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a "
-                "control-plane node read them with `curl -k --cert ... https://127.0.0.1:10257/metrics`")
+# OpenShift: cluster-kube-controller-manager-operator's ServiceMonitor
+# openshift-kube-controller-manager/kube-controller-manager.
+SELF_MANAGED = SecurePortMetrics("the controller manager", 10257,
+                                 "openshift-kube-controller-manager/kube-controller-manager")
 
 META = CheckMeta(
     id=ID,

@@ -9,7 +9,11 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
-from kubectl_arch.audit.metric_readings import missing_at_window_end, provider_metrics_or_reason
+from kubectl_arch.audit.metric_readings import (
+    SecurePortMetrics,
+    missing_at_window_end,
+    provider_metrics_or_reason,
+)
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_METRICS_REFERENCE, EKS_SCHEDULER_METRICS
 from kubectl_arch.model.window import Reading, windowed_quantile
@@ -18,9 +22,8 @@ ID = "scheduler-latency"
 # Newest name first: one scheduling attempt (1.23+), then the end-to-end duration older schedulers report.
 ATTEMPT_NAMES = ("scheduler_scheduling_attempt_duration_seconds", "scheduler_e2e_scheduling_duration_seconds")
 PENDING = "scheduler_pending_pods"
-SELF_MANAGED = ("the scheduler serves its metrics only on its own secure port (10259; kubeadm and k3s bind it to "
-                "127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a control-plane "
-                "node read them with `curl -k --cert ... https://127.0.0.1:10259/metrics`")
+# OpenShift: cluster-kube-scheduler-operator's ServiceMonitor openshift-kube-scheduler/kube-scheduler.
+SELF_MANAGED = SecurePortMetrics("the scheduler", 10259, "openshift-kube-scheduler/kube-scheduler")
 
 META = CheckMeta(
     id=ID,

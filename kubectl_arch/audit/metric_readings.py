@@ -7,6 +7,7 @@ failed on EKS, the provider that hides them elsewhere, or why a self-managed com
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
@@ -72,10 +73,39 @@ def paired_text_reading(data: ClusterData, need: str, first: Metrics) -> Reading
     return Reading(first.source, first, parsed, second.elapsed, data.now)
 
 
-def provider_metrics_or_reason(data: ClusterData, need: str, what: str, self_managed: str) -> Reading | str:
+@dataclass(frozen=True)
+class SecurePortMetrics:
+    """A control-plane component that serves /metrics only on its own authenticated port: what it is called, the
+    port, and the ServiceMonitor through which OpenShift's monitoring stack scrapes it (namespace/name)."""
+
+    component: str  # "the scheduler"
+    port: int
+    openshift_monitor: str
+
+    def out_of_reach(self, distribution: str | None) -> str:
+        """Why the tool cannot read them, and where the detected distribution (None: not detected) has them."""
+        head = (f"{self.component} serves its metrics only on its own secure port ({self.port}{{bound}}), with "
+                "authentication, which the API server's pod proxy cannot reach")
+        curl = f"`curl -k --cert ... https://127.0.0.1:{self.port}/metrics`"
+        if distribution == "openshift":  # each operator ships a ServiceMonitor that prometheus-k8s reads
+            return (head.format(bound="") + "; on OpenShift the platform's monitoring stack scrapes them "
+                    f"(ServiceMonitor {self.openshift_monitor}, read by Prometheus in openshift-monitoring): query "
+                    "them there")
+        bound, where = {
+            "kubeadm": ("; kubeadm binds it to 127.0.0.1", "on a control-plane node"),
+            "kind": ("; kind's kubeadm binds it to 127.0.0.1", "on a control-plane node"),
+            "k3s": ("; k3s binds it to 127.0.0.1", "on a server"),
+            "minikube": ("", "inside the minikube node (`minikube ssh`)"),
+            None: ("; kubeadm and k3s bind it to 127.0.0.1", "on a control-plane node"),
+        }.get(distribution, ("", "on a control-plane node"))
+        return f"{head.format(bound=bound)}; {where} read them with {curl}"
+
+
+def provider_metrics_or_reason(data: ClusterData, need: str, what: str,
+                               self_managed: SecurePortMetrics) -> Reading | str:
     """A provider-served component's metrics, or why they cannot be read here, in words an operator acts on:
     the read that failed on EKS, the provider that hides them elsewhere, or why a self-managed cluster's
-    component metrics are out of reach (``self_managed``)."""
+    component metrics are out of reach and where its distribution has them (``self_managed``)."""
     from kubectl_arch.model.distribution import READS, detect_distribution
 
     reading = provider_reading(data, need)
@@ -83,12 +113,13 @@ def provider_metrics_or_reason(data: ClusterData, need: str, what: str, self_man
         return reading
     if is_eks(data):
         return f"{what} could not be read: {reading.message}"
-    if all(name in data.responses for name in READS):
-        distribution = detect_distribution(data)
-        if distribution.managed:
-            return (f"{distribution.managed_by} does not expose {what} through the API: this figure is hidden by "
-                    "the provider")
-    return self_managed
+    if not all(name in data.responses for name in READS):
+        return self_managed.out_of_reach(None)
+    distribution = detect_distribution(data)
+    if distribution.managed:
+        return (f"{distribution.managed_by} does not expose {what} through the API: this figure is hidden by "
+                "the provider")
+    return self_managed.out_of_reach(distribution.name)
 
 
 def missing_at_window_end(check_id: str, reading: Reading, status: Status = Status.SKIP,

@@ -200,3 +200,26 @@ def test_k3s_is_never_told_to_describe_a_control_plane_pod_it_does_not_run(sampl
     found = sorted({m.group(0) for m in K3S_CONTROL_PLANE_POD_ADVICE.finditer(text)})
     assert not found, f"`kubectl arch {' '.join(args)}` on {sample} says {found}"
     assert "journalctl -u k3s" in text
+
+
+COMPONENT_METRICS_CHECKS = ("scheduler-latency", "controller-workqueues")
+# Where each sample's distribution has the scheduler's and controller manager's metrics, as their skip says it.
+COMPONENT_METRICS_WHERE = {
+    "openshift": "the platform's monitoring stack scrapes them",
+    "k3s": "k3s binds it to 127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a "
+           "server read them",
+    "minikube": "inside the minikube node (`minikube ssh`)",
+    "kubeadm-degraded": "kubeadm binds it to 127.0.0.1",
+}
+
+
+@pytest.mark.parametrize("check", COMPONENT_METRICS_CHECKS)
+@pytest.mark.parametrize(("sample", "where"), COMPONENT_METRICS_WHERE.items())
+def test_component_metrics_skip_says_where_the_detected_distribution_has_them_never_another_distributions_binding(
+        check: str, sample: str, where: str) -> None:
+    [finding] = json.loads(output(sample, ("audit", "--check", check, "-o", "json")))["findings"]
+    assert finding["status"] == "skip" and where in finding["message"], finding["message"]
+    others = {"kubeadm", "k3s"} - {_profile(sample)}
+    assert not [name for name in others if name in finding["message"]], finding["message"]
+    if _profile(sample) == "openshift":  # scraped by openshift-monitoring, not read with curl on a node
+        assert "curl" not in finding["message"] and "control-plane node" not in finding["message"]
