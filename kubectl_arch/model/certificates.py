@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ class Certificate:
             "ca": self.is_ca,
             "notBefore": _iso(self.not_before),
             "notAfter": _iso(self.not_after),
-            "daysLeft": round(self.days_left(now), 1),
+            "daysLeft": floor_tenths(self.days_left(now)),
             "sha256": self.sha256,
         }
 
@@ -195,23 +196,41 @@ class Verdict:
     object: str | None = None
 
 
-def describe_expiry(cert: Certificate, now: dt.datetime) -> str:
-    """'expired 3 days ago (2026-11-17)', 'expires in 5 days (2026-11-30)' or 'is not valid until ...'."""
+def floor_tenths(days: float) -> float:
+    """Days to one decimal, rounded down: below a threshold (of at most one decimal) exactly when the days are, so
+    12.96 days left is never shown as 13.0 beside a warning for fewer than 13. Past expiry, toward zero (3.04 days
+    ago is -3.0), as "expired 3 days ago" says."""
+    return math.floor(days * 10) / 10 if days >= 0 else -math.floor(-days * 10) / 10
+
+
+def describe_expiry(cert: Certificate, now: dt.datetime, thresholds: Iterable[float] = ()) -> str:
+    """'expired 3 days ago (2026-11-17)', 'expires in 5 days (2026-11-30)' or 'is not valid until ...'. Days are
+    rounded down, as daysLeft is, and within a day of one of ``thresholds`` (the days left the verdict turns at)
+    shown to one decimal: the number is on the same side of the threshold as the verdict, never "13 days" for a
+    warning below 13."""
     date = cert.not_after.strftime("%Y-%m-%d %H:%M UTC")
     if now < cert.not_before:
         return f"is not valid until {cert.not_before.strftime('%Y-%m-%d %H:%M UTC')} (a clock or issuing error)"
     days = cert.days_left(now)
     if days < 0:
         return f"expired {_days(-days)} ago ({date})"
-    return f"expires in {_days(days)} ({date})"
+    return f"expires in {_days(days, tuple(thresholds))} ({date})"
 
 
-def _days(days: float) -> str:
+def _days(days: float, thresholds: tuple[float, ...] = ()) -> str:
     if days < 1:
         hours = int(days * 24)
         return f"{hours} hour{'s' if hours != 1 else ''}"
-    whole = round(days)  # 4.99 days reads "5 days", as daysLeft (rounded) says in the evidence
+    if any(abs(days - threshold) < 1 for threshold in thresholds):
+        return f"{floor_tenths(days):.1f} days"  # 12.9 days, beside "fewer than 13 days left"
+    whole = math.floor(days)  # whole days left, rounded down like daysLeft: 4.99 is "4 days" beside 4.9
     return f"{whole} day{'s' if whole != 1 else ''}"
+
+
+def _thresholds(policy: ExpiryPolicy, cert: Certificate) -> tuple[float, ...]:
+    """The days left at which this certificate's verdict changes, and where its replacement is due."""
+    rotation = policy.rotated(cert)
+    return (policy.fail_days, policy.warn_days_for(cert), *((rotation.replaced_at_days_left,) if rotation else ()))
 
 
 def expiry_verdicts(
@@ -241,7 +260,8 @@ def expiry_verdicts(
                 healthy.append(cert)
                 continue
             kind = "CA certificate" if cert.is_ca else "certificate"
-            message = f"{label}: the {kind} {cert.subject!r} ({cert.origin}) {describe_expiry(cert, now)}"
+            message = (f"{label}: the {kind} {cert.subject!r} ({cert.origin}) "
+                       f"{describe_expiry(cert, now, _thresholds(policy, cert))}")
             rotation = policy.rotated(cert)
             if rotation is not None and cert.days_left(now) >= 0:
                 message += (f": {rotation.by} replaces it with {rotation.replaced_at_days_left:g} days left, so "
@@ -258,13 +278,13 @@ def expiry_verdicts(
     rotation = policy.rotated(soonest)
     if rotation is not None:  # inside its replacement schedule: say so, never "valid for at least 30 days"
         message = (f"{what}: {count} checked; the first to expire is {soonest.subject!r} ({soonest.origin}), which "
-                   f"{describe_expiry(soonest, now)}: {rotation.by} replaces it with "
+                   f"{describe_expiry(soonest, now, _thresholds(policy, soonest))}: {rotation.by} replaces it with "
                    f"{rotation.replaced_at_days_left:g} days left, and a warning comes only with fewer than "
                    f"{rotation.warn_days:g} days left, once that replacement is overdue")
     else:
         message = (f"{what}: {count} checked, {'valid' if count == 1 else 'all valid'} for at least "
                    f"{policy.warn_days:g} days; the first to expire is {soonest.subject!r} ({soonest.origin}), "
-                   f"which {describe_expiry(soonest, now)}")
+                   f"which {describe_expiry(soonest, now, _thresholds(policy, soonest))}")
     return [Verdict(Status.PASS, message, {"checked": count, "soonest": soonest.evidence(now),
                                            **_rotation_evidence(rotation)})]
 

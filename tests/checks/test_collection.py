@@ -83,7 +83,8 @@ def test_pki_dir_is_read_like_kubeadm_certs_check_expiration_without_touching_ke
 
     findings = {f.object: f for f in run_audit_data("pki-expiry", data)}
     assert findings["file/apiserver.crt"].status.value == "fail"
-    assert "expires in 5 days" in findings["file/apiserver.crt"].message
+    # Issued for 5 days from a moment ago: under 5 left, rounded down as kubeadm's check-expiration does ("4d").
+    assert "expires in 4 days" in findings["file/apiserver.crt"].message
     assert findings["file/broken.crt"].status.value == "warn"
     assert "holds no PEM certificate" in findings["file/broken.crt"].message
     assert set(findings) == {"file/apiserver.crt", "file/broken.crt"}  # the healthy ones do not add noise

@@ -52,3 +52,25 @@ def test_a_warn_threshold_from_the_config_file_wins_over_the_rotation_schedule()
 def test_a_distribution_without_its_own_rotation_keeps_the_default_warning() -> None:
     [finding] = _run("kubeadm-degraded")
     assert "rotatedBy" not in finding.evidence and "rotationWarnDays" not in finding.evidence
+
+
+def _days_later_to_leave(days_left: float) -> float:
+    """How many days after the openshift sample's clock its serving leaf has exactly ``days_left`` left."""
+    [finding] = _run("openshift")
+    data = collect(SampleSource.named("openshift"), [*CHECK.meta.needs, *CHECK.meta.optional_needs])
+    not_after = dt.datetime.fromisoformat(finding.evidence["soonest"]["notAfter"].replace("Z", "+00:00"))
+    return (not_after - data.now).total_seconds() / 86400 - days_left
+
+
+def test_openshift_warning_at_12_96_days_never_says_13_days_beside_fewer_than_13_days() -> None:
+    # 12.96 days left is under the 13-day rotation warning: rounding printed "expires in 13 days" (and daysLeft 13.0).
+    [finding] = _run("openshift", days_later=_days_later_to_leave(12.96))
+    assert finding.status is Status.WARN, finding.message
+    assert "expires in 12.9 days" in finding.message, finding.message
+    assert finding.evidence["daysLeft"] == 12.9 and finding.evidence["daysLeft"] < finding.evidence["warnDays"]
+
+
+def test_openshift_pass_at_13_04_days_never_says_13_days_beside_a_warning_only_with_fewer_than_13() -> None:
+    [finding] = _run("openshift", days_later=_days_later_to_leave(13.04))
+    assert finding.status is Status.PASS, finding.message
+    assert "expires in 13.0 days" in finding.message and "fewer than 13 days left" in finding.message, finding.message
