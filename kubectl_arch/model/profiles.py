@@ -53,7 +53,7 @@ KUBEADM_KUBELET_SERVING_DOC = ("https://kubernetes.io/docs/tasks/administer-clus
 # The controller manager signs kubelet certificates for --cluster-signing-duration (default 8760h, one year).
 KCM_FLAGS_DOC = "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/"
 UPSTREAM_KUBELET_CERTIFICATES = (
-    "{who} signs them for one year by default (its --cluster-signing-duration) and, when RBAC "
+    "{who} signs them for its --cluster-signing-duration (one year unless set) and, when RBAC "
     "grants the node that permission, approves client requests (signer kubernetes.io/kube-apiserver-client-kubelet) "
     "automatically; serving requests (kubernetes.io/kubelet-serving, with the kubelet's serverTLSBootstrap) it never "
     "approves: they wait for a person (`kubectl certificate approve`) or an approver installed in the cluster (such "

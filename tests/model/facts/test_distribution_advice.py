@@ -142,7 +142,8 @@ KUBELET_CERTIFICATE_TEACHING = {
                   "https://github.com/openshift/cluster-machine-approver"),
     "k3s": ("not through CertificateSigningRequests", "https://github.com/k3s-io/k3s/"),
     "eks": ("Amazon EKS runs the control plane that signs the kubelets' certificates", "kubelet-tls-bootstrapping"),
-    "minikube": ("On minikube the controller manager signs them for one year by default", "kube-controller-manager"),
+    "minikube": ("On minikube the controller manager signs them for its --cluster-signing-duration",
+                 "kube-controller-manager"),
     "kind-ha": ("which kind does not install", "kubeadm-certs/#kubelet-serving-certs"),
 }
 
