@@ -285,6 +285,23 @@ ETCD_STATUS = ("endpoint status --cluster -w table", "endpoint health --cluster"
                "alarm list")
 
 
+def failure_text(page: Page, cluster: ClusterMap) -> str:
+    """What happens when the component fails, with what this cluster changes about it: etcd's backup advice
+    is the operator's on clusters that run etcd, the provider's where it is hidden, and moot over kine."""
+    if page.component != "etcd":
+        return page.failure
+    profile, store = cluster.profile, cluster.facts.datastore
+    if profile.hidden:
+        return (f"{page.failure} On {profile.title} the provider runs etcd: no snapshot of it is yours to take, so "
+                "keep what you deploy reproducible (manifests in version control, or a backup tool that reads the "
+                "API).")
+    if store.kind == "kine-sqlite":
+        return (f"{page.failure} This cluster runs no etcd: kine keeps its state in SQLite on the server "
+                "(/var/lib/rancher/k3s/server/db), and a copy of that folder, taken while k3s is stopped, is its "
+                "backup.")
+    return page.failure
+
+
 def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
     """The page's commands for this cluster: the ones valid everywhere, then those of its distribution
     profile and of what the fact base found (the datastore, the Service proxy, the leader locks)."""

@@ -145,3 +145,15 @@ def test_a_component_page_never_calls_an_unread_flag_the_default() -> None:
 
     assert rows("k3s", "apiserver")["--authorization-mode"].startswith("not visible")
     assert "its configuration file (--config) may set it" in rows("kind-ha", "kube-proxy")["--proxy-mode"]
+
+
+def test_the_etcd_page_says_whose_backup_it_is() -> None:
+    """EKS and k3s over kine were told 'Back it up: a snapshot (etcdctl snapshot save) is the only way back', with
+    no word that on EKS no etcd snapshot is the operator's to take and that k3s over kine runs no etcd at all."""
+    from kubectl_arch.explain.pages import failure_text
+
+    page = find_page("etcd")
+    assert page is not None
+    assert "no snapshot of it is yours to take" in failure_text(page, build_map(sample_data("eks")))
+    assert "runs no etcd" in failure_text(page, build_map(sample_data("k3s")))
+    assert failure_text(page, build_map(sample_data("kind-ha"))) == page.failure

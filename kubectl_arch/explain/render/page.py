@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
-from kubectl_arch.explain.pages import Page, page_commands
+from kubectl_arch.explain.pages import Page, failure_text, page_commands
 from kubectl_arch.explain.render.terminal import (
     health_cell,
     labelled,
@@ -81,7 +81,7 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
     out.append(Text(""))
     if page.flags:
         out += [Text("Flags that matter", style="bold"), two_columns(flags_rows(page, view)), Text("")]
-    out += [Text("When it fails", style="bold"), Text(page.failure), Text(""),
+    out += [Text("When it fails", style="bold"), Text(failure_text(page, cluster)), Text(""),
             Text("Look further", style="bold")]
     # A command is never wrapped: it stays one line to copy, past the right margin if it must.
     out.extend(Text("  $ " + command.replace("\n", "\n    "), no_wrap=True) for command in page_commands(page, cluster))
