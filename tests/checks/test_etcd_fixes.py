@@ -60,3 +60,14 @@ def test_one_member_read_of_several_never_passes_version_agreement() -> None:
     [finding] = [finding for result in report.results for finding in result.findings]
     assert finding.status.value == "skip", finding
     assert "the other members' versions were not read" in finding.message
+
+
+def test_a_lost_majority_is_recovered_the_distributions_way() -> None:
+    """etcd-leader told OpenShift to 'restore from a snapshot' where OpenShift's own route is cluster-restore.sh,
+    which its profile has."""
+    from kubectl_arch.model.profiles import ETCD_RESTORE, profile_for
+
+    report = run_audit(SampleSource.named("openshift"), [catalogue()["etcd-leader"]], AuditConfig())
+    fixes = {finding.fix for result in report.results for finding in result.findings}
+    restore = str(profile_for("openshift").fix(ETCD_RESTORE))
+    assert all(fix and restore.split("   # ")[0] in fix for fix in fixes), fixes
