@@ -159,13 +159,15 @@ DEFAULT_PAGE_SIZE = 500
 
 def iter_pages(
     source: Source, path: str, query: Query | None = None, limit: int = DEFAULT_PAGE_SIZE,
-    get: Callable[[str, Query | None], Response] | None = None,
+    get: Callable[[str, Query | None], Response] | None = None, long_list: tuple[int, int] | None = None,
 ) -> Iterator[Response]:
     """Yield each page of a list, following ``continue`` so memory holds one page at a time.
 
     Pages are read one after another, in order: each asks for the token the previous one gave. ``get``
     reads a page another way (``table_reader``). A failed page is yielded and ends the iteration, so
-    callers see the error as data.
+    callers see the error as data. ``long_list`` = (remaining, smaller limit): once a page reports more
+    than ``remaining`` items still to come, the following pages ask for fewer (a page being parsed is
+    then a smaller part of memory; a short list keeps its few round trips).
     """
     read = get or source.get
     params = dict(query or {})
@@ -175,10 +177,14 @@ def iter_pages(
         yield page
         if not page.ok or not isinstance(page.data, dict):
             return
-        token = jsonshape.mapping(page.data.get("metadata")).get("continue")
+        metadata = jsonshape.mapping(page.data.get("metadata"))
+        token = metadata.get("continue")
         if not token:
             return
         params = {**params, "continue": token}
+        remaining = jsonshape.integer(metadata.get("remainingItemCount"))
+        if long_list and remaining is not None and remaining > long_list[0]:
+            params["limit"] = str(long_list[1])
 
 
 # Server-side Tables (what `kubectl get` reads): a list as rows of printed columns plus, with
@@ -205,14 +211,16 @@ def list_all(
     query: Query | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
     keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    long_list: tuple[int, int] | None = None,
 ) -> Response:
     """Read a whole list through its pages and return it as one list response (or the failing page).
 
-    ``keep`` trims each item as its page arrives, so fields no analysis reads never pile up in memory.
+    ``keep`` trims each item as its page arrives, so fields no analysis reads never pile up in memory;
+    ``long_list`` as for ``iter_pages``.
     """
     items: list[dict[str, Any]] = []
     data: dict[str, Any] | None = None  # the first page without its items: holding it whole held 500 raw objects
-    for page in iter_pages(source, path, query, limit):
+    for page in iter_pages(source, path, query, limit, long_list=long_list):
         if not page.ok:
             return page
         if data is None:
