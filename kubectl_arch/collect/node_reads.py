@@ -34,7 +34,7 @@ NONE_CELLS = ("<none>", "<unknown>")
 
 # What any analysis reads of a node; the rest of a listed object is dropped as its page arrives, so a
 # big cluster's node list costs memory in proportion to what is used, not to what the kubelet reports.
-_KEEP_METADATA = ("name", "labels", "annotations", "creationTimestamp")  # k3s states its setup there
+_KEEP_METADATA = ("name", "labels", "annotations")  # k3s states its setup in annotations; no reader asks a node's age
 _KEEP_SPEC = ("taints", "unschedulable", "providerID")
 _KEEP_NODE_INFO = ("kubeletVersion", "containerRuntimeVersion", "kernelVersion", "osImage", "operatingSystem",
                    "architecture")
