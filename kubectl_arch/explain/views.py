@@ -113,7 +113,7 @@ class ComponentView:
     def where(self) -> list[str]:
         return sorted({i.node for i in self.instances if i.node})
 
-    def read_flag(self, flag: str) -> FlagReading:
+    def flag_reading(self, flag: str) -> FlagReading:
         """``flag`` as the first instance that sets it shows it (instances normally agree); where none sets it,
         whether any command line was read at all, and whether one names a configuration file instead."""
         lines = [i.flags for i in self.instances if i.pod or i.flags]

@@ -98,11 +98,11 @@ def _apiserver_setting(api: ComponentView, flag: str, instead: tuple[str, str] |
     """How this cluster sets one API server flag, as the words after ``--<flag>``: its value where the command line
     shows it, a flag or file that takes its place, the real default where the command line was read without it,
     and "not visible" where no command line could be read (k3s's embedded server, a managed control plane)."""
-    reading = api.read_flag(flag)
+    reading = api.flag_reading(flag)
     if reading.value is not None:
         note = " (on top of the default plugins)" if flag == "enable-admission-plugins" else ""
         return f"={reading.value}{note}"
-    alternative = api.read_flag(instead[0]) if instead else None
+    alternative = api.flag_reading(instead[0]) if instead else None
     if alternative is not None and alternative.value is not None and instead:
         return f": --{instead[0]}={alternative.value} instead ({instead[1]})"
     return f": {reading.words(unset)}"

@@ -49,7 +49,7 @@ def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
     """Each flag the page explains, with its live value (or 'not set') from the first instance."""
     rows = []
     for flag, why in page.flags.items():
-        rows.append((f"  --{flag}", f"{markup(view.read_flag(flag).words())}\n[dim]{why}[/]"))
+        rows.append((f"  --{flag}", f"{markup(view.flag_reading(flag).words())}\n[dim]{why}[/]"))
     return rows
 
 
