@@ -111,7 +111,13 @@ CERTIFICATE_TEACHING = {
 @pytest.mark.parametrize(("sample", "teaching"), CERTIFICATE_TEACHING.items())
 def test_apiserver_certificate_why_and_links_follow_the_detected_distribution(
         sample: str, teaching: tuple[str, str]) -> None:
-    [finding] = json.loads(output(sample, CERTIFICATE_OUTPUTS[0]))["findings"]
+    _assert_teaches(sample, CERTIFICATE_OUTPUTS[0], teaching)
+
+
+def _assert_teaches(sample: str, args: tuple[str, ...], teaching: tuple[str, str]) -> None:
+    """The one finding of ``args`` on ``sample`` says ``teaching[0]`` in its why and links a page holding
+    ``teaching[1]``."""
+    [finding] = json.loads(output(sample, args))["findings"]
     said, page = teaching
     assert said in finding["why"], finding["why"]
     assert any(page in reference for reference in finding["references"]), finding["references"]
@@ -151,10 +157,7 @@ KUBELET_CERTIFICATE_TEACHING = {
 @pytest.mark.parametrize(("sample", "teaching"), KUBELET_CERTIFICATE_TEACHING.items())
 def test_kubelet_certificate_rotation_says_who_approves_kubelet_requests_on_the_detected_distribution(
         sample: str, teaching: tuple[str, str]) -> None:
-    [finding] = json.loads(output(sample, KUBELET_CERTIFICATE_OUTPUTS[0]))["findings"]
-    said, page = teaching
-    assert said in finding["why"], finding["why"]
-    assert any(page in reference for reference in finding["references"]), finding["references"]
+    _assert_teaches(sample, KUBELET_CERTIFICATE_OUTPUTS[0], teaching)
 
 
 # Said of kubelet requests where they are false: OpenShift's cluster-machine-approver approves serving requests, k3s
