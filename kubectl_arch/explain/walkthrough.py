@@ -94,14 +94,14 @@ def walkthrough_steps(cluster: ClusterMap) -> list[Step]:
     return steps
 
 
-def _apiserver_setting(api: ComponentView, flag: str, instead: tuple[str, str] | None, unset: str) -> str:
+def _apiserver_setting(api: ComponentView, flag: str, instead: tuple[str, str] | None, unset: str,
+                       set_note: str = "") -> str:
     """How this cluster sets one API server flag, as the words after ``--<flag>``: its value where the command line
     shows it, a flag or file that takes its place, the real default where the command line was read without it,
     and "not visible" where no command line could be read (k3s's embedded server, a managed control plane)."""
     reading = api.flag_reading(flag)
     if reading.value is not None:
-        note = " (on top of the default plugins)" if flag == "enable-admission-plugins" else ""
-        return f"={reading.value}{note}"
+        return f"={reading.value}{set_note}"
     alternative = api.flag_reading(instead[0]) if instead else None
     if alternative is not None and alternative.value is not None and instead:
         return f": --{instead[0]}={alternative.value} instead ({instead[1]})"
@@ -117,7 +117,8 @@ def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
                                "configuration names the authorizers"), "not set: kube-apiserver's default, "
                                "AlwaysAllow, lets every request through")
     admission = _apiserver_setting(api, "enable-admission-plugins", None,
-                                   "not set: only the default admission plugins run")
+                                   "not set: only the default admission plugins run",
+                                   " (on top of the default plugins)")
     etcd_here = _datastore_here(cluster)
     proxy_here = {"replaced": f"no kube-proxy: {proxy.detail}", "absent": "nothing found: no kube-proxy"}\
         .get(proxy.mode, f"kube-proxy in {proxy.mode} mode on {plural(kubelets.replicas or 0, 'node')}")
