@@ -174,25 +174,23 @@ _insecure_warned = False
 
 
 def open_source(options: ClusterOptions) -> Source:
-    """The source the flags select; a live cluster is checked with one GET of /version first.
+    """The source the flags select; a live cluster is probed with one GET of /version, sent beside the first reads.
 
-    A live cluster that cannot be read at all (network, TLS, credentials) raises ``ArchError`` with
-    exit code 3 here, before any command does work.
+    A live cluster that cannot be read at all (network, TLS, credentials) raises ``ArchError`` with exit code
+    3 from the first read that fails that way (``KubeSource.check_probe``), before any command reports.
     """
     global _insecure_warned
     source = offline_source(options)
     if source is not None:
         return source
-    from kubectl_arch.collect.kube import KubeSource, cluster_unreadable
+    from kubectl_arch.collect.kube import KubeSource
 
     live = KubeSource(request_timeout=options.request_timeout, connection=options.connection,
                       run_timeout=options.timeout)
     if live.insecure and not _insecure_warned:  # kubectl says nothing; one line of ours instead of urllib3's many
         _insecure_warned = True
         click.echo(f"warning: the certificate of {live.server} is not checked (insecure-skip-tls-verify)", err=True)
-    probe = live.get("/version")
-    if not probe.ok and probe.status != 403:
-        raise cluster_unreadable(probe, live)
+    live.start_probe()  # /version in the background; the first read that fails as an unreadable cluster raises
     return live
 
 

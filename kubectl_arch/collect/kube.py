@@ -45,7 +45,10 @@ JSON_ACCEPT = "application/json, */*"
 EXEC_PLUGIN_DEADLINE_SECONDS = 60.0
 # Answers that cannot change within one run, kept from their first good read: the start-up probe of
 # /version is also the "version" need's answer, so a run asks for it once, not twice.
-READ_ONCE_PATHS = frozenset({"/version"})
+PROBE_PATH = "/version"
+READ_ONCE_PATHS = frozenset({PROBE_PATH})
+# Answers that may mean the whole cluster cannot be read (no connection, TLS, credentials), not one object.
+MAYBE_UNREADABLE = frozenset({NO_STATUS, 401})
 
 
 class KubeSource:
@@ -90,6 +93,9 @@ class KubeSource:
         import urllib3
 
         self._configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+        # Room for every read in flight, a need's own concurrent GETs included (the client sizes its pool by
+        # CPUs: 5 on one core, and urllib3 then drops each extra connection with a warning on stderr).
+        self._configuration.connection_pool_maxsize = 2 * self.max_in_flight
         if self.insecure:  # urllib3 warns on every request; the command line says it once (kubectl: never)
             warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self._client = k8s_client.ApiClient(self._configuration)
@@ -99,6 +105,7 @@ class KubeSource:
         self._count_lock = threading.Lock()
         self.requests_sent = 0
         self._read_once: dict[str, Response] = {}
+        self._probe: _Probe | None = None
 
     @property
     def description(self) -> str:
@@ -121,22 +128,46 @@ class KubeSource:
         """The API server's clock: the Date of its latest answer, so ages match the server's view even when
         this machine's clock is off, and a live run and its snapshot measure against the same instant.
 
-        Before any answer, one GET of /version learns the clock; local time only if the server sends no Date.
+        Before any answer, the probe of /version learns the clock (``start_probe``, else one GET here); local
+        time only if the server sends no Date.
         """
         if self._server_time is None:
-            self.get("/version")
+            self.get(PROBE_PATH)
         return self._server_time or dt.datetime.now(dt.timezone.utc)
+
+    # -- first contact -----------------------------------------------------------------------------
+
+    def start_probe(self) -> None:
+        """Send the first contact, GET /version, in the background: the first reads go out beside it instead of
+        a round trip after it. A read that fails as an unreadable cluster would (no connection, TLS, 401) then
+        waits for the probe's verdict, and ``cluster_unreadable`` is raised from it (``check_probe``)."""
+        if self._probe is None:
+            self._probe = _Probe(lambda: self._get(PROBE_PATH, None, JSON_ACCEPT))
+
+    def check_probe(self) -> None:
+        """Raise ``cluster_unreadable`` when the probe found the cluster unreadable (a 403 is an answer: RBAC
+        may hide /version from a user who can read the rest). Waits for the probe's answer."""
+        if self._probe is None:
+            return
+        probe = self._probe.response()
+        if not probe.ok and probe.status != 403:
+            raise cluster_unreadable(probe, self)
 
     # -- GET ---------------------------------------------------------------------------------------
 
     def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
-        kept = self._read_once.get(path) if not query and accept == JSON_ACCEPT else None
-        if kept is not None:
-            return dataclasses.replace(kept, headers=dict(kept.headers))
-        response = self._get(path, query, accept)
-        if path in READ_ONCE_PATHS and not query and accept == JSON_ACCEPT and response.ok:
+        plain = not query and accept == JSON_ACCEPT
+        if plain and path == PROBE_PATH and self._probe is not None:
+            response = self._probe.response()  # the probe's answer, not a second request
+        else:
+            kept = self._read_once.get(path) if plain else None
+            response = kept if kept is not None else self._get(path, query, accept)
+        if path in READ_ONCE_PATHS and plain and response.ok:
             self._read_once[path] = response
-        return response
+        if response.status in MAYBE_UNREADABLE:
+            self.check_probe()  # the cluster as a whole cannot be read: one clear error, not a report of failures
+        return dataclasses.replace(response, headers=dict(response.headers)) if plain and path in READ_ONCE_PATHS \
+            else response
 
     def _get(self, path: str, query: Query | None, accept: str) -> Response:
         """GET with retries: sent again after a 429 (everyone pauses), a 5xx other than a health answer, a
@@ -288,6 +319,26 @@ class KubeSource:
                 status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}"
             )
         return Response(status=200, data=chain)
+
+
+class _Probe:
+    """One read running in its own thread; ``response`` waits for it (daemon: Ctrl-C never waits on it)."""
+
+    def __init__(self, read: Callable[[], Response]) -> None:
+        self._done = threading.Event()
+        self._response = Response(status=NO_STATUS, error="the probe did not finish")
+
+        def run() -> None:
+            try:
+                self._response = read()
+            finally:
+                self._done.set()
+
+        threading.Thread(target=run, name="probe-version", daemon=True).start()
+
+    def response(self) -> Response:
+        self._done.wait()
+        return self._response
 
 
 def _read_before(raw: Any, deadline: float) -> bytes | None:

@@ -7,6 +7,7 @@ ClusterRole from the same catalogue, so permissions and requests cannot drift ap
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -119,9 +120,11 @@ def _url(*urls: str) -> Rule:
     return Rule(non_resource_urls=urls, verbs=("get",))
 
 
-# Per-node DaemonSet pods are listed only on clusters up to this size, and only when one page holds them all:
-# the number of requests never grows with the cluster; otherwise the DaemonSets' status counts are used.
+# Per-node DaemonSet pods are listed only when one page holds them all: the number of requests never grows with
+# the cluster; otherwise the DaemonSets' status counts are used. kube-system's are judged by what its DaemonSets
+# want (known a round trip before the nodes are), OpenShift's DNS pods by the nodes, which show OpenShift.
 DAEMONSET_PODS_MAX_NODES = 250
+DAEMONSET_PODS_PAGE = 2 * DAEMONSET_PODS_MAX_NODES + 100
 
 
 # OpenShift 4 runs its control plane as static pods in namespaces of its own; read only where a node shows it.
@@ -257,15 +260,31 @@ def _too_many_nodes(data: ClusterData) -> Response | None:
 
 
 def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
-    if (too_many := _too_many_nodes(data)) is not None:
+    if (too_many := _too_many_daemonset_pods(data)) is not None:
         return too_many
     return _per_node_pods_page(source, KUBE_SYSTEM, {"labelSelector": "pod-template-generation"})
+
+
+def _too_many_daemonset_pods(data: ClusterData) -> Response | None:
+    """kube-system's DaemonSet pods are not listed when its DaemonSets want more than a page (their status says
+    how many): why, or None. Without the DaemonSets, the page is read and tells for itself."""
+    wanted = 0
+    for daemonset in data.items("daemonsets"):
+        if jsonshape.mapping(daemonset.get("metadata")).get("namespace") != KUBE_SYSTEM:
+            continue
+        desired = jsonshape.mapping(daemonset.get("status")).get("desiredNumberScheduled")
+        wanted += desired if isinstance(desired, int) and not isinstance(desired, bool) and desired > 0 else 0
+    if wanted <= DAEMONSET_PODS_PAGE:
+        return None
+    return Response(status=NO_STATUS, error=f"not listed: kube-system's DaemonSets run {wanted} pods (per-node pods "
+                    f"are listed when one page of {DAEMONSET_PODS_PAGE} holds them; DaemonSet status counts are used "
+                    "instead)", absent=True)
 
 
 def _per_node_pods_page(source: Source, namespace: str, query: Query | None = None) -> Response:
     """One page of a namespace's per-node pods, or "not listed" when the list is longer than the page: a part
     of the list would count only some nodes' pods, and say nothing of it."""
-    limit = 2 * DAEMONSET_PODS_MAX_NODES + 100
+    limit = DAEMONSET_PODS_PAGE
     page = source.get(f"/api/v1/namespaces/{namespace}/pods", {**dict(query or {}), "limit": str(limit)})
     if page.ok and jsonshape.mapping(jsonshape.mapping(page.data).get("metadata")).get("continue"):
         return Response(status=NO_STATUS, error=f"not listed: {namespace} holds more than {limit} per-node pods "
@@ -304,8 +323,8 @@ _CATALOGUE = [
         paged=True,
         rule=_resource("", "pods", namespace=KUBE_SYSTEM),
     ),
-    _pods_after_nodes("kube-system-daemonset-pods", "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
-                      _kube_system_daemonset_pods, KUBE_SYSTEM),
+    Need("kube-system-daemonset-pods", "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
+         fetch=_kube_system_daemonset_pods, after=("daemonsets",), rule=_resource("", "pods", namespace=KUBE_SYSTEM)),
     Need(
         "kube-system-leases",
         "leases in kube-system",
@@ -393,6 +412,10 @@ def _ordered(names: Iterable[str]) -> list[Need]:
     return ordered
 
 
+# ``ClusterData.now`` while the reads are in flight: no fetch reads the clock, analysis gets the server's.
+CLOCK_NOT_YET_READ = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def collect(source: Source, names: Iterable[str], progress: Callable[[str], None] | None = None,
             options: Mapping[str, Any] | None = None, cover: bool = True) -> ClusterData:
     """Fetch each named need once; failures are kept as data, never raised.
@@ -403,7 +426,7 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
     ``etcd-endpoints``) become ``data.options`` before any fetch. ``cover=False`` reads covered needs
     themselves too (a snapshot records both node reads, so each command replays as it reads live).
     """
-    data = ClusterData(source=source.description, now=source.now(), credentials=source.credentials(),
+    data = ClusterData(source=source.description, now=CLOCK_NOT_YET_READ, credentials=source.credentials(),
                        options=dict(options or {}), descriptions=descriptions(),
                        answers=answers())
     ordered = _ordered(names)
@@ -426,6 +449,7 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
         data.responses[name] = response  # before any need that reads it starts
 
     run_graph(after, read, limit=max_in_flight(source), started=started, finished=finished)
+    data.now = source.now()  # the server's clock, from its answers: asked first, it would hold the first reads back
     data.responses = {need.name: data.responses[need.name] for need in ordered}  # catalogue order, every run
     return data
 

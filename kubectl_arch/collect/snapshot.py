@@ -46,7 +46,7 @@ class RecordingSource:
         self._inner = inner
         self._records: dict[str, str] = {}  # request key -> JSON text of its (redacted) record
         self._watches: dict[str, list[dict[str, Any]]] = {}  # watch events are appended as they stream
-        self.captured_at = inner.now()
+        self._captured_at: dt.datetime | None = None
 
     @property
     def description(self) -> str:
@@ -95,8 +95,16 @@ class RecordingSource:
     def credentials(self) -> Credentials:
         return self._inner.credentials()
 
+    @property
+    def captured_at(self) -> dt.datetime:
+        """The snapshot's one instant: the source's clock when first asked (after the first reads, as collect asks),
+        then the same for every later ask, so the run and its replay measure ages against one moment."""
+        if self._captured_at is None:
+            self._captured_at = self._inner.now()
+        return self._captured_at
+
     def now(self) -> dt.datetime:
-        return self._inner.now()
+        return self.captured_at
 
     def _header(self, incomplete: dict[str, str] | None = None) -> dict[str, Any]:
         creds = self._inner.credentials()

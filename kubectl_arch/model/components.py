@@ -27,7 +27,7 @@ CLOUD_CONTROLLER_MANAGER = "cloud-controller-manager"
 CONTROL_PLANE_COMPONENTS = (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
 
 PODS_NEED = "kube-system-pods"  # static pods and Deployments' pods; DaemonSet pods are apart (scale)
-DAEMONSET_PODS_NEED = "kube-system-daemonset-pods"  # per-node pods, listed on clusters of up to 250 nodes
+DAEMONSET_PODS_NEED = "kube-system-daemonset-pods"  # per-node pods, listed when one page holds them
 
 OPENSHIFT_PODS_NEED = "openshift-control-plane-pods"  # static pods in OpenShift's control-plane namespaces
 OPENSHIFT_NAMESPACES = ("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",

@@ -1,0 +1,125 @@
+"""The first contact with a live cluster: the /version probe goes out beside the first reads, not a round trip
+before them, and a cluster that cannot be read still stops the run with one clear line (exit 3)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kubectl_arch.cli.options import ClusterOptions, open_source
+from kubectl_arch.collect.apistore import ApiStore
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.connection import Connection
+from kubectl_arch.collect.kube import KubeSource
+from kubectl_arch.collect.needs import DAEMONSET_PODS_PAGE, collect
+from kubectl_arch.errors import ArchError, ExitCode
+from kubectl_arch.explain import EXPLAIN_NEEDS
+from tests.harness.apiserver import ApiServer
+
+DAEMONSETS = "/apis/apps/v1/daemonsets"
+
+
+def _options(kubeconfig: Path) -> ClusterOptions:
+    return ClusterOptions(connection=Connection(kubeconfig=str(kubeconfig)), request_timeout=10.0)
+
+
+def _arrived(server: ApiServer, path: str, within: float) -> bool:
+    """Whether a request for ``path`` reaches the server within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if server.requests_to(path):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_the_first_reads_go_out_while_the_probe_is_unanswered(api_server: Callable[..., ApiServer],
+                                                               kubeconfig_for: Callable[..., Path]) -> None:
+    """/version is held unanswered; the DaemonSets list must reach the server anyway. Before, every read waited
+    for the probe's answer: one round trip more for every command against every cluster."""
+    server = api_server("kind-ha")
+    held = server.hold("/version", at_most=10.0)
+    collected: list[ClusterData] = []
+    reader = threading.Thread(target=lambda: collected.append(collect(open_source(_options(kubeconfig_for(server))),
+                                                                      EXPLAIN_NEEDS)))
+    reader.start()
+    try:
+        arrived = _arrived(server, DAEMONSETS, within=5.0)
+        answered_probe = held.released.is_set()
+    finally:
+        held.release()
+        reader.join(timeout=30)
+    assert arrived and not answered_probe, "the first reads waited for the /version probe"
+    assert collected and collected[0].responses["version"].ok
+    assert len(server.requests_to("/version")) == 1, "the probe's answer is the version need's answer"
+
+
+def test_the_clock_is_the_servers_even_though_it_is_asked_after_the_reads(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
+    """``data.now`` is the Date of the server's answers (the sample's capture time), not this machine's clock."""
+    server = api_server("kind-ha")
+    data = collect(open_source(_options(kubeconfig_for(server))), ["version", "nodes"])
+    assert abs((data.now - server.now).total_seconds()) < 2, (data.now, server.now)
+
+
+def test_rejected_credentials_stop_the_run_at_the_first_failed_read(api_server: Callable[..., ApiServer],
+                                                                     kubeconfig_for: Callable[..., Path]) -> None:
+    """Every read answers 401: the run stops with the probe's one line (exit 3), not a report of failed reads,
+    and nothing that depends on the first reads is asked for."""
+    server = api_server("kind-ha", tokens={"good-token": "admin"})
+    source = open_source(_options(kubeconfig_for(server, token="expired-token")))
+    with pytest.raises(ArchError) as caught:
+        collect(source, EXPLAIN_NEEDS)
+    assert caught.value.code == ExitCode.CLUSTER_UNREADABLE
+    assert "rejected the credentials" in caught.value.one_line()
+    assert not server.requests_to("/api/v1/nodes/*"), "reads that wait for the node list were started"
+
+
+def test_a_forbidden_probe_is_an_answer_not_an_unreadable_cluster(api_server: Callable[..., ApiServer],
+                                                                   kubeconfig_for: Callable[..., Path]) -> None:
+    """RBAC may hide /version from a user who can read the rest: the run goes on and the version is unknown."""
+    server = api_server("kind-ha")
+    server.fail("/version", 403, times=None)
+    data = collect(open_source(_options(kubeconfig_for(server))), ["version", "nodes", "daemonsets"])
+    assert data.responses["version"].status == 403
+    assert data.responses["nodes"].ok and data.responses["daemonsets"].ok
+
+
+def test_kube_system_daemonset_pods_are_judged_by_what_the_daemonsets_want(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
+    """kube-system's DaemonSets want more pods than one page holds: the pods are not listed (their status counts
+    are used), and no page of them is read. Deciding it from the DaemonSets, not the nodes, lets the pods go out
+    a round trip earlier (the nodes take two: a Table, then some nodes whole)."""
+    store = ApiStore()
+    store.add({"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n0"}, "status": {}})
+    for name, wanted in (("kube-proxy", 400), ("kindnet", 400), ("elsewhere", 5000)):
+        namespace = "team" if name == "elsewhere" else "kube-system"
+        store.add({"kind": "DaemonSet", "apiVersion": "apps/v1", "metadata": {"name": name, "namespace": namespace},
+                   "status": {"desiredNumberScheduled": wanted}})
+    server = api_server(store)
+    data = collect(KubeSource(str(kubeconfig_for(server)), None, 10.0), ["kube-system-daemonset-pods"])
+    response = data.responses["kube-system-daemonset-pods"]
+    assert response.absent and not response.ok
+    assert "run 800 pods" in (response.error or "") and str(DAEMONSET_PODS_PAGE) in (response.error or "")
+    assert not server.requests_to("/api/v1/namespaces/kube-system/pods")
+
+
+def test_no_connection_is_dropped_when_every_read_is_in_flight(api_server: Callable[..., ApiServer],
+                                                                kubeconfig_for: Callable[..., Path],
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    """The client sizes its connection pool by CPUs (5 on one core); with more reads in flight urllib3 drops the
+    extra connections and warns on stderr for each. The pool holds every read in flight on any machine."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 1)
+    server = api_server("kind-ha")
+    with caplog.at_level(logging.WARNING, logger="urllib3"):
+        data = collect(KubeSource(str(kubeconfig_for(server)), None, 10.0), EXPLAIN_NEEDS)
+    assert data.responses["nodes"].ok
+    assert not [r for r in caplog.records if "pool is full" in r.getMessage()], caplog.text
