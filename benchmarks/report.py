@@ -215,7 +215,8 @@ def _contexts_target(contexts: Sequence[Measurement]) -> Target:
 
 
 def render(results: Results, contexts: Sequence[Measurement], help_usages: Mapping[str, ProcessUsage],
-           started: dt.datetime, loads: Sequence[str], served: Mapping[int, str]) -> str:
+           started: dt.datetime, loads: Sequence[str], served: Mapping[int, str],
+           product: str = "kubectl-arch as found on PATH") -> str:
     targets = check_targets(results, contexts, help_usages)
     sizes = sorted({nodes for nodes, _ in results})
     return "\n".join([
@@ -232,8 +233,8 @@ def render(results: Results, contexts: Sequence[Measurement], help_usages: Mappi
         "its own process with the same kubeconfig; peak RSS is that process's `wait4` rusage; requests, round",
         "trips (the longest chain of requests each sent after the previous was answered), MB read (body bytes",
         "sent) and the time from spawning the process to its first request are what the server saw. kubectl",
-        "ran with a warm discovery cache; kubectl-arch's modules were compiled to bytecode first, as pip does",
-        "when it installs the package. Findings are checked against the generator (benchmarks/truth.py).",
+        f"ran with a warm discovery cache; {product}. Findings are checked against the generator",
+        "(benchmarks/truth.py).",
         "",
         "Served data checked by real kubectl: " + "; ".join(f"{n:,} nodes: {served.get(n, 'not checked')}"
                                                            for n in sizes),

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `tests` 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import SyntheticCluster  # noqa: E402
+from benchmarks.install import Product, install_product  # noqa: E402
 from benchmarks.measure import CountingBackend, Measurement, ProcessUsage, measurement, run_measured  # noqa: E402
 from benchmarks.report import (  # noqa: E402
     ALL_CONTEXTS,
@@ -52,7 +53,12 @@ COMMAND_TIMEOUT = 1_800.0  # seconds; a command slower than this is killed and r
 Results = dict[tuple[int, int], list[Measurement]]
 
 
+PRODUCT: list[Product] = []  # the copy timed, once main has installed it
+
+
 def kubectl_arch() -> str:
+    if PRODUCT:
+        return PRODUCT[0].executable
     beside = Path(sys.executable).parent / "kubectl-arch"
     return str(beside) if beside.exists() else shutil.which("kubectl-arch") or "kubectl-arch"
 
@@ -187,22 +193,6 @@ def _print(m: Measurement) -> None:
           f"first {first}  {status} {m.truth}", flush=True)
 
 
-def compile_product() -> None:
-    """Compile the product's modules to bytecode before timing it, as pip does when it installs a wheel.
-
-    An editable checkout is compiled on first import and the bytecode cached, unless PYTHONDONTWRITEBYTECODE
-    is set (it is on some machines): then every run would compile ~200 modules from source, about 0.4 s a
-    run that no installed copy pays. ``compileall`` writes the cache whatever that variable says.
-    """
-    import compileall
-    import importlib.util
-
-    for package in ("kubectl_arch", "kubectl_arch.checks"):
-        spec = importlib.util.find_spec(package)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            compileall.compile_dir(folder, quiet=1)
-
-
 def help_usage(argv: Sequence[str], env: Mapping[str, str]) -> ProcessUsage:
     """The median run of ``argv`` (after one warm-up), by wall time."""
     run_measured(argv, env, COMMAND_TIMEOUT)
@@ -243,12 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     latencies = sorted(int(s) for s in args.latencies.split(",") if s.strip())
     started = dt.datetime.now(dt.timezone.utc)
-    compile_product()
     results: Results = {}
     loads: list[str] = []
     contexts: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="kubectl-arch-bench-") as tmp:
         workdir = Path(tmp)
+        PRODUCT[:] = [install_product(workdir)]
+        print(PRODUCT[0].how, flush=True)
         for nodes in sizes:
             loads.append(f"{nodes:,} nodes {load_average()}")
             results.update(bench_size(nodes, latencies, workdir, args.only))
@@ -257,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             contexts = bench_all_contexts(max(latencies), workdir)
         usages = help_usages(tmp)
     loads.append(f"end {load_average()}")
-    text = render(results, contexts, usages, started, loads, results_note)
+    text = render(results, contexts, usages, started, loads, results_note, PRODUCT[0].how)
     args.output.write_text(text)
     print()
     print(text)

@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks import run
 from benchmarks.generate import SyntheticCluster
+from benchmarks.install import compile_product, install_product
 from benchmarks.measure import Measurement, ProcessUsage, run_measured
 from benchmarks.report import AUDIT, EXPLAIN, KUBECTL_NODES, TRACE, check_targets
 from benchmarks.truth import check_audit, check_explain
@@ -120,7 +121,7 @@ def test_the_product_is_timed_from_bytecode_as_an_installed_copy_would_be() -> N
     timed run (about 0.4 s that no pip-installed copy pays): the runner compiles them first."""
     import importlib.util
 
-    run.compile_product()
+    compile_product()
     for package in ("kubectl_arch", "kubectl_arch.checks"):
         spec = importlib.util.find_spec(package)
         assert spec and spec.submodule_search_locations
@@ -131,3 +132,20 @@ def test_the_product_is_timed_from_bytecode_as_an_installed_copy_would_be() -> N
                      if not Path(importlib.util.cache_from_source(str(s))).is_file()
                      or Path(importlib.util.cache_from_source(str(s))).stat().st_mtime < s.stat().st_mtime]
             assert not stale, f"modules left to compile at run time: {stale[:5]}"
+
+
+@pytest.mark.heavy
+def test_the_timed_copy_is_installed_as_a_user_installs_it(tmp_path: Path) -> None:
+    """Not the editable checkout, whose setuptools finder every Python start imports (a fifth of `--help`): a copy
+    installed from the checkout, with the dependencies of this environment, that runs on its own."""
+    import subprocess
+
+    product = install_product(tmp_path)
+    assert product.executable.startswith(str(tmp_path)), product.how
+    python = Path(product.bin_dir) / "python"
+    where = subprocess.run([str(python), "-c", "import kubectl_arch, sys; print(kubectl_arch.__file__); "
+                            "print(any('editable' in m for m in sys.modules))"],
+                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split()
+    assert where[0].startswith(str(tmp_path)) and where[1] == "False", where
+    helped = subprocess.run([product.executable, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0 and "explain" in helped.stdout, helped.stderr
