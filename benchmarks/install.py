@@ -43,8 +43,10 @@ def install_product(workdir: Path) -> Product:
         purelib = Path(sysconfig.get_paths(vars={"base": str(target), "platbase": str(target)})["purelib"])
         purelib.mkdir(parents=True, exist_ok=True)
         (purelib / "benchmark-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+        # --ignore-installed: pip would otherwise uninstall the editable copy it finds in this environment.
         done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--compile",
-                               "--prefix", str(target), str(ROOT)], capture_output=True, text=True, check=False)
+                               "--ignore-installed", "--prefix", str(target), str(ROOT)],
+                              capture_output=True, text=True, check=False)
     except OSError as exc:
         return _editable(f"installing it failed ({exc})")
     executable = target / "bin" / "kubectl-arch"

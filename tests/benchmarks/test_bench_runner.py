@@ -149,3 +149,5 @@ def test_the_timed_copy_is_installed_as_a_user_installs_it(tmp_path: Path) -> No
     assert where[0].startswith(str(tmp_path)) and where[1] == "False", where
     helped = subprocess.run([product.executable, "--help"], capture_output=True, text=True, check=False)
     assert helped.returncode == 0 and "explain" in helped.stdout, helped.stderr
+    # pip installing into another prefix once uninstalled the editable copy it found here: it must stay.
+    subprocess.run([sys.executable, "-c", "import kubectl_arch.checks"], check=True, cwd=tmp_path)
