@@ -4,8 +4,9 @@
 carries a process's peak RSS across exec, and a forked child starts as a copy of its parent: spawned from
 this big process (it serves the synthetic cluster), every command would inherit its peak. So a small
 launcher process spawns the command and reports its rusage; the command inherits at most that bare
-Python's few MB. The test API server records every request, and ``CountingBackend`` counts the body bytes it sent, so
-kubectl-arch and kubectl are measured the same way. CPU seconds are reported beside wall time because
+Python's few MB. The test API server records every request and counts the body bytes it sent on the wire
+(gzip-compressed over 128 KiB for clients that ask, as kube-apiserver does: kubectl and kubectl-arch both
+ask), so kubectl-arch and kubectl are measured the same way. CPU seconds are reported beside wall time because
 on a shared machine the wall clock includes other people's work.
 """
 
@@ -33,12 +34,12 @@ SELECTORS = ("labelSelector", "fieldSelector")
 
 
 class CountingBackend:
-    """Serves ``store`` through the test API server, counts the body bytes of each answer, and times it.
+    """Serves ``store`` through the test API server and times each answer.
 
     JSON is serialised here, once, and handed to the server as text with a JSON content type: the
-    server sends it as is, so counting costs no second serialisation. ``latency`` seconds are waited
-    before each answer (in the request's own server thread, so concurrent requests wait together, as
-    on a real network). Tables are served for clients that ask (``get_table``), as kube-apiserver does.
+    server sends it as is (compressed where the client asks), with no second serialisation. ``latency``
+    seconds are waited before each answer (in the request's own server thread, so concurrent requests wait
+    together, as on a real network). Tables are served for clients that ask (``get_table``), as kube-apiserver does.
     """
 
     def __init__(self, store: ApiStore, latency: float = 0.0) -> None:
@@ -46,7 +47,6 @@ class CountingBackend:
         self.resources = store.resources  # the server builds discovery documents from these
         self.latency = latency
         self._lock = threading.Lock()
-        self.bytes_sent = 0
         self.spans: list[tuple[float, float]] = []  # (arrival, answered) per request, time.time()
 
     def get(self, path: str, query: Query | None = None) -> Response:
@@ -64,15 +64,12 @@ class CountingBackend:
             body = json.dumps(response.data, separators=(",", ":"))
             response = Response(status=response.status, text=body, error=response.error,
                                 headers={"content-type": "application/json"})
-        size = len(response.text.encode()) if response.text is not None else 0
         with self._lock:
-            self.bytes_sent += size
             self.spans.append((arrived, time.time()))
         return response
 
     def reset(self) -> None:
         with self._lock:
-            self.bytes_sent = 0
             self.spans = []
 
     @property
@@ -182,10 +179,11 @@ class Measurement:
 
 
 def measurement(command: str, usage: ProcessUsage, backend: CountingBackend, requests: Iterable[Any],
-                latency_ms: int = 0) -> Measurement:
-    """A measurement from the server's recorded requests (objects with ``path`` and ``query``) and the backend's
-    bytes and timings."""
+                bytes_read: int, latency_ms: int = 0) -> Measurement:
+    """A measurement from the server's recorded requests (objects with ``path`` and ``query``) and the body bytes
+    it sent on the wire (gzip-compressed where the client asked, as kube-apiserver does), and the backend's
+    timings."""
     first = backend.first_arrival
-    return Measurement(command, usage, backend.bytes_sent, Counter(request_key(r.path, r.query) for r in requests),
+    return Measurement(command, usage, bytes_read, Counter(request_key(r.path, r.query) for r in requests),
                        latency_ms=latency_ms, first_request_s=(first - usage.spawned_at) if first else None,
                        round_trips=backend.round_trips())

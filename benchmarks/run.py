@@ -135,7 +135,7 @@ def _run(label: str, argv: list[str], env: Mapping[str, str], server: Any, backe
     out = workdir / "stdout"
     with out.open("wb") as stdout:
         usage = run_measured(argv, env, COMMAND_TIMEOUT, stdout=stdout)
-    m = measurement(label, usage, backend, server.requests, latency)
+    m = measurement(label, usage, backend, server.requests, server.body_bytes_sent, latency)
     if m.completed:
         m.truth = check(out.read_text(errors="replace"))
     out.unlink()
@@ -175,8 +175,8 @@ def bench_all_contexts(latency_ms: int, workdir: Path) -> list[Measurement]:
             for server in servers:
                 server.clear_requests()
             usage = run_measured([*argv, *flags], env, COMMAND_TIMEOUT)
-            m = measurement(label, usage, backends[0], [r for s in servers for r in s.requests], latency_ms)
-            m.bytes_read = sum(b.bytes_sent for b in backends)
+            m = measurement(label, usage, backends[0], [r for s in servers for r in s.requests],
+                            sum(s.body_bytes_sent for s in servers), latency_ms)
             _print(m)
             runs.append(m)
         return runs

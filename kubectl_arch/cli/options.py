@@ -97,6 +97,8 @@ _CONNECTION_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--insecure-skip-tls-verify",), {"is_flag": True, "help": "Do not check the server's certificate "
                                        "(insecure)."}),
     (("--tls-server-name",), {"metavar": "NAME", "help": "Server name to use for server certificate validation."}),
+    (("--disable-compression",), {"is_flag": True, "help": "Do not ask the server for compressed answers (by "
+                                  "default large ones come gzipped)."}),
     (("--request-timeout", "request_timeout"), {
         "default": "30s", "callback": _timeout_callback, "metavar": "DURATION", "show_default": True,
         "help": "The length of time to wait before giving up on a single server request (e.g. 10s, 1m)."}),
@@ -122,7 +124,7 @@ _RUN_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 
 CONNECTION_PARAMS = ("kubeconfig", "cluster", "user", "server", "token", "impersonate", "impersonate_groups",
                      "impersonate_uid", "certificate_authority", "client_certificate", "client_key",
-                     "insecure_skip_tls_verify", "tls_server_name")
+                     "insecure_skip_tls_verify", "tls_server_name", "disable_compression")
 
 
 def cluster_options(func: F | None = None, *, several_contexts: bool = False) -> Any:

@@ -27,6 +27,7 @@ class Connection:
     token: str | None = None
     insecure_skip_tls_verify: bool = False
     tls_server_name: str | None = None
+    disable_compression: bool = False
     impersonate: str | None = None
     impersonate_groups: tuple[str, ...] = ()
     impersonate_uid: str | None = None
@@ -39,6 +40,7 @@ class Connection:
         contexts = params.get("context") or ()
         contexts = (contexts,) if isinstance(contexts, str) else tuple(contexts)
         values["insecure_skip_tls_verify"] = bool(values["insecure_skip_tls_verify"])
+        values["disable_compression"] = bool(values["disable_compression"])
         return cls(context=contexts[-1] if contexts else None,
                    impersonate_groups=tuple(params.get("impersonate_groups") or ()), **values)
 

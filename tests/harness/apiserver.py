@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import fnmatch
+import gzip
 import json
 import socket
 import ssl
@@ -55,6 +56,12 @@ class Backend(Protocol):
     """What the server answers from: ApiStore, SnapshotSource, or a benchmark's lazy generator."""
 
     def get(self, path: str, query: Query | None = None) -> Response: ...
+
+
+# kube-apiserver compresses answers over 128 KiB for clients that accept gzip, at level 1 (the least CPU for
+# nearly the same size: kubernetes/kubernetes#112299).
+GZIP_THRESHOLD_BYTES = 128 * 1024
+GZIP_LEVEL = 1
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,7 @@ class ApiServer:
         self.watches: list[WatchScript] = []
         self._requests: list[RecordedRequest] = []
         self.errors: list[str] = []  # exceptions raised while serving (client disconnects excluded)
+        self.body_bytes_sent = 0  # answer bodies as sent on the wire (compressed where they were)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _TLSServer | None = None
@@ -218,6 +226,11 @@ class ApiServer:
     def clear_requests(self) -> None:
         with self._lock:
             self._requests.clear()
+            self.body_bytes_sent = 0
+
+    def _count_body(self, size: int) -> None:
+        with self._lock:
+            self.body_bytes_sent += size
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -520,8 +533,16 @@ class _Handler(BaseHTTPRequestHandler):
         return json.dumps(body).encode(), "application/json", status
 
     def _send_response(self, response: Response) -> None:
+        """The answer, gzip-compressed as kube-apiserver does (APIResponseCompression): when the client accepts
+        gzip and the body is over 128 KiB, at level 1."""
         body, content_type, status = self._body_of(response)
-        self._send_json(status, body, content_type=content_type)
+        headers = {}
+        accepted = {part.split(";")[0].strip().lower() for part in self.headers.get("Accept-Encoding", "").split(",")}
+        if "gzip" in accepted and len(body) > GZIP_THRESHOLD_BYTES:
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        self.server.api._count_body(len(body))
+        self._send_json(status, body, headers, content_type=content_type)
 
     # -- watch --------------------------------------------------------------------------------------
 
