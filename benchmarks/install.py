@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", ".work")
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,18 @@ def install_product(workdir: Path) -> Product:
     """kubectl-arch installed from ROOT into ``workdir/product`` (not editable), else the editable copy compiled."""
     target = workdir / "product"
     try:
+        # From a copy: pip builds a local directory in place (build/, *.egg-info), which races with anything
+        # else reading or compiling the checkout meanwhile.
+        source = Path(shutil.copytree(ROOT, workdir / "source", ignore=shutil.ignore_patterns(*NOT_SOURCE)))
         venv.create(target, with_pip=False, symlinks=True)
         purelib = Path(sysconfig.get_paths(vars={"base": str(target), "platbase": str(target)})["purelib"])
         purelib.mkdir(parents=True, exist_ok=True)
         (purelib / "benchmark-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         # --ignore-installed: pip would otherwise uninstall the editable copy it finds in this environment.
         done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--compile",
-                               "--ignore-installed", "--prefix", str(target), str(ROOT)],
+                               "--ignore-installed", "--prefix", str(target), str(source)],
                               capture_output=True, text=True, check=False)
-    except OSError as exc:
+    except (OSError, shutil.Error) as exc:
         return _editable(f"installing it failed ({exc})")
     executable = target / "bin" / "kubectl-arch"
     if done.returncode != 0 or not executable.exists():
