@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kubectl_arch.model.window import Basis
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.exposition import Labels, reference_samples, strict_samples
 from kubectl_arch.model.memo import memo
 
 # etcd's own metrics (served by each member on its client URL or --listen-metrics-urls).
@@ -53,8 +54,6 @@ APISERVER_FAMILIES = (APISERVER_ETCD_REQUEST, *ETCD_DB_SIZE_NAMES, *APISERVER_DB
 SAMPLE_SUFFIXES = ("", "_bucket", "_count", "_sum", "_total", "_created")
 
 SINCE_START_NOTE = "histograms count every observation since the process started: this is a lifetime figure"
-
-Labels = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -117,23 +116,25 @@ def scrape_metrics(data: ClusterData, need: str, source: str,
 def parse_metrics(text: str, source: str, families: Iterable[str] | None = None) -> Metrics | MetricsError:
     """Parse Prometheus text exposition format; malformed text gives a ``MetricsError``, never an exception.
 
-    With ``families``, only their lines are handed to the parser (a histogram's ``_bucket``, ``_sum``
-    and ``_count`` samples, a counter's ``_total``): most of a big /metrics (2-3.5 MB on real clusters)
-    is never parsed.
+    With ``families``, only their lines are parsed (a histogram's ``_bucket``, ``_sum`` and ``_count``
+    samples, a counter's ``_total``): most of a big /metrics (2-3.5 MB on real clusters) is never parsed.
+    Lines in the common plain shape are read by ``strict_samples``; a text with any other line is
+    prometheus_client's to parse (see ``kubectl_arch.model.exposition``).
     """
     if not isinstance(text, str):
         return MetricsError(source, f"expected metrics text, got {type(text).__name__}")
-    from prometheus_client.parser import text_string_to_metric_families
-
     selected = sample_names(families) if families is not None else None
+    lines = selected_lines(text, selected) if selected else text.split("\n")  # split as the parser's StringIO
     index: dict[str, list[MetricSample]] = {}
     try:
-        for family in text_string_to_metric_families(select_lines(text, selected) if selected else text):
-            for sample in family.samples:
-                labels = tuple(sorted((str(k), str(v)) for k, v in sample.labels.items()))
-                index.setdefault(sample.name, []).append(MetricSample(sample.name, labels, float(sample.value)))
-    # The parser reports malformed input with whichever exception the bad token triggers.
-    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        strict = strict_samples(lines)
+        samples = strict if strict is not None else reference_samples(
+            "\n".join(lines) + "\n" if selected else text)
+        for name, labels, value in samples:
+            index.setdefault(name, []).append(MetricSample(name, labels, value))
+    # The parser reports malformed input with whichever exception the bad token triggers (OverflowError: an
+    # integer past a float's range).
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return MetricsError(source, f"the metrics text from {source} is malformed: {detail[:200]}")
     return Metrics(source, {name: tuple(samples) for name, samples in index.items()}, selected=selected)
@@ -144,7 +145,7 @@ def sample_names(families: Iterable[str]) -> frozenset[str]:
     return frozenset(family + suffix for family in families for suffix in SAMPLE_SUFFIXES)
 
 
-def select_lines(text: str, names: frozenset[str]) -> str:
+def selected_lines(text: str, names: frozenset[str]) -> list[str]:
     """The lines of ``text`` about ``names`` (samples, and their # HELP / # TYPE), in order."""
     kept = []
     for line in text.splitlines():
@@ -152,10 +153,11 @@ def select_lines(text: str, names: frozenset[str]) -> str:
             parts = line.split(None, 3)
             name = parts[2] if len(parts) > 2 and parts[1] in ("HELP", "TYPE") else ""
         else:
-            name = line.split("{", 1)[0].split(None, 1)[0] if line.strip() else ""
+            words = line.split("{", 1)[0].split(None, 1)  # none for a line that starts with "{"
+            name = words[0] if words else ""
         if name in names:
             kept.append(line)
-    return "\n".join(kept) + "\n"
+    return kept
 
 
 # -- histograms -------------------------------------------------------------------------------------
@@ -203,11 +205,15 @@ def _group_histograms(by_name: Mapping[str, tuple[MetricSample, ...]]) -> Mappin
         if not sample_name.endswith(BUCKET_SUFFIX):
             continue
         grouped: dict[Labels, list[tuple[float, float]]] = {}
+        bounds: dict[str | None, float | None] = {}  # a histogram repeats its few bounds on every label set
         for sample in samples:
-            bound = _bound(sample.label("le"))
+            labels = dict(sample.labels)  # sorted: the key keeps that order
+            le = labels.pop("le", None)
+            if le not in bounds:
+                bounds[le] = _bound(le)
+            bound = bounds[le]
             if bound is not None:
-                key = tuple(pair for pair in sample.labels if pair[0] != "le")
-                grouped.setdefault(key, []).append((bound, sample.value))
+                grouped.setdefault(tuple(labels.items()), []).append((bound, sample.value))
         histograms[sample_name.removesuffix(BUCKET_SUFFIX)] = tuple(
             Series(key, MappingProxyType(dict(key)), tuple(buckets)) for key, buckets in grouped.items())
     return MappingProxyType(histograms)

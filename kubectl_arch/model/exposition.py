@@ -1,0 +1,106 @@
+"""Prometheus text exposition read two ways: prometheus_client's parser, the reference, and a strict fast path.
+
+prometheus_client parses a line in pure Python a character at a time (some 35 us a sample line): the
+API server's /metrics is thousands of selected lines, and that was most of audit's analysis CPU. Nearly every
+line an exporter writes has one plain shape, so ``strict_samples`` reads that shape with compiled regexes,
+and answers None for a text with any other line: escapes, timestamps, exemplars, odd spacing, quoted
+names and malformed lines all go to prometheus_client, whose semantics (and errors) stay the reference.
+Within the strict shape both give the same samples; tests/model/test_exposition.py proves it on generated texts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+Labels = tuple[tuple[str, str], ...]
+Sample = tuple[str, Labels, float]
+
+_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+# A label name prometheus_client accepts under either name validation (no "__" prefix: reserved, and
+# "__name__" names the metric), and a value with no backslash (no escapes) and so no quote inside.
+_PAIR = r'(?!__)[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*"'
+# The values prometheus_client reads as float() does. It reads an integer through int() first, which differs
+# from float() only for a negative zero (0.0, not -0.0) and past a float's range (an error, not inf): those,
+# and spellings such as 1_0, inf, nan or Infinity, are left to it.
+_VALUE = (r"(?!-0+\Z)(?![+-]?[0-9]{301})"
+          r"(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?Inf|NaN)")
+# name, then {k="v",...} (possibly empty), one space and the value: no timestamp, no exemplar.
+_SAMPLE = rf"({_NAME})(?:\{{((?:{_PAIR}(?:,{_PAIR})*)?)\}})? ({_VALUE})"
+_LABEL_PAIR = r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"'
+# HELP (its text is free), TYPE with every type prometheus_client's Metric accepts ("untyped" is its alias for
+# "unknown"), or another comment, which it ignores: "#" alone, or "# " and a word that is not HELP or TYPE.
+_COMMENT = (rf"# HELP ({_NAME})(?: .*)?|# TYPE ({_NAME}) (counter|gauge|histogram|summary|untyped|unknown"
+            r"|gaugehistogram|info|stateset)|#(?: (?!(?:HELP|TYPE)(?:\s|\Z))\S.*)?")
+
+
+@functools.cache
+def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns, compiled on first use: a command that parses no metrics pays nothing for them at start-up."""
+    return re.compile(_SAMPLE), re.compile(_LABEL_PAIR), re.compile(_COMMENT)
+
+
+# The sample names a family's TYPE lets it own (prometheus_client's allowed_names): any other sample name
+# starts a family of its own.
+_OWNED = {"summary": ("_count", "_sum", ""), "histogram": ("_count", "_sum", "_bucket")}
+
+
+def strict_samples(lines: Iterable[str]) -> list[Sample] | None:
+    """The samples of ``lines`` (name, sorted labels, value) in order, as prometheus_client gives them, when every
+    line is blank, a plain comment (HELP, TYPE or another) or a plain sample line; None when one is not.
+
+    prometheus_client groups samples into families by the comments before them, and renames the samples of a
+    counter whose name lacks ``_total`` (``# TYPE x counter`` then ``x 1`` gives ``x_total``): that is kept.
+    """
+    sample_re, pair_re, comment_re = _grammar()
+    match_sample, label_pairs, match_comment = sample_re.fullmatch, pair_re.findall, comment_re.fullmatch
+    out: list[Sample] = []
+    family, kind, start = "", "untyped", 0
+    owned: tuple[str, ...] = ()
+    for line in lines:
+        sample = match_sample(line)
+        if sample is not None:
+            name, pairs, value = sample.groups()
+            labels: Labels = tuple(sorted(label_pairs(pairs))) if pairs else ()
+            if len(labels) > 1 and len(dict(labels)) < len(labels):
+                return None  # a label named twice: prometheus_client's error to give
+            if name not in owned:  # a sample outside the family is a family of its own, untyped
+                _rename_counter(out, start, family, kind)
+                family, kind, owned = "", "untyped", ()
+            out.append((name, labels, float(value)))
+        elif not line:
+            continue
+        else:
+            comment = match_comment(line)
+            if comment is None:
+                return None
+            help_name, type_name, type_kind = comment.groups()
+            named = help_name or type_name
+            if not named:
+                continue  # another comment
+            if named != family:
+                _rename_counter(out, start, family, kind)
+                family, kind, owned, start = named, "untyped", (named,), len(out)
+            if type_name:
+                kind = type_kind
+                owned = tuple(named + suffix for suffix in _OWNED.get(kind, ("",)))
+    _rename_counter(out, start, family, kind)
+    return out
+
+
+def _rename_counter(out: list[Sample], start: int, family: str, kind: str) -> None:
+    """prometheus_client's counter naming, applied when a family ends with its last TYPE a counter: when the
+    family's name lacks ``_total``, each of its samples (``out[start:]``) takes ``_total`` after its own name."""
+    if family and kind == "counter" and not family.endswith("_total"):
+        out[start:] = [(name + "_total", labels, value) for name, labels, value in out[start:]]
+
+
+def reference_samples(text: str) -> Iterator[Sample]:
+    """The samples of ``text`` as prometheus_client parses it; it raises on malformed text as it reads."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = tuple(sorted((str(k), str(v)) for k, v in sample.labels.items()))
+            yield sample.name, labels, float(sample.value)
