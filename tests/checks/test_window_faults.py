@@ -18,6 +18,7 @@ import pytest
 from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.fixtures import load_fixture
+from kubectl_arch.audit.metric_readings import apiserver_reading
 from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import evaluate_checks, need_names, run_check
 from kubectl_arch.collect.cluster_data import ClusterData
@@ -25,6 +26,8 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import Credentials, Query, Response
 from kubectl_arch.collect.window import later_name
+from kubectl_arch.model.metrics import APISERVER_FAMILIES, sample_names
+from kubectl_arch.model.window import Reading
 from tests.checks.test_basis_everywhere import METRIC_CHECKS
 
 SAMPLE_LINE = re.compile(r"^(?P<name>[A-Za-z_:][\w:]*)(?P<labels>\{[^}]*\})? (?P<value>\S+)(?P<rest>.*)$", re.M)
@@ -118,3 +121,31 @@ def test_no_window_asks_for_nothing_and_names_no_failed_read() -> None:
     with_window = collect(SampleSource.named("eks"), need_names(checks, {"window": 0.01}), options={"window": 0.01})
     # Nothing to read a second time (no --etcd-endpoints, no etcd pods, the sample's EKS reads) is no failure.
     assert not [n for n in with_window.unread_needs() if n.endswith("-later")], with_window.unread_needs()
+
+
+class SecondReadHasJunk(SampleSource):
+    """A sample whose API server's second /metrics carries a malformed line in a family no check reads."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(SampleSource.named(name).sample)
+        self.metrics_reads = 0
+
+    def get(self, path: str, query: Query | None = None) -> Response:
+        response = super().get(path, query)
+        if path == "/metrics":
+            self.metrics_reads += 1
+            if self.metrics_reads > 1 and response.text is not None:
+                return Response(status=200, text=response.text + "go_goroutines one\n")
+        return response
+
+
+def test_the_second_scrape_parses_only_the_families_checks_read_as_the_first_does() -> None:
+    source = SecondReadHasJunk("kubeadm-degraded")
+    checks = [catalogue()["etcd-disk-latency"]]
+    options = {"window": 0.05}
+    data = collect(source, need_names(checks, options), options=options)
+    assert source.metrics_reads == 2
+    reading = apiserver_reading(data)
+    assert isinstance(reading, Reading), reading
+    assert reading.second is not None, reading.no_window  # the junk line is in no family a check reads
+    assert reading.second.selected == reading.first.selected == sample_names(APISERVER_FAMILIES)
