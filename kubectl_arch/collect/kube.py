@@ -28,12 +28,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kubectl_arch.collect.client_imports import import_client
 from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT, SharedBackoff
 from kubectl_arch.collect.connection import Connection
 from kubectl_arch.collect.pool import share_one_tls_context
 from kubectl_arch.collect.source import NO_STATUS, TABLE_ACCEPT, Credentials, Query, Response
 from kubectl_arch.collect.tls import peer_chain
 from kubectl_arch.errors import ArchError, ExitCode, UsageError
+
+import_client()  # without what a GET never runs (pydantic, OAuth, watch...): the first request goes out sooner
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 4
