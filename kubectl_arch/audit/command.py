@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kubectl_arch.audit.config import AuditConfig
     from kubectl_arch.audit.registry import Check
     from kubectl_arch.audit.runner import AuditOutcome, AuditReport
+    from kubectl_arch.collect.source import Source
     from kubectl_arch.explain.analysis import ClusterMap
 
 # Clusters audited at once with --all-contexts or several --context: separate API servers, so nothing is gained
@@ -97,6 +98,8 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     """
     if ctx.invoked_subcommand is not None:
         return
+    one_cluster = not list_checks and not all_contexts and len(cluster.contexts) <= 1
+    opened = _open_first(cluster) if one_cluster else None  # before this command's and the checks' imports
     from kubectl_arch.audit.check import Status
     from kubectl_arch.audit.config import load_config
     from kubectl_arch.audit.inputs import check_options
@@ -117,7 +120,9 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
     options.update(window_options(window, cluster))
     targets = _targets(cluster, all_contexts)
     also = _picture_needs() if output == "html" else ()
-    reports = audit_clusters(targets, checks, config, options, also)
+    if isinstance(opened, ArchError):
+        raise opened
+    reports = audit_clusters(targets, checks, config, options, also, opened=opened)
     fail_status = Status(fail_on)
     code = exit_code(reports, fail_status)  # judged on every check, whatever the listing hides
     listed = [report.without_passes() for report in reports] if hide_passing else reports
@@ -152,14 +157,28 @@ def _maps(reports: Sequence[AuditReport]) -> list[ClusterMap | None]:
     return [build_map(report.data) if report.data is not None else None for report in reports]
 
 
+def _open_first(cluster: ClusterOptions) -> Source | ArchError:
+    """The one cluster's source, opened (its probe sent) before the catalogue loads: the checks are 50 ms of
+    imports a live cluster's first request need not wait for. A failure to open it (a context the kubeconfig
+    lacks) is returned, not raised: the caller raises it after its usage errors, still the ones reported."""
+    from kubectl_arch.cli.options import open_source
+
+    try:
+        return open_source(cluster)
+    except ArchError as exc:
+        return exc
+
+
 def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], config: AuditConfig,
-                   options: Mapping[str, Any], also: Sequence[str] = ()) -> list[AuditReport]:
+                   options: Mapping[str, Any], also: Sequence[str] = (), opened: Source | None = None,
+                   ) -> list[AuditReport]:
     """Audit each target; several run concurrently and a cluster that cannot be read is reported, not fatal.
 
     ``also``: more needs read in the same pass (the HTML page's picture); each report then keeps its data.
+    ``opened``: the one target's source, already opened.
     """
     if len(targets) == 1:
-        return [_audit_one(targets[0], checks, config, options, show_progress=True, also=also)]
+        return [_audit_one(targets[0], checks, config, options, show_progress=True, also=also, opened=opened)]
     from concurrent.futures import ThreadPoolExecutor
 
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
@@ -177,13 +196,13 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
 
 
 def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditConfig, options: Mapping[str, Any],
-               show_progress: bool, also: Sequence[str] = ()) -> AuditReport:
+               show_progress: bool, also: Sequence[str] = (), opened: Source | None = None) -> AuditReport:
     from kubectl_arch.audit.runner import run_audit
     from kubectl_arch.cli.options import open_source
     from kubectl_arch.collect.concurrency import import_in_background
     from kubectl_arch.output.progress import reading_progress
 
-    source = open_source(target)
+    source = opened if opened is not None else open_source(target)
     import_in_background("kubectl_arch.audit.report.terminal", "cryptography.x509")  # while the reads are in flight
     with reading_progress("the cluster", enabled=show_progress) as progress:
         return run_audit(source, checks, config, options, progress=progress, also=also)
