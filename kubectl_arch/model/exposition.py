@@ -21,9 +21,9 @@ _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 # A label name prometheus_client accepts under either name validation (no "__" prefix: reserved, and
 # "__name__" names the metric), and a value with no backslash (no escapes) and so no quote inside.
 _PAIR = r'(?!__)[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*"'
-# The values prometheus_client reads as float() does. It reads an integer through int() first, which differs
-# from float() only for a negative zero (0.0, not -0.0) and past a float's range (an error, not inf): those,
-# and spellings such as 1_0, inf, nan or Infinity, are left to it.
+# The values every prometheus_client release reads as float() does. Recent ones read an integer through int()
+# first, which differs from float() only for a negative zero (0.0, not -0.0) and past a float's range (an
+# error, not inf): those, and spellings such as 1_0, inf, nan or Infinity, are left to it.
 _VALUE = (r"(?!-0+\Z)(?![+-]?[0-9]{301})"
           r"(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?Inf|NaN)")
 # name, then {k="v",...} (possibly empty), one space and the value: no timestamp, no exemplar.
