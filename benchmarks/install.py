@@ -73,9 +73,14 @@ def _point_at(script: Path, python: Path) -> None:
 
 def _editable(why: str) -> Product:
     compile_product()
+    return Product(environment_executable(),
+                   f"the editable checkout was timed, its modules compiled to bytecode first: {why}")
+
+
+def environment_executable() -> str:
+    """The ``kubectl-arch`` of the environment running the benchmark (beside its Python), else the one on PATH."""
     beside = Path(sys.executable).parent / "kubectl-arch"
-    executable = str(beside) if beside.exists() else shutil.which("kubectl-arch") or "kubectl-arch"
-    return Product(executable, f"the editable checkout was timed, its modules compiled to bytecode first: {why}")
+    return str(beside) if beside.exists() else shutil.which("kubectl-arch") or "kubectl-arch"
 
 
 def compile_product() -> None:

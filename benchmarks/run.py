@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `benchmarks` and `tests` 
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import SyntheticCluster  # noqa: E402
-from benchmarks.install import Product, install_product  # noqa: E402
+from benchmarks.install import Product, environment_executable, install_product  # noqa: E402
 from benchmarks.measure import CountingBackend, Measurement, ProcessUsage, measurement, run_measured  # noqa: E402
 from benchmarks.report import (  # noqa: E402
     ALL_CONTEXTS,
@@ -57,10 +57,7 @@ PRODUCT: list[Product] = []  # the copy timed, once main has installed it
 
 
 def kubectl_arch() -> str:
-    if PRODUCT:
-        return PRODUCT[0].executable
-    beside = Path(sys.executable).parent / "kubectl-arch"
-    return str(beside) if beside.exists() else shutil.which("kubectl-arch") or "kubectl-arch"
+    return PRODUCT[0].executable if PRODUCT else environment_executable()
 
 
 def audit_flags(env: Mapping[str, str]) -> list[str]:

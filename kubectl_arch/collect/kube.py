@@ -159,18 +159,22 @@ class KubeSource:
     # -- GET ---------------------------------------------------------------------------------------
 
     def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
-        plain = not query and accept == JSON_ACCEPT
-        if plain and path == PROBE_PATH and self._probe is not None:
-            response = self._probe.response()  # the probe's answer, not a second request
-        else:
-            kept = self._read_once.get(path) if plain else None
-            response = kept if kept is not None else self._get(path, query, accept)
-        if path in READ_ONCE_PATHS and plain and response.ok:
-            self._read_once[path] = response
+        once = not query and accept == JSON_ACCEPT and path in READ_ONCE_PATHS
+        response = self._answer_once(path) if once else self._get(path, query, accept)
         if response.status in MAYBE_UNREADABLE:
             self.check_probe()  # the cluster as a whole cannot be read: one clear error, not a report of failures
-        return dataclasses.replace(response, headers=dict(response.headers)) if plain and path in READ_ONCE_PATHS \
-            else response
+        return dataclasses.replace(response, headers=dict(response.headers)) if once else response
+
+    def _answer_once(self, path: str) -> Response:
+        """The run's one answer for ``path`` (shared: callers get copies): the probe's, else the first good read."""
+        if path == PROBE_PATH and self._probe is not None:
+            return self._probe.response()
+        kept = self._read_once.get(path)
+        if kept is None:
+            kept = self._get(path, None, JSON_ACCEPT)
+            if kept.ok:
+                self._read_once[path] = kept
+        return kept
 
     def _get(self, path: str, query: Query | None, accept: str) -> Response:
         """GET with retries: sent again after a 429 (everyone pauses), a 5xx other than a health answer, a

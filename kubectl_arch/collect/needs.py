@@ -272,8 +272,8 @@ def _too_many_daemonset_pods(data: ClusterData) -> Response | None:
     for daemonset in data.items("daemonsets"):
         if jsonshape.mapping(daemonset.get("metadata")).get("namespace") != KUBE_SYSTEM:
             continue
-        desired = jsonshape.mapping(daemonset.get("status")).get("desiredNumberScheduled")
-        wanted += desired if isinstance(desired, int) and not isinstance(desired, bool) and desired > 0 else 0
+        desired = jsonshape.integer(jsonshape.mapping(daemonset.get("status")).get("desiredNumberScheduled"))
+        wanted += max(desired or 0, 0)
     if wanted <= DAEMONSET_PODS_PAGE:
         return None
     return Response(status=NO_STATUS, error=f"not listed: kube-system's DaemonSets run {wanted} pods (per-node pods "
