@@ -346,6 +346,9 @@ class _TLSServer(ThreadingHTTPServer):
     so a client that never finishes its handshake cannot block the others."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 drops the SYNs of a client opening ten connections at once, and the
+    # client's kernel sends them again a second later; kube-apiserver listens with the kernel's somaxconn.
+    request_queue_size = 4096
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
                  context: ssl.SSLContext, api: ApiServer) -> None:
