@@ -74,13 +74,13 @@ def _row(nodes: str, m: Measurement) -> str:
     first = f"{m.first_request_s * 1000:.0f}" if m.first_request_s is not None else "-"
     return (f"| {nodes} | {m.latency_ms} | `{m.command}` | {m.usage.seconds:.2f} | {m.usage.cpu_seconds:.2f} | "
             f"{m.usage.peak_rss_mb:.0f} | {m.requests} | {m.round_trips} | {m.bytes_read / 1e6:.1f} | {first} | "
-            f"{m.truth or '-'} | {m.usage.exit_code} |")
+            f"{m.truth or '-'} | {m.usage.exit_code} | {m.runs} |")
 
 
 def table(results: Results, contexts: Sequence[Measurement]) -> str:
     lines = ["| nodes | latency ms | command | wall s | CPU s | peak RSS MB | requests | round trips | MB read | "
-             "first request ms | findings vs truth | exit |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+             "first request ms | findings vs truth | exit | runs |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for (nodes, _latency), measurements in sorted(results.items()):
         lines += [_row(f"{nodes:,}", m) for m in measurements]
     lines += [_row("10 × 100", m) for m in contexts]
@@ -236,7 +236,9 @@ def render(results: Results, contexts: Sequence[Measurement], help_usages: Mappi
         "and both kubectl and kubectl-arch do) and the time from spawning the process to its first request are",
         "what the server saw. kubectl",
         f"ran with a warm discovery cache; {product}. Findings are checked against the generator",
-        "(benchmarks/truth.py).",
+        "(benchmarks/truth.py) in every run. Where a command takes about a second or less it runs several times",
+        "(the runs column) and its row is the median run by wall time, or the first run that failed or got a",
+        "finding wrong, if any did.",
         "",
         "Served data checked by real kubectl: " + "; ".join(f"{n:,} nodes: {served.get(n, 'not checked')}"
                                                            for n in sizes),

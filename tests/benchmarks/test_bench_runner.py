@@ -18,7 +18,7 @@ import pytest
 from benchmarks import run
 from benchmarks.generate import SyntheticCluster
 from benchmarks.install import compile_product, install_product
-from benchmarks.measure import Measurement, ProcessUsage, run_measured
+from benchmarks.measure import Measurement, ProcessUsage, representative, run_measured
 from benchmarks.report import AUDIT, EXPLAIN, KUBECTL_NODES, TRACE, check_targets
 from benchmarks.truth import check_audit, check_explain
 
@@ -56,7 +56,8 @@ def test_the_runner_measures_and_checks_the_truth_at_a_toy_size(tmp_path: Path) 
         wall, cpu, rss, requests, depth, megabytes, first = row[3:10]
         assert float(wall) > 0 and float(cpu) > 0 and float(rss) > 10
         assert int(requests) >= 2 and int(depth) >= 1 and float(megabytes) >= 0.0 and float(first) > 0
-        assert row[-1] == "0"
+        assert row[11] == "0", "exit status"
+        assert row[12] == str(run.QUICK_RUNS), "a sub-second command's row is the median of several runs"
     explain = next(row for row in rows if row[2] == f"`{EXPLAIN}`")
     assert explain[10] == "ok", "explain's findings match the generator's truth"
     assert "Load average" in text and "CPUs (`nproc`)" in text
@@ -83,6 +84,18 @@ def test_a_fast_wrong_answer_fails_the_truth_check() -> None:
                          f"({1000 - len(grouped):,} more)  <none>  Ready  v1.32.4  containerd", ""])
     assert check_explain(summary, cluster) == "ok"
     assert "NotReady" in check_explain(page.replace("NotReady", "Ready"), cluster)
+
+
+def test_a_row_is_the_median_run_unless_a_run_went_wrong() -> None:
+    runs = [measured(EXPLAIN, seconds=s) for s in (0.9, 0.3, 0.5, 0.4, 2.0)]
+    row = representative(runs)
+    assert (row.usage.seconds, row.runs) == (0.5, 5)
+    runs[3].truth = "NotReady node worker-00999 missing"
+    assert representative(runs).truth == "NotReady node worker-00999 missing", "a wrong answer is never hidden"
+    runs[3].truth = "ok"
+    runs[4].usage = ProcessUsage(2.0, 2.0, 80.0, 3, "could not reach the cluster")
+    assert representative(runs).usage.exit_code == 3, "a failed run is never hidden behind a median"
+    assert representative(runs[:1]).runs == 1
 
 
 def test_time_targets_are_judged_per_size_and_latency() -> None:
