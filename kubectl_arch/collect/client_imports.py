@@ -7,12 +7,16 @@
 - ``client.api_client`` binds pydantic's ``SecretStr``, the pydantic model ``ApiResponse`` (and its type
   variable) and dateutil's ``parse``: they serve model objects and deserialisation;
 - ``config.kube_config`` binds ``oauthlib.oauth2`` and ``requests_oauthlib.OAuth2Session`` (with requests):
-  they refresh an OIDC auth-provider token.
+  they refresh an OIDC auth-provider token;
+- ``client.rest`` imports ``kubernetes.utils.retry``, whose package ``__init__`` imports every helper
+  (``create_from_yaml``, quantities, durations, metrics); ``client.api_client`` binds ``ThreadPool``
+  (``multiprocessing.pool``), which only ``async_req`` calls start.
 
 ``import_client`` imports the client's own modules with those deferred:
 
-1. The ``kubernetes`` package is made from its spec; its ``__init__`` runs the first time an attribute it
-   would set is asked for (``kubernetes.watch``, ``kubernetes.__version__``), as a normal import would have.
+1. The ``kubernetes`` and ``kubernetes.utils`` packages are made from their specs; each one's ``__init__`` runs
+   the first time an attribute it would set is asked for (``kubernetes.watch``, ``kubernetes.__version__``,
+   ``kubernetes.utils.create_from_yaml``), as a normal import would have. Their submodules import as always.
 2. While the client's modules run, each deferred module is a stand-in in ``sys.modules``: a client
    module's ``from pydantic import SecretStr`` binds a ``Deferred``, which imports the real object when
    first used (called, an attribute read, ``isinstance``) and puts it in the client module's place. Until
@@ -45,7 +49,10 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "dateutil.parser": ("parse",),
     "oauthlib.oauth2": (),
     "requests_oauthlib": ("OAuth2Session",),
+    "multiprocessing.pool": ("ThreadPool",),
 }
+# Packages whose ``__init__`` imports more than the client's modules use from them: made without running it.
+DEFERRED_INITS = ("kubernetes", "kubernetes.utils")
 
 _lock = threading.Lock()
 _binding_thread: int | None = None  # the thread importing the client's modules, while it does
@@ -92,6 +99,8 @@ def _import_deferring(spec: Any) -> None:
     stand_ins = {name: StandInModule(name) for name in DEFERRED if name not in sys.modules}
     sys.modules.update(stand_ins)
     sys.modules["kubernetes"] = _package_with_deferred_init(spec)
+    for name in DEFERRED_INITS[1:]:  # found through the package made above (its __path__), so no __init__ runs
+        sys.modules[name] = _package_with_deferred_init(importlib.util.find_spec(name))
     _binding_thread = threading.get_ident()
     try:
         for name in CLIENT_MODULES:

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEFERRED_MODULES = (
     "pydantic", "requests", "requests_oauthlib", "oauthlib.oauth2", "dateutil.parser",
     "kubernetes.client.api_response", "kubernetes.dynamic", "kubernetes.watch", "kubernetes.stream",
-    "kubernetes.informer", "kubernetes.leaderelection",
+    "kubernetes.informer", "kubernetes.leaderelection", "kubernetes.utils.create_from_yaml", "multiprocessing.pool",
 )
 
 
@@ -73,6 +73,9 @@ def test_deferred_names_are_the_real_objects_once_used(kubeconfig_for: Callable[
         import dateutil.parser
         import kubernetes
         from kubernetes import watch
+        import multiprocessing.pool
+        pool = ApiClient().pool  # what async_req calls run on
+        from kubernetes import utils
         print(json.dumps({
             "before": before,
             "namespaces": type(namespaces).__name__,
@@ -83,11 +86,17 @@ def test_deferred_names_are_the_real_objects_once_used(kubeconfig_for: Callable[
             "date": when == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc),
             "parse": api_client.parse is dateutil.parser.parse,
             "package": [kubernetes.__version__.split(".")[0], watch.Watch.__name__, kubernetes.watch is watch],
+            "pool": [isinstance(pool, multiprocessing.pool.ThreadPool),
+                     api_client.ThreadPool is multiprocessing.pool.ThreadPool],
+            "utils": [utils.create_from_yaml is sys.modules["kubernetes.utils.create_from_yaml"].create_from_yaml,
+                      utils.retry.__name__,
+                      callable(utils.parse_quantity)],
         }))
     """, str(kubeconfig_for(tiny_server)))
     assert result == {
         "before": [], "namespaces": "V1NamespaceList", "response_class": True, "secret": "s3cret", "isinstance": True,
         "secret_class": True, "date": True, "parse": True, "package": [result["package"][0], "Watch", True],
+        "pool": [True, True], "utils": [True, "kubernetes.utils.retry", True],
     }
 
 
