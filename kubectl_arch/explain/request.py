@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import Page
-from kubectl_arch.explain.walkthrough import Step
-from kubectl_arch.explain.what_if import Scenario
+
+if TYPE_CHECKING:  # the overview, the common view, loads neither: the views that do import them to build them
+    from kubectl_arch.explain.walkthrough import Step
+    from kubectl_arch.explain.what_if import Scenario
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import yaml
 
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
+from tests.conftest import cli_environment
 from tests.explain.fixtures import sample_data
 from tests.golden import assert_golden
 
@@ -114,3 +117,20 @@ def test_snapshot_replays_to_the_same_map(run_cli: Run, tmp_path: Path) -> None:
     for document in (replayed, offline):
         document["cluster"].pop("source")
     assert replayed == offline
+
+
+def test_the_overview_imports_no_other_views_code(cli_home: Path) -> None:
+    """The overview (what a bare `explain` shows) loads neither the walkthrough, the what-if nor a component page:
+    they are start-up cost only the views that show them pay."""
+    probe = (
+        "import json, sys\n"
+        "from kubectl_arch.cli.main import main\n"
+        "sys.argv = ['kubectl-arch', 'explain', '--sample', 'kind-ha']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "others = sorted(m for m in sys.modules if m in ('kubectl_arch.explain.walkthrough', "
+        "'kubectl_arch.explain.what_if', 'kubectl_arch.explain.render.page', 'kubectl_arch.explain.render.story'))\n"
+        "print(json.dumps({'code': code, 'others': others}), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "others": []}
