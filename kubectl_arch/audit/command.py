@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 # Clusters audited at once with --all-contexts or several --context: separate API servers, so nothing is gained
 # by taking them in turns; each also reads its own needs concurrently.
 MAX_CLUSTERS_AT_ONCE = 16
+# Processes that share the clusters (each its own threads): analysing a cluster's answers is CPU (its /metrics
+# alone some 40 ms), and threads share one interpreter lock, so ten clusters took ten times one's CPU on one core.
+MAX_AUDIT_PROCESSES = 4
 
 FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("text", "kubectl_arch.audit.report.terminal:render"),
@@ -182,6 +185,7 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
     from concurrent.futures import ThreadPoolExecutor
 
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
+    from kubectl_arch.collect.concurrency import split_across_processes
 
     def guarded(target: ClusterOptions) -> AuditReport:
         try:
@@ -191,8 +195,12 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
                                source=f"context {target.context}")
             return AuditReport(cluster=info, results=[], error=exc.one_line())
 
-    with ThreadPoolExecutor(max_workers=min(MAX_CLUSTERS_AT_ONCE, len(targets))) as pool:
-        return list(pool.map(guarded, targets))
+    def in_threads(chosen: Sequence[ClusterOptions]) -> list[AuditReport]:
+        with ThreadPoolExecutor(max_workers=min(MAX_CLUSTERS_AT_ONCE, len(chosen))) as pool:
+            return list(pool.map(guarded, chosen))
+
+    # A report that keeps its data (the HTML page's picture) stays in this process: only plain reports travel.
+    return split_across_processes(targets, in_threads, 1 if also else MAX_AUDIT_PROCESSES)
 
 
 def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditConfig, options: Mapping[str, Any],

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 # Reads in flight at once against one live API server. explain and audit read 15-20 independent things; at 10
 # they go in two round trips instead of three or four (a laptop pays 20-150 ms for each). It stays modest for
@@ -193,3 +194,136 @@ def gather(calls: Iterable[Callable[[], R]], limit: int) -> list[R]:
     names = {str(i): call for i, call in enumerate(tasks)}
     results: dict[str, Any] = run_graph({name: () for name in names}, lambda name: names[name](), limit)
     return [results[str(i)] for i in range(len(tasks))]
+
+
+# Exit status of a child interrupted by Ctrl-C (128 + SIGINT, as a shell reports it): the parent is interrupted too.
+INTERRUPTED_CHILD = 130
+
+
+def forkable_processes(wanted: int) -> int:
+    """How many processes ``split_across_processes`` may use: 1 unless this is Linux, no other thread has started
+    (a fork copies a lock another thread holds, held forever), and the process may run on several CPUs.
+
+    Linux only: macOS forks badly once its system frameworks are loaded (Python made spawn its default there),
+    and Windows cannot fork.
+    """
+    import os
+    import sys
+
+    if sys.platform != "linux" or threading.active_count() != 1 or wanted < 2:
+        return 1
+    return max(1, min(wanted, len(os.sched_getaffinity(0))))
+
+
+def split_across_processes(items: Sequence[T], run: Callable[[Sequence[T]], list[R]], processes: int) -> list[R]:
+    """``run(items)``, its results in the items' order, with the items cut into up to ``processes`` consecutive
+    chunks: this process runs the first, a forked child each other one (CPU-bound work in threads shares one
+    interpreter lock; processes use the other cores). Without ``forkable_processes``' conditions, one chunk.
+
+    Behaves as one ``run(items)`` would: a child's exception is raised here, the first chunk's first; a child
+    interrupted by Ctrl-C interrupts this process; a child that gives no result (killed, or results that do not
+    pickle) has its chunk run here. Children exit with ``os._exit``: nothing of this process's is flushed twice.
+    """
+    count = forkable_processes(min(processes, len(items)))
+    if count < 2:
+        return run(items)
+    import os
+    import sys
+
+    size, extra = divmod(len(items), count)
+    bounds = [i * size + min(i, extra) for i in range(count + 1)]
+    chunks = [items[bounds[i]:bounds[i + 1]] for i in range(count)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: dict[int, int] = {}  # pid: the read end of its pipe, until it is reaped
+    try:
+        for chunk in chunks[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                os.close(read_end)
+                _child(write_end, run, chunk)
+            os.close(write_end)
+            children[pid] = read_end
+        answers: list[bytes] = [b""] * len(children)
+        # Each pipe is read while this process works: a child whose pipe is full would wait for it.
+        readers = [threading.Thread(target=_read_all, args=(fd, answers, i), name=f"child-{pid}", daemon=True)
+                   for i, (pid, fd) in enumerate(children.items())]
+        for reader in readers:
+            reader.start()
+        results = run(chunks[0])
+        for i, (pid, chunk) in enumerate(zip(list(children), chunks[1:], strict=True)):
+            readers[i].join()
+            _, status = os.waitpid(pid, 0)
+            del children[pid]
+            if os.waitstatus_to_exitcode(status) == INTERRUPTED_CHILD:
+                raise KeyboardInterrupt
+            outcome = _unpickled(answers[i])
+            if outcome is None:
+                results.extend(run(chunk))
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                results.extend(outcome)
+        return results
+    finally:
+        for pid in children:  # an exception or Ctrl-C here: no child outlives the command
+            _stop(pid)
+
+
+def _child(write_end: int, run: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> None:
+    """``run(chunk)`` in a forked child: write its pickled outcome (results or exception) and exit at once."""
+    import os
+    import pickle
+
+    code = 0
+    try:
+        try:
+            outcome: Any = run(chunk)
+        except KeyboardInterrupt:
+            os._exit(INTERRUPTED_CHILD)
+        except BaseException as exc:  # raised in the parent, as a thread's would be
+            outcome = exc
+        try:
+            payload = pickle.dumps(outcome)
+        except Exception:  # the parent runs this chunk itself
+            payload = b""
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    except KeyboardInterrupt:
+        code = INTERRUPTED_CHILD
+    except BaseException:  # a closed pipe: the parent is gone or runs the chunk itself
+        code = 1
+    os._exit(code)
+
+
+def _read_all(fd: int, answers: list[bytes], index: int) -> None:
+    """Everything a child writes to its pipe, until it closes it."""
+    import os
+
+    with os.fdopen(fd, "rb") as pipe:
+        answers[index] = pipe.read()
+
+
+def _unpickled(payload: bytes) -> Any:
+    """A child's outcome, or None when it sent none that loads."""
+    import pickle
+
+    if not payload:
+        return None
+    try:
+        return pickle.loads(payload)  # written by this command's own forked child: trusted
+    except Exception:
+        return None
+
+
+def _stop(pid: int) -> None:
+    """End a child this process forked and reap it."""
+    import os
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass

@@ -97,6 +97,30 @@ def test_several_contexts_are_reported_per_cluster(api_server: Any, run_cli: Run
     assert code == 3 and [c["cluster"]["context"] for c in yaml.safe_load(out)["clusters"]] == ["kind", "gone"]
 
 
+def test_all_contexts_in_worker_processes_report_as_threads_do(api_server: Any, run_cli: Run,
+                                                                 run_console_script: Run, tmp_path: Path) -> None:
+    """The console script forks (a fresh process has no other thread); in this process, pytest's threads keep
+    every cluster in threads. Both give the same bytes and exit code, an unreachable context included."""
+    document: dict[str, Any] = {}
+    for name in ("a", "b", "c"):
+        server = api_server("kind-ha")
+        one = kubeconfig_dict(server.url, server.ca_pem, context=name, cluster=name)
+        if document:
+            document["clusters"] += one["clusters"]
+            document["contexts"] += one["contexts"]
+        else:
+            document = one
+    document["clusters"].append({"name": "gone", "cluster": {"server": "https://127.0.0.1:9"}})
+    document["contexts"].append({"name": "gone", "context": {"cluster": "gone", "user": "test-user"}})
+    kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", document)
+    args = ["audit", "--kubeconfig", str(kubeconfig), "--request-timeout", "5s", "--window", "0", "-o", "json",
+            "--all-contexts", *_topology_args()]
+    forked, threaded = run_console_script(args), run_cli(args)
+    assert forked.code == threaded.code == 3, forked.stderr
+    assert forked.stdout == threaded.stdout
+    assert [c["cluster"]["context"] for c in json.loads(forked.stdout)["clusters"]] == ["a", "b", "c", "gone"]
+
+
 def test_an_unreachable_cluster_is_exit_3_in_one_line(run_cli: Run, tmp_path: Path) -> None:
     document = kubeconfig_dict("https://127.0.0.1:9", None, context="gone")
     kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", document)
