@@ -46,6 +46,16 @@ def test_chunks_run_in_children_and_results_keep_the_items_order() -> None:
     assert result["capped"] == 3
 
 
+def test_what_was_alive_before_the_fork_is_frozen_for_the_children_only_while_they_run() -> None:
+    result = _fresh_python("""
+        import gc
+        def frozen(chunk):
+            return [gc.get_freeze_count() > 0 for _ in chunk]
+        print(json.dumps({"during": split_across_processes([1, 2], frozen, 2), "after": gc.get_freeze_count()}))
+    """)
+    assert result == {"during": [True, True], "after": 0}
+
+
 def test_with_another_thread_running_nothing_forks() -> None:
     result = _fresh_python("""
         stop = threading.Event()
