@@ -97,3 +97,43 @@ def test_one_check_is_counted_in_the_singular_in_the_summary(output: str, said: 
     result = CliRunner().invoke(cli, ["audit", "--check", "node-readiness", "--sample", "kind-ha", "-o", output],
                                 env={"NO_COLOR": "1"})
     assert said in result.output
+
+
+PLAIN_LINE_CASES = [
+    [("  ", ""), ("FAIL", "bold red"), (" ", ""), ("etcd-member-count", "bold"), ("  2 members", "")],
+    [("bell\x07 back\x08space vt\x0b ff\x0c cr\r", "")],  # the control codes rich's Text strips
+    [("esc \x1b]0;title\x07 c1 \x85 del \x7f", "dim")],  # shown by the console, never obeyed
+    [("two\nlines", ""), ("", "bold")],
+    [("", "")],
+    [("a tab\there", "")],  # rich expands it: printed through Text
+    [("x" * 150 + "   ", "")],  # past the margin, with trailing blanks
+]
+
+
+@pytest.mark.parametrize("segments", PLAIN_LINE_CASES)
+def test_a_plain_line_prints_what_richs_text_prints(segments: list[tuple[str, str]]) -> None:
+    import io
+
+    from kubectl_arch.audit.report.terminal import _print, _print_text
+    from kubectl_arch.output.console import make_console, trimmed_lines
+
+    def printed(how: Callable[..., None]) -> str:
+        console = make_console(io.StringIO(), width=100)
+        with trimmed_lines(console):
+            how(console, segments)
+        assert isinstance(console.file, io.StringIO)
+        return console.file.getvalue()
+
+    assert printed(_print) == printed(_print_text)
+
+
+def test_a_plain_report_lays_out_no_rich_text(run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.text import Text
+
+    expected = run_cli(["audit", "--sample", "kubeadm-degraded"])
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a plain line was laid out as rich Text")
+
+    monkeypatch.setattr(Text, "assemble", refuse)
+    assert run_cli(["audit", "--sample", "kubeadm-degraded"]) == expected

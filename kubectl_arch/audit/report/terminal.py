@@ -19,7 +19,7 @@ from kubectl_arch.output.wrap import wrap as _wrap
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 STYLES = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red", Status.SKIP: "dim",
           Status.ERROR: "bold magenta"}
@@ -163,11 +163,41 @@ def _labelled(console: Console, layout: Layout, label: str, lines: list[str], la
 
 
 def _print(console: Console, segments: Iterable[tuple[str, str]]) -> None:
-    """Print one already-wrapped line; rich must neither wrap nor crop it (a URL may pass the margin)."""
+    """Print one already-wrapped line; rich must neither wrap nor crop it (a URL may pass the margin).
+
+    Where no style can show (piped, NO_COLOR) the line is its characters as rich's ``Text`` keeps them (control
+    codes it strips removed), printed without laying out a ``Text``: a report is some 200 lines, and that layout
+    was a fifth of a 10-node audit's analysis. A tab, which rich expands, still goes through ``Text``.
+    """
+    parts = list(segments)
+    if console.color_system is None:
+        from rich.control import strip_control_codes
+
+        line = "".join(strip_control_codes(part) for part, _ in parts)
+        if "\t" not in line:
+            console.print(_Line(line), crop=False)
+            return
+    _print_text(console, parts)
+
+
+def _print_text(console: Console, segments: Iterable[tuple[str, str]]) -> None:
     from rich.text import Text
 
     text = Text.assemble(*((part, style) if style else part for part, style in segments))
     console.print(text, no_wrap=True, overflow="ignore", crop=False)
+
+
+class _Line:
+    """One line of plain text, given to the console as it is (its console still shows control characters)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        yield Segment(self.text)
+        yield Segment.line()
 
 
 def _by_component(results: Iterable[CheckResult]) -> list[tuple[str, list[CheckResult]]]:
