@@ -190,26 +190,36 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
     from concurrent.futures import ThreadPoolExecutor
 
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
+    from kubectl_arch.cli.options import open_source, warn_insecure_once
     from kubectl_arch.collect.concurrency import split_across_processes
+    from kubectl_arch.collect.kube import KubeSource
 
-    def guarded(target: ClusterOptions) -> AuditReport:
+    def guarded(target: ClusterOptions) -> tuple[AuditReport, str | None]:
+        """The target's report, and its server when its certificate goes unchecked (warned once, below)."""
         try:
-            return _audit_one(target, checks, config, options, show_progress=False, also=also)
+            source = open_source(target, warn_insecure=False)
+            unchecked = source.server if isinstance(source, KubeSource) and source.insecure else None
+            return _audit_one(target, checks, config, options, show_progress=False, also=also, opened=source), unchecked
         except ArchError as exc:
             info = ClusterInfo(context=target.context or "", server="", version="unknown",
                                source=f"context {target.context}")
-            return AuditReport(cluster=info, results=[], error=exc.one_line())
+            return AuditReport(cluster=info, results=[], error=exc.one_line()), None
 
-    def in_threads(chosen: Sequence[ClusterOptions]) -> list[AuditReport]:
+    def in_threads(chosen: Sequence[ClusterOptions]) -> list[tuple[AuditReport, str | None]]:
         with ThreadPoolExecutor(max_workers=min(MAX_CLUSTERS_AT_ONCE, len(chosen))) as pool:
             return list(pool.map(guarded, chosen))
 
     thresholds = gc.get_threshold()
     gc.set_threshold(AUDIT_GC_THRESHOLD, *thresholds[1:])
     try:  # a report that keeps its data (the HTML page's picture) stays in this process: only plain reports travel
-        return split_across_processes(targets, in_threads, 1 if also else MAX_AUDIT_PROCESSES)
+        audited = split_across_processes(targets, in_threads, 1 if also else MAX_AUDIT_PROCESSES)
     finally:
         gc.set_threshold(*thresholds)
+    # One warning for the run, the same whichever process or thread opened an unchecked server first.
+    unchecked = next((server for _, server in audited if server), None)
+    if unchecked:
+        warn_insecure_once(unchecked)
+    return [report for report, _ in audited]
 
 
 def _audit_one(target: ClusterOptions, checks: Sequence[Check], config: AuditConfig, options: Mapping[str, Any],

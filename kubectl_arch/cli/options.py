@@ -175,13 +175,13 @@ def namespace_option(func: F | None = None, *, help_text: str = "The namespace (
 _insecure_warned = False
 
 
-def open_source(options: ClusterOptions) -> Source:
+def open_source(options: ClusterOptions, warn_insecure: bool = True) -> Source:
     """The source the flags select; a live cluster is probed with one GET of /version, sent beside the first reads.
 
     A live cluster that cannot be read at all (network, TLS, credentials) raises ``ArchError`` with exit code
     3 from the first read that fails that way (``KubeSource.check_probe``), before any command reports.
+    ``warn_insecure=False``: the caller warns about an unchecked certificate (``warn_insecure_once``) itself.
     """
-    global _insecure_warned
     source = offline_source(options)
     if source is not None:
         return source
@@ -189,11 +189,19 @@ def open_source(options: ClusterOptions) -> Source:
 
     live = KubeSource(request_timeout=options.request_timeout, connection=options.connection,
                       run_timeout=options.timeout)
-    if live.insecure and not _insecure_warned:  # kubectl says nothing; one line of ours instead of urllib3's many
-        _insecure_warned = True
-        click.echo(f"warning: the certificate of {live.server} is not checked (insecure-skip-tls-verify)", err=True)
+    if live.insecure and warn_insecure:
+        warn_insecure_once(live.server)
     live.start_probe()  # /version in the background; the first read that fails as an unreadable cluster raises
     return live
+
+
+def warn_insecure_once(server: str) -> None:
+    """Say once per run that a server's certificate is not checked: kubectl says nothing, urllib3 a line per
+    request; ours is one line."""
+    global _insecure_warned
+    if not _insecure_warned:
+        _insecure_warned = True
+        click.echo(f"warning: the certificate of {server} is not checked (insecure-skip-tls-verify)", err=True)
 
 
 def offline_source(options: ClusterOptions) -> Source | None:

@@ -97,14 +97,12 @@ def test_several_contexts_are_reported_per_cluster(api_server: Any, run_cli: Run
     assert code == 3 and [c["cluster"]["context"] for c in yaml.safe_load(out)["clusters"]] == ["kind", "gone"]
 
 
-def test_all_contexts_in_worker_processes_report_as_threads_do(api_server: Any, run_cli: Run,
-                                                                 run_console_script: Run, tmp_path: Path) -> None:
-    """The console script forks (a fresh process has no other thread); in this process, pytest's threads keep
-    every cluster in threads. Both give the same bytes and exit code, an unreachable context included."""
+def _contexts(api_server: Any, tmp_path: Path, names: tuple[str, ...], trusted: bool = True) -> Path:
+    """A kubeconfig with one context (and server serving kind-ha) per name; without ``trusted``, no CA."""
     document: dict[str, Any] = {}
-    for name in ("a", "b", "c"):
+    for name in names:
         server = api_server("kind-ha")
-        one = kubeconfig_dict(server.url, server.ca_pem, context=name, cluster=name)
+        one = kubeconfig_dict(server.url, server.ca_pem if trusted else None, context=name, cluster=name)
         if document:
             document["clusters"] += one["clusters"]
             document["contexts"] += one["contexts"]
@@ -112,13 +110,33 @@ def test_all_contexts_in_worker_processes_report_as_threads_do(api_server: Any, 
             document = one
     document["clusters"].append({"name": "gone", "cluster": {"server": "https://127.0.0.1:9"}})
     document["contexts"].append({"name": "gone", "context": {"cluster": "gone", "user": "test-user"}})
-    kubeconfig = write_kubeconfig(tmp_path / "kubeconfig", document)
+    return write_kubeconfig(tmp_path / "kubeconfig", document)
+
+
+def test_all_contexts_in_worker_processes_report_as_threads_do(api_server: Any, run_cli: Run,
+                                                                 run_console_script: Run, tmp_path: Path) -> None:
+    """The console script forks (a fresh process has no other thread); in this process, pytest's threads keep
+    every cluster in threads. Both give the same bytes and exit code, an unreachable context included."""
+    kubeconfig = _contexts(api_server, tmp_path, ("a", "b", "c"))
     args = ["audit", "--kubeconfig", str(kubeconfig), "--request-timeout", "5s", "--window", "0", "-o", "json",
             "--all-contexts", *_topology_args()]
     forked, threaded = run_console_script(args), run_cli(args)
     assert forked.code == threaded.code == 3, forked.stderr
     assert forked.stdout == threaded.stdout
     assert [c["cluster"]["context"] for c in json.loads(forked.stdout)["clusters"]] == ["a", "b", "c", "gone"]
+
+
+def test_unchecked_certificates_of_several_contexts_are_one_warning(api_server: Any, run_cli: Run,
+                                                                    run_console_script: Run, tmp_path: Path) -> None:
+    """One line for the run, naming the first context's server, whichever process or thread opened it first."""
+    kubeconfig = _contexts(api_server, tmp_path, ("a", "b", "c", "d"), trusted=False)
+    args = ["audit", "--kubeconfig", str(kubeconfig), "--request-timeout", "5s", "--window", "0", "-o", "name",
+            "--all-contexts", "--insecure-skip-tls-verify", *_topology_args()]
+    first = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    for result in (run_console_script(args), run_cli(args)):
+        assert result.code == 3, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"warning: the certificate of {first} is not checked (insecure-skip-tls-verify)"]
 
 
 def test_an_unreachable_cluster_is_exit_3_in_one_line(run_cli: Run, tmp_path: Path) -> None:
