@@ -29,7 +29,7 @@ def make_console(stream: IO[str] | None = None, width: int | None = None) -> Con
     Console = console_class()
     stream = stream or sys.stdout
     plain = wants_plain(stream)
-    columns = width or (None if not plain else int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
+    columns = width or (None if not plain else plain_width())
     return Console(
         file=stream,
         width=columns,
@@ -45,6 +45,61 @@ def make_console(stream: IO[str] | None = None, width: int | None = None) -> Con
     )
 
 
+def plain_width() -> int:
+    """The width plain output is laid out to: COLUMNS, else 100 (a pipe has no width of its own)."""
+    return int(os.environ.get("COLUMNS", DEFAULT_WIDTH))
+
+
+class LineConsole:
+    """Plain output for a renderer that prints whole, already-wrapped lines (audit's report): what the console
+    ``make_console`` gives writes for such lines when no style can show, without importing rich (its import was a
+    tenth of a 10-node audit). Text is shown as ``sanitise.visible`` shows it, as that console shows it.
+
+    It answers what such a renderer asks of a console: ``width``, ``color_system`` (None), ``print()`` for a blank
+    line, ``capture()`` and ``file`` for ``trimmed_lines``, and ``line`` for one line of text.
+    """
+
+    color_system = None
+
+    def __init__(self, file: IO[str] | None = None, width: int | None = None) -> None:
+        self.file = file or sys.stdout
+        self.width = width or plain_width()
+        self._captured: list[str] | None = None
+
+    def line(self, text: str) -> None:
+        """One line (or several, at its newlines), with its control characters shown."""
+        from kubectl_arch.output.sanitise import visible
+
+        self._write(visible(text) + "\n")
+
+    def print(self) -> None:
+        self._write("\n")
+
+    @contextmanager
+    def capture(self) -> Iterator[_Captured]:
+        """What is printed inside the block, kept instead of written (rich's ``Console.capture``)."""
+        captured = _Captured()
+        self._captured = captured.parts
+        try:
+            yield captured
+        finally:
+            self._captured = None
+
+    def _write(self, text: str) -> None:
+        if self._captured is not None:
+            self._captured.append(text)
+        else:
+            self.file.write(text)
+
+
+class _Captured:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def get(self) -> str:
+        return "".join(self.parts)
+
+
 def progress_console() -> Console | None:
     """A console on stderr for spinners, or None when stderr is not a terminal (CI, pipes)."""
     if not sys.stderr.isatty():
@@ -55,7 +110,7 @@ def progress_console() -> Console | None:
 
 
 @contextmanager
-def trimmed_lines(console: Console) -> Iterator[None]:
+def trimmed_lines(console: Console | LineConsole) -> Iterator[None]:
     """Print what the block prints without trailing blanks: rich pads table cells to their column width,
     which is noise in logs, diffs and golden files."""
     with console.capture() as captured:

@@ -115,16 +115,43 @@ def test_a_plain_line_prints_what_richs_text_prints(segments: list[tuple[str, st
     import io
 
     from kubectl_arch.audit.report.terminal import _print, _print_text
-    from kubectl_arch.output.console import make_console, trimmed_lines
+    from kubectl_arch.output.console import LineConsole, make_console, trimmed_lines
 
-    def printed(how: Callable[..., None]) -> str:
-        console = make_console(io.StringIO(), width=100)
+    def printed(how: Callable[..., None], console: Any) -> str:
         with trimmed_lines(console):
             how(console, segments)
+            console.print()
         assert isinstance(console.file, io.StringIO)
         return console.file.getvalue()
 
-    assert printed(_print) == printed(_print_text)
+    expected = printed(_print_text, make_console(io.StringIO(), width=100))
+    assert printed(_print, make_console(io.StringIO(), width=100)) == expected
+    assert printed(_print, LineConsole(io.StringIO(), width=100)) == expected
+
+
+def test_the_control_codes_stripped_are_richs() -> None:
+    from rich.control import STRIP_CONTROL_CODES
+
+    from kubectl_arch.audit.report.terminal import STRIPPED_CONTROLS
+
+    assert sorted(STRIPPED_CONTROLS) == sorted(STRIP_CONTROL_CODES)
+
+
+def test_a_plain_report_imports_no_rich(cli_home: Any) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_environment
+
+    probe = ("import json, sys\n"
+             "from kubectl_arch.cli.main import main\n"
+             "try:\n    main(['audit', '--sample', 'kubeadm-degraded'])\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "print(json.dumps({'code': code, 'rich': sorted(m for m in sys.modules if m.split('.')[0] == 'rich')}),\n"
+             "      file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 1, "rich": []}
 
 
 def test_a_plain_report_lays_out_no_rich_text(run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.report.evidence import evidence_items
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
-from kubectl_arch.output.console import trimmed_lines
+from kubectl_arch.output.console import LineConsole, trimmed_lines
 from kubectl_arch.output.wrap import wrap as _wrap
 from kubectl_arch.wording import plural
 
@@ -62,7 +62,7 @@ class Layout:
         return self.detail + LABEL
 
 
-def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool = False,
+def render_terminal(reports: Sequence[AuditReport], console: Console | LineConsole, wide: bool = False,
                     fail_on: Status = Status.FAIL) -> None:
     """Print each report, then one line on the exit code; ``wide`` also shows passing checks' evidence."""
     with trimmed_lines(console):
@@ -76,7 +76,7 @@ def render_terminal(reports: Sequence[AuditReport], console: Console, wide: bool
                 _print(console, [(line, "dim")])
 
 
-def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
+def _render_report(report: AuditReport, console: Console | LineConsole, wide: bool) -> None:
     cluster = report.cluster
     _print(console, [(f"Audit of {cluster.context or cluster.server}", "bold"), (f" ({cluster.version})", "")])
     _print(console, [(f"source: {cluster.source}", "dim")])
@@ -95,7 +95,7 @@ def _render_report(report: AuditReport, console: Console, wide: bool) -> None:
         _print(console, [("unreadable: ", "bold"), (reason, "")])
 
 
-def _render_check(result: CheckResult, console: Console, layout: Layout, wide: bool) -> None:
+def _render_check(result: CheckResult, console: Console | LineConsole, layout: Layout, wide: bool) -> None:
     findings = result.findings if wide else result.headline()
     detailed = wide or result.status.problem or result.incomplete
     first = findings[0] if findings else Finding(result.meta.id, Status.PASS, "every finding is suppressed")
@@ -132,7 +132,7 @@ def _render_check(result: CheckResult, console: Console, layout: Layout, wide: b
         _labelled(console, layout, "see:", list(result.references))
 
 
-def _evidence(console: Console, layout: Layout, finding: Finding) -> None:
+def _evidence(console: Console | LineConsole, layout: Layout, finding: Finding) -> None:
     """The finding's evidence, packed into lines at item boundaries so a value is split only if it must be."""
     items = evidence_items(finding.evidence)
     if not items:
@@ -147,11 +147,12 @@ def _evidence(console: Console, layout: Layout, finding: Finding) -> None:
     _labelled(console, layout, "evidence:", lines)
 
 
-def _detail(console: Console, layout: Layout, label: str, text: str, label_style: str = "dim") -> None:
+def _detail(console: Console | LineConsole, layout: Layout, label: str, text: str, label_style: str = "dim") -> None:
     _labelled(console, layout, label, _wrap(text, console.width - layout.text), label_style)
 
 
-def _labelled(console: Console, layout: Layout, label: str, lines: list[str], label_style: str = "dim") -> None:
+def _labelled(console: Console | LineConsole, layout: Layout, label: str, lines: list[str],
+              label_style: str = "dim") -> None:
     """Already-wrapped lines under a label; lines are printed as they are, so a URL is never cut."""
     if len(label) >= LABEL:
         _print(console, [(" " * layout.detail, ""), (label, label_style)])
@@ -162,7 +163,7 @@ def _labelled(console: Console, layout: Layout, label: str, lines: list[str], la
             _print(console, [(" " * layout.text + line, "")])
 
 
-def _print(console: Console, segments: Iterable[tuple[str, str]]) -> None:
+def _print(console: Console | LineConsole, segments: Iterable[tuple[str, str]]) -> None:
     """Print one already-wrapped line; rich must neither wrap nor crop it (a URL may pass the margin).
 
     Where no style can show (piped, NO_COLOR) the line is its characters as rich's ``Text`` keeps them (control
@@ -170,14 +171,28 @@ def _print(console: Console, segments: Iterable[tuple[str, str]]) -> None:
     was a fifth of a 10-node audit's analysis. A tab, which rich expands, still goes through ``Text``.
     """
     parts = list(segments)
-    if console.color_system is None:
-        from rich.control import strip_control_codes
+    line = "".join(part.translate(STRIPPED_CONTROLS) for part, _ in parts)
+    if isinstance(console, LineConsole):
+        console.line(_text_line(parts, console.width) if "\t" in line else line)
+    elif console.color_system is None and "\t" not in line:
+        console.print(_Line(line), crop=False)
+    else:
+        _print_text(console, parts)
 
-        line = "".join(strip_control_codes(part) for part, _ in parts)
-        if "\t" not in line:
-            console.print(_Line(line), crop=False)
-            return
-    _print_text(console, parts)
+
+# The control codes rich's Text removes from what it is given (rich.control.STRIP_CONTROL_CODES: BEL, BS, VT, FF, CR).
+STRIPPED_CONTROLS = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+def _text_line(parts: Sequence[tuple[str, str]], width: int) -> str:
+    """The line rich's Text prints for ``parts`` on a plain console (it expands tabs), without its newline."""
+    import io
+
+    from kubectl_arch.output.console import make_console
+
+    buffer = io.StringIO()
+    _print_text(make_console(buffer, width=width), parts)
+    return buffer.getvalue().removesuffix("\n")
 
 
 def _print_text(console: Console, segments: Iterable[tuple[str, str]]) -> None:
@@ -249,7 +264,10 @@ def exit_hint(reports: Sequence[AuditReport], fail_on: Status) -> str | None:
 
 
 def render(outcome: AuditOutcome, format_name: str) -> None:
-    """The report for people (`-o wide` shows every finding's full evidence)."""
-    from kubectl_arch.output.console import make_console
+    """The report for people (`-o wide` shows every finding's full evidence); plain output is written without rich."""
+    import sys
 
-    render_terminal(outcome.reports, make_console(), wide=format_name == "wide", fail_on=outcome.fail_on)
+    from kubectl_arch.output.console import make_console, wants_plain
+
+    console = LineConsole(sys.stdout) if wants_plain(sys.stdout) else make_console()
+    render_terminal(outcome.reports, console, wide=format_name == "wide", fail_on=outcome.fail_on)
