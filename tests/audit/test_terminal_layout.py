@@ -146,7 +146,8 @@ def test_a_plain_report_imports_no_rich(cli_home: Any) -> None:
 
     probe = ("import json, sys\n"
              "from kubectl_arch.cli.main import main\n"
-             "try:\n    main(['audit', '--sample', 'kubeadm-degraded'])\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "try:\n    main(['audit', '--sample', 'kubeadm-degraded'])\n"
+             "except SystemExit as exc:\n    code = exc.code\n"
              "print(json.dumps({'code': code, 'rich': sorted(m for m in sys.modules if m.split('.')[0] == 'rich')}),\n"
              "      file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
