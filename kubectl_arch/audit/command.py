@@ -31,10 +31,6 @@ MAX_CLUSTERS_AT_ONCE = 16
 # Processes that share the clusters (each its own threads): analysing a cluster's answers is CPU (its /metrics
 # alone some 40 ms), and threads share one interpreter lock, so ten clusters took ten times one's CPU on one core.
 MAX_AUDIT_PROCESSES = 4
-# The cycle collector's first threshold while several clusters are audited (Python's default: 700 allocations). The
-# answers are acyclic JSON kept until the report, so the frequent collections found nothing and cost a tenth of the
-# CPU; cycles are still collected, less often.
-AUDIT_GC_THRESHOLD = 10_000
 
 FORMATS: Formats[AuditOutcome] = Formats(
     OutputFormat("text", "kubectl_arch.audit.report.terminal:render"),
@@ -186,7 +182,6 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
     """
     if len(targets) == 1:
         return [_audit_one(targets[0], checks, config, options, show_progress=True, also=also, opened=opened)]
-    import gc
     from concurrent.futures import ThreadPoolExecutor
 
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
@@ -209,12 +204,8 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
         with ThreadPoolExecutor(max_workers=min(MAX_CLUSTERS_AT_ONCE, len(chosen))) as pool:
             return list(pool.map(guarded, chosen))
 
-    thresholds = gc.get_threshold()
-    gc.set_threshold(AUDIT_GC_THRESHOLD, *thresholds[1:])
-    try:  # a report that keeps its data (the HTML page's picture) stays in this process: only plain reports travel
-        audited = split_across_processes(targets, in_threads, 1 if also else MAX_AUDIT_PROCESSES)
-    finally:
-        gc.set_threshold(*thresholds)
+    # A report that keeps its data (the HTML page's picture) stays in this process: only plain reports travel.
+    audited = split_across_processes(targets, in_threads, 1 if also else MAX_AUDIT_PROCESSES)
     # One warning for the run, the same whichever process or thread opened an unchecked server first.
     unchecked = next((server for _, server in audited if server), None)
     if unchecked:

@@ -235,8 +235,9 @@ def split_across_processes(items: Sequence[T], run: Callable[[Sequence[T]], list
     chunks = [items[bounds[i]:bounds[i + 1]] for i in range(count)]
     import gc
 
-    # Everything alive now (modules, the catalogue) moves out of the collector's sight: a child's full collections
-    # then neither walk it again (a tenth of the CPU of ten clusters) nor write to its pages, shared until written.
+    # Everything alive now (modules, the catalogue) moves out of the collector's sight, as Python's documentation
+    # advises before a fork: a child's collections, if it runs any, neither walk it again nor write to its pages,
+    # shared until written (commands run with the collector off: cli.entry.without_cycle_collector).
     gc.freeze()
     sys.stdout.flush()
     sys.stderr.flush()
