@@ -33,6 +33,10 @@ NODES_PATH = "/api/v1/nodes"
 SELECTORS = ("labelSelector", "fieldSelector")
 
 
+API_PATHS = ("/api/", "/apis/")  # resource reads; what changes between scrapes (/metrics) is never kept
+CACHED_ANSWER_BYTES = 1_000_000
+
+
 class CountingBackend:
     """Serves ``store`` through the test API server and times each answer.
 
@@ -40,6 +44,11 @@ class CountingBackend:
     server sends it as is (compressed where the client asks), with no second serialisation. ``latency``
     seconds are waited before each answer (in the request's own server thread, so concurrent requests wait
     together, as on a real network). Tables are served for clients that ask (``get_table``), as kube-apiserver does.
+
+    An API object answer of up to ``CACHED_ANSWER_BYTES`` is kept once encoded, as kube-apiserver answers lists
+    from its watch cache: the test server shares the client's CPUs, and building the same answer again for every
+    run (ten clusters' worth with --all-contexts) was counted in the client's wall time. Bigger pages and
+    non-resource answers (/metrics, /readyz) are built for each request.
     """
 
     def __init__(self, store: ApiStore, latency: float = 0.0) -> None:
@@ -48,25 +57,34 @@ class CountingBackend:
         self.latency = latency
         self._lock = threading.Lock()
         self.spans: list[tuple[float, float]] = []  # (arrival, answered) per request, time.time()
+        self._encoded: dict[tuple[str, str, tuple[tuple[str, str], ...]], Response] = {}
 
     def get(self, path: str, query: Query | None = None) -> Response:
-        return self._answer(lambda: self.store.get(path, query))
+        return self._answer("object", path, query, lambda: self.store.get(path, query))
 
     def get_table(self, path: str, query: Query | None = None) -> Response:
-        return self._answer(lambda: self.store.get_table(path, query))
+        return self._answer("table", path, query, lambda: self.store.get_table(path, query))
 
-    def _answer(self, read: Callable[[], Response]) -> Response:
+    def _answer(self, form: str, path: str, query: Query | None, read: Callable[[], Response]) -> Response:
         arrived = time.time()
         if self.latency:
             time.sleep(self.latency)
-        response = read()
-        if response.data is not None:
-            body = json.dumps(response.data, separators=(",", ":"))
-            response = Response(status=response.status, text=body, error=response.error,
-                                headers={"content-type": "application/json"})
+        key = (form, path, tuple(sorted((query or {}).items())))
+        response = self._encoded.get(key) or self._encode(read())
+        if path.startswith(API_PATHS) and response.status == 200 and len(response.text or "") <= CACHED_ANSWER_BYTES:
+            self._encoded[key] = response
         with self._lock:
             self.spans.append((arrived, time.time()))
         return response
+
+    @staticmethod
+    def _encode(response: Response) -> Response:
+        """JSON once, as text the server sends as it is."""
+        if response.data is None:
+            return response
+        body = json.dumps(response.data, separators=(",", ":"))
+        return Response(status=response.status, text=body, error=response.error,
+                        headers={"content-type": "application/json"})
 
     def reset(self) -> None:
         with self._lock:

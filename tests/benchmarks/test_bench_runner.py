@@ -164,3 +164,28 @@ def test_the_timed_copy_is_installed_as_a_user_installs_it(tmp_path: Path) -> No
     assert helped.returncode == 0 and "explain" in helped.stdout, helped.stderr
     # pip installing into another prefix once uninstalled the editable copy it found here: it must stay.
     subprocess.run([sys.executable, "-c", "import kubectl_arch.checks"], check=True, cwd=tmp_path)
+
+
+def test_the_server_keeps_encoded_resource_answers_but_builds_metrics_each_time() -> None:
+    from benchmarks.measure import CountingBackend
+
+    cluster = SyntheticCluster(10, now=NOW)
+    store = cluster.store()
+    built: Counter[str] = Counter()
+    real_get = store.get
+
+    def counting_get(path: str, query: object = None) -> object:
+        built[path] += 1
+        return real_get(path, query)  # type: ignore[arg-type]
+
+    store.get = counting_get  # type: ignore[method-assign]
+    backend = CountingBackend(store)
+    first = backend.get("/api/v1/nodes", {"limit": "500"})
+    again = backend.get("/api/v1/nodes", {"limit": "500"})
+    assert first.status == 200 and again.text == first.text and built["/api/v1/nodes"] == 1
+    backend.get("/api/v1/nodes", {"limit": "5"})
+    assert built["/api/v1/nodes"] == 2, "another query is another answer"
+    backend.get("/metrics")
+    backend.get("/metrics")
+    assert built["/metrics"] == 2, "what may change between scrapes is never kept"
+    assert len(backend.spans) == 5, "every request is still counted"
