@@ -10,7 +10,9 @@
   they refresh an OIDC auth-provider token;
 - ``client.rest`` imports ``kubernetes.utils.retry``, whose package ``__init__`` imports every helper
   (``create_from_yaml``, quantities, durations, metrics); ``client.api_client`` binds ``ThreadPool``
-  (``multiprocessing.pool``), which only ``async_req`` calls start.
+  (``multiprocessing.pool``), which only ``async_req`` calls start;
+- urllib3 (imported by ``client.configuration``) imports ``urllib3.http2``, which binds ``importlib.metadata``'s
+  ``version`` for switching HTTP/2 on, which the client never does.
 
 ``import_client`` imports the client's own modules with those deferred:
 
@@ -50,7 +52,11 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "oauthlib.oauth2": (),
     "requests_oauthlib": ("OAuth2Session",),
     "multiprocessing.pool": ("ThreadPool",),
+    "importlib.metadata": ("version",),
 }
+# The modules that get a ``Deferred``: the client's, and urllib3's HTTP/2 package, whose ``version``
+# (importlib.metadata, some 7 ms to import) only ``inject_into_urllib3`` calls (h2's version, for HTTP/2).
+BINDERS = ("kubernetes.", "urllib3.http2")
 # Packages whose ``__init__`` imports more than the client's modules use from them: made without running it.
 DEFERRED_INITS = ("kubernetes", "kubernetes.utils")
 
@@ -111,7 +117,7 @@ def _import_deferring(spec: Any) -> None:
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
     for name in sorted(set(sys.modules) - before):
-        if name.startswith("kubernetes."):
+        if name.startswith(BINDERS):
             module = sys.modules[name]
             for key, value in vars(module).items():
                 if isinstance(value, (Deferred, StandInModule)):
@@ -177,7 +183,7 @@ class StandInModule(types.ModuleType):
             raise AttributeError(attribute)
         if attribute in DEFERRED[self.__name__] and _binding_thread == threading.get_ident():
             importer = sys._getframe(1).f_globals.get("__name__", "")
-            if importer.startswith("kubernetes."):
+            if importer.startswith(BINDERS):
                 return _deferred.setdefault((self.__name__, attribute), Deferred(self.__name__, attribute))
         real = _real_module(self.__name__)
         _rebind(self, real)

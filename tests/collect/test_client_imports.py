@@ -30,6 +30,7 @@ DEFERRED_MODULES = (
     "pydantic", "requests", "requests_oauthlib", "oauthlib.oauth2", "dateutil.parser",
     "kubernetes.client.api_response", "kubernetes.dynamic", "kubernetes.watch", "kubernetes.stream",
     "kubernetes.informer", "kubernetes.leaderelection", "kubernetes.utils.create_from_yaml", "multiprocessing.pool",
+    "importlib.metadata",
 )
 
 
@@ -75,6 +76,9 @@ def test_deferred_names_are_the_real_objects_once_used(kubeconfig_for: Callable[
         from kubernetes import watch
         import multiprocessing.pool
         pool = ApiClient().pool  # what async_req calls run on
+        import importlib.metadata
+        import urllib3.http2
+        urllib3_version = urllib3.http2.version("urllib3")  # what switching HTTP/2 on asks first (of h2)
         from kubernetes import utils
         print(json.dumps({
             "before": before,
@@ -86,6 +90,7 @@ def test_deferred_names_are_the_real_objects_once_used(kubeconfig_for: Callable[
             "date": when == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc),
             "parse": api_client.parse is dateutil.parser.parse,
             "package": [kubernetes.__version__.split(".")[0], watch.Watch.__name__, kubernetes.watch is watch],
+            "metadata": [urllib3_version == urllib3.__version__, urllib3.http2.version is importlib.metadata.version],
             "pool": [isinstance(pool, multiprocessing.pool.ThreadPool),
                      api_client.ThreadPool is multiprocessing.pool.ThreadPool],
             "utils": [utils.create_from_yaml is sys.modules["kubernetes.utils.create_from_yaml"].create_from_yaml,
@@ -96,7 +101,7 @@ def test_deferred_names_are_the_real_objects_once_used(kubeconfig_for: Callable[
     assert result == {
         "before": [], "namespaces": "V1NamespaceList", "response_class": True, "secret": "s3cret", "isinstance": True,
         "secret_class": True, "date": True, "parse": True, "package": [result["package"][0], "Watch", True],
-        "pool": [True, True], "utils": [True, "kubernetes.utils.retry", True],
+        "pool": [True, True], "utils": [True, "kubernetes.utils.retry", True], "metadata": [True, True],
     }
 
 
