@@ -118,17 +118,21 @@ class ProcessUsage:
     spawned_at: float = 0.0  # time.time() just before the command's process was spawned
 
 
-# Spawns argv[2:], waits for it, and writes its rusage to the file argv[1]: a fresh, small parent.
+# Spawns argv[2:], waits for it, and writes its wall time and rusage to the file argv[1]: a fresh, small parent.
+# The wall time is the command's own, from its spawn to its exit, as a shell would time it: the launcher's start-up
+# (a Python interpreter, 15-30 ms) is not the command's.
 LAUNCHER = """
 import json, os, sys
 import time
 out, argv = sys.argv[1], sys.argv[2:]
 spawned = time.time()
+started = time.perf_counter()
 pid = os.posix_spawnp(argv[0], argv, os.environ)
 _pid, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
 with open(out, "w") as handle:
     json.dump({"status": status, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss,
-               "spawned": spawned}, handle)
+               "spawned": spawned, "seconds": seconds}, handle)
 """
 
 
@@ -154,7 +158,7 @@ def run_measured(argv: Sequence[str], env: Mapping[str, str], timeout: float,
     if not text:  # the launcher itself was killed (timeout): no usage of the command to report
         return ProcessUsage(seconds, 0.0, 0.0, process.returncode or -9, " | ".join(tail))
     usage = json.loads(text)
-    return ProcessUsage(seconds, usage["cpu"], usage["maxrss_kb"] / 1024,
+    return ProcessUsage(usage["seconds"], usage["cpu"], usage["maxrss_kb"] / 1024,
                         os.waitstatus_to_exitcode(usage["status"]), " | ".join(tail), usage["spawned"])
 
 

@@ -86,6 +86,16 @@ def test_a_fast_wrong_answer_fails_the_truth_check() -> None:
     assert "NotReady" in check_explain(page.replace("NotReady", "Ready"), cluster)
 
 
+def test_wall_time_is_the_command_own_from_spawn_to_exit() -> None:
+    import time
+
+    usage = run_measured(["sleep", "0.2"], {"PATH": "/usr/bin:/bin"}, timeout=60)
+    returned = time.time()
+    assert usage.exit_code == 0 and usage.seconds >= 0.2 and usage.spawned_at > 0
+    # Not the launcher's: its interpreter started before the spawn, and is not counted.
+    assert usage.seconds <= returned - usage.spawned_at
+
+
 def test_a_row_is_the_median_run_unless_a_run_went_wrong() -> None:
     runs = [measured(EXPLAIN, seconds=s) for s in (0.9, 0.3, 0.5, 0.4, 2.0)]
     row = representative(runs)
