@@ -121,8 +121,8 @@ def _url(*urls: str) -> Rule:
 
 
 # Per-node DaemonSet pods are listed only when one page holds them all: the number of requests never grows with
-# the cluster; otherwise the DaemonSets' status counts are used. kube-system's are judged by what its DaemonSets
-# want (known a round trip before the nodes are), OpenShift's DNS pods by the nodes, which show OpenShift.
+# the cluster; otherwise the DaemonSets' status counts are used. kube-system's are judged by their own first page
+# (sent with the first reads), OpenShift's DNS pods by the nodes, which show OpenShift.
 DAEMONSET_PODS_MAX_NODES = 250
 DAEMONSET_PODS_PAGE = 2 * DAEMONSET_PODS_MAX_NODES + 100
 
@@ -260,25 +260,9 @@ def _too_many_nodes(data: ClusterData) -> Response | None:
 
 
 def _kube_system_daemonset_pods(source: Source, data: ClusterData) -> Response:
-    if (too_many := _too_many_daemonset_pods(data)) is not None:
-        return too_many
+    """One page of kube-system's DaemonSet pods, sent with the first reads: waiting for the DaemonSets' counts
+    cost every cluster a round trip, and a cluster too big for the page pays one page, read and set aside."""
     return _per_node_pods_page(source, KUBE_SYSTEM, {"labelSelector": "pod-template-generation"})
-
-
-def _too_many_daemonset_pods(data: ClusterData) -> Response | None:
-    """kube-system's DaemonSet pods are not listed when its DaemonSets want more than a page (their status says
-    how many): why, or None. Without the DaemonSets, the page is read and tells for itself."""
-    wanted = 0
-    for daemonset in data.items("daemonsets"):
-        if jsonshape.mapping(daemonset.get("metadata")).get("namespace") != KUBE_SYSTEM:
-            continue
-        desired = jsonshape.integer(jsonshape.mapping(daemonset.get("status")).get("desiredNumberScheduled"))
-        wanted += max(desired or 0, 0)
-    if wanted <= DAEMONSET_PODS_PAGE:
-        return None
-    return Response(status=NO_STATUS, error=f"not listed: kube-system's DaemonSets run {wanted} pods (per-node pods "
-                    f"are listed when one page of {DAEMONSET_PODS_PAGE} holds them; DaemonSet status counts are used "
-                    "instead)", absent=True)
 
 
 def _per_node_pods_page(source: Source, namespace: str, query: Query | None = None) -> Response:
@@ -324,7 +308,7 @@ _CATALOGUE = [
         rule=_resource("", "pods", namespace=KUBE_SYSTEM),
     ),
     Need("kube-system-daemonset-pods", "per-node DaemonSet pods in kube-system (kube-proxy, the CNI)",
-         fetch=_kube_system_daemonset_pods, after=("daemonsets",), rule=_resource("", "pods", namespace=KUBE_SYSTEM)),
+         fetch=_kube_system_daemonset_pods, rule=_resource("", "pods", namespace=KUBE_SYSTEM)),
     Need(
         "kube-system-leases",
         "leases in kube-system",

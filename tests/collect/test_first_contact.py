@@ -90,23 +90,25 @@ def test_a_forbidden_probe_is_an_answer_not_an_unreadable_cluster(api_server: Ca
     assert data.responses["nodes"].ok and data.responses["daemonsets"].ok
 
 
-def test_kube_system_daemonset_pods_are_judged_by_what_the_daemonsets_want(
+def test_kube_system_daemonset_pods_go_out_with_the_first_reads_and_one_page_judges_them(
         api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
-    """kube-system's DaemonSets want more pods than one page holds: the pods are not listed (their status counts
-    are used), and no page of them is read. Deciding it from the DaemonSets, not the nodes, lets the pods go out
-    a round trip earlier (the nodes take two: a Table, then some nodes whole)."""
+    """The per-node pods read waits for nothing (it once waited a round trip for the DaemonSets' counts); when
+    kube-system holds more than one page of them, that one page is read and set aside, never a second."""
+    from kubectl_arch.collect.needs import NEEDS
+
+    assert NEEDS["kube-system-daemonset-pods"].after == ()
     store = ApiStore()
     store.add({"kind": "Node", "apiVersion": "v1", "metadata": {"name": "n0"}, "status": {}})
-    for name, wanted in (("kube-proxy", 400), ("kindnet", 400), ("elsewhere", 5000)):
-        namespace = "team" if name == "elsewhere" else "kube-system"
-        store.add({"kind": "DaemonSet", "apiVersion": "apps/v1", "metadata": {"name": name, "namespace": namespace},
-                   "status": {"desiredNumberScheduled": wanted}})
+    for i in range(DAEMONSET_PODS_PAGE + 1):
+        store.add({"kind": "Pod", "apiVersion": "v1", "status": {},
+                   "metadata": {"name": f"kube-proxy-{i}", "namespace": "kube-system",
+                                "labels": {"pod-template-generation": "1"}}})
     server = api_server(store)
     data = collect(KubeSource(str(kubeconfig_for(server)), None, 10.0), ["kube-system-daemonset-pods"])
     response = data.responses["kube-system-daemonset-pods"]
     assert response.absent and not response.ok
-    assert "run 800 pods" in (response.error or "") and str(DAEMONSET_PODS_PAGE) in (response.error or "")
-    assert not server.requests_to("/api/v1/namespaces/kube-system/pods")
+    assert f"more than {DAEMONSET_PODS_PAGE} per-node pods" in (response.error or "")
+    assert len(server.requests_to("/api/v1/namespaces/kube-system/pods")) == 1
 
 
 def test_no_connection_is_dropped_when_every_read_is_in_flight(api_server: Callable[..., ApiServer],
@@ -123,3 +125,19 @@ def test_no_connection_is_dropped_when_every_read_is_in_flight(api_server: Calla
         data = collect(KubeSource(str(kubeconfig_for(server)), None, 10.0), EXPLAIN_NEEDS)
     assert data.responses["nodes"].ok
     assert not [r for r in caplog.records if "pool is full" in r.getMessage()], caplog.text
+
+
+@pytest.mark.parametrize("command", ["explain", "audit"])
+def test_every_read_that_waits_for_nothing_goes_out_in_the_first_wave(command: str) -> None:
+    """What a command reads without waiting for another read fits the reads in flight at once: it all goes in
+    one round trip after the probe. A catalogue that outgrows the bound adds a round trip to every run."""
+    from kubectl_arch.audit.registry import needs_for
+    from kubectl_arch.collect.concurrency import DEFAULT_IN_FLIGHT
+    from kubectl_arch.collect.needs import NEEDS
+
+    wanted = set(EXPLAIN_NEEDS if command == "explain" else needs_for())
+    while missing := {after for name in wanted for after in NEEDS[name].after} - wanted:
+        wanted |= missing
+    covered = {name for name in wanted if set(NEEDS[name].covered_by) & wanted}  # answered by another's read
+    first_wave = sorted(name for name in wanted - covered if not NEEDS[name].after and name != "version")
+    assert len(first_wave) <= DEFAULT_IN_FLIGHT, first_wave
