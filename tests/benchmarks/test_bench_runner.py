@@ -137,6 +137,9 @@ def test_bytes_and_memory_at_the_biggest_size() -> None:
     assert verdicts[f"`{AUDIT}` peak RSS < 200 MB at 65,000 nodes, 0 ms"] is False
     assert verdicts[f"`{EXPLAIN}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"] is True
     assert verdicts[f"`{AUDIT}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"] is False
+    measured_text = {t.name: t.measured for t in check_targets(results, [], FAST_HELP)}
+    assert "whole Node objects" in measured_text[f"`{AUDIT}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"]
+    assert "whole" not in measured_text[f"`{EXPLAIN}` bytes read ≤ ½ `{KUBECTL_NODES}` at 65,000 nodes, 0 ms"]
 
 
 def test_the_product_is_timed_from_bytecode_as_an_installed_copy_would_be() -> None:
