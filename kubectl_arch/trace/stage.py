@@ -82,8 +82,15 @@ class StageInputs:
         return self.data.pod_events.ok
 
 
-def at(when: dt.datetime | None) -> str:
-    return when.astimezone(dt.timezone.utc).strftime("%H:%M:%S") if when else "?"
+def at(when: dt.datetime | None, day_of: dt.datetime | None = None) -> str:
+    """A time of day (UTC); with the date too when it falls on another day than ``day_of`` (the pod's creation),
+    so a Deployment written weeks before its pod does not read as written the same day."""
+    if when is None:
+        return "?"
+    utc = when.astimezone(dt.timezone.utc)
+    if day_of is not None and utc.date() != day_of.astimezone(dt.timezone.utc).date():
+        return utc.strftime("%Y-%m-%d %H:%M:%S")
+    return utc.strftime("%H:%M:%S")
 
 
 def created_at(obj: Mapping[str, Any]) -> dt.datetime | None:

@@ -87,8 +87,9 @@ def submitted(inputs: StageInputs) -> Stage:
         stage.actor = manager
         stage.start = when
         stage.end = max(when, created) if created else when
-        stage.evidence.append(f"{_label(top)} last written by {manager} at {_at(when)} (metadata.managedFields)")
-    stage.evidence.append(f"{_label(top)} created at {_at(created)} (creationTimestamp)")
+        stage.evidence.append(f"{_label(top)} last written by {manager} at {_at(when, pod_created)} "
+                              "(metadata.managedFields)")
+    stage.evidence.append(f"{_label(top)} created at {_at(created, pod_created)} (creationTimestamp)")
     if stage.end and pod_created and (pod_created - stage.end).total_seconds() > REPLACEMENT_GAP_SECONDS:
         if top.get("kind") == "CronJob":
             schedule = raw.mapping(top.get("spec")).get("schedule", "?")

@@ -160,3 +160,16 @@ def test_progress_deadline_exceeded_is_noted() -> None:
     report = analyse(data_for(replica_set(), [failed_create(QUOTA)], deployment("ProgressDeadlineExceeded")))
     assert any("ProgressDeadlineExceeded" in note for note in report.notes)
     assert not any("cannot create pods" in note for note in report.notes)  # the stuck step says it once
+
+
+def test_a_time_on_another_day_than_the_pod_carries_its_date() -> None:
+    """An owner written weeks before its pod must not read as written that morning."""
+    import datetime as dt
+
+    from kubectl_arch.trace.stage import at
+
+    pod_created = dt.datetime(2026, 12, 3, 8, 15, tzinfo=dt.timezone.utc)
+    assert at(dt.datetime(2026, 12, 3, 7, 5, tzinfo=dt.timezone.utc), pod_created) == "07:05:00"
+    assert at(dt.datetime(2026, 11, 10, 10, 5, tzinfo=dt.timezone.utc), pod_created) == "2026-11-10 10:05:00"
+    assert at(dt.datetime(2026, 11, 10, 10, 5, tzinfo=dt.timezone.utc)) == "10:05:00", "no day to compare with"
+    assert at(None, pod_created) == "?"
