@@ -27,8 +27,26 @@ def main() -> None:
     gc.disable()
     try:
         _answer()
+    except SystemExit as done:
+        _exit_now_if_threads_remain(done)
+        raise
     finally:
         gc.freeze()
+
+
+def _exit_now_if_threads_remain(done: SystemExit) -> None:
+    """End the process at once, with the command's exit code, when a read still runs in another thread (Ctrl-C
+    or a fatal error mid-collection). The interpreter's own shutdown would wait for such a thread, or stop it
+    inside native code (TLS, cryptography's Rust), which aborts the process (SIGABRT) instead of exiting 130."""
+    import contextlib
+    import threading
+
+    if threading.active_count() == 1 or not (done.code is None or isinstance(done.code, int)):
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more can be written
+            stream.flush()
+    os._exit(done.code or 0)
 
 
 def _answer() -> None:

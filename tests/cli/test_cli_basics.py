@@ -141,3 +141,19 @@ def test_a_command_leaves_the_cycle_collector_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_the_command_ends_when_it_is_done_whatever_thread_still_runs(cli_home: Path) -> None:
+    """Ctrl-C or a fatal error can end a command while a read still runs in another thread: the process ends with
+    the command's exit code at once, not when that thread is done (nor aborted by stopping it in native code)."""
+    probe = (
+        "import sys, threading, time\n"
+        "from kubectl_arch.cli.entry import main\n"
+        "threading.Thread(target=time.sleep, args=(60,)).start()  # a read that would take another minute\n"
+        "sys.argv = ['kubectl-arch', 'explain', '--sample', 'no-such-sample']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert done.returncode == ExitCode.USAGE, done.stderr
+    assert done.stderr.startswith("error: "), done.stderr
