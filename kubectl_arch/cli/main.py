@@ -147,8 +147,10 @@ def _main(argv: list[str] | None) -> None:
         click.echo(f"error: {exc.one_line()}", err=True)
         code = exc.code
     except BrokenPipeError:
+        from kubectl_arch.output.console import silence_stdout
+
         code = ExitCode.OK
-        _silence_broken_pipe()
+        silence_stdout()
     except Exception as exc:  # the last resort: still one line, details with -v
         if verbose:
             import traceback
@@ -166,11 +168,6 @@ def _usage_line(exc: click.ClickException) -> str:
     if isinstance(exc, click.UsageError) and context is not None:
         return f"{message}; see `{context.command_path} --help`"
     return message
-
-
-def _silence_broken_pipe() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.command()

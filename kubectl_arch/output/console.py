@@ -15,6 +15,13 @@ DEFAULT_WIDTH = 100
 PLAIN_HEIGHT = 25  # rich's own height off a terminal
 
 
+def silence_stdout() -> None:
+    """After the reader of a pipe stopped reading (``| head``): what is still written goes nowhere, and the
+    interpreter's final flush raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def wants_plain(stream: IO[str] | None = None) -> bool:
     """Plain text when NO_COLOR is set (https://no-color.org) or the stream is not a terminal."""
     stream = stream or sys.stdout

@@ -93,4 +93,9 @@ class Formats(Generic[V]):
         chosen = self.by_name[(name or self.default or "").partition("=")[0]]
         module_name, _, function = chosen.renderer.partition(":")
         renderer: Renderer[V] = getattr(importlib.import_module(module_name), function)
-        renderer(view, name if chosen.template and name else chosen.name)
+        try:
+            renderer(view, name if chosen.template and name else chosen.name)
+        except BrokenPipeError:  # `| head` read what it wanted: the output ends, the verdict's exit code stays
+            from kubectl_arch.output.console import silence_stdout
+
+            silence_stdout()

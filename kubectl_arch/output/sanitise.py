@@ -115,6 +115,11 @@ def console_class() -> type:
                         for segment in buffer)
                 return super()._render_buffer(safe)
 
+            def on_broken_pipe(self) -> None:
+                """rich exits 1 here, which reads as audit findings: the command ends as for any closed pipe."""
+                self.quiet = True
+                raise BrokenPipeError
+
         _CONSOLE_CLASS = SafeConsole
     return _CONSOLE_CLASS
 

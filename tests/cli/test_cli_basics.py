@@ -157,3 +157,23 @@ def test_the_command_ends_when_it_is_done_whatever_thread_still_runs(cli_home: P
                           text=True, timeout=30, check=False)
     assert done.returncode == ExitCode.USAGE, done.stderr
     assert done.stderr.startswith("error: "), done.stderr
+
+
+@pytest.mark.parametrize(("argv", "verdict"), [
+    (["audit", "--sample", "kubeadm-degraded"], 1),
+    (["audit", "--sample", "kubeadm-degraded", "-o", "json"], 1),
+    (["explain", "--sample", "kind-ha"], 0),
+    (["trace", "deployment/api", "-n", "shop", "--sample", "kind-ha"], 0),
+], ids=["audit", "audit-json", "explain", "trace"])
+def test_a_closed_pipe_ends_the_output_not_the_verdict(argv: list[str], verdict: int, cli_home: Path) -> None:
+    """`kubectl arch audit | head` in CI: the reader stops early, and the exit code is still the command's own
+    (rich's default exits 1 on a closed pipe, which reads as findings; a bare BrokenPipeError exited 0)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run([str(VENV_BIN / "kubectl-arch"), *argv], env=cli_environment(cli_home),
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    finally:
+        os.close(write_end)
+    assert done.returncode == verdict, done.stderr
+    assert done.stderr == "", "a closed pipe is not an error to report"
