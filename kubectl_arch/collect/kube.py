@@ -416,10 +416,17 @@ def _worth_retrying(path: str, status: int) -> bool:
     return status in RETRY_STATUSES and path.rstrip("/") not in HEALTH_PATHS
 
 
+PROXY_UNREACHABLE = "the proxy could not be reached"
+
+
 def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool]:
     """Turn a connection-level failure into data; resets and broken bodies are worth one more try."""
     import urllib3
 
+    # A proxy that refuses or cannot be reached answers the same the next time: said once, not retried.
+    if isinstance(exc, urllib3.exceptions.ProxyError) and isinstance(
+            getattr(exc, "original_error", None), (urllib3.exceptions.NewConnectionError, ConnectionRefusedError)):
+        return Response(status=NO_STATUS, error=f"{PROXY_UNREACHABLE}: {_root_cause(exc)}"), False
     # NewConnectionError subclasses urllib3's TimeoutError: test it first, or "refused" reads as "timed out".
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
         return Response(status=NO_STATUS, error=f"connection failed: {_root_cause(exc)}"), False
@@ -853,6 +860,11 @@ def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
         return ArchError(
             f"the certificate of the API server {server} is not trusted: {error}",
             hint="check that the kubeconfig's certificate-authority-data is the cluster's CA",
+        )
+    if response.status == NO_STATUS and PROXY_UNREACHABLE in error:
+        return ArchError(
+            f"cannot reach the API server {server}: {error}",
+            hint="check HTTPS_PROXY and NO_PROXY (or the kubeconfig's proxy-url), as kubectl reads them",
         )
     if response.status == NO_STATUS:
         return ArchError(

@@ -41,12 +41,18 @@ def test_the_proxy_environment_is_read_once_not_before_every_request(
 def test_an_https_proxy_in_the_environment_is_used(tiny_server: ApiServer, kubeconfig_for: Callable[..., Path],
                                                    monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
     monkeypatch.setenv("HTTPS_PROXY", CLOSED_PORT)
-    source = KubeSource(str(kubeconfig_for(tiny_server)), sleep=sleeps.append)  # a refused proxy is retried
+    source = KubeSource(str(kubeconfig_for(tiny_server)), sleep=sleeps.append)
 
     response = source.get("/version")
 
     assert response.status == NO_STATUS and tiny_server.requests == [], "the request went around the proxy"
     assert "through a proxy" in (source.peer_certificates().error or "")
+    # A refused proxy refuses again: one line that names it, and no back-off spent retrying it.
+    assert "proxy could not be reached" in (response.error or "") and "refused" in (response.error or "")
+    assert sleeps == [] and source.requests_sent == 1
+    from kubectl_arch.collect.kube import cluster_unreadable
+
+    assert "HTTPS_PROXY" in cluster_unreadable(response, source).one_line(), "the line points at the proxy"
 
 
 def test_no_proxy_lets_the_server_be_reached_directly(tiny_server: ApiServer, kubeconfig_for: Callable[..., Path],
