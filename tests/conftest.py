@@ -82,6 +82,16 @@ def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[
     return env
 
 
+def probe_report(script: str, home: Path) -> Any:
+    """Run ``script`` in a fresh interpreter with a CLI run's environment, and return the JSON it printed last on
+    stderr: what a command imports or leaves switched on is a property of a whole process, so such tests spawn one."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", script], env=cli_environment(home), capture_output=True, text=True,
+                          timeout=60, check=False)
+    return json.loads(done.stderr.strip().splitlines()[-1])
+
+
 @pytest.fixture(autouse=True)
 def one_scrape_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test reads each metrics source once (``--window 0``) unless it passes ``--window`` itself: the

@@ -138,11 +138,7 @@ def test_the_control_codes_stripped_are_richs() -> None:
 
 
 def test_a_plain_report_imports_no_rich(cli_home: Any) -> None:
-    import json
-    import subprocess
-    import sys
-
-    from tests.conftest import cli_environment
+    from tests.conftest import probe_report
 
     probe = ("import json, sys\n"
              "from kubectl_arch.cli.main import main\n"
@@ -150,9 +146,7 @@ def test_a_plain_report_imports_no_rich(cli_home: Any) -> None:
              "except SystemExit as exc:\n    code = exc.code\n"
              "print(json.dumps({'code': code, 'rich': sorted(m for m in sys.modules if m.split('.')[0] == 'rich')}),\n"
              "      file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 1, "rich": []}
+    assert probe_report(probe, cli_home) == {"code": 1, "rich": []}
 
 
 def test_a_plain_report_lays_out_no_rich_text(run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:

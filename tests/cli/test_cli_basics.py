@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from kubectl_arch import __version__
 from kubectl_arch.cli.main import COMMANDS
 from kubectl_arch.errors import ExitCode
 from tests.cli.cli_helpers import assert_one_line_error
-from tests.conftest import VENV_BIN, CliResult, cli_environment
+from tests.conftest import VENV_BIN, CliResult, cli_environment, probe_report
 
 RunCli = Callable[..., CliResult]
 KUBECTL = shutil.which("kubectl")
@@ -56,10 +55,7 @@ def test_light_commands_import_neither_kubernetes_nor_rich(argv: list[str], cli_
         "               if m.split('.')[0] in ('kubernetes', 'rich', 'urllib3', 'jinja2', 'markupsafe'))\n"
         "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
-                          text=True, timeout=60, check=False)
-    report = json.loads(done.stderr.strip().splitlines()[-1])
-    assert report == {"code": 0, "heavy": []}
+    assert probe_report(probe, cli_home) == {"code": 0, "heavy": []}
 
 
 def test_help_lists_every_command_and_the_exit_codes(run_cli: RunCli) -> None:
@@ -120,11 +116,9 @@ def test_a_command_runs_without_the_cycle_collector(argv: list[str], cli_home: P
         "print(json.dumps({'passes': passes, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}),\n"
         "      file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
-                          text=True, timeout=60, check=False)
     # The console script's process ends with the command: the collector stays off, and what is alive is frozen so
     # that the collection Python runs at exit walks none of it.
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"passes": [], "enabled": False, "frozen": True}
+    assert probe_report(probe, cli_home) == {"passes": [], "enabled": False, "frozen": True}
 
 
 @pytest.mark.parametrize("enabled", [True, False])

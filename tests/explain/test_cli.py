@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ import yaml
 
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
-from tests.conftest import cli_environment
+from tests.conftest import probe_report
 from tests.explain.fixtures import sample_data
 from tests.golden import assert_golden
 
@@ -131,6 +129,4 @@ def test_the_overview_imports_no_other_views_code(cli_home: Path) -> None:
         "'kubectl_arch.explain.what_if', 'kubectl_arch.explain.render.page', 'kubectl_arch.explain.render.story'))\n"
         "print(json.dumps({'code': code, 'others': others}), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], env=cli_environment(cli_home), capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "others": []}
+    assert probe_report(probe, cli_home) == {"code": 0, "others": []}
