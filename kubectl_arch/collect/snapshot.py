@@ -165,6 +165,10 @@ class SnapshotSource:
             self._captured_at = dt.datetime.fromisoformat(str(document["capturedAt"]).replace("Z", "+00:00"))
         except (KeyError, ValueError) as exc:
             raise UsageError(f"{name} is not a kubectl-arch snapshot (bad capturedAt: {exc})") from None
+        if self._captured_at.tzinfo is None:  # every age is measured against it, beside the server's aware times
+            raise UsageError(f"{name} is not a kubectl-arch snapshot (capturedAt "
+                             f"{json.dumps(document['capturedAt'])} has no time zone; the tool writes UTC, "
+                             "e.g. 2026-11-20T09:00:00Z)")
 
     @classmethod
     def load(cls, path: str | Path) -> SnapshotSource:
@@ -191,9 +195,16 @@ class SnapshotSource:
                              hint="take a new one with `kubectl arch snapshot -o FILE`")
         if not isinstance(document.get("credentials", {}), dict):
             raise UsageError(f"snapshot {path} is damaged: its credentials are not a mapping")
-        if document.get("version") != SNAPSHOT_VERSION:
+        incomplete = document.get("incomplete", {})
+        if not isinstance(incomplete, dict) or not all(isinstance(why, str) for why in incomplete.values()):
+            # Ignoring it would replay a file that says reads failed as a complete one.
+            raise UsageError(f"snapshot {path} is damaged: its incomplete reads are not a mapping of read to reason",
+                             hint="take a new one with `kubectl arch snapshot -o FILE`")
+        version = document.get("version")
+        if version != SNAPSHOT_VERSION or isinstance(version, bool):
+            # As written in the file: a string "1" printed bare read as the version this tool reads.
             raise UsageError(
-                f"snapshot {path} has version {document.get('version')}; this kubectl-arch reads {SNAPSHOT_VERSION}"
+                f"snapshot {path} has version {json.dumps(version)}; this kubectl-arch reads {SNAPSHOT_VERSION}"
             )
         return cls(document, name=f"snapshot {Path(path).name}")
 

@@ -47,6 +47,14 @@ def test_a_null_git_version_reads_unknown(sample: Sample, run: Callable[..., tup
     {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": "2026-11-20T09:00:00Z", "credentials": [],
      "responses": {}},
     {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": 7, "responses": {}},
+    # A capture time without a zone cannot be set against the server's (aware) timestamps.
+    {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": "2026-11-20T09:00:00", "responses": {}},
+    {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": "2026-11-20", "responses": {}},
+    # A file that says reads failed, in a shape that cannot name them, must not replay as complete.
+    {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": "2026-11-20T09:00:00Z", "responses": {},
+     "incomplete": "nodes"},
+    {"kind": "KubectlArchSnapshot", "version": 1, "capturedAt": "2026-11-20T09:00:00Z", "responses": {},
+     "incomplete": {"nodes": ["forbidden"]}},
     [1, 2, 3],
 ])
 def test_hand_crafted_snapshots_exit_2_with_one_line(document: object, tmp_path: Path,
@@ -56,6 +64,15 @@ def test_hand_crafted_snapshots_exit_2_with_one_line(document: object, tmp_path:
     code, text = run(["audit", "--snapshot", str(path)])
     assert code == 2, text
     assert len(text.strip().splitlines()) == 1 and "snapshot" in text
+
+
+def test_a_version_of_the_wrong_type_is_named_as_written(tmp_path: Path, run: Callable[..., tuple[int, str]]) -> None:
+    """"has version 1; this kubectl-arch reads 1" contradicted itself: the file's "1" is a string."""
+    path = tmp_path / "s.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"kind": "KubectlArchSnapshot", "version": "1",
+                                               "capturedAt": "2026-11-20T09:00:00Z", "responses": {}}).encode()))
+    code, text = run(["audit", "--snapshot", str(path)])
+    assert code == 2 and 'has version "1"' in text, text
 
 
 def test_odd_records_in_a_snapshot_are_failed_reads_not_crashes(tmp_path: Path,
