@@ -109,8 +109,7 @@ def finished_verdict(view: PodView) -> Diagnosis | None:
     container = _deciding_container(view)
     owner = next((r.get("kind") for r in raw.sequence(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
                   if isinstance(r, dict) and r.get("controller")), None)
-    after = {"Job": " Its Job counts it: the Job controller may create a new pod until backoffLimit is reached "
-                    "(`kubectl describe job`)."}.get(str(owner), "")
+    after = _job_sentence(view) if owner == "Job" else ""
     rejected = failed_pod_problem(view)  # evicted or refused by the kubelet: the pod's reason beats any container's
     if rejected is not None:
         return Diagnosis(rejected.reason, f"finished: the pod failed ({rejected.reason}). {rejected.explanation}",
@@ -129,6 +128,16 @@ def finished_verdict(view: PodView) -> Diagnosis | None:
         (commands.logs(container.name), commands.describe),
         f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#pod-phase",
         (f"{container.name}: terminated, exit code {code}, reason {reason}",))
+
+
+def _job_sentence(view: PodView) -> str:
+    """What a finished pod means to its Job: a success counts toward completions, only a failure is retried
+    (saying backoffLimit of a Succeeded pod read as a failed attempt)."""
+    if view.phase == "Succeeded":
+        return (" Its Job counts it as a success toward spec.completions: the Job is complete once enough pods "
+                "have succeeded (`kubectl describe job`).")
+    return (" Its Job counts it as a failed attempt: the Job controller retries with a new pod until backoffLimit "
+            "retries are used up or a podFailurePolicy rule ends the Job (`kubectl describe job`).")
 
 
 def _sentence(text: str) -> str:

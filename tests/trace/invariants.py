@@ -67,6 +67,8 @@ def broken(report: TraceReport, data: TraceData) -> list[str]:
             problems.append("a finished pod has a step in progress")
         if report.stuck is not None or report.verdict.state != "finished":
             problems.append(f"a finished pod reads as {report.verdict.summary!r}")
+        if view.phase == "Succeeded" and report.finished is not None and "backoffLimit" in report.finished.explanation:
+            problems.append("a Succeeded pod is explained as a failed attempt its Job retries (backoffLimit)")
     running_ready = (report.has_pod and view.phase == "Running" and view.condition_true("Ready")
                      and view.deleting_since is None and _node_ready(data) and _reads_allowed(data))
     if running_ready and report.stuck is not None:
