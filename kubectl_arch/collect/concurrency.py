@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -267,8 +268,8 @@ def split_across_processes(items: Sequence[T], run: Callable[[Sequence[T]], list
             outcome = _unpickled(answers[i])
             if outcome is None:
                 results.extend(run(chunk))
-            elif isinstance(outcome, BaseException):
-                raise outcome
+            elif isinstance(outcome, ChildFailure):
+                raise outcome.error from ChildTraceback(outcome.traceback)
             else:
                 results.extend(outcome)
         return results
@@ -276,6 +277,26 @@ def split_across_processes(items: Sequence[T], run: Callable[[Sequence[T]], list
         for pid in children:  # an exception or Ctrl-C here: no child outlives the command
             _stop(pid)
         gc.unfreeze()
+
+
+class ChildTraceback(Exception):
+    """A forked child's traceback, as text: the cause of its exception raised here, so ``-v`` shows the frames
+    that failed (pickling an exception keeps none of them), as concurrent.futures does for its processes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return "\n" + self.text.rstrip("\n")
+
+
+@dataclass(frozen=True)
+class ChildFailure:
+    """What a child sends when its chunk raised: the exception, and its traceback as text."""
+
+    error: BaseException
+    traceback: str
 
 
 def _child(write_end: int, run: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]) -> None:
@@ -290,7 +311,9 @@ def _child(write_end: int, run: Callable[[Sequence[T]], list[R]], chunk: Sequenc
         except KeyboardInterrupt:
             os._exit(INTERRUPTED_CHILD)
         except BaseException as exc:  # raised in the parent, as a thread's would be
-            outcome = exc
+            import traceback
+
+            outcome = ChildFailure(exc, "".join(traceback.format_exception(exc)))
         try:
             payload = pickle.dumps(outcome)
         except Exception:  # the parent runs this chunk itself

@@ -75,9 +75,14 @@ def test_a_childs_exception_is_raised_here() -> None:
         try:
             split_across_processes([1, 2, 3, 4], fails_in_child, 2)
         except ValueError as exc:
-            print(json.dumps({"raised": str(exc)}))
+            import traceback
+            print(json.dumps({"raised": str(exc), "printed": "".join(traceback.format_exception(exc))}))
     """)
-    assert result == {"raised": "bad item 3"}
+    assert result["raised"] == "bad item 3"
+    # What -v prints: the child's own frames (pickling keeps none), then the exception as raised here.
+    printed = str(result["printed"])
+    assert "ChildTraceback" in printed and ", in fails_in_child\n" in printed
+    assert printed.index("fails_in_child") < printed.index("direct cause") < printed.rindex("split_across_processes")
 
 
 def test_a_result_that_does_not_pickle_is_computed_here() -> None:
