@@ -77,12 +77,29 @@ class LazyGroup(click.Group):
         command = self.get_command(ctx, name) if name in COMMANDS else None
         if command is None:
             return super().parse_args(ctx, args)
-        return super().parse_args(ctx, pflag_forms(args, _all_params(ctx, command)))
+        params = _all_params(ctx, command)
+        return super().parse_args(ctx, verbose_first(pflag_forms(args, params), params))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+VERBOSE_FLAGS = ("-v", "--verbose")
+
+
+def verbose_first(args: list[str], params: list[click.Parameter]) -> list[str]:
+    """``-v`` after the command moved before it, where the group reads it: kubectl takes ``-v`` after the command
+    (``kubectl get pods -v``) and every unexpected error says "run with -v". The value of an option that takes
+    one, anything after ``--``, and a command with a ``-v`` of its own are left alone."""
+    options = [p for p in params if isinstance(p, click.Option)]
+    if any(flag in p.opts + p.secondary_opts for p in options for flag in VERBOSE_FLAGS):
+        return args
+    takes_value = {opt for p in options if not p.is_flag and not p.count for opt in p.opts + p.secondary_opts}
+    end = args.index("--") if "--" in args else len(args)
+    moved = [i for i in range(end) if args[i] in VERBOSE_FLAGS and (i == 0 or args[i - 1] not in takes_value)]
+    return [args[i] for i in moved] + [arg for i, arg in enumerate(args) if i not in moved]
 
 
 def _all_params(ctx: click.Context, command: click.Command) -> list[click.Parameter]:

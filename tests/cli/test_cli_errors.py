@@ -7,8 +7,10 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 
+from kubectl_arch.cli.main import verbose_first
 from kubectl_arch.errors import ExitCode
 from tests.cli.cli_helpers import assert_one_line_error, live_args, live_commands
 from tests.conftest import CliResult
@@ -123,6 +125,22 @@ def test_verbose_shows_the_traceback(run_cli: RunCli, tmp_path: Path) -> None:
     assert verbose.code == ExitCode.CLUSTER_UNREADABLE
     assert "Traceback (most recent call last)" in verbose.stderr
     assert verbose.stderr.strip().splitlines()[-1] == quiet.stderr.strip()
+
+
+@pytest.mark.parametrize("flag", ["-v", "--verbose"])
+def test_verbose_after_the_command_is_taken_as_kubectl_takes_it(run_cli: RunCli, tmp_path: Path, flag: str) -> None:
+    """`kubectl get pods -v` works, and every error line says "run with -v": after the command it was a usage error."""
+    args = ["snapshot", "-o", str(tmp_path / "s.gz"), "--kubeconfig", str(tmp_path / "nowhere")]
+    for verbose in (run_cli([*args, flag]), run_cli([args[0], flag, *args[1:]])):
+        assert verbose.code == ExitCode.CLUSTER_UNREADABLE, verbose.stderr
+        assert "Traceback (most recent call last)" in verbose.stderr
+
+
+def test_a_value_spelled_like_the_verbose_flag_stays_a_value() -> None:
+    params: list[click.Parameter] = [click.Option(["-n", "--namespace"]), click.Option(["-A"], is_flag=True)]
+    assert verbose_first(["trace", "pod", "x", "-n", "-v", "-A", "-v"], params) == \
+        ["-v", "trace", "pod", "x", "-n", "-v", "-A"]
+    assert verbose_first(["trace", "--", "-v"], params) == ["trace", "--", "-v"]
 
 
 def test_sample_and_snapshot_together_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
