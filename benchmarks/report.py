@@ -34,6 +34,7 @@ TRACE_ROUND_TRIPS, TRACE_OWNER_LEVELS = 3, 2  # the traced pod's owners: Replica
 MAX_HELP_SECONDS = 0.100
 MAX_FIRST_REQUEST_SECONDS = 0.300
 MAX_CONTEXTS_RATIO = 2.0
+CONTEXTS = 10  # --all-contexts is measured over this many clusters
 
 
 @dataclass(frozen=True)
@@ -211,13 +212,17 @@ def _truth_targets(results: Results) -> list[Target]:
 
 def _contexts_target(contexts: Sequence[Measurement]) -> Target:
     one, every = _find(contexts, ONE_CONTEXT), _find(contexts, ALL_CONTEXTS)
-    name = f"`--all-contexts` over 10 contexts ≤ {MAX_CONTEXTS_RATIO:g}× one context (at the highest latency)"
+    name = f"`--all-contexts` over {CONTEXTS} contexts ≤ {MAX_CONTEXTS_RATIO:g}× one context (at the highest latency)"
     why = _done(one) or _done(every)
     if why or one is None or every is None:
         return Target(name, False, why or "not measured")
     ratio = every.usage.seconds / one.usage.seconds
+    # CPU says how much of the wall is work (the clusters' test servers run on the same CPUs); the one-context
+    # runs in a row are what --all-contexts saves an SRE looping over `--context`.
     return Target(name, ratio <= MAX_CONTEXTS_RATIO,
-                  f"{every.usage.seconds:.2f} s vs {one.usage.seconds:.2f} s ({ratio:.2f}×)")
+                  f"{every.usage.seconds:.2f} s vs {one.usage.seconds:.2f} s ({ratio:.2f}×); "
+                  f"CPU {every.usage.cpu_seconds:.2f} s vs {one.usage.cpu_seconds:.2f} s; "
+                  f"{CONTEXTS} one-context runs in a row: {CONTEXTS * one.usage.seconds:.1f} s")
 
 
 def render(results: Results, contexts: Sequence[Measurement], help_usages: Mapping[str, ProcessUsage],

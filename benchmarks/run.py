@@ -41,6 +41,7 @@ from benchmarks.measure import (  # noqa: E402
 )
 from benchmarks.report import (  # noqa: E402
     ALL_CONTEXTS,
+    CONTEXTS,
     KUBECTL_PLUGIN_BASELINE,
     ONE_CONTEXT,
     check_targets,
@@ -51,8 +52,7 @@ from benchmarks.truth import CHECKERS, check_with_kubectl  # noqa: E402
 
 DEFAULT_SIZES = (10, 100, 1_000, 5_000, 65_000)
 DEFAULT_LATENCIES_MS = (0, 100)
-CONTEXTS = 10  # --all-contexts is measured over this many clusters ...
-CONTEXT_NODES = 100  # ... of this many nodes each, at the highest latency measured
+CONTEXT_NODES = 100  # --all-contexts: CONTEXTS clusters of this many nodes each, at the highest latency measured
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HELP_RUNS = 9
 QUICK_RUNS = 5  # runs of each command where one takes about a second or less: the row shows the median

@@ -19,7 +19,7 @@ from benchmarks import run
 from benchmarks.generate import SyntheticCluster
 from benchmarks.install import compile_product, install_product
 from benchmarks.measure import Measurement, ProcessUsage, representative, run_measured
-from benchmarks.report import AUDIT, EXPLAIN, KUBECTL_NODES, TRACE, check_targets
+from benchmarks.report import ALL_CONTEXTS, AUDIT, EXPLAIN, KUBECTL_NODES, ONE_CONTEXT, TRACE, check_targets
 from benchmarks.truth import check_audit, check_explain
 
 FAST_HELP = {"kubectl arch --help": ProcessUsage(0.05, 0.05, 20.0, 0, "")}
@@ -127,6 +127,16 @@ def test_unmeasured_targets_are_missed_never_met() -> None:
     assert biggest and all(not t.met and "not measured" in t.measured for t in biggest)
     contexts = next(t for t in targets if "--all-contexts" in t.name)
     assert not contexts.met
+
+
+def test_the_all_contexts_target_shows_cpu_and_the_runs_it_replaces() -> None:
+    one = measured(ONE_CONTEXT, seconds=0.5)
+    every = measured(ALL_CONTEXTS, seconds=1.5)
+    every.usage = ProcessUsage(1.5, 2.25, 90.0, 0, "")
+    target = next(t for t in check_targets({}, [one, every], FAST_HELP) if "--all-contexts" in t.name)
+    assert not target.met
+    assert target.measured == ("1.50 s vs 0.50 s (3.00×); CPU 2.25 s vs 0.50 s; "
+                               "10 one-context runs in a row: 5.0 s")
 
 
 def test_bytes_and_memory_at_the_biggest_size() -> None:
