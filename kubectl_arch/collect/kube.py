@@ -89,6 +89,7 @@ class KubeSource:
         plugin_deadline = min(EXEC_PLUGIN_DEADLINE_SECONDS, run_timeout or EXEC_PLUGIN_DEADLINE_SECONDS)
         self._configuration, self._credentials, self._impersonation, self._compressed = _load_configuration(
             connection, plugin_deadline)
+        self.credential_flag = _credential_flag(connection)
         # The client re-reads the proxy variables from the environment each time its token hook sets the
         # host again, which is before every request; the environment does not change during a run.
         self._configuration.proxy = self._configuration.proxy
@@ -841,17 +842,34 @@ _CLIENT_CERTIFICATE_ALERTS = (
 )
 
 
+def _credential_flag(connection: Connection) -> tuple[str, str] | None:
+    """The flag that chose other credentials than the context's user, and them in words; None for the context's.
+    A refusal is then the flag's, and "refresh the kubeconfig" would send the user to the wrong place."""
+    if connection.token:
+        return "--token", "the token given with --token"
+    if connection.client_certificate:
+        return "--client-certificate", "the client certificate given with --client-certificate"
+    return ("--user", f"the credentials of user {connection.user} (--user)") if connection.user else None
+
+
 def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
     """The one-line error for a first request that failed: what happened and what to try."""
     server = source.server
     context = source.credentials().context or "in-cluster"
     error = response.error or ""
+    flag, given = source.credential_flag or ("", "")
     if response.status == 401:
+        if flag in ("--token", "--client-certificate"):  # not the kubeconfig's: refreshing it changes nothing
+            return ArchError(f"the API server {server} rejected {given} (HTTP 401)",
+                             hint="check that it is for this cluster and has not expired")
         return ArchError(
-            f"the API server {server} rejected the credentials of context {context} (HTTP 401)",
+            f"the API server {server} rejected {given or f'the credentials of context {context}'} (HTTP 401)",
             hint="they may have expired: log in again or refresh the kubeconfig",
         )
     if any(alert in error for alert in _CLIENT_CERTIFICATE_ALERTS):
+        if flag == "--client-certificate":
+            return ArchError(f"the API server {server} refused {given}: {error}",
+                             hint="the certificate may have expired: renew it")
         return ArchError(
             f"the API server {server} refused the client certificate credentials of context {context}: {error}",
             hint="the certificate may have expired: renew it or refresh the kubeconfig",

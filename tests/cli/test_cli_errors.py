@@ -91,6 +91,15 @@ def test_rejected_token_says_credentials(command: list[str], run_cli: RunCli, ti
     assert "expired" not in "".join(r.headers.get("authorization", "") for r in tiny_server.requests)
 
 
+def test_a_rejected_token_flag_is_named_not_the_kubeconfig(snapshot_command: list[str], run_cli: RunCli,
+                                                           tiny_server: ApiServer,
+                                                           kubeconfig_for: Callable[..., Path]) -> None:
+    """The credentials the server refused were the flag's: "refresh the kubeconfig" sent the user elsewhere."""
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(tiny_server)), "--token", "wrong"])
+    line = assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "the token given with --token", "HTTP 401")
+    assert "kubeconfig" not in line and "wrong" not in line
+
+
 def test_expired_client_certificate_says_credentials(snapshot_command: list[str], run_cli: RunCli,
                                                      api_server: Callable[..., ApiServer],
                                                      kubeconfig_for: Callable[..., Path]) -> None:
