@@ -563,8 +563,12 @@ def _load_configuration(connection: Connection, plugin_deadline: float = EXEC_PL
             credentials.namespace = connection.namespace or _in_cluster_namespace()
             return configuration, credentials, _impersonation({}, connection), not connection.disable_compression
         _, named = kubeconfig_files(connection.kubeconfig)
+        if kubeconfig.files:  # they are there and hold nothing (kubectl reads an empty file as no configuration)
+            message = f"kubeconfig {os.pathsep.join(kubeconfig.files)} holds no configuration (the file is empty)"
+        else:
+            message = f"no kubeconfig found at {named}"
         raise ArchError(
-            f"no kubeconfig found at {named}",
+            message,
             hint="pass --kubeconfig FILE, set KUBECONFIG, or try a bundled sample with --sample kind-ha",
         )
     where = os.pathsep.join(kubeconfig.files) or "the command line"

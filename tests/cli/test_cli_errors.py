@@ -68,7 +68,8 @@ def test_invalid_kubeconfig_yaml(command: list[str], run_cli: RunCli, tmp_path: 
 @pytest.mark.parametrize("content, words", [
     ("just a sentence\n", ("is not a kubeconfig",)),
     ("apiVersion: v1\nkind: Config\n", ("sets no current context", "--context")),
-], ids=["not-a-mapping", "no-contexts"])
+    ("", ("is empty",)),  # it was "no kubeconfig found at FILE", of a file that is there
+], ids=["not-a-mapping", "no-contexts", "empty"])
 def test_bad_kubeconfig(snapshot_command: list[str], run_cli: RunCli, tmp_path: Path, content: str,
                         words: tuple[str, ...]) -> None:
     config = tmp_path / "config"
