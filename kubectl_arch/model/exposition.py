@@ -10,24 +10,33 @@ Within the strict shape both give the same samples; tests/model/test_exposition.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
 
 Labels = tuple[tuple[str, str], ...]
-Sample = tuple[str, Labels, float]
+# A histogram bucket's labels without "le", and its "le" (None: it has none).
+BucketSplit = tuple[Labels, str | None]
+# name, sorted labels, value, and the labels split as a bucket's when the parser had that for free (le written
+# last, as every Prometheus client writes it); None: whoever groups buckets splits them.
+Sample = tuple[str, Labels, float, BucketSplit | None]
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 # A label name prometheus_client accepts under either name validation (no "__" prefix: reserved, and
 # "__name__" names the metric), and a value with no backslash (no escapes) and so no quote inside.
-_PAIR = r'(?!__)[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*"'
+_LABEL_NAME = r"(?!__)[a-zA-Z_][a-zA-Z0-9_]*"
+_LABEL_VALUE = r'[^"\\\n]*'
+_PAIR = rf'{_LABEL_NAME}="{_LABEL_VALUE}"'
 # The values every prometheus_client release reads as float() does. Recent ones read an integer through int()
 # first, which differs from float() only for a negative zero (0.0, not -0.0) and past a float's range (an
 # error, not inf): those, and spellings such as 1_0, inf, nan or Infinity, are left to it.
 _VALUE = (r"(?!-0+\Z)(?![+-]?[0-9]{301})"
           r"(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?Inf|NaN)")
-# name, then {k="v",...} (possibly empty), one space and the value: no timestamp, no exemplar.
-_SAMPLE = rf"({_NAME})(?:\{{((?:{_PAIR}(?:,{_PAIR})*)?)\}})? ({_VALUE})"
+# name, then {k="v",...} (possibly empty), one space and the value: no timestamp, no exemplar. The labels are
+# captured as what precedes the last value ('k="v",...,k') and that value: lines of one series differ in the
+# last value only (a bucket's le), so the rest is parsed once per series.
+_SAMPLE = rf'({_NAME})(?:\{{(?:((?:{_PAIR},)*{_LABEL_NAME})="({_LABEL_VALUE})")?\}})? ({_VALUE})'
 _LABEL_PAIR = r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"'
 # HELP (its text is free), TYPE with every type prometheus_client's Metric accepts ("untyped" is its alias for
 # "unknown"), or another comment, which it ignores: "#" alone, or "# " and a word that is not HELP or TYPE.
@@ -54,21 +63,34 @@ def strict_samples(lines: Iterable[str]) -> list[Sample] | None:
     counter whose name lacks ``_total`` (``# TYPE x counter`` then ``x 1`` gives ``x_total``): that is kept.
     """
     sample_re, pair_re, comment_re = _grammar()
-    match_sample, label_pairs, match_comment = sample_re.fullmatch, pair_re.findall, comment_re.fullmatch
+    match_sample, match_comment = sample_re.fullmatch, comment_re.fullmatch
     out: list[Sample] = []
     family, kind, start = "", "untyped", 0
     owned: tuple[str, ...] = ()
+    # What precedes a line's last label value ('k="v",...,k'), parsed: the same for every line of a series.
+    around: dict[str, _Around] = {}
     for line in lines:
         sample = match_sample(line)
         if sample is not None:
-            name, pairs, value = sample.groups()
-            labels: Labels = tuple(sorted(label_pairs(pairs))) if pairs else ()
-            if len(labels) > 1 and len(dict(labels)) < len(labels):
-                return None  # a label named twice: prometheus_client's error to give
+            name, head, last_value, value = sample.groups()
+            split: BucketSplit | None = None
+            if head is None:
+                labels: Labels = ()
+            else:
+                known = around.get(head)
+                if known is None:
+                    known = _around(head, pair_re)
+                    if known is None:
+                        return None  # a label named twice: prometheus_client's error to give
+                    around[head] = known
+                before, last_name, after, rest = known
+                labels = (*before, (last_name, last_value), *after)
+                if last_name == "le":
+                    split = rest, last_value
             if name not in owned:  # a sample outside the family is a family of its own, untyped
                 _rename_counter(out, start, family, kind)
                 family, kind, owned = "", "untyped", ()
-            out.append((name, labels, float(value)))
+            out.append((name, labels, float(value), split))
         elif not line:
             continue
         else:
@@ -89,11 +111,27 @@ def strict_samples(lines: Iterable[str]) -> list[Sample] | None:
     return out
 
 
+# A line's labels around its last one: those sorted before its name, its name, those sorted after it, and both
+# together (the labels without the last one).
+_Around = tuple[Labels, str, Labels, Labels]
+
+
+def _around(head: str, pair_re: re.Pattern[str]) -> _Around | None:
+    """``head`` ('k="v",...,k': a label set up to its last value) parsed; None when a label is named twice."""
+    pairs, _, last_name = head.rpartition(",")  # a label name has no comma: the last one is the separator
+    rest = tuple(sorted(pair_re.findall(pairs)))
+    names = [label for label, _ in rest]
+    if len(set(names)) < len(names) or last_name in names:
+        return None
+    at = bisect.bisect(names, last_name)  # sorted as the label pairs are: by name, each name once
+    return rest[:at], last_name, rest[at:], rest
+
+
 def _rename_counter(out: list[Sample], start: int, family: str, kind: str) -> None:
     """prometheus_client's counter naming, applied when a family ends with its last TYPE a counter: when the
     family's name lacks ``_total``, each of its samples (``out[start:]``) takes ``_total`` after its own name."""
     if family and kind == "counter" and not family.endswith("_total"):
-        out[start:] = [(name + "_total", labels, value) for name, labels, value in out[start:]]
+        out[start:] = [(name + "_total", labels, value, split) for name, labels, value, split in out[start:]]
 
 
 def reference_samples(text: str) -> Iterator[Sample]:
@@ -103,4 +141,4 @@ def reference_samples(text: str) -> Iterator[Sample]:
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             labels = tuple(sorted((str(k), str(v)) for k, v in sample.labels.items()))
-            yield sample.name, labels, float(sample.value)
+            yield sample.name, labels, float(sample.value), None

@@ -117,10 +117,13 @@ def _reference(text: str, families: tuple[str, ...] | None) -> Metrics | Metrics
 
 
 def _exactly(result: Metrics | MetricsError) -> object:
-    """A parse as a comparable value: samples in order with each value's repr (NaN equals NaN, -0.0 is not 0.0)."""
+    """A parse as a comparable value: samples in order with each value's repr (NaN equals NaN, -0.0 is not 0.0),
+    and the histograms grouped from them (the fast path groups buckets its own way: by the labels before le)."""
     if isinstance(result, MetricsError):
         return result
-    return [(name, [(s.name, s.labels, repr(s.value)) for s in samples]) for name, samples in result.by_name.items()]
+    return ([(name, [(s.name, s.labels, repr(s.value)) for s in samples]) for name, samples in result.by_name.items()],
+            [(name, [(one.key, dict(one.labels), repr(one.buckets)) for one in series])
+             for name, series in result.histograms.items()])
 
 
 @settings(max_examples=500)
@@ -138,6 +141,8 @@ def _exactly(result: Metrics | MetricsError) -> object:
 @example("a 9" + "9" * 400 + "\n", None)  # and int() past a float's range is an error, not inf
 @example('a{__name__="b"} 1\n', None)
 @example('{__name__="a"} 1\n', FAMILIES)  # a line that starts with "{" is not selected (it raised IndexError)
+@example('h_bucket{code="1",le="1"} 1\nh_bucket{le="2",code="1"} 2\nh_bucket{A="",le="+Inf"} 3\n', None)
+@example('h_bucket{le="x"} 1\nh_bucket{le="NaN"} 2\nh_bucket{code="a,le=",le="1_0"} 3\nh_bucket 4\n', None)
 def test_the_fast_path_parses_as_prometheus_client(text: str, families: tuple[str, ...] | None) -> None:
     fast = parse_metrics(text, "t", families)
     reference = _reference(text, families)
