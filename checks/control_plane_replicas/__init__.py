@@ -97,7 +97,7 @@ def _evaluate(facts: ClusterFacts, min_ready: int) -> list[Finding]:
                             f"{facts.profile.title} server process")
     store = facts.datastore
     if store.is_etcd and store.members is not None and store.kind != "external-etcd":
-        evidence["etcd"] = f"{store.members} {store.short} members, quorum {store.quorum}, tolerate " \
+        evidence["etcd"] = f"{plural(store.members, store.short + ' member')}, quorum {store.quorum}, tolerate " \
                            f"{store.failures_tolerated}"
     findings = [_problem(name, total, ready, min_ready, evidence) for name, (total, ready) in counts.items()]
     problems = [f for f in findings if f is not None]

@@ -26,7 +26,7 @@ def mermaid(cluster: ClusterMap) -> str:
             lines.append(f'  api{index}["kube-apiserver<br/>{label(instance.node)}<br/>{state}"]')
             lines.append(f"  lb --> api{index}")
     if store.members is not None:
-        etcd_label = (f"etcd ({label(store.short)})<br/>{store.members} members, quorum {store.quorum}<br/>"
+        etcd_label = (f"etcd ({label(store.short)})<br/>{plural(store.members, 'member')}, quorum {store.quorum}<br/>"
                       f"tolerates {plural(store.failures_tolerated or 0, 'failure')}")
     elif cluster.managed:
         etcd_label = f"etcd<br/>hidden: {label(cluster.profile.title)}"
