@@ -11,9 +11,10 @@ Within the strict shape both give the same samples; tests/model/test_exposition.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable, Iterator
+
+from kubectl_arch.model.memo import once_per_process
 
 Labels = tuple[tuple[str, str], ...]
 # A histogram bucket's labels without "le", and its "le" (None: it has none).
@@ -44,7 +45,7 @@ _COMMENT = (rf"# HELP ({_NAME})(?: .*)?|# TYPE ({_NAME}) (counter|gauge|histogra
             r"|gaugehistogram|info|stateset)|#(?: (?!(?:HELP|TYPE)(?:\s|\Z))\S.*)?")
 
 
-@functools.cache
+@once_per_process
 def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The patterns, compiled on first use: a command that parses no metrics pays nothing for them at start-up."""
     return re.compile(_SAMPLE), re.compile(_LABEL_PAIR), re.compile(_COMMENT)

@@ -10,7 +10,6 @@ the highest finite bound), so an operator comparing with their dashboards sees t
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.exposition import BucketSplit, Labels, Sample, reference_samples, strict_samples
-from kubectl_arch.model.memo import memo
+from kubectl_arch.model.memo import memo, once_per_process
 
 # etcd's own metrics (served by each member on its client URL or --listen-metrics-urls).
 WAL_FSYNC = "etcd_disk_wal_fsync_duration_seconds"
@@ -192,7 +191,7 @@ def _plain_separators(text: str) -> bool:
     return text.isascii() and not any(separator in text for separator in _OTHER_SEPARATORS)
 
 
-@functools.lru_cache(maxsize=8)
+@once_per_process
 def _line_scanner(names: frozenset[str]) -> re.Pattern[str] | None:
     """A pattern whose ``findall`` over "\\n" + text gives the lines ``selected_lines`` keeps, for a text with
     plain separators; None unless every name is a plain metric name (no space, "{" or "#" to take apart).

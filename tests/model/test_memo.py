@@ -6,6 +6,8 @@ computing them once must not change what any caller sees.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model import components, distribution, nodes
+from kubectl_arch.model.memo import once_per_process
 
 NEEDS = ("version", "nodes", "kube-system-pods", "kubeadm-config")
 SAMPLES = Path(bundled.__file__).parent
@@ -131,3 +134,26 @@ def test_a_scrape_holds_no_cache() -> None:
     assert one.histograms[APISERVER_ETCD_REQUEST]
     with pytest.raises(TypeError):
         one.histograms["made-up"] = ()  # type: ignore[index]
+
+
+def test_threads_asking_together_compute_a_process_wide_value_once() -> None:
+    # The first caller holds the computation open while the others ask: functools.cache let each compute it.
+    computed: list[int] = []
+    release = threading.Event()
+
+    @once_per_process
+    def scanner(size: int) -> list[int]:
+        computed.append(size)
+        release.wait(timeout=0.5)
+        return list(range(size))
+
+    answers: list[list[int]] = []
+    threads = [threading.Thread(target=lambda: answers.append(scanner(3))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)  # the others are waiting on the first, or computing beside it
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert computed == [3]
+    assert answers == [[0, 1, 2]] * 4 and all(answer is answers[0] for answer in answers)
