@@ -588,7 +588,7 @@ def _load_configuration(connection: Connection, plugin_deadline: float = EXEC_PL
         "users": [ConfigNode(user_name, {"name": user_name, "user": user.value}, user.path)],
     })
     try:
-        with _exec_plugins_guarded(plugin_deadline) as plugin_failures:
+        with _LOADING, _exec_plugins_guarded(plugin_deadline) as plugin_failures:
             KubeConfigLoader(config_dict=document, active_context=name,
                              config_base_path=None).load_and_set(configuration)
     except (ConfigException, OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -605,6 +605,13 @@ def _load_configuration(connection: Connection, plugin_deadline: float = EXEC_PL
     credentials.namespace = connection.namespace or str(context.get("namespace") or "") or "default"
     compressed = not (connection.disable_compression or cluster.value.get("disable-compression") is True)
     return configuration, credentials, _impersonation(user.value, connection), compressed
+
+
+# One context loads at a time: `audit --all-contexts` opens its contexts in threads, and the client's loading is
+# not thread-safe. It names a temporary file holding certificate-authority-data to other threads before writing
+# it (they read an empty CA), and _exec_plugins_guarded swaps the client's module-wide ExecProvider (a thread
+# finishing first restored the original under another still loading, whose failing plugin then went unseen).
+_LOADING = threading.Lock()
 
 
 def _check_connection_flags(connection: Connection) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -86,3 +87,76 @@ def test_snapshots_are_written_owner_only_even_over_a_wider_file(tmp_path: Path,
     code, output = run(["snapshot", "-o", str(target), "--sample", "kind-ha"])
     assert code == 0, output
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_contexts_loaded_at_once_each_keep_their_ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`audit --all-contexts` loads its contexts in threads. The client writes certificate-authority-data to a
+    temporary file it names to other threads before the bytes are in: a context sharing that CA, loaded
+    meanwhile, read an empty file, and its CA's expiry went unchecked ("no client certificate": a skip)."""
+    from kubernetes.config import kube_config
+
+    ca = make_ca("shared-cluster-ca")
+    path = write_kubeconfig(tmp_path / "config", kubeconfig_dict("https://127.0.0.1:1", ca.cert_pem))
+    monkeypatch.setattr(kube_config, "_temp_files", {})
+    writing = threading.Event()
+
+    def slow_open(name: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode:  # the client's write of the CA, after it has shared the file's name
+            writing.set()
+            time.sleep(0.3)
+        return open(name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(kube_config, "open", slow_open, raising=False)
+    results: dict[str, object] = {}
+
+    def load(name: str) -> None:
+        try:
+            results[name] = KubeSource(str(path), None, 5.0).credentials().certificate_authority_pem
+        except Exception as exc:  # the test reports what the thread met
+            results[name] = exc
+
+    first = threading.Thread(target=load, args=("first",))
+    first.start()
+    assert writing.wait(10)
+    second = threading.Thread(target=load, args=("second",))
+    second.start()
+    first.join()
+    second.join()
+    assert results == {"first": ca.cert_pem, "second": ca.cert_pem}
+
+
+def test_contexts_loaded_at_once_leave_the_clients_exec_provider_as_it_was(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each load swaps the client's module-wide ExecProvider for one that keeps its plugin failures. Two loads
+    at once, the first finishing first, left the first's class installed for good (the second "restored" it):
+    a later load's failing plugin could then go unseen and the run go on as system:anonymous."""
+    from kubernetes.config import kube_config
+
+    original = kube_config.ExecProvider
+    monkeypatch.setattr(kube_config, "ExecProvider", original)  # put back after the test, even when it fails
+    first_started, second_started, release = (tmp_path / n for n in ("first", "second", "release"))
+
+    def kubeconfig(name: str, started: Path, wait_for: Path) -> Path:
+        # The plugin says it started, waits (briefly) for the other side, then hands out a token.
+        body = (f"import json, pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
+                f"deadline = time.time() + 1.5\n"
+                f"while not pathlib.Path({str(wait_for)!r}).exists() and time.time() < deadline:\n"
+                "    time.sleep(0.02)\n"
+                "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', 'kind': 'ExecCredential',"
+                " 'status': {'token': 't'}}))\n")
+        (tmp_path / name).mkdir()
+        spec = _plugin(tmp_path / name, body)
+        return write_kubeconfig(tmp_path / name / "config", kubeconfig_dict("https://127.0.0.1:1", None,
+                                                                            exec_spec=spec))
+
+    first = threading.Thread(target=KubeSource, args=(str(kubeconfig("a", first_started, second_started)), None, 5.0))
+    second = threading.Thread(target=KubeSource, args=(str(kubeconfig("b", second_started, release)), None, 5.0))
+    first.start()
+    deadline = time.monotonic() + 10
+    while not first_started.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second.start()
+    first.join()
+    release.touch()
+    second.join()
+    assert kube_config.ExecProvider is original
