@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import UserDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import select
@@ -350,3 +353,37 @@ def test_a_listed_node_keeps_no_creation_time_no_reader_asks_for() -> None:
     node = compact_node({"metadata": {"name": "n0", "creationTimestamp": "2026-01-01T00:00:00Z",
                                       "labels": {"kubernetes.io/os": "linux"}}})
     assert node["metadata"] == {"name": "n0", "labels": {"kubernetes.io/os": "linux"}}
+
+
+def _frozen_as_first_written(value: Any) -> Any:
+    """``_frozen`` before its exact-type fast paths: the definition its keys must match."""
+    from collections.abc import Mapping
+
+    if isinstance(value, Mapping):
+        return ("{}", tuple(sorted((str(k), _frozen_as_first_written(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("[]", tuple(_frozen_as_first_written(v) for v in value))
+    return (type(value).__name__, value)
+
+
+class _Labels(UserDict[str, Any]):
+    """A Mapping that is not a dict."""
+
+
+class _Row(list[Any]):
+    """A list that is not exactly a list."""
+
+
+JSON_LIKE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.lists(inner, max_size=3).map(_Row)
+    | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    | st.dictionaries(st.text(max_size=2), inner, max_size=3).map(_Labels),
+    max_leaves=12)
+
+
+@given(JSON_LIKE)
+def test_a_shared_part_is_keyed_as_before_the_fast_paths(value: Any) -> None:
+    from kubectl_arch.collect.node_reads import _frozen
+
+    assert _frozen(value) == _frozen_as_first_written(value)
