@@ -312,11 +312,15 @@ def objects(response: Response | None) -> list[dict[str, Any]]:
 
 
 def selecting_services(services: list[dict[str, Any]], pod_labels: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Services whose selector the pod's labels satisfy (a Service without selector selects nothing)."""
+    """Services whose selector the pod's labels satisfy, and which therefore get endpoints: a Service without
+    selector selects nothing, and the EndpointSlice controller skips an ExternalName one whatever its selector
+    (kubernetes#105986), so waiting for its slices would wait forever."""
     out = []
     for service in services:
         spec = service.get("spec")
-        selector = spec.get("selector") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+            continue
+        selector = spec.get("selector")
         if isinstance(selector, dict) and selector and all(pod_labels.get(k) == v for k, v in selector.items()):
             out.append(service)
     return out

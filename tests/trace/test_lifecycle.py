@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_arch.collect.sample_source import SampleSource
+from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.collect.source import Query
 from kubectl_arch.trace.collect import collect_trace
 from kubectl_arch.trace.render.document import trace_document
@@ -189,3 +189,18 @@ def test_forbidden_events_make_an_unfinished_step_unknown(forbid: Callable[[str]
     assert "grant `list` on events in namespace shop" in by_name["images-pulled"].evidence[-1]
     assert by_name["containers-started"].status.value == "unknown"  # not "not-reached": nobody could see
     assert report.verdict.state == "unknown" and "images-pulled" in report.verdict.summary
+
+
+def test_an_externalname_service_gets_no_endpoints_so_none_is_waited_for() -> None:
+    """The EndpointSlice controller skips ExternalName Services (kubernetes#105986), selector or not: a Ready pod
+    such a Service selects read as stuck at endpoints-published, waiting for slices that never come."""
+    sample = load_sample("kind-ha")
+    pod = next(p for p in sample.store.objects("Pod") if p["metadata"]["name"].startswith("api-"))
+    sample.store.add({"apiVersion": "v1", "kind": "Service",
+                      "metadata": {"name": "api-alias", "namespace": "shop",
+                                   "uid": "5e1ec7ed-0000-4000-8000-00000000a11a",
+                                   "creationTimestamp": "2026-11-20T08:00:00Z"},
+                      "spec": {"type": "ExternalName", "externalName": "api.example.com",
+                               "selector": dict(pod["metadata"]["labels"])}})
+    report = trace(sample, "deploy/api", "shop")
+    assert report.stuck is None and report.verdict.state == "ready", report.verdict.summary
