@@ -17,6 +17,7 @@ from typing import Any
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model import raw
 from kubectl_arch.model.raw import parse_time
+from kubectl_arch.model.window import duration_words
 from kubectl_arch.trace import diagnose, kubelet
 from kubectl_arch.trace.collect import TraceData, objects, selecting_services
 from kubectl_arch.trace.events import parse_pulled
@@ -247,7 +248,32 @@ def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
             stage.evidence.append(f"slice last written at {_at(last_write)} (managedFields): published then or earlier")
         stage.evidence.append("kube-proxy (or the CNI's replacement) then programs the Service; that leaves no trace "
                               "in the API")
+    elif previous.done and previous.end is not None and \
+            (inputs.now - previous.end).total_seconds() > PUBLISH_GRACE_SECONDS:
+        stage.status = StageStatus.FAILED
+        stage.problem = _not_published(view, [s for s in services if s not in published], previous.end, inputs.now)
     return stage
+
+
+# The EndpointSlice controller publishes a Ready pod within seconds; minutes later, "not yet" is no longer true.
+PUBLISH_GRACE_SECONDS = 300.0
+ENDPOINT_SLICES_DOC = "https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/"
+
+
+def _not_published(view: PodView, services: list[str], ready: dt.datetime, now: dt.datetime) -> diagnose.Diagnosis:
+    """A pod Ready for minutes that its Services' slices still do not list as ready: the controller, not time."""
+    names = ", ".join(services)
+    return diagnose.Diagnosis(
+        "NotPublished",
+        f"The pod has been Ready since {_at(ready, now)} ({duration_words((now - ready).total_seconds())}), and the "
+        f"EndpointSlices of Service {names} still do not list it as ready, so that Service sends it no traffic. "
+        "The EndpointSlice controller in kube-controller-manager publishes a Ready pod within seconds: check that "
+        "the controller manager runs and renews its Lease, and that the slices are the controller's (label "
+        "endpointslice.kubernetes.io/managed-by=endpointslice-controller.k8s.io).",
+        (f"kubectl get endpointslices -n {view.namespace} -l kubernetes.io/service-name={services[0]} -o yaml",
+         "kubectl get lease kube-controller-manager -n kube-system", diagnose.Commands(view).describe),
+        ENDPOINT_SLICES_DOC,
+        tuple(f"Service {name}: the pod is not ready in its EndpointSlices" for name in services))
 
 
 def _endpoint_in(slices: list[dict[str, Any]], service: str,

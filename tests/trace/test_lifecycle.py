@@ -204,3 +204,22 @@ def test_an_externalname_service_gets_no_endpoints_so_none_is_waited_for() -> No
                                "selector": dict(pod["metadata"]["labels"])}})
     report = trace(sample, "deploy/api", "shop")
     assert report.stuck is None and report.verdict.state == "ready", report.verdict.summary
+
+
+def test_a_pod_ready_for_minutes_and_still_not_published_is_stuck_not_in_progress() -> None:
+    """The EndpointSlice controller publishes a Ready pod within seconds: one Ready for 7 minutes (or 40 days) and
+    missing from its Service's slices is not "not published yet", it is a controller or slice problem."""
+    sample = load_sample("kind-ha")
+    pod = next(p for p in sample.store.objects("Pod") if p["metadata"]["name"].startswith("api-"))
+    sample.store.add({"apiVersion": "v1", "kind": "Service",
+                      "metadata": {"name": "api-internal", "namespace": "shop",
+                                   "uid": "5e1ec7ed-0000-4000-8000-00000000a11b",
+                                   "creationTimestamp": "2026-11-20T08:00:00Z"},
+                      "spec": {"type": "ClusterIP", "selector": dict(pod["metadata"]["labels"]),
+                               "ports": [{"port": 80, "targetPort": 8080}]}})
+    report = trace(sample, "deploy/api", "shop")
+    assert report.stuck is not None and report.stuck.stage == "endpoints-published"
+    assert stages(report)["endpoints-published"].status.value == "failed"
+    explanation = report.stuck.diagnosis.explanation
+    assert "api-internal" in explanation and "7m 41s" in explanation, explanation
+    assert any("kubernetes.io/service-name=api-internal" in step for step in report.stuck.diagnosis.next)
