@@ -150,6 +150,12 @@ def read_nodes_lean(source: Source) -> Response:
             nodes.extend(compact_node(item, shared) for item in page.items)
     wanted = rows_needing_objects(nodes)
     answers = gather([_getter(source, f"{NODES_PATH}/{raw_name(nodes[i])}") for i in wanted], max_in_flight(source))
+    if any(not (answer.ok and isinstance(answer.data, dict)) for answer in answers):
+        # The list worked and a GET did not (an account may list nodes and not get one): the whole list
+        # serves what the GETs were for (control-plane taints, NotReady reasons, the providerID).
+        whole = read_nodes_full(source)
+        if whole.ok:
+            return whole
     for index, answer in zip(wanted, answers, strict=True):
         if answer.ok and isinstance(answer.data, dict):
             nodes[index] = compact_node(answer.data, shared)

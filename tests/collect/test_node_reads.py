@@ -178,7 +178,7 @@ def test_real_kubectl_prints_the_node_table_as_from_a_real_api_server(
 
 def _served_nodes(count: int, broken: str | None = None) -> tuple[list[dict[str, Any]], ApiStore]:
     """``count`` alike Ready workers, then a NotReady one and a Ready control-plane node, read lean from a
-    store (``broken``: a node whose whole-object GET fails)."""
+    store (``broken``: a node whose whole-object GET fails, and the whole list too, so the row stays)."""
     from kubectl_arch.collect.node_reads import read_nodes_lean
 
     store = ApiStore()
@@ -194,10 +194,22 @@ def _served_nodes(count: int, broken: str | None = None) -> tuple[list[dict[str,
                               "nodeInfo": {"kubeletVersion": "v1.32.4"},
                               "addresses": [{"type": "InternalIP", "address": f"10.0.0.{index}"}]}})
     if broken:
-        store.forbid(lambda path, _query: path == f"{NODES}/{broken}")
+        store.forbid(lambda path, query: path == f"{NODES}/{broken}"
+                     or (path == NODES and "includeObject" not in (query or {})))
     answer = read_nodes_lean(store)  # type: ignore[arg-type]
     assert answer.ok, answer.error
     return answer.data["items"], store
+
+
+def test_a_node_that_cannot_be_got_is_read_with_the_whole_list() -> None:
+    """Listing works and one GET does not (RBAC may grant list without get): the whole list replaces the rows,
+    so the control-plane and NotReady nodes keep their taints, reasons and providerID."""
+    from kubectl_arch.collect.node_reads import read_nodes_lean
+
+    _, store = _served_nodes(3)
+    store.forbid(lambda path, _query: path == f"{NODES}/w4")
+    answer = read_nodes_lean(store)  # type: ignore[arg-type]
+    assert answer.ok and not any(is_row(node) for node in answer.data["items"])
 
 
 def test_alike_parts_of_many_nodes_are_held_once() -> None:

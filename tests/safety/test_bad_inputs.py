@@ -35,6 +35,17 @@ def test_unreadable_nodes_and_pods_are_unknown_never_zero(sample: Sample, run: C
     assert apiserver["unknown"] == "forbidden, HTTP 403" and apiserver["health"] == "unknown"
 
 
+def test_node_objects_that_cannot_be_got_one_by_one_are_listed_whole(sample: Sample,
+                                                                      run: Callable[..., tuple[int, str]]) -> None:
+    """An account may list nodes and not get one (or a GET fails where the list worked): the control-plane and
+    providerID nodes then went unread, and kind read as plain kubeadm with nothing said. The whole list serves."""
+    sample.store.forbid(lambda path, _q: path.startswith("/api/v1/nodes/"))
+    code, text = run(["explain", "--sample", "kind-ha"])
+    assert code == 0, text
+    assert text.splitlines()[0].startswith("Cluster v1.32.2 · kind ·"), text
+    assert "providerID kind://" in text, text
+
+
 def test_a_null_git_version_reads_unknown(sample: Sample, run: Callable[..., tuple[int, str]]) -> None:
     sample.store.set_raw("/version", Response(status=200, data={"gitVersion": None, "major": "1"}))
     _code, text = run(["audit", "--sample", "kind-ha"])
