@@ -46,6 +46,23 @@ def test_node_objects_that_cannot_be_got_one_by_one_are_listed_whole(sample: Sam
     assert "providerID kind://" in text, text
 
 
+def test_nodes_neither_got_nor_listed_whole_are_named_not_counted_as_ready_rows(
+        sample: Sample, run: Callable[..., tuple[int, str]]) -> None:
+    """"5 Ready nodes read as table rows" counted the control-plane rows whose whole read had failed as rows
+    by choice, and said nothing of the failure."""
+    sample.store.forbid(lambda path, query: path.startswith("/api/v1/nodes/")
+                        or (path == "/api/v1/nodes" and "includeObject" not in (query or {})))
+    code, text = run(["explain", "--sample", "kind-ha"])
+    assert code == 0, text
+    assert "  2 Ready nodes read as table rows" in text, text
+    assert "3 nodes could not be read whole (kind-ha-control-plane, kind-ha-control-plane2, " \
+           "kind-ha-control-plane3: forbidden" in text, text
+    code, wide = run(["explain", "--sample", "kind-ha", "-o", "wide"])
+    assert "-o wide reads them whole" not in wide and "the whole node list could not be read" in wide, wide
+    taints = [line.split()[-1] for line in wide.split("Node details")[1].splitlines()[3:8]]
+    assert taints == ["?"] * 5, wide  # not read: unknown, never "-" for none
+
+
 def test_a_null_git_version_reads_unknown(sample: Sample, run: Callable[..., tuple[int, str]]) -> None:
     sample.store.set_raw("/version", Response(status=200, data={"gitVersion": None, "major": "1"}))
     _code, text = run(["audit", "--sample", "kind-ha"])

@@ -209,12 +209,21 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     if len(rows) < len(nodes):
         out.append(Text("  each (N more) row stands for Ready nodes alike in role, kubelet, runtime and OS: "
                         "`kubectl get nodes` lists them", style="dim"))
-    lean = sum(not n.whole for n in nodes)
+    # A control-plane or NotReady node is read whole on purpose: as a row, its whole read failed.
+    unread = [n for n in nodes if not n.whole and (n.control_plane or not n.ready)]
+    lean = sum(not n.whole for n in nodes) - len(unread)
     if lean:  # a Table row says Ready or NotReady, never a pressure condition or a taint
+        # -o wide reads the whole list: rows there mean that read failed, and pointing at -o wide would loop.
+        then = "the whole node list could not be read" if wide else "-o wide reads them whole"
         out.append(Text(f"  {plural(lean, 'Ready node')} read as table rows (no pressure conditions, no taints): "
-                        "-o wide reads them whole", style="dim"))
-    elif not wide and not any(header == "OS" for header, _ in layout):
+                        f"{then}", style="yellow" if wide else "dim"))
+    elif not unread and not wide and not any(header == "OS" for header, _ in layout):
         out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
+    if unread:
+        names = ", ".join(n.name for n in unread)
+        why = unread[0].ready_reason.removeprefix("the node object could not be read: ")
+        out.append(Text(f"  {plural(len(unread), 'node')} could not be read whole ({names}: {why}): their taints, "
+                        "pressures and NotReady reasons are unknown", style="yellow"))
     out.append(Text(""))
     return out
 
@@ -229,7 +238,8 @@ def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType
                              ("INTERNAL-IP", [markup(n.internal_ip or "-") for n in nodes]),
                              ("KERNEL", [markup(n.kernel_version) for n in nodes]),
                              ("OS", [markup(n.os_image) for n in nodes])]
-    taints = [("\n".join(markup(t) for t in n.taints) or "-") for n in nodes]
+    # A row's taints were not read (its whole read failed): unknown, never "-" for none.
+    taints = [("\n".join(markup(t) for t in n.taints) or "-") if n.whole else "?" for n in nodes]
     out: list[RenderableType] = [Text("Node details", style="bold")]
     full = [*details, ("TAINTS", taints)]
     if fits(full, width):
