@@ -38,6 +38,8 @@ _VALUE = (r"(?!-0+\Z)(?![+-]?[0-9]{301})"
 # captured as what precedes the last value ('k="v",...,k') and that value: lines of one series differ in the
 # last value only (a bucket's le), so the rest is parsed once per series.
 _SAMPLE = rf'({_NAME})(?:\{{(?:((?:{_PAIR},)*{_LABEL_NAME})="({_LABEL_VALUE})")?\}})? ({_VALUE})'
+# What follows a sample line's last label value's opening quote: the rest of the value, "}", a space and the value.
+_SAMPLE_TAIL = rf'({_LABEL_VALUE})"\}} ({_VALUE})'
 _LABEL_PAIR = r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"'
 # HELP (its text is free), TYPE with every type prometheus_client's Metric accepts ("untyped" is its alias for
 # "unknown"), or another comment, which it ignores: "#" alone, or "# " and a word that is not HELP or TYPE.
@@ -46,9 +48,9 @@ _COMMENT = (rf"# HELP ({_NAME})(?: .*)?|# TYPE ({_NAME}) (counter|gauge|histogra
 
 
 @once_per_process
-def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The patterns, compiled on first use: a command that parses no metrics pays nothing for them at start-up."""
-    return re.compile(_SAMPLE), re.compile(_LABEL_PAIR), re.compile(_COMMENT)
+    return re.compile(_SAMPLE), re.compile(_SAMPLE_TAIL), re.compile(_LABEL_PAIR), re.compile(_COMMENT)
 
 
 # The sample names a family's TYPE lets it own (prometheus_client's allowed_names): any other sample name
@@ -63,35 +65,33 @@ def strict_samples(lines: Iterable[str]) -> list[Sample] | None:
     prometheus_client groups samples into families by the comments before them, and renames the samples of a
     counter whose name lacks ``_total`` (``# TYPE x counter`` then ``x 1`` gives ``x_total``): that is kept.
     """
-    sample_re, pair_re, comment_re = _grammar()
-    match_sample, match_comment = sample_re.fullmatch, comment_re.fullmatch
+    sample_re, tail_re, pair_re, comment_re = _grammar()
+    match_sample, match_tail, match_comment = sample_re.fullmatch, tail_re.fullmatch, comment_re.fullmatch
     out: list[Sample] = []
     family, kind, start = "", "untyped", 0
     owned: tuple[str, ...] = ()
     # What precedes a line's last label value ('k="v",...,k'), parsed: the same for every line of a series.
     around: dict[str, _Around] = {}
+    # The last sample line with labels up to its last value's opening quote, its name and its labels: the next
+    # line of its series (the next bucket) starts the same, so only the rest is read (a plain sample line splits
+    # into name, labels before the last value, that value and the sample's value one way only).
+    series_start, series_name, series = "", "", None
     for line in lines:
-        sample = match_sample(line)
-        if sample is not None:
+        tail = match_tail(line, len(series_start)) if series_start and line.startswith(series_start) else None
+        if tail is not None:
+            name, known = series_name, series
+            last_value, value = tail.groups()
+        elif (sample := match_sample(line)) is not None:
             name, head, last_value, value = sample.groups()
-            split: BucketSplit | None = None
-            if head is None:
-                labels: Labels = ()
-            else:
+            known = None
+            if head is not None:
                 known = around.get(head)
                 if known is None:
                     known = _around(head, pair_re)
                     if known is None:
                         return None  # a label named twice: prometheus_client's error to give
                     around[head] = known
-                before, last_name, after, rest = known
-                labels = (*before, (last_name, last_value), *after)
-                if last_name == "le":
-                    split = rest, last_value
-            if name not in owned:  # a sample outside the family is a family of its own, untyped
-                _rename_counter(out, start, family, kind)
-                family, kind, owned = "", "untyped", ()
-            out.append((name, labels, float(value), split))
+                series_start, series_name, series = line[:sample.start(3)], name, known
         elif not line:
             continue
         else:
@@ -108,6 +108,19 @@ def strict_samples(lines: Iterable[str]) -> list[Sample] | None:
             if type_name:
                 kind = type_kind
                 owned = tuple(named + suffix for suffix in _OWNED.get(kind, ("",)))
+            continue
+        split: BucketSplit | None = None
+        if known is None:
+            labels: Labels = ()
+        else:
+            before, last_name, after, rest = known
+            labels = (*before, (last_name, last_value), *after)
+            if last_name == "le":
+                split = rest, last_value
+        if name not in owned:  # a sample outside the family is a family of its own, untyped
+            _rename_counter(out, start, family, kind)
+            family, kind, owned = "", "untyped", ()
+        out.append((name, labels, float(value), split))
     _rename_counter(out, start, family, kind)
     return out
 

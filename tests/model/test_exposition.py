@@ -106,8 +106,27 @@ def _text(draw: st.DrawFn) -> str:
                           max_size=12))
     if mode == "one odd":
         lines.insert(draw(st.integers(0, len(lines))), draw(_line(odd=True)))
+    lines = [sibling for line in lines for sibling in [line, *draw(_series(line))]]
     end = draw(st.sampled_from(["\n", "\r\n"])) if mode == "any" else "\n"
     return end.join(lines) + (end if draw(st.booleans()) else "")
+
+
+# What may follow the opening quote of a series' last label value on its next line: plain rests, and rests that
+# are not (a quote or an escape in the value, another label after it, odd spacing, a timestamp, a bad value).
+SERIES_RESTS = st.sampled_from(['"} 1', '"} 2.5', '"} +Inf', '"} -0', '"} NaN', '"}  1', '"} 1 2', '"}1', '" } 1',
+                                '"} 1x', '"} 1e', '",le="2"} 1', '",x="1"} 1', '\\"} 1', '"} 1 # {a="b"} 1', '"}',
+                                '"'])
+
+
+@st.composite
+def _series(draw: st.DrawFn, line: str) -> list[str]:
+    """Lines that start as ``line`` does up to the opening quote of its last label value (the next buckets of a
+    series), each with a value of its own and a rest drawn from ``SERIES_RESTS``; none when ``line`` has no label."""
+    quote = line.rfind('="')
+    if quote < 0:
+        return []
+    start = line[:quote + 2]
+    return [start + draw(LABEL_VALUE) + draw(SERIES_RESTS) for _ in range(draw(st.integers(0, 3)))]
 
 
 def _reference(text: str, families: tuple[str, ...] | None) -> Metrics | MetricsError:
