@@ -22,7 +22,7 @@ Run = Callable[..., Any]
 def test_json_through_the_entry_point_matches_the_analysis(run_cli: Run) -> None:
     code, out, err = run_cli(["explain", "--sample", "kind-ha", "-o", "json"])
     assert code == 0, err
-    expected = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha")))))
+    expected = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha", whole_nodes=True)))))
     assert json.loads(out) == expected
 
 
@@ -89,7 +89,7 @@ def test_live_through_the_test_api_server_gives_the_same_json_as_offline(
     code, out, err = run_cli(["explain", "--kubeconfig", str(kubeconfig_for(server)), "-o", "json"])
     assert code == 0, err
     live = json.loads(out)
-    offline = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha")))))  # = the CLI's, above
+    offline = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha", whole_nodes=True)))))  # the CLI's
     for document in (live, offline):  # where the data came from differs by design
         document["cluster"].pop("server")
         document["cluster"].pop("source")
@@ -111,7 +111,7 @@ def test_snapshot_replays_to_the_same_map(run_cli: Run, tmp_path: Path) -> None:
     code, out, err = run_cli(["explain", "--snapshot", str(snapshot), "-o", "json"])
     assert code == 0, err
     replayed = json.loads(out)
-    offline = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha")))))
+    offline = json.loads(json.dumps(cluster_map_data(build_map(sample_data("kind-ha")))))  # as recorded: rows
     for document in (replayed, offline):
         document["cluster"].pop("source")
     assert replayed == offline

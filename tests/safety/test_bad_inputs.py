@@ -61,6 +61,8 @@ def test_nodes_neither_got_nor_listed_whole_are_named_not_counted_as_ready_rows(
     assert "-o wide reads them whole" not in wide and "the whole node list could not be read" in wide, wide
     taints = [line.split()[-1] for line in wide.split("Node details")[1].splitlines()[3:8]]
     assert taints == ["?"] * 5, wide  # not read: unknown, never "-" for none
+    document = json.loads(run(["explain", "--sample", "kind-ha", "-o", "json"])[1])
+    assert all(node["taints"] is None and node["pressure"] is None for node in document["nodes"]), document["nodes"]
 
 
 def test_a_null_git_version_reads_unknown(sample: Sample, run: Callable[..., tuple[int, str]]) -> None:

@@ -55,10 +55,13 @@ def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
 
 
 def node_data(node: NodeInfo) -> dict[str, Any]:
+    """One node; pressures and taints are null when the node was only read as a Table row (its whole read failed),
+    as the terminal's "?": an empty list would say "none"."""
     return {
         "name": node.name, "roles": node.roles, "controlPlane": node.control_plane, "ready": node.ready,
-        "readyStatus": node.ready_status, "pressure": node.pressures, "unschedulable": node.unschedulable,
-        "taints": [str(t) for t in node.taints], "kubeletVersion": node.kubelet_version,
+        "readyStatus": node.ready_status, "pressure": node.pressures if node.whole else None,
+        "unschedulable": node.unschedulable,
+        "taints": [str(t) for t in node.taints] if node.whole else None, "kubeletVersion": node.kubelet_version,
         "containerRuntime": node.container_runtime, "kernelVersion": node.kernel_version, "osImage": node.os_image,
         "operatingSystem": node.operating_system, "architecture": node.architecture, "internalIP": node.internal_ip,
     }
