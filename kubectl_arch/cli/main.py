@@ -180,7 +180,7 @@ def _main(argv: list[str] | None) -> None:
 
 def _usage_line(exc: click.ClickException) -> str:
     """Click's usage error as one line (it prints usage, a hint and the error on four)."""
-    message = exc.format_message().strip().rstrip(".")
+    message = " ".join(exc.format_message().split()).rstrip(".")  # a list of choices comes one a line
     context = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and context is not None:
         return f"{message}; see `{context.command_path} --help`"

@@ -153,6 +153,11 @@ def test_a_value_spelled_like_the_verbose_flag_stays_a_value() -> None:
     assert verbose_first(["trace", "--", "-v"], params) == ["trace", "--", "-v"]
 
 
+def test_a_usage_error_listing_choices_is_one_line(run_cli: RunCli) -> None:
+    """click writes a missing choice as "Choose from:" and one choice a line: errors are one line."""
+    assert_one_line_error(run_cli(["completion"]), ExitCode.USAGE, "Choose from: bash, zsh, fish")
+
+
 def test_sample_and_snapshot_together_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["snapshot", "-o", str(tmp_path / "s.gz"), "--sample", "x", "--snapshot", "y"])
     assert_one_line_error(result, ExitCode.USAGE, "cannot be used together")
