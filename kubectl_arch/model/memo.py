@@ -1,4 +1,5 @@
-"""Compute a derived fact once per ``ClusterData``: nodes and components are read by many checks and explain.
+"""Compute a derived fact once per ``ClusterData``: nodes and components are read by many checks and explain;
+and a value of no cluster's (a compiled pattern) once per process, however many threads ask for it together.
 
 The value is kept in ``data.derived`` beside the identity of the responses it was computed from, so a
 response replaced afterwards (a test building data step by step, a need fetched later) is seen, never a

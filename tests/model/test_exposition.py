@@ -168,6 +168,8 @@ def test_the_fast_path_parses_as_prometheus_client(text: str, families: tuple[st
     assert _exactly(fast) == _exactly(reference)
     if isinstance(fast, Metrics) and isinstance(reference, Metrics):
         assert fast.selected == reference.selected
+        # A scrape built from its samples alone groups its histograms as the parser did.
+        assert _exactly(Metrics(fast.source, fast.by_name)) == _exactly(fast)
 
 
 def test_an_integer_past_a_float_is_a_malformed_scrape_not_an_exception() -> None:
