@@ -157,3 +157,17 @@ def test_the_etcd_page_says_whose_backup_it_is() -> None:
     assert "no snapshot of it is yours to take" in failure_text(page, build_map(sample_data("eks")))
     assert "runs no etcd" in failure_text(page, build_map(sample_data("k3s")))
     assert failure_text(page, build_map(sample_data("kind-ha"))) == page.failure
+
+
+@pytest.mark.parametrize("sample, component",
+                         [("k3s", "etcd"), ("openshift", "kube-proxy"), ("cilium-kpr", "kube-proxy")])
+def test_flags_of_a_component_that_does_not_run_are_not_called_hidden(sample: str, component: str) -> None:
+    """k3s without --cluster-init runs no etcd, OpenShift and Cilium's replacement no kube-proxy: their flags are
+    not "not visible (no command line to read)", which reads as a component running out of sight."""
+    from kubectl_arch.explain.render.page import flags_rows
+
+    cluster = build_map(sample_data(sample))
+    page = page_for_component(component)
+    assert page is not None
+    cells = [cell for _, cell in flags_rows(page, cluster.component(page.component))]
+    assert cells and all(cell.startswith(f"{component} does not run in this cluster") for cell in cells), cells

@@ -14,7 +14,7 @@ from kubectl_arch.explain.render.terminal import (
     two_columns,
     version_cell,
 )
-from kubectl_arch.explain.views import ComponentView
+from kubectl_arch.explain.views import NONE, ComponentView
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
 from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, without
@@ -46,10 +46,13 @@ def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
 
 
 def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
-    """Each flag the page explains, with its live value (or 'not set') from the first instance."""
+    """Each flag the page explains, with its live value (or 'not set') from the first instance; for a component
+    that does not run here (kine instead of etcd, a kube-proxy replacement), that, not "not visible"."""
     rows = []
     for flag, why in page.flags.items():
-        rows.append((f"  --{flag}", f"{markup(view.flag_reading(flag).words())}\n[dim]{why}[/]"))
+        reading = view.flag_reading(flag).words()
+        words = f"{view.name} does not run in this cluster" if view.health == NONE else reading
+        rows.append((f"  --{flag}", f"{markup(words)}\n[dim]{why}[/]"))
     return rows
 
 
