@@ -53,6 +53,8 @@ def snapshot(
     if to_stdout and sys.stdout.isatty():
         raise UsageError("-o - writes a gzip snapshot to stdout, which is a terminal here",
                          hint="redirect it: kubectl arch snapshot -o - > snapshot.json.gz")
+    if not to_stdout:
+        _check_writable(output_file)
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
         # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
@@ -65,7 +67,10 @@ def snapshot(
     if to_stdout:
         source.save(sys.stdout.buffer, incomplete=failed)
     else:
-        source.save(output_file, incomplete=failed)
+        try:
+            source.save(output_file, incomplete=failed)
+        except OSError as exc:  # the disk filled or the folder went away while the cluster was read
+            raise UsageError(f"cannot write {output_file}: {exc.strerror or exc}") from None
     where = "stdout" if to_stdout else output_file
     click.echo(f"wrote {where}: {len(source)} responses from {source.description}", err=True)
     if failed:
@@ -74,3 +79,14 @@ def snapshot(
         click.echo(f"the snapshot is incomplete: {len(failed)} read(s) failed; it is marked so, and replays name "
                    "them", err=True)
         click.get_current_context().exit(1)
+
+
+def _check_writable(path: str) -> None:
+    """Refuse an output the command could not write before reading the cluster, not after (a whole read lost)."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write {path}: permission denied")

@@ -131,6 +131,15 @@ def test_malformed_snapshot_is_a_usage_error(run_cli: RunCli, tmp_path: Path, co
     assert_one_line_error(result, ExitCode.USAGE, *words)
 
 
+def test_an_output_file_that_cannot_be_written_is_refused_before_reading(
+        run_cli: RunCli, tiny_server: ApiServer, kubeconfig_for: Callable[..., Path], tmp_path: Path) -> None:
+    """It was exit 70 ("unexpected FileNotFoundError"), after the whole cluster had been read."""
+    result = run_cli(["snapshot", "-o", str(tmp_path / "no-such-dir" / "s.json.gz"),
+                      "--kubeconfig", str(kubeconfig_for(tiny_server))])
+    assert_one_line_error(result, ExitCode.USAGE, "cannot write", "no-such-dir")
+    assert tiny_server.requests == []
+
+
 def test_missing_snapshot_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(["snapshot", "-o", str(tmp_path / "out.gz"), "--snapshot", str(tmp_path / "gone.json.gz")])
     assert_one_line_error(result, ExitCode.USAGE, "does not exist")
