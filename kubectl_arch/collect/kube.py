@@ -621,6 +621,13 @@ def _check_connection_flags(connection: Connection) -> None:
                          hint="give --certificate-authority or --insecure-skip-tls-verify, not both")
     if (connection.impersonate_groups or connection.impersonate_uid) and not connection.impersonate:
         raise UsageError("requesting uid or groups without impersonating a user", hint="add --as USER")
+    for flag, path in (("--certificate-authority", connection.certificate_authority),
+                       ("--client-certificate", connection.client_certificate),
+                       ("--client-key", connection.client_key)):
+        # A file named on the command line: the kubeconfig is not the place to look (kubectl refuses it too).
+        if path and not os.path.isfile(path):
+            raise UsageError(f"{flag} {path} does not exist" if not os.path.exists(path)
+                             else f"{flag} {path} is not a file")
 
 
 def _chosen_context(kubeconfig: Kubeconfig, connection: Connection, where: str) -> tuple[str, dict[str, Any]]:

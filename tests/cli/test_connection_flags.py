@@ -118,6 +118,16 @@ def test_ca_and_insecure_together_are_refused_as_kubectl_refuses_them(arch: Arch
     assert code == 2 and "insecure flag is not allowed" in err
 
 
+@pytest.mark.parametrize("flag", ["--certificate-authority", "--client-certificate", "--client-key"])
+def test_a_missing_file_given_by_a_flag_is_a_usage_error_naming_the_flag(arch: Arch, tmp_path: Path,
+                                                                         flag: str) -> None:
+    """It was exit 3 with "kubeconfig context 'test' could not be loaded ... check it with `kubectl config view`":
+    the file came from the command line, not the kubeconfig."""
+    code, _, err = arch(["explain", "-s", closed_url(), "--token", "t", flag, str(tmp_path / "gone.pem")])
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"{flag} {tmp_path / 'gone.pem'}" in err and "does not exist" in err and "kubeconfig" not in err, err
+
+
 def test_tls_server_name_is_the_name_checked(arch: Arch, server: ApiServer, tmp_path: Path) -> None:
     config = write(tmp_path, "config", kubeconfig_dict(server.url, server.ca_pem))
     code, _, err = arch([*snapshot_args(tmp_path), "--kubeconfig", str(config), "--tls-server-name", "kubernetes"])
