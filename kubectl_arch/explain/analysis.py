@@ -118,7 +118,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     identities = apiserver_identities(data)
     proxy = facts.service_proxy
     views = control_plane_views(facts, nodes, components, etcd, endpoints, identities)
-    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon)
+    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile.cni_without_daemonset)
     version = data.mapping("version").get("gitVersion")
     readyz = facts.readyz
     # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods;

@@ -103,8 +103,9 @@ def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], n
 
 
 def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyMode,
-                     cni: Addon | None, dns: Addon | None) -> list[ComponentView]:
-    """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy``, ``cni`` and ``dns`` as the fact base found them."""
+                     cni: Addon | None, dns: Addon | None, cni_without_daemonset: str = "") -> list[ComponentView]:
+    """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy``, ``cni`` and ``dns`` as the fact base found them;
+    ``cni_without_daemonset``: the distribution's word on a CNI no DaemonSet shows (minikube's bridge)."""
     pods = data.items(PODS_NEED) + data.items(DAEMONSET_PODS_NEED)
     ready_nodes = sum(1 for n in nodes if n.ready)
     kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
@@ -122,8 +123,8 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
                             placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
     views.append(_workload_view(CNI, cni, pods, nodes,
-                                "none found: no known CNI DaemonSet, so pods may get no network (or the plugin is "
-                                "unknown)"))
+                                cni_without_daemonset or "none found: no known CNI DaemonSet, so pods may get no "
+                                "network (or the plugin is unknown)"))
     views.append(_workload_view(DNS, dns, pods, nodes,
                                 "none found: no CoreDNS or kube-dns Deployment in kube-system, so Service names will "
                                 "not resolve"))

@@ -154,6 +154,8 @@ class Profile:
     kubelet_certificates: str = ("Who signs the kubelets' certificates, for how long, and what approves their "
                                  "requests depends on the distribution.")
     kubelet_certificate_references: tuple[str, ...] = ()
+    # What finding no CNI DaemonSet means here, where the default CNI runs without one ("" where it cannot).
+    cni_without_daemonset: str = ""
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -449,6 +451,9 @@ MINIKUBE = Profile(
                                                               installs=""),
     kubelet_certificate_references=(KCM_FLAGS_DOC,),
     references=(MINIKUBE_HA_DOC,),
+    cni_without_daemonset="no CNI DaemonSet: on one node with the docker runtime, minikube's default is the bridge "
+                          "plugin, a configuration file in the node (/etc/cni/net.d) that the API does not show "
+                          "(`minikube ssh -- ls /etc/cni/net.d`); other runtimes and several nodes get kindnet",
 )
 
 # OpenShift's etcd operator sets ETCD_QUOTA_BACKEND_BYTES itself (FixedEtcdEnvVars): 7 GiB on 4.4-4.8, 8 GiB
