@@ -219,14 +219,35 @@ def node_problem(view: PodView, node: Response | None) -> Diagnosis | None:
     if ready is None or ready.get("status") == "True":
         return None
     since = ready.get("lastTransitionTime") or "an unknown time"
+    unknown = ready.get("status") != "False"  # Unknown (or no status): the kubelet stopped posting; False: it says so
+    state = ("Its kubelet stopped reporting, so the pod's state is the last it reported" if unknown
+             else "Its kubelet reports the node not ready")
     return Diagnosis(
         "NodeNotReady",
         f"The pod's node {view.node_name} is NotReady since {since} ({ready.get('reason') or 'no reason'}: "
-        f"{ready.get('message') or 'no message'}). Its kubelet no longer reports, so the pod's state is frozen; "
-        "after the not-ready toleration (300 s by default) the pod is evicted and a controller replaces it elsewhere.",
+        f"{ready.get('message') or 'no message'}). {state}; "
+        + _eviction(view, "node.kubernetes.io/unreachable" if unknown else "node.kubernetes.io/not-ready"),
         (f"kubectl describe node {view.node_name}", f"kubectl get node {view.node_name}",
          f"kubectl get pods -A --field-selector spec.nodeName={view.node_name}"),
         f"{DOCS}/reference/node/node-status/")
+
+
+def _eviction(view: PodView, taint: str) -> str:
+    """What the NoExecute taint of a NotReady node does to this pod, by its own tolerations: DaemonSet and static
+    pods tolerate it for good (never evicted, nothing replaces them), other pods for their tolerationSeconds
+    (300 s, as admission adds them by default)."""
+    for toleration in map(raw.mapping, raw.sequence(view.spec.get("tolerations"))):
+        key, effect = toleration.get("key"), toleration.get("effect")
+        if (key in (None, "", taint) if toleration.get("operator") == "Exists" else key == taint) \
+                and effect in (None, "", "NoExecute"):
+            seconds = toleration.get("tolerationSeconds")
+            if not isinstance(seconds, int) or isinstance(seconds, bool):
+                return (f"the pod tolerates {taint} without a time limit (as DaemonSet and static pods do): it is "
+                        "never evicted for this, nothing replaces it, and it runs again when the node returns.")
+            return (f"the pod tolerates {taint} for {seconds} s: then it is evicted, and its controller (if it has "
+                    "one) replaces it elsewhere; it stays Terminating until the node returns or is deleted.")
+    return (f"the pod does not tolerate {taint}: it is evicted once the node is tainted, and its controller (if it "
+            "has one) replaces it elsewhere.")
 
 
 def sandbox_problem(view: PodView) -> Diagnosis | None:

@@ -223,3 +223,21 @@ def test_a_pod_ready_for_minutes_and_still_not_published_is_stuck_not_in_progres
     explanation = report.stuck.diagnosis.explanation
     assert "api-internal" in explanation and "7m 41s" in explanation, explanation
     assert any("kubernetes.io/service-name=api-internal" in step for step in report.stuck.diagnosis.next)
+
+
+def test_a_pod_on_an_unreachable_node_is_evicted_only_as_its_tolerations_say() -> None:
+    """A DaemonSet pod tolerates an unreachable node for good: it was told it would be evicted after 300 s and
+    replaced elsewhere, which a DaemonSet never does. A Deployment's pod keeps its 300 s."""
+    sample = load_sample("kind-ha")
+    node = next(n for n in sample.store.objects("Node") if n["metadata"]["name"] == "kind-ha-worker2")
+    ready = next(c for c in node["status"]["conditions"] if c["type"] == "Ready")
+    ready.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.",
+                 lastTransitionTime="2026-11-20T08:58:00Z")
+    daemon = trace(sample, "pod/kube-proxy-87fnd", "kube-system")
+    assert daemon.stuck is not None and daemon.stuck.diagnosis.reason == "NodeNotReady"
+    text = daemon.stuck.diagnosis.explanation
+    assert "300 s" not in text and "replaces it elsewhere" not in text and "never evicted" in text, text
+    api = trace(sample, "deploy/api", "shop")
+    assert api.stuck is not None and api.stuck.diagnosis.reason == "NodeNotReady"
+    text = api.stuck.diagnosis.explanation
+    assert "node.kubernetes.io/unreachable for 300 s" in text and "stopped reporting" in text, text
