@@ -78,7 +78,9 @@ def trace_targets(source: Source, pods: list[PodRow]) -> list[tuple[str, str, st
     targets: dict[tuple[str, str], str] = {}
     for pod in pods:
         if pod.namespace not in SYSTEM_NAMESPACES:
-            key = (pod.namespace, pod.owner or f"pod/{pod.name}")
+            # A static pod's owner is its Node, which trace does not take: the pod itself is the target.
+            traceable = pod.owner.split("/", 1)[0] in _TRACE_KIND.values()
+            key = (pod.namespace, pod.owner if traceable else f"pod/{pod.name}")
             targets.setdefault(key, f"{pod.state}, {pod.ready} ready")
     for kind, path in _WORKLOAD_LISTS:
         for workload in _items(source, path):

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from kubectl_arch.collect.sample_source import sample_names
 from tests.cli.conftest import Arch
 from tests.conftest import CLI, cli_environment
 
@@ -28,14 +29,14 @@ def test_snapshot_to_stdout_replays_from_stdin(tmp_path: object) -> None:
     assert json.loads(replayed.stdout)["cluster"]["version"] == "v1.32.2"
 
 
-@pytest.mark.parametrize("sample", ["kind-ha", "kubeadm-degraded"])
+@pytest.mark.parametrize("sample", sample_names())
 def test_samples_name_lists_what_is_inside_and_its_trace_commands_work(arch: Arch, sample: str) -> None:
+    """Every sample (openshift suggested `trace node/master-0` for its static pods, which trace refuses)."""
     code, out, err = arch(["samples", sample])
     assert code == 0, err
-    for heading in ("Nodes (", "Namespaces (", "Pods in ", "Trace its workloads"):
+    for heading in ("Nodes (", "Namespaces (", "Pods in "):
         assert heading in out
     commands = [line.strip() for line in out.splitlines() if line.strip().startswith("kubectl arch trace ")]
-    assert commands
     for command in commands:
         code, _, err = arch(shlex.split(command)[2:])
         assert code == 0, f"{command}: {err}"
