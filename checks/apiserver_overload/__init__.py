@@ -74,8 +74,8 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         count = sum(rejected.values())
         worst = next(iter(rejected))
         status = Status.FAIL if count / total >= float(thresholds["fail_ratio"]) else Status.WARN
-        return [Finding(META.id, status, f"API Priority and Fairness rejected {int(count)} of {int(total)} requests "
-                        f"({count / total:.3%}{_minutely(count, rate)}) {basis.sentence()}; most in {worst}",
+        return [Finding(META.id, status, f"API Priority and Fairness rejected {int(count):,} of {int(total):,} "
+                        f"requests ({count / total:.3%}{_minutely(count, rate)}) {basis.sentence()}; most in {worst}",
                         evidence=evidence)]
     ratio = throttled / total
     if ratio >= float(thresholds["fail_ratio"]):
@@ -84,10 +84,10 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         status = Status.WARN
     else:
         apf = "no request rejected by API Priority and Fairness" if apf_on else APF_OFF
-        return [Finding(META.id, Status.PASS, f"{apf}; {int(throttled)} of {int(total)} answered 429 ({ratio:.3%}"
+        return [Finding(META.id, Status.PASS, f"{apf}; {int(throttled):,} of {int(total):,} answered 429 ({ratio:.3%}"
                         f"{_minutely(throttled, rate)}) {basis.sentence()}", evidence=evidence)]
     off = "" if apf_on else f" ({APF_OFF}: the max-inflight limits reject instead)"
-    return [Finding(META.id, status, f"{int(throttled)} of {int(total)} requests ({ratio:.2%}"
+    return [Finding(META.id, status, f"{int(throttled):,} of {int(total):,} requests ({ratio:.2%}"
                     f"{_minutely(throttled, rate)}) were answered 429 {basis.sentence()}{off}", evidence=evidence)]
 
 

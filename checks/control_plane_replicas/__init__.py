@@ -133,6 +133,10 @@ def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[s
             message = f"no {one} is visible"
         elif ready == 1 and total == 1:
             message = f"only one {one}: a single point of failure"
+        elif ready == 0 and total == 1:
+            message = f"the only {one} is not ready (at least {min_ready} needed to survive losing one)"
+        elif ready == 0:
+            message = f"none of the {total} {name} ready (at least {min_ready} needed to survive losing one)"
         else:
             message = f"only {ready} of {total} {name} ready (at least {min_ready} needed to survive losing one)"
         return Finding(META.id, Status.FAIL, message, evidence=evidence, object=name)
