@@ -7,6 +7,7 @@ Each case has a golden timeline (what users read) and checks of the facts behind
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -191,17 +192,21 @@ def test_forbidden_events_make_an_unfinished_step_unknown(forbid: Callable[[str]
     assert report.verdict.state == "unknown" and "images-pulled" in report.verdict.summary
 
 
-def test_an_externalname_service_gets_no_endpoints_so_none_is_waited_for() -> None:
-    """The EndpointSlice controller skips ExternalName Services (kubernetes#105986), selector or not: a Ready pod
-    such a Service selects read as stuck at endpoints-published, waiting for slices that never come."""
+def with_service_selecting_api(name: str, spec: dict[str, Any]) -> Any:
+    """kind-ha with one more Service in shop, of ``spec``, selecting deploy/api's pod by its labels."""
     sample = load_sample("kind-ha")
     pod = next(p for p in sample.store.objects("Pod") if p["metadata"]["name"].startswith("api-"))
     sample.store.add({"apiVersion": "v1", "kind": "Service",
-                      "metadata": {"name": "api-alias", "namespace": "shop",
-                                   "uid": "5e1ec7ed-0000-4000-8000-00000000a11a",
+                      "metadata": {"name": name, "namespace": "shop", "uid": str(uuid.uuid5(uuid.NAMESPACE_DNS, name)),
                                    "creationTimestamp": "2026-11-20T08:00:00Z"},
-                      "spec": {"type": "ExternalName", "externalName": "api.example.com",
-                               "selector": dict(pod["metadata"]["labels"])}})
+                      "spec": {**spec, "selector": dict(pod["metadata"]["labels"])}})
+    return sample
+
+
+def test_an_externalname_service_gets_no_endpoints_so_none_is_waited_for() -> None:
+    """The EndpointSlice controller skips ExternalName Services (kubernetes#105986), selector or not: a Ready pod
+    such a Service selects read as stuck at endpoints-published, waiting for slices that never come."""
+    sample = with_service_selecting_api("api-alias", {"type": "ExternalName", "externalName": "api.example.com"})
     report = trace(sample, "deploy/api", "shop")
     assert report.stuck is None and report.verdict.state == "ready", report.verdict.summary
 
@@ -209,14 +214,8 @@ def test_an_externalname_service_gets_no_endpoints_so_none_is_waited_for() -> No
 def test_a_pod_ready_for_minutes_and_still_not_published_is_stuck_not_in_progress() -> None:
     """The EndpointSlice controller publishes a Ready pod within seconds: one Ready for 7 minutes (or 40 days) and
     missing from its Service's slices is not "not published yet", it is a controller or slice problem."""
-    sample = load_sample("kind-ha")
-    pod = next(p for p in sample.store.objects("Pod") if p["metadata"]["name"].startswith("api-"))
-    sample.store.add({"apiVersion": "v1", "kind": "Service",
-                      "metadata": {"name": "api-internal", "namespace": "shop",
-                                   "uid": "5e1ec7ed-0000-4000-8000-00000000a11b",
-                                   "creationTimestamp": "2026-11-20T08:00:00Z"},
-                      "spec": {"type": "ClusterIP", "selector": dict(pod["metadata"]["labels"]),
-                               "ports": [{"port": 80, "targetPort": 8080}]}})
+    sample = with_service_selecting_api("api-internal", {"type": "ClusterIP",
+                                                         "ports": [{"port": 80, "targetPort": 8080}]})
     report = trace(sample, "deploy/api", "shop")
     assert report.stuck is not None and report.stuck.stage == "endpoints-published"
     assert stages(report)["endpoints-published"].status.value == "failed"
