@@ -210,7 +210,10 @@ class SnapshotSource:
 
     @property
     def description(self) -> str:
-        text = f"{self._name} of {self._doc.get('source', 'a cluster')} taken {self._doc.get('capturedAt')}"
+        source = self._doc.get("source")
+        # A hand-edited file may hold anything there: shown as written (JSON), never as a Python repr.
+        of = source if isinstance(source, str) else "a cluster" if source is None else json.dumps(source)
+        text = f"{self._name} of {of} taken {self._doc.get('capturedAt')}"
         incomplete = self._doc.get("incomplete")
         if isinstance(incomplete, dict) and incomplete:
             text += f" (incomplete: {len(incomplete)} read(s) failed when it was taken)"

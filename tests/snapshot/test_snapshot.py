@@ -191,3 +191,14 @@ def test_a_snapshot_served_over_https_reads_like_the_original(api_server: Callab
     assert source.now() == SnapshotSource.load(path).now()
     assert source.get(SECRETS_PATH).items == SnapshotSource.load(path).get(SECRETS_PATH).items
     assert source.get("/api/v1/nodes").not_found, "what was never recorded is not there"
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("context prod (https://10.0.0.1:6443)", "of context prod (https://"), (None, "of a cluster taken"),
+    ({"a": [1, True]}, 'of {"a": [1, true]} taken'), (7, "of 7 taken")])
+def test_a_snapshots_source_is_shown_as_written(source: object, shown: str) -> None:
+    """A hand-edited source of another type reads as the JSON it is, not as Python's repr ({'a': [1, True]})."""
+    document: dict[str, object] = {"kind": SNAPSHOT_KIND, "capturedAt": "2026-11-20T09:00:00Z", "responses": {}}
+    if source is not None:
+        document["source"] = source
+    assert shown in SnapshotSource(document).description
