@@ -470,7 +470,8 @@ class SyntheticCluster:
 
     def replicaset_segments(self) -> list[Segment]:
         segments = [single("kube-system", replicaset("kube-system", "coredns", "668d6bf9bc", 2,
-                                                     uid("rs", "kube-system", "coredns-668d6bf9bc"), self.started))]
+                                                     uid("rs", "kube-system", "coredns-668d6bf9bc"), self.started,
+                                                     selector={"k8s-app": "kube-dns"}))]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [f"{self.app_name(d)}-{self.rs_hash(namespace, d)}" for d in range(self.deployments_in[ns_index])]
 
@@ -502,8 +503,16 @@ class SyntheticCluster:
     def endpointslice_segments(self) -> list[Segment]:
         apiservers = [{"addresses": [self.node_ip(i)], "conditions": {"ready": True}}
                       for i in range(CONTROL_PLANE_NODES)]
+        coredns = [f"coredns-668d6bf9bc-{encode_suffix(i)}" for i in range(2)]  # coredns_pods' names
+        dns = [{"addresses": [f"10.64.{i}.2"], "conditions": {"ready": True, "serving": True, "terminating": False},
+                "nodeName": self.node_name(i % CONTROL_PLANE_NODES),
+                "targetRef": {"kind": "Pod", "namespace": "kube-system", "name": name,
+                              "uid": uid("pod", "kube-system", name)}}
+               for i, name in enumerate(coredns)]
         segments = [single("default", endpointslice("default", "kubernetes", "kubernetes", apiservers, 6443,
-                                                    self.started))]
+                                                    self.started)),
+                    single("kube-system", endpointslice("kube-system", "kube-dns-7x9k2", "kube-dns", dns, 53,
+                                                        self.started))]
         for ns_index, namespace in enumerate(self.namespaces):
             names = [f"{self.app_name(s)}-{encode_suffix(s)}" for s in range(self.services_in[ns_index])]
 

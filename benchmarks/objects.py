@@ -92,8 +92,11 @@ def deployment(namespace: str, name: str, replicas: int, labels: dict[str, str],
                                       {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}
 
 
-def replicaset(namespace: str, app: str, template_hash: str, replicas: int, rs_uid: str, created: dt.datetime) -> Obj:
-    labels = {"app.kubernetes.io/name": app, "pod-template-hash": template_hash}
+def replicaset(namespace: str, app: str, template_hash: str, replicas: int, rs_uid: str, created: dt.datetime,
+               selector: dict[str, str] | None = None) -> Obj:
+    """A Deployment's ReplicaSet: its selector (the Deployment's, ``app.kubernetes.io/name`` unless given) plus the
+    pod-template-hash, as the Deployment controller writes it, matches the pods it owns."""
+    labels = {**(selector or {"app.kubernetes.io/name": app}), "pod-template-hash": template_hash}
     return {"metadata": {"name": f"{app}-{template_hash}", "namespace": namespace, "uid": rs_uid, "generation": 1,
                          "resourceVersion": "710", "creationTimestamp": iso(created), "labels": labels,
                          "annotations": {"deployment.kubernetes.io/revision": "1"},
@@ -127,7 +130,7 @@ def endpointslice(namespace: str, name: str, service_name: str, endpoints: list[
                          "labels": {"kubernetes.io/service-name": service_name,
                                     "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"}},
             "addressType": "IPv4", "endpoints": endpoints,
-            "ports": [{"name": "https" if port == 6443 else "http", "port": port, "protocol": "TCP"}]}
+            "ports": [{"name": {6443: "https", 53: "dns-tcp"}.get(port, "http"), "port": port, "protocol": "TCP"}]}
 
 
 def event(namespace: str, name: str, involved: tuple[str, str, str, str, str], reason: str, message: str,

@@ -155,6 +155,31 @@ def test_the_cluster_is_consistent_where_commands_follow_references() -> None:
     assert pod["metadata"]["uid"] in {e["targetRef"]["uid"] for s in slices for e in s["endpoints"]}
 
 
+def test_every_replicaset_selects_its_pods_and_every_service_slice_lists_the_pods_it_selects() -> None:
+    """Owners and selectors agree as their controllers keep them: a ReplicaSet whose selector misses its own pods,
+    or a selecting Service with no slice, makes trace say "no pod" or wait for endpoints on a healthy cluster."""
+    _, store = served(30)
+    pods = list_everything(store, "/api/v1/pods")
+
+    def selected(namespace: str, selector: dict[str, str]) -> set[str]:
+        return {p["metadata"]["uid"] for p in pods if p["metadata"]["namespace"] == namespace
+                and selector.items() <= p["metadata"]["labels"].items()}
+
+    for rs in list_everything(store, "/apis/apps/v1/replicasets"):
+        namespace, rs_uid = rs["metadata"]["namespace"], rs["metadata"]["uid"]
+        owned = {p["metadata"]["uid"] for p in pods if p["metadata"]["namespace"] == namespace
+                 and any(ref["uid"] == rs_uid for ref in p["metadata"].get("ownerReferences", []))}
+        assert owned and selected(namespace, rs["spec"]["selector"]["matchLabels"]) == owned, rs["metadata"]["name"]
+    slices = list_everything(store, "/apis/discovery.k8s.io/v1/endpointslices")
+    for svc in list_everything(store, "/api/v1/services"):
+        if not svc["spec"].get("selector"):
+            continue
+        namespace, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+        listed = {e["targetRef"]["uid"] for s in slices if s["metadata"]["namespace"] == namespace
+                  and s["metadata"]["labels"]["kubernetes.io/service-name"] == name for e in s["endpoints"]}
+        assert listed == selected(namespace, svc["spec"]["selector"]), f"{namespace}/{name}"
+
+
 def test_control_plane_answers_look_like_kubeadm_ha() -> None:
     cluster, store = served(10)
     leases = store.get("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases").items
