@@ -120,6 +120,21 @@ def test_time_targets_are_judged_per_size_and_latency() -> None:
     assert verdicts[f"`{AUDIT}` ≤ 1× `{KUBECTL_NODES}` at 1,000 nodes, 0 ms"] is False
 
 
+def test_a_missed_time_target_says_when_start_up_alone_outlasts_kubectl() -> None:
+    results = {(10, 0): [measured(EXPLAIN, seconds=0.5), measured(AUDIT, seconds=0.25),
+                         measured(KUBECTL_NODES, seconds=0.1)],
+               (100, 100): [measured(EXPLAIN, seconds=4.0), measured(AUDIT, seconds=2.0),
+                            measured(KUBECTL_NODES, seconds=1.0)]}  # first requests at 0.2 s
+    said = {t.name: (t.met, t.measured) for t in check_targets(results, [], FAST_HELP)}
+    assert said[f"`{EXPLAIN}` ≤ 3× `{KUBECTL_NODES}` at 10 nodes, 0 ms"] == (
+        False, "0.50 s vs 0.10 s (5.00×); CPU 0.50 s vs 0.10 s; its first request went out at 200 ms, 2.0× "
+               "kubectl's whole run")
+    assert said[f"`{AUDIT}` ≤ 3× `{KUBECTL_NODES}` at 10 nodes, 0 ms"] == (
+        True, "0.25 s vs 0.10 s (2.50×); CPU 0.25 s vs 0.10 s")
+    assert said[f"`{EXPLAIN}` ≤ 3× `{KUBECTL_NODES}` at 100 nodes, 100 ms"] == (
+        False, "4.00 s vs 1.00 s (4.00×); CPU 4.00 s vs 1.00 s")  # start-up is not what it lacks
+
+
 def test_unmeasured_targets_are_missed_never_met() -> None:
     results = {(100, 0): [measured(EXPLAIN), measured(AUDIT), measured(KUBECTL_NODES), measured(TRACE)]}
     targets = check_targets(results, [], FAST_HELP)
