@@ -13,6 +13,17 @@ from kubectl_arch.collect.apistore import Resource
 from kubectl_arch.collect.source import Response
 
 READ_VERBS = ["get", "list", "watch"]
+# kube-apiserver's short names, so `kubectl get ns`, `deploy`, `po` work against the test server as on a cluster.
+SHORT_NAMES: dict[str, list[str]] = {
+    "namespaces": ["ns"], "nodes": ["no"], "pods": ["po"], "services": ["svc"], "endpoints": ["ep"],
+    "events": ["ev"], "configmaps": ["cm"], "serviceaccounts": ["sa"], "persistentvolumeclaims": ["pvc"],
+    "persistentvolumes": ["pv"], "resourcequotas": ["quota"], "limitranges": ["limits"],
+    "replicationcontrollers": ["rc"], "deployments": ["deploy"], "replicasets": ["rs"], "daemonsets": ["ds"],
+    "statefulsets": ["sts"], "cronjobs": ["cj"], "certificatesigningrequests": ["csr"],
+    "customresourcedefinitions": ["crd", "crds"], "poddisruptionbudgets": ["pdb"], "ingresses": ["ing"],
+    "networkpolicies": ["netpol"], "priorityclasses": ["pc"], "storageclasses": ["sc"],
+    "horizontalpodautoscalers": ["hpa"],
+}
 
 
 def _group_version(resource: Resource) -> str:
@@ -35,8 +46,13 @@ def discovery(path: str, resources: Iterable[Resource]) -> Response | None:
     return Response(status=200, data={
         "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version,
         "resources": [{"name": r.plural, "singularName": r.kind.lower(), "namespaced": r.namespaced,
-                       "kind": r.kind, "verbs": READ_VERBS} for r in matching],
+                       "kind": r.kind, "verbs": READ_VERBS, **_short_names(r)} for r in matching],
     })
+
+
+def _short_names(resource: Resource) -> dict[str, list[str]]:
+    names = SHORT_NAMES.get(resource.plural)
+    return {"shortNames": names} if names and resource.prefix != "/apis/events.k8s.io/v1" else {}
 
 
 def _groups(resources: list[Resource]) -> list[dict[str, Any]]:

@@ -111,6 +111,19 @@ def test_real_kubectl_discovers_and_lists_through_the_server(tiny_server: ApiSer
     assert {r.method for r in tiny_server.requests} == {"GET"}
 
 
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed on this machine")
+def test_real_kubectl_resolves_short_names_as_on_a_cluster(tiny_server: ApiServer, kubeconfig_for: Callable[..., Path],
+                                                           cli_home: Path) -> None:
+    """A tester's `kubectl get ns` or `get deploy -A` against the test server works as against kube-apiserver."""
+    kubeconfig = kubeconfig_for(tiny_server)
+    for short, plural in (("no", "nodes"), ("po", "pods")):
+        done = [subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "--cache-dir", str(cli_home / "cache"),
+                                "get", name, "-A", "-o", "name"], capture_output=True, text=True, timeout=60,
+                               check=False) for name in (short, plural)]
+        assert done[0].returncode == 0, done[0].stderr
+        assert done[0].stdout == done[1].stdout and done[0].stdout.strip(), short
+
+
 def test_a_failing_backend_answers_500_and_is_kept(api_server: Callable[..., ApiServer]) -> None:
     class Broken:
         def get(self, path: str, query: object = None) -> object:
