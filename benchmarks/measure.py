@@ -13,6 +13,7 @@ on a shared machine the wall clock includes other people's work.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -34,6 +35,8 @@ SELECTORS = ("labelSelector", "fieldSelector")
 
 
 API_PATHS = ("/api/", "/apis/")  # resource reads; what changes between scrapes (/metrics) is never kept
+LIVE_LEASES = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases"  # leader election: renewed as served
+LEASE_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 CACHED_ANSWER_BYTES = 1_000_000
 
 
@@ -51,10 +54,13 @@ class CountingBackend:
     non-resource answers (/metrics, /readyz) are built for each request.
     """
 
-    def __init__(self, store: ApiStore, latency: float = 0.0) -> None:
+    def __init__(self, store: ApiStore, latency: float = 0.0, generated_at: dt.datetime | None = None) -> None:
         self.store = store
         self.resources = store.resources  # the server builds discovery documents from these
         self.latency = latency
+        # The generator's "now": kube-system's leases are served renewed as long ago as they were then, as live
+        # leaders keep them (else leader-election fails once a served cluster is older than a lease, ~15 s).
+        self.generated_at = generated_at
         self._lock = threading.Lock()
         self.spans: list[tuple[float, float]] = []  # (arrival, answered) per request, time.time()
         self._encoded: dict[tuple[str, str, tuple[tuple[str, str], ...]], Response] = {}
@@ -70,9 +76,13 @@ class CountingBackend:
         if self.latency:
             time.sleep(self.latency)
         key = (form, path, tuple(sorted((query or {}).items())))
-        response = self._encoded.get(key) or self._encode(read())
-        if path.startswith(API_PATHS) and response.status == 200 and len(response.text or "") <= CACHED_ANSWER_BYTES:
-            self._encoded[key] = response
+        if self.generated_at is not None and path.startswith(LIVE_LEASES):
+            response = self._encode(renewed(read(), dt.datetime.now(dt.timezone.utc) - self.generated_at))
+        else:
+            response = self._encoded.get(key) or self._encode(read())
+            if (path.startswith(API_PATHS) and response.status == 200
+                    and len(response.text or "") <= CACHED_ANSWER_BYTES):
+                self._encoded[key] = response
         with self._lock:
             self.spans.append((arrived, time.time()))
         return response
@@ -104,6 +114,27 @@ class CountingBackend:
         for i, (arrived, _done) in enumerate(spans):
             depth.append(1 + max((depth[j] for j in range(i) if spans[j][1] <= arrived), default=0))
         return max(depth, default=0)
+
+
+def renewed(response: Response, later: dt.timedelta) -> Response:
+    """``response`` (a Lease or a list of them) with every renewTime ``later`` than stored: copies, the store's
+    objects stay as generated."""
+    data = response.data
+    if response.status != 200 or not isinstance(data, dict):
+        return response
+    leases = data.get("items") if "items" in data else [data]
+    if not isinstance(leases, list):
+        return response
+    moved = []
+    for lease in leases:
+        stored = lease.get("spec", {}).get("renewTime") if isinstance(lease, dict) else None
+        if not isinstance(stored, str):
+            moved.append(lease)
+            continue
+        at = dt.datetime.strptime(stored, LEASE_TIME).replace(tzinfo=dt.timezone.utc) + later
+        moved.append({**lease, "spec": {**lease["spec"], "renewTime": at.strftime(LEASE_TIME)}})
+    body = {**data, "items": moved} if "items" in data else moved[0]
+    return Response(status=response.status, data=body, error=response.error, headers=response.headers)
 
 
 @dataclass(frozen=True)

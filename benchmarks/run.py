@@ -105,7 +105,7 @@ def bench_size(nodes: int, latencies_ms: Sequence[int], workdir: Path, only: Seq
     from tests.harness.kubeconfig import kubeconfig_for_server
 
     cluster = SyntheticCluster(nodes, now=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
-    backend = CountingBackend(cluster.store())
+    backend = CountingBackend(cluster.store(), generated_at=cluster.now)
     env = environment(workdir / f"home-{nodes}")
     print(f"{nodes:,} nodes: {cluster.sizes['Pod']:,} pods, {cluster.sizes['Service']:,} services, "
           f"{cluster.sizes['Event']:,} events (load average {load_average()})", flush=True)
@@ -168,7 +168,7 @@ def bench_all_contexts(latency_ms: int, workdir: Path) -> list[Measurement]:
 
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     backends = [CountingBackend(SyntheticCluster(CONTEXT_NODES, now=now, name=f"bench-{i}").store(),
-                                latency=latency_ms / 1000) for i in range(CONTEXTS)]
+                                latency=latency_ms / 1000, generated_at=now) for i in range(CONTEXTS)]
     servers = [ApiServer(b).start() for b in backends]
     try:
         document: dict[str, Any] = {}
