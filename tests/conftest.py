@@ -82,6 +82,18 @@ def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[
     return env
 
 
+def command_probe(argv: list[str], report: str, *, entry: str = "kubectl_arch.cli.main", setup: str = "") -> str:
+    """A script for ``probe_report``: ``setup``, then the CLI's ``main`` (from ``entry``) run on ``argv``, its exit
+    code in ``code``, then the Python expression ``report`` printed as JSON on stderr."""
+    return ("import gc, json, sys\n"
+            f"from {entry} import main\n"
+            f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
+            f"{setup}"
+            "code = 0\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+            f"print(json.dumps({report}), file=sys.stderr)\n")
+
+
 def probe_report(script: str, home: Path) -> Any:
     """Run ``script`` in a fresh interpreter with a CLI run's environment, and return the JSON it printed last on
     stderr: what a command imports or leaves switched on is a property of a whole process, so such tests spawn one."""

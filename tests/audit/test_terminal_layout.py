@@ -138,14 +138,10 @@ def test_the_control_codes_stripped_are_richs() -> None:
 
 
 def test_a_plain_report_imports_no_rich(cli_home: Any) -> None:
-    from tests.conftest import probe_report
+    from tests.conftest import command_probe, probe_report
 
-    probe = ("import json, sys\n"
-             "from kubectl_arch.cli.main import main\n"
-             "try:\n    main(['audit', '--sample', 'kubeadm-degraded'])\n"
-             "except SystemExit as exc:\n    code = exc.code\n"
-             "print(json.dumps({'code': code, 'rich': sorted(m for m in sys.modules if m.split('.')[0] == 'rich')}),\n"
-             "      file=sys.stderr)\n")
+    probe = command_probe(["audit", "--sample", "kubeadm-degraded"],
+                          "{'code': code, 'rich': sorted(m for m in sys.modules if m.split('.')[0] == 'rich')}")
     assert probe_report(probe, cli_home) == {"code": 1, "rich": []}
 
 

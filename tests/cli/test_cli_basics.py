@@ -15,7 +15,7 @@ from kubectl_arch import __version__
 from kubectl_arch.cli.main import COMMANDS
 from kubectl_arch.errors import ExitCode
 from tests.cli.cli_helpers import assert_one_line_error
-from tests.conftest import VENV_BIN, CliResult, cli_environment, probe_report
+from tests.conftest import VENV_BIN, CliResult, cli_environment, command_probe, probe_report
 
 RunCli = Callable[..., CliResult]
 KUBECTL = shutil.which("kubectl")
@@ -46,15 +46,8 @@ def test_kubectl_plugin_list_shows_the_plugin(cli_home: Path) -> None:
 
 @pytest.mark.parametrize("argv", [["--help"], ["version"], ["samples"]], ids=["help", "version", "samples"])
 def test_light_commands_import_neither_kubernetes_nor_rich(argv: list[str], cli_home: Path) -> None:
-    probe = (
-        "import sys, json\n"
-        "from kubectl_arch.cli.main import main\n"
-        f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "heavy = sorted(m for m in sys.modules\n"
-        "               if m.split('.')[0] in ('kubernetes', 'rich', 'urllib3', 'jinja2', 'markupsafe'))\n"
-        "print(json.dumps({'code': code, 'heavy': heavy}), file=sys.stderr)\n"
-    )
+    probe = command_probe(argv, "{'code': code, 'heavy': sorted(m for m in sys.modules if m.split('.')[0] in "
+                                "('kubernetes', 'rich', 'urllib3', 'jinja2', 'markupsafe'))}")
     assert probe_report(probe, cli_home) == {"code": 0, "heavy": []}
 
 
@@ -105,17 +98,13 @@ def test_python_dash_m_runs_the_same_cli(cli_home: Path) -> None:
 @pytest.mark.parametrize("argv", [["explain", "--sample", "kind-ha"], ["audit", "--sample", "kubeadm-degraded"]],
                          ids=["explain", "audit"])
 def test_a_command_runs_without_the_cycle_collector(argv: list[str], cli_home: Path) -> None:
-    probe = (
-        "import gc, json, sys\n"
-        "from kubectl_arch.cli.entry import main\n"
-        f"sys.argv = ['kubectl-arch', *{argv!r}]\n"
-        "passes = []\n"
-        "gc.collect()  # the allocation count starts from 0: no pass is due before main() pauses the collector\n"
-        "gc.callbacks.append(lambda phase, info: passes.append(info['generation']) if phase == 'start' else None)\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "print(json.dumps({'passes': passes, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}),\n"
-        "      file=sys.stderr)\n"
-    )
+    probe = command_probe(
+        argv, "{'passes': passes, 'enabled': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0}",
+        entry="kubectl_arch.cli.entry",
+        setup=("passes = []\n"
+               "gc.collect()  # the allocation count starts from 0: no pass is due before main() pauses the collector\n"
+               "gc.callbacks.append(lambda phase, info:\n"
+               "                    passes.append(info['generation']) if phase == 'start' else None)\n"))
     # The console script's process ends with the command: the collector stays off, and what is alive is frozen so
     # that the collection Python runs at exit walks none of it.
     assert probe_report(probe, cli_home) == {"passes": [], "enabled": False, "frozen": True}

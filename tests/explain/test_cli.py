@@ -12,7 +12,7 @@ import yaml
 
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.render.document import cluster_map_data
-from tests.conftest import probe_report
+from tests.conftest import command_probe, probe_report
 from tests.explain.fixtures import sample_data
 from tests.golden import assert_golden
 
@@ -120,13 +120,8 @@ def test_snapshot_replays_to_the_same_map(run_cli: Run, tmp_path: Path) -> None:
 def test_the_overview_imports_no_other_views_code(cli_home: Path) -> None:
     """The overview (what a bare `explain` shows) loads neither the walkthrough, the what-if nor a component page:
     they are start-up cost only the views that show them pay."""
-    probe = (
-        "import json, sys\n"
-        "from kubectl_arch.cli.main import main\n"
-        "sys.argv = ['kubectl-arch', 'explain', '--sample', 'kind-ha']\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "others = sorted(m for m in sys.modules if m in ('kubectl_arch.explain.walkthrough', "
-        "'kubectl_arch.explain.what_if', 'kubectl_arch.explain.render.page', 'kubectl_arch.explain.render.story'))\n"
-        "print(json.dumps({'code': code, 'others': others}), file=sys.stderr)\n"
-    )
+    probe = command_probe(["explain", "--sample", "kind-ha"],
+                          "{'code': code, 'others': sorted(m for m in sys.modules if m in ("
+                          "'kubectl_arch.explain.walkthrough', 'kubectl_arch.explain.what_if', "
+                          "'kubectl_arch.explain.render.page', 'kubectl_arch.explain.render.story'))}")
     assert probe_report(probe, cli_home) == {"code": 0, "others": []}
