@@ -29,7 +29,9 @@ use them with `--check`, in `--config` files and in CI. `kubectl arch audit expl
 - **`-o json` / `-o yaml`:** `{"cluster": {...}, "summary": {...}, "checks": [...], "findings": [...]}`.
   `summary` counts checks by their worst finding (plus `suppressed`, the findings a suppression silenced);
   `findings` lists every finding with its check's `title`, `why`, `remediation` and `references`, and
-  `suppressed` (reason and expiry) on silenced ones. Several clusters give `{"clusters": [...], "summary"}`.
+  `suppressed` (reason and expiry) on silenced ones. Several clusters give `{"clusters": [...], "summary",
+  "unreadClusters"}`: a cluster that could not be read has its `error` and a `summary` of `null`, not zeros, and
+  the total counts the clusters read.
 - **`-o junit`:** one `<testsuite>` per cluster and one `<testcase>` per check. A check at or above
   `--fail-on` is a `<failure>` (so with the default, warnings pass and carry their text in `<system-out>`),
   a skipped check is `<skipped>`, and a check that crashed is an `<error>`.

@@ -93,6 +93,9 @@ def test_several_contexts_are_reported_per_cluster(api_server: Any, run_cli: Run
     assert [c["cluster"]["context"] for c in clusters] == ["kind", "gone"]
     assert clusters[0]["error"] is None and clusters[0]["summary"]["fail"] == 0
     assert clusters[1]["error"] and not clusters[1]["findings"]
+    # Not read is not clean: no zeros for it, and the total says how many clusters it leaves out.
+    assert clusters[1]["summary"] is None and json.loads(out)["unreadClusters"] == 1
+    assert json.loads(out)["summary"] == clusters[0]["summary"]
     code, out, _ = run_cli([*args, "--all-contexts", "-o", "yaml"])
     assert code == 3 and [c["cluster"]["context"] for c in yaml.safe_load(out)["clusters"]] == ["kind", "gone"]
 

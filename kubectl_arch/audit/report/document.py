@@ -1,6 +1,6 @@
 """The audit as plain data: the JSON contract of issue 4 (also used for ``-o yaml``).
 
-One cluster gives the contract's object; several give ``{"clusters": [...], "summary": {...}}``.
+One cluster gives the contract's object; several give ``{"clusters": [...], "summary": {...}, "unreadClusters": N}``.
 ``summary`` counts checks by their worst finding; ``findings`` lists every finding, suppressed ones
 included with their ``suppressed`` reason so a reader sees what was silenced.
 """
@@ -48,7 +48,7 @@ def report_document(report: AuditReport) -> dict[str, Any]:
         "now": report.now.isoformat() if report.now else None,
         "error": report.error,
         "unreadable": report.unread,
-        "summary": report.summary(),
+        "summary": None if report.error else report.summary(),  # a cluster not read has no counts, not zeros
         **({"passingNotListed": report.passes_hidden} if report.passes_hidden else {}),  # --hide-passing
         "checks": [{"check": r.meta.id, "status": r.status.value, "component": r.meta.component,
                     "title": r.meta.title} for r in report.results],
@@ -65,9 +65,11 @@ def audit_document(reports: Sequence[AuditReport]) -> dict[str, Any]:
     documents = [report_document(r) for r in reports]
     total: dict[str, int] = {}
     for document in documents:
-        for key, value in document["summary"].items():
+        for key, value in (document["summary"] or {}).items():
             total[key] = total.get(key, 0) + value
-    return {"clusters": documents, "summary": total, "schemaVersion": SCHEMA_VERSION}
+    # The total counts the clusters read; those not read are counted apart, so no reader takes them for clean.
+    unread = sum(1 for document in documents if document["summary"] is None)
+    return {"clusters": documents, "summary": total, "unreadClusters": unread, "schemaVersion": SCHEMA_VERSION}
 
 
 def render(outcome: AuditOutcome, format_name: str) -> None:
