@@ -8,6 +8,7 @@ the slow step is the long bar. The stuck step is marked with colour on a termina
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubectl_arch.trace.report import TraceReport
@@ -25,7 +26,8 @@ MIN_BAR_WIDTH = 10
 
 
 def format_seconds(seconds: float) -> str:
-    """Durations as people say them: 412ms, 3.0s, 4m12s, 1h05m."""
+    """Durations as people say them: 412ms, 3.0s, 4m12s, 1h05m, 3d04h (a pod up for a year is 365d00h, not
+    8760h00m, which no longer fits the timeline's columns)."""
     if seconds == 0:
         return "0s"
     if seconds < 1:
@@ -35,8 +37,11 @@ def format_seconds(seconds: float) -> str:
     if seconds < 3600:
         minutes, rest = divmod(round(seconds), 60)
         return f"{minutes}m{rest:02d}s"
-    hours, rest = divmod(round(seconds) // 60, 60)
-    return f"{hours}h{rest:02d}m"
+    if seconds < 86_400:
+        hours, rest = divmod(round(seconds) // 60, 60)
+        return f"{hours}h{rest:02d}m"
+    days, hours = divmod(round(seconds) // 3600, 24)
+    return f"{days}d{hours:02d}h"
 
 
 class Axis:
@@ -90,13 +95,15 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
         _paragraph(console, "Events have expired (the API server keeps them 1 hour by default): times marked ~ were "
                             "rebuilt from the pod's own record.", style="yellow")
     console.print()
-    bar_width = max(MIN_BAR_WIDTH, console.width - (NAME_WIDTH + STATUS_WIDTH + AT_WIDTH + TOOK_WIDTH + 4)
+    probe = timeline_axis(report, MIN_BAR_WIDTH)
+    widths = _Widths.fitting([_times(stage, probe) for stage in report.stages])
+    bar_width = max(MIN_BAR_WIDTH, console.width - (NAME_WIDTH + STATUS_WIDTH + widths.at + widths.took + 4)
                     - len(STUCK_MARK))
     axis = timeline_axis(report, bar_width)
-    console.print(_header(axis, bar_width), no_wrap=True, overflow="crop")
+    console.print(_header(axis, bar_width, widths), no_wrap=True, overflow="crop")
     stuck_name = report.stuck.stage if report.stuck else None
     for stage in report.stages:
-        console.print(_row(stage, axis, report.now, stage.name == stuck_name), no_wrap=True, overflow="crop")
+        console.print(_row(stage, axis, report.now, stage.name == stuck_name, widths), no_wrap=True, overflow="crop")
     console.print(Text("~ approximate (rebuilt without events)   | instant   #/. time spent   ? time unknown",
                        style="dim"))
     _render_details(report, console, wide)
@@ -118,10 +125,29 @@ def _title(report: TraceReport) -> Text:
     return Text.assemble(("Pod ", "bold"), (f"{view.namespace}/{view.name}", "bold"), f"{node} · phase {view.phase}")
 
 
-def _header(axis: Axis | None, bar_width: int) -> Text:
+@dataclass(frozen=True)
+class _Widths:
+    """The AT and TOOK columns: their usual widths, wider when a time needs it, so a column never touches the next."""
+
+    at: int = AT_WIDTH
+    took: int = TOOK_WIDTH
+
+    @classmethod
+    def fitting(cls, times: list[tuple[str, str]]) -> _Widths:
+        return cls(max([AT_WIDTH, *(len(at) + 1 for at, _ in times)]),
+                   max([TOOK_WIDTH, *(len(took) + 1 for _, took in times)]))
+
+
+def _times(stage: Stage, axis: Axis | None) -> tuple[str, str]:
+    """A stage's AT and TOOK texts (the axis's origin and so AT do not depend on the bar's width)."""
+    approx = "~" if stage.approximate else ""
+    return _at_text(stage, axis, approx), _took_text(stage, approx)
+
+
+def _header(axis: Axis | None, bar_width: int, widths: _Widths) -> Text:
     from rich.text import Text
 
-    left = f"  {'STAGE':<{NAME_WIDTH}}{'STATUS':<{STATUS_WIDTH}}{'AT':>{AT_WIDTH}}{'TOOK':>{TOOK_WIDTH}}  "
+    left = f"  {'STAGE':<{NAME_WIDTH}}{'STATUS':<{STATUS_WIDTH}}{'AT':>{widths.at}}{'TOOK':>{widths.took}}  "
     if axis is None:
         return Text(left + "(no times known)", style="bold")
     total = format_seconds(axis.span)
@@ -129,18 +155,16 @@ def _header(axis: Axis | None, bar_width: int) -> Text:
     return Text(left + scale, style="bold")
 
 
-def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool) -> Text:
+def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool, widths: _Widths) -> Text:
     from rich.text import Text
 
     style = STATUS_STYLES[stage.status]
-    approx = "~" if stage.approximate else ""
-    at = _at_text(stage, axis, approx)
-    took = _took_text(stage, approx)
+    at, took = _times(stage, axis)
     row = Text()
     row.append("> " if stuck else "  ", style="bold red" if stuck else "")
     row.append(f"{stage.name:<{NAME_WIDTH}}", style="bold" if stuck else "")
     row.append(f"{stage.status.value:<{STATUS_WIDTH}}", style=style)
-    row.append(f"{at:>{AT_WIDTH}}{took:>{TOOK_WIDTH}}  ")
+    row.append(f"{at:>{widths.at}}{took:>{widths.took}}  ")
     if axis is not None:
         row.append(_bar(stage, axis, now), style=style)
     if stuck:

@@ -1,0 +1,46 @@
+"""A pod that has run for months: its timeline columns stay apart and its times say which day they are.
+
+kubeadm-degraded's static control-plane pods were started a year before the capture and restart today, so
+their steps span 360 days: a trace of them is what an SRE sees on any long-lived pod that now crashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+from kubectl_arch.trace.render.timeline import format_seconds
+
+SCHEDULER = ["trace", "pod", "kube-scheduler-k8s-cp-1", "-n", "kube-system", "--sample", "kubeadm-degraded"]
+APISERVER = ["trace", "pod", "kube-apiserver-k8s-cp-1", "-n", "kube-system", "--sample", "kubeadm-degraded"]
+STAGE_ROW = re.compile(r"^[ >] (?P<name>[a-z-]+) +(?P<status>[a-z-]+) +(?P<at>\S+) +(?P<took>\S+)(?:  |$)")
+
+
+def _trace(args: list[str]) -> str:
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_durations_of_days_read_in_days() -> None:
+    assert format_seconds(86_399) == "23h59m"
+    assert format_seconds(86_400) == "1d00h"
+    assert format_seconds(360 * 86_400 - 60) == "359d23h"
+
+
+def test_a_year_long_step_keeps_its_at_and_took_columns_apart() -> None:
+    for args in (SCHEDULER, APISERVER):
+        lines = _trace(args).splitlines()
+        top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("STAGE"))
+        rows = lines[top + 1:next(i for i, line in enumerate(lines) if line.startswith("~ approximate"))]
+        assert len(rows) >= 6
+        bar_column = lines[top].index("0s")
+        for row in rows:
+            fields = STAGE_ROW.match(row)
+            assert fields is not None
+            for value in (fields["at"], fields["took"]):
+                assert re.fullmatch(r"~?[+-]?(\d+(d\d\dh|h\d\dm|m\d\ds|\.\d+s|ms|s))|-|\?|\.\.\.", value), (value, row)
+            assert row[bar_column - 2:bar_column] == "  " or len(row) < bar_column, row
+
