@@ -14,7 +14,7 @@ import datetime as dt
 from kubectl_arch.model.raw import parse_time
 from kubectl_arch.trace import diagnose, endings
 from kubectl_arch.trace.runs import ContainerRun, container_runs, describe_run
-from kubectl_arch.trace.stage import Stage, StageInputs, StageStatus, at, fail_if
+from kubectl_arch.trace.stage import Stage, StageInputs, StageStatus, fail_if
 
 
 def _earliest_activity(inputs: StageInputs) -> dt.datetime | None:
@@ -39,24 +39,24 @@ def sandbox_ready(inputs: StageInputs, previous: Stage) -> Stage:
     stage = Stage("sandbox-ready", StageStatus.IN_PROGRESS, previous.anchor, None, f"{view.kubelet} (runtime + CNI)")
     admitted = parse_time(view.status.get("startTime"))
     if admitted:
-        stage.evidence.append(f"kubelet admitted the pod at {at(admitted)} (status.startTime)")
+        stage.evidence.append(f"kubelet admitted the pod at {inputs.at(admitted)} (status.startTime)")
     condition = view.condition("PodReadyToStartContainers")
     ready_at = view.condition_time("PodReadyToStartContainers")
     activity = _earliest_activity(inputs)
     if ready_at and activity is not None and ready_at > activity:
         stage.status, stage.end, stage.approximate = StageStatus.DONE, activity, True
-        stage.evidence.append(f"PodReadyToStartContainers=True since {at(ready_at)}, later than container work at "
-                              f"{at(activity)} (the condition was set again, e.g. after a kubelet restart): the "
-                              "sandbox was ready by then")
+        stage.evidence.append(f"PodReadyToStartContainers=True since {inputs.at(ready_at)}, later than container "
+                              f"work at {inputs.at(activity)} (the condition was set again, e.g. after a kubelet "
+                              "restart): the sandbox was ready by then")
     elif ready_at:
         stage.status, stage.end = StageStatus.DONE, ready_at
-        stage.evidence.append(f"PodReadyToStartContainers=True at {at(ready_at)}")
+        stage.evidence.append(f"PodReadyToStartContainers=True at {inputs.at(ready_at)}")
     elif activity is not None or any(r.started for r in container_runs(view, False) + container_runs(view, True)):
         stage.status, stage.end, stage.approximate = StageStatus.DONE, activity, True
         why = ("PodReadyToStartContainers=False now: the kubelet tears the sandbox down when the pod finishes "
                "or is being restarted" if condition is not None else
                "no PodReadyToStartContainers condition (before Kubernetes 1.29, or the feature is off)")
-        stage.evidence.append(f"{why}; containers were worked on from {at(activity)}, so the sandbox was ready "
+        stage.evidence.append(f"{why}; containers were worked on from {inputs.at(activity)}, so the sandbox was ready "
                               "by then")
     elif condition is None and view.status.get("podIP"):
         stage.status = StageStatus.DONE
@@ -81,7 +81,7 @@ def init_containers(inputs: StageInputs, previous: Stage) -> Stage:
     ends: list[dt.datetime | None] = []
     for run in runs:
         ends.append(run.first_start if run.sidecar else run.status.finished if run.status else None)
-        stage.evidence.append(describe_run(run, at(run.first_start)))
+        stage.evidence.append(describe_run(run, inputs.at(run.first_start)))
         stage.approximate = stage.approximate or run.start_approximate
     complete = all((run.started if run.sidecar else run.exited_ok) for run in runs)
     initialized = view.condition_time("Initialized")
@@ -90,7 +90,7 @@ def init_containers(inputs: StageInputs, previous: Stage) -> Stage:
         known = [t for t in ends if t is not None]
         stage.end = max(known, default=initialized)
         if initialized:
-            stage.evidence.append(f"Initialized=True at {at(initialized)}")
+            stage.evidence.append(f"Initialized=True at {inputs.at(initialized)}")
         if len(known) < len(ends):
             stage.approximate = True
         return stage
@@ -114,10 +114,11 @@ def images_pulled(inputs: StageInputs, previous: Stage) -> Stage:
             continue
         for event in view.events_with("Pulling"):
             if event.container == run.name and not event.init_container:
-                stage.evidence.append(f"event Pulling x{event.count}, last at {at(event.last)}: {event.message}")
+                stage.evidence.append(f"event Pulling x{event.count}, last at {inputs.at(event.last)}: {event.message}")
     for event in view.events_with("BackOff", "Failed"):
         if event.message.startswith(("Failed to pull image", "Back-off pulling image")) and not event.init_container:
-            stage.evidence.append(f"event {event.reason} x{event.count}, last at {at(event.last)}: {event.message}")
+            stage.evidence.append(f"event {event.reason} x{event.count}, last at {inputs.at(event.last)}: "
+                                  f"{event.message}")
     pull_starts = [r.pull_start for r in runs if r.pull_start]
     if pull_starts:
         stage.start = min(pull_starts)
@@ -139,7 +140,7 @@ def containers_started(inputs: StageInputs, previous: Stage) -> Stage:
     stage = Stage("containers-started", StageStatus.IN_PROGRESS, previous.start or previous.anchor, None, view.kubelet)
     runs = _app_runs(inputs)
     for run in runs:
-        stage.evidence.append(describe_run(run, at(run.first_start)))
+        stage.evidence.append(describe_run(run, inputs.at(run.first_start)))
     if runs and all(r.started for r in runs):
         stage.status = StageStatus.DONE
         starts = [r.first_start for r in runs]
@@ -171,7 +172,7 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
     if stage.problem is None and all(c.state == "running" for c in view.containers()):
         stage.status = StageStatus.DONE
         stage.end = max((c.started for c in view.containers() if c.started), default=None)
-        stage.evidence.append(f"running again since {at(stage.end)}")
+        stage.evidence.append(f"running again since {inputs.at(stage.end)}")
     return stage
 
 
@@ -181,10 +182,10 @@ def ready(inputs: StageInputs, previous: Stage) -> Stage:
     stage = Stage("ready", StageStatus.IN_PROGRESS, previous.anchor, None, f"{view.kubelet} (probes)")
     containers_ready = view.condition_time("ContainersReady")
     if containers_ready:
-        stage.evidence.append(f"ContainersReady=True at {at(containers_ready)}")
+        stage.evidence.append(f"ContainersReady=True at {inputs.at(containers_ready)}")
     if ready_at:
         stage.status, stage.end = StageStatus.DONE, ready_at
-        stage.evidence.append(f"Ready=True at {at(ready_at)}")
+        stage.evidence.append(f"Ready=True at {inputs.at(ready_at)}")
         return stage
     condition = view.condition("Ready") or {}
     if condition:

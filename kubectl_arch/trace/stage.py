@@ -81,6 +81,11 @@ class StageInputs:
     def events_readable(self) -> bool:
         return self.data.pod_events.ok
 
+    def at(self, when: dt.datetime | None) -> str:
+        """``at(when)`` dated when it falls on another day than the pod's creation: a pod up for months that
+        restarts today must not read as restarting before it was created."""
+        return at(when, self.view.created)
+
 
 def at(when: dt.datetime | None, day_of: dt.datetime | None = None) -> str:
     """A time of day (UTC); with the date too when it falls on another day than ``day_of`` (the pod's creation),

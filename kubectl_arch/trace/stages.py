@@ -123,21 +123,22 @@ def controller(inputs: StageInputs, previous: Stage) -> Stage | None:
         for event in PodView.of({}, objects(parent.events)).events_with("ScalingReplicaSet"):
             if owner.name in event.message and event.first:
                 triggers.append(event.first)
-                stage.evidence.append(f"{parent.kind} event ScalingReplicaSet at {_at(event.first)}: {event.message}")
+                stage.evidence.append(f"{parent.kind} event ScalingReplicaSet at {inputs.at(event.first)}: "
+                                      f"{event.message}")
     node_joined = _node_joined(inputs) if owner.kind == "DaemonSet" else None
     if node_joined is not None:
         triggers.append(node_joined)
         owner_created = _time(owner.object)
         later = "the node" if owner_created is None or node_joined >= owner_created else "the DaemonSet"
         stage.evidence.append(f"a DaemonSet creates a pod for each node: measured from the later of the DaemonSet's "
-                              f"creation ({_at(owner_created)}) and node {inputs.view.node_name} registering "
-                              f"({_at(node_joined)}), here {later}")
+                              f"creation ({inputs.at(owner_created)}) and node {inputs.view.node_name} registering "
+                              f"({inputs.at(node_joined)}), here {later}")
     triggers = [t for t in triggers if pod_created is None or t <= pod_created + dt.timedelta(seconds=1)]
     if triggers and pod_created and (pod_created - max(triggers)).total_seconds() <= REPLACEMENT_GAP_SECONDS:
         stage.start = max(triggers)
     for event in PodView.of({}, objects(owner.events)).events_with("SuccessfulCreate"):
         if inputs.view.name in event.message:
-            stage.evidence.append(f"{owner.kind} event SuccessfulCreate at {_at(event.first)}: {event.message}")
+            stage.evidence.append(f"{owner.kind} event SuccessfulCreate at {inputs.at(event.first)}: {event.message}")
     stage.evidence.append(f"pod ownerReferences: {owner.kind} {owner.name} (controller)")
     return stage
 
@@ -164,9 +165,9 @@ def scheduled(inputs: StageInputs) -> Stage:
         stage.evidence.extend(scheduling_history(view))
         if event:
             stage.actor = event.component or stage.actor
-            stage.evidence.append(f"event Scheduled at {_at(event.first)}: {event.message}")
+            stage.evidence.append(f"event Scheduled at {inputs.at(event.first)}: {event.message}")
         if condition.get("status") == "True":
-            stage.evidence.append(f"PodScheduled=True at {_at(view.condition_time('PodScheduled'))}")
+            stage.evidence.append(f"PodScheduled=True at {inputs.at(view.condition_time('PodScheduled'))}")
         stage.evidence.append(f"spec.nodeName={view.node_name}")
         return stage
     stage.problem = diagnose.scheduling_problem(view, inputs.data.scheduler_lease, inputs.now)
@@ -180,7 +181,8 @@ def scheduled(inputs: StageInputs) -> Stage:
 
 def scheduling_history(view: PodView) -> list[str]:
     """Every FailedScheduling the pod got, with how often and when: the reasons behind a wait."""
-    return [f"event FailedScheduling x{e.count}, first {_at(e.first)}, last {_at(e.last)}: {e.message}"
+    return [f"event FailedScheduling x{e.count}, first {_at(e.first, view.created)}, "
+            f"last {_at(e.last, view.created)}: {e.message}"
             for e in view.events_with("FailedScheduling")]
 
 
@@ -245,7 +247,8 @@ def endpoints_published(inputs: StageInputs, previous: Stage) -> Stage | None:
         last_write = max(written, default=None)
         if last_write and previous.end and last_write >= previous.end:
             stage.end, stage.approximate = last_write, True
-            stage.evidence.append(f"slice last written at {_at(last_write)} (managedFields): published then or earlier")
+            stage.evidence.append(f"slice last written at {inputs.at(last_write)} (managedFields): published then "
+                                  "or earlier")
         stage.evidence.append("kube-proxy (or the CNI's replacement) then programs the Service; that leaves no trace "
                               "in the API")
     elif previous.done and previous.end is not None and \
@@ -314,12 +317,12 @@ def static_submitted(inputs: StageInputs) -> Stage:
     if seen is None:
         stage.evidence.append(f"no {CONFIG_SEEN} annotation: when the kubelet read the manifest is unknown")
     elif first_work is not None and seen > first_work:
-        stage.evidence.append(f"the kubelet last (re)read the manifest at {_at(seen)} ({CONFIG_SEEN}), after the pod "
-                              f"was already at work ({_at(first_work)}): a restarted kubelet keeps running containers, "
-                              "so when the pod began is unknown")
+        stage.evidence.append(f"the kubelet last (re)read the manifest at {inputs.at(seen)} ({CONFIG_SEEN}), after "
+                              f"the pod was already at work ({inputs.at(first_work)}): a restarted kubelet keeps "
+                              "running containers, so when the pod began is unknown")
     else:
         stage.start = stage.end = seen
-        stage.evidence.append(f"the kubelet read the manifest at {_at(seen)} ({CONFIG_SEEN})")
+        stage.evidence.append(f"the kubelet read the manifest at {inputs.at(seen)} ({CONFIG_SEEN})")
     return stage
 
 

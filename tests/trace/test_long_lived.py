@@ -44,3 +44,11 @@ def test_a_year_long_step_keeps_its_at_and_took_columns_apart() -> None:
                 assert re.fullmatch(r"~?[+-]?(\d+(d\d\dh|h\d\dm|m\d\ds|\.\d+s|ms|s))|-|\?|\.\.\.", value), (value, row)
             assert row[bar_column - 2:bar_column] == "  " or len(row) < bar_column, row
 
+
+def test_times_on_another_day_than_the_pods_creation_carry_their_date() -> None:
+    text = _trace(SCHEDULER)
+    assert "the kubelet read the manifest at 09:01:27" in text  # the pod's own day: time only
+    assert "first started at or before 2026-11-20 08:54:18" in text
+    apiserver = _trace(APISERVER)
+    assert "running again since 2026-11-20 05:43:00" in apiserver
+    assert "Ready=True at 2026-11-20 05:43:09" in apiserver
