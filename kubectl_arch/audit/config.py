@@ -71,7 +71,7 @@ def load_config(path: str | None, checks: Mapping[str, Check]) -> AuditConfig:
     import yaml
 
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_loader())
     except OSError as exc:
         raise UsageError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, ValueError) as exc:  # a binary file, or a character YAML refuses
@@ -83,6 +83,22 @@ def load_config(path: str | None, checks: Mapping[str, Check]) -> AuditConfig:
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise UsageError(f"config {path}{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from None
     return parse_config(doc, checks, origin=path)
+
+
+def _loader() -> Any:
+    """PyYAML's safe loader, except that a date that does not exist (2026-02-30) stays text: it raised a ValueError
+    mid-parse that named no key, and ``_date`` now refuses it with where it is."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    return Loader
 
 
 def parse_config(doc: Any, checks: Mapping[str, Check], origin: str = "config") -> AuditConfig:

@@ -81,3 +81,19 @@ def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
     broken.write_text("thresholds: [unclosed\n")
     with pytest.raises(UsageError, match=r"broken.yaml line \d+ is not valid YAML"):
         load_config(str(broken), catalogue())
+
+
+def test_an_impossible_date_names_the_suppression_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "audit.yaml"
+    path.write_text("suppressions:\n  - {check: node-readiness, reason: r, expires: 2026-02-30}\n")
+    with pytest.raises(UsageError) as caught:
+        load_config(str(path), catalogue())
+    line = caught.value.one_line()
+    assert "suppressions[0].expires: expected a date YYYY-MM-DD, got '2026-02-30'" in line, line
+    assert "not a text YAML file" not in line
+
+
+def test_a_date_and_time_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "audit.yaml"
+    path.write_text("suppressions:\n  - {check: node-readiness, reason: r, expires: 2026-12-31T10:00:00Z}\n")
+    assert load_config(str(path), catalogue()).suppressions[0].expires == dt.date(2026, 12, 31)
