@@ -129,8 +129,36 @@ def _thresholds(section: Any, checks: Mapping[str, Check], origin: str) -> dict[
             _expect(name in defaults, origin, f"{where}.{name}", f"a threshold of {check_id} ({known})", name)
             _expect(_same_type(defaults[name], value), origin, f"{where}.{name}",
                     f"a {_type_name(defaults[name])} like the default {defaults[name]!r}", value)
+            _expect(not _is_number(value) or value >= 0, origin, f"{where}.{name}", "a number of 0 or more", value)
+        _warn_before_fail(defaults, values, origin, where)
         out[check_id] = dict(values)
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _warn_before_fail(defaults: Mapping[str, Any], values: Mapping[str, Any], origin: str, where: str) -> None:
+    """A warning level past its failure level (warn_days 10, fail_days 30) would never warn: every finding
+    between them fails at once. Which way "past" is comes from the defaults (days count down, percents up)."""
+    for warn in defaults:
+        fail = warn.replace("warn", "fail")
+        if fail == warn or fail not in defaults or not (_is_number(defaults[warn]) and _is_number(defaults[fail])):
+            continue
+        higher = defaults[warn] > defaults[fail]
+        if defaults[warn] == defaults[fail] or not (warn in values or fail in values):
+            continue
+        warn_value, fail_value = values.get(warn, defaults[warn]), values.get(fail, defaults[fail])
+        if (warn_value < fail_value) if higher else (warn_value > fail_value):
+            raise UsageError(
+                f"{origin}: {where}: {_named(warn, values, warn_value)} is {'below' if higher else 'above'} "
+                f"{_named(fail, values, fail_value)}, so it would never warn ({warn} is the "
+                f"{'higher' if higher else 'lower'}, as in the defaults {defaults[warn]!r} and {defaults[fail]!r})")
+
+
+def _named(key: str, values: Mapping[str, Any], value: Any) -> str:
+    return f"{key} {value!r}" + ("" if key in values else " (the default)")
 
 
 def _disabled(section: Any, checks: Mapping[str, Check], origin: str) -> list[str]:

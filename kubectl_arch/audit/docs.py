@@ -77,9 +77,10 @@ suppressions:                     # accepted risks, each with a reason and a las
     expires: 2026-12-31
 ```
 
-Unknown check ids, unknown threshold names, values of the wrong type and bad dates stop the audit with one
-line naming the place (exit 2). After its `expires` day a suppression stops applying and is itself reported
-as a `warn` finding of `expired-suppression`.
+Unknown check ids, unknown threshold names, values of the wrong type, negative numbers, a warning level past
+its failure level (`warn_days` below `fail_days`, `warn_percent` above `fail_percent`: it could never warn) and
+bad dates stop the audit with one line naming the place (exit 2). After its `expires` day a suppression stops
+applying and is itself reported as a `warn` finding of `expired-suppression`.
 
 ## The checks
 

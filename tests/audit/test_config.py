@@ -97,3 +97,29 @@ def test_a_date_and_time_still_loads(tmp_path: Path) -> None:
     path = tmp_path / "audit.yaml"
     path.write_text("suppressions:\n  - {check: node-readiness, reason: r, expires: 2026-12-31T10:00:00Z}\n")
     assert load_config(str(path), catalogue()).suppressions[0].expires == dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ({"thresholds": {"apiserver-certificate-expiry": {"warn_days": -5}}},
+     "thresholds.apiserver-certificate-expiry.warn_days: expected a number of 0 or more, got -5"),
+    ({"thresholds": {"scheduler-latency": {"p99_fail_seconds": -0.5}}}, "p99_fail_seconds: expected a number of 0"),
+    ({"thresholds": {"apiserver-certificate-expiry": {"warn_days": 10, "fail_days": 30}}},
+     "thresholds.apiserver-certificate-expiry: warn_days 10 is below fail_days 30, so it would never warn "
+     "(warn_days is the higher, as in the defaults 30 and 7)"),
+    ({"thresholds": {"etcd-db-size": {"warn_percent": 97}}},
+     "thresholds.etcd-db-size: warn_percent 97 is above fail_percent 95 (the default), so it would never warn "
+     "(warn_percent is the lower, as in the defaults 80 and 95)"),
+    ({"thresholds": {"controller-workqueues": {"depth_fail": 50}}},
+     "depth_warn 100 (the default) is above depth_fail 50"),
+])
+def test_thresholds_that_could_never_warn_are_refused(document: Any, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_config(document, catalogue(), origin="audit.yaml")
+    line = caught.value.one_line()
+    assert message in line, line
+    assert "\n" not in line and caught.value.code == ExitCode.USAGE
+
+
+def test_a_warning_level_equal_to_the_failure_level_is_allowed() -> None:
+    config = parse_config({"thresholds": {"etcd-db-size": {"warn_percent": 95}}}, catalogue())
+    assert config.thresholds_for(catalogue()["etcd-db-size"].meta) == {"warn_percent": 95, "fail_percent": 95}
