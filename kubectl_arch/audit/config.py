@@ -213,11 +213,15 @@ def _same_type(default: Any, value: Any) -> bool:
         return isinstance(default, bool) and isinstance(value, bool)
     if isinstance(default, float):
         return isinstance(value, (int, float))
+    if isinstance(default, list) and default:  # a list of names: each entry as the default's (a check hashes them)
+        return isinstance(value, list) and all(_same_type(default[0], item) for item in value)
     return isinstance(value, type(default))
 
 
 def _type_name(value: Any) -> str:
     names = {bool: "boolean", int: "whole number", float: "number", str: "string", list: "list"}
+    if isinstance(value, list) and value:
+        return f"list of {_type_name(value[0])}s"
     return names.get(type(value), type(value).__name__)
 
 

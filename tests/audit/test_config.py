@@ -123,3 +123,13 @@ def test_thresholds_that_could_never_warn_are_refused(document: Any, message: st
 def test_a_warning_level_equal_to_the_failure_level_is_allowed() -> None:
     config = parse_config({"thresholds": {"etcd-db-size": {"warn_percent": 95}}}, catalogue())
     assert config.thresholds_for(catalogue()["etcd-db-size"].meta) == {"warn_percent": 95, "fail_percent": 95}
+
+
+def test_a_list_threshold_holds_what_its_default_holds() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_config({"thresholds": {"pods-without-requests": {"ignore_namespaces": ["kube-system", 1]}}}, catalogue(),
+                     origin="audit.yaml")
+    assert "ignore_namespaces: expected a list of strings like the default ['kube-system'], got ['kube-system', 1]" \
+        in caught.value.one_line()
+    config = parse_config({"thresholds": {"pods-without-requests": {"ignore_namespaces": []}}}, catalogue())
+    assert config.thresholds_for(catalogue()["pods-without-requests"].meta)["ignore_namespaces"] == []
