@@ -21,6 +21,7 @@ import yaml
 
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
+from kubectl_arch.model.memo import memo
 from kubectl_arch.model.workloads import Workload, find_workload, workload
 from kubectl_arch.yamltext import safe_load
 
@@ -57,7 +58,7 @@ MODES = ("iptables", "ipvs", "nftables", "kernelspace", "replaced", "absent", "u
 CILIUM_REPLACES = ("true", "strict")  # "strict" before Cilium 1.14; "partial" leaves kube-proxy in charge
 
 
-@dataclass
+@dataclass(frozen=True)
 class KubeProxyMode:
     """The Service proxy mode (one of ``MODES``), where it was read (``source``) and why, in words."""
 
@@ -185,7 +186,12 @@ def _replacing_daemonset(data: ClusterData) -> tuple[Workload, str, str, str] | 
 
 
 def kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
-    """Decide the mode from everything visible; ``unknown`` (with the reason) rather than a guess."""
+    """Decide the mode from everything visible; ``unknown`` (with the reason) rather than a guess. Once per
+    cluster: the fact base and the kube-proxy-mode check both ask."""
+    return memo(data, "kube_proxy.kube_proxy_mode", READS, _kube_proxy_mode)
+
+
+def _kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
     replacement = cilium_replacement(data)
     daemonset_obj = find_workload([d for d in _items(data, DAEMONSETS_NEED) if raw.namespace(d) == "kube-system"],
                                   ("kube-proxy",), ("kube-proxy",))

@@ -1,6 +1,6 @@
 """Derived facts are computed once per ClusterData, yet never stale and never shared as containers.
 
-node_infos, control_plane_components and detect_distribution are read by several checks and explain;
+node_infos, control_plane_components, detect_distribution and kube_proxy_mode are read by several checks and explain;
 computing them once must not change what any caller sees.
 """
 
@@ -19,10 +19,10 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
 from kubectl_arch.collect.source import Response
-from kubectl_arch.model import components, distribution, nodes
+from kubectl_arch.model import components, distribution, kube_proxy, nodes
 from kubectl_arch.model.memo import once_per_process
 
-NEEDS = ("version", "nodes", "kube-system-pods", "kubeadm-config")
+NEEDS = tuple(dict.fromkeys(("version", "nodes", "kube-system-pods", "kubeadm-config", *kube_proxy.READS)))
 SAMPLES = Path(bundled.__file__).parent
 
 
@@ -47,6 +47,7 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, module: Any, attribute: str) ->
     (nodes, "node_infos", "_node_infos"),
     (components, "control_plane_components", "_control_plane_components"),
     (distribution, "detect_distribution", "_detect_distribution"),
+    (kube_proxy, "kube_proxy_mode", "_kube_proxy_mode"),
 ])
 def test_computed_once_per_cluster_data(monkeypatch: pytest.MonkeyPatch, module: Any, public: str,
                                         private: str) -> None:
