@@ -77,6 +77,18 @@ DAEMON_POD_LABELS: dict[str, dict[str, str]] = {
                 "pod-template-generation": "1"},
 }
 TRUTH_PERIOD = 1_000
+# A NotReady node's kubelet stopped posting this long ago. As on a real cluster at that moment: the node controller
+# has tainted it unreachable and marked its pods not Ready (so their DaemonSets, ReplicaSets, Deployments and
+# EndpointSlices count them unready), and the 300 s a Deployment's pods tolerate has not run out: none is evicted.
+NOT_READY_FOR = dt.timedelta(minutes=3)
+# The node controller's grace for a silent kubelet (--node-monitor-grace-period).
+STATUS_GRACE = dt.timedelta(seconds=40)
+# The tolerations the DaemonSet controller adds to every pod it makes: they stay on a NotReady or pressured node.
+DAEMON_TOLERATIONS = [{"key": f"node.kubernetes.io/{key}", "operator": "Exists", "effect": effect}
+                      for key, effect in (("not-ready", "NoExecute"), ("unreachable", "NoExecute"),
+                                          ("disk-pressure", "NoSchedule"), ("memory-pressure", "NoSchedule"),
+                                          ("pid-pressure", "NoSchedule"), ("unschedulable", "NoSchedule"),
+                                          ("network-unavailable", "NoSchedule"))]
 APP_NAMES = ("api", "web", "checkout", "cart", "search", "catalog", "payments", "orders", "auth", "profile",
              "notify", "billing", "inventory", "ledger", "gateway", "reports", "media", "feeds", "ranker", "ads",
              "mailer", "export", "import", "audit-log", "sessions", "pricing", "tax", "shipping")
@@ -147,7 +159,8 @@ class SyntheticCluster:
     def trace_target(self) -> tuple[str, str]:
         """A pod of the first Deployment of the middle namespace: its rollout events exist."""
         ns_index = len(self.namespaces) // 2
-        return self.namespaces[ns_index], self.app_pod_name(ns_index, 3)
+        pod = next(i for i in range(3, REPLICAS) if not self.not_ready(self.app_pod_node(ns_index, i)))
+        return self.namespaces[ns_index], self.app_pod_name(ns_index, pod)
 
     # -- the store ---------------------------------------------------------------------------------
 
@@ -163,7 +176,7 @@ class SyntheticCluster:
             "Event": self.event_segments(),
             "Lease": self.lease_segments(),
             "ConfigMap": self.configmap_segments(),
-            "DaemonSet": [single("kube-system", daemonset(name, self.nodes, self.started))
+            "DaemonSet": [single("kube-system", daemonset(name, self.nodes, self.started, self.not_ready_count()))
                           for name in ("kindnet", "kube-proxy")],
             "Deployment": self.deployment_segments(),
             "ReplicaSet": self.replicaset_segments(),
@@ -212,6 +225,15 @@ class SyntheticCluster:
                 "old_kubelet": {self.node_name(i) for i in special if self.old_kubelet(i)},
                 "disk_pressure": {self.node_name(i) for i in special if self.disk_pressure(i)}}
 
+    def not_ready_count(self) -> int:
+        return len(self.truth()["not_ready"])
+
+    def unready_app_pods(self, ns_index: int, deployment: int) -> int:
+        """How many of a Deployment's pods run on NotReady nodes (and so are not Ready)."""
+        first = deployment * REPLICAS
+        return sum(self.not_ready(self.app_pod_node(ns_index, pod))
+                   for pod in range(first, first + self.app_replicas(ns_index, deployment)))
+
     def kubelet_version(self, index: int) -> str:
         return OLD_KUBELET if self.old_kubelet(index) else KUBERNETES_VERSION
 
@@ -258,15 +280,22 @@ class SyntheticCluster:
         }
         if control_plane:
             node["spec"]["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
+        elif self.not_ready(index):  # the node controller's taints; a pod's tolerations decide when it is evicted
+            added = iso(self.now - NOT_READY_FOR)
+            node["spec"]["taints"] = [{"key": "node.kubernetes.io/unreachable", "effect": effect, "timeAdded": added}
+                                      for effect in ("NoSchedule", "NoExecute")]
+        elif self.disk_pressure(index):
+            node["spec"]["taints"] = [{"key": "node.kubernetes.io/disk-pressure", "effect": "NoSchedule",
+                                       "timeAdded": transition}]
         return node
 
     def node_conditions(self, index: int, heartbeat: str, transition: str) -> list[Obj]:
         """As a kubelet posts them; a NotReady node's are Unknown, as the node controller sets them."""
         if self.not_ready(index):
-            stale = iso(self.now - dt.timedelta(minutes=7))
+            stale = iso(self.now - NOT_READY_FOR - STATUS_GRACE)
             return [{"type": t, "status": "Unknown", "reason": "NodeStatusUnknown",
                      "message": "Kubelet stopped posting node status.", "lastHeartbeatTime": stale,
-                     "lastTransitionTime": iso(self.now - dt.timedelta(minutes=6))}
+                     "lastTransitionTime": iso(self.now - NOT_READY_FOR)}
                     for t in ("MemoryPressure", "DiskPressure", "PIDPressure", "Ready")]
         disk = self.disk_pressure(index)
         pressures = [("MemoryPressure", False, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
@@ -310,7 +339,8 @@ class SyntheticCluster:
 
     def pod(self, namespace: str, name: str, node: int, labels: dict[str, str], owner: Obj | None,
             containers: list[Obj], created: dt.datetime, ip: str, priority: str = "") -> Obj:
-        """A running, ready pod with the fields a real one has (conditions, statuses, managedFields)."""
+        """A running pod with the fields a real one has (conditions, statuses, managedFields): ready, unless its node
+        went NotReady, whose pods the node controller marks not Ready (only that condition: the kubelet is silent)."""
         started = created + dt.timedelta(seconds=3)
         ready = created + dt.timedelta(seconds=5)
         metadata: Obj = {"name": name, "namespace": namespace, "uid": uid("pod", namespace, name),
@@ -337,16 +367,18 @@ class SyntheticCluster:
                                       "effect": "NoExecute", "tolerationSeconds": 300}]}
         if priority:
             spec["priorityClassName"] = priority
-        conditions = [("PodReadyToStartContainers", started), ("Initialized", created), ("Ready", ready),
-                      ("ContainersReady", ready), ("PodScheduled", created)]
+        lost = self.not_ready(node)
+        conditions = [("PodReadyToStartContainers", started, True), ("Initialized", created, True),
+                      ("Ready", self.now - NOT_READY_FOR if lost else ready, not lost),
+                      ("ContainersReady", ready, True), ("PodScheduled", created, True)]
         return {
             "metadata": metadata,
             "spec": spec,
             "status": {
                 "phase": "Running", "hostIP": self.node_ip(node), "hostIPs": [{"ip": self.node_ip(node)}],
                 "podIP": ip, "podIPs": [{"ip": ip}], "qosClass": "Burstable", "startTime": iso(created),
-                "conditions": [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": iso(at)}
-                               for t, at in conditions],
+                "conditions": [{"type": t, "status": "True" if on else "False", "lastProbeTime": None,
+                                "lastTransitionTime": iso(at)} for t, at, on in conditions],
                 "containerStatuses": [
                     {"name": c["name"], "image": c["image"], "imageID": c["image"].split(":")[0] + "@sha256:" +
                      uid(c["image"]).replace("-", "") * 2,
@@ -414,6 +446,7 @@ class SyntheticCluster:
                        self.started + dt.timedelta(minutes=node % 600), self.node_ip(node),
                        priority="system-node-critical")
         pod["spec"]["hostNetwork"] = True
+        pod["spec"]["tolerations"] = [dict(t) for t in DAEMON_TOLERATIONS]
         return pod
 
     def coredns_pods(self) -> Segment:
@@ -463,7 +496,8 @@ class SyntheticCluster:
             def make(d: int, n: int = ns_index, ns: str = namespace) -> Obj:
                 app = self.app_name(d)
                 return deployment(ns, app, self.app_replicas(n, d), {"app.kubernetes.io/name": app},
-                                  APP_IMAGES[d % len(APP_IMAGES)], self.started)
+                                  APP_IMAGES[d % len(APP_IMAGES)], self.started,
+                                  ready=self.app_replicas(n, d) - self.unready_app_pods(n, d))
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
@@ -477,7 +511,8 @@ class SyntheticCluster:
 
             def make(d: int, n: int = ns_index, ns: str = namespace) -> Obj:
                 return replicaset(ns, self.app_name(d), self.rs_hash(ns, d), self.app_replicas(n, d),
-                                  uid("rs", ns, d), self.rollout - dt.timedelta(seconds=1))
+                                  uid("rs", ns, d), self.rollout - dt.timedelta(seconds=1),
+                                  ready=self.app_replicas(n, d) - self.unready_app_pods(n, d))
 
             segments.append(Segment(namespace, len(names), make, fixed(names)))
         return segments
@@ -521,8 +556,9 @@ class SyntheticCluster:
                 for pod in range(s * REPLICAS, s * REPLICAS + self.app_replicas(n, s)):
                     node = self.app_pod_node(n, pod)
                     name = self.app_pod_name(n, pod)
+                    ready = not self.not_ready(node)  # the EndpointSlice controller follows the pod's Ready
                     endpoints.append({"addresses": [f"10.{64 + node // 256}.{node % 256}.{10 + pod % 240}"],
-                                      "conditions": {"ready": True, "serving": True, "terminating": False},
+                                      "conditions": {"ready": ready, "serving": ready, "terminating": False},
                                       "nodeName": self.node_name(node),
                                       "targetRef": {"kind": "Pod", "namespace": ns, "name": name,
                                                     "uid": uid("pod", ns, name)}})

@@ -62,7 +62,8 @@ def node_images(control_plane: bool) -> list[Obj]:
              "sizeBytes": 20_000_000 + len(image) * 1_000_003} for image in images]
 
 
-def daemonset(name: str, nodes: int, created: dt.datetime) -> Obj:
+def daemonset(name: str, nodes: int, created: dt.datetime, unready: int = 0) -> Obj:
+    """A DaemonSet with a pod on each of ``nodes``; ``unready`` of them not Ready (on nodes that went NotReady)."""
     selector = {"k8s-app": name}
     image = f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}" if name == "kube-proxy" else KINDNET_IMAGE
     return {"metadata": {"name": name, "namespace": "kube-system", "uid": uid("ds", name), "generation": 1,
@@ -72,13 +73,18 @@ def daemonset(name: str, nodes: int, created: dt.datetime) -> Obj:
                                   "spec": {"containers": [container(name, image)], "hostNetwork": True,
                                            "priorityClassName": "system-node-critical"}},
                      "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}},
-            "status": {"currentNumberScheduled": nodes, "desiredNumberScheduled": nodes, "numberAvailable": nodes,
-                       "numberMisscheduled": 0, "numberReady": nodes, "observedGeneration": 1,
-                       "updatedNumberScheduled": nodes}}
+            "status": {"currentNumberScheduled": nodes, "desiredNumberScheduled": nodes,
+                       "numberAvailable": nodes - unready, "numberMisscheduled": 0, "numberReady": nodes - unready,
+                       "observedGeneration": 1, "updatedNumberScheduled": nodes,
+                       **({"numberUnavailable": unready} if unready else {})}}
 
 
 def deployment(namespace: str, name: str, replicas: int, labels: dict[str, str], image: str,
-               created: dt.datetime) -> Obj:
+               created: dt.datetime, ready: int | None = None) -> Obj:
+    """A Deployment with ``ready`` of its ``replicas`` Ready (all by default); Available while no more than its
+    maxUnavailable (25 %, rounded down) are not, as the Deployment controller judges it."""
+    ready = replicas if ready is None else ready
+    available = ready >= replicas - replicas * 25 // 100
     return {"metadata": {"name": name, "namespace": namespace, "uid": uid("deploy", namespace, name), "generation": 1,
                          "resourceVersion": "700", "creationTimestamp": iso(created), "labels": labels,
                          "annotations": {"deployment.kubernetes.io/revision": "1"}},
@@ -86,17 +92,21 @@ def deployment(namespace: str, name: str, replicas: int, labels: dict[str, str],
                      "strategy": {"type": "RollingUpdate",
                                   "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}},
                      "template": {"metadata": {"labels": labels}, "spec": {"containers": [container(name, image)]}}},
-            "status": {"replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas,
+            "status": {"replicas": replicas, "readyReplicas": ready, "availableReplicas": ready,
                        "updatedReplicas": replicas, "observedGeneration": 1,
-                       "conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
+                       **({"unavailableReplicas": replicas - ready} if ready < replicas else {}),
+                       "conditions": [{"type": "Available", "status": "True" if available else "False",
+                                       "reason": "MinimumReplicasAvailable" if available
+                                       else "MinimumReplicasUnavailable"},
                                       {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}
 
 
 def replicaset(namespace: str, app: str, template_hash: str, replicas: int, rs_uid: str, created: dt.datetime,
-               selector: dict[str, str] | None = None) -> Obj:
+               selector: dict[str, str] | None = None, ready: int | None = None) -> Obj:
     """A Deployment's ReplicaSet: its selector (the Deployment's, ``app.kubernetes.io/name`` unless given) plus the
     pod-template-hash, as the Deployment controller writes it, matches the pods it owns."""
     labels = {**(selector or {"app.kubernetes.io/name": app}), "pod-template-hash": template_hash}
+    ready = replicas if ready is None else ready
     return {"metadata": {"name": f"{app}-{template_hash}", "namespace": namespace, "uid": rs_uid, "generation": 1,
                          "resourceVersion": "710", "creationTimestamp": iso(created), "labels": labels,
                          "annotations": {"deployment.kubernetes.io/revision": "1"},
@@ -105,7 +115,7 @@ def replicaset(namespace: str, app: str, template_hash: str, replicas: int, rs_u
                                               "blockOwnerDeletion": True}]},
             "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels}}},
-            "status": {"replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas,
+            "status": {"replicas": replicas, "readyReplicas": ready, "availableReplicas": ready,
                        "fullyLabeledReplicas": replicas, "observedGeneration": 1}}
 
 

@@ -217,7 +217,7 @@ def _truth_targets(results: Results) -> list[Target]:
     wrong = [f"{n:,}/{lat} ms `{m.command}`: {m.truth or _done(m) or 'not checked'}"
              for (n, lat), m in checked if m.truth != "ok"]
     return [Target("explain and audit findings match the generator's truth (NotReady nodes, old kubelets, "
-                   "DiskPressure, node counts, versions) at every size and latency",
+                   "DiskPressure, node counts, versions, node components ready on the rest) at every size and latency",
                    bool(checked) and not wrong, "; ".join(wrong) or f"{len(checked)} runs checked")]
 
 
@@ -250,8 +250,10 @@ def render(results: Results, contexts: Sequence[Measurement], help_usages: Mappi
         "",
         "Synthetic kubeadm HA clusters (benchmarks/generate.py: 3 control-plane nodes with static pods,",
         "kube-proxy and kindnet DaemonSets, CoreDNS, 30 pods per node generated lazily, 2 Services per node,",
-        "rollout events; every 1,000th worker NotReady, on an old kubelet or under DiskPressure) are served over",
-        "HTTPS by the test API server, which waits the injected latency before each answer. Every command is",
+        "rollout events; every 1,000th worker NotReady, on an old kubelet or under DiskPressure; a NotReady node",
+        "as the node controller leaves it 3 minutes on: tainted unreachable, its pods not Ready, none evicted yet)",
+        "are served over HTTPS by the test API server, which waits the injected latency before each answer.",
+        "Every command is",
         "its own process with the same kubeconfig; wall time runs from its spawn to its exit, as a shell times",
         "it; CPU and peak RSS are that process's `wait4` rusage; requests, round",
         "trips (the longest chain of requests each sent after the previous was answered), MB read (body bytes",

@@ -1,10 +1,10 @@
 """Whether a command's answer is right, not only fast: its findings against the generator's truth.
 
 The synthetic cluster knows which nodes it made NotReady, which run an old kubelet and which report
-DiskPressure (``SyntheticCluster.truth``). A fast wrong answer fails here: explain must count every node
-and list exactly the NotReady ones; audit must fail exactly the NotReady and old-kubelet nodes and warn
-about exactly the nodes under pressure. Real kubectl checks the served data once per size (counts, no
-duplicates), so the generator and the reader cannot share a mistake unseen.
+DiskPressure (``SyntheticCluster.truth``). A fast wrong answer fails here: explain must count every node,
+list exactly the NotReady ones and count the node components ready on the rest; audit must fail exactly
+the NotReady and old-kubelet nodes and warn about exactly the nodes under pressure. Real kubectl checks the
+served data once per size (counts, no duplicates), so the generator and the reader cannot share a mistake unseen.
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ def check_explain(text: str, cluster: SyntheticCluster) -> str:
     not_ready = {row[0] for row in rows if "NotReady" in row}
     if not_ready != truth["not_ready"]:
         problems.append(f"NotReady {sorted(not_ready)[:5]} instead of {sorted(truth['not_ready'])[:5]}")
+    # A node's kubelet, its DaemonSets' pods (marked not Ready by the node controller) and so its network are down
+    # on each NotReady node: each row counts the rest, whether it reads the DaemonSet's status or the pods.
+    ready = f"{cluster.nodes - len(truth['not_ready'])}/{cluster.nodes}"
+    for component in ("kubelet", "kube-proxy", "cni"):
+        row = next((line.split() for line in lines if line.split()[:1] == [component]), None)
+        if row is None or len(row) < 2 or row[1].replace(",", "") != ready:
+            problems.append(f"{component} {row[1] if row and len(row) > 1 else 'missing'} ready instead of {ready}")
     versions = {word for row in rows for word in row if word.startswith("v1.")}
     expected = {KUBERNETES_VERSION} | ({OLD_KUBELET} if truth["old_kubelet"] else set())
     if versions != expected:

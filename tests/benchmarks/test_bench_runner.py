@@ -76,11 +76,15 @@ def test_a_fast_wrong_answer_fails_the_truth_check() -> None:
     assert "node-readiness warn" in check_audit(json.dumps({"findings": findings[:1] + findings[2:]}), cluster)
     rows = [f"{cluster.node_name(i)}  <none>  {'NotReady' if cluster.not_ready(i) else 'Ready'}  "
             f"{cluster.kubelet_version(i)}  containerd" for i in range(cluster.nodes)]
-    page = "\n".join(["Nodes (1000)", "NAME ROLES STATUS KUBELET RUNTIME", "----", *rows, ""])
+    muscle = [f"{component}  {cluster.nodes - 1:,}/{cluster.nodes:,}  all nodes  v1.32.4  degraded"
+              for component in ("kubelet", "kube-proxy", "cni")]
+    page = "\n".join([*muscle, "", "Nodes (1000)", "NAME ROLES STATUS KUBELET RUNTIME", "----", *rows, ""])
     assert check_explain(page, cluster) == "ok"
+    assert "kube-proxy 1,000/1,000 ready instead of 999/1000" in check_explain(
+        page.replace("kube-proxy  999/1,000", "kube-proxy  1,000/1,000"), cluster)
     assert "1000 nodes in the title and 999 in the rows" in check_explain(page.replace(rows[5] + "\n", ""), cluster)
     grouped = [row for row in rows if "NotReady" in row or "v1.28" in row]
-    summary = "\n".join(["Nodes (1000)", "NAME ROLES STATUS KUBELET RUNTIME", "----", *grouped,
+    summary = "\n".join([*muscle, "", "Nodes (1000)", "NAME ROLES STATUS KUBELET RUNTIME", "----", *grouped,
                          f"({1000 - len(grouped):,} more)  <none>  Ready  v1.32.4  containerd", ""])
     assert check_explain(summary, cluster) == "ok"
     assert "NotReady" in check_explain(page.replace("NotReady", "Ready"), cluster)

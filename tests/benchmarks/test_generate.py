@@ -223,3 +223,49 @@ def test_selected_lists_equal_filtering_every_object(selector: str) -> None:
         assert page.ok, page.error
         got.extend(p["metadata"]["name"] for p in page.items)
     assert got == expected and expected
+
+
+def test_a_notready_node_is_as_the_node_controller_leaves_it_before_any_eviction() -> None:
+    """Its kubelet is silent, so the node controller has tainted it unreachable and marked its pods not Ready, and
+    every owner and EndpointSlice counts them so; no pod has yet outlived its toleration, so none is evicted. A
+    generator whose pods stayed Ready there would let a reader that counts readiness wrongly pass the truth check."""
+    cluster, store = served(30)
+    nodes = list_everything(store, "/api/v1/nodes")
+    lost = {n["metadata"]["name"] for n in nodes
+            if any(c["type"] == "Ready" and c["status"] == "Unknown" for c in n["status"]["conditions"])}
+    assert lost == cluster.truth()["not_ready"] and lost
+    for node in nodes:
+        if node["metadata"]["name"] in lost:
+            assert {(t["key"], t["effect"]) for t in node["spec"]["taints"]} == {
+                ("node.kubernetes.io/unreachable", "NoSchedule"), ("node.kubernetes.io/unreachable", "NoExecute")}
+    pods = list_everything(store, "/api/v1/pods")
+
+    def ready(pod: dict[str, Any]) -> bool:
+        return any(c["type"] == "Ready" and c["status"] == "True" for c in pod["status"]["conditions"])
+
+    assert all(ready(p) != (p["spec"]["nodeName"] in lost) for p in pods)
+    assert any(p["spec"]["nodeName"] in lost for p in pods if p["metadata"]["namespace"] != "kube-system")
+    for pod in pods:
+        if pod["spec"]["nodeName"] in lost:
+            unreachable = [t for t in pod["spec"]["tolerations"] if t.get("key") == "node.kubernetes.io/unreachable"]
+            since = dt.datetime.fromisoformat(next(c["lastTransitionTime"] for c in pod["status"]["conditions"]
+                                                   if c["type"] == "Ready"))
+            assert all(NOW - since < dt.timedelta(seconds=t.get("tolerationSeconds", 10**9)) for t in unreachable)
+            assert "deletionTimestamp" not in pod["metadata"]
+
+    def ready_uids(namespace: str, selector: dict[str, str]) -> set[str]:
+        return {p["metadata"]["uid"] for p in pods if p["metadata"]["namespace"] == namespace and ready(p)
+                and selector.items() <= p["metadata"]["labels"].items()}
+
+    for kind, path, field in (("DaemonSet", "/apis/apps/v1/daemonsets", "numberReady"),
+                              ("ReplicaSet", "/apis/apps/v1/replicasets", "readyReplicas"),
+                              ("Deployment", "/apis/apps/v1/deployments", "readyReplicas")):
+        for owner in list_everything(store, path):
+            namespace = owner["metadata"]["namespace"]
+            selected = ready_uids(namespace, owner["spec"]["selector"]["matchLabels"])
+            assert owner["status"][field] == len(selected), f"{kind} {namespace}/{owner['metadata']['name']}"
+    by_uid = {p["metadata"]["uid"]: p for p in pods}
+    for endpoints in list_everything(store, "/apis/discovery.k8s.io/v1/endpointslices"):
+        for endpoint in endpoints["endpoints"]:
+            if "targetRef" in endpoint:
+                assert endpoint["conditions"]["ready"] == ready(by_uid[endpoint["targetRef"]["uid"]])
