@@ -14,7 +14,7 @@ import ipaddress
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -254,8 +254,28 @@ def _parsed_members(data: ClusterData, need: str, notes: list[str]) -> list[Metr
         notes.append(f"{NEEDS[need].description}: {response.error or f'HTTP {response.status}'}")
         return []
     parsed = [scrape.parse() for scrape in scrapes]
-    notes.extend(f"{p.source}: {p.message}" for p in parsed if isinstance(p, MetricsError))
+    notes.extend(one_note_per_reason([p for p in parsed if isinstance(p, MetricsError)]))
     return [p for p in parsed if isinstance(p, Metrics)]
+
+
+def one_note_per_reason(failed: Sequence[MetricsError]) -> list[str]:
+    """The members that failed for one reason, named together: kubeadm's three members behind the same loopback
+    listener are one sentence, not the same sentence three times."""
+    by_reason: dict[str, list[str]] = {}
+    for error in failed:
+        by_reason.setdefault(error.message, []).append(error.source)
+    return [f"{_named_together(sources)}: {reason}" for reason, sources in by_reason.items()]
+
+
+def _named_together(sources: Sequence[str]) -> str:
+    """'pod kube-system/a', or 'pods a, b and c in kube-system' (sources of other shapes listed whole)."""
+    if len(sources) == 1:
+        return sources[0]
+    prefix = "pod kube-system/"
+    if all(source.startswith(prefix) and " " not in source.removeprefix(prefix) for source in sources):
+        names = [source.removeprefix(prefix) for source in sources]
+        return f"pods {', '.join(names[:-1])} and {names[-1]} in kube-system"
+    return f"{', '.join(sources[:-1])} and {sources[-1]}"
 
 
 ETCD_ROUTES = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS)

@@ -71,3 +71,31 @@ def test_a_lost_majority_is_recovered_the_distributions_way() -> None:
     fixes = {finding.fix for result in report.results for finding in result.findings}
     restore = str(profile_for("openshift").fix(ETCD_RESTORE))
     assert all(fix and restore.split("   # ")[0] in fix for fix in fixes), fixes
+
+
+def test_members_unread_for_one_reason_are_named_together_and_every_reason_is_kept() -> None:
+    """kubeadm's three members behind one loopback listener read as one sentence; a member with its own reason
+    keeps it; no member goes unnamed (the evidence lists every source the reader can look up)."""
+    from checks.etcd_disk_latency.collect import one_note_per_reason
+    from kubectl_arch.model.metrics import MetricsError
+
+    loopback = "etcd serves /metrics on http://127.0.0.1:2381 only"
+    notes = one_note_per_reason([MetricsError("pod kube-system/etcd-a", loopback),
+                                 MetricsError("pod kube-system/etcd-b via the pod proxy", "HTTP 503"),
+                                 MetricsError("pod kube-system/etcd-c", loopback),
+                                 MetricsError("pod kube-system/etcd-d", loopback)])
+    assert notes == [f"pods etcd-a, etcd-c and etcd-d in kube-system: {loopback}",
+                     "pod kube-system/etcd-b via the pod proxy: HTTP 503"]
+    mixed = one_note_per_reason([MetricsError("pod kube-system/etcd-a via the pod proxy", "HTTP 503"),
+                                 MetricsError("pod kube-system/etcd-b via the pod proxy", "HTTP 503")])
+    assert mixed == ["pod kube-system/etcd-a via the pod proxy and pod kube-system/etcd-b via the pod proxy: HTTP 503"]
+
+
+def test_a_three_member_kubeadm_cluster_says_its_loopback_reason_once() -> None:
+    from kubectl_arch.audit.report.document import report_document
+
+    report = run_audit(SampleSource.named("kind-ha"), [catalogue()["etcd-fragmentation"]], AuditConfig())
+    (finding,) = report_document(report)["findings"]
+    assert finding["status"] == "skip"
+    assert finding["message"].count("--listen-metrics-urls") == 1
+    assert all(f"etcd-kind-ha-control-plane{n}" in finding["message"] for n in ("", "2", "3"))
