@@ -32,7 +32,9 @@ ONE_SAMPLE = [["explain", "-o", "json"], ["explain", "-o", "yaml"], ["explain", 
               ["trace", "deployment/api", "-n", "shop", "-o", "json"],
               ["explain", "-o", "svg"], ["explain", "-o", "html"], ["audit", "-o", "html"],
               ["trace", "deployment/api", "-n", "shop", "-o", "svg"],
-              ["trace", "deploy/cart", "-n", "shop", "-o", "html"]]
+              ["trace", "deploy/cart", "-n", "shop", "-o", "html"],
+              ["trace", "deploy/cart", "-n", "shop", "--follow", "--timeout", "1"],
+              ["trace", "deploy/cart", "-n", "shop", "--follow", "--timeout", "1", "-o", "json"]]
 CASES = [(name, args) for name in sample_names() for args in EVERY_SAMPLE] + [("kind-ha", a) for a in ONE_SAMPLE]
 
 

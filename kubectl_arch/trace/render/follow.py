@@ -11,6 +11,7 @@ import json
 
 import click
 
+from kubectl_arch.output.sanitise import visible
 from kubectl_arch.trace.follow import Follower, FollowStep
 from kubectl_arch.trace.render.document import iso
 from kubectl_arch.trace.render.timeline import format_seconds
@@ -24,7 +25,9 @@ class FollowPrinter:
         self.json_lines = json_lines
 
     def _emit(self, record: dict[str, object], text: str) -> None:
-        click.echo(json.dumps(record) if self.json_lines else text)
+        """One record; as text, its cluster strings (names, messages, actors) shown, never obeyed, as the
+        timeline's console shows them: these lines go straight to the terminal, past any console."""
+        click.echo(json.dumps(record) if self.json_lines else visible(text))
 
     def waiting(self, message: str) -> None:
         self._emit({"event": "waiting", "message": message}, f"... {message}")
