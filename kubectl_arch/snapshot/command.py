@@ -74,8 +74,10 @@ def snapshot(
     where = "stdout" if to_stdout else output_file
     click.echo(f"wrote {where}: {len(source)} responses from {source.description}", err=True)
     if failed:
-        for reason in failed.values():
-            click.echo(f"warning: {reason}", err=True)
+        from kubectl_arch.output.sanitise import visible
+
+        for reason in failed.values():  # a failed read's reason may quote the server's body: cluster text
+            click.echo(f"warning: {visible(reason, multiline=False)}", err=True)
         click.echo(f"the snapshot is incomplete: {len(failed)} read(s) failed; it is marked so, and replays name "
                    "them", err=True)
         click.get_current_context().exit(1)

@@ -122,3 +122,13 @@ def test_a_lock_configmap_read_by_name_outside_kube_system_keeps_its_leader_reco
     in_kube_system = {**lock, "metadata": {**lock["metadata"], "namespace": "kube-system"},
                       "data": {"config.conf": "mode: ipvs"}}
     assert redact_object(in_kube_system)["data"] == {"config.conf": "mode: ipvs"}  # what the analysis reads
+
+
+def test_a_failed_reads_server_message_is_shown_not_obeyed(
+        planted: Sample, run: Callable[..., tuple[int, str]], tmp_path: Path) -> None:
+    """The server's words in a failed read (a proxy's or an aggregated API's body) are cluster text too."""
+    planted.store.set_raw("/api/v1/services", Response(status=503, error="busy\x1b]0;pwned\x07\x1b[2J now"),
+                          {"limit": "1"})
+    code, output = run(["snapshot", "-o", str(tmp_path / "s.json.gz"), "--sample", "kind-ha"])
+    assert code == 1, output
+    assert "busy^[]0;pwned^G^[[2J now" in output and "\x1b" not in output and "\x07" not in output
