@@ -19,6 +19,7 @@ from kubectl_arch.explain.views import (
     ComponentView,
 )
 from kubectl_arch.model.components import PODS_NEED
+from kubectl_arch.model.leader_election import ELECTED
 
 NODES = "nodes"
 LEASES = "kube-system-leases"
@@ -59,5 +60,6 @@ def mark_unreadable(data: ClusterData, views: list[ComponentView], embedded: fro
             view.unknown = "; ".join(dict.fromkeys(reasons))
             view.health = UNKNOWN
             view.notes = [note for note in view.notes if not note.startswith("none found")]  # not "none": unknown
-        if view.leader is None and (reason := short_reason(data, LEASES)) and view.name not in DEPENDS_ON:
+        # Only leader-elected components lead through a Lease: API servers all serve, etcd elects inside Raft.
+        if view.leader is None and view.name in ELECTED and (reason := short_reason(data, LEASES)):
             view.notes.append(f"its leader is unknown: the kube-system Leases could not be read ({reason})")

@@ -133,6 +133,11 @@ def test_forbidden_reads_are_skipped_with_the_reason_and_the_rest_still_runs() -
     assert any("leases in kube-system" in reason and "403" in reason for reason in cluster.skipped)
     assert cluster.component("kube-scheduler").leader is None
     assert cluster.component("etcd").replicas == 3
+    leaderless = [note for view in cluster.components for note in view.notes if "leader is unknown" in note]
+    assert leaderless and all("Leases could not be read" in note for note in leaderless)
+    # Only leader-elected components have a Lease to read: API servers all serve, etcd elects inside Raft.
+    for name in ("kube-apiserver", "etcd"):
+        assert not any("leader is unknown" in note for note in cluster.component(name).notes), name
 
 
 def test_empty_cluster_data_never_fails() -> None:
