@@ -49,12 +49,20 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if findings:
         return findings
     message = "the only node is Ready, no pressure" if len(nodes) == 1 else f"all {len(nodes)} nodes Ready, no pressure"
-    return [Finding(META.id, Status.PASS, message, evidence={"nodes": len(nodes)})]
+    silent = [n.name for n in nodes if n.unknown_pressures]  # a virtual kubelet may post Ready alone
+    if silent:
+        message += (f" reported ({plural(len(silent), 'node')} {'does' if len(silent) == 1 else 'do'} not report "
+                    f"pressure conditions: {', '.join(silent[:5])}{' and more' if len(silent) > 5 else ''})")
+    return [Finding(META.id, Status.PASS, message,
+                    evidence={"nodes": len(nodes), **({"noPressureConditions": silent} if silent else {})})]
 
 
 def _node_findings(node: NodeInfo) -> list[Finding]:
     target = f"node/{node.name}"
-    evidence = {"ready": node.ready_status, "reason": node.ready_reason, "pressures": node.pressures,
+    # A silent kubelet's pressures are Unknown, not none: null, with the conditions nobody knows.
+    evidence = {"ready": node.ready_status, "reason": node.ready_reason,
+                "pressures": node.pressures if not node.unknown_pressures else None,
+                **({"unknownConditions": node.unknown_pressures} if node.unknown_pressures else {}),
                 "unschedulable": node.unschedulable, "kubelet": node.kubelet_version}
     findings = []
     if not node.ready:

@@ -17,6 +17,9 @@ READS = (NODES_NEED,)  # what node_infos reads
 ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
 CONTROL_PLANE_ROLES = ("control-plane", "master")
 PRESSURE_CONDITIONS = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
+# What every kubelet posts (NetworkUnavailable only some networks set): when the kubelet stops reporting, the node
+# controller sets each to Unknown, and a node without one has not said.
+KUBELET_PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ class NodeInfo:
     # False for a node made from a Table row: its pressures, taints and providerID were not read (empty
     # here does not mean none). Whatever judges those declares NODES_FULL_NEED.
     whole: bool = True
+    # The kubelet's pressure conditions whose state is not known (Unknown, or never posted): ``pressures`` is then
+    # what was True before, not a clean bill. A node whose kubelet stopped reporting has all of them.
+    unknown_pressures: tuple[str, ...] = ()
+
+    @property
+    def pressures_known(self) -> bool:
+        """Whether ``pressures`` is the whole story: the node was read whole and its kubelet said each one."""
+        return self.whole and not self.unknown_pressures
 
     @property
     def runtime_name(self) -> str:
@@ -107,6 +118,8 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
     info = raw.mapping(raw.mapping(node.get("status")).get("nodeInfo"))
     ready = _condition(node, "Ready")
     pressures = tuple(kind for kind in PRESSURE_CONDITIONS if (_condition(node, kind) or {}).get("status") == "True")
+    unknown = tuple(kind for kind in KUBELET_PRESSURES
+                    if (_condition(node, kind) or {}).get("status") not in ("True", "False"))
     return NodeInfo(
         name=raw.name(node),
         roles=node_roles(node),
@@ -127,6 +140,7 @@ def node_info(node: Mapping[str, Any]) -> NodeInfo:
         internal_ip=_internal_ip(node),
         labels=raw.labels(node),  # the node's own (read-only) mapping: no copy per node
         whole=not is_row(node),
+        unknown_pressures=unknown,
     )
 
 

@@ -56,10 +56,11 @@ def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
 
 def node_data(node: NodeInfo) -> dict[str, Any]:
     """One node; pressures and taints are null when the node was only read as a Table row (its whole read failed),
-    as the terminal's "?": an empty list would say "none"."""
+    as the terminal's "?": an empty list would say "none". Pressures are null too when the kubelet did not say (it
+    stopped reporting: the node controller set them Unknown)."""
     return {
         "name": node.name, "roles": node.roles, "controlPlane": node.control_plane, "ready": node.ready,
-        "readyStatus": node.ready_status, "pressure": node.pressures if node.whole else None,
+        "readyStatus": node.ready_status, "pressure": node.pressures if node.pressures_known else None,
         "unschedulable": node.unschedulable,
         "taints": [str(t) for t in node.taints] if node.whole else None, "kubeletVersion": node.kubelet_version,
         "containerRuntime": node.container_runtime, "kernelVersion": node.kernel_version, "osImage": node.os_image,
