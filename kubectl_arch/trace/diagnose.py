@@ -113,6 +113,11 @@ _REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
         "a NotReady status, so nothing new is placed on them",
         "repair the nodes",
         "kubectl get nodes"),
+    "node-pressure": (
+        "a condition taint the node controller set (memory, disk or PID pressure, or no network yet), so new pods "
+        "stay off until the condition clears",
+        "free memory or disk on them, or fix their network; the taint goes when the condition does",
+        "kubectl describe nodes | grep -E '^Name:|^Taints:|Pressure|NetworkUnavailable'"),
 }
 
 

@@ -140,6 +140,11 @@ _CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("volume-node-affinity", ("volume node affinity",)),
     ("unbound-volume", ("unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "unbound")),
     ("insufficient-resources", ("insufficient",)),
+    # The node controller's taints say the node is unwell or cordoned, not that the pod lacks a toleration.
+    ("not-ready-node", ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")),
+    ("unschedulable-node", ("node.kubernetes.io/unschedulable",)),
+    ("node-pressure", ("node.kubernetes.io/memory-pressure", "node.kubernetes.io/disk-pressure",
+                       "node.kubernetes.io/pid-pressure", "node.kubernetes.io/network-unavailable")),
     ("taint", ("untolerated taint", "taint")),
     ("pod-anti-affinity", ("anti-affinity",)),
     ("pod-affinity", ("pod affinity",)),

@@ -272,3 +272,29 @@ def test_pod_past_its_active_deadline_is_finished_with_the_reason() -> None:
     report = report_for(pod)
     finished_of(report, "DeadlineExceeded", says=("activeDeadlineSeconds", "longer than the specified deadline"))
     assert report.verdict.summary == "finished: the pod failed (DeadlineExceeded)"
+
+
+def _unschedulable_explanation(message: str) -> str:
+    pod = pending_pod()
+    pod["status"]["conditions"] = [condition("PodScheduled", "False", reason="Unschedulable", message=message)]
+    return report_for(pod).stuck.diagnosis.explanation  # type: ignore[union-attr]
+
+
+def test_node_condition_taints_send_to_the_nodes_not_to_a_toleration() -> None:
+    """The node controller's taints (NotReady, unreachable, pressure, cordon) say a node is unwell or held: the
+    fix is the node, and a toleration would place the pod on a broken node."""
+    explanation = _unschedulable_explanation(
+        "0/6 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 1 node(s) had "
+        "untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) had untolerated taint "
+        "{node.kubernetes.io/disk-pressure: }, 1 node(s) had untolerated taint {node.kubernetes.io/unschedulable: }, "
+        "2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. preemption: not eligible.")
+    sentences = {s.split(" [", 1)[1].split("]", 1)[0]: s for s in explanation.split(". ") if " [" in s}
+    for taint in ("not-ready", "unreachable", "disk-pressure", "unschedulable"):
+        sentence = next(s for key, s in sentences.items() if f"node.kubernetes.io/{taint}" in key)
+        assert "toleration" not in sentence and "control-plane nodes carry one" not in sentence, sentence
+    assert "1 node(s) have a NotReady status" in explanation
+    assert "1 node(s) have scheduling disabled: they are cordoned" in explanation
+    assert "1 node(s) have a condition taint" in explanation and "disk-pressure" in explanation
+    control_plane = next(s for key, s in sentences.items() if "control-plane" in key)
+    assert "add a toleration if the pod really belongs there" in control_plane
+
