@@ -82,7 +82,7 @@ _REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
         "schedule the pod where the volume is, or use a StorageClass with WaitForFirstConsumer",
         "kubectl get pv -o custom-columns=NAME:.metadata.name,NODE-AFFINITY:.spec.nodeAffinity"),
     "unbound-volume": (
-        "a PersistentVolumeClaim of the pod that is not bound to a volume yet",
+        "a PersistentVolumeClaim that is not bound to a volume yet",
         "check the claim's StorageClass and provisioner",
         "kubectl get pvc -n {ns}"),
     "pod-anti-affinity": (
@@ -121,6 +121,11 @@ _REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Reasons about the pod itself, found before any node is tried (the VolumeBinding plugin's PreFilter): the pod,
+# not "N node(s)", has them, whatever count older schedulers put before the text.
+POD_LEVEL_REJECTIONS = frozenset({"unbound-volume"})
+
+
 def scheduling_problem(view: PodView, lease: Response | None, now: dt.datetime) -> Diagnosis | None:
     """Why the pod has no node: gates, the scheduler's refusal, or no scheduler at work."""
     commands = Commands(view)
@@ -157,17 +162,22 @@ def _gated(view: PodView, condition: Mapping[str, Any], reason: str, gates: tupl
 def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis:
     failure = parse_failed_scheduling(message)
     nodes = f"all {failure.total_nodes} nodes" if failure.total_nodes is not None else "the nodes"
-    lines = [f"No node can run this pod: the scheduler checked {nodes} and ruled each out."]
+    if failure.reasons and all(r.category in POD_LEVEL_REJECTIONS for r in failure.reasons):
+        tried = f"any of the {failure.total_nodes} nodes" if failure.total_nodes is not None else "any node"
+        lines = [f"No node can run this pod: the scheduler turned it away before trying {tried}."]
+    else:
+        lines = [f"No node can run this pod: the scheduler checked {nodes} and ruled each out."]
     extra: list[str] = []
     for rejection in failure.reasons:
         advice = _REJECTION_ADVICE.get(rejection.category)
         # "node(s)" is the scheduler's own wording, and the advice text that follows agrees with it.
-        count = f"{rejection.count} node(s)" if rejection.count is not None else "Some nodes"
+        count = ("The pod" if rejection.category in POD_LEVEL_REJECTIONS else
+                 f"{rejection.count} node(s)" if rejection.count is not None else "Some nodes")
         if advice is None:
             lines.append(f"{count}: {rejection.text}.")
             continue
         meaning, action, command = advice
-        lines.append(f"{count} have {meaning} [{rejection.text}]: {action}.")
+        lines.append(f"{count} {'has' if count == 'The pod' else 'have'} {meaning} [{rejection.text}]: {action}.")
         extra.append(command.format(pod=commands.pod, ns=commands.namespace))
     nominated = view.status.get("nominatedNodeName")
     if nominated:

@@ -298,3 +298,10 @@ def test_node_condition_taints_send_to_the_nodes_not_to_a_toleration() -> None:
     control_plane = next(s for key, s in sentences.items() if "control-plane" in key)
     assert "add a toleration if the pod really belongs there" in control_plane
 
+
+def test_an_unbound_claim_is_the_pods_not_the_nodes() -> None:
+    explanation = _unschedulable_explanation(
+        "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are "
+        "available: 3 Preemption is not helpful for scheduling.")
+    assert "Some nodes have" not in explanation, explanation
+    assert "The pod has a PersistentVolumeClaim that is not bound to a volume yet" in explanation, explanation
