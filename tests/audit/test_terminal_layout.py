@@ -155,3 +155,39 @@ def test_a_plain_report_lays_out_no_rich_text(run_cli: Callable[..., Any], monke
 
     monkeypatch.setattr(Text, "assemble", refuse)
     assert run_cli(["audit", "--sample", "kubeadm-degraded"]) == expected
+
+
+def test_skips_for_one_reason_say_it_once_and_point_to_it(run_cli: Callable[..., Any]) -> None:
+    """kind-ha's eight etcd checks cannot read etcd's metrics for one reason: the first says it, the others point to
+    it; -o wide and the JSON still give each its own message."""
+    text = run_cli(["audit", "--sample", "kind-ha"], env={"COLUMNS": "100"}).stdout
+    etcd = text.split("\netcd\n", 1)[1].split("\n\n", 1)[0]
+    assert etcd.count("--listen-metrics-urls") == 1
+    pointers = re.findall(r"SKIP (\S+) +same reason as (\S+) \(above\)", etcd)
+    assert len(pointers) == 7 and {anchor for _, anchor in pointers} == {"etcd-fragmentation"}
+    assert etcd.index("SKIP etcd-fragmentation") < etcd.index("same reason as")
+    wide = run_cli(["audit", "--sample", "kind-ha", "-o", "wide"]).stdout
+    assert "same reason as" not in wide and wide.count("--listen-metrics-urls") >= 8
+    import json
+
+    findings = json.loads(run_cli(["audit", "--sample", "kind-ha", "-o", "json"]).stdout)["findings"]
+    assert not any("same reason as" in f["message"] for f in findings)
+
+
+def test_a_skip_with_its_own_reason_is_never_pointed_elsewhere() -> None:
+    from kubectl_arch.audit.check import Finding, Status
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.audit.report.terminal import render_terminal
+    from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
+    from kubectl_arch.output.console import LineConsole
+
+    checks = catalogue()
+    results = [CheckResult(checks[i].meta, [Finding(i, Status.SKIP, why)]) for i, why in (
+        ("etcd-leader", "reason A"), ("etcd-proposals", "reason B"), ("etcd-fragmentation", "reason A"))]
+    import io
+
+    out = io.StringIO()
+    render_terminal([AuditReport(ClusterInfo("c", "s", "v1", "x"), results)], LineConsole(out, width=100))
+    text = out.getvalue()
+    assert re.search(r"SKIP etcd-leader +reason A", text) and re.search(r"SKIP etcd-proposals +reason B", text)
+    assert re.search(r"SKIP etcd-fragmentation +same reason as etcd-leader \(above\)", text)

@@ -7,6 +7,7 @@ Lines are wrapped here, between words: a command stays whole where it fits, a UR
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -87,7 +88,14 @@ def _render_report(report: AuditReport, console: Console | LineConsole, wide: bo
     for component, results in _by_component(report.results):
         console.print()
         _print(console, [(component, "bold")])
+        said: dict[str, str] = {}  # a plain skip's message -> the check of this component that printed it
         for result in results:
+            reason = _plain_skip(result, wide)
+            if reason is not None and reason in said:
+                _render_check(result, console, layout, wide, f"same reason as {said[reason]} (above)")
+                continue
+            if reason is not None:
+                said[reason] = result.meta.id
             _render_check(result, console, layout, wide)
     console.print()
     _print(console, summary_segments(report))
@@ -95,10 +103,22 @@ def _render_report(report: AuditReport, console: Console | LineConsole, wide: bo
         _print(console, [("unreadable: ", "bold"), (reason, "")])
 
 
-def _render_check(result: CheckResult, console: Console | LineConsole, layout: Layout, wide: bool) -> None:
+def _plain_skip(result: CheckResult, wide: bool) -> str | None:
+    """The message of a skip shown as one sentence (no evidence, nothing suppressed), else None: eight etcd
+    checks skipped for one unreadable /metrics say it once, the others point to it (-o wide repeats it)."""
+    if wide or result.status is not Status.SKIP or result.incomplete or result.suppressed or len(result.findings) != 1:
+        return None
+    return result.findings[0].message
+
+
+def _render_check(result: CheckResult, console: Console | LineConsole, layout: Layout, wide: bool,
+                  message: str | None = None) -> None:
+    """One check: its badge, id and first finding's ``message`` (or the one given), then its details."""
     findings = result.findings if wide else result.headline()
     detailed = wide or result.status.problem or result.incomplete
     first = findings[0] if findings else Finding(result.meta.id, Status.PASS, "every finding is suppressed")
+    if message is not None:
+        first = dataclasses.replace(first, message=message)
     header = [(INDENT, ""), (_badge(result.status), STYLES[result.status]), (" ", ""), (result.meta.id, "bold")]
     column = layout.message(detailed)
     lines = _wrap(first.message, console.width - column)
