@@ -74,6 +74,8 @@ _RESOURCES = [
     Resource("RoleBinding", "/apis/rbac.authorization.k8s.io/v1", "rolebindings", True),
     Resource("CustomResourceDefinition", "/apis/apiextensions.k8s.io/v1", "customresourcedefinitions", False),
     Resource("PodDisruptionBudget", "/apis/policy/v1", "poddisruptionbudgets", True),
+    Resource("ClusterOperator", "/apis/config.openshift.io/v1", "clusteroperators", False),  # OpenShift's
+    Resource("ClusterVersion", "/apis/config.openshift.io/v1", "clusterversions", False),
 ]
 RESOURCES_BY_KIND = {r.kind: r for r in _RESOURCES}
 RESOURCES_BY_PATH = {(r.prefix, r.plural): r for r in _RESOURCES}

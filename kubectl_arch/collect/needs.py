@@ -169,6 +169,42 @@ def _openshift_dns_pods(source: Source, data: ClusterData) -> Response:
     return Response(status=200, data={"items": [trimmed(pod) for pod in response.items]})
 
 
+# OpenShift pins its control-plane images by digest; its operators report the versions instead (ClusterOperators'
+# status.versions) and the ClusterVersion the release. Read only where a node shows OpenShift, and kept to those fields.
+OPENSHIFT_CONFIG_API = "/apis/config.openshift.io/v1"
+OPENSHIFT_VERSION_OPERATORS = ("kube-apiserver", "kube-scheduler", "kube-controller-manager", "etcd")
+CLUSTER_VERSION_NAME = "version"  # the one ClusterVersion of a cluster
+CLUSTER_VERSION_HISTORY_KEPT = 10  # the newest updates; the CVO keeps a limited history itself
+
+
+def _openshift_cluster_operators(source: Source, data: ClusterData) -> Response:
+    """The control plane's ClusterOperators, each kept to its name and status.versions; nothing read elsewhere."""
+    if (elsewhere := _not_openshift(data)) is not None:
+        return elsewhere
+    response = source.get(f"{OPENSHIFT_CONFIG_API}/clusteroperators")
+    if not response.ok:
+        return response
+    kept = [{"metadata": {"name": name},
+             "status": {"versions": jsonshape.sequence(jsonshape.mapping(item.get("status")).get("versions"))}}
+            for item in response.items
+            if (name := jsonshape.mapping(item.get("metadata")).get("name")) in OPENSHIFT_VERSION_OPERATORS]
+    return Response(status=200, data={"items": kept})
+
+
+def _openshift_cluster_version(source: Source, data: ClusterData) -> Response:
+    """The ClusterVersion, kept to its desired release and newest update history; nothing read elsewhere."""
+    if (elsewhere := _not_openshift(data)) is not None:
+        return elsewhere
+    response = source.get(f"{OPENSHIFT_CONFIG_API}/clusterversions/{CLUSTER_VERSION_NAME}")
+    if not response.ok or not isinstance(response.data, dict):
+        return response
+    status = jsonshape.mapping(response.data.get("status"))
+    history = [{"state": jsonshape.mapping(entry).get("state"), "version": jsonshape.mapping(entry).get("version")}
+               for entry in jsonshape.sequence(status.get("history"))[:CLUSTER_VERSION_HISTORY_KEPT]]
+    return Response(status=200, data={"metadata": {"name": CLUSTER_VERSION_NAME}, "status": {
+        "desired": {"version": jsonshape.mapping(status.get("desired")).get("version")}, "history": history}})
+
+
 LEADER_ELECTION_LOCKS = "leader-election-locks"
 ELECTED_COMPONENTS = ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager")
 LEADER_RECORD_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"
@@ -346,6 +382,12 @@ _CATALOGUE = [
                       _openshift_control_plane_pods),
     _pods_after_nodes("openshift-dns-pods", "the pods of OpenShift's cluster DNS in openshift-dns",
                       _openshift_dns_pods, OPENSHIFT_DNS_NAMESPACE),
+    Need("openshift-clusteroperators", "the ClusterOperators (config.openshift.io) of OpenShift's control plane",
+         fetch=_openshift_cluster_operators, after=("nodes",),
+         rule=_resource("config.openshift.io", "clusteroperators")),
+    Need("openshift-clusterversion", "the ClusterVersion (config.openshift.io) of OpenShift's release",
+         fetch=_openshift_cluster_version, after=("nodes",),
+         rule=_resource("config.openshift.io", "clusterversions", verbs=("get",), names=(CLUSTER_VERSION_NAME,))),
     Need(
         LEADER_ELECTION_LOCKS,
         "the leader-election locks the components' --leader-elect-resource-* flags name",

@@ -22,4 +22,6 @@ EXPLAIN_NEEDS: list[str] = [
     "openshift-control-plane-pods",
     "openshift-dns-pods",
     "leader-election-locks",
+    "openshift-clusteroperators",
+    "openshift-clusterversion",
 ]

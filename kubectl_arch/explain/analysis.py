@@ -117,9 +117,10 @@ def build_map(data: ClusterData) -> ClusterMap:
     endpoints = _endpoint_addresses(data)
     identities = apiserver_identities(data)
     proxy = facts.service_proxy
-    views = control_plane_views(facts, nodes, components, etcd, endpoints, identities)
-    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile.cni_without_daemonset)
     version = data.mapping("version").get("gitVersion")
+    views = control_plane_views(facts, nodes, components, etcd, endpoints, identities,
+                                version if isinstance(version, str) else None)
+    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile.cni_without_daemonset)
     readyz = facts.readyz
     # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods;
     # so is an embedded CNI (k3s's flannel, known from the servers' arguments), whatever the DaemonSets read.

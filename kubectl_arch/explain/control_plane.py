@@ -21,9 +21,10 @@ from kubectl_arch.model.components import (
     Instance,
 )
 from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, EtcdTopology
-from kubectl_arch.model.facts import ClusterFacts
+from kubectl_arch.model.facts import VERSION_FROM_ENDPOINT, ClusterFacts, ComponentFacts
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.model.versions import parse_version
 from kubectl_arch.wording import plural
 
 
@@ -46,7 +47,8 @@ def _embedded_instances(nodes: list[NodeInfo], leader: LeaseInfo | None) -> list
 
 def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
                         components: dict[str, Component], etcd: EtcdTopology,
-                        endpoints: list[str], identities: list[LeaseInfo]) -> list[ComponentView]:
+                        endpoints: list[str], identities: list[LeaseInfo],
+                        served_version: str | None = None) -> list[ComponentView]:
     """One view per control-plane component; counts, readiness and health are the fact base's."""
     views: list[ComponentView] = []
     for name in (KUBE_APISERVER, ETCD, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER):
@@ -75,8 +77,13 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
         if name == KUBE_APISERVER:
             evidence += _apiserver_evidence(endpoints, identities)
         notes += [reason for reason in fact.reasons if reason not in notes]
+        if name == KUBE_APISERVER:
+            notes += _apiserver_version_notes(fact, facts, served_version)
         view = ComponentView(name, CONTROL_PLANE, fact.replicas, managed=managed, instances=instances, leader=leader,
-                             evidence=evidence, notes=notes, ready=fact.ready)
+                             evidence=evidence, notes=notes, ready=fact.ready, version_source=fact.version_source,
+                             version_unknown=fact.version_unknown)
+        if not view.versions and fact.version:  # read elsewhere than its instances: /version, a ClusterOperator
+            view.versions = [fact.version]
         view.ready = fact.ready  # None when not visible (external etcd): "?" rather than a count
         view.health = fact.health
         views.append(view)
@@ -129,6 +136,25 @@ def _etcd_instances(etcd: EtcdTopology, instances: list[InstanceView], evidence:
                      f"not tolerance ({members - 1} or {members} members tolerate the same; {members + 1} tolerate "
                      "one more)")
     return instances, evidence, notes
+
+
+def _apiserver_version_notes(fact: ComponentFacts, facts: ClusterFacts, served: str | None) -> list[str]:
+    """What the API server's version rests on when its pods do not show it: /version is the answer of the one API
+    server that answered, and an operator reports a new version only once it is available everywhere."""
+    if fact.version_source == VERSION_FROM_ENDPOINT:
+        if fact.runs == "hidden":
+            return [f"its version is what /version reports, from the one API server that answered: "
+                    f"{facts.profile.title} runs the API servers out of sight, and while it upgrades them they may "
+                    "differ"]
+        if (fact.replicas or 0) > 1:
+            return [f"its pods' images name no version, so its version is what /version reports, from the one of "
+                    f"its {fact.replicas} API servers that answered: during an upgrade the others may differ"]
+        return ["its version is what /version reports, from the API server that answered"]
+    reported, answered = parse_version(fact.version), parse_version(served)
+    if fact.version_source and reported and answered and reported.core != answered.core:
+        return [f"/version answered {served} while {fact.version_source} reports {fact.version}: an update may be "
+                "rolling out (an operator reports a new version once it is available)"]
+    return []
 
 
 def _apiserver_evidence(endpoints: list[str], identities: list[LeaseInfo]) -> list[str]:

@@ -15,7 +15,9 @@ from kubectl_arch.model.components import (
     KUBE_CONTROLLER_MANAGER,
     KUBE_SCHEDULER,
 )
+from kubectl_arch.model.facts import VERSION_FROM_ENDPOINT
 from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.openshift_versions import CLUSTER_OPERATOR
 
 CONTROL_PLANE = "control-plane"
 NODE_LAYER = "node"
@@ -43,6 +45,11 @@ FLAGS_THAT_MATTER: Mapping[str, tuple[str, ...]] = {
     CLOUD_CONTROLLER_MANAGER: ("cloud-provider", "leader-elect", "controllers"),
     KUBE_PROXY: ("proxy-mode", "config", "metrics-bind-address"),
 }
+
+
+# What a version read elsewhere than the component's own pods stands for (-o wide says it beside the version).
+VERSION_ORIGIN_MEANING = {VERSION_FROM_ENDPOINT: "the one API server that answered",
+                          CLUSTER_OPERATOR: "status.versions: what its operator reports as rolled out"}
 
 
 @dataclass(slots=True)  # one per node for the kubelets and runtimes: no per-instance dict
@@ -102,12 +109,24 @@ class ComponentView:
     placement: str | None = None  # how it is placed when its pods are not all visible ("DaemonSet on 5 nodes")
     unknown: str | None = None  # why its instances cannot be counted: a read it rests on failed (explain/unknowns.py)
     replaced_by: str | None = None  # kube-proxy replaced: what implements Services in its place
+    version_source: str | None = None  # where the control plane's version was read (the fact base's words)
+    version_unknown: str | None = None  # why no version is shown where something runs (hidden, digests, a read)
 
     def __post_init__(self) -> None:
         if self.ready is None and self.replicas is not None:
             self.ready = sum(1 for instance in self.instances if instance.ready)
         if not self.versions:
             self.versions = sorted({i.version for i in self.instances if i.version})
+
+    @property
+    def version_origin(self) -> str | None:
+        """What a table says a version was read from, where not from the component's own pods or nodes: the
+        reader must not take /version's answer, one API server's, or an operator's report for a pod's image."""
+        if self.version_source == VERSION_FROM_ENDPOINT:
+            return VERSION_FROM_ENDPOINT
+        if self.version_source and self.version_source.startswith(CLUSTER_OPERATOR):
+            return CLUSTER_OPERATOR
+        return None
 
     @property
     def where(self) -> list[str]:

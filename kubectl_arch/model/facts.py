@@ -12,7 +12,7 @@ A fact that was not read is ``None`` with the reason, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
@@ -45,6 +45,15 @@ from kubectl_arch.model.leader_election import READS as ELECTION_READS
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.memo import memo
 from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
+from kubectl_arch.model.openshift_versions import (
+    KUBERNETES_OPERANDS,
+    RELEASE_OPERANDS,
+    Release,
+    openshift_release,
+    operand_version,
+    plain_version,
+)
+from kubectl_arch.model.openshift_versions import READS as OPENSHIFT_VERSION_READS
 from kubectl_arch.model.profiles import EMBEDDED as EMBEDDED_CONTROL_PLANE
 from kubectl_arch.model.profiles import HIDDEN as HIDDEN_CONTROL_PLANE
 from kubectl_arch.model.profiles import Profile, profile_for
@@ -57,7 +66,7 @@ DEPLOYMENTS_NEED = "kube-system-deployments"
 # Everything the fact base reads; commands that embed the facts collect these.
 FACT_NEEDS: tuple[str, ...] = tuple(dict.fromkeys((
     *DISTRIBUTION_READS, READYZ_NEED, LIVEZ_NEED, NODES_NEED, PODS_NEED, OPENSHIFT_PODS_NEED, *ELECTION_READS,
-    *PROXY_READS, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED)))
+    *PROXY_READS, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED, *OPENSHIFT_VERSION_READS)))
 READS = FACT_NEEDS
 
 # Datastore kinds.
@@ -69,6 +78,13 @@ KINE_EXTERNAL = "kine-external"  # k3s with --datastore-endpoint (an external SQ
 MANAGED = "managed"  # run and hidden by the provider
 UNKNOWN = "unknown"
 ETCD_KINDS = (STACKED_ETCD, EXTERNAL_ETCD, EMBEDDED_ETCD)
+
+# Where a control-plane component's version was read (``ComponentFacts.version_source``): its own pods' image tags,
+# its server nodes' kubelet (k3s runs it inside that one binary), the API server's /version (the one server that
+# answered), or an OpenShift ClusterOperator ("ClusterOperator kube-scheduler").
+VERSION_FROM_PODS = "its pods' image tags"
+VERSION_FROM_SERVER_NODES = "its server nodes' kubelet (the same binary)"
+VERSION_FROM_ENDPOINT = "/version"
 
 # Health words (explain prints them).
 HEALTHY, DEGRADED, DOWN, HIDDEN, NONE, UNKNOWN_HEALTH = "healthy", "degraded", "down", "hidden", "none", "unknown"
@@ -112,11 +128,13 @@ class ComponentFacts:
     runs: str  # "pods", "embedded", "external", "hidden", "none", "unknown" (its pods could not be read)
     replicas: int | None  # None when hidden
     ready: int | None
-    version: str | None  # from the main container's image (or the node's kubelet when embedded)
+    version: str | None  # as read from ``version_source``; None with ``version_unknown`` saying why
     health: str
     nodes: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()  # why the health is not simply ready/replicas
     unread: str | None = None  # why it could not be counted (runs "unknown"): the failed read, with its reason
+    version_source: str | None = None  # where the version was read (VERSION_FROM_*, "ClusterOperator <name>")
+    version_unknown: str | None = None  # why no version is known, where something runs (hidden, digests, a read)
 
 
 @dataclass(frozen=True)
@@ -219,6 +237,7 @@ class ClusterFacts:
     control_plane_nodes: tuple[str, ...]
     not_ready_nodes: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    release: Release | None = None  # OpenShift's release (its ClusterVersion); None on other distributions
 
     @property
     def managed(self) -> bool:
@@ -269,6 +288,7 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
     unread = data.skip_reason(NODES_NEED) if profile.control_plane == EMBEDDED_CONTROL_PLANE else pods_unread
     facts = {name: _component(name, components[name], profile, nodes, readyz, livez, election.get(name), datastore,
                               pods_read, nodes_read, unread) for name in CONTROL_PLANE_COMPONENTS}
+    facts = {name: _with_version(fact, components[name], data, profile) for name, fact in facts.items()}
     control_plane_nodes = tuple(n.name for n in nodes if n.control_plane)
     proxy = kube_proxy_mode(data)
     return ClusterFacts(distribution=distribution, profile=profile, readyz=readyz, livez=livez, components=facts,
@@ -276,7 +296,8 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
                         cni=_cni(data),
                         nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n.ready),
                         control_plane_nodes=control_plane_nodes,
-                        not_ready_nodes=tuple(n.name for n in nodes if not n.ready))
+                        not_ready_nodes=tuple(n.name for n in nodes if not n.ready),
+                        release=openshift_release(data) if profile.name == "openshift" else None)
 
 
 def control_plane_pods_unread(data: ClusterData, profile: Profile) -> str | None:
@@ -306,6 +327,7 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
     replicas: int | None
     ready: int | None
     version: str | None
+    source: str | None = None
     if name == ETCD and datastore.kind in (EMBEDDED_ETCD, EXTERNAL_ETCD):
         runs = "embedded" if datastore.kind == EMBEDDED_ETCD else "external"
         replicas, ready, version = datastore.members, datastore.ready, None
@@ -316,6 +338,7 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         replicas, ready = component.replicas, component.ready
         versions = component.versions
         version = versions[0] if len(versions) == 1 else ", ".join(versions) if versions else None
+        source = VERSION_FROM_PODS if version else None
         where = tuple(sorted({i.node for i in component.instances if i.node}))
     elif profile.control_plane == EMBEDDED_CONTROL_PLANE and not nodes_read:
         runs, replicas, ready, version, where = "unknown", None, None, None, ()  # k3s is counted from its nodes
@@ -324,6 +347,7 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
         runs, replicas, ready = "embedded", len(servers), sum(1 for n in servers if n.ready)
         kubelets = sorted({n.kubelet_version for n in servers if n.kubelet_version})
         version = kubelets[0] if len(kubelets) == 1 else None
+        source = VERSION_FROM_SERVER_NODES if version else None
         where = tuple(n.name for n in servers)
     elif profile.control_plane == HIDDEN_CONTROL_PLANE:
         runs, replicas, ready, version, where = "hidden", None, None, None, ()
@@ -353,7 +377,49 @@ def _component(name: str, component: Component, profile: Profile, nodes: list[No
     if reasons and health in (HEALTHY, HIDDEN):
         health = DEGRADED
     return ComponentFacts(name, runs, replicas, ready, version, health, where, tuple(reasons),
-                          unread if runs == "unknown" else None)
+                          unread if runs == "unknown" else None, version_source=source)
+
+
+def _with_version(fact: ComponentFacts, component: Component, data: ClusterData, profile: Profile) -> ComponentFacts:
+    """Where a component's own pods (or k3s's nodes) name no version: what the cluster still reports (OpenShift's
+    ClusterOperators; for the API server, /version), else why it stays unknown. Never the API server's version
+    for another component: on a hidden control plane those are simply not visible."""
+    if fact.version is not None or fact.runs == "none":
+        return fact
+    unknown = [_why_no_version(fact, component, profile)]
+    if profile.name == "openshift" and fact.name in KUBERNETES_OPERANDS:
+        reported = operand_version(data, fact.name)
+        if reported.version is not None:
+            return replace(fact, version=reported.version, version_source=reported.source)
+        unknown.append(reported.reason or "")
+    elif profile.name == "openshift" and fact.name in RELEASE_OPERANDS:
+        reported = operand_version(data, fact.name)
+        if reported.version is not None:
+            unknown.append(f"{reported.source} reports OpenShift release {reported.version} for it, not "
+                           f"{fact.name}'s own version")
+    if fact.name == KUBE_APISERVER:
+        served = plain_version(data.mapping(VERSION_NEED).get("gitVersion"))
+        if served is not None:
+            return replace(fact, version=served, version_source=VERSION_FROM_ENDPOINT)
+        unknown.append(data.skip_reason(VERSION_NEED) or "/version names no version")
+    return replace(fact, version_unknown="; ".join(filter(None, unknown)))
+
+
+def _why_no_version(fact: ComponentFacts, component: Component, profile: Profile) -> str:
+    """Why the component's own instances show no version, in the words -o wide and JSON give."""
+    if fact.runs == "hidden":
+        return f"hidden by the provider ({profile.title}): no pod or image to read"
+    if fact.runs == "unknown":
+        return f"not visible: {fact.unread}" if fact.unread else "not visible"
+    if fact.runs == "external":
+        return "external etcd runs outside Kubernetes: the API shows no etcd version"
+    if fact.runs == "embedded" and fact.name == ETCD:
+        return f"embedded in the {profile.title} server process: the API shows no etcd version"
+    if fact.runs == "embedded":
+        return f"runs inside the {profile.title} server process, whose server nodes report different versions"
+    if any(isinstance(instance.image, str) and "@" in instance.image for instance in component.instances):
+        return "its pods' images are pinned by digest and name no version"
+    return "its pods' images carry no version tag"
 
 
 def health_of(replicas: int | None, ready: int) -> str:
@@ -515,8 +581,12 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
                                               "reason": endpoint.reason}
                    for endpoint in (facts.readyz, facts.livez)},
         "components": {name: {"runs": c.runs, "replicas": c.replicas, "ready": c.ready, "version": c.version,
+                              "versionSource": c.version_source, "versionUnknown": c.version_unknown,
                               "health": c.health, "nodes": list(c.nodes), "reasons": list(c.reasons)}
                        for name, c in facts.components.items()},
+        "release": None if facts.release is None else {
+            "version": facts.release.version, "updatingTo": facts.release.updating_to,
+            "source": facts.release.source, "unread": facts.release.reason},
         "datastore": {"kind": store.kind, "members": store.members, "ready": store.ready, "quorum": store.quorum,
                       "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints),
                       "quotaBytes": store.quota_bytes, "quotaSource": store.quota_source,

@@ -22,6 +22,11 @@ class Version:
     suffix: str = field(default="", compare=False)
 
     @property
+    def core(self) -> tuple[int, int, int]:
+        """major.minor.patch without the distribution's mark: ``v1.20.0+bafe72f`` and ``1.20.0`` agree."""
+        return self.major, self.minor, self.patch
+
+    @property
     def minor_version(self) -> str:
         return f"v{self.major}.{self.minor}"
 

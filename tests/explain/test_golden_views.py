@@ -16,7 +16,7 @@ from kubectl_arch.explain.render.terminal import print_overview
 from kubectl_arch.explain.walkthrough import walkthrough_steps
 from kubectl_arch.explain.what_if import scenarios
 from kubectl_arch.output.console import make_console
-from tests.explain.fixtures import VARIANTS, cluster_data
+from tests.explain.fixtures import LAYOUTS, VARIANTS, cluster_data, sample_data
 from tests.golden import assert_golden
 
 WIDTH = 100
@@ -38,13 +38,16 @@ def fixture_map(name: str) -> ClusterMap:
     return build_map(cluster_data(name))
 
 
-@pytest.mark.parametrize("name", ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd", *VARIANTS])
+@pytest.mark.parametrize("name", ["kubeadm-ha", "eks", "k3s", "cilium-kpr", "external-etcd", "openshift", *VARIANTS])
 def test_overview(name: str) -> None:
     assert_golden(f"explain-{name.replace(' ', '-')}.txt", rendered(print_overview, fixture_map(name)))
 
 
-def test_overview_wide() -> None:
-    assert_golden("explain-kubeadm-ha-wide.txt", rendered(print_overview, fixture_map("kubeadm-ha"), True))
+@pytest.mark.parametrize("name", ["kubeadm-ha", "openshift"])
+def test_overview_wide(name: str) -> None:
+    """-o wide as the command reads it: a sample's nodes whole (a layout's are always whole)."""
+    cluster = fixture_map(name) if name in LAYOUTS else build_map(sample_data(name, whole_nodes=True))
+    assert_golden(f"explain-{name}-wide.txt", rendered(print_overview, cluster, True))
 
 
 @pytest.mark.parametrize("component", ["etcd", "apiserver", "kube-proxy"])

@@ -84,6 +84,8 @@ CONDITIONAL = {
     ("metrics.eks.amazonaws.com", "etcd/metrics", "get"): "audit on EKS: etcd's metrics as EKS serves them",
     ("metrics.eks.amazonaws.com", "ksh/metrics", "get"): "audit on EKS: the scheduler's metrics",
     ("metrics.eks.amazonaws.com", "kcm/metrics", "get"): "audit on EKS: the controller manager's metrics",
+    ("config.openshift.io", "clusteroperators", "list"): "on OpenShift: the versions its operators report",
+    ("config.openshift.io", "clusterversions", "get"): "on OpenShift: the release its ClusterVersion reports",
 }
 
 

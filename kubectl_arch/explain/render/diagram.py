@@ -103,6 +103,7 @@ def component_lines(view: ComponentView, election: LeaderElectionFacts | None = 
         return lines
     if view.replicas is None:
         lines = [Line("run by the provider", HIDDEN_STATE), Line("not visible through the API", OFF)]
+        lines += _version_lines(view)
         if view.leader is not None and view.leader.held:
             lines.append(Line(f"leader: {view.leader.holder_node or view.leader.holder}"))
         return lines
@@ -111,8 +112,7 @@ def component_lines(view: ComponentView, election: LeaderElectionFacts | None = 
             return [Line("none found", OFF), Line("normal without a cloud provider", OFF)]
         return [Line("none found", OFF)]
     lines = [Line(f"{view.ready}/{view.replicas} ready · {_WORDS.get(state, view.health)}", state, bold=True)]
-    if view.versions:
-        lines.append(Line("version " + ", ".join(view.versions), WARN if len(view.versions) > 1 else ""))
+    lines += _version_lines(view)
     if view.leader is not None:
         if view.leader.held:
             lines.append(Line(f"leader: {view.leader.holder_node or view.leader.holder}"))
@@ -122,6 +122,15 @@ def component_lines(view: ComponentView, election: LeaderElectionFacts | None = 
         lines.append(Line("leader: no Lease found", WARN) if election.problem == "does not exist"
                      else Line("leader: not known", WARN))
     return lines + _instance_lines(view)
+
+
+def _version_lines(view: ComponentView, mixed: str = WARN) -> list[Line]:
+    """The versions (``mixed`` the state of several), and where they were read when not from the component's own
+    pods: never /version's answer (one API server's) or an operator's report passed off as the instances'."""
+    if not view.versions:
+        return []
+    origin = f" (from {view.version_origin})" if view.version_origin else ""
+    return [Line(f"version {', '.join(view.versions)}{origin}", mixed if len(view.versions) > 1 else "")]
 
 
 def _component_box(view: ComponentView, cluster: ClusterMap, extra: Sequence[Line] = ()) -> Box:
@@ -174,8 +183,7 @@ def _datastore_box(cluster: ClusterMap) -> Box:
     if store.kind == EXTERNAL_ETCD:
         lines.append(Line("outside the cluster: health not visible", OFF))
     lines.append(Line("leader: not in the API", OFF))
-    if view.versions:
-        lines.append(Line("version " + ", ".join(view.versions)))
+    lines += _version_lines(view, mixed="")
     if store.kind == EXTERNAL_ETCD:
         lines += [Line(endpoint) for endpoint in store.endpoints[:MAX_INSTANCES]]
     else:

@@ -46,6 +46,8 @@ def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
         "health": view.health,
         "unknown": view.unknown,
         "versions": view.versions,
+        "versionSource": view.version_source,
+        "versionUnknown": view.version_unknown,
         "leaderLease": _lease(view.leader),
         "flags": view.flags(),
         "instances": [_instance(i, wide) for i in view.instances],

@@ -19,6 +19,7 @@ from kubectl_arch.explain.views import (
     HIDDEN,
     KUBE_PROXY,
     NODE_LAYER,
+    VERSION_ORIGIN_MEANING,
     ComponentView,
 )
 from kubectl_arch.model.leases import LeaseInfo
@@ -106,9 +107,11 @@ def _proxy_mode(view: ComponentView) -> str | None:
 
 
 def version_cell(view: ComponentView) -> str:
-    """The versions on one line, with what the component is where the name does not say it."""
+    """The versions on one line, with what the component is where the name does not say it, and where they were
+    read when not from its own pods (/version, a ClusterOperator)."""
     parts = [*_product_versions(view), *filter(None, [_proxy_mode(view)])]
-    return ", ".join(parts) or "-"
+    origin = f" (from {view.version_origin})" if view.version_origin and view.versions else ""
+    return (", ".join(parts) + origin) or "-"
 
 
 def version_lines(view: ComponentView, split_product: bool = False) -> str:
@@ -117,7 +120,8 @@ def version_lines(view: ComponentView, split_product: bool = False) -> str:
     if split_product:
         lines = [part for line in lines for part in line.split(" ", 1)]
     mode = _proxy_mode(view)
-    return "\n".join([*lines, *([mode] if mode else [])]) or "-"
+    origin = [f"[dim]from {markup(view.version_origin)}[/]"] if view.version_origin and lines else []
+    return "\n".join([*lines, *origin, *([mode] if mode else [])]) or "-"
 
 
 def layer_section(title: str, views: Sequence[ComponentView], width: int) -> list[RenderableType]:
@@ -152,6 +156,20 @@ def flags_section(views: Iterable[ComponentView]) -> Table:
     """-o wide: the flags that matter per component, one per line so long values stay readable."""
     return two_columns((f"  {view.name}" if index == 0 else "", markup(f"--{key}={value}"))
                        for view in views for index, (key, value) in enumerate(view.flags().items()))
+
+
+def versions_section(views: Iterable[ComponentView]) -> Table | None:
+    """-o wide: the control-plane versions read elsewhere than their own pods, and why others show none (hidden,
+    digests, a failed read); None when every version came from the components' own pods or nodes."""
+    rows = []
+    for view in views:
+        if view.versions and view.version_origin:
+            why = VERSION_ORIGIN_MEANING[view.version_origin]
+            rows.append((f"  {view.name}", f"{markup(', '.join(view.versions))} from {markup(view.version_source)} "
+                                           f"[dim]({why})[/]"))
+        elif view.version_unknown:
+            rows.append((f"  {view.name}", f"[dim]unknown:[/] {markup(view.version_unknown)}"))
+    return two_columns(rows) if rows else None
 
 
 def node_status_cell(node: NodeInfo) -> str:
@@ -316,7 +334,7 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
     distribution = cluster.distribution
     out: list[RenderableType] = [
         Text.from_markup(f"[bold]Cluster[/] {markup(cluster.version or 'version unknown')} · "
-                         f"{markup(distribution.name)} · {markup(cluster.server or 'server unknown')}"),
+                         f"{markup(distribution_words(cluster))} · {markup(cluster.server or 'server unknown')}"),
         two_columns(labelled("  source", [markup(cluster.source)])
                     + labelled("  evidence", [markup(e) for e in distribution.evidence] or ["-"]))]
     if distribution.managed:
@@ -328,6 +346,16 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
         out.append(Text.from_markup(f"[bold red]/readyz is failing:[/] "
                                     f"{markup(', '.join(cluster.readyz.failed) or 'see /readyz?verbose')}"))
     return out
+
+
+def distribution_words(cluster: ClusterMap) -> str:
+    """The distribution, with OpenShift's release where its ClusterVersion was read ("openshift 4.7.13", and the
+    update rolling out)."""
+    release = cluster.facts.release
+    if release is None or release.version is None:
+        return cluster.distribution.name
+    updating = f", updating to {release.updating_to}" if release.updating_to else ""
+    return f"{cluster.distribution.name} {release.version}{updating}"
 
 
 def labelled(label: str, items: Sequence[str]) -> list[tuple[str, str]]:
@@ -365,6 +393,9 @@ def overview(cluster: ClusterMap, wide: bool = False, width: int = 100) -> list[
     out += layer_section("The Muscle: node components (run the pods on every node)", node_layer, width)
     if wide:
         out += [Text("Flags that matter", style="bold"), flags_section(cluster.components), Text("")]
+        versions = versions_section(control)
+        if versions is not None:
+            out += [Text("Control-plane versions (where each was read)", style="bold"), versions, Text("")]
     out += nodes_section(cluster, width, wide)
     if wide:
         out += node_details_section(cluster, width)

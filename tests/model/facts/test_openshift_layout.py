@@ -106,3 +106,29 @@ def test_openshift_etcd_quota_is_read_from_its_environment() -> None:
     store = cluster_facts(collect(SampleSource.named("openshift"), EXPLAIN_NEEDS)).datastore
     assert (store.quota_bytes, store.quota_assumed) == (7516192768, False)
     assert store.quota_source.startswith("ETCD_QUOTA_BACKEND_BYTES on etcd-master-")
+
+
+# ClusterOperator -> the operand names of its status.versions, as the operators' manifests list them (each with
+# "0.0.1-snapshot" for the release and "0.0.1-snapshot-kubernetes" for the Kubernetes version, which `oc adm
+# release new` substitutes): openshift/cluster-kube-apiserver-operator
+# manifests/0000_20_kube-apiserver-operator_07_clusteroperator.yaml, cluster-kube-scheduler-operator
+# manifests/0000_25_kube-scheduler-operator_07_clusteroperator.yaml, cluster-kube-controller-manager-operator
+# manifests/0000_25_kube-controller-manager-operator_07_clusteroperator.yaml, cluster-etcd-operator
+# manifests/0000_12_etcd-operator_07_clusteroperator.yaml (etcd's operand "etcd" carries the release).
+OPERANDS = {"kube-apiserver": {"operator": "release", "raw-internal": "release", "kube-apiserver": "kubernetes"},
+            "kube-scheduler": {"operator": "release", "raw-internal": "release", "kube-scheduler": "kubernetes"},
+            "kube-controller-manager": {"operator": "release", "raw-internal": "release",
+                                        "kube-controller-manager": "kubernetes"},
+            "etcd": {"operator": "release", "etcd": "release"}}
+
+
+def test_cluster_operators_list_the_operands_the_operators_manifests_list() -> None:
+    store = load_sample("openshift").store
+    (cluster_version,) = store.objects("ClusterVersion")
+    release = cluster_version["status"]["history"][0]["version"]
+    kubernetes = "1.20.0"  # v1.20.0+bafe72f without its build mark, as the release's version substitution writes it
+    operators = {o["metadata"]["name"]: o for o in store.objects("ClusterOperator")}
+    assert set(operators) == set(OPERANDS)
+    for name, operands in OPERANDS.items():
+        listed = {entry["name"]: entry["version"] for entry in operators[name]["status"]["versions"]}
+        assert listed == {operand: release if kind == "release" else kubernetes for operand, kind in operands.items()}
