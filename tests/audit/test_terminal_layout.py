@@ -172,6 +172,8 @@ def test_skips_for_one_reason_say_it_once_and_point_to_it(run_cli: Callable[...,
 
     findings = json.loads(run_cli(["audit", "--sample", "kind-ha", "-o", "json"]).stdout)["findings"]
     assert not any("same reason as" in f["message"] for f in findings)
+    table = run_cli(["audit", "--sample", "kind-ha", "-o", "markdown"]).stdout.split("\n\n<details>", 1)[0]
+    assert table.count("--listen-metrics-urls") == 1 and table.count("same reason as etcd-fragmentation") == 7
 
 
 def test_a_skip_with_its_own_reason_is_never_pointed_elsewhere() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.report.evidence import evidence_line
+from kubectl_arch.audit.report.repeats import pointer, same_reason_as
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 from kubectl_arch.output.sanitise import code_span, html, markdown
 
@@ -36,8 +37,10 @@ def _report(report: AuditReport) -> str:
     lines += [f"**{summary}**", "", f"_{markdown(cluster.source)}_", "",
               "| Status | Check | Component | Result |", "| --- | --- | --- | --- |"]
     ordered = sorted(report.results, key=lambda r: (-r.status.rank, r.status is Status.PASS, r.meta.component))
+    repeats = same_reason_as(ordered)
     for result in ordered:
-        message = "; ".join(f.message for f in result.headline())
+        repeated = repeats.get(result.meta.id)
+        message = pointer(repeated) if repeated else "; ".join(f.message for f in result.headline())
         lines.append(f"| {ICONS[result.status]} {result.status.value} | `{result.meta.id}` | {result.meta.component} "
                      f"| {markdown(message)} |")
     lines.append("")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.report.evidence import evidence_items
+from kubectl_arch.audit.report.repeats import pointer, same_reason_as
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
 from kubectl_arch.output.console import LineConsole, trimmed_lines
 from kubectl_arch.output.wrap import wrap as _wrap
@@ -88,27 +89,14 @@ def _render_report(report: AuditReport, console: Console | LineConsole, wide: bo
     for component, results in _by_component(report.results):
         console.print()
         _print(console, [(component, "bold")])
-        said: dict[str, str] = {}  # a plain skip's message -> the check of this component that printed it
+        repeats = {} if wide else same_reason_as(results)  # -o wide repeats every message
         for result in results:
-            reason = _plain_skip(result, wide)
-            if reason is not None and reason in said:
-                _render_check(result, console, layout, wide, f"same reason as {said[reason]} (above)")
-                continue
-            if reason is not None:
-                said[reason] = result.meta.id
-            _render_check(result, console, layout, wide)
+            repeated = repeats.get(result.meta.id)
+            _render_check(result, console, layout, wide, pointer(repeated) if repeated else None)
     console.print()
     _print(console, summary_segments(report))
     for reason in report.unread.values():
         _print(console, [("unreadable: ", "bold"), (reason, "")])
-
-
-def _plain_skip(result: CheckResult, wide: bool) -> str | None:
-    """The message of a skip shown as one sentence (no evidence, nothing suppressed), else None: eight etcd
-    checks skipped for one unreadable /metrics say it once, the others point to it (-o wide repeats it)."""
-    if wide or result.status is not Status.SKIP or result.incomplete or result.suppressed or len(result.findings) != 1:
-        return None
-    return result.findings[0].message
 
 
 def _render_check(result: CheckResult, console: Console | LineConsole, layout: Layout, wide: bool,
