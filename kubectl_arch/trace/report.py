@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kubectl_arch.model import raw
+from kubectl_arch.model.window import duration_words
 from kubectl_arch.trace import diagnose, endings
 from kubectl_arch.trace.collect import TraceData, TraceSetData, objects
 from kubectl_arch.trace.creation import stages_without_pod
@@ -222,15 +223,21 @@ def startup_seconds(view: PodView, stages: list[Stage], pulls: list[ImagePull],
 
 
 def _startup_note(seconds: float, approximate: bool) -> str:
-    verdict = "within" if seconds <= STARTUP_SLO_SECONDS else "above"
+    """The SLI for this one pod; an upper bound above the SLO (pulls counted, a first start lost to restarts)
+    says nothing about the SLO, so it gets no verdict."""
+    took = f"{seconds:.1f}s" if seconds < 60 else duration_words(seconds)
+    slo = f"the {STARTUP_SLO_SECONDS:.0f}s pod-startup SLO"
     if approximate:
-        measured = (f"Startup at most {seconds:.1f}s (creation to all containers started, without init containers; "
+        measured = (f"Startup at most {took} (creation to all containers started, without init containers; "
                     "pull times expired with the events, so any pulling is counted)")
     else:
-        measured = (f"Startup {seconds:.1f}s (creation to all containers started, without image pulls and init "
-                    "containers)")
-    return (f"{measured}: {verdict} the {STARTUP_SLO_SECONDS:.0f}s pod-startup SLO, which Kubernetes sets for the "
-            f"99th percentile over a day, not for one pod ({SLO_URL}).")
+        measured = f"Startup {took} (creation to all containers started, without image pulls and init containers)"
+    if approximate and seconds > STARTUP_SLO_SECONDS:
+        verdict = f"a bound, which cannot tell whether it met {slo}"
+    else:
+        verdict = f"{'within' if seconds <= STARTUP_SLO_SECONDS else 'above'} {slo}"
+    return (f"{measured}: {verdict}, which Kubernetes sets for the 99th percentile over a day, not for one pod "
+            f"({SLO_URL}).")
 
 
 def _notes(data: TraceData, report: TraceReport) -> list[str]:

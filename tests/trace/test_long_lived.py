@@ -52,3 +52,27 @@ def test_times_on_another_day_than_the_pods_creation_carry_their_date() -> None:
     apiserver = _trace(APISERVER)
     assert "running again since 2026-11-20 05:43:00" in apiserver
     assert "Ready=True at 2026-11-20 05:43:09" in apiserver
+
+
+def test_a_bound_on_startup_above_the_slo_does_not_say_the_pod_missed_it() -> None:
+    """Events expired and the container restarted since: its first start is only bounded (at or before the
+    oldest run the status keeps), so 'at most 1d 4h' cannot tell whether startup took more than 5 s."""
+    from kubectl_arch.trace.report import TraceReport
+    from tests.trace.podmaker import condition, report_for, running_pod
+
+    pod = running_pod()
+    created = "2026-11-18T08:00:00Z"
+    pod["metadata"]["creationTimestamp"] = pod["status"]["startTime"] = created
+    pod["status"]["conditions"] = [condition("PodScheduled", at=created),
+                                   condition("PodReadyToStartContainers", at="2026-11-18T08:00:01Z"),
+                                   condition("Initialized", at=created),
+                                   condition("ContainersReady", at="2026-11-20T08:30:05Z"),
+                                   condition("Ready", at="2026-11-20T08:30:05Z")]
+    pod["status"]["containerStatuses"][0].update(
+        restartCount=3, state={"running": {"startedAt": "2026-11-20T08:30:00Z"}},
+        lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": "2026-11-19T12:00:00Z",
+                                  "finishedAt": "2026-11-20T08:29:50Z"}})
+    report: TraceReport = report_for(pod)
+    note = next(n for n in report.notes if n.startswith("Startup"))
+    assert "above the 5s" not in note and "Startup at most 1d 4h " in note, note
+    assert "cannot tell whether it met the 5s pod-startup SLO" in note, note
