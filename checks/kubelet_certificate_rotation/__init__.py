@@ -23,6 +23,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.model import raw
 from kubectl_arch.model.profiles import APPROVE_KUBELET_CSRS
+from kubectl_arch.wording import plural
 
 ID = "kubelet-certificate-rotation"
 CSRS = "certificatesigningrequests"
@@ -115,7 +116,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         findings.append(Finding(ID, status, message, evidence, f"certificatesigningrequest/{name}"))
     if not findings:
         findings.append(Finding(ID, Status.PASS, f"no kubelet certificate request has waited more than "
-                                f"{limit_minutes:g} minutes ({kubelet_requests} kubelet requests seen)",
+                                f"{limit_minutes:g} minutes ({plural(kubelet_requests, 'kubelet request')} seen)",
                                 {"kubeletRequests": kubelet_requests, "limitMinutes": limit_minutes}))
     profile = profile_of(data)
     if profile.name != "unknown":  # who signs and approves here, never "never approved automatically" on OpenShift
