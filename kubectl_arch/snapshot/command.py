@@ -60,9 +60,10 @@ def snapshot(
         # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
         data = collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
         for target in trace_targets:
-            namespace, name = target.split("/", 1) if "/" in target else (source.credentials().namespace, target)
-            progress(f"what trace needs for {namespace}/{name}")
-            collect_trace_set(source, namespace, parse_target(name))  # what -o text|svg|html read
+            target_namespace, name = target.split("/", 1) if "/" in target else (
+                namespace or source.credentials().namespace or "default", target)
+            progress(f"what trace needs for {target_namespace}/{name}")
+            collect_trace_set(source, target_namespace, parse_target(name))  # what -o text|svg|html read
     failed = data.unread_needs()
     if to_stdout:
         source.save(sys.stdout.buffer, incomplete=failed)

@@ -202,3 +202,15 @@ def test_a_snapshots_source_is_shown_as_written(source: object, shown: str) -> N
     if source is not None:
         document["source"] = source
     assert shown in SnapshotSource(document).description
+
+
+
+def test_trace_pods_without_a_namespace_are_read_in_the_namespace_option(run_cli: RunCli, tmp_path: Path) -> None:
+    """`-n shop --trace POD` records shop/POD: -n was ignored, so the pod was looked for in the context's
+    namespace, and the snapshot failed with exit 4 after the whole cluster had been read."""
+    target = tmp_path / "s.json.gz"
+    recorded = run_cli(["snapshot", "-o", str(target), "--sample", "kind-ha", "-n", "shop",
+                        "--trace", "cart-6b8d7f9c5d-cqhfr"])
+    assert recorded.code == 0, recorded.stderr
+    replay = run_cli(["trace", "pod", "cart-6b8d7f9c5d-cqhfr", "-n", "shop", "--snapshot", str(target), "-o", "json"])
+    assert replay.code == 0 and json.loads(replay.stdout)["stuck"]["stage"] == "images-pulled", replay.stderr
