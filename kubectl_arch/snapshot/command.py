@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
 from kubectl_arch.errors import UsageError
+
+if TYPE_CHECKING:
+    from kubectl_arch.trace.target import Target
 
 
 @click.command()
@@ -25,8 +29,9 @@ from kubectl_arch.errors import UsageError
     "--trace",
     "trace_targets",
     multiple=True,
-    metavar="[NS/]POD",
-    help="Also record what `trace pod` needs for this pod (repeatable).",
+    metavar="[NS/][KIND/]NAME",
+    help="Also record what `trace` needs for this pod, or for this owner's newest pod (deployment/web, "
+         "shop/deploy/web; repeatable).",
 )
 @namespace_option(help_text="The namespace of --trace pods given without one (default: the context's).")
 @cluster_options
@@ -47,7 +52,7 @@ def snapshot(
     from kubectl_arch.collect.snapshot import RecordingSource
     from kubectl_arch.output.progress import reading_progress
     from kubectl_arch.rbac.role import all_need_names
-    from kubectl_arch.trace.collect import collect_trace_set, parse_target
+    from kubectl_arch.trace.collect import collect_trace_set
 
     to_stdout = output_file == "-"
     if to_stdout and sys.stdout.isatty():
@@ -55,15 +60,15 @@ def snapshot(
                          hint="redirect it: kubectl arch snapshot -o - > snapshot.json.gz")
     if not to_stdout:
         _check_writable(output_file)
+    targets = [_trace_target(text) for text in trace_targets]  # a typo is refused before the cluster is read
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
         # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
         data = collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
-        for target in trace_targets:
-            target_namespace, name = target.split("/", 1) if "/" in target else (
-                namespace or source.credentials().namespace or "default", target)
-            progress(f"what trace needs for {target_namespace}/{name}")
-            collect_trace_set(source, target_namespace, parse_target(name))  # what -o text|svg|html read
+        for given_namespace, target in targets:
+            target_namespace = given_namespace or namespace or source.credentials().namespace or "default"
+            progress(f"what trace needs for {target_namespace}/{target}")
+            collect_trace_set(source, target_namespace, target)  # what -o text|svg|html read
     failed = data.unread_needs()
     if to_stdout:
         source.save(sys.stdout.buffer, incomplete=failed)
@@ -82,6 +87,17 @@ def snapshot(
         click.echo(f"the snapshot is incomplete: {len(failed)} read(s) failed; it is marked so, and replays name "
                    "them", err=True)
         click.get_current_context().exit(1)
+
+
+def _trace_target(text: str) -> tuple[str | None, Target]:
+    """``[NS/][KIND/]NAME``: the namespace (None: -n's, or the context's) and what `trace` takes. A first word
+    that is a kind (``deployment/web``) is the kind, as `trace deployment/web` reads it, not a namespace."""
+    from kubectl_arch.trace.target import is_kind_word, parse_target
+
+    first, slash, rest = text.strip().partition("/")
+    if slash and (rest.count("/") == 1 or (rest and not is_kind_word(first))):
+        return first, parse_target(rest)
+    return None, parse_target(text)
 
 
 def _check_writable(path: str) -> None:

@@ -214,3 +214,27 @@ def test_trace_pods_without_a_namespace_are_read_in_the_namespace_option(run_cli
     assert recorded.code == 0, recorded.stderr
     replay = run_cli(["trace", "pod", "cart-6b8d7f9c5d-cqhfr", "-n", "shop", "--snapshot", str(target), "-o", "json"])
     assert replay.code == 0 and json.loads(replay.stdout)["stuck"]["stage"] == "images-pulled", replay.stderr
+
+
+def test_trace_targets_take_trace_s_own_forms(run_cli: RunCli, tmp_path: Path) -> None:
+    """`--trace deployment/cart` is what `trace deployment/cart` takes: a kind, not a namespace called
+    'deployment' (it read the whole cluster, then failed with exit 4 and wrote nothing)."""
+    target = tmp_path / "s.json.gz"
+    recorded = run_cli(["snapshot", "-o", str(target), "--sample", "kind-ha", "-n", "shop",
+                        "--trace", "deployment/cart", "--trace", "shop/deploy/payments", "--trace", "default/pod/x"])
+    assert recorded.code == 4 and "pod 'x' not found in namespace 'default'" in recorded.stderr, recorded.stderr
+    recorded = run_cli(["snapshot", "-o", str(target), "--sample", "kind-ha", "-n", "shop",
+                        "--trace", "deployment/cart", "--trace", "shop/deploy/payments"])
+    assert recorded.code == 0, recorded.stderr
+    for owner in ("deployment/cart", "deploy/payments"):
+        replay = run_cli(["trace", owner, "-n", "shop", "--snapshot", str(target), "-o", "json"])
+        assert replay.code == 0, replay.stderr
+        assert json.loads(replay.stdout)["stuck"]["stage"] in ("images-pulled", "staying-up")
+
+
+def test_a_trace_target_that_cannot_be_read_is_refused_before_reading(
+        run_cli: RunCli, tiny_server: ApiServer, kubeconfig_for: Callable[..., Path], tmp_path: Path) -> None:
+    result = run_cli(["snapshot", "-o", str(tmp_path / "s.json.gz"), "--trace", "shop/deployment/cart/x",
+                      "--kubeconfig", str(kubeconfig_for(tiny_server))])
+    assert_one_line_error(result, ExitCode.USAGE, "is not a valid name")
+    assert tiny_server.requests == [] and not (tmp_path / "s.json.gz").exists()
