@@ -272,7 +272,8 @@ KIND = Profile(
         RENEW_CERTS: "docker exec <node> kubeadm certs renew all, then restart the node (`docker restart <node>`)",
         ETCDCTL: _KUBEADM_ETCDCTL,
         ETCD_BACKUP: _KUBEADM_ETCDCTL + " snapshot save /var/lib/etcd/snapshot.db",
-        ETCD_RESTORE: "recreate the kind cluster (kind clusters are disposable)",
+        ETCD_RESTORE: "kind delete cluster --name <cluster> && kind create cluster --name <cluster> --config <config>"
+                      "   # kind clusters are disposable: recreate it, then re-apply your manifests",
         ETCD_DEFRAG: _KUBEADM_DEFRAG,
         UPGRADE_KUBELET: "recreate the cluster with a newer node image "
                          "(`kind create cluster --image kindest/node:v1.X.Y`)",
@@ -432,7 +433,7 @@ MINIKUBE = Profile(
         ETCD_DEFRAG: _MINIKUBE_ETCDCTL + " defrag   # that node's member only: each control-plane node in turn",
         ETCD_BACKUP: _MINIKUBE_ETCDCTL + " snapshot save /var/lib/minikube/etcd/snapshot.db   # lands in the "
                      "minikube node's /var/lib/minikube/etcd; copy it off (`minikube cp`)",
-        ETCD_RESTORE: "minikube delete && minikube start, then re-apply your manifests",
+        ETCD_RESTORE: "minikube delete && minikube start   # then re-apply your manifests",
         UPGRADE_KUBELET: "minikube start --kubernetes-version=v1.X.Y",
         UPGRADE_CONTROL_PLANE: "minikube start --kubernetes-version=v1.X.Y",
         RESTART_CONTROL_PLANE: "minikube stop && minikube start",

@@ -99,3 +99,18 @@ def test_a_three_member_kubeadm_cluster_says_its_loopback_reason_once() -> None:
     assert finding["status"] == "skip"
     assert finding["message"].count("--listen-metrics-urls") == 1
     assert all(f"etcd-kind-ha-control-plane{n}" in finding["message"] for n in ("", "2", "3"))
+
+
+def test_every_profiles_etcd_backup_and_restore_is_a_command() -> None:
+    """explain --what-if, the etcd page and etcd-leader print them as code: kind's 'recreate the kind cluster (kind
+    clusters are disposable)' read as a command no shell runs. Each begins with a program; its note is a comment."""
+    from kubectl_arch.model.profiles import ETCD_BACKUP, ETCD_RESTORE, PROFILES, split_comment
+
+    programs = {"etcdutl", "etcdctl", "kubectl", "kubeadm", "kind", "minikube", "k3s", "rke2", "sudo", "oc"}
+    for name, profile in PROFILES.items():
+        for key in (ETCD_BACKUP, ETCD_RESTORE):
+            command = profile.fix(key)
+            if command:
+                code, _note = split_comment(command)
+                assert code.split()[0] in programs, f"{name} {key}: {command!r}"
+                assert all(part.split()[0] in programs for part in code.split("&&")), f"{name} {key}: {command!r}"
