@@ -174,6 +174,9 @@ def test_skips_for_one_reason_say_it_once_and_point_to_it(run_cli: Callable[...,
     assert not any("same reason as" in f["message"] for f in findings)
     table = run_cli(["audit", "--sample", "kind-ha", "-o", "markdown"]).stdout.split("\n\n<details>", 1)[0]
     assert table.count("--listen-metrics-urls") == 1 and table.count("same reason as etcd-fragmentation") == 7
+    page = run_cli(["audit", "--sample", "kind-ha", "-o", "html"]).stdout
+    assert page.count('same reason as <a href="#kind-kind-ha-etcd-fragmentation">') == 7
+    assert page.count("--listen-metrics-urls") == 2  # the first card's message and its evidence
 
 
 def test_a_skip_with_its_own_reason_is_never_pointed_elsewhere() -> None:
