@@ -6,6 +6,8 @@ Pods when they are visible (kubeadm, kind, RKE2), k3s's embedded processes per s
 
 from __future__ import annotations
 
+from collections import Counter
+
 from kubectl_arch.explain.views import (
     CONTROL_PLANE,
     ComponentView,
@@ -57,9 +59,7 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
         leader = election.lease if election is not None else None
         component = components[name]
         instances = _instance_views(component, leader)
-        named = f"with {name} in its name" if name == CLOUD_CONTROLLER_MANAGER else f"named {name}-*"
-        evidence = [f"{plural(len(instances), 'pod')} in kube-system labelled component={name} or {named}"] \
-            if instances else []
+        evidence = _pod_evidence(component)
         notes: list[str] = []
         if name == ETCD:
             instances, evidence, notes = _etcd_instances(etcd, instances, evidence, facts)
@@ -88,6 +88,14 @@ def control_plane_views(facts: ClusterFacts, nodes: list[NodeInfo],
         view.health = fact.health
         views.append(view)
     return views
+
+
+def _pod_evidence(component: Component) -> list[str]:
+    """The pods a component was found in, as read: how many, in which namespace and by which label or name
+    (kube-system's ``component=`` label on kubeadm, OpenShift's own namespaces and names there)."""
+    groups = Counter((instance.namespace, instance.matched_by) for instance in component.instances if instance.pod)
+    return [f"{plural(count, 'pod')} in {namespace or 'an unnamed namespace'} {how}"
+            for (namespace, how), count in groups.items()]
 
 
 # providerID schemes a local tool sets (kind, k3s's and RKE2's own embedded controller): no cloud behind them.

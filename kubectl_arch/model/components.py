@@ -58,6 +58,8 @@ class Instance:
     static: bool  # a mirror of a static pod (the kubelet runs it from a file on the node)
     flags: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)  # only the settings in ENV_KEPT, never other values
+    namespace: str = ""  # where its pod was read (kube-system; OpenShift's openshift-kube-apiserver, ...)
+    matched_by: str = ""  # how its pod was taken for the component (``component_match``), as evidence says it
 
 
 @dataclass
@@ -88,21 +90,29 @@ class Component:
 
 
 def is_component_pod(pod: Mapping[str, Any], component: str) -> bool:
-    """Whether ``pod`` runs ``component``: by its ``component``/``k8s-app`` label, else by its name.
+    """Whether ``pod`` runs ``component`` (``component_match``)."""
+    return component_match(pod, component) is not None
+
+
+def component_match(pod: Mapping[str, Any], component: str) -> str | None:
+    """How ``pod`` is taken to run ``component``, in the words evidence gives ("labelled component=etcd",
+    "named openshift-kube-scheduler-*"), or None: by its ``component``/``k8s-app`` label, else by its name.
 
     A name match alone must be a static pod or carry ``tier=control-plane``, so that a workload called
     ``etcd-backup-...`` is not taken for etcd. The cloud controller manager's pods often carry the
     provider's prefix (``aws-cloud-controller-manager-...``), so for it any name containing it counts.
     """
     pod_labels = raw.labels(pod)
-    if component in (pod_labels.get("component"), pod_labels.get("k8s-app")):
-        return True
+    for label in ("component", "k8s-app"):
+        if pod_labels.get(label) == component:
+            return f"labelled {label}={component}"
     pod_name = raw.name(pod)
     if component == CLOUD_CONTROLLER_MANAGER:
-        return CLOUD_CONTROLLER_MANAGER in pod_name
-    looks_control_plane = raw.is_mirror_pod(pod) or pod_labels.get("tier") == "control-plane"
-    prefixes = (component + "-", *NAME_ALIASES.get(component, ()))
-    return looks_control_plane and pod_name.startswith(prefixes)
+        return f"with {CLOUD_CONTROLLER_MANAGER} in the name" if CLOUD_CONTROLLER_MANAGER in pod_name else None
+    if not (raw.is_mirror_pod(pod) or pod_labels.get("tier") == "control-plane"):
+        return None
+    prefix = next((p for p in (component + "-", *NAME_ALIASES.get(component, ())) if pod_name.startswith(p)), None)
+    return None if prefix is None else f"named {prefix}*"
 
 
 def main_container(pod_or_template: Mapping[str, Any], component: str) -> Mapping[str, Any]:
@@ -131,7 +141,7 @@ def pick_main_container(spec_containers: list[Mapping[str, Any]], hint: str) -> 
     return spec_containers[0] if spec_containers else {}
 
 
-def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
+def instance_from_pod(pod: Mapping[str, Any], component: str, matched_by: str = "") -> Instance:
     container = main_container(pod, component)
     image = container.get("image")
     return Instance(
@@ -146,12 +156,14 @@ def instance_from_pod(pod: Mapping[str, Any], component: str) -> Instance:
         flags=container_flags(container),
         env={str(e.get("name")): str(e.get("value")) for e in raw.sequence(container.get("env"))
              if isinstance(e, dict) and e.get("name") in ENV_KEPT and isinstance(e.get("value"), str)},
+        namespace=raw.namespace(pod),
+        matched_by=matched_by,
     )
 
 
 def component_from_pods(pods: list[dict[str, Any]], component: str) -> Component:
-    matching = [pod for pod in pods if is_component_pod(pod, component)]
-    instances = [instance_from_pod(pod, component) for pod in matching]
+    matching = [(pod, how) for pod in pods if (how := component_match(pod, component)) is not None]
+    instances = [instance_from_pod(pod, component, how) for pod, how in matching]
     instances.sort(key=lambda i: (i.node or "", i.pod))
     return Component(component, instances)
 
