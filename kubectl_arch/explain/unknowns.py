@@ -59,6 +59,7 @@ def mark_unreadable(data: ClusterData, views: list[ComponentView], embedded: fro
         if reasons:
             view.unknown = "; ".join(dict.fromkeys(reasons))
             view.health = UNKNOWN
+            view.replicas = view.ready = None  # counted over a list that was not read: unknown, never 0
             view.notes = [note for note in view.notes if not note.startswith("none found")]  # not "none": unknown
         # Only leader-elected components lead through a Lease: API servers all serve, etcd elects inside Raft.
         if view.leader is None and view.name in ELECTED and (reason := short_reason(data, LEASES)):

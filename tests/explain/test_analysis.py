@@ -148,3 +148,16 @@ def test_empty_cluster_data_never_fails() -> None:
     assert cluster.distribution.name == "unknown"
     assert cluster.kube_proxy.mode == "unknown"
     assert len(cluster.skipped) >= 5
+
+
+def test_counts_resting_on_a_failed_read_are_null_in_the_json_not_zero() -> None:
+    """Nodes unreadable: how many kubelets run is unknown, not 0 (the terminal already shows '?')."""
+    from kubectl_arch.explain.render.document import cluster_map_data
+
+    source = FixtureSource("kubeadm-ha")
+    source.store.forbid(lambda path, _query: path == "/api/v1/nodes")
+    document = cluster_map_data(build_map(collect(source, EXPLAIN_NEEDS)))
+    unknown = [c for c in document["components"] if c["unknown"]]
+    assert {c["name"] for c in unknown} >= {"kubelet", "container-runtime"}
+    for component in unknown:
+        assert component["replicas"] is None and component["ready"] is None, component
