@@ -236,6 +236,7 @@ class ClusterFacts:
     ready_nodes: int
     control_plane_nodes: tuple[str, ...]
     not_ready_nodes: tuple[str, ...] = ()
+    nodes_unread: str | None = None  # why the nodes could not be read; their counts above are then 0, not known
     notes: tuple[str, ...] = field(default=())
     release: Release | None = None  # OpenShift's release (its ClusterVersion); None on other distributions
 
@@ -297,6 +298,7 @@ def _cluster_facts(original: ClusterData) -> ClusterFacts:
                         nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n.ready),
                         control_plane_nodes=control_plane_nodes,
                         not_ready_nodes=tuple(n.name for n in nodes if not n.ready),
+                        nodes_unread=None if nodes_read else data.skip_reason(NODES_NEED),
                         release=openshift_release(data) if profile.name == "openshift" else None)
 
 
@@ -601,6 +603,7 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
                 "ready": facts.dns.ready,
                 "readyNodes": None if facts.dns.ready_nodes is None else list(facts.dns.ready_nodes),
                 "unread": _unread(facts.dns.unread)},
-        "nodes": {"total": facts.nodes, "ready": facts.ready_nodes,
-                  "controlPlane": list(facts.control_plane_nodes)},
+        "nodes": {"total": None if facts.nodes_unread else facts.nodes,
+                  "ready": None if facts.nodes_unread else facts.ready_nodes,
+                  "controlPlane": list(facts.control_plane_nodes), "unread": facts.nodes_unread},
     }
