@@ -120,7 +120,8 @@ def audit(ctx: click.Context, cluster: ClusterOptions, output: str, list_checks:
             raise UsageError("-n/--namespace only applies with --include-workloads",
                              hint="the other checks read the cluster as a whole")
         options["namespace"] = namespace
-    options.update(window_options(window, cluster))
+    from_env = ctx.get_parameter_source("window") is click.core.ParameterSource.ENVIRONMENT
+    options.update(window_options(window, cluster, given_as="KUBECTL_ARCH_WINDOW" if from_env else "--window"))
     targets = _targets(cluster, all_contexts)
     also = _picture_needs() if output == "html" else ()
     if isinstance(opened, ArchError):
@@ -248,14 +249,18 @@ WINDOW_MAX_SECONDS = 3600.0  # longer is a monitoring system's job, not an audit
 ONE_SCRAPE = "one scrape of each metrics source (--window 0, or a sample or snapshot, which hold one)"
 
 
-def window_options(text: str, cluster: ClusterOptions) -> dict[str, Any]:
-    """``--window`` as data.options: the seconds to wait between scrapes, or why there is no window."""
+def window_options(text: str, cluster: ClusterOptions, given_as: str = "--window") -> dict[str, Any]:
+    """``--window`` as data.options: the seconds to wait between scrapes, or why there is no window.
+    ``given_as`` names where a bad value came from: the flag, or KUBECTL_ARCH_WINDOW set in a shell or CI job."""
     from kubectl_arch.collect.window import NO_WINDOW_OPTION, WINDOW_OPTION
     from kubectl_arch.model.durations import parse_duration
 
     seconds = parse_duration(text)
     if seconds is None or seconds > WINDOW_MAX_SECONDS:
-        raise UsageError(f"--window: {text!r} is not a duration up to 1h", hint="e.g. --window 30s, 1m, or 0")
+        flag = given_as == "--window"
+        where = given_as if flag else f"{given_as} (read as --window)"
+        raise UsageError(f"{where}: {text!r} is not a duration up to 1h",
+                         hint=f"e.g. {given_as}{' ' if flag else '='}30s, 1m, or 0")
     if cluster.sample or cluster.snapshot or seconds == 0:
         # The same words live and replayed, so a snapshot replays to the same audit as --window 0 gave.
         return {WINDOW_OPTION: 0.0, NO_WINDOW_OPTION: ONE_SCRAPE}

@@ -59,3 +59,10 @@ def test_a_bad_window_is_one_line_and_exit_2(run_cli: Any) -> None:
     code, out, err = run_cli(["audit", "--sample", "kind-ha", "--window", "soon"])
     assert code == 2 and not out
     assert len(err.strip().splitlines()) == 1 and "--window" in err
+
+
+def test_a_bad_window_from_the_environment_names_the_variable(run_cli: Any) -> None:
+    """The user gave no --window: the line must send them to KUBECTL_ARCH_WINDOW, set in their shell or CI."""
+    code, out, err = run_cli(["audit", "--sample", "kind-ha"], env={"KUBECTL_ARCH_WINDOW": "2h"})
+    assert code == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and "KUBECTL_ARCH_WINDOW (read as --window): '2h'" in err, err
