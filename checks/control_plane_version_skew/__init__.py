@@ -1,5 +1,10 @@
 """control-plane-version-skew: API servers within one minor release of each other; schedulers and
-controller managers never newer than the oldest API server and at most one minor release older."""
+controller managers never newer than the oldest API server and at most one minor release older.
+
+The versions are their pods' image tags; on OpenShift, whose images are pinned by digest, what the ClusterOperators
+of the API server, scheduler and controller manager report (``status.versions``: one version each, the one rolled
+out everywhere), and no verdict at all where one of those was not read.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,14 @@ from kubectl_arch.model.components import (
     KUBE_SCHEDULER,
     control_plane_components,
 )
-from kubectl_arch.model.profiles import EMBEDDED, KUBEADM_UPGRADE_DOC, UPGRADE_CONTROL_PLANE
-from kubectl_arch.model.versions import minor_skew, parse_version
+from kubectl_arch.model.openshift_versions import (
+    CLUSTER_OPERATOR,
+    CLUSTER_OPERATORS_NEED,
+    KUBERNETES_OPERANDS,
+    operand_version,
+)
+from kubectl_arch.model.profiles import EMBEDDED, KUBEADM_UPGRADE_DOC, UPGRADE_CONTROL_PLANE, Profile
+from kubectl_arch.model.versions import Version, minor_skew, parse_version
 
 META = CheckMeta(
     id="control-plane-version-skew",
@@ -42,10 +53,12 @@ META = CheckMeta(
         KUBEADM_UPGRADE_DOC,
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=(*DISTRIBUTION_OPTIONAL_NEEDS, *FACT_OPTIONAL_NEEDS),
+    # OpenShift's ClusterOperators are named apart from the fact base's reads: the versions are judged from them.
+    optional_needs=tuple(dict.fromkeys((*DISTRIBUTION_OPTIONAL_NEEDS, *FACT_OPTIONAL_NEEDS, CLUSTER_OPERATORS_NEED))),
 )
 
 FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
+OPENSHIFT_SOURCE = "the ClusterOperators' status.versions (what each operator reports as rolled out)"
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
@@ -63,39 +76,68 @@ def _evaluate(data: ClusterData) -> list[Finding]:
             return [Finding(META.id, Status.SKIP, f"{profile.title} runs its control plane inside one server "
                             "process per control-plane node: its components share that binary's version")]
         if control_plane_components(data)[KUBE_APISERVER].instances:
+            if profile.name == "openshift":
+                return _judge_operators(data, profile)
             return [Finding(META.id, Status.SKIP, "the control-plane pods' images carry no version tag (digests "
                             f"only, as {profile.title} pins them): their versions cannot be compared; /version "
                             f"reports {apiservers[0] if apiservers else 'nothing'}")]
         return [Finding(META.id, Status.SKIP, "no control-plane pods are visible (an embedded or external control "
                         "plane): component versions cannot be compared")]
+    components = control_plane_components(data)
+    followers = [(instance.pod, name, version, f"pod/{instance.pod}") for name in FOLLOWERS
+                 for instance in components[name].instances
+                 if (version := parse_version(instance.version)) is not None]
+    return _judge(apiservers, f"the oldest API server {apiservers[0]}", followers, {}, profile, "")
+
+
+def _judge_operators(data: ClusterData, profile: Profile) -> list[Finding]:
+    """OpenShift: the versions its ClusterOperators report, one per component; a skip naming what was not read
+    (a forbidden list, an operator that reports no version yet) rather than a verdict on part of them."""
+    reported = {name: operand_version(data, name) for name in KUBERNETES_OPERANDS}
+    versions = {name: version for name, report in reported.items()
+                if (version := parse_version(report.version)) is not None}
+    missing = [report.reason or f"{report.source} reports no version" for name, report in reported.items()
+               if name not in versions]
+    if missing:
+        return [Finding(META.id, Status.SKIP, f"the control-plane pods' images carry no version tag (digests only, "
+                        f"as {profile.title} pins them), and the versions their operators report are not all known: "
+                        f"{'; '.join(dict.fromkeys(missing))}", evidence={"source": OPENSHIFT_SOURCE})]
+    apiserver = versions[KUBE_APISERVER]
+    followers = [(f"{CLUSTER_OPERATOR} {name}", name, version, f"clusteroperator/{name}")
+                 for name, version in versions.items() if name != KUBE_APISERVER]
+    return _judge([apiserver], f"the API servers' {apiserver} ({CLUSTER_OPERATOR} {KUBE_APISERVER})", followers,
+                  {"source": OPENSHIFT_SOURCE}, profile, ", as their ClusterOperators report")
+
+
+def _judge(apiservers: list[Version], oldest_words: str, followers: list[tuple[str, str, Version, str]],
+           extra: dict[str, Any], profile: Profile, basis: str) -> list[Finding]:
+    """The skew policy over the API servers' versions (sorted) and each follower's (where it was read, its
+    component, its version, the object a finding is about); ``basis`` says where the versions were read when
+    not from the pods."""
     upgrade = profile.fix(UPGRADE_CONTROL_PLANE)
     fix = f"Finish the upgrade, one minor release at a time, API servers first: {upgrade}" if upgrade else None
     oldest, newest = apiservers[0], apiservers[-1]
-    components = control_plane_components(data)
     evidence: dict[str, Any] = {"kube-apiserver": sorted({str(v) for v in apiservers})}
     findings: list[Finding] = []
     if minor_skew(newest, oldest) > 1:
         findings.append(Finding(META.id, Status.FAIL, f"API servers span {oldest} to {newest}: more than one minor "
                                 "release apart", evidence=evidence, object="kube-apiserver"))
     mixed = minor_skew(newest, oldest) == 1
-    for name in FOLLOWERS:
-        for instance in components[name].instances:
-            version = parse_version(instance.version)
-            if version is None:
-                continue
-            evidence.setdefault(name, []).append(str(version))
-            skew = minor_skew(oldest, version)
-            if skew < 0 or skew > 1:
-                relation = "newer than" if skew < 0 else f"{skew} minor releases behind"
-                findings.append(Finding(META.id, Status.FAIL, f"{instance.pod}: {name} {version} is {relation} the "
-                                        f"oldest API server {oldest}", evidence=evidence, object=f"pod/{instance.pod}"))
-            elif version.minor_version != newest.minor_version:
-                mixed = True
+    for where, name, version, about in followers:
+        evidence.setdefault(name, []).append(str(version))
+        skew = minor_skew(oldest, version)
+        if skew < 0 or skew > 1:
+            relation = "newer than" if skew < 0 else f"{skew} minor releases behind"
+            findings.append(Finding(META.id, Status.FAIL, f"{where}: {name} {version} is {relation} {oldest_words}",
+                                    evidence=evidence, object=about))
+        elif version.minor_version != newest.minor_version:
+            mixed = True
+    evidence.update(extra)
     if findings:
         return with_fix(findings, fix)
     if mixed:
         return with_fix([Finding(META.id, Status.WARN, "control-plane components run different minor versions "
-                                 "(within policy): an upgrade is in progress or was left half done",
+                                 f"(within policy{basis}): an upgrade is in progress or was left half done",
                                  evidence=evidence)], fix)
-    return [Finding(META.id, Status.PASS, f"every control-plane component runs {newest.minor_version}",
+    return [Finding(META.id, Status.PASS, f"every control-plane component runs {newest.minor_version}{basis}",
                     evidence=evidence)]
