@@ -190,6 +190,12 @@ def ready(inputs: StageInputs, previous: Stage) -> Stage:
     condition = view.condition("Ready") or {}
     if condition:
         stage.evidence.append(f"Ready={condition.get('status')} reason {condition.get('reason') or '-'}")
+        lost = parse_time(condition.get("lastTransitionTime"))
+        if lost and previous.anchor and lost > previous.anchor:
+            # Ready is False from a pod's creation; a later change to False means it was Ready and lost it (its
+            # node went NotReady, a probe began failing): it is stuck since then, not since its containers started.
+            stage.start = lost
+            stage.evidence.append(f"was Ready; not Ready since {inputs.at(lost)}")
     fail_if(stage, diagnose.readiness_problem(view))
     return stage
 

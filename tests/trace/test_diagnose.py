@@ -305,3 +305,26 @@ def test_an_unbound_claim_is_the_pods_not_the_nodes() -> None:
         "available: 3 Preemption is not helpful for scheduling.")
     assert "Some nodes have" not in explanation, explanation
     assert "The pod has a PersistentVolumeClaim that is not bound to a volume yet" in explanation, explanation
+
+
+def test_a_pod_that_lost_readiness_is_stuck_since_then_not_since_it_started() -> None:
+    """The node controller marks a NotReady node's pods not Ready (only that condition, at that moment): a pod Ready
+    for weeks is stuck since its node went, and its stage says so, instead of a bar from its first start."""
+    pod = running_pod()
+    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+    ready.update(status="False", lastTransitionTime="2026-11-20T08:55:40Z")  # ContainersReady stays True
+    report = report_for(pod, node=node("Unknown"))
+    stage = next(s for s in report.stages if s.name == "ready")
+    assert stage.start is not None and stage.start.isoformat() == "2026-11-20T08:55:40+00:00"
+    assert any(line.startswith("was Ready; not Ready since") for line in stage.evidence)
+    diagnosis_of(report, "NodeNotReady", "ready")
+
+
+def test_a_pod_never_ready_is_stuck_since_its_containers_started() -> None:
+    """Ready is False from creation: a transition before the containers started is no loss."""
+    pod = with_container_state(running_pod(), {"running": {"startedAt": "2026-11-20T08:50:03Z"}})
+    report = report_for(pod)
+    stage = next(s for s in report.stages if s.name == "ready")
+    started = next(s for s in report.stages if s.name == "containers-started")
+    assert stage.start == started.anchor
+    assert not any(line.startswith("was Ready") for line in stage.evidence)
