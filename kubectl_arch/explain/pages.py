@@ -100,8 +100,8 @@ PAGES: tuple[Page, ...] = (
         summary="assigns new pods to nodes; one leader, the rest on standby",
         what=("The scheduler watches for pods with no node, filters out nodes that cannot run them (resources, "
               "taints, affinity, volumes), scores the rest and binds the pod to the best one. Only the holder "
-              "of the kube-system/kube-scheduler Lease works; the other instances wait to take over."),
-        failure=("If the leader dies, a standby takes the Lease once it expires (15 s by default). With no "
+              "of the {lock} works; the other instances wait to take over."),
+        failure=("If the leader dies, a standby takes the {lock_kind} once it expires (15 s by default). With no "
                  "scheduler at all, new pods stay Pending with no node; pods already placed keep running."),
         flags={
             "leader-elect": "must be true when more than one instance runs",
@@ -121,7 +121,7 @@ PAGES: tuple[Page, ...] = (
         what=("The controller manager runs the loops that make the actual state match the desired state: "
               "Deployments create ReplicaSets, ReplicaSets create pods, the node lifecycle controller marks "
               "silent nodes and evicts their pods, the EndpointSlice controller publishes ready pods, and the "
-              "certificate controllers sign kubelet CSRs. Only the holder of its Lease works."),
+              "certificate controllers sign kubelet CSRs. Only the holder of its {lock_kind} works."),
         failure=("While no instance leads, nothing reconciles: scaling does nothing, crashed pods of a "
                  "ReplicaSet are not replaced, nodes that die are not marked and their pods not evicted, "
                  "EndpointSlices go stale. Existing workloads keep running."),
@@ -285,11 +285,28 @@ ETCD_STATUS = ("endpoint status --cluster -w table", "endpoint health --cluster"
                "alarm list")
 
 
+def _with_lock(text: str, page: Page, cluster: ClusterMap) -> str:
+    """``text`` with the leader lock the cluster shows for the page's component: a Lease in kube-system unless its
+    flags or (OpenShift) its operator's configuration put it elsewhere or make it a ConfigMap."""
+    election = cluster.facts.leader_election.get(page.component)
+    kind, where = "Lease", f"kube-system/{page.component}"
+    if election is not None and election.settings.visible:
+        kind, where = election.settings.describe.split(" ", 1)
+    kind = "Lease" if kind == "Lease" else f"{kind} lock"
+    return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind)
+
+
+def what_text(page: Page, cluster: ClusterMap) -> str:
+    """What the component does, with the leader lock this cluster uses where the page names it."""
+    return _with_lock(page.what, page, cluster)
+
+
 def failure_text(page: Page, cluster: ClusterMap) -> str:
     """What happens when the component fails, with what this cluster changes about it: etcd's backup advice
-    is the operator's on clusters that run etcd, the provider's where it is hidden, and moot over kine."""
+    is the operator's on clusters that run etcd, the provider's where it is hidden, and moot over kine; the
+    leader lock is the one the cluster uses."""
     if page.component != "etcd":
-        return page.failure
+        return _with_lock(page.failure, page, cluster)
     profile, store = cluster.profile, cluster.facts.datastore
     if profile.hidden:
         return (f"{page.failure} On {profile.title} the provider runs etcd: no snapshot of it is yours to take, so "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
-from kubectl_arch.explain.pages import Page, failure_text, page_commands
+from kubectl_arch.explain.pages import Page, failure_text, page_commands, what_text
 from kubectl_arch.explain.render.terminal import (
     health_cell,
     labelled,
@@ -61,7 +61,7 @@ def page_renderables(page: Page, cluster: ClusterMap, width: int = 100) -> list[
 
     view = cluster.component(page.component)
     out: list[RenderableType] = [Text(page.title, style="bold"), Text(page.summary, style="dim"), Text(""),
-                                 Text("What it does", style="bold"), Text(page.what), Text(""),
+                                 Text("What it does", style="bold"), Text(what_text(page, cluster)), Text(""),
                                  Text("In this cluster", style="bold")]
     facts = [("  ready", "hidden (run by the provider)" if view.managed else ready_cell(view)),
              ("  health", health_cell(view)), ("  versions", version_cell(view))]
