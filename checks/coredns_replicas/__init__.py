@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import with_fix
+from kubectl_arch.audit.helpers import with_fix, with_teaching
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.addons import DAEMONSETS_NEED, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED
 from kubectl_arch.model.facts import cluster_facts
@@ -15,13 +15,15 @@ from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.workloads import Workload
 from kubectl_arch.wording import plural
 
+# Why it matters, with the Service the distribution's pods resolve names through (its profile's dns_service).
+WHY = ("Pods find Services by name through the cluster DNS Service ({service}). With one replica, or with all "
+       "replicas on one node, a single pod restart, eviction or node failure makes every name lookup in the "
+       "cluster time out: applications fail in ways that look like network outages.")
 META = CheckMeta(
     id="coredns-replicas",
     title="Cluster DNS has redundant replicas on different nodes",
     component="dns",
-    why="Pods find Services by name through the cluster DNS Service (kube-dns). With one replica, or with all "
-        "replicas on one node, a single pod restart, eviction or node failure makes every name lookup in the "
-        "cluster time out: applications fail in ways that look like network outages.",
+    why=WHY.format(service="kube-dns"),
     fix="Run at least two replicas (`kubectl -n kube-system scale deployment coredns --replicas=2`, or more "
         "for large clusters, e.g. with the cluster-proportional-autoscaler) and spread them with a pod "
         "anti-affinity or topology spread constraint; look at not-ready pods with "
@@ -38,6 +40,12 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    profile = cluster_facts(data).profile
+    why = WHY.format(service=profile.dns_service)
+    return with_teaching(_evaluate(data, thresholds), None if why == META.why else why, META.references)
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     dns = cluster_facts(data).dns  # one reader of cluster DNS per cluster: the fact base
     workload = dns.workload
     if workload is None:

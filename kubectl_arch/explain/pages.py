@@ -234,15 +234,14 @@ PAGES: tuple[Page, ...] = (
     Page(
         key="dns", component="dns", title="Cluster DNS: names for Services",
         summary="CoreDNS (or kube-dns) answers <service>.<namespace>.svc names for pods",
-        what=("Pods resolve names through the kube-dns Service, served by CoreDNS in most clusters. It answers "
+        what=("Pods resolve names through the cluster DNS Service ({dns_service}), served by CoreDNS in most clusters. "
+              "It answers "
               "Service and pod names from the API (watching Services and EndpointSlices) and forwards other "
               "names to upstream resolvers."),
         failure=("If DNS pods are down, lookups inside the cluster fail or time out: applications that call "
                  "each other by name break even though the network works. Run at least two replicas on "
                  "different nodes."),
         commands=(
-            "kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
-            "kubectl -n kube-system get cm coredns -o yaml",
             "kubectl run dnscheck --rm -it --restart=Never --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 "
             "-- nslookup kubernetes.default",
         ),
@@ -285,20 +284,22 @@ ETCD_STATUS = ("endpoint status --cluster -w table", "endpoint health --cluster"
                "alarm list")
 
 
-def _with_lock(text: str, page: Page, cluster: ClusterMap) -> str:
-    """``text`` with the leader lock the cluster shows for the page's component: a Lease in kube-system unless its
-    flags or (OpenShift) its operator's configuration put it elsewhere or make it a ConfigMap."""
+def _for_cluster(text: str, page: Page, cluster: ClusterMap) -> str:
+    """``text`` with the leader lock the cluster shows for the page's component (a Lease in kube-system unless its
+    flags or, on OpenShift, its operator's configuration put it elsewhere or make it a ConfigMap) and the DNS
+    Service of its distribution."""
     election = cluster.facts.leader_election.get(page.component)
     kind, where = "Lease", f"kube-system/{page.component}"
     if election is not None and election.settings.visible:
         kind, where = election.settings.describe.split(" ", 1)
     kind = "Lease" if kind == "Lease" else f"{kind} lock"
-    return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind)
+    return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind) \
+        .replace("{dns_service}", cluster.profile.dns_service)
 
 
 def what_text(page: Page, cluster: ClusterMap) -> str:
-    """What the component does, with the leader lock this cluster uses where the page names it."""
-    return _with_lock(page.what, page, cluster)
+    """What the component does, with the leader lock and DNS Service this cluster uses where the page names them."""
+    return _for_cluster(page.what, page, cluster)
 
 
 def failure_text(page: Page, cluster: ClusterMap) -> str:
@@ -306,7 +307,7 @@ def failure_text(page: Page, cluster: ClusterMap) -> str:
     is the operator's on clusters that run etcd, the provider's where it is hidden, and moot over kine; the
     leader lock is the one the cluster uses."""
     if page.component != "etcd":
-        return _with_lock(page.failure, page, cluster)
+        return _for_cluster(page.failure, page, cluster)
     profile, store = cluster.profile, cluster.facts.datastore
     if profile.hidden:
         return (f"{page.failure} On {profile.title} the provider runs etcd: no snapshot of it is yours to take, so "
@@ -348,6 +349,8 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
         extra.append(str(profile.log_command("container-runtime")))
     if component == "kube-proxy":
         extra += _service_proxy_commands(cluster)
+    if component == "dns":
+        extra += profile.dns_commands
     if component == "cni" and profile.name == "k3s":  # its flannel is embedded unless --flannel-backend=none
         extra.append(_node_args_command(profile.name))
     return (*page.commands, *extra)

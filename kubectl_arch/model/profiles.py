@@ -156,6 +156,11 @@ class Profile:
     kubelet_certificate_references: tuple[str, ...] = ()
     # What finding no CNI DaemonSet means here, where the default CNI runs without one ("" where it cannot).
     cni_without_daemonset: str = ""
+    # The Service pods resolve names through (how a sentence names it) and the commands that look at cluster DNS
+    # there: kube-system's kube-dns Service and CoreDNS Deployment unless the distribution runs its own.
+    dns_service: str = "kube-dns"
+    dns_commands: tuple[str, ...] = ("kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
+                                     "kubectl -n kube-system get cm coredns -o yaml")
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -541,6 +546,12 @@ OPENSHIFT = Profile(
                          "such a Machine (a user-provisioned host, a node added by hand) waits for a person to check "
                          "and approve its requests.",
     kubelet_certificate_references=(OPENSHIFT_MACHINE_APPROVER,),
+    # The DNS operator runs CoreDNS as DaemonSet openshift-dns/dns-default behind Service dns-default, configured by
+    # ConfigMap dns-default from the operator's DNS "default" (openshift/cluster-dns-operator pkg/operator/controller/
+    # names.go).
+    dns_service="dns-default in openshift-dns",
+    dns_commands=("oc -n openshift-dns get ds,pods -o wide", "oc get dns.operator/default -o yaml",
+                  "oc -n openshift-dns get cm dns-default -o yaml"),
     references=(OPENSHIFT_CONTROL_PLANE_DOC,
                 "https://docs.openshift.com/container-platform/4.16/backup_and_restore/control_plane_backup_and_restore/"
                 "backing-up-etcd.html"),

@@ -1,0 +1,51 @@
+"""What explain's DNS page and the coredns-replicas check teach about cluster DNS names the Service and namespace
+the distribution really uses: kube-system's kube-dns Service on kubeadm, k3s and the managed clouds, OpenShift's
+dns-default in openshift-dns (its DNS operator's DaemonSet). Held over every sample."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+from kubectl_arch.collect.sample_source import sample_names
+from kubectl_arch.model.facts import cluster_facts
+from tests.explain.fixtures import sample_data
+
+NAMESPACE_FLAG = re.compile(r"-n (\S+)")
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env={"NO_COLOR": "1", "COLUMNS": "400"})
+    return result.output
+
+
+def _dns_namespace(sample: str) -> str | None:
+    workload = cluster_facts(sample_data(sample)).dns.workload
+    return workload.namespace if workload is not None else None
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_the_dns_page_looks_where_the_clusters_dns_runs(sample: str) -> None:
+    namespace = _dns_namespace(sample)
+    if namespace is None:
+        return
+    page = _run("explain", "dns", "--sample", sample)
+    what = page.split("What it does\n", 1)[1].split("\n\n", 1)[0]
+    commands = page.split("Look further\n", 1)[1].split("\n\n", 1)[0]
+    assert set(NAMESPACE_FLAG.findall(commands)) <= {namespace}, f"{sample}: DNS runs in {namespace}:\n{commands}"
+    if namespace != "kube-system":
+        assert "kube-dns" not in what + commands, f"{sample}: DNS runs in {namespace}:\n{what}\n{commands}"
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_coredns_replicas_names_the_dns_service_of_the_distribution(sample: str) -> None:
+    namespace = _dns_namespace(sample)
+    [finding] = json.loads(_run("audit", "--check", "coredns-replicas", "-o", "json", "--sample", sample))["findings"]
+    if namespace is not None and namespace != "kube-system":
+        taught = finding["why"] + finding["remediation"]
+        assert "kube-dns" not in taught and "kube-system" not in taught, f"{sample}: {taught}"
+        assert namespace in finding["why"], f"{sample}: {finding['why']}"
