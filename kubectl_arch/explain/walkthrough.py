@@ -16,6 +16,7 @@ from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, ClusterFacts
 from kubectl_arch.wording import plural
 
 STOPS_HERE = "This cluster stops here"
+NODES_NAMED = 6  # a step names this many nodes at most: a 5,000-node cluster's kubelets are a count, not a list
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,12 @@ def _count(view: ComponentView, noun: str) -> str:
         return f"the {noun} (not known: {view.unknown})"
     if view.replicas is None:
         return f"the {noun} (hidden, run by the provider)"
-    where = ", ".join(view.where)
-    return f"{view.replicas} {noun}{'s' if view.replicas != 1 else ''}" + (f" on {where}" if where else "")
+    nodes = view.where
+    shown = nodes if len(nodes) <= NODES_NAMED else nodes[:NODES_NAMED - 1]
+    where = ", ".join(shown) + (f" and {len(nodes) - len(shown):,} more nodes" if len(shown) < len(nodes) else "")
+    ready = f" ({view.ready:,} ready)" if view.ready is not None and view.ready != view.replicas else ""
+    counted = f"{view.replicas:,} {noun}{'' if view.replicas == 1 else 's'}"
+    return f"{counted}{ready}" + (f" on {where}" if where else "")
 
 
 def _leader(view: ComponentView) -> str:

@@ -70,3 +70,18 @@ def test_walkthrough_prints_every_step_up_to_where_the_cluster_stops() -> None:
 
 def test_mermaid() -> None:
     assert_golden("explain-mermaid-kubeadm-ha.txt", mermaid(fixture_map("kubeadm-ha")))
+
+
+def test_a_walkthrough_step_counts_a_big_clusters_kubelets_instead_of_listing_them() -> None:
+    """5,000 kubelets were 5,000 names in steps 9 and 11: a step names a few nodes and counts the rest."""
+    from kubectl_arch.explain.views import KUBELET, ComponentView, InstanceView
+    from kubectl_arch.explain.walkthrough import NODES_NAMED, _count
+
+    instances = [InstanceView(node=f"worker-{i:05d}", pod=None, version="v1.32.4", ready=i % 1000 != 999)
+                 for i in range(5_000)]
+    here = _count(ComponentView(KUBELET, "node", 5_000, instances=instances), "kubelet")
+    assert here == ("5,000 kubelets (4,995 ready) on worker-00000, worker-00001, worker-00002, worker-00003, "
+                    "worker-00004 and 4,995 more nodes")
+    assert here.count("worker-") == NODES_NAMED - 1
+    few = _count(ComponentView(KUBELET, "node", 2, instances=instances[:2]), "kubelet")
+    assert few == "2 kubelets on worker-00000, worker-00001"
