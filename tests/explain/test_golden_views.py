@@ -85,3 +85,20 @@ def test_a_walkthrough_step_counts_a_big_clusters_kubelets_instead_of_listing_th
     assert here.count("worker-") == NODES_NAMED - 1
     few = _count(ComponentView(KUBELET, "node", 2, instances=instances[:2]), "kubelet")
     assert few == "2 kubelets on worker-00000, worker-00001"
+
+
+def test_a_component_page_on_a_big_cluster_lists_what_stands_out_and_counts_the_rest() -> None:
+    """explain kubelet listed one row per node: 65,000 rows on a 65,000-node cluster."""
+    from kubectl_arch.explain.render.page import listed_instances
+    from kubectl_arch.explain.render.terminal import NODES_LISTED_MAX
+    from kubectl_arch.explain.views import InstanceView
+
+    instances = [InstanceView(node=f"worker-{i:05d}", pod=f"kube-proxy-{i}", version="v1.32.4", ready=True)
+                 for i in range(3_000)]
+    instances[7] = InstanceView(node="worker-00007", pod="kube-proxy-7", version="v1.32.4", ready=False)
+    instances[8] = InstanceView(node="worker-00008", pod="kube-proxy-8", version="v1.32.4", ready=True, restarts=4)
+    instances[9] = InstanceView(node="worker-00009", pod="kube-proxy-9", version="v1.31.0", ready=True)
+    rows = listed_instances(instances)
+    assert [r.node for r in rows] == ["worker-00007", "worker-00008", "worker-00009", "(2,997 more)"]
+    assert rows[-1].version == "v1.32.4" and rows[-1].ready
+    assert listed_instances(instances[:NODES_LISTED_MAX]) == instances[:NODES_LISTED_MAX]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kubectl_arch.explain.analysis import ClusterMap
 from kubectl_arch.explain.pages import Page, failure_text, page_commands, what_text
 from kubectl_arch.explain.render.terminal import (
+    NODES_LISTED_MAX,
     health_cell,
     labelled,
     leader_text,
@@ -14,7 +17,7 @@ from kubectl_arch.explain.render.terminal import (
     two_columns,
     version_cell,
 )
-from kubectl_arch.explain.views import NONE, ComponentView
+from kubectl_arch.explain.views import NONE, ComponentView, InstanceView
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
 from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, without
@@ -24,11 +27,30 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
+def listed_instances(instances: Sequence[InstanceView]) -> list[InstanceView]:
+    """Every instance, or on a big cluster the ones that stand out (not ready, restarted, leading, on another
+    version than most) and one ``(N more)`` row per version for the alike rest, as the Nodes section does."""
+    if len(instances) <= NODES_LISTED_MAX:
+        return list(instances)
+    usual = Counter(i.version for i in instances).most_common(1)[0][0]
+
+    def stands_out(i: InstanceView) -> bool:
+        return not i.ready or i.restarts > 0 or bool(i.leader) or i.version != usual
+
+    alike: dict[str | None, int] = {}
+    for instance in instances:
+        if not stands_out(instance):
+            alike[instance.version] = alike.get(instance.version, 0) + 1
+    return [*(i for i in instances if stands_out(i)),
+            *(InstanceView(node=f"({count:,} more)", pod=None, version=version, ready=True)
+              for version, count in alike.items())]
+
+
 def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
     """The live instances, sized from content; the POD column goes first when the terminal is narrow."""
     from rich.text import Text
 
-    instances = view.instances
+    instances = listed_instances(view.instances)
     columns: list[Column] = [
         ("NODE", [markup(i.node or "-") for i in instances]), ("POD", [markup(i.pod or "-") for i in instances]),
         ("VERSION", [markup(i.version or "-") for i in instances]),
@@ -40,7 +62,7 @@ def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
     chosen, layout = first_fitting([columns, without(columns, "POD")], width)
     out: list[RenderableType] = [kubectl_table(layout, fold_last=True)]
     if chosen:
-        static = all(i.pod == f"{view.name}-{i.node}" for i in instances)
+        static = all(i.pod == f"{view.name}-{i.node}" for i in view.instances)
         out.append(Text(f"  pods: {view.name}-<node>" if static else "  pod names: -o json", style="dim"))
     return out
 
