@@ -8,7 +8,9 @@ by ``trace/render/document.py``. When the traced owner has no pod,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubectl_arch.model import raw
 from kubectl_arch.model.window import duration_words
@@ -19,6 +21,7 @@ from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
 from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls, mirror_note
+from kubectl_arch.wording import plural
 
 EVENT_TTL_SECONDS = 3600.0  # kube-apiserver --event-ttl default
 STARTUP_SLO_SECONDS = 5.0  # SIG Scalability: p99 pod startup of stateless schedulable pods, pulls excluded
@@ -240,8 +243,41 @@ def _startup_note(seconds: float, approximate: bool) -> str:
             f"({SLO_URL}).")
 
 
+def _owner_readiness(owner: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(ready, desired) pods of a workload, from its own status; None for kinds that count no readiness, and
+    when the ready count is absent (the API leaves readyReplicas out at 0; a partial status must not read as 0).
+    The case that matters is some pods ready, the traced one among them, and others not."""
+    spec, status = raw.mapping(owner.get("spec")), raw.mapping(owner.get("status"))
+    kind = owner.get("kind")
+    if kind == "DaemonSet":
+        desired, ready = status.get("desiredNumberScheduled"), status.get("numberReady")
+    elif kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+        desired, ready = spec.get("replicas", 1), status.get("readyReplicas")
+    else:
+        return None
+    if not isinstance(desired, int) or not isinstance(ready, int) or isinstance(desired, bool):
+        return None
+    return ready, desired
+
+
+def _owner_note(data: TraceData) -> str | None:
+    """When the top owner counts fewer pods ready than it wants: the one pod traced is not the whole story."""
+    if not data.owners or not data.pod:
+        return None
+    owner = data.owners[-1]
+    counts = _owner_readiness(owner.object)
+    if counts is None or counts[0] >= counts[1]:
+        return None
+    ready, desired = counts
+    return (f"{owner.kind} {owner.name} has {ready} of {plural(desired, 'pod')} ready (its status): this is one pod "
+            "of them; -o svg or -o html charts one pod of each kind of trouble.")
+
+
 def _notes(data: TraceData, report: TraceReport) -> list[str]:
     notes = list(data.owner_errors)
+    owner_note = _owner_note(data)
+    if owner_note:
+        notes.append(owner_note)
     for owner in data.owners:
         for condition in raw.sequence(raw.mapping(owner.object.get("status")).get("conditions")):
             if condition.get("reason") == "ProgressDeadlineExceeded":

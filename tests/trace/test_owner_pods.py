@@ -177,3 +177,21 @@ def test_choice_charts_a_few_and_counts_every_other_pod_once(specs: list[tuple[s
         slowest = max((t for t in timed if t is not None), default=None)
         if slowest is not None and len(trouble) < limit - 1:
             assert slowest in {pods.seconds_to_ready(p.pod) for p in choice.picks}
+
+
+def test_an_owner_with_pods_not_ready_says_so_beside_its_healthy_newest_pod() -> None:
+    """`trace daemonset/kube-proxy` follows the newest pod, Ready; the DaemonSet's own status counts 5 of 6
+    ready (one on the NotReady node): 'Not stuck' alone answered the question about the DaemonSet wrongly."""
+    from click.testing import CliRunner
+
+    from kubectl_arch.cli.main import cli
+
+    args = ["trace", "daemonset/kube-proxy", "-n", "kube-system", "--sample", "kubeadm-degraded"]
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "Not stuck" in text
+    assert "DaemonSet kube-proxy has 5 of 6 pods ready (its status): this is one pod" in text, text
+    healthy = CliRunner().invoke(cli, ["trace", "deployment/api", "-n", "shop", "--sample", "kind-ha"],
+                                 env={"NO_COLOR": "1", "COLUMNS": "100"}, catch_exceptions=False)
+    assert "pods ready (its status)" not in healthy.stdout
