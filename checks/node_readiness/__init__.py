@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.nodes import NODES_FULL_NEED, NODES_NEED, NodeInfo, node_infos
+from kubectl_arch.model.profiles import profile_for, split_comment
 from kubectl_arch.wording import plural
 
 META = CheckMeta(
@@ -19,10 +22,10 @@ META = CheckMeta(
         "recreated elsewhere, which needs spare capacity. `Unknown` means its kubelet stopped reporting at all. "
         "Memory, disk or PID pressure makes the kubelet evict pods and taints the node against new ones; "
         "NetworkUnavailable means pods there cannot reach the network.",
-    fix="`kubectl describe node <node>` shows the condition's reason and message; on the node, "
-        "`systemctl status kubelet` and `journalctl -u kubelet` say why it stopped reporting. For pressure, free "
-        "or add disk/memory (image garbage collection, log rotation, pod limits); for NetworkUnavailable, check "
-        "the CNI pod on that node.",
+    fix="`kubectl describe node <node>` shows the condition's reason and message; the kubelet's log says why it "
+        "stopped reporting (audit prints how the cluster's distribution reads it). For pressure, free or add "
+        "disk/memory (image garbage collection, log rotation, pod limits); for NetworkUnavailable, check the CNI pod "
+        "on that node.",
     references=(
         "https://kubernetes.io/docs/concepts/architecture/nodes/#condition",
         "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/",
@@ -35,7 +38,23 @@ META = CheckMeta(
 SEVERE_CONDITIONS = ("NetworkUnavailable",)
 
 
+# The fix, with the kubelet's log read the way the cluster's distribution reads it (its profile).
+FIX = ("`kubectl describe node <node>` shows the condition's reason and message; the kubelet's log says why it "
+       "stopped reporting: {log}. For pressure, free or add disk/memory (image garbage collection, log rotation, "
+       "pod limits); for NetworkUnavailable, check the CNI pod on that node.")
+
+
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    # The distribution from what this check reads (its nodes' labels, /version): reading the fact base would make
+    # node-readiness wait for, and depend on, kube-system's pods.
+    log = profile_for(detect_distribution(data).name).log_command("kubelet")
+    if not log:
+        return _evaluate(data)
+    code, note = split_comment(log)
+    return with_fix(_evaluate(data), FIX.format(log=f"`{code}`" + (f", {note}" if note else "")))
+
+
+def _evaluate(data: ClusterData) -> list[Finding]:
     nodes = node_infos(data)
     rows = [n.name for n in nodes if not n.whole]
     if rows:  # pressures unknown: never a pass on nodes whose conditions were not read
