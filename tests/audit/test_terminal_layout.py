@@ -196,3 +196,33 @@ def test_a_skip_with_its_own_reason_is_never_pointed_elsewhere() -> None:
     text = out.getvalue()
     assert re.search(r"SKIP etcd-leader +reason A", text) and re.search(r"SKIP etcd-proposals +reason B", text)
     assert re.search(r"SKIP etcd-fragmentation +same reason as etcd-leader \(above\)", text)
+
+
+def test_a_check_with_many_findings_shows_ten_and_counts_the_rest() -> None:
+    """A cluster mid-upgrade with thousands of kubelets behind printed a line per node; -o wide keeps them all."""
+    import io
+
+    from kubectl_arch.audit.check import Finding, Status
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.audit.report.terminal import FINDINGS_SHOWN, render_terminal
+    from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
+    from kubectl_arch.output.console import LineConsole
+
+    meta = catalogue()["kubelet-version-skew"].meta
+    findings = [Finding(meta.id, Status.WARN, f"node worker-{i:04d}: kubelet v1.29.0 is 3 minor versions behind",
+                        evidence={"kubelet": "v1.29.0"}, object=f"node/worker-{i:04d}") for i in range(2_500)]
+    findings.insert(1_234, Finding(meta.id, Status.FAIL, "node worker-x: kubelet v1.27.0 is 5 minor versions behind",
+                                   evidence={"kubelet": "v1.27.0"}, object="node/worker-x"))
+    report = AuditReport(ClusterInfo("c", "s", "v1.32.0", "x"), [CheckResult(meta, findings)])
+
+    def text(wide: bool) -> str:
+        out = io.StringIO()
+        render_terminal([report], LineConsole(out, width=120), wide=wide)
+        return out.getvalue()
+
+    plain = text(False)
+    assert plain.count("minor versions behind") == FINDINGS_SHOWN
+    assert "worker-x: kubelet v1.27.0" in plain.split("\n")[4], "the worst finding comes first"
+    assert "2,491 more findings of this check: -o wide or -o json lists every one" in plain
+    assert plain.count("evidence:") <= 2
+    assert text(True).count("minor versions behind") == 2_501

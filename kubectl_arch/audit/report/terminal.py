@@ -36,6 +36,9 @@ LABEL = 10  # "evidence: " — the detail labels' column; a longer label gets a 
 # Below these widths a check's message goes under its id instead of beside it.
 NARROWEST_DETAILED = 56
 NARROWEST_PASS = 30
+# The findings of one check the text report shows (-o wide and the structured outputs give all): a big cluster in
+# the middle of an upgrade has thousands of kubelets behind, one sentence repeated per node.
+FINDINGS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ def _render_check(result: CheckResult, console: Console | LineConsole, layout: L
                   message: str | None = None) -> None:
     """One check: its badge, id and first finding's ``message`` (or the one given), then its details."""
     findings = result.findings if wide else result.headline()
+    hidden = len(findings) - FINDINGS_SHOWN if not wide and len(findings) > FINDINGS_SHOWN else 0
+    findings = findings[:len(findings) - hidden]
     detailed = wide or result.status.problem or result.incomplete
     first = findings[0] if findings else Finding(result.meta.id, Status.PASS, "every finding is suppressed")
     if message is not None:
@@ -131,6 +136,9 @@ def _render_check(result: CheckResult, console: Console | LineConsole, layout: L
             following = findings[index + 1] if index + 1 < len(findings) else None
             if following is None or following.evidence != finding.evidence:
                 _evidence(console, layout, finding)
+    if hidden:
+        _detail(console, layout, "and more:", f"{hidden:,} more {'finding' if hidden == 1 else 'findings'} of this "
+                "check: -o wide or -o json lists every one")
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
     if result.status.problem:
