@@ -58,6 +58,9 @@ META = CheckMeta(
 )
 
 FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)
+# What a pass names: the components it compared (never etcd, whose versions are not Kubernetes').
+JUDGED_WORDS = {KUBE_APISERVER: "API servers", KUBE_SCHEDULER: "schedulers",
+                KUBE_CONTROLLER_MANAGER: "controller managers", CLOUD_CONTROLLER_MANAGER: "cloud controller managers"}
 OPENSHIFT_SOURCE = "the ClusterOperators' status.versions (what each operator reports as rolled out)"
 
 
@@ -139,5 +142,10 @@ def _judge(apiservers: list[Version], oldest_words: str, followers: list[tuple[s
         return with_fix([Finding(META.id, Status.WARN, "control-plane components run different minor versions "
                                  f"(within policy{basis}): an upgrade is in progress or was left half done",
                                  evidence=evidence)], fix)
-    return [Finding(META.id, Status.PASS, f"every control-plane component runs {newest.minor_version}{basis}",
+    compared = [JUDGED_WORDS[name] for name in JUDGED_WORDS if name in evidence]
+    return [Finding(META.id, Status.PASS, f"the {_listed(compared)} all run {newest.minor_version}{basis}",
                     evidence=evidence)]
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -60,3 +60,18 @@ def test_the_openshift_sample_is_judged_from_its_cluster_operators() -> None:
     [finding] = json.loads(result.output)["findings"]
     assert finding["status"] == "pass", finding
     assert "ClusterOperators" in finding["message"], finding["message"]
+
+
+# How a passing finding names what it compared: etcd and the kubelets are control-plane or node parts it never
+# judged ("every control-plane component runs v1.31" was false of etcd 3.5).
+JUDGED_WORDS = {"kube-apiserver": "API servers", "kube-scheduler": "schedulers",
+                "kube-controller-manager": "controller managers",
+                "cloud-controller-manager": "cloud controller managers"}
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURES if p.name.startswith("pass-")], ids=lambda p: p.name)
+def test_a_pass_names_the_components_it_compared_and_no_others(path: Path) -> None:
+    [finding] = _run(path).findings
+    assert "every control-plane component" not in finding.message, finding.message
+    for component in finding.evidence.keys() & JUDGED_WORDS.keys():
+        assert JUDGED_WORDS[component] in finding.message, (finding.message, finding.evidence)
