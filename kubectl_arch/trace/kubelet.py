@@ -13,7 +13,7 @@ import datetime as dt
 
 from kubectl_arch.model.raw import parse_time
 from kubectl_arch.trace import diagnose, endings
-from kubectl_arch.trace.runs import ContainerRun, container_runs, describe_run
+from kubectl_arch.trace.runs import ContainerRun, container_runs, describe_run, start_unknown
 from kubectl_arch.trace.stage import Stage, StageInputs, StageStatus, fail_if
 
 
@@ -126,7 +126,8 @@ def images_pulled(inputs: StageInputs, previous: Stage) -> Stage:
     if stage.problem is None and runs and all(r.has_image for r in runs):
         stage.status = StageStatus.DONE
         ends = [r.pull_end or r.first_start for r in runs]
-        stage.end = max((t for t in ends if t is not None), default=None)
+        unknown = any(r.pull_end is None and start_unknown(r, stage.start) for r in runs)
+        stage.end = None if unknown else max((t for t in ends if t is not None), default=None)
         if any(r.pull_end is None for r in runs):
             stage.approximate = True
             stage.evidence.append("no pull event for some containers (expired or not kept): each image was on the "
@@ -144,7 +145,8 @@ def containers_started(inputs: StageInputs, previous: Stage) -> Stage:
     if runs and all(r.started for r in runs):
         stage.status = StageStatus.DONE
         starts = [r.first_start for r in runs]
-        stage.end = max((t for t in starts if t is not None), default=None)
+        unknown = any(start_unknown(r, stage.start) for r in runs)  # the first run is lost to restarts
+        stage.end = None if unknown else max((t for t in starts if t is not None), default=None)
         stage.approximate = any(r.start_approximate for r in runs) or None in starts
         if any(r.start_from_newer_event for r in runs):
             stage.evidence.append("events newer than the pod status show the start: the status had not caught up")

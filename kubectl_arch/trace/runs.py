@@ -85,9 +85,22 @@ def container_runs(view: PodView, init: bool) -> list[ContainerRun]:
         elif status is not None:
             starts = [t for t in (status.started, status.last_started) if t is not None]
             run.first_start = min(starts, default=None)
-            run.start_approximate = run.first_start is not None and status.restarts > 0
+            run.start_approximate = run.first_start is not None and runs_before_known(status) > 0
         runs.append(run)
     return runs
+
+
+def runs_before_known(status: ContainerView) -> int:
+    """How many of the container's runs came before the oldest one its status keeps: the status holds the
+    current run and the last one that ended (lastState), which is the current one while it waits to restart."""
+    keeps_previous = status.state != "waiting" and status.last_started is not None
+    return max(0, status.restarts - (1 if keeps_previous else 0))
+
+
+def start_unknown(run: ContainerRun, floor: dt.datetime | None) -> bool:
+    """Whether the first start is only a bound ("at or before") that leaves room after ``floor``, the
+    earliest it could be: then how long the pull and the start took is unknown, not up to the bound."""
+    return run.start_approximate and run.first_start is not None and (floor is None or run.first_start > floor)
 
 
 def describe_run(run: ContainerRun, at: str) -> str:

@@ -55,10 +55,27 @@ def test_times_on_another_day_than_the_pods_creation_carry_their_date() -> None:
 
 
 def test_a_bound_on_startup_above_the_slo_does_not_say_the_pod_missed_it() -> None:
-    """Events expired and the container restarted since: its first start is only bounded (at or before the
-    oldest run the status keeps), so 'at most 1d 4h' cannot tell whether startup took more than 5 s."""
-    from kubectl_arch.trace.report import TraceReport
-    from tests.trace.podmaker import condition, report_for, running_pod
+    """Events expired two days on: the pull is inside the 30 s from creation to start, so 'at most 30.0s'
+    cannot tell whether startup without the pull took more than 5 s."""
+    from tests.trace.podmaker import report_for
+
+    pod = _restarted_pod(0, "")
+    pod["status"]["containerStatuses"][0].update(lastState={}, state={"running": {"startedAt": "2026-11-18T08:00:30Z"}})
+    note = next(n for n in report_for(pod).notes if n.startswith("Startup"))
+    assert "above the 5s" not in note and "Startup at most 30.0s " in note, note
+    assert "cannot tell whether it met the 5s pod-startup SLO" in note, note
+
+
+def test_a_first_start_lost_to_restarts_gives_no_startup_at_all() -> None:
+    from tests.trace.podmaker import report_for
+
+    report = report_for(_restarted_pod(3, "2026-11-19T12:00:00Z"))
+    assert report.startup_seconds is None and not any(n.startswith("Startup") for n in report.notes)
+
+
+def _restarted_pod(restarts: int, last_started: str) -> dict[str, object]:
+    """web-0, created 08:00 two days ago and running since today 08:30 after ``restarts`` restarts; no events."""
+    from tests.trace.podmaker import condition, running_pod
 
     pod = running_pod()
     created = "2026-11-18T08:00:00Z"
@@ -69,10 +86,27 @@ def test_a_bound_on_startup_above_the_slo_does_not_say_the_pod_missed_it() -> No
                                    condition("ContainersReady", at="2026-11-20T08:30:05Z"),
                                    condition("Ready", at="2026-11-20T08:30:05Z")]
     pod["status"]["containerStatuses"][0].update(
-        restartCount=3, state={"running": {"startedAt": "2026-11-20T08:30:00Z"}},
-        lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": "2026-11-19T12:00:00Z",
+        restartCount=restarts, state={"running": {"startedAt": "2026-11-20T08:30:00Z"}},
+        lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled", "startedAt": last_started,
                                   "finishedAt": "2026-11-20T08:29:50Z"}})
-    report: TraceReport = report_for(pod)
-    note = next(n for n in report.notes if n.startswith("Startup"))
-    assert "above the 5s" not in note and "Startup at most 1d 4h " in note, note
-    assert "cannot tell whether it met the 5s pod-startup SLO" in note, note
+    return pod
+
+
+def test_a_first_start_lost_to_restarts_is_not_drawn_as_a_day_long_pull() -> None:
+    """Three restarts and no events: the first run is gone from the status, so the pull and start took an
+    unknown time, not the 1d 4h up to the oldest run the status keeps."""
+    from tests.trace.podmaker import report_for
+
+    stages = {s.name: s for s in report_for(_restarted_pod(3, "2026-11-19T12:00:00Z")).stages}
+    for name in ("images-pulled", "containers-started"):
+        assert stages[name].done and stages[name].duration_seconds is None, (name, stages[name])
+    assert "first started at or before" in " ".join(stages["containers-started"].evidence)
+
+
+def test_one_restart_keeps_the_first_run_in_the_status_so_its_start_is_exact() -> None:
+    from tests.trace.podmaker import report_for
+
+    stages = {s.name: s for s in report_for(_restarted_pod(1, "2026-11-18T08:00:03Z")).stages}
+    started = stages["containers-started"]
+    assert started.duration_seconds == 2.0 and not started.approximate, started
+    assert "first started 08:00:03" in " ".join(started.evidence)

@@ -202,8 +202,10 @@ def _bar(stage: Stage, axis: Axis, now: dt.datetime) -> str:
         end = now
     if start is None and end is None:
         return "?"
-    begin = axis.column(start or end)  # type: ignore[arg-type]
-    finish = axis.column(end or start)  # type: ignore[arg-type]
+    if end is None:  # done, and when it ended is unknown (a first start lost to restarts): no length to draw
+        return " " * axis.column(start) + "?" if start is not None else "?"
+    begin = axis.column(start or end)
+    finish = axis.column(end)
     if finish < begin:
         begin, finish = finish, begin
     clipped = "<" if start is not None and start < axis.origin else ""
