@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import OPENSHIFT_DNS_NAMESPACE
 from kubectl_arch.explain.views import (
     CNI,
     CONTAINER_RUNTIME,
@@ -23,7 +24,7 @@ from kubectl_arch.explain.views import (
     on_every_node,
 )
 from kubectl_arch.model import raw
-from kubectl_arch.model.addons import Addon
+from kubectl_arch.model.addons import OPENSHIFT_DNS_PODS_NEED, Addon
 from kubectl_arch.model.components import DAEMONSET_PODS_NEED, PODS_NEED, main_container
 from kubectl_arch.model.facts import health_of
 from kubectl_arch.model.flags import container_flags
@@ -33,14 +34,14 @@ from kubectl_arch.model.workloads import Workload
 from kubectl_arch.wording import plural
 
 
-def _workload_pods(workload: Workload, pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The kube-system pods a DaemonSet or Deployment owns.
+def _workload_pods(workload: Workload, read: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The pods a DaemonSet or Deployment owns, among those read in its namespace (``read``: kube-system's, and
+    openshift-dns's on OpenShift); none where its namespace's pods were not read.
 
     A DaemonSet owns its pods directly; a Deployment through a ReplicaSet named ``<name>-<hash>``. Exact
     patterns keep ``cilium`` from claiming ``cilium-envoy``'s pods.
     """
-    if workload.namespace != "kube-system":
-        return []
+    pods = read.get(workload.namespace, [])
     if workload.kind == "DaemonSet":
         owner_pattern = re.compile(re.escape(workload.name) + "$")
         name_pattern = re.compile(re.escape(workload.name) + "-[a-z0-9]{5}$")
@@ -75,7 +76,7 @@ def _placement(workload: Workload, node_count: int) -> str:
     return "Deployment"
 
 
-def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], nodes: list[NodeInfo],
+def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str, Any]]], nodes: list[NodeInfo],
                    missing_note: str) -> ComponentView:
     """A node-layer add-on (CNI, DNS) from its DaemonSet or Deployment."""
     if addon is None:
@@ -91,7 +92,7 @@ def _workload_view(name: str, addon: Addon | None, pods: list[dict[str, Any]], n
     view = ComponentView(name, NODE_LAYER, w.desired, kind=addon.kind, instances=instances, ready=w.ready,
                          versions=[w.version] if w.version else [], health=health_of(w.desired, w.ready),
                          evidence=evidence, placement=_placement(w, len(nodes)))
-    if not instances and w.namespace != "kube-system":
+    if not instances and w.namespace not in pods:
         view.notes.append(f"its pods run in namespace {w.namespace}, which explain does not list; "
                           f"the counts come from the {w.kind}")
     hosts = {i.node for i in instances if i.node}
@@ -107,6 +108,9 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
     """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy``, ``cni`` and ``dns`` as the fact base found them;
     ``cni_without_daemonset``: the distribution's word on a CNI no DaemonSet shows (minikube's bridge)."""
     pods = data.items(PODS_NEED) + data.items(DAEMONSET_PODS_NEED)
+    # The namespaces whose pods were read: OpenShift's DNS DaemonSet's pods are read in openshift-dns.
+    dns_pods = data.items(OPENSHIFT_DNS_PODS_NEED) if OPENSHIFT_DNS_PODS_NEED in data.responses else []
+    read = {"kube-system": pods, **({OPENSHIFT_DNS_NAMESPACE: dns_pods} if dns_pods else {})}
     ready_nodes = sum(1 for n in nodes if n.ready)
     kubelets = ComponentView(KUBELET, NODE_LAYER, len(nodes), health=health_of(len(nodes), ready_nodes),
                              instances=[InstanceView(node=n.name, pod=None, version=n.kubelet_version or None,
@@ -122,10 +126,10 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
                             evidence=["status.nodeInfo.containerRuntimeVersion of each node"],
                             placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
-    views.append(_workload_view(CNI, cni, pods, nodes,
+    views.append(_workload_view(CNI, cni, read, nodes,
                                 cni_without_daemonset or "none found: no known CNI DaemonSet, so pods may get no "
                                 "network (or the plugin is unknown)"))
-    views.append(_workload_view(DNS, dns, pods, nodes,
+    views.append(_workload_view(DNS, dns, read, nodes,
                                 "none found: no CoreDNS or kube-dns Deployment in kube-system, so Service names will "
                                 "not resolve"))
     return views
