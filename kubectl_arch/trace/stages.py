@@ -78,10 +78,18 @@ def client_write(obj: Mapping[str, Any], not_after: dt.datetime | None) -> tuple
     return manager, when
 
 
+def _creator(top: Mapping[str, Any]) -> str:
+    """Who wrote ``top`` when no client's write is recorded: a controller when it has one (its owners were not
+    read, as under --follow, or could not be), else some client."""
+    refs = raw.sequence(raw.mapping(top.get("metadata")).get("ownerReferences"))
+    owner = next((raw.mapping(ref) for ref in refs if raw.mapping(ref).get("controller")), None)
+    return f"the controller of {owner.get('kind', '?')} {owner.get('name', '?')}" if owner else "a client"
+
+
 def submitted(inputs: StageInputs) -> Stage:
     top = inputs.data.owners[-1].object if inputs.data.owners else inputs.data.pod
     created, pod_created = _time(top), inputs.view.created
-    stage = Stage("submitted", StageStatus.DONE, created, created, "a client")
+    stage = Stage("submitted", StageStatus.DONE, created, created, _creator(top))
     write = client_write(top, pod_created)
     if write is not None:
         manager, when = write

@@ -134,3 +134,12 @@ def test_follow_ends_when_the_pod_is_deleted(run_cli: Callable[..., Any], api_se
     code, stdout, _ = run_cli(["trace", "pod", pending["metadata"]["name"], "--follow",
                                "--kubeconfig", str(kubeconfig_for(server, namespace="shop"))])
     assert code == 0 and stdout.splitlines()[-1] == "the pod was deleted"
+
+
+def test_a_controlled_pod_is_submitted_by_its_owners_controller_not_a_client(kind_ha_sample: Any) -> None:
+    """--follow reads the pod alone: its ReplicaSet created it, which the pod's ownerReferences say; 'a client'
+    sent the SRE looking for a person or a CI job that never wrote the pod."""
+    pod = creation_states(kind_ha_sample)[0]
+    submitted = next(s for s in Follower("shop").update("ADDED", pod, NOW).completed if s.name == "submitted")
+    owner = next(ref for ref in pod["metadata"]["ownerReferences"] if ref.get("controller"))
+    assert submitted.actor == f"the controller of {owner['kind']} {owner['name']}", submitted.actor
