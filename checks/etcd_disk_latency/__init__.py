@@ -14,10 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_reading, missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import EKS_ETCD_METRICS
 from kubectl_arch.model.distribution import READS as DISTRIBUTION_READS
+from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.metrics import (
     APISERVER_ETCD_REQUEST,
     BACKEND_COMMIT,
@@ -27,6 +29,7 @@ from kubectl_arch.model.metrics import (
     histogram_quantile,
     histograms_by,
 )
+from kubectl_arch.model.profiles import ETCDCTL, profile_for
 from kubectl_arch.model.window import WINDOW, Basis, Reading, windowed_histogram, windowed_quantile
 
 from .collect import (
@@ -40,6 +43,10 @@ from .members import no_etcd
 
 ID = "etcd-disk-latency"
 P99 = 0.99
+# Where the client certificates are shown: explain etcd's etcdctl commands name them where the distribution's
+# etcdctl takes them as flags (kubeadm, kind, k3s, RKE2, minikube), not where it runs inside etcd's pod (OpenShift)
+# or where no etcd is the operator's (a managed control plane) or none runs (kine).
+CERTIFICATES_SHOWN = "; `kubectl arch explain etcd` shows where this cluster keeps them"
 
 META = CheckMeta(
     id=ID,
@@ -63,7 +70,7 @@ META = CheckMeta(
         "(`etcdctl defrag`, one member at a time). For a live view, graph "
         "`histogram_quantile(0.99, rate(etcd_disk_wal_fsync_duration_seconds_bucket[5m]))`. To read etcd's "
         "own figures here, pass --etcd-endpoints with --etcd-cacert/--etcd-cert/--etcd-key (as etcdctl "
-        "takes them; `kubectl arch explain etcd` shows where this cluster keeps them)."
+        f"takes them{CERTIFICATES_SHOWN})."
     ),
     references=(
         "https://etcd.io/docs/v3.5/faq/",
@@ -181,6 +188,20 @@ def slowest_operations(reading: Reading, basis: Basis | None, limit: int = 3) ->
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    findings = _evaluate(data, thresholds)
+    if _certificates_shown(data):
+        return findings
+    return with_fix(findings, META.fix.replace(CERTIFICATES_SHOWN, ""))
+
+
+def _certificates_shown(data: ClusterData) -> bool:
+    """Whether `kubectl arch explain etcd` names this cluster's etcd client certificates: its distribution's
+    etcdctl takes them as flags, and an etcd of the cluster's own answers (not kine)."""
+    etcdctl = profile_for(detect_distribution(data).name).fix(ETCDCTL) or ""
+    return "--cacert" in etcdctl and _datastore_answering(data) == "etcd"
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     members, notes = etcd_readings(data)
     if members:
         return _own_findings(members, thresholds, notes)
