@@ -87,11 +87,14 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
                                 "ignored_namespaces": sorted(ignored),
                                 "by_namespace": dict(sorted(without.items(), key=lambda kv: -kv[1])[:10])}
     if not missing:
-        return [Finding(META.id, Status.PASS, f"all {running} running pods request CPU or memory", evidence=evidence)]
+        every = ("no running pod to judge" if not running else "the only running pod requests CPU or memory"
+                 if running == 1 else f"all {running} running pods request CPU or memory")
+        return [Finding(META.id, Status.PASS, every, evidence=evidence)]
     percent = 100.0 * missing / running if running else 0.0
     status = Status.FAIL if percent >= float(thresholds["fail_percent"]) else Status.WARN
-    findings = [Finding(META.id, status, f"{missing} of {running} running pods ({percent:.0f}%) have a container with "
-                        "no CPU or memory request", evidence=evidence)]
+    verb = "has" if missing == 1 else "have"
+    findings = [Finding(META.id, status, f"{missing} of {running} running pods ({percent:.0f}%) {verb} a container "
+                        "with no CPU or memory request", evidence=evidence)]
     examples = raw.mapping(summary.get("examples"))
     for namespace, count in sorted(without.items(), key=lambda kv: -kv[1])[:10]:
         names = ", ".join(raw.sequence(examples.get(namespace)))
