@@ -284,15 +284,22 @@ ETCD_STATUS = ("endpoint status --cluster -w table", "endpoint health --cluster"
                "alarm list")
 
 
+def leader_lock(cluster: ClusterMap, component: str) -> tuple[str, str]:
+    """The leader lock a component holds here, as a sentence names it ("Lease", "ConfigMap lock"), and where
+    ("kube-system/kube-scheduler"): a Lease in kube-system unless its flags or, on OpenShift, its operator's
+    configuration make it a ConfigMap or put it elsewhere."""
+    election = cluster.facts.leader_election.get(component)
+    kind, where = "Lease", f"kube-system/{component}"
+    if election is not None and election.settings.visible:
+        kind, where = election.settings.describe.split(" ", 1)
+    return ("Lease" if kind == "Lease" else f"{kind} lock"), where
+
+
 def _for_cluster(text: str, page: Page, cluster: ClusterMap) -> str:
     """``text`` with the leader lock the cluster shows for the page's component (a Lease in kube-system unless its
     flags or, on OpenShift, its operator's configuration put it elsewhere or make it a ConfigMap) and the DNS
     Service of its distribution."""
-    election = cluster.facts.leader_election.get(page.component)
-    kind, where = "Lease", f"kube-system/{page.component}"
-    if election is not None and election.settings.visible:
-        kind, where = election.settings.describe.split(" ", 1)
-    kind = "Lease" if kind == "Lease" else f"{kind} lock"
+    kind, where = leader_lock(cluster, page.component)
     return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind) \
         .replace("{dns_service}", cluster.profile.dns_service)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.pages import leader_lock
 from kubectl_arch.explain.views import CNI, CONTAINER_RUNTIME, DNS, KUBELET, ComponentView
 from kubectl_arch.model.components import KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, ClusterFacts
@@ -39,11 +40,11 @@ def _count(view: ComponentView, noun: str) -> str:
     return f"{counted}{ready}" + (f" on {where}" if where else "")
 
 
-def _leader(view: ComponentView) -> str:
+def _leader(view: ComponentView, cluster: ClusterMap) -> str:
     if view.leader is None:
         return "the leader (not visible)"
     if not view.leader.held:
-        return "no current leader (the Lease has expired)"
+        return f"no current leader (the {leader_lock(cluster, view.name)[0]} has expired)"
     return f"the leader on {view.leader.holder_node}"
 
 
@@ -155,10 +156,10 @@ def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
              _count(api, "API server"))),
         (KUBE_CONTROLLER_MANAGER, Step("Deployment -> ReplicaSet -> Pods",
              "The Deployment controller creates a ReplicaSet; the ReplicaSet controller creates the Pod objects. "
-             "They have no node yet.", f"kube-controller-manager, {_leader(kcm)}")),
+             "They have no node yet.", f"kube-controller-manager, {_leader(kcm, cluster)}")),
         (KUBE_SCHEDULER, Step("Scheduling",
              "The scheduler filters nodes that cannot run the pod (resources, taints, affinity), scores the rest "
-             "and writes the binding: spec.nodeName.", f"kube-scheduler, {_leader(scheduler)}")),
+             "and writes the binding: spec.nodeName.", f"kube-scheduler, {_leader(scheduler, cluster)}")),
         (None, Step("The kubelet takes over",
              "The kubelet on the chosen node sees a pod bound to it, and prepares volumes and secrets.",
              _count(kubelets, "kubelet"))),
@@ -173,7 +174,7 @@ def _all_steps(cluster: ClusterMap) -> list[tuple[str | None, Step]]:
         (None, Step("Endpoints are published",
              "The EndpointSlice controller adds the pod's IP to the slices of every Service that selects it, "
              "marked ready once the pod is Ready; only ready endpoints receive Service traffic.",
-             f"kube-controller-manager, {_leader(kcm)}")),
+             f"kube-controller-manager, {_leader(kcm, cluster)}")),
         (None, Step("Traffic can reach it",
              "On every node the Service proxy programs the kernel so the Service IP leads to the new pod, and "
              "cluster DNS answers the Service's name.",

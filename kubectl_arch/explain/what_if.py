@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kubectl_arch.explain.analysis import ClusterMap
+from kubectl_arch.explain.pages import leader_lock
 from kubectl_arch.explain.views import ComponentView
 from kubectl_arch.model.components import ETCD, KUBE_APISERVER, KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.etcd import failures_tolerated, quorum
@@ -157,9 +158,11 @@ def lose_control_plane_node(cluster: ClusterMap) -> Scenario:
             stops.append(f"{name}: no instance left")
         elif leads_here and survives:
             duration = view.leader.duration_seconds if view.leader else None
-            keeps.append(f"{name}: a standby takes over once the Lease expires ({duration or '?'} s)")
+            keeps.append(f"{name}: a standby takes over once the {leader_lock(cluster, name)[0]} expires "
+                         f"({duration or '?'} s)")
         elif leads_here:
-            stops.append(f"{name}: its standby cannot take the Lease over (taking it is a write, and writes fail)")
+            stops.append(f"{name}: its standby cannot take the {leader_lock(cluster, name)[0]} over (taking it is a "
+                         "write, and writes fail)")
     advice: list[str] = []
     if only_node:
         summary = (f"{node} is the whole cluster: the API, the datastore, every controller and every pod stop "

@@ -12,6 +12,8 @@ from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.pages import page_for_component
 from kubectl_arch.explain.render.page import print_page
+from kubectl_arch.explain.walkthrough import walkthrough_steps
+from kubectl_arch.explain.what_if import scenarios
 from kubectl_arch.output.console import make_console
 from tests.explain.fixtures import LAYOUTS, VARIANTS, cluster_data
 
@@ -45,3 +47,17 @@ def test_a_page_names_the_leader_lock_the_cluster_uses(name: str, component: str
         assert "ConfigMap" in taught, f"{name}: {component} holds {lock}, the page says: {taught}"
     if component == "kube-scheduler":
         assert where in taught, f"{name}: {component} holds {lock}, the page says: {taught}"
+
+
+@pytest.mark.parametrize("name", EVERY_CLUSTER)
+def test_what_if_and_the_walkthrough_name_the_leader_lock_the_cluster_uses(name: str) -> None:
+    cluster = build_map(cluster_data(name))
+    said = [line for scenario in scenarios(cluster)
+            for line in (*scenario.keeps_working, *scenario.stops, *scenario.advice)]
+    said += [step.here for step in walkthrough_steps(cluster)]
+    for component in ELECTED:
+        election = cluster.facts.leader_election.get(component)
+        if election is None or not election.settings.visible or not election.settings.describe.startswith("ConfigMap"):
+            continue
+        wrong = [line for line in said if line.startswith(component) and "Lease" in line]
+        assert not wrong, f"{name}: {component} holds {election.settings.describe}: {wrong}"
