@@ -226,7 +226,6 @@ PAGES: tuple[Page, ...] = (
         commands=(
             "kubectl get ds -A",
             "kubectl get events -A --field-selector=reason=FailedCreatePodSandBox",
-            "ls /etc/cni/net.d/   # on a node",
         ),
         docs=("https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
               "https://kubernetes.io/docs/concepts/cluster-administration/networking/"),
@@ -358,6 +357,8 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
         extra += _service_proxy_commands(cluster)
     if component == "dns":
         extra += profile.dns_commands
+    if component == "cni":
+        extra.append(profile.cni_config)
     if component == "cni" and profile.name == "k3s":  # its flannel is embedded unless --flannel-backend=none
         extra.append(_node_args_command(profile.name))
     return (*page.commands, *extra)

@@ -161,6 +161,8 @@ class Profile:
     dns_service: str = "kube-dns"
     dns_commands: tuple[str, ...] = ("kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
                                      "kubectl -n kube-system get cm coredns -o yaml")
+    # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
+    cni_config: str = "ls /etc/cni/net.d/   # on a node"
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -359,6 +361,8 @@ K3S = Profile(
     kubelet_certificate_references=(K3S_KUBELET_CERTIFICATES_SOURCE, K3S_CERTS_DOC),
     references=("https://docs.k3s.io/datastore", "https://docs.k3s.io/cli/certificate",
                 "https://docs.k3s.io/datastore/backup-restore", "https://docs.k3s.io/networking/basic-network-options"),
+    # k3s's containerd reads conf_dir /var/lib/rancher/k3s/agent/etc/cni/net.d (its generated config.toml).
+    cni_config="ls /var/lib/rancher/k3s/agent/etc/cni/net.d/   # on a node",
 )
 
 _RKE2_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpoints=https://127.0.0.1:2379 "
@@ -550,6 +554,9 @@ OPENSHIFT = Profile(
     # ConfigMap dns-default from the operator's DNS "default" (openshift/cluster-dns-operator pkg/operator/controller/
     # names.go).
     dns_service="dns-default in openshift-dns",
+    # CRI-O reads network_dir /etc/kubernetes/cni/net.d/ (the machine-config operator's crio.conf); RHCOS nodes are
+    # reached through `oc debug node`.
+    cni_config="oc debug node/<node> -- chroot /host ls /etc/kubernetes/cni/net.d/",
     dns_commands=("oc -n openshift-dns get ds,pods -o wide", "oc get dns.operator/default -o yaml",
                   "oc -n openshift-dns get cm dns-default -o yaml"),
     references=(OPENSHIFT_CONTROL_PLANE_DOC,
