@@ -204,7 +204,8 @@ def test_a_check_with_many_findings_shows_ten_and_counts_the_rest() -> None:
 
     from kubectl_arch.audit.check import Finding, Status
     from kubectl_arch.audit.registry import catalogue
-    from kubectl_arch.audit.report.terminal import FINDINGS_SHOWN, render_terminal
+    from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN
+    from kubectl_arch.audit.report.terminal import render_terminal
     from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
     from kubectl_arch.output.console import LineConsole
 
@@ -226,3 +227,23 @@ def test_a_check_with_many_findings_shows_ten_and_counts_the_rest() -> None:
     assert "2,491 more findings of this check: -o wide or -o json lists every one" in plain
     assert plain.count("evidence:") <= 2
     assert text(True).count("minor versions behind") == 2_501
+
+
+def test_a_markdown_comment_shows_a_few_findings_per_row_and_ten_in_the_details() -> None:
+    from kubectl_arch.audit.check import Finding, Status
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.audit.report.markdown import ROW_MESSAGES, to_markdown
+    from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
+
+    meta = catalogue()["kubelet-version-skew"].meta
+    findings = [Finding(meta.id, Status.WARN, f"node worker-{i:04d} is behind", object=f"node/worker-{i:04d}")
+                for i in range(500)]
+    comment = to_markdown([AuditReport(ClusterInfo("c", "s", "v1.32.0", "x"), [CheckResult(meta, findings)])])
+    row = next(line for line in comment.splitlines() if line.startswith("| ⚠️ warn"))
+    assert row.count(" is behind") == ROW_MESSAGES and "497 more findings of this check: -o json lists" in row
+    assert comment.count(" is behind") == ROW_MESSAGES + 10
+    assert "- 490 more findings of this check: -o json lists every one" in comment
+    from kubectl_arch.audit.report.html import to_html
+
+    page = to_html([AuditReport(ClusterInfo("c", "s", "v1.32.0", "x"), [CheckResult(meta, findings)])], Status.FAIL)
+    assert page.count(" is behind") == 10 and "490 more findings of this check: -o json lists every one" in page

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kubectl_arch.audit.check import Status
+from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN, more_findings, same_reason_as
 from kubectl_arch.audit.report.evidence import evidence_items
-from kubectl_arch.audit.report.repeats import same_reason_as
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 from kubectl_arch.output import pictures
 
@@ -56,7 +56,8 @@ def to_html(reports: Sequence[AuditReport], fail_on: Status,
     sources = sorted({r.cluster.source for r in reports if r.cluster.source})
     return pictures.render("audit.html.j2", title=page_title(reports), reports=reports, pictures=drawn,
                            ordered=ordered, evidence_items=evidence_items, same_reason_as=same_reason_as,
-                           fail_on=fail_on, Status=Status, source=" · ".join(sources))
+                           findings_shown=FINDINGS_SHOWN, more_findings=more_findings, fail_on=fail_on,
+                           Status=Status, source=" · ".join(sources))
 
 
 def render(outcome: AuditOutcome, _format_name: str) -> None:

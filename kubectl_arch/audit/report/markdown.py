@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_arch.audit.check import Status
+from kubectl_arch.audit.check import Finding, Status
+from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN, more_findings, pointer, same_reason_as
 from kubectl_arch.audit.report.evidence import evidence_line
-from kubectl_arch.audit.report.repeats import pointer, same_reason_as
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 from kubectl_arch.output.sanitise import code_span, html, markdown
 
@@ -40,7 +40,7 @@ def _report(report: AuditReport) -> str:
     repeats = same_reason_as(ordered)
     for result in ordered:
         repeated = repeats.get(result.meta.id)
-        message = pointer(repeated) if repeated else "; ".join(f.message for f in result.headline())
+        message = pointer(repeated) if repeated else _messages(result.headline(), ROW_MESSAGES)
         lines.append(f"| {ICONS[result.status]} {result.status.value} | `{result.meta.id}` | {result.meta.component} "
                      f"| {markdown(message)} |")
     lines.append("")
@@ -51,6 +51,15 @@ def _report(report: AuditReport) -> str:
         if result.status.problem:
             lines += _details(result)
     return "\n".join(lines)
+
+
+ROW_MESSAGES = 3  # a table row's findings: a comment stays short (the details and -o json have the rest)
+
+
+def _messages(findings: Sequence[Finding], shown: int) -> str:
+    """The first ``shown`` findings' messages, and how many more there are."""
+    text = "; ".join(f.message for f in findings[:shown])
+    return f"{text}; {more_findings(len(findings) - shown, '-o json')}" if len(findings) > shown else text
 
 
 def _suppressed(report: AuditReport) -> list[str]:
@@ -68,10 +77,13 @@ def _suppressed(report: AuditReport) -> list[str]:
 def _details(result: CheckResult) -> list[str]:
     meta = result.meta
     lines = [f"<details><summary>{ICONS[result.status]} <code>{meta.id}</code>: {html(meta.title)}</summary>", ""]
-    for finding in result.headline():
+    headline = result.headline()
+    for finding in headline[:FINDINGS_SHOWN]:
         lines.append(f"- **{finding.status.value}**: {markdown(finding.message)}")
         if finding.evidence:
             lines.append(f"  - evidence: {markdown(evidence_line(finding.evidence))}")
+    if len(headline) > FINDINGS_SHOWN:
+        lines.append(f"- {more_findings(len(headline) - FINDINGS_SHOWN, '-o json')}")
     lines += ["", f"**Why it matters:** {result.why}", "", f"**Fix:** {result.fix}", "",
               "**Read more:** " + ", ".join(f"<{ref}>" for ref in result.references), "", "</details>", ""]
     return lines

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubectl_arch.audit.check import Finding, Status
+from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN, more_findings, pointer, same_reason_as
 from kubectl_arch.audit.report.evidence import evidence_items
-from kubectl_arch.audit.report.repeats import pointer, same_reason_as
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
 from kubectl_arch.output.console import LineConsole, trimmed_lines
 from kubectl_arch.output.wrap import wrap as _wrap
@@ -36,9 +36,6 @@ LABEL = 10  # "evidence: " — the detail labels' column; a longer label gets a 
 # Below these widths a check's message goes under its id instead of beside it.
 NARROWEST_DETAILED = 56
 NARROWEST_PASS = 30
-# The findings of one check the text report shows (-o wide and the structured outputs give all): a big cluster in
-# the middle of an upgrade has thousands of kubelets behind, one sentence repeated per node.
-FINDINGS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -137,8 +134,7 @@ def _render_check(result: CheckResult, console: Console | LineConsole, layout: L
             if following is None or following.evidence != finding.evidence:
                 _evidence(console, layout, finding)
     if hidden:
-        _detail(console, layout, "and more:", f"{hidden:,} more {'finding' if hidden == 1 else 'findings'} of this "
-                "check: -o wide or -o json lists every one")
+        _detail(console, layout, "and more:", more_findings(hidden))
     for finding, suppression in result.suppressed:
         _detail(console, layout, "suppressed:", f"{finding.message} ({suppression.describe()})")
     if result.status.problem:

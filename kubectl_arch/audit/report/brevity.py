@@ -1,7 +1,8 @@
-"""Skips that repeat an earlier one's reason: said once, then pointed to, in the outputs people read.
+"""What the outputs people read (text, markdown, html) say once or count instead of repeating.
 
-On kubeadm without --etcd-endpoints eight etcd checks skip for one reason; printed eight times it buries the
-findings around it. The structured outputs (json, yaml, junit) keep every message whole.
+On kubeadm without --etcd-endpoints eight etcd checks skip for one reason, and a big cluster mid-upgrade has
+thousands of kubelets behind: printed in full, either buries the findings around it. The structured outputs
+(json, yaml, junit) and -o wide keep every message whole.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from collections.abc import Iterable
 
 from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.runner import CheckResult
+
+# The findings of one check a report shows: one sentence per node, thousands of times, is not read.
+FINDINGS_SHOWN = 10
 
 
 def same_reason_as(results: Iterable[CheckResult]) -> dict[str, str]:
@@ -33,3 +37,8 @@ def same_reason_as(results: Iterable[CheckResult]) -> dict[str, str]:
 
 def pointer(check_id: str) -> str:
     return f"same reason as {check_id} (above)"
+
+
+def more_findings(hidden: int, where: str = "-o wide or -o json") -> str:
+    """How a report says what it left out."""
+    return f"{hidden:,} more {'finding' if hidden == 1 else 'findings'} of this check: {where} lists every one"
