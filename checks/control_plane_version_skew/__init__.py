@@ -36,7 +36,13 @@ from kubectl_arch.model.openshift_versions import (
     KUBERNETES_OPERANDS,
     operand_version,
 )
-from kubectl_arch.model.profiles import EMBEDDED, KUBEADM_UPGRADE_DOC, UPGRADE_CONTROL_PLANE, Profile
+from kubectl_arch.model.profiles import (
+    EMBEDDED,
+    FINISH_UPGRADE,
+    KUBEADM_UPGRADE_DOC,
+    UPGRADE_CONTROL_PLANE,
+    Profile,
+)
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
 
 META = CheckMeta(
@@ -118,7 +124,8 @@ def _judge(apiservers: list[Version], oldest_words: str, followers: list[tuple[s
     component, its version, the object a finding is about); ``basis`` says where the versions were read when
     not from the pods."""
     upgrade = profile.fix(UPGRADE_CONTROL_PLANE)
-    fix = f"Finish the upgrade, one minor release at a time, API servers first: {upgrade}" if upgrade else None
+    fix = profile.fix(FINISH_UPGRADE) or (
+        f"Finish the upgrade, one minor release at a time, API servers first: {upgrade}" if upgrade else None)
     oldest, newest = apiservers[0], apiservers[-1]
     evidence: dict[str, Any] = {"kube-apiserver": sorted({str(v) for v in apiservers})}
     findings: list[Finding] = []

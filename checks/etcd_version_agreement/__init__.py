@@ -20,7 +20,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.profiles import UPGRADE_CONTROL_PLANE
+from kubectl_arch.model.profiles import FINISH_UPGRADE, UPGRADE_CONTROL_PLANE
 from kubectl_arch.model.window import CURRENT, Basis, Reading
 
 ID = "etcd-version-agreement"
@@ -75,6 +75,8 @@ def _fix(data: ClusterData) -> str | None:
     if provider:
         return (f"{provider} and upgrades it with the control plane: a mix that lasts is the provider's to finish; "
                 "open a support case with these versions.")
+    if finish := profile_of(data).fix(FINISH_UPGRADE):
+        return finish
     upgrade = profile_of(data).fix(UPGRADE_CONTROL_PLANE)
     status = etcdctl_command(data, "endpoint status --cluster -w table")
     if upgrade is None or status is None:

@@ -79,6 +79,8 @@ ETCD_DEFRAG = "etcd-defrag"  # defragments the one member the command reaches (n
 UPGRADE_KUBELET = "upgrade-kubelet"
 UPGRADE_CONTROL_PLANE = "upgrade-control-plane"
 RESTART_CONTROL_PLANE = "restart-control-plane"
+# Finishing an update left half done, where the distribution rolls components out itself (no per-component step).
+FINISH_UPGRADE = "finish-upgrade"
 INSTALL_KUBE_PROXY = "install-kube-proxy"
 CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
 RENEW_ADMIN_KUBECONFIG = "renew-admin-kubeconfig"
@@ -519,6 +521,10 @@ OPENSHIFT = Profile(
                       "control-plane host only, as OpenShift's 'Restoring to a previous cluster state' describes",
         UPGRADE_KUBELET: "oc adm upgrade   # the machine-config operator updates every node's kubelet",
         UPGRADE_CONTROL_PLANE: "oc adm upgrade --to=<version>",
+        FINISH_UPGRADE: "OpenShift's cluster version operator rolls an update out itself, component by component, "
+                        "etcd and the API servers first: `oc adm upgrade` shows how far it got and `oc get "
+                        "clusteroperators` the operator holding it up (Degraded, or Progressing for long); never "
+                        "change a component's version by hand",
         RESTART_CONTROL_PLANE: "oc delete pod -n <namespace> <pod>   # the operator re-creates it; never edit the "
                                "static pod files",
         APPROVE_KUBELET_CSRS: "`oc get csr`: the cluster-machine-approver leaves a kubelet's requests pending when it "

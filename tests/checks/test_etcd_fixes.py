@@ -11,7 +11,7 @@ from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import run_audit
 from kubectl_arch.collect.sample_source import SampleSource, sample_names
 from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, cluster_facts
-from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCDCTL, UPGRADE_CONTROL_PLANE
+from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCDCTL, FINISH_UPGRADE, UPGRADE_CONTROL_PLANE
 
 CHECKS = ("etcd-leader", "etcd-fragmentation", "etcd-version-agreement")
 
@@ -32,7 +32,8 @@ def test_each_etcd_fix_is_this_distributions_own(name: str) -> None:
             assert fix is None and "etcdctl" in result.meta.fix  # the catalogue's words, with no command to invent
         else:
             expected = {"etcd-leader": profile.fix(ETCDCTL), "etcd-fragmentation": profile.fix(ETCD_DEFRAG),
-                        "etcd-version-agreement": profile.fix(UPGRADE_CONTROL_PLANE)}[result.meta.id]
+                        "etcd-version-agreement": profile.fix(FINISH_UPGRADE) or profile.fix(UPGRADE_CONTROL_PLANE)
+                        }[result.meta.id]
             assert fix is not None and str(expected).split("   # ")[0] in fix, fix
 
 
