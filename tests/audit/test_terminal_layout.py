@@ -247,3 +247,36 @@ def test_a_markdown_comment_shows_a_few_findings_per_row_and_ten_in_the_details(
 
     page = to_html([AuditReport(ClusterInfo("c", "s", "v1.32.0", "x"), [CheckResult(meta, findings)])], Status.FAIL)
     assert page.count(" is behind") == 10 and "490 more findings of this check: -o json lists every one" in page
+
+
+def test_several_clusters_end_with_one_line_each() -> None:
+    """Ten contexts' reports run to a thousand lines: the closing table says which cluster fails, and why."""
+    import io
+
+    from kubectl_arch.audit.check import Finding, Status
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.audit.report.terminal import render_terminal
+    from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
+    from kubectl_arch.output.console import LineConsole
+
+    checks = catalogue()
+    failing = [CheckResult(checks[i].meta, [Finding(i, Status.FAIL, "bad")])
+               for i in ("node-readiness", "etcd-member-count", "leader-election", "kubelet-version-skew")]
+    healthy = [CheckResult(checks["node-readiness"].meta, [Finding("node-readiness", Status.PASS, "ok")])]
+    reports = [AuditReport(ClusterInfo("prod-eu", "s", "v1.32.4", "x"), failing),
+               AuditReport(ClusterInfo("dev", "s", "v1.31.0", "x"), healthy),
+               AuditReport(ClusterInfo("lab", "", "unknown", "x"), [], error="the cluster could not be reached")]
+
+    def text(shown: list[AuditReport]) -> list[str]:
+        out = io.StringIO()
+        render_terminal(shown, LineConsole(out, width=120))
+        return out.getvalue().splitlines()
+
+    lines = text(reports)
+    table = lines[lines.index("Clusters (3)") + 1:lines.index("Clusters (3)") + 5]
+    assert re.match(r"CONTEXT +VERSION +FAIL +WARN +SKIP +PASS +REACHING --fail-on fail$", table[0])
+    assert re.match(r"prod-eu +v1\.32\.4 +4 +0 +0 +0 +node-readiness, etcd-member-count, leader-election "
+                    r"and 1 more$", table[1])
+    assert re.match(r"dev +v1\.31\.0 +0 +0 +0 +1 +-$", table[2])
+    assert re.match(r"lab +- +- +- +- +- +could not be read \(above\)$", table[3])
+    assert not any(line.startswith("Clusters (") for line in text(reports[:1]))

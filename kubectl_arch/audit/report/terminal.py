@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN, more_findings, pointer, same_reason_as
 from kubectl_arch.audit.report.evidence import evidence_items
+from kubectl_arch.audit.report.overview import overview_lines
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult, exit_code
 from kubectl_arch.output.console import LineConsole, trimmed_lines
 from kubectl_arch.output.wrap import wrap as _wrap
@@ -72,6 +73,10 @@ def render_terminal(reports: Sequence[AuditReport], console: Console | LineConso
             if index:
                 console.print()
             _render_report(report, console, wide)
+        if len(reports) > 1:
+            console.print()
+            for line in overview_lines(reports, fail_on):
+                _print(console, [(line, "bold" if line.startswith("Clusters (") else "")])
         hint = exit_hint(reports, fail_on)
         if hint:
             for line in _wrap(hint, console.width):
