@@ -151,7 +151,6 @@ PAGES: tuple[Page, ...] = (
                "leader-elect": "must be true when more than one instance runs",
                "controllers": "which cloud controllers run"},
         commands=(
-            "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager",
             "kubectl get nodes -o custom-columns=NAME:.metadata.name,PROVIDER:.spec.providerID",
             "kubectl get svc -A --field-selector=spec.type=LoadBalancer",
         ),
@@ -359,6 +358,8 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
         extra += profile.dns_commands
     if component == "cni":
         extra.append(profile.cni_config)
+    if component == "cloud-controller-manager":
+        extra.append(profile.ccm_pods)
     if component == "cni" and profile.name == "k3s":  # its flannel is embedded unless --flannel-backend=none
         extra.append(_node_args_command(profile.name))
     return (*page.commands, *extra)

@@ -163,6 +163,8 @@ class Profile:
     dns_service: str = "kube-dns"
     dns_commands: tuple[str, ...] = ("kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
                                      "kubectl -n kube-system get cm coredns -o yaml")
+    # Where to look for cloud controller manager pods.
+    ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
     cni_config: str = "ls /etc/cni/net.d/   # on a node"
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
@@ -563,6 +565,8 @@ OPENSHIFT = Profile(
     # CRI-O reads network_dir /etc/kubernetes/cni/net.d/ (the machine-config operator's crio.conf); RHCOS nodes are
     # reached through `oc debug node`.
     cni_config="oc debug node/<node> -- chroot /host ls /etc/kubernetes/cni/net.d/",
+    # The cluster cloud controller manager operator deploys external cloud controller managers there.
+    ccm_pods="oc -n openshift-cloud-controller-manager get pods -o wide",
     dns_commands=("oc -n openshift-dns get ds,pods -o wide", "oc get dns.operator/default -o yaml",
                   "oc -n openshift-dns get cm dns-default -o yaml"),
     references=(OPENSHIFT_CONTROL_PLANE_DOC,
