@@ -34,6 +34,8 @@ WATCH_PREFIX = "watch "
 TABLE_PREFIX = "table "  # a GET that asked for a server-side Table (the answer may be the plain list)
 TLS_KEY = "tls:peer-certificates"
 
+NOT_RECORDED = "not recorded in the snapshot"  # what a replay answers for a request it does not hold
+
 
 class RecordingSource:
     """Passes requests to ``inner`` and records every response, so the run can be saved as a snapshot.
@@ -222,7 +224,7 @@ class SnapshotSource:
     def get(self, path: str, query: Query | None = None) -> Response:
         record = self._responses.get(request_key(path, query))
         if record is None:
-            return Response(status=NO_STATUS, error="not recorded in the snapshot")
+            return Response(status=NO_STATUS, error=NOT_RECORDED)
         return Response.from_record(record)
 
     def get_table(self, path: str, query: Query | None = None) -> Response:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
-from kubectl_arch.errors import UsageError
+from kubectl_arch.errors import ArchError, UsageError
 from kubectl_arch.output.formats import Formats, OutputFormat, jsonpath_formats
 from kubectl_arch.trace.completion import trace_targets
 
@@ -100,6 +100,13 @@ def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None,
     except NotFoundError as exc:
         if cluster.sample:  # `kubectl get` cannot see a bundled sample; `samples NAME` lists what is in it
             raise NotFoundError(exc.message, hint=f"list them with `kubectl arch samples {cluster.sample}`") from None
+        raise
+    except ArchError as exc:
+        from kubectl_arch.collect.snapshot import NOT_RECORDED
+
+        if cluster.snapshot and NOT_RECORDED in exc.message:  # the file lacks it: the input, not a cluster
+            raise UsageError(exc.message, hint=f"record it: kubectl arch snapshot --trace {namespace}/{target} "
+                                               "(with the snapshot's connection flags)") from None
         raise
 
 

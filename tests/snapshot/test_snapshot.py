@@ -238,3 +238,13 @@ def test_a_trace_target_that_cannot_be_read_is_refused_before_reading(
                       "--kubeconfig", str(kubeconfig_for(tiny_server))])
     assert_one_line_error(result, ExitCode.USAGE, "is not a valid name")
     assert tiny_server.requests == [] and not (tmp_path / "s.json.gz").exists()
+
+
+def test_tracing_a_pod_the_snapshot_did_not_record_says_how_to_record_it(run_cli: RunCli, tmp_path: Path) -> None:
+    """It was exit 3, 'could not read pod ...: not recorded in the snapshot', the code of an unreachable
+    cluster, with no word on --trace."""
+    target = tmp_path / "s.json.gz"
+    assert run_cli(["snapshot", "-o", str(target), "--sample", "kind-ha"]).code == 0
+    result = run_cli(["trace", "deployment/cart", "-n", "shop", "--snapshot", str(target)])
+    assert_one_line_error(result, ExitCode.USAGE, "not recorded in the snapshot",
+                          "kubectl arch snapshot --trace shop/deployment/cart")
