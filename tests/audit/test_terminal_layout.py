@@ -280,3 +280,23 @@ def test_several_clusters_end_with_one_line_each() -> None:
     assert re.match(r"dev +v1\.31\.0 +0 +0 +0 +1 +-$", table[2])
     assert re.match(r"lab +- +- +- +- +- +could not be read \(above\)$", table[3])
     assert not any(line.startswith("Clusters (") for line in text(reports[:1]))
+
+
+def test_a_markdown_comment_over_several_clusters_opens_with_one_row_each() -> None:
+    from kubectl_arch.audit.check import Finding, Status
+    from kubectl_arch.audit.registry import catalogue
+    from kubectl_arch.audit.report.markdown import to_markdown
+    from kubectl_arch.audit.runner import AuditReport, CheckResult, ClusterInfo
+
+    meta = catalogue()["node-readiness"].meta
+    reports = [AuditReport(ClusterInfo("prod|eu", "s", "v1.32.4", "x"), [CheckResult(meta, [Finding(
+                   meta.id, Status.WARN, "node a has DiskPressure")])]),
+               AuditReport(ClusterInfo("lab", "", "unknown", "x"), [], error="unreachable")]
+    comment = to_markdown(reports, Status.WARN)
+    lines = comment.splitlines()
+    assert lines[0] == "## kubectl-arch audit: 2 clusters"
+    assert lines[2] == "| CONTEXT | VERSION | FAIL | WARN | SKIP | PASS | REACHING --fail-on warn |"
+    assert lines[4].startswith("| prod\\|eu |"), "a context's pipe cannot break the table"
+    assert lines[4].endswith("| 0 | 1 | 0 | 0 | node-readiness |")
+    assert lines[5] == "| lab | - | - | - | - | - | could not be read \\(its section says why\\) |"
+    assert not to_markdown(reports[:1]).startswith("## kubectl-arch audit: 1 clusters")

@@ -11,14 +11,26 @@ from collections.abc import Sequence
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.report.brevity import FINDINGS_SHOWN, more_findings, pointer, same_reason_as
 from kubectl_arch.audit.report.evidence import evidence_line
+from kubectl_arch.audit.report.overview import HEADERS, overview_rows, reaching_header
 from kubectl_arch.audit.runner import AuditOutcome, AuditReport, CheckResult
 from kubectl_arch.output.sanitise import code_span, html, markdown
 
 ICONS = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "⏭️", Status.ERROR: "💥"}
 
 
-def to_markdown(reports: Sequence[AuditReport]) -> str:
-    return "\n".join(_report(report) for report in reports)
+def to_markdown(reports: Sequence[AuditReport], fail_on: Status = Status.FAIL) -> str:
+    """One section per cluster; over several, a table of the clusters first, one line each."""
+    overview = _overview(reports, fail_on) if len(reports) > 1 else []
+    return "\n".join([*overview, *(_report(report) for report in reports)])
+
+
+def _overview(reports: Sequence[AuditReport], fail_on: Status) -> list[str]:
+    header = [*HEADERS, reaching_header(fail_on)]
+    lines = [f"## kubectl-arch audit: {len(reports)} clusters", "", "| " + " | ".join(header) + " |",
+             "|" + " --- |" * len(header)]
+    for name, version, *cells in overview_rows(reports, fail_on, unread="could not be read (its section says why)"):
+        lines.append(f"| {markdown(name)} | {markdown(version)} | " + " | ".join(markdown(c) for c in cells) + " |")
+    return [*lines, ""]
 
 
 def _report(report: AuditReport) -> str:
@@ -93,4 +105,4 @@ def _details(result: CheckResult) -> list[str]:
 def render(outcome: AuditOutcome, _format_name: str) -> None:
     import click
 
-    click.echo(to_markdown(outcome.reports))
+    click.echo(to_markdown(outcome.reports, outcome.fail_on))
