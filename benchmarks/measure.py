@@ -217,6 +217,7 @@ class Measurement:
     round_trips: int = 0
     truth: str = ""  # "ok", what was wrong, or "" when not checked
     runs: int = 1  # how many runs this one was chosen from (see representative)
+    server_cpu_s: float | None = None  # the test API servers' CPU during the run, where they share the machine
 
     @property
     def requests(self) -> int:
