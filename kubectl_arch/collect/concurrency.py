@@ -134,8 +134,12 @@ def run_graph(
 
 
 def import_in_background(*modules: str) -> None:
-    """Import ``modules`` in a daemon thread: what a command needs only after its reads then loads while
-    the main thread waits for the network, not before the first request."""
+    """Import ``modules`` in a thread: what a command needs only after its reads then loads while the main thread
+    waits for the network, not before the first request.
+
+    Not a daemon: the interpreter waits for it at exit. A daemon thread still inside an extension's import when a
+    quick run ends (cryptography's Rust module) is unwound at finalization through frames that cannot be, and the
+    process aborts ("FATAL: exception not rethrown", exit 134) after printing a good report."""
     import importlib
 
     def load() -> None:
@@ -145,7 +149,7 @@ def import_in_background(*modules: str) -> None:
             except Exception:  # the main thread imports it again and reports any error itself
                 continue
 
-    threading.Thread(target=load, name="import", daemon=True).start()
+    threading.Thread(target=load, name="import", daemon=False).start()
 
 
 def topological(waits_for: Mapping[str, Iterable[str]]) -> list[str]:
