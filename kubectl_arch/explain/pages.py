@@ -237,8 +237,7 @@ PAGES: tuple[Page, ...] = (
               "Service and pod names from the API (watching Services and EndpointSlices) and forwards other "
               "names to upstream resolvers."),
         failure=("If DNS pods are down, lookups inside the cluster fail or time out: applications that call "
-                 "each other by name break even though the network works. Run at least two replicas on "
-                 "different nodes."),
+                 "each other by name break even though the network works. {dns_redundancy}"),
         commands=(
             "kubectl run dnscheck --rm -it --restart=Never --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 "
             "-- nslookup kubernetes.default",
@@ -299,7 +298,8 @@ def _for_cluster(text: str, page: Page, cluster: ClusterMap) -> str:
     Service of its distribution."""
     kind, where = leader_lock(cluster, page.component)
     return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind) \
-        .replace("{dns_service}", cluster.profile.dns_service)
+        .replace("{dns_service}", cluster.profile.dns_service) \
+        .replace("{dns_redundancy}", cluster.profile.dns_redundancy)
 
 
 def what_text(page: Page, cluster: ClusterMap) -> str:

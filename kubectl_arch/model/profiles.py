@@ -163,6 +163,8 @@ class Profile:
     dns_service: str = "kube-dns"
     dns_commands: tuple[str, ...] = ("kubectl -n kube-system get deploy,pods -l k8s-app=kube-dns -o wide",
                                      "kubectl -n kube-system get cm coredns -o yaml")
+    # What keeps cluster DNS up where the reader decides its placement (a sentence of the DNS page).
+    dns_redundancy: str = "Run at least two replicas on different nodes."
     # Where to look for cloud controller manager pods.
     ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
@@ -562,6 +564,8 @@ OPENSHIFT = Profile(
     # ConfigMap dns-default from the operator's DNS "default" (openshift/cluster-dns-operator pkg/operator/controller/
     # names.go).
     dns_service="dns-default in openshift-dns",
+    dns_redundancy="OpenShift's DNS operator runs cluster DNS as DaemonSet openshift-dns/dns-default, a pod on every "
+                   "node: `oc get clusteroperator dns` says why pods are missing or not ready.",
     # CRI-O reads network_dir /etc/kubernetes/cni/net.d/ (the machine-config operator's crio.conf); RHCOS nodes are
     # reached through `oc debug node`.
     cni_config="oc debug node/<node> -- chroot /host ls /etc/kubernetes/cni/net.d/",

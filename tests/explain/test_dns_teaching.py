@@ -49,3 +49,12 @@ def test_coredns_replicas_names_the_dns_service_of_the_distribution(sample: str)
         taught = finding["why"] + finding["remediation"]
         assert "kube-dns" not in taught and "kube-system" not in taught, f"{sample}: {taught}"
         assert namespace in finding["why"], f"{sample}: {finding['why']}"
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_the_dns_page_asks_for_replicas_only_where_the_reader_sets_them(sample: str) -> None:
+    workload = cluster_facts(sample_data(sample)).dns.workload
+    page = _run("explain", "dns", "--sample", sample)
+    failure = page.split("When it fails\n", 1)[1].split("\n\n", 1)[0]
+    if workload is not None and workload.kind == "DaemonSet":
+        assert "Run at least two replicas" not in failure, f"{sample}: {workload.namespace}/{workload.name}: {failure}"
