@@ -127,7 +127,10 @@ def _quorum_problem(facts: ClusterFacts, evidence: dict[str, Any]) -> Finding | 
 
 
 def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[str, Any]) -> Finding | None:
+    """One sentence per count: a component is counted in copies ("the 2 kube-scheduler copies"), while
+    "control-plane nodes" is already a plural noun."""
     one = name.removesuffix("s") if name.endswith(" nodes") else name  # "control-plane nodes" reads as one
+    many = name if name.endswith(" nodes") else f"{name} copies"
     if ready < min_ready:
         if total == 0:
             message = f"no {one} is visible"
@@ -136,11 +139,17 @@ def _problem(name: str, total: int, ready: int, min_ready: int, evidence: dict[s
         elif ready == 0 and total == 1:
             message = f"the only {one} is not ready (at least {min_ready} needed to survive losing one)"
         elif ready == 0:
-            message = f"none of the {total} {name} ready (at least {min_ready} needed to survive losing one)"
+            message = f"none of the {total} {many} is ready (at least {min_ready} needed to survive losing one)"
         else:
-            message = f"only {ready} of {total} {name} ready (at least {min_ready} needed to survive losing one)"
+            message = (f"only {ready} of the {total} {many} {_is(ready)} ready (at least {min_ready} needed to "
+                       "survive losing one)")
         return Finding(META.id, Status.FAIL, message, evidence=evidence, object=name)
     if ready < total:
-        return Finding(META.id, Status.WARN, f"{total - ready} of {total} {name} not ready: less redundancy than built",
-                       evidence=evidence, object=name)
+        return Finding(META.id, Status.WARN,
+                       f"{total - ready} of the {total} {many} {_is(total - ready)} not ready: less redundancy than "
+                       "built", evidence=evidence, object=name)
     return None
+
+
+def _is(count: int) -> str:
+    return "is" if count == 1 else "are"
