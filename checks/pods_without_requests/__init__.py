@@ -17,10 +17,14 @@ EXAMPLES = 5  # pods named per namespace: enough to act on, bounded however larg
 
 
 def lacks_requests(pod: Mapping[str, Any]) -> bool:
-    """True when some app container requests neither CPU nor memory (init containers run and exit)."""
+    """True when some app container requests neither CPU nor memory (init containers run and exit). A limit counts
+    as a request: the API server defaults a missing request to its limit, so only a snapshot or fixture written by
+    hand can hold a limit without one, and the scheduler would still place that container by it."""
     for container in raw.containers(raw.mapping(pod.get("spec"))):
-        requests = raw.mapping(raw.mapping(container.get("resources")).get("requests"))
-        if not requests.get("cpu") and not requests.get("memory"):
+        resources = raw.mapping(container.get("resources"))
+        requests = raw.mapping(resources.get("requests"))
+        limits = raw.mapping(resources.get("limits"))
+        if not any(given.get(name) for given in (requests, limits) for name in ("cpu", "memory")):
             return True
     return False
 
@@ -62,8 +66,10 @@ META = CheckMeta(
     title="Running pods declare CPU and memory requests",
     component="workloads",
     why="The scheduler places pods by their requests. A pod without any is placed as if it used nothing, so "
-        "nodes get overcommitted and one busy pod starves its neighbours; under memory pressure pods without "
-        "requests (BestEffort) are evicted first. Capacity planning and autoscaling both read requests.",
+        "nodes get overcommitted and one busy pod starves its neighbours; under memory pressure the kubelet "
+        "evicts first the pods using more than they request, which a container requesting nothing makes likely "
+        "(a pod with no request or limit on any container is BestEffort: all the memory it uses is over its "
+        "request). Capacity planning and autoscaling both read requests.",
     fix="Set `resources.requests` (cpu and memory) on every container, from observed usage "
         "(`kubectl top pod`, a VerticalPodAutoscaler in recommendation mode); enforce defaults per namespace "
         "with a LimitRange and totals with a ResourceQuota.",
