@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kubectl_arch.explain.request import ExplainView
 
 FORMATS: Formats[ExplainView] = Formats(
-    OutputFormat("text", "kubectl_arch.explain.render.screen:render", listed=False),
+    OutputFormat("text", "kubectl_arch.explain.render.screen:render"),
     OutputFormat("wide", "kubectl_arch.explain.render.screen:render"),
     OutputFormat("json", "kubectl_arch.explain.render.document:render"),
     OutputFormat("yaml", "kubectl_arch.explain.render.document:render"),
@@ -130,7 +130,7 @@ def _view(cluster_map: ClusterMap, output: str | None, page: Page | None, walkth
         from kubectl_arch.explain.walkthrough import walkthrough_steps
         from kubectl_arch.output.console import wants_plain
 
-        interactive = output in (None, "wide") and sys.stdin.isatty() and not wants_plain(sys.stdout)
+        interactive = output in (None, "text", "wide") and sys.stdin.isatty() and not wants_plain(sys.stdout)
         return ExplainView(cluster_map, steps=walkthrough_steps(cluster_map),
                            wait_for_enter=_wait_for_enter if interactive else None)
     if what_if:

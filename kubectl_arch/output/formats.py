@@ -34,7 +34,6 @@ class OutputFormat:
 
     name: str
     renderer: str
-    listed: bool = True  # False: the default view, chosen by giving no -o (explain has no `-o text`)
     template: bool = False  # the value carries a template, as kubectl's `-o jsonpath=TEMPLATE`
 
 
@@ -78,14 +77,13 @@ class Formats(Generic[V]):
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(name for name, f in self.by_name.items() if f.listed)
+        return tuple(self.by_name)
 
     def option(self, help: str, show_default: bool = True) -> Callable[[F], F]:
         """The command's `-o/--output` option: exactly the declared values."""
-        listed_default = self.default if self.default in self.names else None
         templated = tuple(name for name in self.names if self.by_name[name].template)
-        return click.option("-o", "--output", type=OutputChoice(self.names, templated), default=listed_default,
-                            show_default=show_default and listed_default is not None, help=help)
+        return click.option("-o", "--output", type=OutputChoice(self.names, templated), default=self.default,
+                            show_default=show_default and self.default is not None, help=help)
 
     def render(self, name: str | None, view: V) -> None:
         """Render ``view`` in the format ``name`` (None: the default); a template format's renderer gets

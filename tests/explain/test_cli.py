@@ -125,3 +125,11 @@ def test_the_overview_imports_no_other_views_code(cli_home: Path) -> None:
                           "'kubectl_arch.explain.walkthrough', 'kubectl_arch.explain.what_if', "
                           "'kubectl_arch.explain.render.page', 'kubectl_arch.explain.render.story'))}")
     assert probe_report(probe, cli_home) == {"code": 0, "others": []}
+
+
+def test_o_text_is_the_default_view_as_in_audit_and_trace(run_cli: Callable[..., Any]) -> None:
+    """A script passing `-o text` to every command was refused by explain alone."""
+    plain = run_cli(["explain", "--sample", "kind-ha"])
+    text = run_cli(["explain", "--sample", "kind-ha", "-o", "text"])
+    assert text.code == plain.code == 0 and text.stdout == plain.stdout
+    assert "[text|wide|json" in run_cli(["explain", "--help"]).stdout.replace("\n", "")
