@@ -44,6 +44,7 @@ from kubectl_arch.model.profiles import (
     Profile,
 )
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
+from kubectl_arch.wording import listed
 
 META = CheckMeta(
     id="control-plane-version-skew",
@@ -150,9 +151,6 @@ def _judge(apiservers: list[Version], oldest_words: str, followers: list[tuple[s
                                  f"(within policy{basis}): an upgrade is in progress or was left half done",
                                  evidence=evidence)], fix)
     compared = [JUDGED_WORDS[name] for name in JUDGED_WORDS if name in evidence]
-    return [Finding(META.id, Status.PASS, f"the {_listed(compared)} all run {newest.minor_version}{basis}",
+    return [Finding(META.id, Status.PASS, f"the {listed(compared)} all run {newest.minor_version}{basis}",
                     evidence=evidence)]
 
-
-def _listed(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

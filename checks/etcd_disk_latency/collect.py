@@ -38,6 +38,7 @@ from kubectl_arch.model.metrics import (
     scrapes_from,
 )
 from kubectl_arch.model.window import Reading
+from kubectl_arch.wording import listed
 
 ETCD_ENDPOINT_METRICS = "etcd-endpoint-metrics"
 ETCD_POD_METRICS = "etcd-pod-metrics"
@@ -274,8 +275,8 @@ def _named_together(sources: Sequence[str]) -> str:
     prefix = "pod kube-system/"
     if all(source.startswith(prefix) and " " not in source.removeprefix(prefix) for source in sources):
         names = [source.removeprefix(prefix) for source in sources]
-        return f"pods {', '.join(names[:-1])} and {names[-1]} in kube-system"
-    return f"{', '.join(sources[:-1])} and {sources[-1]}"
+        return f"pods {listed(names)} in kube-system"
+    return listed(sources)
 
 
 ETCD_ROUTES = (ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, EKS_ETCD_METRICS)
