@@ -50,7 +50,8 @@ EXEC_PLUGIN_DEADLINE_SECONDS = 60.0
 # /version is also the "version" need's answer, so a run asks for it once, not twice.
 PROBE_PATH = "/version"
 READ_ONCE_PATHS = frozenset({PROBE_PATH})
-# Answers that may mean the whole cluster cannot be read (no connection, TLS, credentials), not one object.
+# Answers that may mean the whole cluster cannot be read (no connection, TLS, credentials), not one object;
+# a 5xx may too, until some read has been answered (a server that answers nothing but 5xx is not serving).
 MAYBE_UNREADABLE = frozenset({NO_STATUS, 401})
 
 
@@ -110,6 +111,7 @@ class KubeSource:
         self.requests_sent = 0
         self._read_once: dict[str, Response] = {}
         self._probe: _Probe | None = None
+        self._served = False  # some read had an answer below 500: a 5xx probe then means a partial cluster
 
     @property
     def description(self) -> str:
@@ -150,19 +152,23 @@ class KubeSource:
 
     def check_probe(self) -> None:
         """Raise ``cluster_unreadable`` when the probe found the cluster unreadable (a 403 is an answer: RBAC
-        may hide /version from a user who can read the rest). Waits for the probe's answer."""
+        may hide /version from a user who can read the rest; a 5xx beside reads that were answered is one
+        failing path of a partial cluster, not a server that is not serving). Waits for the probe's answer."""
         if self._probe is None:
             return
         probe = self._probe.response()
-        if not probe.ok and probe.status != 403:
-            raise cluster_unreadable(probe, self)
+        if probe.ok or probe.status == 403 or (probe.status >= 500 and self._served):
+            return
+        raise cluster_unreadable(probe, self)
 
     # -- GET ---------------------------------------------------------------------------------------
 
     def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
         once = not query and accept == JSON_ACCEPT and path in READ_ONCE_PATHS
         response = self._answer_once(path) if once else self._get(path, query, accept)
-        if response.status in MAYBE_UNREADABLE:
+        if NO_STATUS < response.status < 500 and response.status != 401:
+            self._served = True
+        if response.status in MAYBE_UNREADABLE or (response.status >= 500 and not self._served):
             self.check_probe()  # the cluster as a whole cannot be read: one clear error, not a report of failures
         return dataclasses.replace(response, headers=dict(response.headers)) if once else response
 
@@ -909,5 +915,7 @@ def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
         )
     return ArchError(
         f"the API server {server} answered HTTP {response.status}: {response.error or ''}".rstrip(": "),
+        hint=("it is not serving: check its health (`kubectl get --raw '/readyz?verbose'`) and its log"
+              if response.status >= 500 else ""),
         code=ExitCode.CLUSTER_UNREADABLE,
     )

@@ -141,3 +141,29 @@ def test_every_read_that_waits_for_nothing_goes_out_in_the_first_wave(command: s
     covered = {name for name in wanted if set(NEEDS[name].covered_by) & wanted}  # answered by another's read
     first_wave = sorted(name for name in wanted - covered if not NEEDS[name].after and name != "version")
     assert len(first_wave) <= DEFAULT_IN_FLIGHT, first_wave
+
+
+def test_a_server_answering_every_read_with_5xx_stops_the_run(api_server: Callable[..., ApiServer],
+                                                             kubeconfig_for: Callable[..., Path]) -> None:
+    """/version and every read answer HTTP 500: the API server is not serving, so the run stops with one line
+    (exit 3) as for an unreachable one. Before, explain reported every component unknown and exited 0."""
+    server = api_server("kind-ha")
+    server.fail("*", 500, times=None)
+    source = open_source(_options(kubeconfig_for(server)))
+    with pytest.raises(ArchError) as caught:
+        collect(source, EXPLAIN_NEEDS)
+    assert caught.value.code == ExitCode.CLUSTER_UNREADABLE
+    assert "answered HTTP 500" in caught.value.one_line()
+    assert "\n" not in caught.value.one_line()
+
+
+def test_a_5xx_probe_beside_reads_that_succeed_is_a_partial_cluster(api_server: Callable[..., ApiServer],
+                                                                    kubeconfig_for: Callable[..., Path]) -> None:
+    """Only /version and the DaemonSets answer 500: the server serves the rest, so the run goes on and those
+    two reads are reported as failed, not the whole cluster."""
+    server = api_server("kind-ha")
+    server.fail("/version", 500, times=None)
+    server.fail(DAEMONSETS, 500, times=None)
+    data = collect(open_source(_options(kubeconfig_for(server))), ["nodes", "daemonsets"])
+    assert data.responses["nodes"].ok
+    assert data.responses["daemonsets"].status == 500
