@@ -189,9 +189,20 @@ def slowest_operations(reading: Reading, basis: Basis | None, limit: int = 3) ->
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     findings = _evaluate(data, thresholds)
+    distribution = detect_distribution(data)
+    if distribution.managed:  # its disks, its defragmentation and its endpoints are the provider's
+        return with_fix(findings, managed_fix(distribution.managed_by or "The provider"))
     if _certificates_shown(data):
         return findings
     return with_fix(findings, META.fix.replace(CERTIFICATES_SHOWN, ""))
+
+
+def managed_fix(provider: str) -> str:
+    """What a user of a hidden control plane can do about etcd latency: lighten the load, then ask the provider."""
+    return (f"{provider} runs etcd on disks you cannot reach: make the API server ask less of it. Find the biggest "
+            "collections (`kubectl get --raw /metrics | grep apiserver_storage_objects`) and the clients that list "
+            "them whole or watch them in bulk (operators, CI jobs, a flood of Events), and fix those. If the latency "
+            "persists with a normal load, open a support case with the provider, with these figures.")
 
 
 def _certificates_shown(data: ClusterData) -> bool:

@@ -115,3 +115,19 @@ def test_every_profiles_etcd_backup_and_restore_is_a_command() -> None:
                 code, _note = split_comment(command)
                 assert code.split()[0] in programs, f"{name} {key}: {command!r}"
                 assert all(part.split()[0] in programs for part in code.split("&&")), f"{name} {key}: {command!r}"
+
+
+def test_a_hidden_control_planes_etcd_latency_fix_is_one_its_user_can_apply() -> None:
+    """On EKS the fix told the user to move etcd's data directory to an SSD, defragment with etcdctl and pass
+    --etcd-endpoints: the provider runs etcd, and none of that can be done."""
+    from checks.etcd_disk_latency import META, evaluate
+    from kubectl_arch.collect.needs import collect
+
+    data = collect(SampleSource.named("eks"), (*META.needs, *META.optional_needs))
+    thresholds = {**AuditConfig().thresholds_for(META), "wal_fsync_p99_warn_seconds": 0.001,
+                  "backend_commit_p99_warn_seconds": 0.001}
+    findings = evaluate(data, thresholds)
+    assert findings and all(f.status.value == "warn" for f in findings)
+    for finding in findings:
+        assert finding.fix and "Amazon" in finding.fix and "support case" in finding.fix
+        assert "--etcd-endpoints" not in finding.fix and "data directory" not in finding.fix
