@@ -29,7 +29,7 @@ class ClusterOptions:
     """What selects the cluster and how to reach it."""
 
     connection: Connection = field(default_factory=Connection)
-    request_timeout: float = 30.0
+    request_timeout: float | None = 30.0  # None: no limit per request (--request-timeout 0, as kubectl)
     snapshot: str | None = None
     sample: str | None = None
     # Every --context given, in order (audit reads each cluster; the other commands refuse several).
@@ -51,8 +51,9 @@ class ClusterOptions:
                                    contexts=(name,))
 
 
-def parse_timeout(value: str) -> float:
-    """kubectl's --request-timeout syntax: a number of seconds or a duration such as 5s, 1m, 500ms, 1m30s."""
+def parse_timeout(value: str) -> float | None:
+    """kubectl's --request-timeout syntax: a number of seconds or a duration such as 5s, 1m, 500ms, 1m30s; zero
+    is None, no limit, as kubectl reads it ("a value of zero means don't timeout requests")."""
     import re
 
     text = value.strip().lower()
@@ -63,12 +64,10 @@ def parse_timeout(value: str) -> float:
         seconds = sum(float(n) * units[u] for n, _, u in re.findall(r"(\d+(\.\d+)?)(ms|s|m|h)", text))
     else:
         raise click.BadParameter(f"{value!r} is not a duration (e.g. 30s, 1m, 10)")
-    if seconds <= 0:
-        raise click.BadParameter("must be greater than zero")
-    return seconds
+    return seconds or None
 
 
-def _timeout_callback(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+def _timeout_callback(_ctx: click.Context, _param: click.Parameter, value: str) -> float | None:
     return parse_timeout(value)
 
 
@@ -101,7 +100,8 @@ _CONNECTION_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
                                   "default large ones come gzipped)."}),
     (("--request-timeout", "request_timeout"), {
         "default": "30s", "callback": _timeout_callback, "metavar": "DURATION", "show_default": True,
-        "help": "The length of time to wait before giving up on a single server request (e.g. 10s, 1m)."}),
+        "help": "The length of time to wait before giving up on a single server request (e.g. 10s, 1m). A value "
+                "of zero means don't timeout requests (the run's --timeout, where given, still ends them)."}),
 ]
 
 _OFFLINE_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
@@ -119,7 +119,7 @@ _RUN_FLAGS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--timeout", "run_timeout"), {
         "metavar": "DURATION", "callback": _run_timeout_callback,
         "help": "Give up reading after this long in all (e.g. 2m): reads left are reported as not read. "
-                "Default: no limit; each request is still bounded by --request-timeout."}),
+                "Default (or zero): no limit; each request is still bounded by --request-timeout."}),
 ]
 
 CONNECTION_PARAMS = ("kubeconfig", "cluster", "user", "server", "token", "impersonate", "impersonate_groups",

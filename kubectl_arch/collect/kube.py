@@ -68,14 +68,15 @@ class KubeSource:
         self,
         kubeconfig: str | None = None,
         context: str | None = None,
-        request_timeout: float = 30.0,
+        request_timeout: float | None = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         connection: Connection | None = None,
         attempts: int = MAX_ATTEMPTS,
         run_timeout: float | None = None,
     ) -> None:
-        """``request_timeout`` bounds each whole request (connect, headers and body); ``run_timeout`` the
-        whole run: once it has passed, every read fails at once with the reason (the rest is reported)."""
+        """``request_timeout`` bounds each whole request (connect, headers and body; None: no limit, as
+        kubectl's --request-timeout 0); ``run_timeout`` the whole run: once it has passed, every read fails at
+        once with the reason (the rest is reported)."""
         from kubernetes import client as k8s_client  # lazy: 0.3 s to import, never on --help
 
         self._timeout = request_timeout
@@ -191,7 +192,7 @@ class KubeSource:
             attempt += 1
             self.backoff.wait()
             budget = self._budget()
-            if budget <= 0:
+            if budget is not None and budget <= 0:
                 return Response(status=NO_STATUS, error=f"not read: the run's --timeout of {self._run_timeout:g}s "
                                                         "had passed")
             response, retryable = self._get_once(path, query, budget, accept)
@@ -211,11 +212,13 @@ class KubeSource:
         """GET a list as a server-side Table (a server without Table support answers the plain list)."""
         return self.get(path, query, accept=TABLE_ACCEPT)
 
-    def _budget(self) -> float:
-        """Seconds the next request may take: --request-timeout, less when the run's --timeout is closer."""
+    def _budget(self) -> float | None:
+        """Seconds the next request may take: --request-timeout, less when the run's --timeout is closer (None:
+        no limit at all)."""
         if self._run_deadline is None:
             return self._timeout
-        return min(self._timeout, self._run_deadline - time.monotonic())
+        left = self._run_deadline - time.monotonic()
+        return left if self._timeout is None else min(self._timeout, left)
 
     def _backoff(self, attempt: int, response: Response) -> float:
         retry_after = response.headers.get("retry-after", "")
@@ -223,19 +226,19 @@ class KubeSource:
             return min(float(retry_after), MAX_RETRY_AFTER_SECONDS)
         return BACKOFF_SECONDS * (2 ** (attempt - 1))
 
-    def _get_once(self, path: str, query: Query | None, budget: float,
+    def _get_once(self, path: str, query: Query | None, budget: float | None,
                   accept: str = JSON_ACCEPT) -> tuple[Response, bool]:
         """One GET within ``budget`` seconds, body included; returns the response and whether to retry."""
         import urllib3
         from kubernetes.client.exceptions import ApiException
 
         raw = None
-        deadline = time.monotonic() + budget
+        deadline = None if budget is None else time.monotonic() + budget
         try:
             raw = self._send(path, query, total_timeout=budget, accept=accept)
             body = _read_before(raw, deadline)
             if body is None:
-                return Response(status=NO_STATUS, error=f"timed out after {budget:g}s (--request-timeout): the "
+                return Response(status=NO_STATUS, error=f"timed out after {budget or 0:g}s (--request-timeout): the "
                                                         "answer was still arriving"), False
         except ApiException as exc:  # the client wraps TLS failures as status 0
             reason = str(exc.reason or exc).splitlines()
@@ -330,7 +333,8 @@ class KubeSource:
             return Response(status=NO_STATUS, error=f"the API server {self.server} does not use HTTPS")
         server_name = self._configuration.tls_server_name or parts.hostname
         try:
-            chain = peer_chain((parts.hostname, parts.port or 443), server_name, self._timeout)
+            # the handshake reader runs to a deadline, so "no limit" is this tool's default of 30s here
+            chain = peer_chain((parts.hostname, parts.port or 443), server_name, self._timeout or 30.0)
         except (OSError, ssl.SSLError) as exc:
             return Response(
                 status=NO_STATUS, error=f"TLS handshake with {parts.hostname}:{parts.port or 443} failed: {exc}"
@@ -358,7 +362,7 @@ class _Probe:
         return self._response
 
 
-def _read_before(raw: Any, deadline: float) -> bytes | None:
+def _read_before(raw: Any, deadline: float | None) -> bytes | None:
     """The whole body, or None when it did not arrive by ``deadline``: urllib3's timeouts bound each socket
     read, so a server trickling a byte a second would otherwise hold a read open for ever. Each read waits
     at most until the deadline (no helper thread, so Ctrl-C still reaches the blocked read at once)."""
@@ -367,8 +371,8 @@ def _read_before(raw: Any, deadline: float) -> bytes | None:
     sock = getattr(getattr(raw, "connection", None), "sock", None)
     chunks: list[bytes] = []
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
             return None
         if sock is not None:
             with contextlib.suppress(OSError):
@@ -376,7 +380,7 @@ def _read_before(raw: Any, deadline: float) -> bytes | None:
         try:
             chunk = raw.read1(65536) if hasattr(raw, "read1") else raw.read()
         except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-            if time.monotonic() >= deadline - 0.05:
+            if deadline is not None and time.monotonic() >= deadline - 0.05:
                 return None
             raise
         if not chunk:
@@ -426,7 +430,7 @@ def _worth_retrying(path: str, status: int) -> bool:
 PROXY_UNREACHABLE = "the proxy could not be reached"
 
 
-def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool]:
+def _transport_error(exc: BaseException, timeout: float | None) -> tuple[Response, bool]:
     """Turn a connection-level failure into data; resets and broken bodies are worth one more try."""
     import urllib3
 
@@ -438,7 +442,8 @@ def _transport_error(exc: BaseException, timeout: float) -> tuple[Response, bool
     if isinstance(exc, urllib3.exceptions.NewConnectionError):
         return Response(status=NO_STATUS, error=f"connection failed: {_root_cause(exc)}"), False
     if isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)):
-        return Response(status=NO_STATUS, error=f"timed out after {timeout:g}s (--request-timeout)"), False
+        after = f"after {timeout:g}s (--request-timeout)" if timeout else "(the operating system's limit)"
+        return Response(status=NO_STATUS, error=f"timed out {after}"), False
     if isinstance(exc, urllib3.exceptions.SSLError):
         return Response(status=NO_STATUS, error=f"TLS failed: {_root_cause(exc)}"), False
     return Response(status=NO_STATUS, error=f"connection broken: {_root_cause(exc)}"), True

@@ -264,3 +264,18 @@ def test_every_command_in_the_table_of_commands_parses_pflag_forms() -> None:
                 for opt in (o for o in param.opts if len(o) == 2):
                     assert pflag_forms([f"{opt}=v"], params) == [opt, "v"]
     assert pflag_forms(["--", "-n=x"], []) == ["--", "-n=x"]
+
+
+@pytest.mark.parametrize("value", ["0", "0s", "0m"])
+def test_a_zero_timeout_means_no_limit_as_in_kubectl(value: str) -> None:
+    """kubectl: "A value of zero means don't timeout requests"; --request-timeout 0 was refused."""
+    from kubectl_arch.cli.options import parse_timeout
+
+    assert parse_timeout(value) is None
+
+
+def test_request_timeout_zero_is_accepted_and_said_in_help(arch: Arch) -> None:
+    code, _, err = arch(["explain", "--sample", "kind-ha", "--request-timeout", "0", "--timeout", "0"])
+    assert code == 0, err
+    _, out, _ = arch(["explain", "--help"])
+    assert "zero" in " ".join(out.split()).lower()

@@ -34,3 +34,14 @@ def test_the_run_timeout_fails_later_reads_with_the_reason(tiny_server: ApiServe
     assert time.monotonic() - started < 3 and slow.status == NO_STATUS
     after = source.get("/api/v1/namespaces")  # not /version: its first answer is kept for the whole run
     assert not after.ok and "--timeout of 1s had passed" in (after.error or "")
+
+
+def test_no_request_timeout_waits_for_a_slow_answer_within_the_run_timeout(
+        tiny_server: ApiServer, kubeconfig_for: Callable[..., object]) -> None:
+    """--request-timeout 0 (no limit per request) still leaves the run's --timeout in force."""
+    source = KubeSource(str(kubeconfig_for(tiny_server)), None, None, run_timeout=2.0)
+    tiny_server.delay(NODES, seconds=0.5)
+    assert source.get(NODES).ok
+    tiny_server.delay("/api/v1/namespaces", seconds=10)
+    late = source.get("/api/v1/namespaces")
+    assert late.status == NO_STATUS
