@@ -99,8 +99,9 @@ def component_match(pod: Mapping[str, Any], component: str) -> str | None:
     "named openshift-kube-scheduler-*"), or None: by its ``component``/``k8s-app`` label, else by its name.
 
     A name match alone must be a static pod or carry ``tier=control-plane``, so that a workload called
-    ``etcd-backup-...`` is not taken for etcd. The cloud controller manager's pods often carry the
-    provider's prefix (``aws-cloud-controller-manager-...``), so for it any name containing it counts.
+    ``etcd-backup-...`` is not taken for etcd; a static pod's name must be the prefix and its node's name. The
+    cloud controller manager's pods often carry the provider's prefix (``aws-cloud-controller-manager-...``), so
+    for it any name containing it counts.
     """
     pod_labels = raw.labels(pod)
     for label in ("component", "k8s-app"):
@@ -109,9 +110,15 @@ def component_match(pod: Mapping[str, Any], component: str) -> str | None:
     pod_name = raw.name(pod)
     if component == CLOUD_CONTROLLER_MANAGER:
         return f"with {CLOUD_CONTROLLER_MANAGER} in the name" if CLOUD_CONTROLLER_MANAGER in pod_name else None
-    if not (raw.is_mirror_pod(pod) or pod_labels.get("tier") == "control-plane"):
+    mirror = raw.is_mirror_pod(pod)
+    if not (mirror or pod_labels.get("tier") == "control-plane"):
         return None
     prefix = next((p for p in (component + "-", *NAME_ALIASES.get(component, ())) if pod_name.startswith(p)), None)
+    node = raw.text(raw.mapping(pod.get("spec")).get("nodeName"))
+    if prefix is not None and mirror and node and pod_name != prefix + node:
+        # A static pod is named after its manifest and its node: OpenShift's kube-apiserver-startup-monitor-<node>
+        # (there during a rollout) starts like an API server's name but runs none.
+        return None
     return None if prefix is None else f"named {prefix}*"
 
 
