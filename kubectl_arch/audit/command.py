@@ -188,7 +188,7 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
     from kubectl_arch.cli.options import open_source, warn_insecure_once
     from kubectl_arch.collect.concurrency import split_across_processes
-    from kubectl_arch.collect.kube import KubeSource
+    from kubectl_arch.collect.kube import KubeSource, configured_server
 
     def guarded(target: ClusterOptions) -> tuple[AuditReport, str | None]:
         """The target's report, and its server when its certificate goes unchecked (warned once, below)."""
@@ -197,8 +197,8 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
             unchecked = source.server if isinstance(source, KubeSource) and source.insecure else None
             return _audit_one(target, checks, config, options, show_progress=False, also=also, opened=source), unchecked
         except ArchError as exc:
-            info = ClusterInfo(context=target.context or "", server="", version="unknown",
-                               source=f"context {target.context}")
+            info = ClusterInfo(context=target.context or "", server=configured_server(target.connection),
+                               version="unknown", source=f"context {target.context}")
             return AuditReport(cluster=info, results=[], error=exc.one_line()), None
 
     def in_threads(chosen: Sequence[ClusterOptions]) -> list[tuple[AuditReport, str | None]]:

@@ -546,6 +546,24 @@ def kubeconfig_names(explicit: str | None, section: str) -> list[str]:
         return []
 
 
+def configured_server(connection: Connection) -> str:
+    """The API server address --server or the kubeconfig names for this connection (its context's cluster, or
+    --cluster), read without the user entry's credentials: how a report names a cluster it could not open or
+    read. Empty when the kubeconfig names none."""
+    if connection.server:
+        return connection.server
+    try:
+        kubeconfig = load_kubeconfig(connection.kubeconfig)
+        _, context = _chosen_context(kubeconfig, connection, "the kubeconfig")
+    except ArchError:
+        return ""
+    cluster = connection.cluster or context.get("cluster")
+    entry = kubeconfig.entry("clusters", str(cluster)) if cluster else None
+    fields = entry.value.get("cluster") if entry is not None else None
+    server = fields.get("server") if isinstance(fields, dict) else None
+    return str(server) if server else ""
+
+
 def _load_configuration(connection: Connection, plugin_deadline: float = EXEC_PLUGIN_DEADLINE_SECONDS,
                         ) -> tuple[Any, Credentials, list[tuple[str, str]], bool]:
     """The client Configuration, public credentials, impersonation headers for the flags given, and whether to
