@@ -102,3 +102,20 @@ def test_a_component_page_on_a_big_cluster_lists_what_stands_out_and_counts_the_
     assert [r.node for r in rows] == ["worker-00007", "worker-00008", "worker-00009", "(2,997 more)"]
     assert rows[-1].version == "v1.32.4" and rows[-1].ready
     assert listed_instances(instances[:NODES_LISTED_MAX]) == instances[:NODES_LISTED_MAX]
+
+
+def test_a_hidden_components_flags_are_the_providers_not_missing() -> None:
+    """On EKS the API server's page listed each flag as 'not visible (no command line to read)', as if a read had
+    failed: the provider runs it out of sight."""
+    from kubectl_arch.explain.analysis import build_map
+    from kubectl_arch.explain.pages import PAGES
+    from kubectl_arch.explain.render.page import flags_rows
+    from tests.explain.fixtures import sample_data
+
+    cluster = build_map(sample_data("eks"))
+    hidden = [v for v in cluster.components if v.managed and not v.instances]
+    assert {v.name for v in hidden} >= {"kube-apiserver", "etcd"}
+    for view in hidden:
+        for page in (p for p in PAGES if p.component == view.name):
+            for _flag, cell in flags_rows(page, view):
+                assert "set by the provider" in cell and "no command line" not in cell, (view.name, cell)

@@ -69,11 +69,17 @@ def instances_section(view: ComponentView, width: int) -> list[RenderableType]:
 
 def flags_rows(page: Page, view: ComponentView) -> list[tuple[str, str]]:
     """Each flag the page explains, with its live value (or 'not set') from the first instance; for a component
-    that does not run here (kine instead of etcd, a kube-proxy replacement), that, not "not visible"."""
+    that does not run here (kine instead of etcd, a kube-proxy replacement), or that the provider runs out of
+    sight (EKS, GKE, AKS), that, not "not visible"."""
     rows = []
     for flag, why in page.flags.items():
         reading = view.flag_reading(flag).words()
-        words = f"{view.name} does not run in this cluster" if view.health == NONE else reading
+        if view.health == NONE:
+            words = f"{view.name} does not run in this cluster"
+        elif view.managed and not view.instances:
+            words = "set by the provider, which runs it out of sight: not readable through the API"
+        else:
+            words = reading
         rows.append((f"  --{flag}", f"{markup(words)}\n[dim]{why}[/]"))
     return rows
 
