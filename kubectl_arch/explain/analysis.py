@@ -123,7 +123,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile.cni_without_daemonset)
     readyz = facts.readyz
     # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods;
-    # so is an embedded CNI (k3s's flannel, known from the servers' arguments), whatever the DaemonSets read.
+    # so is a CNI without a DaemonSet (k3s's flannel, known from the servers' arguments; minikube's bridge).
     embedded = frozenset(name for name in facts.components if facts.profile.control_plane == EMBEDDED)
     if facts.cni.addon is not None and facts.cni.addon.workload is None:
         embedded |= {CNI}

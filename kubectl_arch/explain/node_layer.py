@@ -81,7 +81,7 @@ def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str
     """A node-layer add-on (CNI, DNS) from its DaemonSet or Deployment."""
     if addon is None:
         return ComponentView(name, NODE_LAYER, 0, health=NONE, notes=[missing_note])
-    if addon.workload is None:  # embedded (k3s flannel): one per node, inside k3s
+    if addon.workload is None:  # no DaemonSet (k3s's flannel, minikube's bridge): one per node, as Ready says
         instances = [InstanceView(node=n.name, pod=None, version=None, ready=n.ready) for n in nodes]
         return ComponentView(name, NODE_LAYER, len(instances), kind=addon.kind, instances=instances,
                              health=health_of(len(instances), sum(1 for i in instances if i.ready)),

@@ -61,8 +61,8 @@ class Addon:
 
 
 def cni_plugin(data: ClusterData) -> Addon | None:
-    """The CNI plugin's DaemonSet (any namespace); k3s's embedded flannel; None when nothing is recognised
-    (or when the DaemonSets, which would show it, could not be read)."""
+    """The CNI plugin's DaemonSet (any namespace); k3s's embedded flannel; minikube's bridge file; None when
+    nothing is recognised (or when the DaemonSets, which would show it, could not be read)."""
     daemonsets = data.items(DAEMONSETS_NEED)
     for prefix, plugin in CNI_DAEMONSETS:
         for daemonset in daemonsets:
@@ -73,7 +73,7 @@ def cni_plugin(data: ClusterData) -> Addon | None:
             if (raw.namespace(daemonset), raw.name(daemonset)) == (namespace, name):
                 return Addon(plugin, workload(daemonset, name))
     if "+k3s" not in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
-        return None
+        return _minikube_bridge(data)
     disabled = k3s_flannel_disabled(data)
     if disabled is False:  # read, and not disabled: the embedded flannel, whatever the DaemonSets show
         return Addon("flannel", None, "embedded in the k3s process (no DaemonSet): the servers' k3s.io/node-args "
@@ -82,6 +82,24 @@ def cni_plugin(data: ClusterData) -> Addon | None:
         return Addon("flannel", None, "embedded in the k3s process (no DaemonSet): k3s's default, as no CNI "
                      "DaemonSet runs; no server records its arguments (k3s.io/node-args)")
     return None  # disabled (another CNI's DaemonSet was not found or not read), or nothing to tell
+
+
+MINIKUBE_LABEL = "minikube.k8s.io/name"
+
+
+def _minikube_bridge(data: ClusterData) -> Addon | None:
+    """minikube's default CNI on one node with the docker runtime: the bridge plugin, a configuration file in the
+    node that no DaemonSet shows (other runtimes and several nodes get kindnet, whose DaemonSet would). Said only
+    when the DaemonSets were read and showed no CNI; the node's Ready, which needs its network, stands for it."""
+    nodes = data.items(NODES_NEED) if data[NODES_NEED].ok else []
+    if not data[DAEMONSETS_NEED].ok or len(nodes) != 1 or MINIKUBE_LABEL not in raw.labels(nodes[0]):
+        return None
+    runtime = str(raw.mapping(raw.mapping(nodes[0].get("status")).get("nodeInfo")).get("containerRuntimeVersion", ""))
+    if not runtime.startswith("docker://"):
+        return None
+    return Addon("bridge", None, "minikube's default with the docker runtime on one node: the bridge plugin, a "
+                 "configuration file in the node (/etc/cni/net.d) that the API does not show, so no DaemonSet "
+                 "runs (`minikube ssh -- ls /etc/cni/net.d`)")
 
 
 def flannel_backend(args: list[str]) -> str | None:

@@ -511,7 +511,7 @@ def _cni(data: ClusterData) -> CniFacts:
         found = 0 if data[DAEMONSETS_NEED].ok else None  # not read is not none: never "0"
         unread = tuple((need, reason) for need in (DAEMONSETS_NEED,) if (reason := data.unread(need)))
         return CniFacts(None, None, found, found, unread=unread)
-    if addon.workload is None:  # embedded (k3s's flannel): no DaemonSet to count
+    if addon.workload is None:  # k3s's embedded flannel, minikube's bridge file: no DaemonSet to count
         return CniFacts(addon.kind, None, None, None, addon)
     w = addon.workload
     return CniFacts(addon.kind, f"{w.namespace}/{w.name}", w.desired, w.ready, addon)
