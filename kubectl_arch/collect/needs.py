@@ -58,6 +58,9 @@ class Need:
     covered_by: tuple[str, ...] = ()
     # HTTP statuses that are answers, not failed reads: a 404 says "not there"; /readyz answers 500 as its verdict.
     answers: tuple[int, ...] = (404,)
+    # Whether the data read before it (``after``) lets it send anything: the progress line names only reads
+    # that go out (OpenShift's are skipped where no node shows OpenShift). None: it always reads.
+    sends: Callable[[ClusterData], bool] | None = field(default=None, compare=False)
 
     def read(self, source: Source, data: ClusterData) -> Response:
         """The answer, and when it arrived in ``data.read_at`` (a second read of metrics waits on it)."""
@@ -133,10 +136,15 @@ OPENSHIFT_CONTROL_PLANE_NAMESPACES = OPENSHIFT_NAMESPACES
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
 
+def _shows_openshift(data: ClusterData) -> bool:
+    """Whether a node read carries OpenShift's label: only then are OpenShift's namespaces and APIs read."""
+    return any(OPENSHIFT_NODE_LABEL in jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
+               for node in data.items("nodes"))
+
+
 def _not_openshift(data: ClusterData) -> Response | None:
     """An empty answer when no node shows OpenShift (its namespaces are then not read), else None."""
-    if any(OPENSHIFT_NODE_LABEL in jsonshape.mapping(jsonshape.mapping(node.get("metadata")).get("labels"))
-           for node in data.items("nodes")):
+    if _shows_openshift(data):
         return None
     return Response(status=200, data={"items": [], "note": f"no node carries {OPENSHIFT_NODE_LABEL}"})
 
@@ -314,8 +322,9 @@ def _per_node_pods_page(source: Source, namespace: str, query: Query | None = No
 
 def _pods_after_nodes(name: str, description: str, fetch: Callable[[Source, ClusterData], Response],
                       namespace: str = "") -> Need:
-    """A pods read that the nodes decide (how many there are, whether they show OpenShift)."""
-    return Need(name, description, fetch=fetch, after=("nodes",), rule=_resource("", "pods", namespace=namespace))
+    """A pods read of OpenShift's that the nodes decide (whether they show OpenShift, how many there are)."""
+    return Need(name, description, fetch=fetch, after=("nodes",), rule=_resource("", "pods", namespace=namespace),
+                sends=_shows_openshift)
 
 
 # /readyz and /livez answer 500 with the failing sub-checks: that is their verdict, not a failed read.
@@ -383,10 +392,10 @@ _CATALOGUE = [
     _pods_after_nodes("openshift-dns-pods", "the pods of OpenShift's cluster DNS in openshift-dns",
                       _openshift_dns_pods, OPENSHIFT_DNS_NAMESPACE),
     Need("openshift-clusteroperators", "the ClusterOperators (config.openshift.io) of OpenShift's control plane",
-         fetch=_openshift_cluster_operators, after=("nodes",),
+         fetch=_openshift_cluster_operators, after=("nodes",), sends=_shows_openshift,
          rule=_resource("config.openshift.io", "clusteroperators")),
     Need("openshift-clusterversion", "the ClusterVersion (config.openshift.io) of OpenShift's release",
-         fetch=_openshift_cluster_version, after=("nodes",),
+         fetch=_openshift_cluster_version, after=("nodes",), sends=_shows_openshift,
          rule=_resource("config.openshift.io", "clusterversions", verbs=("get",), names=(CLUSTER_VERSION_NAME,))),
     Need(
         LEADER_ELECTION_LOCKS,
@@ -468,7 +477,8 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
         return _read(catalogue[name], source, data)  # not covered, or the covering read failed: read it itself
 
     def started(name: str) -> None:
-        if progress:
+        sends = catalogue[name].sends
+        if progress and (sends is None or sends(data)):
             progress(catalogue[name].description)
 
     def finished(name: str, response: Response) -> None:
