@@ -6,8 +6,8 @@ Node and pod names are copied into the next command, so a table that cannot fit 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -16,6 +16,19 @@ if TYPE_CHECKING:
 
 GAP = 3  # spaces between columns, as in kubectl get
 Column = tuple[str, Sequence[str]]  # header, one markup cell per row (a cell may hold several lines)
+T = TypeVar("T")
+
+
+def standouts_and_alike(items: Sequence[T], stands_out: Callable[[T], bool],
+                        key: Callable[[T], Hashable]) -> tuple[list[T], list[tuple[T, int]]]:
+    """A big table's rows: the items that stand out, each its own row, and the rest grouped by ``key`` as
+    (first of the group, how many), so 65,000 alike nodes are one ``(N more)`` row, not 65,000."""
+    listed = [item for item in items if stands_out(item)]
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        if not stands_out(item):
+            groups.setdefault(key(item), []).append(item)
+    return listed, [(alike[0], len(alike)) for alike in groups.values()]
 
 
 def plain(markup: str) -> str:

@@ -20,7 +20,7 @@ from kubectl_arch.explain.render.terminal import (
 from kubectl_arch.explain.views import NONE, ComponentView, InstanceView
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
-from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, without
+from kubectl_arch.output.tables import Column, first_fitting, kubectl_table, standouts_and_alike, without
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
@@ -37,13 +37,9 @@ def listed_instances(instances: Sequence[InstanceView]) -> list[InstanceView]:
     def stands_out(i: InstanceView) -> bool:
         return not i.ready or i.restarts > 0 or bool(i.leader) or i.version != usual
 
-    alike: dict[str | None, int] = {}
-    for instance in instances:
-        if not stands_out(instance):
-            alike[instance.version] = alike.get(instance.version, 0) + 1
-    return [*(i for i in instances if stands_out(i)),
-            *(InstanceView(node=f"({count:,} more)", pod=None, version=version, ready=True)
-              for version, count in alike.items())]
+    listed, alike = standouts_and_alike(instances, stands_out, lambda i: i.version)
+    return [*listed, *(InstanceView(node=f"({count:,} more)", pod=None, version=first.version, ready=True)
+                       for first, count in alike)]
 
 
 def instances_section(view: ComponentView, width: int) -> list[RenderableType]:

@@ -26,7 +26,7 @@ from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
-from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table
+from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table, standouts_and_alike
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
@@ -196,13 +196,10 @@ def node_rows(nodes: Sequence[NodeInfo]) -> list[tuple[str, str, str, str, str, 
 
     if len(nodes) <= NODES_LISTED_MAX:
         return [row(n, n.name) for n in nodes]
-    listed = [n for n in nodes if n.control_plane or not n.ready or n.unschedulable or n.pressures]
-    groups: dict[tuple[str, str, str, str], list[NodeInfo]] = {}
-    for n in nodes:
-        if not (n.control_plane or not n.ready or n.unschedulable or n.pressures):
-            groups.setdefault((",".join(n.roles), n.kubelet_version, n.container_runtime, n.os_image), []).append(n)
-    return [*(row(n, n.name) for n in listed),
-            *(row(alike[0], f"({len(alike):,} more)") for alike in groups.values())]
+    listed, alike = standouts_and_alike(
+        nodes, lambda n: n.control_plane or not n.ready or n.unschedulable or bool(n.pressures),
+        lambda n: (",".join(n.roles), n.kubelet_version, n.container_runtime, n.os_image))
+    return [*(row(n, n.name) for n in listed), *(row(first, f"({count:,} more)") for first, count in alike)]
 
 
 def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[RenderableType]:
