@@ -320,9 +320,10 @@ def _per_node_pods_page(source: Source, namespace: str, query: Query | None = No
     return page
 
 
-def _pods_after_nodes(name: str, description: str, fetch: Callable[[Source, ClusterData], Response],
-                      namespace: str = "") -> Need:
-    """A pods read of OpenShift's that the nodes decide (whether they show OpenShift, how many there are)."""
+def _pods_read_only_on_openshift(name: str, description: str, fetch: Callable[[Source, ClusterData], Response],
+                                 namespace: str = "") -> Need:
+    """A pods read of OpenShift's namespaces, sent once the nodes are read and only when one of them shows
+    OpenShift: on any other cluster those namespaces do not exist, and the read would be a wasted round trip."""
     return Need(name, description, fetch=fetch, after=("nodes",), rule=_resource("", "pods", namespace=namespace),
                 sends=_shows_openshift)
 
@@ -387,10 +388,11 @@ _CATALOGUE = [
         paged=True,
         rule=_resource("apps", "deployments", namespace=KUBE_SYSTEM),
     ),
-    _pods_after_nodes("openshift-control-plane-pods", "the control-plane pods in OpenShift's openshift-* namespaces",
-                      _openshift_control_plane_pods),
-    _pods_after_nodes("openshift-dns-pods", "the pods of OpenShift's cluster DNS in openshift-dns",
-                      _openshift_dns_pods, OPENSHIFT_DNS_NAMESPACE),
+    _pods_read_only_on_openshift("openshift-control-plane-pods",
+                                 "the control-plane pods in OpenShift's openshift-* namespaces",
+                                 _openshift_control_plane_pods),
+    _pods_read_only_on_openshift("openshift-dns-pods", "the pods of OpenShift's cluster DNS in openshift-dns",
+                                 _openshift_dns_pods, OPENSHIFT_DNS_NAMESPACE),
     Need("openshift-clusteroperators", "the ClusterOperators (config.openshift.io) of OpenShift's control plane",
          fetch=_openshift_cluster_operators, after=("nodes",), sends=_shows_openshift,
          rule=_resource("config.openshift.io", "clusteroperators")),
