@@ -18,8 +18,9 @@ from kubectl_arch.audit.helpers import (
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import ETCD, control_plane_components
-from kubectl_arch.model.etcd import EXTERNAL, HIDDEN, etcd_topology, failures_tolerated, quorum
+from kubectl_arch.model.etcd import EMBEDDED, EXTERNAL, HIDDEN, etcd_topology, failures_tolerated, quorum
 from kubectl_arch.model.facts import KINE_EXTERNAL, KINE_SQLITE, cluster_facts
+from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.profiles import ADD_CONTROL_PLANE, Profile, split_comment
 from kubectl_arch.wording import plural
 
@@ -86,7 +87,9 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
     hidden = hidden_control_plane(data)
     if hidden:
         return [Finding(META.id, Status.SKIP, hidden)]
-    topology = etcd_topology(control_plane_components(data))
+    # k3s's embedded etcd has no pod and no --etcd-servers flag: its members are the nodes with the etcd role.
+    nodes = node_infos(data) if data[NODES_NEED].ok else []
+    topology = etcd_topology(control_plane_components(data), nodes)
     etcd = cluster_facts(data).components[ETCD]
     if etcd.runs == "unknown":  # the pods it would be counted from were not read: name that read
         return [Finding(META.id, Status.SKIP, f"etcd's members could not be counted: "
@@ -100,6 +103,9 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
     if topology.mode == EXTERNAL:
         evidence["endpoints"] = topology.endpoints
         evidence["note"] = "external etcd: members counted from the API server's --etcd-servers"
+    elif topology.mode == EMBEDDED:
+        evidence["nodes"] = [m.node for m in topology.members]
+        evidence["note"] = "embedded etcd: one member inside each k3s server process on a node with the etcd role"
     else:
         evidence["pods"] = [m.pod for m in topology.members]
     if topology.initial_cluster and len(topology.initial_cluster) != size:

@@ -1,0 +1,61 @@
+"""etcd-member-count on k3s with embedded etcd (--cluster-init): etcd runs inside each server's k3s process, so
+its members are the nodes with k3s's etcd role, as the fact base and control-plane-replicas count them; no etcd
+pod and no --etcd-servers flag exists to find them by, and that is no reason to skip."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from kubectl_arch.audit.config import AuditConfig
+from kubectl_arch.audit.registry import catalogue, needs_for
+from kubectl_arch.audit.runner import run_check
+from kubectl_arch.collect.apistore import ApiStore
+from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.sample_source import SampleSource, load_sample
+from tests.explain.fixtures import the
+
+ETCD_ROLE = "node-role.kubernetes.io/etcd"
+
+
+def _findings(edit: Callable[[ApiStore], None]) -> list[Any]:
+    check = catalogue()["etcd-member-count"]
+    sample = load_sample("k3s")
+    edit(sample.store)
+    data = collect(SampleSource(sample), needs_for([check.id]))
+    return run_check(check, data, AuditConfig().thresholds_for(check.meta))
+
+
+def _cluster_init(store: ApiStore) -> None:
+    the(store, "Node", "k3s-server")["metadata"]["labels"][ETCD_ROLE] = "true"
+
+
+def _three_servers(store: ApiStore, ready: int = 3) -> None:
+    """Three k3s servers with embedded etcd, copies of the sample's one server, the first ``ready`` of them Ready."""
+    server = the(store, "Node", "k3s-server")
+    server["metadata"]["labels"][ETCD_ROLE] = "true"
+    for index in (2, 3):
+        other = copy.deepcopy(server)
+        other["metadata"]["name"] = other["metadata"]["labels"]["kubernetes.io/hostname"] = f"k3s-server-{index}"
+        if index > ready:
+            for condition in other["status"]["conditions"]:
+                if condition["type"] == "Ready":
+                    condition["status"] = "Unknown"
+        store.add_all([other])
+
+
+def test_one_embedded_member_is_counted_and_fails() -> None:
+    [finding] = _findings(_cluster_init)
+    assert finding.status.value == "fail", finding.message
+    assert finding.message == "1 member: quorum 1, tolerates 0 failures: losing any member stops the cluster"
+    assert finding.evidence["mode"] == "embedded" and finding.evidence["nodes"] == ["k3s-server"]
+    assert "kube-system" not in finding.message and "etcd-<node>" not in (finding.fix or "")
+
+
+def test_three_embedded_members_pass_and_a_lost_quorum_fails() -> None:
+    [finding] = _findings(_three_servers)
+    assert finding.status.value == "pass", finding.message
+    assert finding.message == "3 members: quorum 2, tolerates 1 failure"
+    [lost] = _findings(lambda store: _three_servers(store, ready=1))
+    assert lost.status.value == "fail" and lost.message.startswith("only 1 of 3 etcd members ready"), lost.message
