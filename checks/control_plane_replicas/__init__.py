@@ -10,8 +10,8 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
-    hidden_control_plane,
     profile_of,
+    provider_skip,
     with_distribution_pages,
     with_fix,
 )
@@ -47,10 +47,10 @@ COUNTED = (KUBE_APISERVER, KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    hidden = hidden_control_plane(data)
+    hidden = provider_skip(META.id, data)
     if hidden:
         title = profile_of(data).title
-        findings = with_fix([Finding(META.id, Status.SKIP, hidden)],
+        findings = with_fix([hidden],
                             f"Nothing to run on the cluster: {title} runs the control plane on machines of its own, "
                             "and how many copies of each component it keeps is the provider's to answer for.")
     else:

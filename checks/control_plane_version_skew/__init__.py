@@ -17,8 +17,8 @@ from kubectl_arch.audit.helpers import (
     DISTRIBUTION_OPTIONAL_NEEDS,
     FACT_OPTIONAL_NEEDS,
     apiserver_versions,
-    hidden_control_plane,
     profile_of,
+    provider_skip,
     with_distribution_pages,
     with_fix,
 )
@@ -76,9 +76,9 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
 
 
 def _evaluate(data: ClusterData) -> list[Finding]:
-    hidden = hidden_control_plane(data, "keeping its components' versions in step")
+    hidden = provider_skip(META.id, data, "keeping its components' versions in step")
     if hidden:
-        return [Finding(META.id, Status.SKIP, hidden)]
+        return [hidden]
     profile = profile_of(data)
     apiservers, source = apiserver_versions(data)
     if source != "kube-apiserver pod images":

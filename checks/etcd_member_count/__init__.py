@@ -10,8 +10,8 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
-    hidden_control_plane,
     profile_of,
+    provider_skip,
     teaches_its_own,
     with_distribution_pages,
     with_fix,
@@ -84,9 +84,9 @@ def _fix(profile: Profile, external: bool) -> str:
 
 
 def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    hidden = hidden_control_plane(data)
+    hidden = provider_skip(META.id, data)
     if hidden:
-        return [Finding(META.id, Status.SKIP, hidden)]
+        return [hidden]
     # k3s's embedded etcd has no pod and no --etcd-servers flag: its members are the nodes with the etcd role.
     nodes = node_infos(data) if data[NODES_NEED].ok else []
     topology = etcd_topology(control_plane_components(data), nodes)

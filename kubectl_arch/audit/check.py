@@ -110,6 +110,9 @@ class Finding:
     # Why it matters and where to read more on this cluster's distribution, when they differ from the check's.
     why: str | None = None
     references: tuple[str, ...] | None = None
+    # A skip no read could turn into a verdict (a managed provider runs what the check judges): a refused read
+    # is then no reason the check did not run, and the runner does not head it with 'incomplete'.
+    settled: bool = False
 
 
 Evaluate = Callable[[ClusterData, Mapping[str, Any]], list[Finding]]

@@ -36,6 +36,15 @@ def hidden_control_plane(data: ClusterData, what: str = "its redundancy") -> str
             f"{what} is the provider's responsibility")
 
 
+def provider_skip(check_id: str, data: ClusterData, what: str = "its redundancy") -> Finding | None:
+    """The skip of a check that judges the control plane itself, on a cluster whose provider runs it out of sight
+    (None elsewhere): settled, since no read, refused or not, could let the check judge it."""
+    from kubectl_arch.audit.check import Finding, Status
+
+    hidden = hidden_control_plane(data, what)
+    return Finding(check_id, Status.SKIP, hidden, settled=True) if hidden else None
+
+
 def profile_of(data: ClusterData) -> Profile:
     """The distribution profile of the cluster: where its fixes, paths and log commands come from."""
     from kubectl_arch.model.facts import cluster_facts
