@@ -385,10 +385,22 @@ def start_problem(view: PodView) -> Diagnosis | None:
                 f"Container {container.name!r}: {_START_ERRORS[container.reason]}: {container.message or 'no message'}."
                 + _config_hint(container.message),
                 (commands.describe, commands.events), DEBUG_PODS)
+        if container.failed_to_start:  # CrashLoopBackOff after StartError: backing off between failed starts
+            return Diagnosis(
+                container.last_reason,
+                f"Container {container.name!r} never started: the container runtime could not start its process "
+                f"(exit code {container.last_exit_code}, {container.last_reason}), and the kubelet retries with a "
+                f"growing back-off (CrashLoopBackOff), {plural(container.restarts + 1, 'attempt')} so far: "
+                f"{container.last_message or 'no message'}.{_config_hint(container.last_message)} There is no log: "
+                "the process never ran.",
+                (commands.describe, commands.events,
+                 commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].command')), DEBUG_PODS,
+                (f"last attempt: {container.last_reason} exit code {container.last_exit_code}",))
     return None
 
 
 def _config_hint(message: str) -> str:
+    """What the kubelet's or runtime's message means, for the messages with one cause."""
     lowered = message.lower()
     if "not found" in lowered and ("configmap" in lowered or "secret" in lowered):
         return " A ConfigMap or Secret it reads (env, envFrom) is missing in the namespace: create it or fix the name."
@@ -396,6 +408,13 @@ def _config_hint(message: str) -> str:
         return " The ConfigMap or Secret exists but lacks the key the container reads."
     if "runasnonroot" in lowered:
         return " The pod requires a non-root user but the image runs as root: set runAsUser or fix the image."
+    if "exec:" in lowered and ("no such file" in lowered or "not found in $path" in lowered):
+        return (" The command it runs (the container's command, else the image's ENTRYPOINT) is not in the image: "
+                "fix the path in command/args or the image.")
+    if "exec format error" in lowered:
+        return " The image's binary is built for another CPU architecture than the node's: use a multi-arch image."
+    if "exec:" in lowered and "permission denied" in lowered:
+        return " The command exists but is not executable in the image (chmod +x it when building the image)."
     return ""
 
 

@@ -54,7 +54,7 @@ def crash_problem(view: PodView) -> Diagnosis | None:
     for container in view.containers():
         looping = container.state == "waiting" and container.reason == "CrashLoopBackOff"
         between = container.state == "terminated" and not view.terminal
-        if not (looping or between):
+        if not (looping or between) or container.failed_to_start:  # never ran: containers-started says why
             continue
         last = not between
         code = container.last_exit_code if last else container.exit_code

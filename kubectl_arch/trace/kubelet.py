@@ -156,11 +156,12 @@ def containers_started(inputs: StageInputs, previous: Stage) -> Stage:
 
 
 def needs_staying_up(inputs: StageInputs) -> bool:
-    """A step of its own once a started app container has stopped: restarted, or terminated in a live pod."""
+    """A step of its own once a started app container has stopped: restarted, or terminated in a live pod (a
+    container whose starts fail never got that far: it is stuck at containers-started)."""
     view = inputs.view
     if view.terminal:
         return False  # a finished pod's restarts are part of how it finished (the finished step lists them)
-    return any(c.restarts > 0 or c.state == "terminated" for c in view.containers())
+    return any((c.restarts > 0 or c.state == "terminated") and not c.failed_to_start for c in view.containers())
 
 
 def staying_up(inputs: StageInputs, previous: Stage) -> Stage:

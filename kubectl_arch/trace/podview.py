@@ -15,6 +15,14 @@ from kubectl_arch.model import raw
 from kubectl_arch.model.raw import parse_time
 from kubectl_arch.trace.events import EventView, event_views
 
+# How the runtime ends a container whose process it could not start (containerd's CRI: exit code 128; dockershim
+# and cri-dockerd: ContainerCannotRun): a failed start, not a run.
+START_FAILURES = frozenset({"StartError", "ContainerCannotRun"})
+# Waiting reasons of a start that failed: the runtime could not start the process, or the postStart hook failed
+# and the kubelet killed it (the kubelet counts a container as started only once its postStart hook returns).
+FAILED_START_WAITING = frozenset({"RunContainerError", "PostStartHookError"})
+_UNIX_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
 
 @dataclass(frozen=True)
 class ContainerView:
@@ -38,10 +46,29 @@ class ContainerView:
     last_finished: dt.datetime | None = None
 
     @property
+    def failed_to_start(self) -> bool:
+        """The kubelet's last attempt to start it failed: it waits (or backs off) after a start that never ran
+        the process or whose postStart hook failed, rather than after a run that ended."""
+        if self.state == "terminated":
+            return self.reason in START_FAILURES
+        return self.state == "waiting" and (self.reason in FAILED_START_WAITING or (
+            self.reason == "CrashLoopBackOff" and self.last_reason in START_FAILURES))
+
+    @property
     def ran(self) -> bool:
-        """The container's process has started at least once (now or in an earlier run)."""
+        """The container's process has started at least once (now or in an earlier run); a failed start is
+        no run, even with restarts counted (each failed attempt counts as one)."""
+        if self.failed_to_start:
+            return self.started is not None
         return (self.started is not None or self.restarts > 0 or self.last_exit_code is not None
                 or self.state in ("running", "terminated"))
+
+
+def _runtime_time(value: object) -> dt.datetime | None:
+    """A container time, None when unset: the runtime reports a process that never started as started at zero
+    Unix time, which the API shows as 1970-01-01T00:00:00Z (a StartError's startedAt)."""
+    when = parse_time(value)
+    return None if when is None or when <= _UNIX_EPOCH else when
 
 
 def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
@@ -58,16 +85,16 @@ def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
         state=kind,
         reason=str(details.get("reason") or ""),
         message=str(details.get("message") or ""),
-        started=parse_time(details.get("startedAt")),
-        finished=parse_time(details.get("finishedAt")),
+        started=_runtime_time(details.get("startedAt")),
+        finished=_runtime_time(details.get("finishedAt")),
         exit_code=exit_code if isinstance(exit_code, int) else None,
         restarts=raw.integer(status.get("restartCount")) or 0,
         ready=bool(status.get("ready")),
         last_reason=str(last.get("reason") or ""),
         last_exit_code=last_exit if isinstance(last_exit, int) else None,
         last_message=str(last.get("message") or ""),
-        last_started=parse_time(last.get("startedAt")),
-        last_finished=parse_time(last.get("finishedAt")),
+        last_started=_runtime_time(last.get("startedAt")),
+        last_finished=_runtime_time(last.get("finishedAt")),
     )
 
 

@@ -44,6 +44,10 @@ class ContainerRun:
 
     @property
     def started(self) -> bool:
+        """Started and still starting: a container whose start now fails (the runtime cannot run its process,
+        its postStart hook fails) is stuck starting, whatever an earlier Started event says."""
+        if self.status is not None and self.status.failed_to_start:
+            return False
         return self.first_start is not None or (self.status is not None and self.status.ran)
 
     @property

@@ -575,9 +575,6 @@ WRONG_TODAY: dict[str, str] = {
     "invalid-image-name": "says the pull failed; no pull was tried",
     "err-image-never-pull": "says the pull failed; no pull was tried",
     "config-error-non-numeric-user": "says the image runs as root",
-    "run-container-error": "says the containers run and wait for readiness",
-    "start-error-crash-loop": "says the container started and did not stay up",
-    "post-start-hook-error": "says the containers run and wait for readiness",
 }
 
 
