@@ -306,7 +306,17 @@ _PULL_FAILURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def classify_pull_failure(message: str) -> str:
-    return first_match(message, _PULL_FAILURES, "the pull failed; the message above is the runtime's own reason")
+    return first_match(message, _PULL_FAILURES, "the pull failed, for the reason in the runtime's message")
+
+
+# Waiting reasons where the kubelet tries no pull at all: the cause is the pod spec, never the registry.
+_NO_PULL = {
+    "InvalidImageName": "the image name is not a valid image reference, so the kubelet cannot parse it and tries no "
+                        "pull: fix the image in the pod spec",
+    "ErrImageNeverPull": "the image is not on the node and the container's imagePullPolicy is Never, so the kubelet "
+                         "will not pull it: load the image into the node's container runtime, or let the kubelet "
+                         "pull it (imagePullPolicy IfNotPresent)",
+}
 
 
 IMAGE_WAITING = frozenset({"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"})
@@ -324,16 +334,20 @@ def image_problem(view: PodView, init: bool | None = None) -> Diagnosis | None:
         failed = [e for e in view.events_with("Failed") if e.container in (None, container.name)
                   and (e.container is None or e.init_container == container.init)
                   and e.message.startswith("Failed to pull image")]
+        if container.reason in _NO_PULL:
+            failed = []  # no pull was tried: a Failed event is only "Error: <reason>"
         detail = failed[-1].message if failed else container.message
-        cause = classify_pull_failure(detail)
+        cause = _NO_PULL.get(container.reason) or classify_pull_failure(detail)
         backoff = (" The kubelet now waits longer between attempts (up to 5 minutes), so a fix takes a while to show."
                    if container.reason == "ImagePullBackOff" else "")
         return Diagnosis(
             container.reason,
             f"Container {container.name!r} cannot get its image {_image_of(view, container)}: {cause}.{backoff}"
-            + (f" Runtime said: {detail}" if detail and not failed else ""),
+            + (f" {'Kubelet' if container.reason in _NO_PULL else 'Runtime'} said: {detail}"
+               if detail and not failed else ""),
             (commands.describe, commands.jsonpath(".spec.containers[*].image"),
-             commands.jsonpath(".spec.imagePullSecrets")),
+             *((commands.jsonpath(".spec.containers[*].imagePullPolicy"),) if container.reason == "ErrImageNeverPull"
+               else () if container.reason in _NO_PULL else (commands.jsonpath(".spec.imagePullSecrets"),))),
             f"{DOCS}/concepts/containers/images/",
             tuple(f"event Failed x{e.count}: {e.message}" for e in failed[-1:]))
     return None

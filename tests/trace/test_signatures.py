@@ -572,8 +572,6 @@ WRONG_TODAY: dict[str, str] = {
     "err-image-pull": "times the wait from the sandbox, not the first Pulling",
     "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
     "progress-deadline-exceeded": "times the wait from the sandbox, not the first Pulling",
-    "invalid-image-name": "says the pull failed; no pull was tried",
-    "err-image-never-pull": "says the pull failed; no pull was tried",
     "config-error-non-numeric-user": "says the image runs as root",
 }
 
