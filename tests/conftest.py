@@ -153,8 +153,10 @@ def invoke_in_process(args: Sequence[str], home: Path, env: Mapping[str, str] | 
     """``main(args)`` with the console script's environment (see ``cli_environment``), stdin, argv[0] and cwd."""
     from click.testing import CliRunner
 
+    from kubectl_arch.cli import options
     from kubectl_arch.cli.main import main
 
+    options._insecure_warned = False  # once per run, and a process is one run: each call here is a new one
     wanted = cli_environment(home, env)
     changes: dict[str, str | None] = {k: None for k in os.environ if k not in wanted}
     changes.update({k: v for k, v in wanted.items() if os.environ.get(k) != v})

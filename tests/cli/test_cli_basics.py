@@ -160,3 +160,14 @@ def test_a_closed_pipe_ends_the_output_not_the_verdict(argv: list[str], verdict:
         os.close(write_end)
     assert done.returncode == verdict, done.stderr
     assert done.stderr == "", "a closed pipe is not an error to report"
+
+
+def test_each_in_process_run_is_a_new_run(run_cli: Callable[..., CliResult]) -> None:
+    """A process is one run, and "said once per run" warnings are per run: two in-process runs each say theirs
+    (a warning left said by an earlier test had hidden the one test_live expects, depending on test order)."""
+    args = ["explain", "--server", "https://127.0.0.1:9", "--token", "t", "--insecure-skip-tls-verify",
+            "--request-timeout", "2s"]
+    for _ in range(2):
+        result = run_cli(args)
+        assert result.code == 3
+        assert "warning: the certificate of https://127.0.0.1:9 is not checked" in result.stderr
