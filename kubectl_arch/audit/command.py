@@ -188,7 +188,8 @@ def audit_clusters(targets: Sequence[ClusterOptions], checks: Sequence[Check], c
     from kubectl_arch.audit.runner import AuditReport, ClusterInfo
     from kubectl_arch.cli.options import open_source, warn_insecure_once
     from kubectl_arch.collect.concurrency import split_across_processes
-    from kubectl_arch.collect.kube import KubeSource, configured_server
+    from kubectl_arch.collect.kube import KubeSource
+    from kubectl_arch.collect.kubeconfig import configured_server
 
     def guarded(target: ClusterOptions) -> tuple[AuditReport, str | None]:
         """The target's report, and its server when its certificate goes unchecked (warned once, below)."""
@@ -232,7 +233,7 @@ def _targets(cluster: ClusterOptions, all_contexts: bool) -> list[ClusterOptions
     if all_contexts:
         if cluster.sample or cluster.snapshot or cluster.contexts:
             raise UsageError("--all-contexts cannot be combined with --context, --sample or --snapshot")
-        from kubectl_arch.collect.kube import load_kubeconfig
+        from kubectl_arch.collect.kubeconfig import load_kubeconfig
 
         names = load_kubeconfig(cluster.kubeconfig).names("contexts")
         if not names:

@@ -30,7 +30,7 @@ def files(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list
 
 
 def _kubeconfig_names(ctx: click.Context, section: str, incomplete: str) -> list[str]:
-    from kubectl_arch.collect.kube import kubeconfig_names
+    from kubectl_arch.collect.kubeconfig import kubeconfig_names
 
     return matching(kubeconfig_names(ctx.params.get("kubeconfig"), section), incomplete)
 

@@ -1,7 +1,7 @@
 """What kubectl's connection flags ask for: which kubeconfig entries to use and what to override in them.
 
 Plain data, so the command line can build it without importing the kubernetes client; the reader
-(``collect/kube.py``) applies it to the merged kubeconfig exactly as kubectl's clientcmd overrides do.
+(``collect/kubeconfig.py``) applies it to the merged kubeconfig exactly as kubectl's clientcmd overrides do.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def test_contexts_and_clusters_come_from_the_merged_kubeconfig(tmp_path: Path,
 
 def test_the_merge_follows_kubectl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first file to name an entry wins, and the first file's current-context is the current one."""
-    from kubectl_arch.collect.kube import load_kubeconfig
+    from kubectl_arch.collect.kubeconfig import load_kubeconfig
 
     first, second = merged_kubeconfigs(tmp_path)
     monkeypatch.setenv("KUBECONFIG", f"{first}:{second}")
@@ -112,7 +112,7 @@ def test_each_kubeconfig_file_is_parsed_once_and_with_libyaml(tmp_path: Path, mo
     import yaml
 
     from kubectl_arch import yamltext
-    from kubectl_arch.collect.kube import load_kubeconfig
+    from kubectl_arch.collect.kubeconfig import load_kubeconfig
 
     first, second = merged_kubeconfigs(tmp_path)
     monkeypatch.setenv("KUBECONFIG", f"{first}:{second}")
