@@ -30,6 +30,7 @@ from kubectl_arch.model.components import (
     KUBE_SCHEDULER,
     control_plane_components,
 )
+from kubectl_arch.model.nodes import node_infos
 from kubectl_arch.model.openshift_versions import (
     CLUSTER_OPERATOR,
     CLUSTER_OPERATORS_NEED,
@@ -83,8 +84,7 @@ def _evaluate(data: ClusterData) -> list[Finding]:
     apiservers, source = apiserver_versions(data)
     if source != "kube-apiserver pod images":
         if profile.control_plane == EMBEDDED:
-            return [Finding(META.id, Status.SKIP, f"{profile.title} runs its control plane inside one server "
-                            "process per control-plane node: its components share that binary's version")]
+            return _judge_servers(data, profile)
         if control_plane_components(data)[KUBE_APISERVER].instances:
             if profile.name == "openshift":
                 return _judge_operators(data, profile)
@@ -98,6 +98,28 @@ def _evaluate(data: ClusterData) -> list[Finding]:
                  for instance in components[name].instances
                  if (version := parse_version(instance.version)) is not None]
     return _judge(apiservers, f"the oldest API server {apiservers[0]}", followers, {}, profile, "")
+
+
+def _judge_servers(data: ClusterData, profile: Profile) -> list[Finding]:
+    """k3s: each server runs its API server, scheduler and controller manager in one binary, whose version its
+    node's kubelet reports; servers upgraded one at a time can be minor releases apart, so their API servers are
+    judged against each other (each server's scheduler and controller manager talk to their own)."""
+    servers = [node for node in node_infos(data) if node.control_plane]
+    versions = {node.name: parse_version(node.kubelet_version or "") for node in servers}
+    unknown = sorted(name for name, version in versions.items() if version is None)
+    if not servers or unknown:
+        return [Finding(META.id, Status.SKIP, f"the versions of the {profile.title} servers are not known: "
+                        + (f"no version on {listed(unknown)}" if unknown else "no server node is visible"))]
+    if len(servers) == 1:
+        [(name, version)] = versions.items()
+        return [Finding(META.id, Status.SKIP, f"one {profile.title} server ({name}, {version}) runs the API "
+                        "server, scheduler and controller manager in one binary: no other server to compare it with",
+                        evidence={"servers": {name: str(version)}})]
+    known = {name: version for name, version in versions.items() if version is not None}
+    note = "each server's one binary runs its API server, scheduler and controller manager, at its node's version"
+    return _judge(sorted(known.values()), "", [], {"servers": {n: str(v) for n, v in sorted(known.items())},
+                                                   "note": note},
+                  profile, f" on {len(servers)} {profile.title} servers, as their nodes report")
 
 
 def _judge_operators(data: ClusterData, profile: Profile) -> list[Finding]:
