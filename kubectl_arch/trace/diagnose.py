@@ -16,7 +16,7 @@ from typing import Any
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model import raw
 from kubectl_arch.model.leases import lease_info
-from kubectl_arch.trace.events import first_match, parse_failed_scheduling
+from kubectl_arch.trace.events import EventView, first_match, parse_failed_scheduling
 from kubectl_arch.trace.podview import ContainerView, PodView
 from kubectl_arch.wording import plural
 
@@ -268,11 +268,16 @@ def _eviction(view: PodView, taint: str) -> str:
 def sandbox_problem(view: PodView) -> Diagnosis | None:
     """Volumes and the sandbox (pause container + network): the kubelet starts nothing before both."""
     commands = Commands(view)
-    mount = view.last_event("FailedMount", "FailedAttachVolume")
+    mount = _mount_failure(view)
     if mount is not None and not view.condition_true("PodReadyToStartContainers"):
-        missing = "not found" in mount.message
-        hint = (" The ConfigMap, Secret or claim it names does not exist in the namespace: create it or fix the name."
-                if missing else " Check the claim, its StorageClass and the CSI driver's pods.")
+        if mount.message.startswith(MOUNT_TIMEOUT_SUMMARY):
+            hint = (" That summary names the volumes still waiting, not why: their sources (ConfigMap, Secret, "
+                    "claim ...) are in the pod spec, and the kubelet's per-volume FailedMount events say why.")
+        elif "not found" in mount.message:
+            hint = (" The ConfigMap, Secret or claim it names does not exist in the namespace: create it or fix the "
+                    "name.")
+        else:
+            hint = " Check the claim, its StorageClass and the CSI driver's pods."
         return Diagnosis(
             mount.reason,
             f"The kubelet cannot {'attach' if mount.reason == 'FailedAttachVolume' else 'mount'} a volume the pod "
@@ -291,6 +296,19 @@ def sandbox_problem(view: PodView) -> Diagnosis | None:
             f"{DOCS}/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
             (f"event {sandbox.reason} x{sandbox.count}: {sandbox.message}",))
     return None
+
+
+# The volume manager's summary when its wait times out (every 2 minutes): it names the volumes, not why.
+MOUNT_TIMEOUT_SUMMARY = "Unable to attach or mount volumes"
+
+
+def _mount_failure(view: PodView) -> EventView | None:
+    """The volume failure that says why: the latest per-volume event (SetUp, MountDevice, Attach, Multi-Attach)
+    before the kubelet's periodic timeout summary, which only names the volumes still waiting."""
+    failures = view.events_with("FailedMount", "FailedAttachVolume")
+    specific = [e for e in failures if not e.message.startswith(MOUNT_TIMEOUT_SUMMARY)]
+    epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return max(specific or failures, key=lambda e: e.last or e.first or epoch, default=None)
 
 
 _PULL_FAILURES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -407,6 +407,12 @@ SIGNATURES: dict[str, Signature] = {
                  kubelet_event("FailedMount", MOUNT_TIMEOUT, at(2, 3), last=at(8, 9), count=4, container=None)],
         "sandbox-ready", "FailedMount", ('configmap "web-config" not found', "does not exist in the namespace"),
         never=("CSI driver",), since=CREATED),
+    "failed-mount-summary-only": Signature(
+        lambda: on_node(sandbox=False),
+        lambda: [SCHEDULED, kubelet_event("FailedMount", MOUNT_TIMEOUT, at(2, 3), last=at(8, 9), count=4,
+                                          container=None)],
+        "sandbox-ready", "FailedMount", ("unmounted volumes=[config]", "per-volume FailedMount"),
+        never=("CSI driver",), since=CREATED),
     "failed-attach-multi-attach": Signature(
         lambda: on_node(sandbox=False),
         lambda: [SCHEDULED, controller_event(
@@ -567,7 +573,6 @@ def _explained(report: TraceReport, signature: Signature) -> str:
 # starts to pass must leave this list).
 WRONG_TODAY: dict[str, str] = {
     "unschedulable-missing-pvc": "calls a claim that does not exist 'not bound to a volume yet'",
-    "failed-mount-configmap": "quotes the volume manager's timeout and sends to the CSI driver",
     "sandbox-changed-repeatedly": "says the kubelet is still mounting volumes",
     "err-image-pull": "times the wait from the sandbox, not the first Pulling",
     "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
