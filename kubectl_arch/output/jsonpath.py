@@ -125,7 +125,12 @@ def render_jsonpath(template: str, data: Any, *, as_json: bool = False) -> str:
     """The template applied to ``data`` as ``kubectl ... -o jsonpath=TEMPLATE`` (or jsonpath-as-json) prints it."""
     out: list[str] = []
     _execute(parse_template(template), data, out, as_json)
-    return "".join(out)
+    # A lone surrogate (a "\ud800" escape in a hand-made snapshot) cannot be written as UTF-8; Go's JSON decoder,
+    # and so kubectl, reads it as U+FFFD.
+    return _LONE_SURROGATE.sub("\ufffd", "".join(out))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _execute(nodes: list[_Node], current: Any, out: list[str], as_json: bool) -> None:

@@ -108,6 +108,17 @@ def test_any_document_prints_as_kubectl_prints_it(batch: list[dict[str, Any]], t
         assert ours(template, batch) == kubectl_prints(template, batch, tmp_path), template
 
 
+@needs_kubectl
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_lone_surrogate_prints_as_kubectl_reads_it(as_json: bool, tmp_path: Path) -> None:
+    """A "\\ud800" escape (only a hand-made snapshot holds one) is U+FFFD to Go's JSON decoder, so to kubectl; it
+    cannot be written as UTF-8 and had ended the command with an unexpected error."""
+    document = {"name": "a\ud800b", "c": [{"name": "\udfff"}]}
+    printed = ours("{.name} {.c[*].name}", [document], as_json)
+    assert printed == kubectl_prints("{.name} {.c[*].name}", [document], tmp_path, as_json)
+    assert all(text.encode() for text in printed)
+
+
 @pytest.mark.parametrize("template, words", [
     ("{.a", "unclosed action"),
     ("{range .c[*]}{.a}", "without {end}"),
