@@ -438,6 +438,12 @@ def _config_hint(message: str) -> str:
         return " A ConfigMap or Secret it reads (env, envFrom) is missing in the namespace: create it or fix the name."
     if "couldn't find key" in lowered:
         return " The ConfigMap or Secret exists but lacks the key the container reads."
+    if "non-numeric user" in lowered:
+        return (" The pod requires a non-root user and the image names its user instead of giving a numeric UID, so "
+                "the kubelet cannot check it is not root: set securityContext.runAsUser to that user's UID, or use a "
+                "numeric USER in the image.")
+    if "runasuser breaks non-root policy" in lowered:
+        return " securityContext.runAsUser is 0 (root) while runAsNonRoot is true: set a non-zero runAsUser."
     if "runasnonroot" in lowered:
         return " The pod requires a non-root user but the image runs as root: set runAsUser or fix the image."
     if "exec:" in lowered and ("no such file" in lowered or "not found in $path" in lowered):

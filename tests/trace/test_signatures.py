@@ -503,7 +503,7 @@ SIGNATURES: dict[str, Signature] = {
     "config-error-run-as-user-zero": Signature(
         lambda: waiting("CreateContainerConfigError",
                         f"container's runAsUser breaks non-root policy ({POD_REF}, container: web)"),
-        lambda: [PRESENT], "containers-started", "CreateContainerConfigError", ("runAsUser",), since=at(0, 3)),
+        lambda: [PRESENT], "containers-started", "CreateContainerConfigError", ("runAsUser is 0",), since=at(0, 3)),
     "create-container-error": Signature(
         lambda: waiting("CreateContainerError", 'failed to reserve container name "web_web-0_shop_0d4c_0": name '
                                                 '"web_web-0_shop_0d4c_0" is reserved for "7a3f"'),
@@ -577,7 +577,6 @@ WRONG_TODAY: dict[str, str] = {
     "err-image-pull": "times the wait from the sandbox, not the first Pulling",
     "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
     "progress-deadline-exceeded": "times the wait from the sandbox, not the first Pulling",
-    "config-error-non-numeric-user": "says the image runs as root",
 }
 
 
