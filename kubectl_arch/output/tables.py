@@ -1,4 +1,4 @@
-"""Tables the way kubectl prints them, never cutting a cell: callers measure, then pick a layout that fits.
+"""Tables the way kubectl prints them, not cutting a cell: callers measure, then pick a layout that fits.
 
 Node and pod names are copied into the next command, so a table that cannot fit drops or moves a column
 (the caller decides which) rather than folding a name mid-word.
@@ -6,7 +6,7 @@ Node and pod names are copied into the next command, so a table that cannot fit 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -51,12 +51,14 @@ def fits(columns: Sequence[Column], width: int) -> bool:
     return table_width(columns) <= width
 
 
-def kubectl_table(columns: Sequence[Column], fold_last: bool = False) -> KubectlTable:
+def kubectl_table(columns: Sequence[Column], fold_last: bool = False, wrap: Collection[str] = ()) -> KubectlTable:
     """No borders, bold headers, three spaces between columns, no cell wrapped.
 
-    ``fold_last`` lets the last column wrap: the fallback when no layout fits the terminal.
+    ``fold_last`` lets the last column wrap, and ``wrap`` the columns it names (by header): the fallback when no
+    layout fits the terminal, so rich narrows the columns a reader can spare before cutting any other. A cell
+    that is cut all the same ends in an ellipsis, never silently.
     """
-    return KubectlTable(columns, _rich_table(columns, fold_last))
+    return KubectlTable(columns, _rich_table(columns, fold_last, wrap))
 
 
 class KubectlTable:
@@ -127,7 +129,7 @@ def plain_lines(console: Console, columns: Sequence[Column], max_width: int) -> 
     return out
 
 
-def _rich_table(columns: Sequence[Column], fold_last: bool) -> Table:
+def _rich_table(columns: Sequence[Column], fold_last: bool, wrap: Collection[str] = ()) -> Table:
     from rich import box
     from rich.table import Table
 
@@ -135,8 +137,9 @@ def _rich_table(columns: Sequence[Column], fold_last: bool) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, GAP - 1, 0, 0),
                   header_style="bold", expand=False)
     for index, (header, _) in enumerate(columns):
-        last = index == len(columns) - 1
-        table.add_column(header, no_wrap=not (fold_last and last), overflow="fold" if last else "ellipsis")
+        wraps = header in wrap or (fold_last and index == len(columns) - 1)
+        # "fold" on a column that may not wrap crops without a mark: a cut cell must show it was cut.
+        table.add_column(header, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
     for row in zip(*(cells for _, cells in columns), strict=True):
         table.add_row(*row)
     return table

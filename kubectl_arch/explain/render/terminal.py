@@ -26,7 +26,7 @@ from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
-from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table, standouts_and_alike
+from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table, standouts_and_alike, without
 from kubectl_arch.wording import plural
 
 if TYPE_CHECKING:
@@ -140,7 +140,13 @@ def layer_section(title: str, views: Sequence[ComponentView], width: int) -> lis
     layouts = [[*columns(False, False), leader_column]] if leaders else []
     layouts += [columns(False, False), columns(True, False), columns(True, True)]
     _, layout = first_fitting(layouts, width)
-    out: list[RenderableType] = [Text(title, style="bold"), kubectl_table(layout)]
+    if not fits(layout, width):
+        # Nothing fits: HEALTH, the verdict a reader scans for, moves beside READY, and WHERE and VERSION wrap,
+        # so what gives way is the detail, wrapped, never the verdict cut.
+        layout = [*without(layout, "WHERE", "VERSION", "HEALTH"), *(c for c in layout if c[0] == "HEALTH"),
+                  *(c for c in layout if c[0] in ("WHERE", "VERSION"))]
+    out: list[RenderableType] = [Text(title, style="bold"),
+                                 kubectl_table(layout, wrap=() if fits(layout, width) else ("WHERE", "VERSION"))]
     if leaders and not any(header == "LEADER" for header, _ in layout):
         rows = []
         for view in leaders:

@@ -97,15 +97,21 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
     console.print()
     probe = timeline_axis(report, MIN_BAR_WIDTH)
     widths = _Widths.fitting([_times(stage, probe) for stage in report.stages])
-    bar_width = max(MIN_BAR_WIDTH, console.width - (NAME_WIDTH + STATUS_WIDTH + widths.at + widths.took + 4)
-                    - len(STUCK_MARK))
-    axis = timeline_axis(report, bar_width)
-    console.print(_header(axis, bar_width, widths), no_wrap=True, overflow="crop")
+    columns = NAME_WIDTH + STATUS_WIDTH + widths.at + widths.took + 4
+    needed = columns + MIN_BAR_WIDTH + len(STUCK_MARK)
+    bars = console.width >= needed
+    bar_width = console.width - columns - len(STUCK_MARK) if bars else 0
+    # Too narrow for bars: the rows keep their times and the stuck mark, and say the bars were left out.
+    axis = timeline_axis(report, bar_width) if bars else None
+    # A row still wider than the terminal ends in an ellipsis: never a mark or a time cut without a sign.
+    console.print(_header(axis, bar_width, widths) if bars else _header(None, 0, widths, times=False),
+                  no_wrap=True, overflow="ellipsis")
     stuck_name = report.stuck.stage if report.stuck else None
     for stage in report.stages:
-        console.print(_row(stage, axis, report.now, stage.name == stuck_name, widths), no_wrap=True, overflow="crop")
-    console.print(Text("~ approximate (rebuilt without events)   | instant   #/. time spent   ? time unknown",
-                       style="dim"))
+        console.print(_row(stage, axis, report.now, stage.name == stuck_name, widths, probe, bars),
+                      no_wrap=True, overflow="ellipsis")
+    legend = "| instant   #/. time spent" if bars else f"(bars need {needed} columns)"
+    console.print(Text(f"~ approximate (rebuilt without events)   {legend}   ? time unknown", style="dim"))
     _render_details(report, console, wide)
     _render_stuck(report, console)
     _render_timing(report, console)
@@ -144,10 +150,13 @@ def _times(stage: Stage, axis: Axis | None) -> tuple[str, str]:
     return _at_text(stage, axis, approx), _took_text(stage, approx)
 
 
-def _header(axis: Axis | None, bar_width: int, widths: _Widths) -> Text:
+def _header(axis: Axis | None, bar_width: int, widths: _Widths, times: bool = True) -> Text:
+    """The columns' names and the bars' time scale; ``times`` False when the bars are left out."""
     from rich.text import Text
 
     left = f"  {'STAGE':<{NAME_WIDTH}}{'STATUS':<{STATUS_WIDTH}}{'AT':>{widths.at}}{'TOOK':>{widths.took}}  "
+    if not times:
+        return Text(left.rstrip(), style="bold")
     if axis is None:
         return Text(left + "(no times known)", style="bold")
     total = format_seconds(axis.span)
@@ -155,16 +164,18 @@ def _header(axis: Axis | None, bar_width: int, widths: _Widths) -> Text:
     return Text(left + scale, style="bold")
 
 
-def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool, widths: _Widths) -> Text:
+def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool, widths: _Widths,
+         times_axis: Axis | None, bars: bool = True) -> Text:
+    """A stage's row; its AT is measured on ``times_axis``, so it is the same with bars or without them."""
     from rich.text import Text
 
     style = STATUS_STYLES[stage.status]
-    at, took = _times(stage, axis)
+    at, took = _times(stage, times_axis)
     row = Text()
     row.append("> " if stuck else "  ", style="bold red" if stuck else "")
     row.append(f"{stage.name:<{NAME_WIDTH}}", style="bold" if stuck else "")
     row.append(f"{stage.status.value:<{STATUS_WIDTH}}", style=style)
-    row.append(f"{at:>{widths.at}}{took:>{widths.took}}  ")
+    row.append(f"{at:>{widths.at}}{took:>{widths.took}}" + ("  " if bars else ""))
     if axis is not None:
         row.append(_bar(stage, axis, now), style=style)
     if stuck:
