@@ -81,6 +81,10 @@ _REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
         "no access to the zone or node where the pod's volume lives",
         "schedule the pod where the volume is, or use a StorageClass with WaitForFirstConsumer",
         "kubectl get pv -o custom-columns=NAME:.metadata.name,NODE-AFFINITY:.spec.nodeAffinity"),
+    "missing-volume-object": (
+        "a PersistentVolumeClaim (or its StorageClass) that does not exist",
+        "create it, or fix the claim's name in the pod",
+        "kubectl get pvc,storageclass -n {ns}"),
     "unbound-volume": (
         "a PersistentVolumeClaim that is not bound to a volume yet",
         "check the claim's StorageClass and provisioner",
@@ -123,7 +127,7 @@ _REJECTION_ADVICE: dict[str, tuple[str, str, str]] = {
 
 # Reasons about the pod itself, found before any node is tried (the VolumeBinding plugin's PreFilter): the pod,
 # not "N node(s)", has them, whatever count older schedulers put before the text.
-POD_LEVEL_REJECTIONS = frozenset({"unbound-volume"})
+POD_LEVEL_REJECTIONS = frozenset({"unbound-volume", "missing-volume-object"})
 
 
 def scheduling_problem(view: PodView, lease: Response | None, now: dt.datetime) -> Diagnosis | None:
@@ -183,7 +187,9 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
     if nominated:
         lines.append(f"It is nominated for node {nominated}: lower-priority pods there are being evicted to make room.")
     elif failure.preemption:
-        lines.append("Evicting lower-priority pods would not help either (preemption found no victims).")
+        verdict = ("preemption found no victims" if "victims" in failure.preemption
+                   else f"preemption: {failure.preemption}")  # e.g. "Preemption is not helpful for scheduling"
+        lines.append(f"Evicting lower-priority pods would not help either ({verdict}).")
     lines.append("The scheduler retries when the cluster changes; nothing happens until one of these is fixed.")
     return Diagnosis("FailedScheduling", " ".join(lines), (commands.describe, *dict.fromkeys(extra)),
                      f"{DOCS}/concepts/scheduling-eviction/kube-scheduler/", (f"scheduler: {message}",))

@@ -138,6 +138,8 @@ _COUNTED = re.compile(r"^(\d+)\s+(.*)$", re.DOTALL)
 # (category, words that identify it in the scheduler's reason text), most specific first.
 _CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("volume-node-affinity", ("volume node affinity",)),
+    # VolumeBinding's PreFilter quotes the lister: 'persistentvolumeclaim "data" not found' (or a StorageClass).
+    ("missing-volume-object", ('persistentvolumeclaim "', 'storageclass.storage.k8s.io "')),
     ("unbound-volume", ("unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "unbound")),
     ("insufficient-resources", ("insufficient",)),
     # The node controller's taints say the node is unwell or cordoned, not that the pod lacks a toleration.

@@ -337,9 +337,11 @@ UNSCHEDULABLE_NO_PVC = ('0/3 nodes are available: persistentvolumeclaim "data-we
 
 
 def _unschedulable(message: str, *says: str) -> Signature:
+    victims = "No preemption victims" in message  # else preemption was not tried: it would not help
     return Signature(lambda: unschedulable(message),
                      lambda: [scheduler_event(message, CREATED, last=at(9, 0), count=12)],
-                     "scheduled", "FailedScheduling", says, since=CREATED)
+                     "scheduled", "FailedScheduling", says, never=() if victims else ("found no victims",),
+                     since=CREATED)
 
 
 def _nominated() -> dict[str, Any]:
@@ -375,7 +377,8 @@ SIGNATURES: dict[str, Signature] = {
     "unschedulable-missing-pvc": Signature(
         lambda: unschedulable(UNSCHEDULABLE_NO_PVC), lambda: [scheduler_event(UNSCHEDULABLE_NO_PVC, CREATED,
                                                                               last=at(9, 0), count=12)],
-        "scheduled", "FailedScheduling", ('"data-web-0"', "does not exist"), never=("not bound to a volume yet",),
+        "scheduled", "FailedScheduling", ('"data-web-0"', "does not exist"),
+        never=("not bound to a volume yet", "found no victims"),
         since=CREATED),
     "preemption-nominated": Signature(
         _nominated, lambda: [scheduler_event("0/3 nodes are available: 3 Insufficient cpu.", CREATED)],
@@ -572,7 +575,6 @@ def _explained(report: TraceReport, signature: Signature) -> str:
 # Signatures trace still gets wrong, each with what it says instead: a fix removes its line (strict: a row that
 # starts to pass must leave this list).
 WRONG_TODAY: dict[str, str] = {
-    "unschedulable-missing-pvc": "calls a claim that does not exist 'not bound to a volume yet'",
     "sandbox-changed-repeatedly": "says the kubelet is still mounting volumes",
     "err-image-pull": "times the wait from the sandbox, not the first Pulling",
     "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
