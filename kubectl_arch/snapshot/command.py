@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
-from kubectl_arch.errors import UsageError
+from kubectl_arch.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from kubectl_arch.trace.target import Target
@@ -46,7 +46,8 @@ def snapshot(
     and ConfigMap data are dropped (docs/security.md). The file is readable by its owner only.
 
     Exit codes: 0 every read answered; 1 the snapshot was written but some reads failed (each is named
-    on stderr, and the file is marked incomplete so replays say so); 3 the cluster could not be read.
+    on stderr, and the file is marked incomplete so replays say so); 3 the cluster could not be read;
+    4 a --trace pod or owner does not exist (refused before the cluster is read; nothing is written).
     """
     from kubectl_arch.collect.needs import collect
     from kubectl_arch.collect.snapshot import RecordingSource
@@ -63,12 +64,18 @@ def snapshot(
     targets = [_trace_target(text) for text in trace_targets]  # a typo is refused before the cluster is read
     source = RecordingSource(open_source(cluster))
     with reading_progress("the cluster") as progress:
-        # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
-        data = collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
-        for given_namespace, target in targets:
+        # The traces first (a dozen reads each): a pod that does not exist is refused before the cluster's
+        # reads, minutes on a big one, and nothing is written, as the snapshot asked for could not be taken.
+        for text, (given_namespace, target) in zip(trace_targets, targets, strict=True):
             target_namespace = given_namespace or namespace or source.credentials().namespace or "default"
             progress(f"what trace needs for {target_namespace}/{target}")
-            collect_trace_set(source, target_namespace, target)  # what -o text|svg|html read
+            try:
+                collect_trace_set(source, target_namespace, target)  # what -o text|svg|html read
+            except NotFoundError as exc:
+                hint = f"list them with `kubectl arch samples {cluster.sample}`" if cluster.sample else exc.hint
+                raise NotFoundError(f"--trace {text}: {exc.message} (nothing was written)", hint=hint) from None
+        # cover=False: nodes are recorded both lean (as explain reads them) and whole (as audit does).
+        data = collect(source, all_need_names(include_workloads=include_workloads), progress=progress, cover=False)
     failed = data.unread_needs()
     if to_stdout:
         source.save(sys.stdout.buffer, incomplete=failed)

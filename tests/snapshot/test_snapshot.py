@@ -248,3 +248,18 @@ def test_tracing_a_pod_the_snapshot_did_not_record_says_how_to_record_it(run_cli
     result = run_cli(["trace", "deployment/cart", "-n", "shop", "--snapshot", str(target)])
     assert_one_line_error(result, ExitCode.USAGE, "not recorded in the snapshot",
                           "kubectl arch snapshot --trace shop/deployment/cart")
+
+
+def test_a_trace_target_that_does_not_exist_is_refused_before_the_cluster_is_read(
+        run_cli: RunCli, tiny_server: ApiServer, kubeconfig_for: Callable[..., Path], tmp_path: Path) -> None:
+    """It was refused with exit 4 only after every read of explain and audit (minutes on a big cluster), for a
+    typo in the pod's name: the snapshot was asked for with its trace, so without it nothing is written."""
+    target = tmp_path / "s.json.gz"
+    result = run_cli(["snapshot", "-o", str(target), "--trace", "default/pod/nope",
+                      "--kubeconfig", str(kubeconfig_for(tiny_server))])
+    # (the tiny cluster has no namespace object 'default': trace's own check says so)
+    assert_one_line_error(result, ExitCode.NOT_FOUND, "--trace default/pod/nope", "'default' does not exist",
+                          "nothing was written")
+    assert not target.exists()
+    read = {request.path for request in tiny_server.requests}
+    assert read <= {"/version", "/api/v1/namespaces/default/pods/nope", "/api/v1/namespaces/default"}, read
