@@ -301,6 +301,20 @@ def sandbox_problem(view: PodView) -> Diagnosis | None:
              f"kubectl get pods -n kube-system -o wide --field-selector spec.nodeName={view.node_name}"),
             f"{DOCS}/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
             (f"event {sandbox.reason} x{sandbox.count}: {sandbox.message}",))
+    changed = view.events_with("SandboxChanged")
+    times = sum(e.count for e in changed)
+    if times > 1 and not view.condition_true("PodReadyToStartContainers"):  # once is a re-creation under way
+        node = view.node_name or "the node"
+        return Diagnosis(
+            "SandboxChanged",
+            f"The kubelet found the pod's sandbox (the pause container holding its network namespace) gone or changed "
+            f"{plural(times, 'time')} and re-created it each time: something on {node} keeps killing it. Common "
+            "causes: the kubelet and the container runtime use different cgroup drivers (systemd and cgroupfs), the "
+            "runtime or its shim restarting, the kernel's OOM killer, or the network plugin tearing the sandbox's "
+            f"network down. The kubelet's and the container runtime's logs on {node} say which.",
+            (commands.describe, commands.events, f"kubectl describe node {view.node_name}" if view.node_name
+             else "kubectl get nodes"),
+            DEBUG_PODS, (f"event SandboxChanged x{changed[-1].count}: {changed[-1].message}",))
     return None
 
 

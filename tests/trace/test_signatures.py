@@ -440,6 +440,11 @@ SIGNATURES: dict[str, Signature] = {
     "sandbox-changed-repeatedly": Signature(
         lambda: on_node(sandbox=False), lambda: [SCHEDULED, *_sandbox_changed()],
         "sandbox-ready", "SandboxChanged", ("re-created", "37 times"), since=CREATED),
+    "sandbox-changed-once": Signature(  # one re-creation under way is no loop
+        lambda: on_node(sandbox=False),
+        lambda: [SCHEDULED, kubelet_event("SandboxChanged", "Pod sandbox changed, it will be killed and re-created.",
+                                          at(9, 55), warning=False, container=None)],
+        "sandbox-ready", "InProgress", ("asking the runtime for the pod's sandbox",), since=CREATED),
     # -- init containers ---------------------------------------------------------------------------------
     "init-crash-loop": Signature(
         lambda: _with_init(on_node(), {"waiting": {
@@ -575,7 +580,6 @@ def _explained(report: TraceReport, signature: Signature) -> str:
 # Signatures trace still gets wrong, each with what it says instead: a fix removes its line (strict: a row that
 # starts to pass must leave this list).
 WRONG_TODAY: dict[str, str] = {
-    "sandbox-changed-repeatedly": "says the kubelet is still mounting volumes",
     "err-image-pull": "times the wait from the sandbox, not the first Pulling",
     "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
     "progress-deadline-exceeded": "times the wait from the sandbox, not the first Pulling",
