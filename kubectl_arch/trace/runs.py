@@ -78,6 +78,8 @@ def container_runs(view: PodView, init: bool) -> list[ContainerRun]:
             image = f"{info.image} " if info and info.image else "image "
             run.pull_text = image + ("already present" if info and info.already_present else
                                      f"pulled in {info.seconds}s" if info and info.seconds is not None else "pulled")
+        elif pulling is not None:  # pulling, or failing to pull, since its first attempt
+            run.pull_start = pulling.first
         started_event = _first(view.events, "Started", name, init)
         status = run.status
         if started_event is not None:

@@ -580,9 +580,6 @@ def _explained(report: TraceReport, signature: Signature) -> str:
 # Signatures trace still gets wrong, each with what it says instead: a fix removes its line (strict: a row that
 # starts to pass must leave this list).
 WRONG_TODAY: dict[str, str] = {
-    "err-image-pull": "times the wait from the sandbox, not the first Pulling",
-    "image-pull-backoff": "times the wait from the sandbox, not the first Pulling",
-    "progress-deadline-exceeded": "times the wait from the sandbox, not the first Pulling",
 }
 
 
