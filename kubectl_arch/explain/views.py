@@ -15,7 +15,7 @@ from kubectl_arch.model.components import (
     KUBE_CONTROLLER_MANAGER,
     KUBE_SCHEDULER,
 )
-from kubectl_arch.model.facts import VERSION_FROM_ENDPOINT
+from kubectl_arch.model.facts import VERSION_FROM_ENDPOINT, VERSION_FROM_SERVER_NODES
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.openshift_versions import CLUSTER_OPERATOR
 
@@ -47,9 +47,13 @@ FLAGS_THAT_MATTER: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# A table's word for k3s's server nodes as the source of its control plane's version.
+NODE_KUBELET = "node kubelet"
+
 # What a version read elsewhere than the component's own pods stands for (-o wide says it beside the version).
 VERSION_ORIGIN_MEANING = {VERSION_FROM_ENDPOINT: "the one API server that answered",
-                          CLUSTER_OPERATOR: "status.versions: what its operator reports as rolled out"}
+                          CLUSTER_OPERATOR: "status.versions: what its operator reports as rolled out",
+                          NODE_KUBELET: "k3s runs the control plane in the kubelet's process"}
 
 
 @dataclass(slots=True)  # one per node for the kubelets and runtimes: no per-instance dict
@@ -120,10 +124,12 @@ class ComponentView:
 
     @property
     def version_origin(self) -> str | None:
-        """What a table says a version was read from, where not from the component's own pods or nodes: the
-        reader must not take /version's answer, one API server's, or an operator's report for a pod's image."""
+        """What a table says a version was read from, where not from the component's own pods: the reader must
+        not take /version's answer, one API server's, an operator's report or k3s's kubelet for a pod's image."""
         if self.version_source == VERSION_FROM_ENDPOINT:
             return VERSION_FROM_ENDPOINT
+        if self.version_source == VERSION_FROM_SERVER_NODES:
+            return NODE_KUBELET
         if self.version_source and self.version_source.startswith(CLUSTER_OPERATOR):
             return CLUSTER_OPERATOR
         return None

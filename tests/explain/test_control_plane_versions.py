@@ -222,3 +222,15 @@ def test_live_no_openshift_read_is_sent_to_other_clusters(
     assert code == 0, stderr
     assert not [r.path for r in server.requests if "config.openshift.io" in r.path]
     assert json.loads(stdout)["facts"]["release"] is None
+
+
+@pytest.mark.parametrize("sample", ["k3s", "k3s with cluster-init"])
+def test_k3s_says_its_control_plane_version_is_its_server_nodes_kubelets(sample: str) -> None:
+    """k3s runs the control plane inside the binary that is also the kubelet: the version shown is what its server
+    nodes report for their kubelet, and the table said nothing of it, as if read from pods k3s does not have."""
+    cluster = build_map(cluster_data(sample))
+    text, wide = _text(cluster), _text(cluster, wide=True)
+    for name in ("kube-apiserver", "kube-scheduler", "kube-controller-manager"):
+        assert cluster.component(name).version_origin == "node kubelet", name
+        assert re.search(rf"{name} +v1\.31\.\d\+k3s1 from its server nodes' kubelet \(the same binary\)", wide), wide
+    assert "from node kubelet" in text
