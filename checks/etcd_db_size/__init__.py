@@ -15,16 +15,24 @@ from kubectl_arch.checks.etcd_disk_latency.collect import (
     ETCD_POD_METRICS,
     etcd_scrapes,
 )
+from kubectl_arch.checks.etcd_disk_latency.members import etcdctl_command
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import profile_of, with_fix, with_teaching
 from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_scrape
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import PODS_NEED
-from kubectl_arch.model.facts import FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
+from kubectl_arch.model.facts import EXTERNAL_ETCD, FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
+from kubectl_arch.model.profiles import ETCD_DEFRAG, split_comment
 from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "etcd-db-size"
+# What fills the database, found from the API server: the first step wherever etcd runs, the only one where a
+# provider runs it.
+FIND = ("Find what fills etcd (`kubectl get --raw /metrics | grep -E 'apiserver_(storage|resource)_objects'`; Events "
+        "and CRD objects are common culprits) and delete what is not needed.")
+EKS_LIMIT_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/clusters.html"  # EKS: etcd limited to 8 GiB
 
 META = CheckMeta(
     id=ID,
@@ -39,17 +47,15 @@ META = CheckMeta(
         "defragmented."
     ),
     fix=(
-        "Find what fills etcd (`kubectl get --raw /metrics | grep -E 'apiserver_(storage|resource)_objects'`; "
-        "Events and CRD objects are common culprits) and delete what is not needed. Make sure the API server "
-        "compacts (--etcd-compaction-interval, 5m by default), then defragment each member in turn "
-        "(`etcdctl defrag`). If the data is legitimately large, raise --quota-backend-bytes on every "
-        "member (etcd suggests at most 8 GiB). After a NOSPACE alarm: `etcdctl alarm disarm`."
+        f"{FIND} Make sure the API server compacts (--etcd-compaction-interval, 5m by default), then defragment "
+        "each member in turn (`etcdctl defrag`). If the data is legitimately large, raise --quota-backend-bytes on "
+        "every member (etcd suggests at most 8 GiB). After a NOSPACE alarm: `etcdctl alarm disarm`."
     ),
     references=(
         "https://etcd.io/docs/v3.5/op-guide/maintenance/#space-quota",
         "https://etcd.io/docs/v3.5/dev-guide/limit/",
         "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
-        "https://docs.aws.amazon.com/eks/latest/userguide/clusters.html",
+        EKS_LIMIT_DOC,
     ),
     needs=(),
     optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED, *FACT_NEEDS),
@@ -90,6 +96,32 @@ def _fact_quota(store: Datastore) -> tuple[float, str] | None:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    profile = profile_of(data)
+    references = tuple(page for page in META.references if page != EKS_LIMIT_DOC or profile.name == "eks")
+    return with_teaching(with_fix(_evaluate(data, thresholds), _fix(data)), None, references)
+
+
+def _fix(data: ClusterData) -> str | None:
+    """The steps as this cluster takes them: the provider's part on a managed control plane (no etcd flag or
+    etcdctl is the user's there), else the distribution's own defragmentation and etcdctl (kubeadm, kind and
+    minikube nodes ship no etcdctl); None keeps the catalogue's (external etcd, an unknown distribution)."""
+    profile = profile_of(data)
+    if profile.hidden:
+        return (f"{profile.title} runs etcd: its quota, compaction, defragmentation and alarms are the provider's: "
+                f"nothing on etcd itself is yours to set or run. {FIND} If it stays near the limit, open a support "
+                "case with the provider, with these figures.")
+    defrag, disarm = profile.fix(ETCD_DEFRAG), etcdctl_command(data, "alarm disarm")
+    if defrag is None or disarm is None or cluster_facts(data).datastore.kind == EXTERNAL_ETCD:
+        return None
+    defrag_code, defrag_note = split_comment(defrag)
+    disarm_code, _ = split_comment(disarm)
+    return (f"{FIND} Make sure the API server compacts (--etcd-compaction-interval, 5m by default), then defragment "
+            f"each member in turn: `{defrag_code}`" + (f" ({defrag_note})" if defrag_note else "") + ". If the data "
+            "is legitimately large, raise --quota-backend-bytes on every member (etcd suggests at most 8 GiB). After "
+            f"a NOSPACE alarm: `{disarm_code}`.")
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     facts = cluster_facts(data)
     store = facts.datastore
     if store.kind in (KINE_SQLITE, KINE_EXTERNAL):
