@@ -425,28 +425,32 @@ _START_ERRORS = {
 }
 
 
-def start_problem(view: PodView) -> Diagnosis | None:
-    """A container cannot be created or started (crash loops are ``endings``: those containers did start)."""
+def start_problem(view: PodView, init: bool = False) -> Diagnosis | None:
+    """A container cannot be created or started (crash loops are ``endings``: those containers did start).
+
+    ``init`` looks at the init containers instead: the kubelet creates and starts them the same way."""
     commands = Commands(view)
-    for container in view.containers():
+    for container in view.containers(init=init):
         if container.state != "waiting":
             continue
+        role = "Init container" if init else "Container"
         if container.reason in _START_ERRORS:
             return Diagnosis(
                 container.reason,
-                f"Container {container.name!r}: {_START_ERRORS[container.reason]}: {container.message or 'no message'}."
+                f"{role} {container.name!r}: {_START_ERRORS[container.reason]}: {container.message or 'no message'}."
                 + _config_hint(container.message),
                 (commands.describe, commands.events), DEBUG_PODS)
         if container.failed_to_start:  # CrashLoopBackOff after StartError: backing off between failed starts
+            specs = "initContainers" if init else "containers"
             return Diagnosis(
                 container.last_reason,
-                f"Container {container.name!r} never started: the container runtime could not start its process "
+                f"{role} {container.name!r} never started: the container runtime could not start its process "
                 f"(exit code {container.last_exit_code}, {container.last_reason}), and the kubelet retries with a "
                 f"growing back-off (CrashLoopBackOff), {plural(container.restarts + 1, 'attempt')} so far: "
                 f"{container.last_message or 'no message'}.{_config_hint(container.last_message)} There is no log: "
                 "the process never ran.",
                 (commands.describe, commands.events,
-                 commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].command')), DEBUG_PODS,
+                 commands.jsonpath(f'.spec.{specs}[?(@.name=="{container.name}")].command')), DEBUG_PODS,
                 (f"last attempt: {container.last_reason} exit code {container.last_exit_code}",))
     return None
 

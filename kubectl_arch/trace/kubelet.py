@@ -94,7 +94,8 @@ def init_containers(inputs: StageInputs, previous: Stage) -> Stage:
         if len(known) < len(ends):
             stage.approximate = True
         return stage
-    fail_if(stage, diagnose.image_problem(view, init=True) or diagnose.init_problem(view))
+    fail_if(stage, diagnose.image_problem(view, init=True) or diagnose.start_problem(view, init=True)
+            or diagnose.init_problem(view))
     return stage
 
 

@@ -210,6 +210,15 @@ def _with_init(pod: dict[str, Any], init_state: dict[str, Any], restarts: int,
     return pod
 
 
+def _init_failed_for_good() -> dict[str, Any]:
+    pod = _with_init(on_node(), {"terminated": MIGRATE_EXIT}, 0)
+    pod["spec"]["restartPolicy"] = "Never"
+    pod["status"]["phase"] = "Failed"
+    for kind in ("Ready", "ContainersReady"):
+        next(c for c in pod["status"]["conditions"] if c["type"] == kind).update(reason="PodFailed")
+    return pod
+
+
 MIGRATE_EXIT = {"exitCode": 3, "reason": "Error", "startedAt": at(9, 40), "finishedAt": at(9, 41),
                 "containerID": "containerd://77ab"}
 
@@ -464,6 +473,26 @@ SIGNATURES: dict[str, Signature] = {
                                          "https://ghcr.io/token: 401 Unauthorized", at(0, 4), last=at(9, 0), count=7,
                                container="migrate", init=True)],
         "init-containers", "ImagePullBackOff", ("'migrate'", "refused access"), since=at(0, 2)),
+    "init-config-error-missing-secret": Signature(
+        lambda: _with_init(on_node(), {"waiting": {"reason": "CreateContainerConfigError",
+                                                   "message": 'secret "migrate-db" not found'}}, 0),
+        lambda: [kubelet_event("Pulled", 'Container image "ghcr.io/example/migrate:1.4" already present on machine',
+                               at(0, 3), count=50, last=at(9, 50), warning=False, container="migrate", init=True),
+                 kubelet_event("Failed", 'Error: secret "migrate-db" not found', at(0, 3), count=50, last=at(9, 50),
+                               container="migrate", init=True)],
+        "init-containers", "CreateContainerConfigError", ("'migrate'", "is missing in the namespace"),
+        since=at(0, 2)),
+    "init-run-container-error": Signature(
+        lambda: _with_init(on_node(), {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting "
+                                                   f"failed container=migrate pod=web-0_shop({UID})"}}, 2,
+                           START_ERROR["terminated"]),
+        lambda: [kubelet_event("Failed", f"Error: {RUNC_EXEC}", at(0, 4), last=at(4, 0), count=3, container="migrate",
+                               init=True)],
+        "init-containers", "StartError", ("'migrate' never started", "/app/serve"), never=("1970",),
+        since=at(0, 2)),
+    "init-failed-restart-never": Signature(  # restartPolicy Never: the first failure ends the pod
+        lambda: _init_failed_for_good(), lambda: _init_events(failing=False), "finished", "Error",
+        ("init container migrate exited 3 (Error)", "restartPolicy Never")),
     # -- images ------------------------------------------------------------------------------------------
     "err-image-pull": Signature(
         lambda: _image("ghcr.io/example/web:2.0.1")(waiting("ErrImagePull", PULL_NOT_FOUND.split(": ", 1)[1])),
