@@ -59,17 +59,40 @@ def crash_problem(view: PodView) -> Diagnosis | None:
         last = not between
         code = container.last_exit_code if last else container.exit_code
         reason = (container.last_reason if last else container.reason) or "Error"
+        killed = "" if reason == "OOMKilled" else _killed_by_kubelet(view, container, last)  # the kernel's word wins
         return Diagnosis(
             "CrashLoopBackOff" if looping else "ContainerExited",
             f"Container {container.name!r} started and did not stay up: it exited {code} ({reason}) at "
             f"{_stamp(container, last)}, {plural(container.restarts, 'restart')} so far. "
-            f"{_why(view, container, code, reason)} "
-            f"{_sentence(backoff_text(container))}. Its previous run's log says why it stopped.",
+            f"{killed or _why(view, container, code, reason)} {_sentence(backoff_text(container))}. "
+            + ("Its previous run's log shows what the process was doing." if killed
+               else "Its previous run's log says why it stopped."),
             (commands.logs(container.name, previous=last or container.restarts > 0), commands.describe,
              commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
             RESTARTS_DOC,
             (f"last termination: {reason} exit code {code} at {_stamp(container, last)}",))
     return None
+
+
+def _killed_by_kubelet(view: PodView, container: ContainerView, last: bool) -> str:
+    """The kubelet's own reason for stopping the run, from its events during that run: a failed liveness or startup
+    probe ("Container x failed liveness probe, will be restarted") or a failed postStart hook. The exit code then
+    only says which signal ended it."""
+    started = container.last_started if last else container.started
+    during = [e for e in view.events if e.container == container.name and not e.init_container
+              and (started is None or (e.last is not None and e.last >= started))]
+    hook = [e for e in during if e.reason == "FailedPostStartHook"]
+    if hook:
+        said = next((e.message for e in reversed(hook) if e.message != "PostStartHook failed"), hook[-1].message)
+        return (f"Its postStart hook failed, so the kubelet killed it ({said}): fix the hook's command or request, or "
+                "what it depends on.")
+    for probe in ("liveness", "startup"):
+        if any(e.reason == "Killing" and f"failed {probe} probe" in e.message for e in during):
+            failures = [e for e in during if e.reason == "Unhealthy" and e.message.lower().startswith(probe)]
+            seen = f" (last failure: {failures[-1].message})" if failures else ""
+            return (f"The kubelet killed it because its {probe} probe failed{seen}: check the probe's path, port and "
+                    "timing against how long the application takes to start and answer.")
+    return ""
 
 
 def _why(view: PodView, container: ContainerView, code: int | None, reason: str) -> str:

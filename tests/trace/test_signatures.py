@@ -570,6 +570,27 @@ SIGNATURES: dict[str, Signature] = {
     "crash-loop-error": Signature(
         _crash("Error", 1), _crash_events, "staying-up", "CrashLoopBackOff", ("exited 1 (Error)", "6 restarts"),
         since=at(0, 4)),
+    "crash-loop-liveness-probe": Signature(
+        _crash("Error", 137),
+        lambda: [*_crash_events(),
+                 kubelet_event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500", at(0, 40),
+                               last=at(7, 11), count=18),
+                 kubelet_event("Killing", "Container web failed liveness probe, will be restarted", at(0, 42),
+                               last=at(7, 11), count=6, warning=False)],
+        "staying-up", "CrashLoopBackOff", ("liveness probe failed", "statuscode: 500"), never=("memory pressure",),
+        since=at(0, 4)),
+    "crash-loop-post-start-hook": Signature(
+        _crash("Error", 143),
+        lambda: [*_crash_events(), kubelet_event("FailedPostStartHook", HOOK_FAILED, at(0, 5), last=at(7, 11), count=6),
+                 kubelet_event("Killing", "FailedPostStartHook", at(0, 5), last=at(7, 11), count=6, warning=False)],
+        "staying-up", "CrashLoopBackOff", ("postStart hook failed", "registry unreachable"),
+        never=("its own log says why",), since=at(0, 4)),
+    "crash-loop-old-probe-failure": Signature(  # probe kills long before this run: not the cause of this exit
+        _crash("Error", 1),
+        lambda: [*_crash_events(),
+                 kubelet_event("Killing", "Container web failed liveness probe, will be restarted", at(0, 42),
+                               warning=False)],
+        "staying-up", "CrashLoopBackOff", ("exits with code 1 (Error)",), never=("liveness",), since=at(0, 4)),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
