@@ -281,8 +281,12 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
     for owner in data.owners:
         for condition in raw.sequence(raw.mapping(owner.object.get("status")).get("conditions")):
             if condition.get("reason") == "ProgressDeadlineExceeded":
+                # Only a stuck pod (or no pod) explains the stall; a pod traced by name may be an old, healthy one.
+                why = ("the trace above shows why" if report.stuck is not None else
+                       f"this pod is not stuck, so it is not what holds the rollout: `kubectl arch trace "
+                       f"{owner.kind.lower()}/{owner.name} -n {data.namespace}` traces its newest pod")
                 notes.append(f"{owner.kind} {owner.name} stopped progressing (ProgressDeadlineExceeded): its rollout "
-                             "made no progress within spec.progressDeadlineSeconds; the trace above shows why.")
+                             f"made no progress within spec.progressDeadlineSeconds; {why}.")
             failing = condition.get("type") == "ReplicaFailure" and condition.get("status") == "True"
             if failing and data.pod:  # without a pod, the stuck step already gives this message
                 notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")

@@ -649,3 +649,16 @@ def test_each_stuck_signature_is_found_where_it_is_and_explained(name: str) -> N
     assert broken(report, data) == []
     times = [t for s in report.stages for t in (s.start, s.end) if t is not None]
     assert all(t.year == 2026 for t in times), "a zero time (1970) from the runtime is no time"
+
+
+def test_a_stalled_rollout_is_not_blamed_on_a_ready_pod() -> None:
+    """ProgressDeadlineExceeded on the Deployment while the pod traced (by name, say an old ReplicaSet's) is Ready:
+    the note must not say the trace above shows why the rollout stalled; it names what to trace instead."""
+    pod = _owned(running_pod)()
+    data = TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": []}),
+                     owners=_replica_set_owners(), services=Response(200, {"items": []}), node=NODE)
+    report = analyse(data)
+    assert report.stuck is None
+    note = next(n for n in report.notes if "ProgressDeadlineExceeded" in n)
+    assert "the trace above shows why" not in note
+    assert "kubectl arch trace deployment/web -n shop" in note
