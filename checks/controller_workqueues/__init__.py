@@ -23,7 +23,7 @@ DEPTH = "workqueue_depth"
 # OpenShift: cluster-kube-controller-manager-operator's ServiceMonitor
 # openshift-kube-controller-manager/kube-controller-manager.
 SELF_MANAGED = SecurePortMetrics("the controller manager", 10257,
-                                 "openshift-kube-controller-manager/kube-controller-manager")
+                                 "openshift-kube-controller-manager/kube-controller-manager", DEPTH)
 
 META = CheckMeta(
     id=ID,

@@ -23,7 +23,7 @@ ID = "scheduler-latency"
 ATTEMPT_NAMES = ("scheduler_scheduling_attempt_duration_seconds", "scheduler_e2e_scheduling_duration_seconds")
 PENDING = "scheduler_pending_pods"
 # OpenShift: cluster-kube-scheduler-operator's ServiceMonitor openshift-kube-scheduler/kube-scheduler.
-SELF_MANAGED = SecurePortMetrics("the scheduler", 10259, "openshift-kube-scheduler/kube-scheduler")
+SELF_MANAGED = SecurePortMetrics("the scheduler", 10259, "openshift-kube-scheduler/kube-scheduler", ATTEMPT_NAMES[0])
 
 META = CheckMeta(
     id=ID,

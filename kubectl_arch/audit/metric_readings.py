@@ -83,12 +83,19 @@ class SecurePortMetrics:
     component: str  # "the scheduler"
     port: int
     openshift_monitor: str
+    metric: str  # the family its check judges, as a grep finds it
 
     def out_of_reach(self, distribution: str | None) -> str:
         """Why the tool cannot read them, and where the detected distribution (None: not detected) has them."""
         head = (f"{self.component} serves its metrics only on its own secure port ({self.port}{{bound}}), with "
                 "authentication, which the API server's pod proxy cannot reach")
         curl = f"`curl -k --cert ... https://127.0.0.1:{self.port}/metrics`"
+        if distribution == "k3s":  # docs.k3s.io/reference/metrics: one registry per process, on every endpoint
+            return (f"k3s runs {self.component} inside its server process, whose one metrics registry every k3s "
+                    f"metrics endpoint serves: the API server's /metrics carries {self.component}'s figures for the "
+                    f"server that answered (`kubectl get --raw /metrics | grep {self.metric}`), though this audit "
+                    f"does not judge them from there; on a server its own port ({self.port}, bound to 127.0.0.1) "
+                    f"serves them too: {curl}")
         if distribution == "openshift":  # each operator ships a ServiceMonitor that prometheus-k8s reads
             return (head.format(bound="") + "; on OpenShift the platform's monitoring stack scrapes them "
                     f"(ServiceMonitor {self.openshift_monitor}, read by Prometheus in openshift-monitoring): query "
@@ -96,7 +103,6 @@ class SecurePortMetrics:
         bound, where = {
             "kubeadm": ("; kubeadm binds it to 127.0.0.1", "on a control-plane node"),
             "kind": ("; kind's kubeadm binds it to 127.0.0.1", "on a control-plane node"),
-            "k3s": ("; k3s binds it to 127.0.0.1", "on a server"),
             "minikube": ("", "inside the minikube node (`minikube ssh`)"),
             None: ("; kubeadm and k3s bind it to 127.0.0.1", "on a control-plane node"),
         }.get(distribution, ("", "on a control-plane node"))

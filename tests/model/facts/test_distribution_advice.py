@@ -210,8 +210,7 @@ COMPONENT_METRICS_CHECKS = ("scheduler-latency", "controller-workqueues")
 # Where each sample's distribution has the scheduler's and controller manager's metrics, as their skip says it.
 COMPONENT_METRICS_WHERE = {
     "openshift": "the platform's monitoring stack scrapes them",
-    "k3s": "k3s binds it to 127.0.0.1), with authentication, which the API server's pod proxy cannot reach; on a "
-           "server read them",
+    "k3s": "whose one metrics registry every k3s metrics endpoint serves: the API server's /metrics carries",
     "minikube": "inside the minikube node (`minikube ssh`)",
     "kubeadm-degraded": "kubeadm binds it to 127.0.0.1",
 }
