@@ -53,8 +53,12 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
             reasons = "; ".join(reason for _, reason in dns.unread)
             return [Finding(META.id, Status.SKIP, f"cluster DNS is unknown: {reasons}",
                             evidence={"unread": [need for need, _ in dns.unread]})]
-        return [Finding(META.id, Status.WARN, "no CoreDNS or kube-dns Deployment found in kube-system: if cluster "
-                        "DNS runs under another name, disable this check in --config")]
+        profile = cluster_facts(data).profile
+        if profile.dns_missing:  # the distribution's operator runs cluster DNS: no other name to run it under
+            return with_fix([Finding(META.id, Status.WARN, f"no {profile.dns_workload} found: Service names will not "
+                                     "resolve")], profile.dns_missing)
+        return [Finding(META.id, Status.WARN, f"no {profile.dns_workload} found: if cluster DNS runs under another "
+                        "name, disable this check in --config")]
     if dns.ready_nodes is None and workload.kind != "DaemonSet":  # a DaemonSet's ready pods are on as many nodes
         reasons = "; ".join(reason for _, reason in dns.unread)
         return [Finding(META.id, Status.SKIP, f"the nodes of the {dns.kind or 'DNS'} replicas are unknown: {reasons}",

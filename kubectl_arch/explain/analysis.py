@@ -120,7 +120,7 @@ def build_map(data: ClusterData) -> ClusterMap:
     version = data.mapping("version").get("gitVersion")
     views = control_plane_views(facts, nodes, components, etcd, endpoints, identities,
                                 version if isinstance(version, str) else None)
-    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile.cni_without_daemonset)
+    views += node_layer_views(data, nodes, proxy, facts.cni.addon, facts.dns.addon, facts.profile)
     readyz = facts.readyz
     # k3s counts its control plane from the nodes: what it rests on is the nodes read, not kube-system's pods;
     # so is a CNI without a DaemonSet (k3s's flannel, known from the servers' arguments; minikube's bridge).

@@ -30,6 +30,7 @@ from kubectl_arch.model.facts import health_of
 from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.nodes import NodeInfo
+from kubectl_arch.model.profiles import Profile
 from kubectl_arch.model.workloads import Workload
 from kubectl_arch.wording import plural
 
@@ -104,9 +105,9 @@ def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str
 
 
 def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyMode,
-                     cni: Addon | None, dns: Addon | None, cni_without_daemonset: str = "") -> list[ComponentView]:
+                     cni: Addon | None, dns: Addon | None, profile: Profile) -> list[ComponentView]:
     """Kubelets, kube-proxy, runtimes, CNI and DNS; ``proxy``, ``cni`` and ``dns`` as the fact base found them;
-    ``cni_without_daemonset``: the distribution's word on a CNI no DaemonSet shows (minikube's bridge)."""
+    ``profile`` says what none found means on the distribution (minikube's bridge CNI, OpenShift's DNS)."""
     pods = data.items(PODS_NEED) + data.items(DAEMONSET_PODS_NEED)
     # The namespaces whose pods were read: OpenShift's DNS DaemonSet's pods are read in openshift-dns.
     dns_pods = data.items(OPENSHIFT_DNS_PODS_NEED) if OPENSHIFT_DNS_PODS_NEED in data.responses else []
@@ -127,11 +128,10 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
                             placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
     views.append(_workload_view(CNI, cni, read, nodes,
-                                cni_without_daemonset or "none found: no known CNI DaemonSet, so pods may get no "
-                                "network (or the plugin is unknown)"))
+                                profile.cni_without_daemonset or "none found: no known CNI DaemonSet, so pods may "
+                                "get no network (or the plugin is unknown)"))
     views.append(_workload_view(DNS, dns, read, nodes,
-                                "none found: no CoreDNS or kube-dns Deployment in kube-system, so Service names will "
-                                "not resolve"))
+                                f"none found: no {profile.dns_workload}, so Service names will not resolve"))
     return views
 
 

@@ -165,6 +165,10 @@ class Profile:
                                      "kubectl -n kube-system get cm coredns -o yaml")
     # What keeps cluster DNS up where the reader decides its placement (a sentence of the DNS page).
     dns_redundancy: str = "Run at least two replicas on different nodes."
+    # The workload cluster DNS runs as ("no {dns_workload}" when none is found), and, where the distribution's own
+    # operator runs it, what says why it is missing (else the reader may run DNS under another name).
+    dns_workload: str = "CoreDNS or kube-dns Deployment in kube-system"
+    dns_missing: str = ""
     # Where to look for cloud controller manager pods.
     ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
@@ -566,6 +570,11 @@ OPENSHIFT = Profile(
     dns_service="dns-default in openshift-dns",
     dns_redundancy="OpenShift's DNS operator runs cluster DNS as DaemonSet openshift-dns/dns-default, a pod on every "
                    "node: `oc get clusteroperator dns` says why pods are missing or not ready.",
+    dns_workload="DaemonSet openshift-dns/dns-default",
+    # Its default DNS "cannot be customized, replaced, or supplemented" (the DNS Operator page of the docs).
+    dns_missing="OpenShift's DNS operator creates DaemonSet openshift-dns/dns-default, and nothing else can run "
+                "cluster DNS here: `oc get clusteroperator dns` says why it has not, and "
+                "`oc -n openshift-dns-operator get deployment/dns-operator` whether the operator runs.",
     # CRI-O reads network_dir /etc/kubernetes/cni/net.d/ (the machine-config operator's crio.conf); RHCOS nodes are
     # reached through `oc debug node`.
     cni_config="oc debug node/<node> -- chroot /host ls /etc/kubernetes/cni/net.d/",

@@ -10,10 +10,16 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from kubectl_arch.audit.registry import catalogue
+from kubectl_arch.audit.runner import need_names, run_check
 from kubectl_arch.cli.main import cli
-from kubectl_arch.collect.sample_source import sample_names
+from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.needs import collect
+from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
+from kubectl_arch.explain import EXPLAIN_NEEDS
+from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.model.facts import cluster_facts
-from tests.explain.fixtures import sample_data
+from tests.explain.fixtures import drop, sample_data
 
 NAMESPACE_FLAG = re.compile(r"-n (\S+)")
 
@@ -58,3 +64,26 @@ def test_the_dns_page_asks_for_replicas_only_where_the_reader_sets_them(sample: 
     failure = page.split("When it fails\n", 1)[1].split("\n\n", 1)[0]
     if workload is not None and workload.kind == "DaemonSet":
         assert "Run at least two replicas" not in failure, f"{sample}: {workload.namespace}/{workload.name}: {failure}"
+
+
+def _openshift_without_dns_default() -> ClusterData:
+    """The OpenShift sample with its DNS operator's DaemonSet and pods gone (the operator failing to create them)."""
+    sample = load_sample("openshift")
+    drop(sample.store, "DaemonSet", "dns-default")
+    for pod in [p for p in sample.store.objects("Pod") if p["metadata"]["name"].startswith("dns-default-")]:
+        drop(sample.store, "Pod", pod["metadata"]["name"])
+    return collect(SampleSource(sample), [*EXPLAIN_NEEDS, *need_names([catalogue()["coredns-replicas"]])])
+
+
+def test_openshift_without_dns_default_is_not_told_of_coredns_in_kube_system() -> None:
+    """It read 'none found: no CoreDNS or kube-dns Deployment in kube-system', and the audit told the reader to
+    scale kube-system's coredns Deployment or disable the check: OpenShift's DNS is its operator's DaemonSet."""
+    data = _openshift_without_dns_default()
+    (dns,) = [view for view in build_map(data).components if view.name == "dns"]
+    notes = " ".join(dns.notes)
+    assert "DaemonSet openshift-dns/dns-default" in notes and "kube-system" not in notes, notes
+    (finding,) = run_check(catalogue()["coredns-replicas"], data, {"min_ready": 2})
+    said = f"{finding.message} {finding.fix}"
+    assert "DaemonSet openshift-dns/dns-default" in finding.message, said
+    assert "kube-system" not in said and "disable this check" not in said, said
+    assert "oc get clusteroperator dns" in said, said
