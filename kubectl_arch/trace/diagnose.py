@@ -508,7 +508,10 @@ _ADMISSION_REASONS = {
     "OutOfcpu": "the node had no CPU left for the pod's requests when the kubelet checked",
     "OutOfmemory": "the node had no memory left for the pod's requests when the kubelet checked",
     "OutOfpods": "the node already ran its maximum number of pods",
-    "NodeAffinity": "the node no longer matched the pod's node affinity or selector",
+    "NodeAffinity": "the node did not match the pod's node affinity or selector when the kubelet checked (its labels "
+                    "changed after scheduling, or spec.nodeName was set without the scheduler)",
+    "TopologyAffinityError": "the kubelet's topology manager could not place the pod's CPUs, memory and devices on "
+                             "the NUMA nodes its policy requires",
     "UnexpectedAdmissionError": "a kubelet admission handler (device plugin, topology manager) failed",
     "Evicted": "the kubelet evicted it to relieve node pressure (memory, disk or PIDs)",
     "DeadlineExceeded": "it ran longer than its spec.activeDeadlineSeconds, so the kubelet stopped it",

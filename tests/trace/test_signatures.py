@@ -405,7 +405,10 @@ SIGNATURES: dict[str, Signature] = {
         "finished", "OutOfmemory", ("no memory left",)),
     "admission-node-affinity": Signature(
         lambda: failed_pod("NodeAffinity", "Predicate NodeAffinity failed"), _none, "finished", "NodeAffinity",
-        ("node affinity or selector",)),
+        ("node affinity or selector", "spec.nodeName"), never=("no longer",)),
+    "admission-topology-affinity": Signature(
+        lambda: failed_pod("TopologyAffinityError", "Resources cannot be allocated with Topology locality"), _none,
+        "finished", "TopologyAffinityError", ("NUMA", "topology manager"), never=("gave up",)),
     "admission-unexpected": Signature(
         lambda: failed_pod("UnexpectedAdmissionError", "Allocate failed due to requested number of devices "
                                                        "unavailable for nvidia.com/gpu. Requested: 1, Available: 0, "
