@@ -68,7 +68,22 @@ def unreadable(data: ClusterData, notes: list[str]) -> str:
             return (f"{distribution.managed_by} does not expose etcd's own metrics through the API: these "
                     "figures are hidden by the provider")
     detail = "; ".join(notes) if notes else "no route to etcd's /metrics was available"
-    return f"etcd's own metrics could not be read: {detail}"
+    return f"etcd's own metrics could not be read: {detail}" + _embedded_route(data)
+
+
+def _embedded_route(data: ClusterData) -> str:
+    """How to reach etcd that runs inside each k3s server's process (no pod to proxy to): its client URL with the
+    certificates k3s keeps under its TLS directory; "" for any other datastore."""
+    from kubectl_arch.model.facts import EMBEDDED_ETCD, cluster_facts
+
+    if cluster_facts(data).datastore.kind != EMBEDDED_ETCD:
+        return ""
+    profile = profile_of(data)
+    tls = f"{profile.pki_dir}/etcd" if profile.pki_dir else "<the server's etcd certificate directory>"
+    return (f". {profile.title} runs etcd inside each server's {profile.title} process, not in a pod the API server "
+            f"can proxy to: pass `--etcd-endpoints https://<server>:2379 --etcd-cacert {tls}/server-ca.crt "
+            f"--etcd-cert {tls}/client.crt --etcd-key {tls}/client.key` (on a server, or with copies of those files) "
+            "to read etcd's own figures")
 
 
 def no_etcd(data: ClusterData) -> str | None:

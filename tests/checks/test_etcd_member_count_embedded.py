@@ -59,3 +59,15 @@ def test_three_embedded_members_pass_and_a_lost_quorum_fails() -> None:
     assert finding.message == "3 members: quorum 2, tolerates 1 failure"
     [lost] = _findings(lambda store: _three_servers(store, ready=1))
     assert lost.status.value == "fail" and lost.message.startswith("only 1 of 3 etcd members ready"), lost.message
+
+
+def test_etcd_health_skips_on_embedded_etcd_say_how_to_reach_it() -> None:
+    """No pod proxies to k3s's embedded etcd: the skip names the client URL and k3s's certificate files."""
+    check = catalogue()["etcd-leader"]
+    sample = load_sample("k3s")
+    _cluster_init(sample.store)
+    data = collect(SampleSource(sample), needs_for([check.id]))
+    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    assert finding.status.value == "skip"
+    assert "`--etcd-endpoints https://<server>:2379" in finding.message, finding.message
+    assert "--etcd-cacert /var/lib/rancher/k3s/server/tls/etcd/server-ca.crt" in finding.message, finding.message
