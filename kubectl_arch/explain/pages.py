@@ -161,8 +161,8 @@ PAGES: tuple[Page, ...] = (
         summary="runs the pods bound to its node and reports node and pod status",
         what=("The kubelet on each node watches for pods bound to it, asks the container runtime (over CRI) to "
               "pull images and start containers, mounts volumes, runs probes, and reports pod and node status "
-              "back (node heartbeats are Leases in kube-node-lease). It also runs static pods from files, "
-              "which is how kubeadm starts the control plane itself."),
+              "back (node heartbeats are Leases in kube-node-lease). It also runs static pods from files"
+              "{static_pods}. {kubelet_config}"),
         failure=("If a kubelet stops, its containers keep running, but nothing on that node is started, "
                  "restarted or probed, and its status goes stale. After the grace period its Ready condition turns "
                  "Unknown and the node is tainted unreachable; once the pods' toleration for that taint runs out "
@@ -299,7 +299,9 @@ def _for_cluster(text: str, page: Page, cluster: ClusterMap) -> str:
     kind, where = leader_lock(cluster, page.component)
     return text.replace("{lock}", f"{where} {kind}").replace("{lock_kind}", kind) \
         .replace("{dns_service}", cluster.profile.dns_service) \
-        .replace("{dns_redundancy}", cluster.profile.dns_redundancy)
+        .replace("{dns_redundancy}", cluster.profile.dns_redundancy) \
+        .replace("{static_pods}", cluster.profile.static_pods_use()) \
+        .replace("{kubelet_config}", cluster.profile.kubelet_config).rstrip()
 
 
 def what_text(page: Page, cluster: ClusterMap) -> str:

@@ -173,6 +173,9 @@ class Profile:
     ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
     cni_config: str = "ls /etc/cni/net.d/   # on a node"
+    # How the kubelet's own configuration is set where the distribution manages it (a sentence of the kubelet
+    # page; "" where the reader configures the kubelet on the node).
+    kubelet_config: str = ""
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -210,6 +213,18 @@ class Profile:
     @property
     def hidden(self) -> bool:
         return self.control_plane == HIDDEN
+
+    def static_pods_use(self) -> str:
+        """What the kubelet's static pods have to do with the control plane here, to end the sentence "It also runs
+        static pods from files": the kubelet starts it on static-pod distributions, not on k3s or a provider's."""
+        if self.control_plane == EMBEDDED:
+            return f"; {self.title} runs its control plane inside its own process instead, the one that is also the " \
+                   "kubelet"
+        if self.control_plane == HIDDEN:
+            return f"; {self.title} runs the control plane out of sight, on machines it manages"
+        if self.name == "unknown":
+            return ", which is how kubeadm and others start the control plane itself"
+        return f", which is how {self.title} runs the control plane itself"
 
 
 def _frozen(mapping: dict[str, str]) -> Mapping[str, str]:
@@ -571,6 +586,13 @@ OPENSHIFT = Profile(
     dns_redundancy="OpenShift's DNS operator runs cluster DNS as DaemonSet openshift-dns/dns-default, a pod on every "
                    "node: `oc get clusteroperator dns` says why pods are missing or not ready.",
     dns_workload="DaemonSet openshift-dns/dns-default",
+    # "OpenShift Container Platform uses a KubeletConfig custom resource (CR) to manage the configuration of nodes
+    # ... Logging in to remote machines for the purpose of changing their configuration is not supported" (Nodes,
+    # Managing nodes); the MCO writes the kubelet's --config (/etc/kubernetes/kubelet.conf, not kubeadm's
+    # kubeconfig of that name: left unnamed so as not to read as kubeadm's).
+    kubelet_config="On OpenShift the Machine Config Operator writes each node's kubelet configuration: change it "
+                   "with a KubeletConfig resource for a machine config pool (`oc get kubeletconfig`, "
+                   "`oc get machineconfigpool`), never by editing files on a node, which OpenShift does not support.",
     # Its default DNS "cannot be customized, replaced, or supplemented" (the DNS Operator page of the docs).
     dns_missing="OpenShift's DNS operator creates DaemonSet openshift-dns/dns-default, and nothing else can run "
                 "cluster DNS here: `oc get clusteroperator dns` says why it has not, and "
