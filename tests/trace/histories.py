@@ -20,7 +20,7 @@ from kubectl_arch.trace.collect import OwnerData, TraceData
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, 0, tzinfo=dt.timezone.utc)
 OUTCOMES = ("ready", "not-ready", "crash-loop", "between-restarts", "succeeded", "failed", "pull-failing",
-            "creating", "init-failing", "unschedulable", "evicted")
+            "creating", "init-failing", "unschedulable", "evicted", "start-failing")
 NODE = "worker-1"
 
 
@@ -170,6 +170,17 @@ def histories(draw: Any) -> TraceData:
             b.event("Failed", f'Failed to pull image "{image}": not found', clock.tick(), name, warning=True)
             app_statuses.append({"name": name, "image": image, "restartCount": 0, "ready": False,
                                  "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off"}}})
+            break
+        if outcome == "start-failing" and i == apps - 1:  # the runtime cannot start it: StartError, zero startedAt
+            b.event("Created", f"Created container: {name}", clock.tick(), name, count=3)
+            failed_at = clock.tick()
+            b.event("Failed", "Error: failed to create containerd task: exec: \"/run\": no such file or directory",
+                    failed_at, name, warning=True, count=3)
+            app_statuses.append({"name": name, "image": image, "restartCount": 2, "ready": False,
+                                 "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                                 "lastState": {"terminated": {"exitCode": 128, "reason": "StartError",
+                                                              "startedAt": "1970-01-01T00:00:00Z",
+                                                              "finishedAt": stamp(failed_at)}}})
             break
         if outcome == "creating" and i == apps - 1:
             app_statuses.append({"name": name, "image": image, "restartCount": 0, "ready": False,

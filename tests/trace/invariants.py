@@ -8,6 +8,7 @@
 - the verdict's evidence exists in the input: a stuck or finished reason not made up by trace appears in
   the pod, its events or its owners; every "event ... xN: message" line quotes a message that was read; a
   finished verdict's container and exit code are in the pod status.
+``skew_within_life(report)``: no time was moved further than the pod has existed (generated histories only).
 """
 
 from __future__ import annotations
@@ -95,6 +96,18 @@ def _order(report: TraceReport) -> list[str]:
             problems.append(f"{stage.name} has a negative duration")
         floor = stage.start or stage.end or floor
     return problems
+
+
+def skew_within_life(report: TraceReport) -> list[str]:
+    """No time was moved further than the pod has existed: a runtime's zero time (1970) is no clock skew. For
+    generated histories (whose clocks agree within seconds); the minikube sample's kube-proxy pod records its
+    status five days before its creation, which trace reports as clock skew."""
+    created = report.view.created
+    if created is None:
+        return []
+    life = (report.now - created).total_seconds() + 86_400  # a day of slack for owners written before the pod
+    return [f"{s.name} was moved {s.skew_seconds:.0f}s, more than the pod has existed" for s in report.stages
+            if s.skew_seconds > life]
 
 
 def _evidence_exists(report: TraceReport, data: TraceData) -> list[str]:

@@ -19,14 +19,15 @@ from kubectl_arch.trace.collect import TraceData, collect_trace
 from kubectl_arch.trace.report import analyse
 from kubectl_arch.trace.target import OWNER_KINDS, Target
 from tests.trace.histories import histories
-from tests.trace.invariants import broken
+from tests.trace.invariants import broken, skew_within_life
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories())
 def test_every_generated_history_keeps_the_invariants(data: TraceData) -> None:
     report = analyse(data)
-    assert broken(report, data) == [], [(s.name, s.status.value, s.start, s.end) for s in report.stages]
+    problems = broken(report, data) + skew_within_life(report)
+    assert problems == [], [(s.name, s.status.value, s.start, s.end) for s in report.stages]
 
 
 def _targets(sample: Any) -> list[tuple[str, Target]]:

@@ -22,7 +22,7 @@ from kubectl_arch.collect.source import Response
 from kubectl_arch.trace.collect import OwnerData, TraceData
 from kubectl_arch.trace.report import TraceReport, analyse
 from tests.trace import test_creation as creation
-from tests.trace.invariants import broken
+from tests.trace.invariants import broken, skew_within_life
 from tests.trace.podmaker import CREATED, NOW, UID, condition, running_pod
 
 POD_REF = f'pod: "web-0_shop({UID})"'  # how the kubelet names a pod in its messages
@@ -649,7 +649,7 @@ def test_each_stuck_signature_is_found_where_it_is_and_explained(name: str) -> N
         assert phrase not in explanation, (phrase, explanation)
     if signature.note:
         assert any(signature.note in note for note in report.notes), report.notes
-    assert broken(report, data) == []
+    assert broken(report, data) + skew_within_life(report) == []
     times = [t for s in report.stages for t in (s.start, s.end) if t is not None]
     assert all(t.year == 2026 for t in times), "a zero time (1970) from the runtime is no time"
 
