@@ -172,7 +172,9 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
     for container in view.containers():
         if container.restarts or container.state == "terminated":
             stage.evidence.append(endings.termination_line(container))
-    fail_if(stage, endings.crash_problem(view))
+    # A restart can fail before the process runs (a Secret deleted since the first start): the same signatures as a
+    # first start, at this step.
+    fail_if(stage, endings.crash_problem(view) or diagnose.start_problem(view))
     if stage.problem is None and all(c.state == "running" for c in view.containers()):
         stage.status = StageStatus.DONE
         stage.end = max((c.started for c in view.containers() if c.started), default=None)

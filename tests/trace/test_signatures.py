@@ -594,6 +594,15 @@ SIGNATURES: dict[str, Signature] = {
                  kubelet_event("Killing", "Container web failed liveness probe, will be restarted", at(0, 42),
                                warning=False)],
         "staying-up", "CrashLoopBackOff", ("exits with code 1 (Error)",), never=("liveness",), since=at(0, 4)),
+    "restart-blocked-by-config-error": Signature(  # ran for minutes; its Secret was deleted before the restart
+        lambda: running(restarts=1, state={"waiting": {"reason": "CreateContainerConfigError",
+                                                       "message": 'secret "db-password" not found'}},
+                        lastState={"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at(0, 4),
+                                                  "finishedAt": at(6, 0)}}),
+        lambda: [*pulled_and_started(), kubelet_event("Failed", 'Error: secret "db-password" not found', at(6, 1),
+                                                      last=at(9, 55), count=20)],
+        "staying-up", "CreateContainerConfigError", ('secret "db-password" not found', "is missing"),
+        since=at(0, 4)),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
