@@ -90,6 +90,9 @@ def _where_to_run(profile: Profile) -> str:
     if profile.hidden:
         return (f"{profile.title} keeps the control plane's certificate files on machines it runs, which no node "
                 "of the cluster can read; the provider rotates them")
+    if profile.pki_copy:
+        return f"{profile.pki_copy} to check the control plane's certificate files ({profile.title} keeps them in " \
+               f"{profile.pki_dir} on each control-plane node)"
     if profile.pki_dir:
         return f"run on a control-plane node with --pki-dir {profile.pki_dir} to check the control plane's " \
                f"certificate files ({profile.title} keeps them there)"

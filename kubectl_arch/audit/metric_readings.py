@@ -102,7 +102,8 @@ class SecurePortMetrics:
                     "them there")
         bound, where = {
             "kubeadm": ("; kubeadm binds it to 127.0.0.1", "on a control-plane node"),
-            "kind": ("; kind's kubeadm binds it to 127.0.0.1", "on a control-plane node"),
+            "kind": ("; kind's kubeadm binds it to 127.0.0.1",
+                     "inside a control-plane node's container (`docker exec -it <node> bash`)"),
             "minikube": ("", "inside the minikube node (`minikube ssh`)"),
             None: ("; kubeadm and k3s bind it to 127.0.0.1", "on a control-plane node"),
         }.get(distribution, ("", "on a control-plane node"))

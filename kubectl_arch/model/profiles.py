@@ -176,6 +176,9 @@ class Profile:
     # How the kubelet's own configuration is set where the distribution manages it (a sentence of the kubelet
     # page; "" where the reader configures the kubelet on the node).
     kubelet_config: str = ""
+    # How to bring the PKI files to a machine that runs this tool, where a control-plane node cannot ("" where it
+    # can: run there with --pki-dir).
+    pki_copy: str = ""
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
@@ -323,6 +326,10 @@ KIND = Profile(
                                                               installs=", which kind does not install"),
     kubelet_certificate_references=(KUBEADM_KUBELET_SERVING_DOC, KCM_FLAGS_DOC),
     references=("https://kind.sigs.k8s.io/docs/user/configuration/",),
+    # kind's node image (images/base/Dockerfile) installs curl and no Python: this tool does not run in a node.
+    pki_copy="kind's nodes are containers that cannot run this tool: copy the files out "
+             "(`docker cp <node>:/etc/kubernetes/pki ./<node>-pki`, which copies the private keys too: delete the "
+             "copy afterwards) and pass --pki-dir ./<node>-pki",
 )
 
 _K3S_ETCDCTL = ("etcdctl --endpoints=https://127.0.0.1:2379 "
