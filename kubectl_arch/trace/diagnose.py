@@ -9,7 +9,7 @@ events are merged, rate-limited and expire.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,13 +360,16 @@ _NO_PULL = {
 IMAGE_WAITING = frozenset({"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"})
 
 
-def image_problem(view: PodView, init: bool | None = None) -> Diagnosis | None:
+def image_problem(view: PodView, init: bool | None = None, among: Collection[str] | None = None) -> Diagnosis | None:
     """A container waits for its image: the pull fails, or the kubelet backs off between tries.
 
-    ``init`` limits the search to init (True) or app (False) containers: each has its own step."""
+    ``init`` limits the search to init (True) or app (False) containers: each has its own step; ``among`` to the
+    containers named (those not started yet: a restart's pull failing is a later step's)."""
     commands = Commands(view)
     pool = view.containers(init=True) + view.containers() if init is None else view.containers(init=init)
     for container in pool:
+        if among is not None and container.name not in among:
+            continue
         if container.state != "waiting" or container.reason not in IMAGE_WAITING:
             continue
         failed = [e for e in view.events_with("Failed") if e.container in (None, container.name)

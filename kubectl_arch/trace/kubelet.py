@@ -123,7 +123,7 @@ def images_pulled(inputs: StageInputs, previous: Stage) -> Stage:
     pull_starts = [r.pull_start for r in runs if r.pull_start]
     if pull_starts:
         stage.start = min(pull_starts)
-    fail_if(stage, diagnose.image_problem(view, init=False))
+    fail_if(stage, diagnose.image_problem(view, init=False, among={r.name for r in runs if not r.started}))
     if stage.problem is None and runs and all(r.has_image for r in runs):
         stage.status = StageStatus.DONE
         ends = [r.pull_end or r.first_start for r in runs]
@@ -172,9 +172,10 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
     for container in view.containers():
         if container.restarts or container.state == "terminated":
             stage.evidence.append(endings.termination_line(container))
-    # A restart can fail before the process runs (a Secret deleted since the first start): the same signatures as a
-    # first start, at this step.
-    fail_if(stage, endings.crash_problem(view) or diagnose.start_problem(view))
+    # A restart can fail before the process runs (a Secret deleted, an image tag gone under imagePullPolicy Always):
+    # the same signatures as a first start, at this step.
+    fail_if(stage, endings.crash_problem(view) or diagnose.image_problem(view, init=False)
+            or diagnose.start_problem(view))
     if stage.problem is None and all(c.state == "running" for c in view.containers()):
         stage.status = StageStatus.DONE
         stage.end = max((c.started for c in view.containers() if c.started), default=None)

@@ -603,6 +603,14 @@ SIGNATURES: dict[str, Signature] = {
                                                       last=at(9, 55), count=20)],
         "staying-up", "CreateContainerConfigError", ('secret "db-password" not found', "is missing"),
         since=at(0, 4)),
+    "restart-blocked-by-pull": Signature(  # imagePullPolicy Always, and the tag was deleted since the first start
+        lambda: _image("ghcr.io/example/web:2.0.1")(running(
+            restarts=1, state={"waiting": {"reason": "ImagePullBackOff",
+                                           "message": 'Back-off pulling image "ghcr.io/example/web:2.0.1"'}},
+            lastState={"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at(0, 4),
+                                      "finishedAt": at(6, 0)}})),
+        lambda: [*pulled_and_started(), *_pull_failing()[1:]], "staying-up", "ImagePullBackOff",
+        ("no such image or tag",), since=at(0, 4)),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
