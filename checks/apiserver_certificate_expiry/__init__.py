@@ -78,7 +78,5 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
         return with_fix(findings, f"{profile.title} renews the API server's certificates: if one nears expiry, "
                                   "raise it with the provider's support. A certificate a load balancer or proxy of "
                                   "yours presents in front of it is yours to renew where it is issued.")
-    # OpenShift's operators renew on their own, and minikube recreates the cluster: no per-node renewal there.
-    per_node = profile.name not in ("openshift", "minikube")
-    where = "Renew it on each control-plane node:" if per_node else f"On {profile.title}:"
+    where = "Renew it on each control-plane node:" if profile.renewal_per_node else f"On {profile.title}:"
     return with_fix(findings, f"{where} {renew}" if renew else None)

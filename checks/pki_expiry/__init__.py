@@ -34,6 +34,10 @@ WHY = ("The control plane authenticates its own parts with certificates kept as 
        "certificates where etcd runs, and the CAs that sign them. An expired one breaks the link it secures (etcd "
        "peers stop replicating, the API server loses etcd or the kubelets) with no warning first.")
 
+# Rotating a CA by hand, where the distribution's own operators or tools replace its certificates, fights them.
+MANUAL_CA_ROTATION = "https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/"
+
+
 META = CheckMeta(
     id=ID,
     title="Control-plane PKI certificate expiry (--pki-dir)",
@@ -47,7 +51,7 @@ META = CheckMeta(
     references=(
         KUBEADM_CERTS_DOC,
         "https://kubernetes.io/docs/setup/best-practices/certificates/",
-        "https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/",
+        MANUAL_CA_ROTATION,
     ),
     needs=(),
     optional_needs=(PKI_FILES, *DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
@@ -58,8 +62,14 @@ META = CheckMeta(
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     profile = profile_of(data)  # its files, lifetimes and pages, never kubeadm's on another distribution
-    return with_distribution_pages(_evaluate(data, thresholds, profile), data, META, CHECK_CERTS,
-                                   why=f"{WHY} {profile.pki_certificates}")
+    findings = with_distribution_pages(_evaluate(data, thresholds, profile), data, META, CHECK_CERTS,
+                                       why=f"{WHY} {profile.pki_certificates}")
+    if not profile.renewal_per_node:
+        for finding in findings:
+            pages = finding.references or META.references
+            finding.references = tuple(dict.fromkeys(page for page in (*pages, *profile.certificate_references)
+                                                     if page != MANUAL_CA_ROTATION))
+    return findings
 
 
 def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile) -> list[Finding]:
@@ -109,5 +119,7 @@ def _fix(profile: Profile) -> str | None:
     listing = ""
     if check:  # its note after the command, never inside the code a reader copies
         code, note = split_comment(check)
-        listing = f"List them: `{code}`" + (f" ({note})" if note else "") + "."
-    return " ".join(part for part in (listing, f"Renew them: {renew}." if renew else "") if part)
+        listing = f"Check them: `{code}`" + (f" ({note})" if note else "") + "."
+    renewal = "" if not renew else f"Renew them: {renew}." if profile.renewal_per_node else \
+        f"On {profile.title}: {renew}."
+    return " ".join(part for part in (listing, renewal) if part)

@@ -173,6 +173,10 @@ class Profile:
     ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
     cni_config: str = "ls /etc/cni/net.d/   # on a node"
+    # Whether the control plane's certificates are renewed on each control-plane node by a command of the reader's
+    # (False: OpenShift's operators rotate them, minikube recreates the cluster), so per-node renewal and rotating
+    # CAs by hand are taught only where they are the way.
+    renewal_per_node: bool = True
     # How the kubelet's own configuration is set where the distribution manages it (a sentence of the kubelet
     # page; "" where the reader configures the kubelet on the node).
     kubelet_config: str = ""
@@ -460,6 +464,7 @@ _MINIKUBE_ETCDCTL = ("kubectl -n kube-system exec etcd-<node> -- etcdctl --endpo
 
 MINIKUBE = Profile(
     name="minikube", title="minikube", control_plane=STATIC_PODS, control_plane_namespaces=("kube-system",),
+    renewal_per_node=False,
     pki_dir="/var/lib/minikube/certs", kubeconfig_certs=(),
     datastore="stacked-etcd", quota=Quota(ETCD_DEFAULT_QUOTA, ETCD_LIMITS_DOC),
     logs=_frozen({**_STATIC_POD_LOGS, "kubelet": "minikube ssh -- sudo journalctl -u kubelet --since '15 min ago'",
@@ -518,7 +523,7 @@ OPENSHIFT_SERVING_ROTATION = Rotation(
     issuer_marker="signer", overdue="its replacement is overdue: a Degraded kube-apiserver operator in "
                                     "`oc get clusteroperators` says why")
 OPENSHIFT = Profile(
-    name="openshift", title="OpenShift", control_plane=STATIC_PODS,
+    name="openshift", title="OpenShift", control_plane=STATIC_PODS, renewal_per_node=False,
     control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
                               "openshift-kube-controller-manager"),
     pki_dir="/etc/kubernetes/static-pod-resources", kubeconfig_certs=(),
@@ -539,7 +544,11 @@ OPENSHIFT = Profile(
                            "machine set), never by hand",
         CHECK_CERTS: "oc get clusteroperators   # operators rotate the control plane's certificates; a Degraded "
                      "kube-apiserver or etcd operator names a failed rotation",
-        RENEW_CERTS: "the operators renew them automatically; after a long shutdown approve pending CSRs "
+        # "Control plane certificates are managed by the system and rotated automatically. In the rare case that
+        # your control plane certificates have expired, see Recovering from expired control plane certificates"
+        # (Security > Control plane certificates): the cluster recovers once the kubelets' CSRs are approved.
+        RENEW_CERTS: "no command renews them by hand, as the operators rotate them; if they expired while the cluster "
+                     "was shut down, it recovers them once running, after you approve the kubelets' pending CSRs "
                      "(`oc get csr`, `oc adm certificate approve <csr>`)",
         ETCDCTL: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> etcdctl",
         # The etcdctl container names every member in ETCDCTL_ENDPOINTS: defragment only the local one.

@@ -1,0 +1,47 @@
+"""pki-expiry on OpenShift teaches what OpenShift documents: its operators rotate the control plane's certificates
+('managed by the system and rotated automatically'), no command renews them by hand, and a cluster whose
+certificates expired while it was shut down recovers them itself once the kubelets' pending CSRs are approved.
+It said 'List them: `oc get clusteroperators`' (which lists operators) and 'Renew them: ...', and linked the
+Kubernetes guide to rotating CAs by hand, which would fight the operators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kubectl_arch.cli.main import cli
+from tests.harness.pki import make_ca, make_leaf, write_pem
+
+
+def _expired_pki(folder: Path) -> Path:
+    now = dt.datetime.now(dt.timezone.utc)
+    ca = make_ca("etcd-signer", not_before=now - dt.timedelta(days=400), not_after=now + dt.timedelta(days=3000))
+    leaf = make_leaf(ca, "etcd-serving-master-0", not_before=now - dt.timedelta(days=400),
+                     not_after=now - dt.timedelta(days=2))
+    pki = folder / "static-pod-resources"
+    write_pem(pki / "etcd-certs" / "secrets" / "etcd-all-certs" / "etcd-serving-master-0.crt", leaf)
+    return pki
+
+
+def _finding(sample: str, pki: Path) -> dict[str, object]:
+    result = CliRunner().invoke(cli, ["audit", "--sample", sample, "--pki-dir", str(pki), "--check", "pki-expiry",
+                                      "-o", "json"], env={"NO_COLOR": "1"})
+    (finding,) = [f for f in json.loads(result.output)["findings"] if f["status"] == "fail"]
+    return finding
+
+
+def test_openshift_is_told_its_operators_rotate_them_and_how_it_recovers_expired_ones(tmp_path: Path) -> None:
+    finding = _finding("openshift", _expired_pki(tmp_path))
+    fix, references = str(finding["remediation"]), list(finding["references"])  # type: ignore[call-overload]
+    assert "List them" not in fix and "Renew them" not in fix, fix
+    assert "On OpenShift: no command renews them by hand, as the operators rotate them" in fix, fix
+    assert "oc adm certificate approve" in fix and "oc get clusteroperators" in fix, fix
+    assert not any("manual-rotation-of-ca-certificates" in page for page in references), references
+
+
+def test_kubeadm_keeps_its_commands(tmp_path: Path) -> None:
+    fix = str(_finding("kubeadm-degraded", _expired_pki(tmp_path))["remediation"])
+    assert "Check them: `kubeadm certs check-expiration`" in fix and "Renew them: kubeadm certs renew all" in fix, fix
