@@ -528,8 +528,14 @@ def failed_pod_problem(view: PodView) -> Diagnosis | None:
         return None
     meaning = _ADMISSION_REASONS.get(reason, "the kubelet gave up on it")
     owned = bool(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
-    after = ("Its controller creates a replacement; trace the new pod." if owned
-             else "Nothing recreates a bare pod: delete it and create it again once the cause is fixed.")
+    if view.mirror:  # owned by its Node, which recreates nothing: the kubelet runs it from a file
+        after = (f"It is a static pod, run by the kubelet on {view.node_name or 'its node'} from a manifest file, "
+                 "not by a controller: fix the cause, then change the manifest (the kubelet runs a changed manifest "
+                 "as a new pod).")
+    elif owned:
+        after = "Its controller creates a replacement; trace the new pod."
+    else:
+        after = "Nothing recreates a bare pod: delete it and create it again once the cause is fixed."
     return Diagnosis(
         reason,
         f"The pod failed on {view.node_name or 'its node'}: {meaning} ({view.status.get('message') or 'no message'}). "

@@ -143,6 +143,16 @@ def failed_pod(reason: str, message: str) -> dict[str, Any]:
     return pod
 
 
+def _static(pod: dict[str, Any]) -> dict[str, Any]:
+    """The mirror pod of a static pod: the kubelet's annotations, owned by its Node."""
+    pod["metadata"]["annotations"] = {"kubernetes.io/config.mirror": "5c1e", "kubernetes.io/config.source": "file",
+                                      "kubernetes.io/config.seen": "2026-11-20T08:49:58.118275Z",
+                                      "kubernetes.io/config.hash": "5c1e"}
+    pod["metadata"]["ownerReferences"] = [{"apiVersion": "v1", "kind": "Node", "name": "worker-1", "uid": "n-1",
+                                           "controller": True}]
+    return pod
+
+
 @dataclass(frozen=True)
 class Signature:
     """A stuck signature, the data that shows it, and what trace must say about it."""
@@ -399,6 +409,10 @@ SIGNATURES: dict[str, Signature] = {
         lambda: [kubelet_event("OutOfcpu", "Node didn't have enough resource: cpu, requested: 4000, used: 1850, "
                                            "capacity: 4000", CREATED, container=None)],
         "finished", "OutOfcpu", ("no CPU left", "never runs again")),
+    "admission-static-pod": Signature(  # a mirror pod: no controller and no user recreates it
+        lambda: _static(failed_pod("OutOfcpu", "Node didn't have enough resource: cpu, requested: 500, used: 3800, "
+                                               "capacity: 4000")), _none,
+        "finished", "OutOfcpu", ("static pod", "manifest"), never=("Its controller creates", "delete it")),
     "admission-out-of-memory": Signature(
         lambda: failed_pod("OutOfmemory", "Node didn't have enough resource: memory, requested: 2147483648, used: "
                                           "7516192768, capacity: 8344743936"), _none,
