@@ -62,6 +62,16 @@ class ClusterMap:
     def profile(self) -> Profile:
         return self.facts.profile
 
+    @property
+    def distribution_words(self) -> str:
+        """The distribution, with OpenShift's release where its ClusterVersion was read ("openshift 4.7.13", and
+        the update rolling out): what every view's heading names beside the Kubernetes version."""
+        release = self.facts.release
+        if release is None or release.version is None:
+            return self.distribution.name
+        updating = f", updating to {release.updating_to}" if release.updating_to else ""
+        return f"{self.distribution.name} {release.version}{updating}"
+
     def component(self, name: str) -> ComponentView:
         for view in self.components:
             if view.name == name:

@@ -505,7 +505,7 @@ def _footer(scene: Scene, cluster: ClusterMap, y: float) -> float:
 
 def _title(cluster: ClusterMap) -> str:
     version = cluster.version or "version unknown"
-    return f"Cluster {version} · {cluster.distribution.name}"
+    return f"Cluster {version} · {cluster.distribution_words}"
 
 
 def _description(cluster: ClusterMap) -> str:

@@ -337,7 +337,7 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
     distribution = cluster.distribution
     out: list[RenderableType] = [
         Text.from_markup(f"[bold]Cluster[/] {markup(cluster.version or 'version unknown')} · "
-                         f"{markup(distribution_words(cluster))} · {markup(cluster.server or 'server unknown')}"),
+                         f"{markup(cluster.distribution_words)} · {markup(cluster.server or 'server unknown')}"),
         two_columns(labelled("  source", [markup(cluster.source)])
                     + labelled("  evidence", [markup(e) for e in distribution.evidence] or ["-"]))]
     if distribution.managed:
@@ -349,16 +349,6 @@ def header_section(cluster: ClusterMap) -> list[RenderableType]:
         out.append(Text.from_markup(f"[bold red]/readyz is failing:[/] "
                                     f"{markup(', '.join(cluster.readyz.failed) or 'see /readyz?verbose')}"))
     return out
-
-
-def distribution_words(cluster: ClusterMap) -> str:
-    """The distribution, with OpenShift's release where its ClusterVersion was read ("openshift 4.7.13", and the
-    update rolling out)."""
-    release = cluster.facts.release
-    if release is None or release.version is None:
-        return cluster.distribution.name
-    updating = f", updating to {release.updating_to}" if release.updating_to else ""
-    return f"{cluster.distribution.name} {release.version}{updating}"
 
 
 def labelled(label: str, items: Sequence[str]) -> list[tuple[str, str]]:
