@@ -172,7 +172,15 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
     else:
         lines = [f"No node can run this pod: the scheduler checked {nodes} and ruled each out."]
     extra: list[str] = []
+    pinned = daemonset_node(view)
+    if pinned:
+        lines.append(f"This DaemonSet pod can run only on node {pinned}, so what rules out {pinned} is what matters.")
     for rejection in failure.reasons:
+        if pinned and rejection.category == "node-affinity":
+            count = f"{rejection.count} node(s) are" if rejection.count is not None else "The other nodes are"
+            lines.append(f"{count} not {pinned} [{rejection.text}]: expected, the DaemonSet controller pins each of "
+                         "its pods to one node.")
+            continue
         advice = _REJECTION_ADVICE.get(rejection.category)
         # "node(s)" is the scheduler's own wording, and the advice text that follows agrees with it.
         count = ("The pod" if rejection.category in POD_LEVEL_REJECTIONS else
@@ -181,6 +189,8 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
             lines.append(f"{count}: {rejection.text}.")
             continue
         meaning, action, command = advice
+        if pinned and rejection.category in _PINNED_ACTIONS:  # more nodes would not help: it goes to one node only
+            action = _PINNED_ACTIONS[rejection.category].format(node=pinned)
         lines.append(f"{count} {'has' if count == 'The pod' else 'have'} {meaning} [{rejection.text}]: {action}.")
         extra.append(command.format(pod=commands.pod, ns=commands.namespace))
     nominated = view.status.get("nominatedNodeName")
@@ -193,6 +203,28 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
     lines.append("The scheduler retries when the cluster changes; nothing happens until one of these is fixed.")
     return Diagnosis("FailedScheduling", " ".join(lines), (commands.describe, *dict.fromkeys(extra)),
                      f"{DOCS}/concepts/scheduling-eviction/kube-scheduler/", (f"scheduler: {message}",))
+
+
+_PINNED_ACTIONS = {
+    "insufficient-resources": "free capacity on {node} or lower the pod's requests (it cannot go to another node)",
+    "too-many-pods": "remove pods from {node} or raise its max-pods (it cannot go to another node)",
+}
+
+
+def daemonset_node(view: PodView) -> str:
+    """The one node a DaemonSet pod is pinned to: its controller writes required node affinity on metadata.name
+    with that node alone ("" for any other pod)."""
+    refs = raw.sequence(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
+    if not any(isinstance(r, Mapping) and r.get("kind") == "DaemonSet" and r.get("controller") for r in refs):
+        return ""
+    affinity = raw.mapping(raw.mapping(raw.mapping(view.spec.get("affinity")).get("nodeAffinity"))
+                           .get("requiredDuringSchedulingIgnoredDuringExecution"))
+    for term in map(raw.mapping, raw.sequence(affinity.get("nodeSelectorTerms"))):
+        for field_term in map(raw.mapping, raw.sequence(term.get("matchFields"))):
+            values = raw.sequence(field_term.get("values"))
+            if field_term.get("key") == "metadata.name" and field_term.get("operator") == "In" and len(values) == 1:
+                return str(values[0])
+    return ""
 
 
 def _no_scheduler(view: PodView, lease: Response, now: dt.datetime, commands: Commands) -> Diagnosis | None:

@@ -363,6 +363,21 @@ def _unschedulable(message: str, *says: str) -> Signature:
                      since=CREATED)
 
 
+DAEMONSET_CPU = ("0/5 nodes are available: 1 Insufficient cpu, 4 node(s) didn't match Pod's node affinity/selector. "
+                 "preemption: 0/5 nodes are available: 1 No preemption victims found for incoming pod, 4 Preemption "
+                 "is not helpful for scheduling.")
+
+
+def _daemonset_unschedulable() -> dict[str, Any]:
+    """A DaemonSet pod as its controller writes it: required affinity to one node by metadata.name."""
+    pod = unschedulable(DAEMONSET_CPU)
+    pod["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "log-agent",
+                                           "uid": "ds-uid", "controller": True, "blockOwnerDeletion": True}]
+    pod["spec"]["affinity"] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["worker-3"]}]}]}}}
+    return pod
+
+
 def _nominated() -> dict[str, Any]:
     pod = unschedulable("0/3 nodes are available: 3 Insufficient cpu.")
     pod["status"]["nominatedNodeName"] = "worker-2"
@@ -399,6 +414,10 @@ SIGNATURES: dict[str, Signature] = {
         "scheduled", "FailedScheduling", ('"data-web-0"', "does not exist"),
         never=("not bound to a volume yet", "found no victims"),
         since=CREATED),
+    "unschedulable-daemonset-pod": Signature(  # pinned to worker-3 by the DaemonSet controller, which is full
+        _daemonset_unschedulable, lambda: [scheduler_event(DAEMONSET_CPU, CREATED, last=at(9, 0), count=12)],
+        "scheduled", "FailedScheduling", ("worker-3", "[Insufficient cpu]", "4 node(s) are not"),
+        never=("fix the selector or label the intended nodes", "add nodes"), since=CREATED),
     "preemption-nominated": Signature(
         _nominated, lambda: [scheduler_event("0/3 nodes are available: 3 Insufficient cpu.", CREATED)],
         "scheduled", "FailedScheduling", ("nominated for node worker-2",), since=CREATED),
