@@ -11,6 +11,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
 from kubectl_arch.audit.metric_readings import (
     SecurePortMetrics,
+    for_eks_only,
     missing_at_window_end,
     provider_metrics_or_reason,
 )
@@ -25,6 +26,10 @@ DEPTH = "workqueue_depth"
 SELF_MANAGED = SecurePortMetrics("the controller manager", 10257,
                                  "openshift-kube-controller-manager/kube-controller-manager", DEPTH)
 
+# What to look at wherever the controller manager runs; the catalogue adds EKS's step, carried on EKS only.
+FIX = ("Find the deep queues by name in the evidence. Check the API server's latency and etcd (etcd-disk-latency), "
+       "the controller manager's client throttling (--kube-api-qps/--kube-api-burst on self-managed clusters) and "
+       "whatever creates objects in bulk.")
 META = CheckMeta(
     id=ID,
     title="The controller manager keeps up (work-queue depth)",
@@ -33,10 +38,8 @@ META = CheckMeta(
         "own queue. A queue that stays deep means that controller falls behind: new ReplicaSets are created "
         "late, Services miss endpoints, deleted objects linger. The usual causes are client throttling "
         "towards the API server (--kube-api-qps), a slow API server or etcd, or a flood of objects.",
-    fix="Find the deep queues by name in the evidence. Check the API server's latency and etcd "
-        "(etcd-disk-latency), the controller manager's client throttling (--kube-api-qps/--kube-api-burst on "
-        "self-managed clusters) and whatever creates objects in bulk. On EKS the controller manager is AWS's: "
-        "open a support case with these figures if the queues stay deep.",
+    fix=f"{FIX} On EKS the controller manager is AWS's: open a support case with these figures if the queues stay "
+        "deep.",
     references=("https://kubernetes.io/docs/reference/instrumentation/metrics/",
                 "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
                 EKS_METRICS_REFERENCE),
@@ -48,6 +51,10 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    return for_eks_only(_evaluate(data, thresholds), data, FIX, META.references)
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     reading = provider_metrics_or_reason(data, EKS_CONTROLLER_MANAGER_METRICS, "the controller manager's metrics",
                                          SELF_MANAGED)
     if isinstance(reading, str):

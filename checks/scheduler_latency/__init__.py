@@ -11,6 +11,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS
 from kubectl_arch.audit.metric_readings import (
     SecurePortMetrics,
+    for_eks_only,
     missing_at_window_end,
     provider_metrics_or_reason,
 )
@@ -25,6 +26,10 @@ PENDING = "scheduler_pending_pods"
 # OpenShift: cluster-kube-scheduler-operator's ServiceMonitor openshift-kube-scheduler/kube-scheduler.
 SELF_MANAGED = SecurePortMetrics("the scheduler", 10259, "openshift-kube-scheduler/kube-scheduler", ATTEMPT_NAMES[0])
 
+# What to look at wherever the scheduler runs; the catalogue adds EKS's step, which findings carry on EKS only.
+FIX = ("Look at the scheduler's CPU and its client throttling (--kube-api-qps/--kube-api-burst on self-managed "
+       "clusters), at pods with heavy inter-pod affinity or topology spread constraints, and at "
+       "scheduler_pending_pods by queue.")
 META = CheckMeta(
     id=ID,
     title="The scheduler places pods quickly (p99 scheduling attempt)",
@@ -34,10 +39,7 @@ META = CheckMeta(
         "that take seconds mean the scheduler is starved of CPU, throttled by the API server, or evaluating "
         "expensive constraints (inter-pod affinity and topology spread across many nodes). Pods pending "
         "while the scheduler struggles show as `Pending` with no event.",
-    fix="Look at the scheduler's CPU and its client throttling (--kube-api-qps/--kube-api-burst on self-managed "
-        "clusters), at pods with heavy inter-pod affinity or topology spread constraints, and at "
-        "scheduler_pending_pods by queue. On EKS the scheduler is AWS's: open a support case with these "
-        "figures if it stays slow.",
+    fix=f"{FIX} On EKS the scheduler is AWS's: open a support case with these figures if it stays slow.",
     references=("https://kubernetes.io/docs/reference/instrumentation/metrics/",
                 "https://github.com/kubernetes/community/blob/master/sig-scalability/slos/slos.md",
                 EKS_METRICS_REFERENCE),
@@ -80,6 +82,10 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
+    return for_eks_only(_evaluate(data, thresholds), data, FIX, META.references)
+
+
+def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     reading = provider_metrics_or_reason(data, EKS_SCHEDULER_METRICS, "the scheduler's metrics", SELF_MANAGED)
     if isinstance(reading, str):
         return [Finding(ID, Status.SKIP, reading)]

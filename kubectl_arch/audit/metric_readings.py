@@ -13,7 +13,7 @@ from typing import Any
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import NEEDS
-from kubectl_arch.collect.provider_metrics import BY_NEED, is_eks
+from kubectl_arch.collect.provider_metrics import BY_NEED, EKS_METRICS_REFERENCE, is_eks
 from kubectl_arch.collect.window import later_name, second_read
 from kubectl_arch.model.memo import memo
 from kubectl_arch.model.metrics import APISERVER_FAMILIES, Metrics, MetricsError, parse_metrics, scrape_metrics
@@ -108,6 +108,19 @@ class SecurePortMetrics:
             None: ("; kubeadm and k3s bind it to 127.0.0.1", "on a control-plane node"),
         }.get(distribution, ("", "on a control-plane node"))
         return f"{head.format(bound=bound)}; {where} read them with {curl}"
+
+
+def for_eks_only(findings: list[Finding], data: ClusterData, general_fix: str,
+                 references: tuple[str, ...]) -> list[Finding]:
+    """Off EKS, the findings carry ``general_fix`` (the check's fix without its EKS step) and ``references`` without
+    EKS's metrics page: a k3s or kind reader is never sent to AWS. On EKS they keep the check's own."""
+    if is_eks(data):
+        return findings
+    pages = tuple(page for page in references if page != EKS_METRICS_REFERENCE)
+    for finding in findings:
+        finding.fix = finding.fix or general_fix
+        finding.references = finding.references or pages
+    return findings
 
 
 def provider_metrics_or_reason(data: ClusterData, need: str, what: str,
