@@ -74,6 +74,40 @@ def crash_problem(view: PodView) -> Diagnosis | None:
     return None
 
 
+BACKOFF_RESET_SECONDS = 600.0  # the kubelet forgets a container's back-off after 10 minutes of running
+LOOPING_RESTARTS = 2  # one restart is an incident; from two on, a short run is one turn of a loop
+
+
+def restarting_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
+    """A not-Ready pod caught in one of its short runs: running again, but for less than the kubelet's back-off
+    reset after repeated failures, so the loop is not over (the pod is not waiting for readiness)."""
+    if view.condition_true("Ready"):
+        return None
+    for container in view.containers():
+        running_for = (now - container.started).total_seconds() if container.started else None
+        if container.state != "running" or container.restarts < LOOPING_RESTARTS or running_for is None \
+                or running_for >= BACKOFF_RESET_SECONDS or container.last_exit_code is None:
+            continue
+        code, reason = container.last_exit_code, container.last_reason or "Error"
+        killed = "" if reason == "OOMKilled" else _killed_by_kubelet(view, container, last=True)
+        commands = Commands(view)
+        return Diagnosis(
+            reason,
+            f"Container {container.name!r} is running again since {_clock(container.started)}, but it has been "
+            f"restarted {plural(container.restarts, 'time')}, the last time after exiting {code} ({reason}) at "
+            f"{_stamp(container, last=True)}: it is crash-looping, caught between failures. "
+            f"{killed or _why(view, container, code, reason)} The kubelet counts it stable after 10 minutes of "
+            "running.",
+            (commands.logs(container.name, previous=True), commands.describe,
+             commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
+            RESTARTS_DOC, (f"last termination: {reason} exit code {code} at {_stamp(container, last=True)}",))
+    return None
+
+
+def _clock(when: dt.datetime | None) -> str:
+    return when.strftime("%H:%M:%S") if when else "an unknown time"
+
+
 def _killed_by_kubelet(view: PodView, container: ContainerView, last: bool) -> str:
     """The kubelet's own reason for stopping the run, from its events during that run: a failed liveness or startup
     probe ("Container x failed liveness probe, will be restarted") or a failed postStart hook. The exit code then

@@ -177,6 +177,12 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
     fail_if(stage, endings.crash_problem(view) or diagnose.image_problem(view, init=False)
             or diagnose.start_problem(view))
     if stage.problem is None and all(c.state == "running" for c in view.containers()):
+        looping = endings.restarting_problem(view, inputs.now)
+        if looping is not None:  # running again, but the loop is not over: not a wait for readiness
+            stage.problem = looping
+            stage.evidence.append("running again, for less than the 10 minutes after which the kubelet counts it "
+                                  "stable")
+            return stage
         stage.status = StageStatus.DONE
         stage.end = max((c.started for c in view.containers() if c.started), default=None)
         stage.evidence.append(f"running again since {inputs.at(stage.end)}")

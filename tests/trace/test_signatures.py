@@ -644,6 +644,12 @@ SIGNATURES: dict[str, Signature] = {
                                       "finishedAt": at(6, 0)}})),
         lambda: [*pulled_and_started(), *_pull_failing()[1:]], "staying-up", "ImagePullBackOff",
         ("no such image or tag",), since=at(0, 4)),
+    "crash-loop-running-again": Signature(  # caught in one of its short runs: running 10 s after its 6th OOM kill
+        lambda: running(restarts=6, state={"running": {"startedAt": at(9, 50)}}, lastState={"terminated": {
+            "exitCode": 137, "reason": "OOMKilled", "startedAt": at(9, 10), "finishedAt": at(9, 40)}}),
+        _crash_events, "staying-up", "OOMKilled",
+        ("running again since 08:59:50", "restarted 6 times", "limits.memory 64Mi"),
+        never=("readiness",), since=at(0, 4)),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
