@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,27 +188,41 @@ def test_a_dependency_declared_in_the_catalogue_is_read_first(
 def test_one_429_pauses_every_reader_for_its_retry_after(
         slow: tuple[SlowBackend, ApiServer], monkeypatch: pytest.MonkeyPatch,
         live: Callable[[ApiServer], KubeSource]) -> None:
+    """Every request whose thread looked for a pause after the 429 was declared waits for its end.
+
+    Timed on the client, from when each thread asked (``wait``) to when it sent: a request that had already
+    passed ``wait`` when the pause was declared may still go out, as it must (the server's clock had counted
+    those as sent during the pause when the machine was loaded).
+    """
     backend, server = slow
     names = _namespace_needs(monkeypatch, 4 * DEFAULT_IN_FLIGHT)
-    told: list[float] = []
-
-    def first_of_ns_3(path: str, _query: Mapping[str, str]) -> bool:
-        if path == "/api/v1/namespaces/ns-3/pods":
-            told.append(time.monotonic())
-            return True
-        return False
-
-    server.fail(first_of_ns_3, status=429, retry_after=1, times=1)
+    server.fail("/api/v1/namespaces/ns-3/pods", status=429, retry_after=1, times=1)
     source = live(server)
+    asked = threading.local()
+    sends: list[tuple[float, float]] = []  # (when the thread asked for a pause, when it sent)
+    wait, get_once = source.backoff.wait, source._get_once
+
+    def recorded_wait() -> None:
+        asked.at = time.monotonic()
+        wait()
+
+    def recorded_get_once(*args: Any, **kwargs: Any) -> Any:
+        sends.append((asked.at, time.monotonic()))
+        return get_once(*args, **kwargs)
+
+    monkeypatch.setattr(source.backoff, "wait", recorded_wait)
+    monkeypatch.setattr(source, "_get_once", recorded_get_once)
 
     data = collect(source, names)
 
     assert all(data[name].ok for name in names), "the throttled read was retried and succeeded"
     assert source.backoff.pauses == 1
-    pause_started = told[0]
-    during = [at for at, _ in backend.arrivals if pause_started + 0.15 < at < pause_started + 0.9]
-    assert during == [], f"{len(during)} requests were sent while the server had asked everyone to wait"
-    assert any(at >= pause_started + 0.9 for at, _ in backend.arrivals), "reads resumed after the pause"
+    until = source.backoff._until  # set under its lock as clock() + 1 s when the pause was declared
+    declared = until - 1
+    early = [sent for at, sent in sends if at > declared and sent < until]
+    assert early == [], f"{len(early)} requests asked after the pause was declared and went out before its end"
+    assert any(at > declared for at, _ in sends), "reads went on after the pause was declared"
+    assert any(at >= until for at, _ in backend.arrivals), "reads resumed after the pause"
 
 
 def test_a_failed_read_among_concurrent_ones_is_data_and_the_rest_are_read(
