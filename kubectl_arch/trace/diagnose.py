@@ -524,6 +524,18 @@ def readiness_problem(view: PodView) -> Diagnosis | None:
                    f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate")
     if gated is not None:
         return gated
+    starting = _startup_failure(view)
+    if starting is not None:
+        return Diagnosis(
+            "Unhealthy",
+            f"The startup probe fails ({plural(starting.count, 'time')}): {starting.message}. Until it passes, the "
+            "kubelet runs neither the readiness nor the liveness probe, so the pod cannot become Ready; once the "
+            "probe's failureThreshold is reached the kubelet kills the container and restarts it. Check the probe's "
+            "path and port, and that failureThreshold x periodSeconds covers the application's start.",
+            (commands.describe, commands.logs(starting.container or _first_container(view)),
+             commands.jsonpath(".spec.containers[*].startupProbe")),
+            f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+            (f"event Unhealthy x{starting.count}: {starting.message}",))
     unhealthy = [e for e in view.events_with("Unhealthy") if "readiness" in e.message.lower()]
     if unhealthy:
         event = unhealthy[-1]
@@ -537,6 +549,17 @@ def readiness_problem(view: PodView) -> Diagnosis | None:
             f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
             (f"event Unhealthy x{event.count}: {event.message}",))
     return None
+
+
+def _startup_failure(view: PodView) -> EventView | None:
+    """The latest failed startup probe of a container whose status says it has not passed it (``started`` false):
+    older failures of a container that has since started say nothing now."""
+    statuses = [raw.mapping(s) for s in raw.sequence(view.status.get("containerStatuses"))]
+    waiting = {str(s.get("name")) for s in statuses if s.get("started") is False and "running" in raw.mapping(
+        s.get("state"))}
+    failures = [e for e in view.events_with("Unhealthy") if e.container in waiting
+                and e.message.lower().startswith("startup probe")]
+    return failures[-1] if failures else None
 
 
 _ADMISSION_REASONS = {

@@ -122,7 +122,7 @@ def running(restarts: int = 0, **status: Any) -> dict[str, Any]:
     """Phase Running, the container running since 08:50:04 (or per ``status``), not ready."""
     pod = on_node(container={"running": {"startedAt": at(0, 4)}})
     pod["status"]["phase"] = "Running"
-    pod["status"]["containerStatuses"][0].update(restartCount=restarts, started=True, **status)
+    pod["status"]["containerStatuses"][0].update({"restartCount": restarts, "started": True, **status})
     return pod
 
 
@@ -297,6 +297,14 @@ def _hook_events() -> list[dict[str, Any]]:
     return [*pulled_and_started(), kubelet_event("FailedPostStartHook", HOOK_FAILED, at(0, 5)),
             kubelet_event("FailedPostStartHook", "PostStartHook failed", at(0, 5)),
             kubelet_event("Killing", "FailedPostStartHook", at(0, 5), warning=False)]
+
+
+def _startup_probed() -> dict[str, Any]:
+    """Running, its startup probe not passed yet (``started`` false): no readiness or liveness probe runs before."""
+    pod = running(started=False)
+    pod["spec"]["containers"][0]["startupProbe"] = {"httpGet": {"path": "/healthz", "port": 8080},
+                                                    "failureThreshold": 30, "periodSeconds": 10}
+    return pod
 
 
 def _readiness_gated() -> dict[str, Any]:
@@ -596,6 +604,12 @@ SIGNATURES: dict[str, Signature] = {
             "Unhealthy", 'Readiness probe failed: Get "http://10.244.1.5:8080/ready": dial tcp 10.244.1.5:8080: '
             "connect: connection refused", at(0, 9), last=at(9, 59), count=118)],
         "ready", "Unhealthy", ("connection refused", "118 times"), since=at(0, 4)),
+    "startup-probe-failing": Signature(
+        _startup_probed, lambda: [*pulled_and_started(), kubelet_event(
+            "Unhealthy", "Startup probe failed: HTTP probe failed with statuscode: 503", at(0, 14), last=at(1, 54),
+            count=12)],
+        "ready", "Unhealthy", ("startup probe fails (12 times)", "statuscode: 503"), never=("readiness probe",),
+        since=at(0, 4)),
     "readiness-gates-not-ready": Signature(
         _readiness_gated, pulled_and_started, "ready", "ReadinessGatesNotReady",
         ("target-health.elbv2.k8s.aws/k8s-shop-web-1a2b3c",), since=at(0, 4)),
