@@ -101,6 +101,15 @@ CERTS: dict[str, list[Cert]] = {
              ip_addresses=("172.20.0.1", "172.16.62.48")),
         Cert("aws-load-balancer-webhook-ca.pem", "aws-load-balancer-controller-ca", 212, 3650, is_ca=True),
     ],
+    # GKE: a cluster CA valid 30 years (its CN a generated UUID); the API server's serving certificate is for the
+    # control plane's endpoints (the kubernetes Service IP, the private and the public endpoint).
+    "gke": [
+        Cert("ca.pem", "5e1c9a3f-7b2d-4e80-a6c4-0d9f8b1e2a47", 535.83, 10957, is_ca=True),
+        Cert("apiserver.pem", "172.16.0.2", 8.26, 365, issuer="ca.pem", server=True,
+             dns_names=("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                        "kubernetes.default.svc.cluster.local"),
+             ip_addresses=("34.118.224.1", "172.16.0.2", "34.27.112.9")),
+    ],
     "k3s": [
         Cert("server-ca.pem", f"k3s-server-ca@{K3S_CREATED}", K3S_AGE, 3650, is_ca=True),
         Cert("client-ca.pem", f"k3s-client-ca@{K3S_CREATED}", K3S_AGE, 3650, is_ca=True),

@@ -9,7 +9,13 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import with_fix, with_teaching
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.addons import DAEMONSETS_NEED, DEPLOYMENTS_NEED, OPENSHIFT_DNS_PODS_NEED
+from kubectl_arch.model import raw
+from kubectl_arch.model.addons import (
+    DAEMONSETS_NEED,
+    DEPLOYMENTS_NEED,
+    DNS_DEPLOYMENTS,
+    OPENSHIFT_DNS_PODS_NEED,
+)
 from kubectl_arch.model.facts import cluster_facts
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.workloads import Workload
@@ -65,7 +71,28 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
                         evidence={"unread": [need for need, _ in dns.unread]})]
     findings = _judge(dns.kind or "DNS", workload, list(dns.ready_nodes or ()), len(node_infos(data)),
                       int(thresholds["min_ready"]))
-    return with_fix(findings, _daemonset_fix(workload)) if workload.kind == "DaemonSet" else findings
+    if workload.kind == "DaemonSet":
+        return with_fix(findings, _daemonset_fix(workload))
+    autoscalers = {raw.name(d) for d in data.items(DEPLOYMENTS_NEED)}
+    return with_fix(findings, _deployment_fix(workload, f"{workload.name}-autoscaler" in autoscalers))
+
+
+def _deployment_fix(workload: Workload, autoscaled: bool) -> str:
+    """Scale the Deployment that runs (kube-dns on GKE, coredns elsewhere); where a cluster-proportional-autoscaler
+    (GKE's kube-dns-autoscaler, AKS's coredns-autoscaler) sets its replicas, a `kubectl scale` is undone at its next
+    poll: its ConfigMap's parameters (min, nodesPerReplica, coresPerReplica) are what to change."""
+    # Only names the product knows go into the fix (every report prints it as written): a Deployment found by its
+    # label under another name is shown as a placeholder.
+    ns = "kube-system" if workload.namespace == "kube-system" else "<namespace>"
+    name = workload.name if workload.name in DNS_DEPLOYMENTS else "<dns-deployment>"
+    spread = ("spread them with a pod anti-affinity or topology spread constraint; look at not-ready pods with "
+              f"`kubectl -n {ns} describe pod -l k8s-app=kube-dns`.")
+    if autoscaled:
+        return (f"The Deployment {ns}/{name} is scaled by {name}-autoscaler (the cluster-proportional-autoscaler), "
+                "which undoes a `kubectl scale` at its next poll: raise its `min` or lower its nodesPerReplica in "
+                f"`kubectl -n {ns} edit configmap {name}-autoscaler` to run at least two replicas, and {spread}")
+    return (f"Run at least two replicas (`kubectl -n {ns} scale deployment {name} --replicas=2`, or more for large "
+            f"clusters, e.g. with the cluster-proportional-autoscaler) and {spread}")
 
 
 def _daemonset_fix(workload: Workload) -> str:

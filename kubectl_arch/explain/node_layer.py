@@ -31,6 +31,7 @@ from kubectl_arch.model.flags import container_flags
 from kubectl_arch.model.kube_proxy import KubeProxyMode
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.model.profiles import Profile
+from kubectl_arch.model.versions import version_from_image
 from kubectl_arch.model.workloads import Workload
 from kubectl_arch.wording import plural
 
@@ -62,7 +63,8 @@ def _pod_views(pods: list[dict[str, Any]], version: str | None, container_hint: 
     views = []
     for pod in pods:
         node = raw.text(raw.mapping(pod.get("spec")).get("nodeName"))
-        views.append(InstanceView(node=node, pod=raw.name(pod), version=version,
+        own = version or version_from_image(raw.mapping(main_container(pod, container_hint)).get("image"))
+        views.append(InstanceView(node=node, pod=raw.name(pod), version=own,
                                   ready=raw.pod_ready(pod), restarts=raw.pod_restarts(pod),
                                   flags=container_flags(main_container(pod, container_hint))))
     return sorted(views, key=lambda i: (i.node or "", i.pod or ""))
@@ -127,12 +129,20 @@ def node_layer_views(data: ClusterData, nodes: list[NodeInfo], proxy: KubeProxyM
                             evidence=["status.nodeInfo.containerRuntimeVersion of each node"],
                             placement=on_every_node(len(nodes)))
     views = [kubelets, _kube_proxy_view(proxy, pods, nodes), runtime]
-    views.append(_workload_view(CNI, cni, read, nodes,
-                                profile.cni_without_daemonset or "none found: no known CNI DaemonSet, so pods may "
-                                "get no network (or the plugin is unknown)"))
+    views.append(_workload_view(CNI, cni, read, nodes, profile.cni_without_daemonset or _no_cni_note(nodes)))
     views.append(_workload_view(DNS, dns, read, nodes,
                                 f"none found: no {profile.dns_workload}, so Service names will not resolve"))
     return views
+
+
+def _no_cni_note(nodes: list[NodeInfo]) -> str:
+    """No known CNI DaemonSet. A kubelet reports Ready only once the runtime says the network plugin is ready, so
+    Ready nodes have a CNI configuration: one this tool does not recognise, or one the node image installs."""
+    if nodes and all(n.ready for n in nodes):
+        return ("no known CNI DaemonSet; the nodes are Ready, which a kubelet reports only once its network plugin "
+                "is configured, so the plugin is one not recognised here or installed on the nodes themselves "
+                "(`ls /etc/cni/net.d/` on a node)")
+    return "none found: no known CNI DaemonSet, so pods may get no network (or the plugin is unknown)"
 
 
 def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: list[NodeInfo]) -> ComponentView:

@@ -357,14 +357,23 @@ def page_commands(page: Page, cluster: ClusterMap) -> tuple[str, ...]:
     if component == "kube-proxy":
         extra += _service_proxy_commands(cluster)
     if component == "dns":
-        extra += profile.dns_commands
+        extra += _dns_commands(cluster)
     if component == "cni":
         extra.append(profile.cni_config)
-    if component == "cloud-controller-manager":
+    if component == "cloud-controller-manager" and profile.ccm_pods:
         extra.append(profile.ccm_pods)
     if component == "cni" and profile.name == "k3s":  # its flannel is embedded unless --flannel-backend=none
         extra.append(_node_args_command(profile.name))
     return (*page.commands, *extra)
+
+
+def _dns_commands(cluster: ClusterMap) -> list[str]:
+    """The distribution's DNS commands, reading the ConfigMap of the server that runs: kube-dns (GKE's default)
+    reads ConfigMap kube-dns (stubDomains, upstreamNameservers), not CoreDNS's Corefile in ConfigMap coredns."""
+    commands = list(cluster.profile.dns_commands)
+    if cluster.facts.dns.kind == "kube-dns":
+        commands = [c.replace("get cm coredns ", "get cm kube-dns ") for c in commands]
+    return commands
 
 
 def _node_args_command(distribution: str) -> str:
@@ -413,6 +422,8 @@ def _service_proxy_commands(cluster: ClusterMap) -> list[str]:
         out.append(_node_args_command(cluster.profile.name))
     if proxy.daemonset is not None:
         out.append(f"kubectl -n {proxy.daemonset.namespace} get ds {proxy.daemonset.name}")
+    elif proxy.static_pods:  # static pods kube-proxy-<node> (GKE without Dataplane V2, RKE2): no k8s-app label
+        out.append("kubectl -n kube-system get pods -o wide | grep '^kube-proxy-'")
     elif proxy.mode not in ("absent", "unknown") and proxy.source != "node-args":
         out.append("kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide")
     if proxy.source == "configmap":

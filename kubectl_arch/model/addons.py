@@ -73,7 +73,7 @@ def cni_plugin(data: ClusterData) -> Addon | None:
             if (raw.namespace(daemonset), raw.name(daemonset)) == (namespace, name):
                 return Addon(plugin, workload(daemonset, name))
     if "+k3s" not in str(data.mapping(VERSION_NEED).get("gitVersion", "")):
-        return _minikube_bridge(data)
+        return _minikube_bridge(data) or _gke_ptp(data)
     disabled = k3s_flannel_disabled(data)
     if disabled is False:  # read, and not disabled: the embedded flannel, whatever the DaemonSets show
         return Addon("flannel", None, "embedded in the k3s process (no DaemonSet): the servers' k3s.io/node-args "
@@ -100,6 +100,21 @@ def _minikube_bridge(data: ClusterData) -> Addon | None:
     return Addon("bridge", None, "minikube's default with the docker runtime on one node: the bridge plugin, a "
                  "configuration file in the node (/etc/cni/net.d) that the API does not show, so no DaemonSet "
                  "runs (`minikube ssh -- ls /etc/cni/net.d`)")
+
+
+GKE_NODEPOOL_LABEL = "cloud.google.com/gke-nodepool"
+
+
+def _gke_ptp(data: ClusterData) -> Addon | None:
+    """GKE without Dataplane V2 (anetd) or Calico (calico-node): the node image configures the ptp plugin with
+    host-local addresses from the node's podCIDR (containerd's GCE template, contrib/gce/cni.template), a file on
+    the node that no DaemonSet shows. Said only when the DaemonSets were read and showed no CNI, on GKE's nodes."""
+    nodes = data.items(NODES_NEED) if data[NODES_NEED].ok else []
+    if not data[DAEMONSETS_NEED].ok or not nodes or not all(GKE_NODEPOOL_LABEL in raw.labels(n) for n in nodes):
+        return None
+    return Addon("gke-ptp", None, "GKE's own pod network without Dataplane V2 or Calico: the node image configures "
+                 "the ptp plugin with addresses from each node's podCIDR (VPC alias IPs) in /etc/cni/net.d, so no "
+                 "DaemonSet runs it")
 
 
 def flannel_backend(args: list[str]) -> str | None:

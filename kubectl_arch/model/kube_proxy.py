@@ -6,7 +6,8 @@ node annotations (``k3s.io/node-args``: the server or agent arguments, ``--kube-
 or ``--disable-kube-proxy``), the kube-proxy configuration file in its ConfigMap (kubeadm: ``kube-proxy``
 key ``config.conf``; EKS: ``kube-proxy-config`` key ``config``; an empty ``mode`` means iptables on
 Linux), then the kube-proxy container's ``--proxy-mode`` flag (AKS configures it by flags only).
-A kube-proxy DaemonSet that wants 0 pods (GKE keeps one beside Dataplane V2) is not a running kube-proxy,
+A kube-proxy DaemonSet that wants 0 pods (GKE keeps one beside Dataplane V2, and beside the static kube-proxy pods
+of its nodes without it) is not a running kube-proxy,
 while kube-proxy pods are counted even when their DaemonSet object was not read (minikube captures).
 """
 
@@ -198,8 +199,11 @@ def _kube_proxy_mode(data: ClusterData) -> KubeProxyMode:
     daemonset = workload(daemonset_obj, "kube-proxy") if daemonset_obj else None
     pods = kube_proxy_pods(data)
     static = len(_static_kube_proxy_pods(pods))
-    if daemonset is not None and daemonset.desired == 0 and not pods:
-        daemonset = None  # a DaemonSet that wants no pod (GKE beside Dataplane V2) runs no kube-proxy
+    if daemonset is not None and daemonset.desired == 0 and static == len(pods):
+        # A DaemonSet that wants no pod runs no kube-proxy: GKE keeps one beside Dataplane V2, and beside the static
+        # kube-proxy-<node> pods of its nodes without Dataplane V2 (it selects only nodes labelled
+        # node.kubernetes.io/kube-proxy-ds-ready). What runs is the static pods, if any.
+        daemonset = None
     if replacement in CILIUM_REPLACES:
         extra = " (a kube-proxy DaemonSet still exists: both program Service rules)" if daemonset else ""
         detail = f"Cilium's eBPF kube-proxy replacement handles Services (kube-proxy-replacement={replacement})"
@@ -245,6 +249,11 @@ def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int,
     if daemonset is None and not pods:
         reason = data.skip_reason(DAEMONSETS_NEED) if DAEMONSETS_NEED in data.responses else None
         return KubeProxyMode("unknown", "none", reason or "DaemonSets could not be read")
-    seen = "" if daemonset else f" ({len(pods)} kube-proxy pods run without a DaemonSet object read)"
+    if daemonset:
+        seen = ""
+    elif static == len(pods):
+        seen = f" (it runs as {static} static pods, kube-proxy-<node>, not from a DaemonSet)"
+    else:
+        seen = f" ({len(pods)} kube-proxy pods run without a DaemonSet object read)"
     return KubeProxyMode("iptables", "default", "no mode is visible in the kube-proxy ConfigMap or flags; "
                          "kube-proxy's default on Linux is iptables" + seen, daemonset, static)

@@ -169,7 +169,7 @@ class Profile:
     # operator runs it, what says why it is missing (else the reader may run DNS under another name).
     dns_workload: str = "CoreDNS or kube-dns Deployment in kube-system"
     dns_missing: str = ""
-    # Where to look for cloud controller manager pods.
+    # Where to look for cloud controller manager pods; empty where the provider runs it out of sight (EKS, GKE, AKS).
     ccm_pods: str = "kubectl -n kube-system get pods -o wide | grep cloud-controller-manager"
     # How to list the CNI configuration the node's runtime reads (its CNI conf dir, /etc/cni/net.d by default).
     cni_config: str = "ls /etc/cni/net.d/   # on a node"
@@ -636,7 +636,7 @@ def _managed(name: str, title: str, logs: str, quota: Quota, proxy: str, fixes: 
                    kubelet_certificates=f"{title} runs the control plane that signs the kubelets' certificates "
                                         "and approves their requests, by rules the provider sets.",
                    pages=_frozen_pages(pages or {}),
-                   kubeconfig_certs=(), datastore="managed", quota=quota,
+                   kubeconfig_certs=(), datastore="managed", quota=quota, ccm_pods="",
                    logs=_frozen({c: logs for c in ("kube-apiserver", "etcd", "kube-scheduler",
                                                     "kube-controller-manager")}
                                 | {"kubelet": _KUBELET_JOURNAL}),

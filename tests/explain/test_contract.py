@@ -42,7 +42,7 @@ def test_contract_shape(kind: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(("kind", "name", "managed"), [
-    ("fixture", "kubeadm-ha", False), *[("sample", n, n == "eks") for n in sample_names()],
+    ("fixture", "kubeadm-ha", False), *[("sample", n, n in ("eks", "gke", "aks")) for n in sample_names()],
 ])
 def test_managed_control_planes_have_null_replicas(kind: str, name: str, managed: bool) -> None:
     out = contract_data(kind, name)

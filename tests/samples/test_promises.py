@@ -10,7 +10,7 @@ from typing import Any
 from cryptography import x509
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.samples.conftest import SampleFiles
+from tests.samples.conftest import SampleFiles, sample_files
 
 
 def _time(value: str) -> dt.datetime:
@@ -161,3 +161,32 @@ def test_eks_hides_its_control_plane_but_shows_what_eks_shows(eks: SampleFiles) 
     assert len(eps["endpoints"]) == 2
     assert eks.sample.credentials.auth == "exec" and eks.sample.credentials.client_certificate_pem is None
     assert store.get("/metrics").ok and store.get("/readyz", {"verbose": "true"}).status == 200
+
+
+def test_gke_hides_its_control_plane_and_runs_kube_proxy_as_static_pods_beside_an_idle_daemonset() -> None:
+    gke = sample_files("gke")
+    store = gke.sample.store
+    assert store.get("/version").data["gitVersion"].startswith("v1.33.5-gke.")
+    assert not [p for p in gke.of_kind("Pod") if p["metadata"]["labels"].get("tier") == "control-plane"]
+    nodes = gke.of_kind("Node")
+    for node in nodes:
+        labels, name = node["metadata"]["labels"], node["metadata"]["name"]
+        assert "node-role.kubernetes.io/control-plane" not in labels
+        assert labels["cloud.google.com/gke-nodepool"] == "default-pool"
+        assert name.startswith("gke-prod-gke-default-pool-")
+        assert labels["cloud.google.com/gke-os-distribution"] == "cos"
+        assert node["spec"]["providerID"] == f"gce://acme-shop-prod/{labels['topology.kubernetes.io/zone']}/{name}"
+        assert node["status"]["nodeInfo"]["kubeletVersion"] == store.get("/version").data["gitVersion"]
+        assert "node.kubernetes.io/kube-proxy-ds-ready" not in labels  # so the kube-proxy DaemonSet wants none
+        [proxy] = [p for p in gke.of_kind("Pod") if p["metadata"]["name"] == f"kube-proxy-{name}"]
+        assert proxy["metadata"]["annotations"]["kubernetes.io/config.source"] == "file"
+        assert proxy["metadata"]["ownerReferences"][0]["kind"] == "Node"
+    daemonset = gke.named("DaemonSet", "kube-proxy", "kube-system")
+    assert daemonset["spec"]["template"]["spec"]["nodeSelector"]["node.kubernetes.io/kube-proxy-ds-ready"] == "true"
+    assert daemonset["status"]["desiredNumberScheduled"] == 0
+    assert "anetd" not in {d["metadata"]["name"] for d in gke.of_kind("DaemonSet")}  # Dataplane V1
+    deployments = {d["metadata"]["name"] for d in gke.of_kind("Deployment")}
+    assert {"kube-dns", "kube-dns-autoscaler"} <= deployments and "coredns" not in deployments
+    assert gke.sample.credentials.auth == "exec" and gke.sample.credentials.client_certificate_pem is None
+    assert store.get("/metrics").ok and store.get("/readyz", {"verbose": "true"}).status == 200
+    assert not store.get("/apis/metrics.eks.amazonaws.com/v1/etcd/container/metrics").ok

@@ -226,3 +226,11 @@ def test_component_metrics_skip_says_where_the_detected_distribution_has_them_ne
     assert not [name for name in others if name in finding["message"]], finding["message"]
     if _profile(sample) == "openshift":  # scraped by openshift-monitoring, not read with curl on a node
         assert "curl" not in finding["message"] and "control-plane node" not in finding["message"]
+
+
+@pytest.mark.parametrize("sample", MANAGED)
+def test_a_managed_cluster_is_never_sent_to_look_for_cloud_controller_manager_pods_it_cannot_see(sample: str) -> None:
+    """EKS, GKE and AKS run the cloud controller manager with the rest of the hidden control plane: no pod of it
+    is in kube-system to grep for."""
+    text = output(sample, ("explain", "cloud-controller-manager"))
+    assert "grep cloud-controller-manager" not in text, text
