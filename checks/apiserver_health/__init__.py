@@ -11,7 +11,7 @@ from typing import Any
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.profiles import Profile
+from kubectl_arch.model.profiles import Profile, code_span
 
 META = CheckMeta(
     id="apiserver-health",
@@ -64,7 +64,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
 
 def _fix(profile: Profile) -> str:
     logs = profile.log_command("kube-apiserver")
-    where = f"`{logs}`" if logs and not logs.startswith(("enable", "read")) else logs or "where it is kept"
+    where = code_span(logs) if logs and not logs.startswith(("enable", "read")) else logs or "where it is kept"
     return ("Read the failing sub-check by name: `kubectl get --raw '/readyz/etcd'`; for etcd, check etcd's health "
             f"and latency (`kubectl arch explain etcd` shows how here); otherwise read the API server's log: {where}")
 

@@ -21,7 +21,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import ETCD_DB_SIZE_NAMES
-from kubectl_arch.model.profiles import ETCD_BACKUP, ETCD_DEFRAG
+from kubectl_arch.model.profiles import ETCD_BACKUP, ETCD_DEFRAG, code_span
 from kubectl_arch.model.window import Reading
 
 ID = "etcd-fragmentation"
@@ -92,7 +92,7 @@ def _fix(data: ClusterData) -> str | None:
     defrag, backup = profile.fix(ETCD_DEFRAG), profile.fix(ETCD_BACKUP)
     if defrag is None or no_etcd(data):
         return None
-    first = f"Take a snapshot first (`{backup}`), then defragment" if backup else "Defragment"
+    first = f"Take a snapshot first ({code_span(backup)}), then defragment" if backup else "Defragment"
     return (f"{first} one member at a time, never all at once (a member being defragmented blocks its reads and "
-            f"writes until it finishes): `{defrag}`. Wait until that member is healthy again before the next, and "
-            "do the leader last.")
+            f"writes until it finishes): {code_span(defrag)}. Wait until that member is healthy again before the next, "
+            "and do the leader last.")

@@ -20,7 +20,7 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import HAS_LEADER, gauge
-from kubectl_arch.model.profiles import ETCD_RESTORE
+from kubectl_arch.model.profiles import ETCD_RESTORE, code_span
 from kubectl_arch.model.window import Reading
 
 ID = "etcd-leader"
@@ -86,7 +86,8 @@ def _fix(data: ClusterData) -> str | None:
     if status is None:
         return None
     restore = profile_of(data).fix(ETCD_RESTORE)
-    recover = f"recover the way this distribution does: `{restore}`" if restore else "restore from a snapshot"
-    return (f"Check every member: `{status}`. Bring stopped members back and restore the network between members "
-            "(peer port 2380); read the members' logs for `lost leader` and `elected leader`. If a majority is gone "
-            f"for good, {recover}.")
+    recover = f"recover the way this distribution does: {code_span(restore)}" if restore else \
+        "restore from a snapshot"
+    return (f"Check every member: {code_span(status)}. Bring stopped members back and restore the network between "
+            "members (peer port 2380); read the members' logs for `lost leader` and `elected leader`. If a majority "
+            f"is gone for good, {recover}.")

@@ -20,7 +20,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.profiles import FINISH_UPGRADE, UPGRADE_CONTROL_PLANE
+from kubectl_arch.model.profiles import FINISH_UPGRADE, UPGRADE_CONTROL_PLANE, code_span
 from kubectl_arch.model.window import CURRENT, Basis, Reading
 
 ID = "etcd-version-agreement"
@@ -82,7 +82,7 @@ def _fix(data: ClusterData) -> str | None:
     if upgrade is None or status is None:
         return None
     return (f"Finish the upgrade, one member at a time, as the distribution upgrades its control plane ({upgrade}), "
-            f"checking `{status}` between members.")
+            f"checking {code_span(status)} between members.")
 
 
 def _judge(data: ClusterData) -> list[Finding]:

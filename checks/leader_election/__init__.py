@@ -13,6 +13,7 @@ from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULE
 from kubectl_arch.model.facts import ClusterFacts, LeaderElectionFacts, cluster_facts
 from kubectl_arch.model.leader_election import LOCKS_NEED
 from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo
+from kubectl_arch.model.profiles import code_span
 
 META = CheckMeta(
     id="leader-election",
@@ -56,7 +57,7 @@ def _fix(name: str, election: LeaderElectionFacts, facts: ClusterFacts) -> str:
     settings = election.settings
     kind = "cm" if settings.lock == "configmaps" else "lease"
     logs = facts.profile.log_command(name)
-    read_logs = f"; its log: `{logs}`" if logs and not logs.startswith(("enable", "read")) else \
+    read_logs = f"; its log: {code_span(logs)}" if logs and not logs.startswith(("enable", "read")) else \
         f"; its log: {logs}" if logs else ""
     return (f"`kubectl -n {settings.namespace} get {kind} {settings.name} -o yaml` shows the holder{read_logs}; "
             "look for 'failed to renew lease' or 'leaderelection lost', then at the API server's and etcd's latency "

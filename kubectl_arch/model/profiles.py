@@ -96,6 +96,13 @@ def split_comment(command: str) -> tuple[str, str]:
     return code.rstrip(), comment.strip()
 
 
+def code_span(command: str) -> str:
+    """A profile command as a sentence prints it: its code in backticks and its note after, in parentheses, so a
+    reader copying the code never copies the note (nor has a backtick in the note end the code early)."""
+    code, note = split_comment(command)
+    return f"`{code}`" + (f" ({note})" if note else "")
+
+
 @dataclass(frozen=True)
 class Quota:
     """The etcd (or provider) database limit a profile documents: bytes, and the page that says so."""
