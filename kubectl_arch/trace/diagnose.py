@@ -364,6 +364,17 @@ def _mount_failure(view: PodView) -> EventView | None:
 
 
 _PULL_FAILURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Before "not found": containerd ends this one with it, and the tag does exist.
+    ("the image has no build for the node's OS and CPU architecture: use a multi-arch image, or run the pod on "
+     "nodes of the architecture it was built for", ("no match for platform",)),
+    ("the kubelet's own pull rate limit (its registryPullQPS setting) was reached; it retries by itself",
+     ("pull qps exceeded",)),
+    ("the node does not trust the registry's TLS certificate: add the registry's CA to the container runtime's (or "
+     "the node's) trusted certificates", ("x509:", "certificate signed by unknown authority")),
+    ("the registry speaks plain HTTP where the runtime expects HTTPS: serve it over TLS, or declare it an insecure "
+     "registry in the container runtime's configuration", ("server gave http response to https client",)),
+    ("the node's disk is full, so the runtime cannot unpack the image: free space where the runtime keeps images "
+     "(the kubelet's image garbage collection frees unused ones)", ("no space left on device",)),
     ("the registry has no such image or tag: check the name and the tag for typos",
      ("not found", "manifest unknown", "does not exist", "no such image")),
     ("the registry refused access: a private image needs imagePullSecrets with valid credentials",

@@ -199,6 +199,16 @@ def _pull_failing() -> list[dict[str, Any]]:
             kubelet_event("Failed", "Error: ImagePullBackOff", at(0, 5), last=at(9, 50), count=40)]
 
 
+def _pull_row(runtime_error: str, says: str, never: str) -> Signature:
+    """ErrImagePull with the runtime's (or the kubelet's) error: only the cause's wording differs."""
+    image = runtime_error.split('"')[1] if '"' in runtime_error else "ghcr.io/example/web:2.0.1"
+    return Signature(
+        lambda: _image(image)(waiting("ErrImagePull", runtime_error)),
+        lambda: [kubelet_event("Pulling", f'Pulling image "{image}"', at(0, 3), warning=False),
+                 kubelet_event("Failed", f'Failed to pull image "{image}": {runtime_error}', at(0, 4))],
+        "images-pulled", "ErrImagePull", (says,), never=(never,), since=at(0, 3))
+
+
 def _image(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def set_image(pod: dict[str, Any]) -> dict[str, Any]:
         pod["spec"]["containers"][0]["image"] = name
@@ -545,6 +555,23 @@ SIGNATURES: dict[str, Signature] = {
         lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
             "ImagePullBackOff", 'Back-off pulling image "ghcr.io/example/web:2.0.1"')),
         _pull_failing, "images-pulled", "ImagePullBackOff", ("no such image or tag", "waits longer"), since=at(0, 3)),
+    "pull-wrong-platform": _pull_row(
+        'failed to pull and unpack image "ghcr.io/example/web:2.0.1": no match for platform in manifest: not found',
+        "architecture", "no such image or tag"),
+    "pull-untrusted-certificate": _pull_row(
+        'failed to pull and unpack image "reg.example.internal/web:2.0.1": failed to resolve reference '
+        '"reg.example.internal/web:2.0.1": failed to do request: Head "https://reg.example.internal/v2/web/manifests/'
+        '2.0.1": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+        "does not trust", "DNS, proxy and firewall"),
+    "pull-plain-http-registry": _pull_row(
+        'failed to pull and unpack image "reg.example.internal:5000/web:2.0.1": failed to resolve reference '
+        '"reg.example.internal:5000/web:2.0.1": failed to do request: Head "https://reg.example.internal:5000/v2/web/'
+        'manifests/2.0.1": http: server gave HTTP response to HTTPS client', "plain HTTP", "DNS, proxy and firewall"),
+    "pull-disk-full": _pull_row(
+        'failed to pull and unpack image "ghcr.io/example/web:2.0.1": failed to extract layer sha256:4f1c: write '
+        "/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/412/fs/usr/lib/libLLVM.so: no space "
+        "left on device: unknown", "disk", "refused access"),
+    "pull-kubelet-qps": _pull_row("pull QPS exceeded", "registryPullQPS", "the pull failed, for the reason"),
     "invalid-image-name": Signature(
         lambda: _image("Web:2.0")(waiting("InvalidImageName", INVALID_IMAGE)),
         lambda: [kubelet_event("InspectFailed", INVALID_IMAGE, at(0, 3), last=at(9, 50), count=45),
