@@ -34,6 +34,7 @@ _CAUSE_DOCS = {
     "quota": f"{DOCS}/concepts/policy/resource-quotas/",
     "pod-security": f"{DOCS}/concepts/security/pod-security-admission/",
     "service-account": f"{DOCS}/concepts/security/service-accounts/",
+    "limit-range": f"{DOCS}/concepts/policy/limit-range/",
 }
 CONTROLLERS_DOCS = f"{DOCS}/concepts/workloads/controllers/"
 
@@ -43,6 +44,7 @@ _CAUSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("quota", ("exceeded quota", "failed quota")),
     ("pod-security", ("violates podsecurity",)),
     ("service-account", ("error looking up service account", "serviceaccount")),
+    ("limit-range", ("usage per container is", "usage per pod is", "ratio per container is")),  # LimitRanger
 )
 _WEBHOOK_NAME = re.compile(r'webhook "([^"]+)"')
 _WEBHOOK_SERVICE = re.compile(r"https://([a-z0-9-]+)\.([a-z0-9-]+)\.svc")
@@ -156,6 +158,13 @@ def _service_account(message: str, creator: Creator) -> Explanation:
             "in the template.", (f"kubectl get serviceaccounts -n {creator.namespace}",))
 
 
+def _limit_range(message: str, creator: Creator) -> Explanation:
+    broken = message.split("forbidden: ", 1)[-1].strip()
+    return (f"The namespace {creator.namespace} has a LimitRange and the pod template breaks it: {broken}. Change "
+            "the template's resources to fit its minimum and maximum, or change the LimitRange.",
+            (f"kubectl describe limitrange -n {creator.namespace}",))
+
+
 def _other(_message: str, creator: Creator) -> Explanation:
     return (f"The {creator.kind} {creator.name} asked the API server for a pod and was refused; the API server's "
             "reason is the message below.", ())
@@ -163,7 +172,7 @@ def _other(_message: str, creator: Creator) -> Explanation:
 
 _EXPLAIN = {"webhook-certificate": _webhook_certificate, "webhook-unreachable": _webhook_unreachable,
             "webhook-denied": _webhook_denied, "quota": _quota, "pod-security": _pod_security,
-            "service-account": _service_account}
+            "service-account": _service_account, "limit-range": _limit_range}
 
 
 def _webhook(message: str) -> str:

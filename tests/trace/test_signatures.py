@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -351,6 +351,9 @@ def _owned(build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
     return owned
 
 
+LIMIT_RANGE = f"Error creating: {creation.POD}: maximum cpu usage per Container is 2, but limit is 4"
+
+
 def _no_pod(message: str) -> Signature:
     return Signature(dict, _none, "controller", "FailedCreate", (), since="2026-11-20T08:40:00Z",
                      owners=lambda: [OwnerData(creation.replica_set(condition=message),
@@ -416,9 +419,14 @@ SIGNATURES: dict[str, Signature] = {
     "failed-create-webhook-denied": _no_pod(creation.WEBHOOK_DENIED),
     "failed-create-pod-security": _no_pod(creation.POD_SECURITY),
     "failed-create-service-account": _no_pod(creation.SERVICE_ACCOUNT),
+    "failed-create-limit-range": replace(_no_pod(LIMIT_RANGE), says=("LimitRange", "maximum cpu usage per Container "
+                                                                     "is 2"), never=("the API server's reason",)),
     # -- scheduling ----------------------------------------------------------------------------------------
     "scheduling-gated": Signature(_gated, _none, "scheduled", "SchedulingGated", ("kueue.x-k8s.io/admission",),
                                   since=CREATED),
+    "unschedulable-event-only": Signature(  # no PodScheduled condition yet: the scheduler's event alone
+        pending, lambda: [scheduler_event(UNSCHEDULABLE_MEMORY, CREATED, last=at(9, 0), count=12)],
+        "scheduled", "FailedScheduling", ("[Insufficient memory]",), since=CREATED),
     "unschedulable-cpu": _unschedulable(UNSCHEDULABLE_CPU, "2 node(s) have not enough unreserved capacity",
                                         "[Insufficient cpu]", "1 node(s) have a taint"),
     "unschedulable-memory": _unschedulable(UNSCHEDULABLE_MEMORY, "[Insufficient memory]", "lower the pod's requests"),
