@@ -17,6 +17,7 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
+from kubectl_arch.collect.provider_metrics import BY_NEED, EKS_ETCD_METRICS
 from kubectl_arch.model.metrics import PEER_ROUND_TRIP, histogram
 from kubectl_arch.model.window import Reading, windowed_quantile
 
@@ -59,8 +60,12 @@ def _limit(seconds: float) -> str:
 
 def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
     if histogram(reading.latest, PEER_ROUND_TRIP) is None:
-        return Finding(ID, Status.SKIP, f"{reading.source} reports no peer round trips ({PEER_ROUND_TRIP}): a "
-                       "single-member etcd has no peers to measure, and not every endpoint serves them",
+        # EKS runs etcd on members across three Availability Zones (EKS best practices, control plane): peers
+        # exist there, so only the endpoint can be why none is reported.
+        why = ("EKS runs etcd on members across three Availability Zones, so the peers exist: this endpoint does "
+               "not report their round trips" if reading.source == BY_NEED[EKS_ETCD_METRICS].label else
+               "a single-member etcd has no peers to measure, and not every endpoint serves them")
+        return Finding(ID, Status.SKIP, f"{reading.source} reports no peer round trips ({PEER_ROUND_TRIP}): {why}",
                        {"source": reading.source}, reading.source)
     q = windowed_quantile(reading, PEER_ROUND_TRIP, 0.99, min_samples=int(thresholds["min_window_samples"]))
     warn, fail = float(thresholds["p99_warn_seconds"]), float(thresholds["p99_fail_seconds"])
