@@ -51,7 +51,7 @@ def backoff_text(container: ContainerView) -> str:
 def crash_problem(view: PodView) -> Diagnosis | None:
     """An app container started and stopped, in a pod that will restart it: CrashLoopBackOff or between runs."""
     commands = Commands(view)
-    for container in view.containers():
+    for container in view.kept_running():
         looping = container.state == "waiting" and container.reason == "CrashLoopBackOff"
         between = container.state == "terminated" and not view.terminal
         if not (looping or between) or container.failed_to_start:  # never ran: containers-started says why
@@ -68,7 +68,7 @@ def crash_problem(view: PodView) -> Diagnosis | None:
             + ("Its previous run's log shows what the process was doing." if killed
                else "Its previous run's log says why it stopped."),
             (commands.logs(container.name, previous=last or container.restarts > 0), commands.describe,
-             commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
+             commands.jsonpath(f'.spec.{_specs(container)}[?(@.name=="{container.name}")].resources')),
             RESTARTS_DOC,
             (f"last termination: {reason} exit code {code} at {_stamp(container, last)}",))
     return None
@@ -83,7 +83,7 @@ def restarting_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
     reset after repeated failures, so the loop is not over (the pod is not waiting for readiness)."""
     if view.condition_true("Ready"):
         return None
-    for container in view.containers():
+    for container in view.kept_running():
         running_for = (now - container.started).total_seconds() if container.started else None
         if container.state != "running" or container.restarts < LOOPING_RESTARTS or running_for is None \
                 or running_for >= BACKOFF_RESET_SECONDS or container.last_exit_code is None:
@@ -99,7 +99,7 @@ def restarting_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
             f"{killed or _why(view, container, code, reason)} The kubelet counts it stable after 10 minutes of "
             "running.",
             (commands.logs(container.name, previous=True), commands.describe,
-             commands.jsonpath(f'.spec.containers[?(@.name=="{container.name}")].resources')),
+             commands.jsonpath(f'.spec.{_specs(container)}[?(@.name=="{container.name}")].resources')),
             RESTARTS_DOC, (f"last termination: {reason} exit code {code} at {_stamp(container, last=True)}",))
     return None
 
@@ -113,7 +113,7 @@ def _killed_by_kubelet(view: PodView, container: ContainerView, last: bool) -> s
     probe ("Container x failed liveness probe, will be restarted") or a failed postStart hook. The exit code then
     only says which signal ended it."""
     started = container.last_started if last else container.started
-    during = [e for e in view.events if e.container == container.name and not e.init_container
+    during = [e for e in view.events if e.container == container.name and e.init_container == container.init
               and (started is None or (e.last is not None and e.last >= started))]
     hook = [e for e in during if e.reason == "FailedPostStartHook"]
     if hook:
@@ -141,8 +141,13 @@ def _why(view: PodView, container: ContainerView, code: int | None, reason: str)
     return f"Its process exits with code {code} ({reason}): its own log says why."
 
 
+def _specs(container: ContainerView) -> str:
+    """Where the container's spec is: a sidecar's among the init containers."""
+    return "initContainers" if container.init else "containers"
+
+
 def _memory_limit(view: PodView, name: str) -> str:
-    for spec in raw.sequence(view.spec.get("containers")):
+    for spec in raw.sequence(view.spec.get("containers")) + raw.sequence(view.spec.get("initContainers")):
         if isinstance(spec, dict) and spec.get("name") == name:
             limit = raw.mapping(raw.mapping(spec.get("resources")).get("limits")).get("memory")
             return f"limits.memory {limit}" if limit else "no limit set, so the node's memory"

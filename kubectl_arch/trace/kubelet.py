@@ -162,21 +162,21 @@ def needs_staying_up(inputs: StageInputs) -> bool:
     view = inputs.view
     if view.terminal:
         return False  # a finished pod's restarts are part of how it finished (the finished step lists them)
-    return any((c.restarts > 0 or c.state == "terminated") and not c.failed_to_start for c in view.containers())
+    return any((c.restarts > 0 or c.state == "terminated") and not c.failed_to_start for c in view.kept_running())
 
 
 def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
     """The containers started; do they stay up? Shows the last termination, restarts and the back-off."""
     view = inputs.view
     stage = Stage("staying-up", StageStatus.IN_PROGRESS, previous.anchor, None, f"{view.kubelet} (restarts)")
-    for container in view.containers():
+    for container in view.kept_running():
         if container.restarts or container.state == "terminated":
             stage.evidence.append(endings.termination_line(container))
     # A restart can fail before the process runs (a Secret deleted, an image tag gone under imagePullPolicy Always):
     # the same signatures as a first start, at this step.
     fail_if(stage, endings.crash_problem(view) or diagnose.image_problem(view, init=False)
             or diagnose.start_problem(view))
-    if stage.problem is None and all(c.state == "running" for c in view.containers()):
+    if stage.problem is None and all(c.state == "running" for c in view.kept_running()):
         looping = endings.restarting_problem(view, inputs.now)
         if looping is not None:  # running again, but the loop is not over: not a wait for readiness
             stage.problem = looping
@@ -184,7 +184,7 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
                                   "stable")
             return stage
         stage.status = StageStatus.DONE
-        stage.end = max((c.started for c in view.containers() if c.started), default=None)
+        stage.end = max((c.started for c in view.kept_running() if c.started), default=None)
         stage.evidence.append(f"running again since {inputs.at(stage.end)}")
     return stage
 

@@ -197,6 +197,12 @@ class PodView:
         return {str(c.get("name", "")) for c in raw.sequence(self.spec.get("initContainers"))
                 if isinstance(c, Mapping) and c.get("restartPolicy") == "Always"}
 
+    def kept_running(self) -> list[ContainerView]:
+        """The containers the kubelet keeps running and restarts when they stop: the app containers, and the
+        sidecars (KEP-753) once the pod is Initialized (before, a sidecar's failure is the init step's)."""
+        sidecars = self.sidecars() if self.condition_true("Initialized") else set()
+        return self.containers() + [c for c in self.containers(init=True) if c.name in sidecars]
+
     def status_time(self) -> dt.datetime | None:
         """The newest time the pod status itself records (condition transitions, container states)."""
         times = [parse_time(c.get("lastTransitionTime")) for c in raw.sequence(self.status.get("conditions"))

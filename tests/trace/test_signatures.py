@@ -317,6 +317,16 @@ def _startup_probed() -> dict[str, Any]:
     return pod
 
 
+def _sidecar_crashing() -> dict[str, Any]:
+    pod = _with_init(running(), {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting "
+                                             f"failed container=migrate pod=web-0_shop({UID})"}}, 5,
+                     {**MIGRATE_EXIT, "exitCode": 137, "reason": "OOMKilled"})
+    pod["spec"]["initContainers"][0].update(restartPolicy="Always", resources={"limits": {"memory": "32Mi"}})
+    pod["status"]["conditions"][1] = condition("Initialized", at=at(0, 4))
+    pod["status"]["containerStatuses"][0]["state"] = {"running": {"startedAt": at(0, 4)}}
+    return pod
+
+
 def _readiness_gated() -> dict[str, Any]:
     pod = running(ready=True)
     pod["spec"]["readinessGates"] = [{"conditionType": "target-health.elbv2.k8s.aws/k8s-shop-web-1a2b3c"}]
@@ -699,6 +709,9 @@ SIGNATURES: dict[str, Signature] = {
         _crash_events, "staying-up", "OOMKilled",
         ("running again since 08:59:50", "restarted 6 times", "limits.memory 64Mi"),
         never=("readiness",), since=at(0, 4)),
+    "sidecar-crash-loop": Signature(  # a restartable init container (KEP-753) crash-looping beside a running app
+        _sidecar_crashing, lambda: [*pulled_and_started(), *_init_events()], "staying-up", "CrashLoopBackOff",
+        ("'migrate'", "OOMKilled", "limits.memory 32Mi"), never=("readiness probes",), since=at(0, 4)),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
