@@ -311,6 +311,10 @@ def sandbox_problem(view: PodView) -> Diagnosis | None:
         if mount.message.startswith(MOUNT_TIMEOUT_SUMMARY):
             hint = (" That summary names the volumes still waiting, not why: their sources (ConfigMap, Secret, "
                     "claim ...) are in the pod spec, and the kubelet's per-volume FailedMount events say why.")
+        elif mount.message.startswith("Multi-Attach error"):
+            hint = (" The volume (ReadWriteOnce) is still attached to another node, for a pod there or one that ran "
+                    "there: it is detached once that pod is gone (on a node that stopped responding, 6 minutes after "
+                    "the pod is deleted); a volume several nodes use at once needs ReadWriteMany.")
         elif "not found" in mount.message:
             hint = (" The ConfigMap, Secret or claim it names does not exist in the namespace: create it or fix the "
                     "name.")
@@ -318,8 +322,10 @@ def sandbox_problem(view: PodView) -> Diagnosis | None:
             hint = " Check the claim, its StorageClass and the CSI driver's pods."
         return Diagnosis(
             mount.reason,
-            f"The kubelet cannot {'attach' if mount.reason == 'FailedAttachVolume' else 'mount'} a volume the pod "
-            f"needs, so no container starts: {mount.message}.{hint}",
+            # Attaching is the attach/detach controller's (kube-controller-manager) job; mounting the kubelet's.
+            (f"The attach/detach controller cannot attach a volume the pod needs to {view.node_name or 'its node'}"
+             if mount.reason == "FailedAttachVolume" else "The kubelet cannot mount a volume the pod needs")
+            + f", so no container starts: {mount.message}.{hint}",
             (commands.describe, f"kubectl get pvc,configmaps,secrets -n {view.namespace}"),
             f"{DOCS}/concepts/storage/volumes/", (f"event {mount.reason} x{mount.count}: {mount.message}",))
     sandbox = view.last_event("FailedCreatePodSandBox", "NetworkNotReady")

@@ -502,7 +502,8 @@ SIGNATURES: dict[str, Signature] = {
         lambda: [SCHEDULED, controller_event(
             "FailedAttachVolume", 'Multi-Attach error for volume "pvc-3f9a" Volume is already exclusively attached '
             "to one node and can't be attached to another", at(0, 1), "attachdetach-controller")],
-        "sandbox-ready", "FailedAttachVolume", ("Multi-Attach",), since=CREATED),
+        "sandbox-ready", "FailedAttachVolume", ("Multi-Attach", "attached to another node", "attach/detach controller"),
+        never=("The kubelet cannot attach",), since=CREATED),
     "failed-create-pod-sandbox": Signature(
         lambda: on_node(sandbox=False),
         lambda: [SCHEDULED, kubelet_event(
