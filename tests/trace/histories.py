@@ -19,8 +19,8 @@ from kubectl_arch.collect.source import Response
 from kubectl_arch.trace.collect import OwnerData, TraceData
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, 0, tzinfo=dt.timezone.utc)
-OUTCOMES = ("ready", "not-ready", "crash-loop", "between-restarts", "succeeded", "failed", "pull-failing",
-            "creating", "init-failing", "unschedulable", "evicted", "start-failing")
+OUTCOMES = ("ready", "not-ready", "crash-loop", "between-restarts", "running-again", "succeeded", "failed",
+            "pull-failing", "creating", "init-failing", "unschedulable", "evicted", "start-failing")
 NODE = "worker-1"
 
 
@@ -203,7 +203,7 @@ def histories(draw: Any) -> TraceData:
                        _cond("Ready", False, ready_at, "ContainersNotReady")]
         b.event("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", ready_at,
                 last["name"], warning=True)
-    elif outcome in ("crash-loop", "between-restarts"):
+    elif outcome in ("crash-loop", "between-restarts", "running-again"):
         status["phase"] = "Running"
         first = dt.datetime.strptime(last["state"]["running"]["startedAt"], "%Y-%m-%dT%H:%M:%SZ").replace(
             tzinfo=dt.timezone.utc)
@@ -214,6 +214,7 @@ def histories(draw: Any) -> TraceData:
         reason = {0: "Completed", 1: "Error", 137: "OOMKilled"}[code]
         last.update(ready=False, restartCount=2, lastState=_terminated(code, reason, first, ended))
         last["state"] = (_terminated(code, reason, again, over) if outcome == "between-restarts"
+                         else {"running": {"startedAt": stamp(again)}} if outcome == "running-again"
                          else {"waiting": {"reason": "CrashLoopBackOff",
                                            "message": f"back-off 20s restarting failed container={last['name']}"}})
         conditions += [_cond("ContainersReady", False, over, "ContainersNotReady"),
