@@ -24,7 +24,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import PODS_NEED
 from kubectl_arch.model.facts import EXTERNAL_ETCD, FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
-from kubectl_arch.model.profiles import ETCD_DEFRAG, split_comment
+from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCD_USAGE, code_span, split_comment
 from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "etcd-db-size"
@@ -147,8 +147,10 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
         return [Finding(ID, Status.SKIP, "the API server's metrics report no etcd database size "
                         "(apiserver_storage_size_bytes or its older names)", {"otherSources": notes})]
     if fallback is None:
+        usage = profile_of(data).fix(ETCD_USAGE)  # where the provider says how close it is, where it does
+        where = f"; {profile_of(data).title} says when it nears the limit: {code_span(usage)}" if usage else ""
         return [Finding(ID, Status.SKIP, f"the database size is known ({_gib(max(s.bytes for s in sizes))}) but not "
-                        f"its limit: {store.quota_source}", {"datastore": store.kind, "otherSources": notes})]
+                        f"its limit: {store.quota_source}{where}", {"datastore": store.kind, "otherSources": notes})]
     return [judge(size, fallback[0], fallback[1], thresholds, _apiserver_view(size)) for size in sizes]
 
 

@@ -84,6 +84,8 @@ FINISH_UPGRADE = "finish-upgrade"
 INSTALL_KUBE_PROXY = "install-kube-proxy"
 CONFIGURE_KUBE_PROXY = "configure-kube-proxy"
 RENEW_ADMIN_KUBECONFIG = "renew-admin-kubeconfig"
+# Where a provider that publishes no etcd size limit says how close the database is to it.
+ETCD_USAGE = "etcd-usage"
 APPROVE_KUBELET_CSRS = "approve-kubelet-csrs"  # what to do about a kubelet certificate request left waiting
 
 
@@ -679,7 +681,12 @@ GKE = _managed(
     Quota(None, "not published for GKE's managed etcd", "not published"),
     "kube-proxy DaemonSet, or GKE Dataplane V2 (Cilium-based anetd DaemonSet) in its place",
     {UPGRADE_KUBELET: "gcloud container clusters upgrade <cluster> --node-pool=<pool>",
-     UPGRADE_CONTROL_PLANE: "gcloud container clusters upgrade <cluster> --master"},
+     UPGRADE_CONTROL_PLANE: "gcloud container clusters upgrade <cluster> --master",
+     # GKE's etcd troubleshooting page (docs/troubleshooting/scalability): its recommender flags a database
+     # approaching the limit.
+     ETCD_USAGE: "gcloud recommender recommendations list --recommender=google.container.DiagnosisRecommender "
+                 "--location=<location> --project=<project> "
+                 "--filter='recommenderSubtype:ETCD_DB_USAGE_APPROACHING_LIMIT'"},
     ("https://cloud.google.com/kubernetes-engine/docs/how-to/view-logs",
      "https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2"),
 )

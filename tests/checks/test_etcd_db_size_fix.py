@@ -52,3 +52,14 @@ def test_the_fix_of_a_full_database_is_the_distributions_own(name: str) -> None:
         else:
             assert "`etcdctl defrag`" not in fix and "`etcdctl alarm disarm`" not in fix, (name, fix)
         assert (EKS_PAGE in references) == (profile.name == "eks"), (name, references)
+
+
+def test_gke_says_where_it_reports_a_database_near_its_limit() -> None:
+    """GKE publishes no etcd size limit, but its recommender flags a database approaching it (GKE's etcd
+    troubleshooting page): the skip names that command instead of leaving the reader with 'not published'."""
+    check = catalogue()[CHECK]
+    data = collect(SampleSource.named("gke"), needs_for([CHECK]))
+    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    assert finding.status.value == "skip"
+    assert "--recommender=google.container.DiagnosisRecommender" in finding.message, finding.message
+    assert "recommenderSubtype:ETCD_DB_USAGE_APPROACHING_LIMIT" in finding.message, finding.message
