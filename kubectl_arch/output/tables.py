@@ -155,3 +155,61 @@ def first_fitting(layouts: Sequence[Sequence[Column]], width: int) -> tuple[int,
         if fits(layout, width):
             return index, layout
     return len(layouts) - 1, layouts[-1]
+
+
+BREAK_AFTER = "-+,./"  # a version or a list may break after these when no space is left on the line
+
+
+def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str]) -> list[Column] | None:
+    """``columns`` with the cells of every column not in ``keep`` wrapped so the table fits ``width``; None when
+    the kept columns and the others' headers alone do not fit.
+
+    Rich's own shrinking cuts no-wrap cells (a node name) and folds headers and words mid-word ("VERSIO/N");
+    here the kept columns (names users copy) keep their width, a header never folds, and a cell breaks between
+    words, then after a ``-``/``.``/``+``, and only as a last resort mid-word.
+    """
+    full = [column_width(column) for column in columns]
+    excess = table_width(columns) - width
+    if excess <= 0:
+        return list(columns)
+    widths = list(full)
+    floors = [full[i] if header in keep else len(header) for i, (header, _) in enumerate(columns)]
+    words = [full[i] if header in keep else max(floors[i], _longest_word(cells))
+             for i, (header, cells) in enumerate(columns)]
+    for limits in (words, floors):  # first keep every word whole; only if that cannot fit, let words fold
+        while excess > 0:
+            narrowable = [i for i, w in enumerate(widths) if w > limits[i]]
+            if not narrowable:
+                break
+            # a column whose words already fold gives way before one whose words are still whole
+            widest = max(narrowable, key=lambda i: (widths[i] < words[i], widths[i]))
+            widths[widest] -= 1
+            excess -= 1
+    if excess > 0:
+        return None
+    return [(header, [_fold_cell(cell, w) for cell in cells]) if w < full[i] else (header, cells)
+            for i, ((header, cells), w) in enumerate(zip(columns, widths, strict=True))]
+
+
+def _longest_word(cells: Sequence[str]) -> int:
+    return max((len(word) for cell in cells for word in plain(cell).split()), default=0)
+
+
+def _fold_cell(cell: str, width: int) -> str:
+    """A markup cell wrapped to ``width``, styles kept: at a space, else after a BREAK_AFTER, else mid-word."""
+    from rich.text import Text
+
+    out: list[str] = []
+    for line in Text.from_markup(cell).split("\n"):
+        while len(line.plain) > width:
+            text = line.plain
+            space = text.rfind(" ", 0, width + 1)
+            if space > 0:
+                out.append(line[:space].markup)
+                line = line[space + 1:]
+                continue
+            cut = max((i + 1 for i, char in enumerate(text[:width]) if char in BREAK_AFTER), default=width)
+            out.append(line[:cut].markup)
+            line = line[cut:]
+        out.append(line.markup)
+    return "\n".join(out)

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from kubectl_arch.collect.sample_source import sample_names
 from kubectl_arch.explain.analysis import ClusterMap, build_map
 from kubectl_arch.explain.pages import PAGES
 from kubectl_arch.explain.render.page import print_page
@@ -61,3 +62,27 @@ def test_component_pages_keep_pod_names_whole(width: int) -> None:
             assert instance.node is None or instance.node in seen
             pod_shown = instance.pod is None or instance.pod in seen
             assert pod_shown or f"{page.component}-<node>" in text or "pod names: -o json" in text
+
+
+def _explain(sample: str, width: int, *options: str) -> str:
+    from click.testing import CliRunner
+
+    from kubectl_arch.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["explain", "--sample", sample, *options],
+                                env={"NO_COLOR": "1", "COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("sample", sample_names())
+def test_every_sample_shows_node_names_whole_on_a_narrow_terminal(sample: str, width: int) -> None:
+    """Through the CLI, as a user on a narrow terminal sees it: each node name whole, to copy into a command."""
+    import json
+
+    names = [node["name"] for node in json.loads(_explain(sample, 400, "-o", "json"))["nodes"]]
+    assert names
+    for options in ((), ("-o", "wide")):
+        seen = words(_explain(sample, width, *options))
+        assert [name for name in names if name not in seen] == [], f"a node name was cut ({' '.join(options)})"

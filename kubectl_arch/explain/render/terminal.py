@@ -26,8 +26,16 @@ from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
-from kubectl_arch.output.tables import Column, first_fitting, fits, kubectl_table, standouts_and_alike, without
-from kubectl_arch.wording import plural
+from kubectl_arch.output.tables import (
+    Column,
+    first_fitting,
+    fits,
+    fold_to_fit,
+    kubectl_table,
+    standouts_and_alike,
+    without,
+)
+from kubectl_arch.wording import listed, plural
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -224,6 +232,12 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     with_os = [*columns(False), ("OS", [markup(r[5]) for r in rows])]
     layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
     _, layout = first_fitting(layouts, width)
+    if not fits(layout, width):  # names stay whole, they go into the next command: other cells wrap, then
+        # columns give way from the right (-o json carries them); STATUS, the verdict, stays
+        dropped = ("RUNTIME", "KUBELET", "ROLES")
+        folded = (fold_to_fit(without(layout, *dropped[:count]), width, keep=("NAME",)) for count in range(4))
+        layout = next((candidate for candidate in folded if candidate is not None), layout)
+    left_out = [header for header in ("ROLES", "KUBELET", "RUNTIME") if all(header != shown for shown, _ in layout)]
     if cluster.nodes_unknown:
         return [Text(f"Nodes (?, {cluster.nodes_unknown})", style="bold"), Text("")]
     out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
@@ -240,6 +254,9 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
                         f"{then}", style="yellow" if wide else "dim"))
     elif not unread and not wide and not any(header == "OS" for header, _ in layout):
         out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
+    if left_out:
+        out.append(Text(f"  {listed(left_out)} left out to keep names whole at this width: -o json has "
+                        "each node's", style="dim"))
     if unread:
         names = ", ".join(n.name for n in unread)
         why = unread[0].ready_reason.removeprefix("the node object could not be read: ")
@@ -266,10 +283,11 @@ def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType
     if fits(full, width):
         return [*out, kubectl_table(full), Text("")]
     tainted = [(markup(n.name), cell) for n, cell in zip(nodes, taints, strict=True) if n.taints]
-    out += [kubectl_table(details, fold_last=True), Text("")]
+    out += [kubectl_table(fold_to_fit(details, width, keep=("NAME",)) or details, fold_last=True), Text("")]
     if tainted:
         taint_columns: list[Column] = [("NAME", [name for name, _ in tainted]), ("TAINTS", [t for _, t in tainted])]
-        out += [kubectl_table(taint_columns, fold_last=True), Text("")]
+        out += [kubectl_table(fold_to_fit(taint_columns, width, keep=("NAME",)) or taint_columns, fold_last=True),
+                Text("")]
     return out
 
 
