@@ -110,6 +110,15 @@ CERTS: dict[str, list[Cert]] = {
                         "kubernetes.default.svc.cluster.local"),
              ip_addresses=("34.118.224.1", "172.16.0.2", "34.27.112.9")),
     ],
+    # AKS: a cluster CA valid 30 years (CN "ca"); the API server's serving certificate (two years, renewed by AKS)
+    # for the cluster's FQDN, the kubernetes Service IP and the in-cluster names.
+    "aks": [
+        Cert("ca.pem", "ca", 431.02, 10957, is_ca=True),
+        Cert("apiserver.pem", "apiserver", 9.45, 730, issuer="ca.pem", server=True,
+             dns_names=("aks-prod-dns-4f2a9c1b.hcp.westeurope.azmk8s.io", "kubernetes", "kubernetes.default",
+                        "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"),
+             ip_addresses=("10.0.0.1",)),
+    ],
     "k3s": [
         Cert("server-ca.pem", f"k3s-server-ca@{K3S_CREATED}", K3S_AGE, 3650, is_ca=True),
         Cert("client-ca.pem", f"k3s-client-ca@{K3S_CREATED}", K3S_AGE, 3650, is_ca=True),

@@ -80,7 +80,7 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
 def _deployment_fix(workload: Workload, autoscaled: bool) -> str:
     """Scale the Deployment that runs (kube-dns on GKE, coredns elsewhere); where a cluster-proportional-autoscaler
     (GKE's kube-dns-autoscaler, AKS's coredns-autoscaler) sets its replicas, a `kubectl scale` is undone at its next
-    poll: its ConfigMap's parameters (min, nodesPerReplica, coresPerReplica) are what to change."""
+    poll: its ConfigMap's parameters are what to change."""
     # Only names the product knows go into the fix (every report prints it as written): a Deployment found by its
     # label under another name is shown as a placeholder.
     ns = "kube-system" if workload.namespace == "kube-system" else "<namespace>"
@@ -89,8 +89,10 @@ def _deployment_fix(workload: Workload, autoscaled: bool) -> str:
               f"`kubectl -n {ns} describe pod -l k8s-app=kube-dns`.")
     if autoscaled:
         return (f"The Deployment {ns}/{name} is scaled by {name}-autoscaler (the cluster-proportional-autoscaler), "
-                "which undoes a `kubectl scale` at its next poll: raise its `min` or lower its nodesPerReplica in "
-                f"`kubectl -n {ns} edit configmap {name}-autoscaler` to run at least two replicas, and {spread}")
+                "which undoes a `kubectl scale` at its next poll: change its parameters in "
+                f"`kubectl -n {ns} edit configmap {name}-autoscaler` (linear mode: min, nodesPerReplica, "
+                f"coresPerReplica; ladder mode: the nodesToReplicas and coresToReplicas steps) so that it runs at "
+                f"least two replicas, and {spread}")
     return (f"Run at least two replicas (`kubectl -n {ns} scale deployment {name} --replicas=2`, or more for large "
             f"clusters, e.g. with the cluster-proportional-autoscaler) and {spread}")
 

@@ -9,7 +9,7 @@ on a control-plane node they cannot reach. One place, reviewed as a table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 # Where the control plane runs.
@@ -692,8 +692,10 @@ GKE = _managed(
 )
 AKS = _managed(
     "aks", "Azure Kubernetes Service",
-    "enable the cluster's diagnostic settings (kube-apiserver, kube-controller-manager, kube-scheduler) and read "
-    "them in Log Analytics",
+    "az monitor diagnostic-settings create --name control-plane --resource <cluster-resource-id> --workspace "
+    "<workspace-id> --logs '[{\"category\":\"kube-apiserver\",\"enabled\":true},{\"category\":"
+    "\"kube-controller-manager\",\"enabled\":true},{\"category\":\"kube-scheduler\",\"enabled\":true}]'   "
+    "# AKS keeps no control-plane log unless a diagnostic setting sends it to Log Analytics: query it there",
     Quota(None, "not published for AKS's managed etcd", "not published"),
     "kube-proxy DaemonSet configured by flags (no ConfigMap; no --proxy-mode means iptables)",
     {UPGRADE_KUBELET: "az aks nodepool upgrade --cluster-name <cluster> --name <pool> --kubernetes-version 1.X.Y",
@@ -701,6 +703,10 @@ AKS = _managed(
      CONFIGURE_KUBE_PROXY: "az aks update --kube-proxy-config <file>   # the AKS kube-proxy configuration"},
     ("https://learn.microsoft.com/en-us/azure/aks/monitor-aks",),
 )
+# AKS manages ConfigMap coredns (reset on reconcile): CoreDNS is customised in ConfigMap coredns-custom, which the
+# Corefile imports (https://learn.microsoft.com/en-us/azure/aks/coredns-custom).
+AKS = replace(AKS, dns_commands=(*AKS.dns_commands, "kubectl -n kube-system get cm coredns-custom -o yaml   # AKS: "
+                                 "your CoreDNS customisations (AKS resets ConfigMap coredns)"))
 
 UNKNOWN = Profile(
     name="unknown", title="an unrecognised distribution", control_plane=STATIC_PODS,

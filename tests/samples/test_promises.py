@@ -190,3 +190,35 @@ def test_gke_hides_its_control_plane_and_runs_kube_proxy_as_static_pods_beside_a
     assert gke.sample.credentials.auth == "exec" and gke.sample.credentials.client_certificate_pem is None
     assert store.get("/metrics").ok and store.get("/readyz", {"verbose": "true"}).status == 200
     assert not store.get("/apis/metrics.eks.amazonaws.com/v1/etcd/container/metrics").ok
+
+
+def test_aks_hides_its_control_plane_and_runs_azure_cni_overlay_with_kube_proxy_configured_by_flags() -> None:
+    aks = sample_files("aks")
+    store = aks.sample.store
+    assert store.get("/version").data["gitVersion"] == "v1.32.6"  # AKS marks no distribution in its version
+    assert not [p for p in aks.of_kind("Pod") if p["metadata"]["labels"].get("tier") == "control-plane"]
+    for index, node in enumerate(sorted(aks.of_kind("Node"), key=lambda n: n["metadata"]["name"])):
+        labels, name = node["metadata"]["labels"], node["metadata"]["name"]
+        assert name == f"aks-nodepool1-31415926-vmss00000{index}"
+        assert labels["kubernetes.azure.com/agentpool"] == labels["agentpool"] == "nodepool1"
+        assert labels["kubernetes.azure.com/cluster"] == "MC_rg-prod_aks-prod_westeurope"
+        assert labels["kubernetes.azure.com/podnetwork-type"] == "overlay"
+        assert node["spec"]["providerID"].startswith("azure:///subscriptions/")
+        assert node["spec"]["providerID"].endswith(
+            f"/virtualMachineScaleSets/aks-nodepool1-31415926-vmss/virtualMachines/{index}")
+    daemonsets = {d["metadata"]["name"] for d in aks.of_kind("DaemonSet")}
+    assert {"azure-cns", "azure-ip-masq-agent", "kube-proxy", "cloud-node-manager"} <= daemonsets
+    assert "cilium" not in daemonsets
+    assert not [c for c in aks.of_kind("ConfigMap") if c["metadata"]["name"].startswith("kube-proxy")]
+    assert {"coredns", "coredns-autoscaler", "konnectivity-agent", "metrics-server"} <= \
+        {d["metadata"]["name"] for d in aks.of_kind("Deployment")}
+    assert "import custom/*.override" in aks.named("ConfigMap", "coredns", "kube-system")["data"]["Corefile"]
+    assert aks.sample.credentials.auth == "exec" and aks.sample.credentials.client_certificate_pem is None
+
+
+def test_the_aks_dns_page_sends_customisations_to_coredns_custom() -> None:
+    """AKS resets ConfigMap coredns; what a reader changes lives in coredns-custom, which the Corefile imports."""
+    from tests.model.facts.conftest import command_json
+
+    _, page = command_json("aks", "explain", "dns")
+    assert any("get cm coredns-custom" in command for command in page["commands"]), page["commands"]
