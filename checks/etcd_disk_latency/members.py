@@ -106,6 +106,20 @@ def etcdctl_command(data: ClusterData, subcommand: str) -> str | None:
     return profile_of(data).etcdctl(subcommand)
 
 
+def managed_etcd_fix(data: ClusterData) -> str | None:
+    """On a managed control plane, what a user can do about etcd's health: its disks, network, members and
+    settings are the provider's, so lighten the load the API server puts on it and take the rest to the provider
+    (None elsewhere: the check's own fix, with its disks and flags, applies)."""
+    provider = provider_runs_etcd(data)
+    if not provider:
+        return None
+    return (f"{provider} on machines of its own: its disks, network, members and settings are the provider's, and "
+            "none is yours to change. Make the API server ask less of it: find the biggest collections (`kubectl "
+            "get --raw /metrics | grep apiserver_storage_objects`) and the clients that list them whole or watch "
+            "them in bulk (operators, CI jobs, a flood of Events), and fix those. If it persists with a normal "
+            "load, open a support case with the provider, with these figures.")
+
+
 def provider_runs_etcd(data: ClusterData) -> str | None:
     """'Amazon EKS runs etcd' on a managed control plane, where no etcdctl command is the operator's to run."""
     profile = profile_of(data)

@@ -13,9 +13,11 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     METRICS_REFERENCE,
     each_member,
     judge_counter,
+    managed_etcd_fix,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 
 ID = "etcd-heartbeat-failures"
@@ -45,4 +47,5 @@ META = CheckMeta(
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     nouns = ("heartbeat send failure", "heartbeat send failures")
-    return each_member(ID, data, lambda r: [judge_counter(ID, r, HEARTBEAT_FAILURES, nouns, thresholds)])
+    findings = each_member(ID, data, lambda r: [judge_counter(ID, r, HEARTBEAT_FAILURES, nouns, thresholds)])
+    return with_fix(findings, managed_etcd_fix(data))

@@ -14,9 +14,11 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     MIXIN_REFERENCE,
     each_member,
     judge_counter,
+    managed_etcd_fix,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import LEADER_CHANGES
 
@@ -47,4 +49,5 @@ META = CheckMeta(
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     nouns = ("leader change", "leader changes")
-    return each_member(ID, data, lambda r: [judge_counter(ID, r, LEADER_CHANGES, nouns, thresholds, baseline=1)])
+    findings = each_member(ID, data, lambda r: [judge_counter(ID, r, LEADER_CHANGES, nouns, thresholds, baseline=1)])
+    return with_fix(findings, managed_etcd_fix(data))

@@ -13,9 +13,11 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     each_member,
+    managed_etcd_fix,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import BY_NEED, EKS_ETCD_METRICS
 from kubectl_arch.model.metrics import PEER_ROUND_TRIP, histogram
@@ -81,4 +83,5 @@ def judge(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    return each_member(ID, data, lambda r: [judge(r, thresholds)])
+    findings = each_member(ID, data, lambda r: [judge(r, thresholds)])
+    return with_fix(findings, managed_etcd_fix(data))

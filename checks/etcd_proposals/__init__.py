@@ -14,9 +14,11 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     MIXIN_REFERENCE,
     each_member,
     judge_counter,
+    managed_etcd_fix,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.window import Reading
 
@@ -62,6 +64,7 @@ def judge_pending(reading: Reading, thresholds: Mapping[str, Any]) -> Finding:
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    return each_member(ID, data, lambda r: [
+    findings = each_member(ID, data, lambda r: [
         judge_counter(ID, r, FAILED, ("failed proposal", "failed proposals"), thresholds),
         judge_pending(r, thresholds)])
+    return with_fix(findings, managed_etcd_fix(data))

@@ -13,9 +13,11 @@ from kubectl_arch.checks.etcd_disk_latency.members import (
     METRICS_REFERENCE,
     each_member,
     judge_counter,
+    managed_etcd_fix,
 )
 
 from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 
 ID = "etcd-slow-requests"
@@ -46,6 +48,7 @@ META = CheckMeta(
 
 
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
-    return each_member(ID, data, lambda r: [
+    findings = each_member(ID, data, lambda r: [
         judge_counter(ID, r, SLOW_APPLY, ("slow apply", "slow applies"), thresholds),
         judge_counter(ID, r, SLOW_READ_INDEX, ("slow read index", "slow read indexes"), thresholds)])
+    return with_fix(findings, managed_etcd_fix(data))
