@@ -188,3 +188,39 @@ def test_deployment_replicas_match_their_pods(every_sample: SampleFiles) -> None
         assert rs["metadata"]["name"].endswith("-" + hash_label)
         for pod in owned:
             assert pod["metadata"]["name"].startswith(rs["metadata"]["name"] + "-")
+
+
+def _status_times(pod: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every time the kubelet writes into a pod's status, named (a zero time from the runtime left out)."""
+    status = pod.get("status") or {}
+    times = [("startTime", status.get("startTime"))]
+    times += [(str(c.get("type")), c.get("lastTransitionTime")) for c in status.get("conditions") or []]
+    for container in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]:
+        for which in ("state", "lastState"):
+            for state, fields in (container.get(which) or {}).items():
+                for key in ("startedAt", "finishedAt"):
+                    times.append((f"{container['name']} {which}.{state}.{key}", (fields or {}).get(key)))
+    return [(name, str(at)) for name, at in times if at and not str(at).startswith("1970-")]
+
+
+def test_a_pod_the_api_server_made_has_no_status_before_it_existed(every_sample: SampleFiles) -> None:
+    """The kubelet learns of such a pod from the API server, so all it reports comes after its creation. A
+    mirror pod is the exception: the kubelet runs a static pod from its manifest and posts the mirror after."""
+    for pod in every_sample.of_kind("Pod"):
+        metadata = pod["metadata"]
+        if "kubernetes.io/config.mirror" in (metadata.get("annotations") or {}):
+            continue
+        created = metadata["creationTimestamp"]
+        early = [(name, at) for name, at in _status_times(pod) if at < created]
+        assert not early, f"{every_sample.folder.name}: pod {metadata['name']} created {created} reports {early}"
+
+
+def test_qos_class_is_what_the_containers_resources_make_it(every_sample: SampleFiles) -> None:
+    """BestEffort exactly when no container sets a request or a limit (the API server's rule)."""
+    for pod in every_sample.of_kind("Pod"):
+        qos = (pod.get("status") or {}).get("qosClass")
+        if qos is None:
+            continue
+        containers = [*(pod["spec"].get("initContainers") or []), *pod["spec"]["containers"]]
+        unset = all(not (c.get("resources") or {}).get(k) for c in containers for k in ("requests", "limits"))
+        assert (qos == "BestEffort") == unset, f"{every_sample.folder.name}: pod {pod['metadata']['name']} is {qos}"
