@@ -6,6 +6,7 @@ Node and pod names are copied into the next command, so a table that cannot fit 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -160,9 +161,10 @@ def first_fitting(layouts: Sequence[Sequence[Column]], width: int) -> tuple[int,
 BREAK_AFTER = "-+,./"  # a version or a list may break after these when no space is left on the line
 
 
-def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str]) -> list[Column] | None:
+def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str],
+                whole_words: bool = False) -> list[Column] | None:
     """``columns`` with the cells of every column not in ``keep`` wrapped so the table fits ``width``; None when
-    the kept columns and the others' headers alone do not fit.
+    the kept columns and the others' headers alone do not fit (or, with ``whole_words``, their longest words).
 
     Rich's own shrinking cuts no-wrap cells (a node name) and folds headers and words mid-word ("VERSIO/N");
     here the kept columns (names users copy) keep their width, a header never folds, and a cell breaks between
@@ -176,7 +178,7 @@ def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str]) ->
     floors = [full[i] if header in keep else len(header) for i, (header, _) in enumerate(columns)]
     words = [full[i] if header in keep else max(floors[i], _longest_word(cells))
              for i, (header, cells) in enumerate(columns)]
-    for limits in (words, floors):  # first keep every word whole; only if that cannot fit, let words fold
+    for limits in (words,) if whole_words else (words, floors):  # words whole first; then let them fold
         while excess > 0:
             narrowable = [i for i, w in enumerate(widths) if w > limits[i]]
             if not narrowable:
@@ -192,7 +194,10 @@ def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str]) ->
 
 
 def _longest_word(cells: Sequence[str]) -> int:
-    return max((len(word) for cell in cells for word in plain(cell).split()), default=0)
+    """The widest piece a cell can be broken into without folding mid-word (see _fold_cell)."""
+    pieces = (piece for cell in cells for word in plain(cell).split()
+              for piece in re.split(f"(?<=[{re.escape(BREAK_AFTER)}])", word))
+    return max((len(piece) for piece in pieces), default=0)
 
 
 def _fold_cell(cell: str, width: int) -> str:

@@ -86,3 +86,26 @@ def test_every_sample_shows_node_names_whole_on_a_narrow_terminal(sample: str, w
     for options in ((), ("-o", "wide")):
         seen = words(_explain(sample, width, *options))
         assert [name for name in names if name not in seen] == [], f"a node name was cut ({' '.join(options)})"
+
+
+HEADERS = {"COMPONENT", "READY", "WHERE", "VERSION", "HEALTH", "LEADER"}
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_layer_tables_keep_headers_names_and_verdicts_whole_at_60_columns(sample: str) -> None:
+    """A narrow terminal wraps detail between words; it never folds a header ("VERSIO/N"), a component's name,
+    its verdict, or where a version was read ("Cluste/rOpera/tor")."""
+    import json
+
+    text = _explain(sample, 60)
+    lines = text.splitlines()
+    for title in ("The Brain", "The Muscle"):
+        header = lines[next(i for i, line in enumerate(lines) if line.startswith(title)) + 1]
+        assert header.split()[0] == "COMPONENT" and set(header.split()) <= HEADERS, header
+    seen = words(text)
+    components = json.loads(_explain(sample, 400, "-o", "json"))["components"]
+    for component in components:
+        assert component["name"] in seen
+        assert component["unknown"] or component["health"] in seen, component["health"]
+        if component["versions"] and component["versionSource"]:  # "ClusterOperator kube-apiserver": its kind
+            assert component["versionSource"].split()[0] in seen

@@ -122,13 +122,15 @@ def version_cell(view: ComponentView) -> str:
     return (", ".join(parts) + origin) or "-"
 
 
-def version_lines(view: ComponentView, split_product: bool = False) -> str:
-    """The versions one per line for tables; ``split_product`` puts "calico" and "v3.28.2" on two lines."""
+def version_lines(view: ComponentView, split_product: bool = False, with_origin: bool = True) -> str:
+    """The versions one per line for tables; ``split_product`` puts "calico" and "v3.28.2" on two lines;
+    without ``with_origin`` where they were read is left to a note below the table."""
     lines = _product_versions(view)
     if split_product:
         lines = [part for line in lines for part in line.split(" ", 1)]
     mode = _proxy_mode(view)
-    origin = [f"[dim]from {markup(view.version_origin)}[/]"] if view.version_origin and lines else []
+    shown = with_origin and view.version_origin and lines
+    origin = [f"[dim]from {markup(view.version_origin)}[/]"] if shown else []
     return "\n".join([*lines, *origin, *([mode] if mode else [])]) or "-"
 
 
@@ -148,13 +150,12 @@ def layer_section(title: str, views: Sequence[ComponentView], width: int) -> lis
     layouts = [[*columns(False, False), leader_column]] if leaders else []
     layouts += [columns(False, False), columns(True, False), columns(True, True)]
     _, layout = first_fitting(layouts, width)
+    below: list[RenderableType] = []
     if not fits(layout, width):
-        # Nothing fits: HEALTH, the verdict a reader scans for, moves beside READY, and WHERE and VERSION wrap,
-        # so what gives way is the detail, wrapped, never the verdict cut.
-        layout = [*without(layout, "WHERE", "VERSION", "HEALTH"), *(c for c in layout if c[0] == "HEALTH"),
-                  *(c for c in layout if c[0] in ("WHERE", "VERSION"))]
+        layout, below = narrow_layer(views, layout, width)
     out: list[RenderableType] = [Text(title, style="bold"),
-                                 kubectl_table(layout, wrap=() if fits(layout, width) else ("WHERE", "VERSION"))]
+                                 kubectl_table(layout, wrap=() if fits(layout, width) else ("WHERE", "VERSION")),
+                                 *below]
     if leaders and not any(header == "LEADER" for header, _ in layout):
         rows = []
         for view in leaders:
@@ -164,6 +165,35 @@ def layer_section(title: str, views: Sequence[ComponentView], width: int) -> lis
         out += [Text(""), Text("Leaders (Lease holders)", style="bold"), two_columns(rows)]
     out.append(Text(""))
     return out
+
+
+def narrow_layer(views: Sequence[ComponentView], layout: Sequence[Column],
+                 width: int) -> tuple[list[Column], list[RenderableType]]:
+    """A layer's table when no layout fits, and what moves below it: names, headers and verdicts stay whole.
+
+    HEALTH, the verdict a reader scans for, moves beside READY; cells wrap between words; where the versions were
+    read ("from ClusterOperator") becomes a note below, and if the versions still do not fit whole they go below,
+    one line per component. Only when even that cannot fit does rich wrap WHERE and VERSION mid-word.
+    """
+    from rich.text import Text
+
+    keep = ("COMPONENT",)
+    ordered = [*without(layout, "WHERE", "VERSION", "HEALTH"), *(c for c in layout if c[0] == "HEALTH"),
+               *(c for c in layout if c[0] == "WHERE")]
+    versions: Column = ("VERSION", [version_lines(v, split_product=True, with_origin=False) for v in views])
+    table = fold_to_fit([*ordered, versions], width, keep, whole_words=True)
+    if table is not None:
+        by_origin: dict[str, list[str]] = {}
+        for view in views:
+            if view.version_origin and view.versions:
+                by_origin.setdefault(view.version_origin, []).append(view.name)
+        return table, [Text(f"  {listed(names)}: {'version' if len(names) == 1 else 'versions'} from {origin}",
+                            style="dim") for origin, names in by_origin.items()]
+    table = fold_to_fit(ordered, width, keep, whole_words=True) or fold_to_fit(ordered, width, keep)
+    if table is None:
+        return [*ordered, *(c for c in layout if c[0] == "VERSION")], []
+    rows = [(f"  {view.name}", version_cell(view)) for view in views]
+    return table, [Text(""), Text("Versions", style="bold"), two_columns(rows)]
 
 
 def flags_section(views: Iterable[ComponentView]) -> Table:
