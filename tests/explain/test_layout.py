@@ -109,3 +109,13 @@ def test_layer_tables_keep_headers_names_and_verdicts_whole_at_60_columns(sample
         assert component["unknown"] or component["health"] in seen, component["health"]
         if component["versions"] and component["versionSource"]:  # "ClusterOperator kube-apiserver": its kind
             assert component["versionSource"].split()[0] in seen
+
+
+@pytest.mark.parametrize("sample", sample_names())
+def test_wide_flags_heading_is_never_alone(sample: str) -> None:
+    """-o wide: "Flags that matter" has flags under it, or a sentence saying why there are none."""
+    lines = _explain(sample, 200, "-o", "wide").splitlines()
+    below = lines[lines.index("Flags that matter") + 1]
+    assert below.strip(), "an empty Flags that matter heading"
+    if sample == "k3s":
+        assert "k3s process" in below and "k3s.io/node-args" in below

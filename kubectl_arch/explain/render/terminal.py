@@ -196,10 +196,23 @@ def narrow_layer(views: Sequence[ComponentView], layout: Sequence[Column],
     return table, [Text(""), Text("Versions", style="bold"), two_columns(rows)]
 
 
-def flags_section(views: Iterable[ComponentView]) -> Table:
-    """-o wide: the flags that matter per component, one per line so long values stay readable."""
-    return two_columns((f"  {view.name}" if index == 0 else "", markup(f"--{key}={value}"))
-                       for view in views for index, (key, value) in enumerate(view.flags().items()))
+def flags_section(cluster: ClusterMap) -> RenderableType:
+    """-o wide: the flags that matter per component, one per line so long values stay readable; when there are
+    none, why, since a heading alone would read as a failed read."""
+    rows = [(f"  {view.name}" if index == 0 else "", markup(f"--{key}={value}"))
+            for view in cluster.components for index, (key, value) in enumerate(view.flags().items())]
+    if rows:
+        return two_columns(rows)
+    distribution = cluster.distribution
+    if distribution.name == "k3s":
+        why = ("k3s runs its control plane and kube-proxy inside the k3s process, not as pods: their flags are "
+               "the k3s server's arguments, recorded in each server node's k3s.io/node-args annotation")
+    elif distribution.managed:
+        why = (f"{markup(distribution.managed_by)} runs the control plane out of sight of the API, and no pod the "
+               "API shows sets a flag this view looks for")
+    else:
+        why = "no pod the API shows sets a flag this view looks for"
+    return two_columns([("  none shown:", f"[dim]{why}[/]")])
 
 
 def versions_section(views: Iterable[ComponentView]) -> Table | None:
@@ -433,7 +446,7 @@ def overview(cluster: ClusterMap, wide: bool = False, width: int = 100) -> list[
     out += layer_section("The Brain: control plane (decides what runs where)", control, width)
     out += layer_section("The Muscle: node components (run the pods on every node)", node_layer, width)
     if wide:
-        out += [Text("Flags that matter", style="bold"), flags_section(cluster.components), Text("")]
+        out += [Text("Flags that matter", style="bold"), flags_section(cluster), Text("")]
         versions = versions_section(control)
         if versions is not None:
             out += [Text("Control-plane versions (where each was read)", style="bold"), versions, Text("")]
