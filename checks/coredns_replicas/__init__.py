@@ -60,9 +60,10 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]
             return [Finding(META.id, Status.SKIP, f"cluster DNS is unknown: {reasons}",
                             evidence={"unread": [need for need, _ in dns.unread]})]
         profile = cluster_facts(data).profile
-        if profile.dns_missing:  # the distribution's operator runs cluster DNS: no other name to run it under
-            return with_fix([Finding(META.id, Status.WARN, f"no {profile.dns_workload} found: Service names will not "
-                                     "resolve")], profile.dns_missing)
+        if profile.dns_missing:  # the distribution's operator runs cluster DNS: no other name to run it under,
+            # so this is no cluster DNS at all, as certain and as severe as a workload with no ready replica
+            return with_fix([Finding(META.id, Status.FAIL, f"no {profile.dns_workload} found: there is no cluster "
+                                     "DNS, so name resolution fails in every pod")], profile.dns_missing)
         return [Finding(META.id, Status.WARN, f"no {profile.dns_workload} found: if cluster DNS runs under another "
                         "name, disable this check in --config")]
     if dns.ready_nodes is None and workload.kind != "DaemonSet":  # a DaemonSet's ready pods are on as many nodes

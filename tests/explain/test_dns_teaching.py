@@ -10,6 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from kubectl_arch.audit.check import Status
 from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.audit.runner import need_names, run_check
 from kubectl_arch.cli.main import cli
@@ -87,3 +88,12 @@ def test_openshift_without_dns_default_is_not_told_of_coredns_in_kube_system() -
     assert "DaemonSet openshift-dns/dns-default" in finding.message, said
     assert "kube-system" not in said and "disable this check" not in said, said
     assert "oc get clusteroperator dns" in said, said
+
+
+def test_openshift_without_dns_default_fails_as_no_ready_dns_replica_does_elsewhere() -> None:
+    """Nothing but the DNS operator can run cluster DNS on OpenShift, so its missing DaemonSet is no cluster DNS
+    at all, certainly: as severe as a CoreDNS with no ready replica (FAIL). Elsewhere a missing CoreDNS stays a
+    WARN only because cluster DNS may run under another name."""
+    (finding,) = run_check(catalogue()["coredns-replicas"], _openshift_without_dns_default(), {"min_ready": 2})
+    assert finding.status == Status.FAIL, finding
+    assert "name resolution fails in every pod" in finding.message, finding.message
