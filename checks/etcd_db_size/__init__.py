@@ -24,7 +24,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import PODS_NEED
 from kubectl_arch.model.facts import EXTERNAL_ETCD, FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
-from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCD_USAGE, code_span, split_comment
+from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCD_USAGE, RAISE_ETCD_QUOTA, code_span, split_comment
 from kubectl_arch.model.window import CURRENT, Basis
 
 ID = "etcd-db-size"
@@ -115,10 +115,11 @@ def _fix(data: ClusterData) -> str | None:
         return None
     defrag_code, defrag_note = split_comment(defrag)
     disarm_code, _ = split_comment(disarm)
+    raise_quota = profile.fix(RAISE_ETCD_QUOTA) or ("raise --quota-backend-bytes on every member (etcd suggests at "
+                                                    "most 8 GiB)")
     return (f"{FIND} Make sure the API server compacts (--etcd-compaction-interval, 5m by default), then defragment "
             f"each member in turn: `{defrag_code}`" + (f" ({defrag_note})" if defrag_note else "") + ". If the data "
-            "is legitimately large, raise --quota-backend-bytes on every member (etcd suggests at most 8 GiB). After "
-            f"a NOSPACE alarm: `{disarm_code}`.")
+            f"is legitimately large, {raise_quota}. After a NOSPACE alarm: `{disarm_code}`.")
 
 
 def _evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:

@@ -76,6 +76,8 @@ ETCDCTL = "etcdctl"  # a prefix that runs etcdctl against this cluster's etcd, w
 ETCD_BACKUP = "etcd-backup"
 ETCD_RESTORE = "etcd-restore"
 ETCD_DEFRAG = "etcd-defrag"  # defragments the one member the command reaches (never every member at once)
+# Raising etcd's database quota where the data is legitimately large; absent: the flag on every member (kubeadm).
+RAISE_ETCD_QUOTA = "raise-etcd-quota"
 UPGRADE_KUBELET = "upgrade-kubelet"
 UPGRADE_CONTROL_PLANE = "upgrade-control-plane"
 RESTART_CONTROL_PLANE = "restart-control-plane"
@@ -563,6 +565,10 @@ OPENSHIFT = Profile(
         # The etcdctl container names every member in ETCDCTL_ENDPOINTS: defragment only the local one.
         ETCD_DEFRAG: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> sh -c 'unset ETCDCTL_ENDPOINTS; etcdctl "
                      "--command-timeout=30s --endpoints=https://localhost:2379 defrag'   # each node in turn",
+        # The operator writes ETCD_QUOTA_BACKEND_BYTES into every member's static pod (OPENSHIFT_QUOTA above):
+        # an edit on a node is reverted at its next rollout.
+        RAISE_ETCD_QUOTA: "the quota is the etcd operator's, which sets it by release on every member: it is not "
+                          "raised by hand, so ask Red Hat support",
         ETCD_BACKUP: "oc debug node/<control-plane-node> -- chroot /host /usr/local/bin/cluster-backup.sh "
                      "/home/core/assets/backup",
         ETCD_RESTORE: "sudo -E /usr/local/bin/cluster-restore.sh /home/core/assets/backup   # on the recovery "
