@@ -16,6 +16,7 @@ from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
     profile_of,
+    release_of,
     with_fix,
     with_teaching,
 )
@@ -73,7 +74,7 @@ def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     if profile.name != "unknown":  # this distribution's lifetimes and renewal, never kubeadm's elsewhere
         with_teaching(findings, f"{WHY} {profile.serving_certificates}",
                       (*profile.certificate_references, BEST_PRACTICES))
-    renew = profile.fix(RENEW_CERTS)
+    renew = profile.fix_at(RENEW_CERTS, release_of(data))  # OpenShift's release: whether etcd's rotate
     if profile.hidden:
         return with_fix(findings, f"{profile.title} renews the API server's certificates: if one nears expiry, "
                                   "raise it with the provider's support. A certificate a load balancer or proxy of "

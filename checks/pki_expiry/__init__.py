@@ -17,6 +17,7 @@ from kubectl_arch.audit.helpers import (
     DISTRIBUTION_NEEDS,
     FACT_OPTIONAL_NEEDS,
     profile_of,
+    release_of,
     with_distribution_pages,
     with_fix,
 )
@@ -77,7 +78,7 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile
     if response is None or not response.ok or not isinstance(response.data, dict):
         reason = response.error if response is not None and response.error else "the PKI files were not read"
         skipped = [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
-        return with_fix(skipped, _fix(profile))  # what to run here, never the catalogue's per-node renewal
+        return with_fix(skipped, _fix(profile, release_of(data)))  # what to run here, not per-node renewal
     directory = str(response.data.get("dir", "--pki-dir"))
     groups = []
     for entry in raw.sequence(response.data.get("files")):
@@ -93,7 +94,7 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile
     verdicts = expiry_verdicts(groups, read_at or data.now, ExpiryPolicy.from_thresholds(thresholds),
                                f"certificates under {directory} and its kubeconfigs")
     findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
-    return with_fix(findings, _fix(profile))
+    return with_fix(findings, _fix(profile, release_of(data)))
 
 
 def _where_to_run(profile: Profile) -> str:
@@ -109,11 +110,11 @@ def _where_to_run(profile: Profile) -> str:
     return "run on a control-plane node with --pki-dir <the directory of the control plane's certificate files>"
 
 
-def _fix(profile: Profile) -> str | None:
+def _fix(profile: Profile, release: str | None) -> str | None:
     if profile.hidden:
         return (f"Nothing to run on a node here: {profile.title} runs the control plane and keeps its certificate "
                 "files. The cluster CA your kubeconfig trusts is checked by client-certificate-expiry.")
-    check, renew = profile.fix(CHECK_CERTS), profile.fix(RENEW_CERTS)
+    check, renew = profile.fix_at(CHECK_CERTS, release), profile.fix_at(RENEW_CERTS, release)
     if not check and not renew:
         return None
     listing = ""

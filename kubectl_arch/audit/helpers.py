@@ -52,6 +52,15 @@ def profile_of(data: ClusterData) -> Profile:
     return cluster_facts(data).profile
 
 
+def release_of(data: ClusterData) -> str | None:
+    """The distribution's own release where fixes differ by it (OpenShift's ClusterVersion); None elsewhere or
+    when unread, for ``Profile.fix_at``."""
+    from kubectl_arch.model.facts import cluster_facts
+
+    release = cluster_facts(data).release
+    return None if release is None else release.version
+
+
 def with_fix(findings: list[Finding], fix: str | None) -> list[Finding]:
     """The findings, each carrying ``fix`` (this cluster's remediation) unless it has its own."""
     if fix:

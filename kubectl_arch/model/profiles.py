@@ -8,6 +8,7 @@ on a control-plane node they cannot reach. One place, reviewed as a table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -197,6 +198,11 @@ class Profile:
     # Where the documented quota changed between releases: (first Kubernetes minor, quota), ascending; ``quota``
     # then stands for "which one depends on the release" and ``quota_for`` picks by the cluster's version.
     quotas_by_minor: tuple[tuple[int, Quota], ...] = ()
+    # Fixes whose way differed on older releases of the distribution (OpenShift's, from its ClusterVersion): (last
+    # release as (major, minor), those fixes), ascending; and the wording that holds on every release, for a
+    # cluster whose release was not read. ``fix_at`` picks.
+    fixes_through_release: tuple[tuple[tuple[int, int], Mapping[str, str]], ...] = ()
+    fixes_release_unknown: Mapping[str, str] = field(default_factory=dict)
 
     def quota_for(self, kube_minor: int | None) -> Quota:
         """The documented quota on a cluster of Kubernetes 1.``kube_minor`` (None: the version was not read)."""
@@ -211,6 +217,20 @@ class Profile:
 
     def fix(self, action: str) -> str | None:
         return self.fixes.get(action)
+
+    def fix_at(self, action: str, release: str | None) -> str | None:
+        """The fix as it is on ``release`` (None: not read), where the way changed between releases: a sentence
+        true for this cluster, or one true for every release when which one is unknown."""
+        if not self.fixes_through_release:
+            return self.fix(action)
+        found = re.match(r"(\d+)\.(\d+)", release or "")
+        if found is None:
+            return self.fixes_release_unknown.get(action) or self.fix(action)
+        major_minor = (int(found[1]), int(found[2]))
+        for through, fixes in self.fixes_through_release:
+            if major_minor <= through and action in fixes:
+                return fixes[action]
+        return self.fix(action)
 
     def pages_for(self, action: str) -> tuple[str, ...]:
         """The distribution's own pages on a fix action (empty when it has none)."""
@@ -533,8 +553,31 @@ OPENSHIFT_SERVING_ROTATION = Rotation(
     by="OpenShift's kube-apiserver operator", lifetime_days=30, replaced_at_days_left=15, slack_days=2,
     issuer_marker="signer", overdue="its replacement is overdue: a Degraded kube-apiserver operator in "
                                     "`oc get clusteroperators` says why")
+# OpenShift 4.8 and older do not rotate etcd's peer, serving and client certificates (valid three years): Red Hat's
+# solution 7023254 ("Openshift 4.8 below doesn't have auto rotation for etcd certificate"); from 4.9 the etcd
+# operator rotates them (the docs' "etcd certificates": "automatically rotates using the etcd cluster Operator").
+OPENSHIFT_ETCD_CERTS_KB = "https://access.redhat.com/solutions/7023254"
+_OPENSHIFT_RECOVERY = ("if they expired while the cluster was shut down, it recovers them once running, after you "
+                       "approve the kubelets' pending CSRs (`oc get csr`, `oc adm certificate approve <csr>`)")
+OPENSHIFT_CHECK_CERTS_TO_4_8 = ("oc get clusteroperators   # operators rotate the control plane's certificates, but "
+                                "OpenShift 4.8 and older does not rotate etcd's peer, serving and client "
+                                "certificates, valid three years")
+OPENSHIFT_RENEW_CERTS_TO_4_8 = ("the operators rotate them, except etcd's peer, serving and client certificates, "
+                                "which OpenShift 4.8 and older does not rotate: renew those before their three years "
+                                f"run out as Red Hat's solution describes ({OPENSHIFT_ETCD_CERTS_KB}); for the "
+                                f"others no command renews them by hand, and {_OPENSHIFT_RECOVERY}")
+OPENSHIFT_CHECK_CERTS_ANY = ("oc get clusteroperators   # operators rotate the control plane's certificates; etcd's "
+                             "peer, serving and client certificates only from OpenShift 4.9 (`oc get clusterversion` "
+                             "shows the release)")
+OPENSHIFT_RENEW_CERTS_ANY = ("the operators rotate them, and etcd's peer, serving and client certificates from "
+                             "OpenShift 4.9 on; on 4.8 and older those last three years and are renewed by hand, as "
+                             f"Red Hat's solution describes ({OPENSHIFT_ETCD_CERTS_KB}); for the others no command "
+                             f"renews them by hand, and {_OPENSHIFT_RECOVERY}")
 OPENSHIFT = Profile(
     name="openshift", title="OpenShift", control_plane=STATIC_PODS, renewal_per_node=False,
+    fixes_through_release=(((4, 8), _frozen({CHECK_CERTS: OPENSHIFT_CHECK_CERTS_TO_4_8,
+                                             RENEW_CERTS: OPENSHIFT_RENEW_CERTS_TO_4_8})),),
+    fixes_release_unknown=_frozen({CHECK_CERTS: OPENSHIFT_CHECK_CERTS_ANY, RENEW_CERTS: OPENSHIFT_RENEW_CERTS_ANY}),
     control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
                               "openshift-kube-controller-manager"),
     pki_dir="/etc/kubernetes/static-pod-resources", kubeconfig_certs=(),
@@ -561,6 +604,7 @@ OPENSHIFT = Profile(
         RENEW_CERTS: "no command renews them by hand, as the operators rotate them; if they expired while the cluster "
                      "was shut down, it recovers them once running, after you approve the kubelets' pending CSRs "
                      "(`oc get csr`, `oc adm certificate approve <csr>`)",
+        # Before 4.9 etcd's own certificates were not rotated: fixes_through_release, above.
         ETCDCTL: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> etcdctl",
         # The etcdctl container names every member in ETCDCTL_ENDPOINTS: defragment only the local one.
         ETCD_DEFRAG: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> sh -c 'unset ETCDCTL_ENDPOINTS; etcdctl "

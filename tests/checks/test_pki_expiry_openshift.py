@@ -37,7 +37,7 @@ def test_openshift_is_told_its_operators_rotate_them_and_how_it_recovers_expired
     finding = _finding("openshift", _expired_pki(tmp_path))
     fix, references = str(finding["remediation"]), list(finding["references"])  # type: ignore[call-overload]
     assert "List them" not in fix and "Renew them" not in fix, fix
-    assert "On OpenShift: no command renews them by hand, as the operators rotate them" in fix, fix
+    assert "On OpenShift: the operators rotate them" in fix and "no command renews them by hand" in fix, fix
     assert "oc adm certificate approve" in fix and "oc get clusteroperators" in fix, fix
     assert not any("manual-rotation-of-ca-certificates" in page for page in references), references
 
@@ -45,3 +45,23 @@ def test_openshift_is_told_its_operators_rotate_them_and_how_it_recovers_expired
 def test_kubeadm_keeps_its_commands(tmp_path: Path) -> None:
     fix = str(_finding("kubeadm-degraded", _expired_pki(tmp_path))["remediation"])
     assert "Check them: `kubeadm certs check-expiration`" in fix and "Renew them: kubeadm certs renew all" in fix, fix
+
+
+def test_openshift_4_7_is_not_told_its_operators_rotate_etcds_certificates(tmp_path: Path) -> None:
+    """The sample runs 4.7.13: OpenShift 4.8 and older do not rotate etcd's peer, serving and client certificates
+    (Red Hat solution 7023254), so 'the operators rotate them' alone is false for the expired etcd-serving one."""
+    fix = str(_finding("openshift", _expired_pki(tmp_path))["remediation"])
+    assert "4.8 and older does not rotate etcd's peer, serving and client certificates" in fix, fix
+    assert "access.redhat.com/solutions/7023254" in fix, fix
+    assert "as the operators rotate them" not in fix, fix
+
+
+def test_openshift_certificate_wording_by_release() -> None:
+    """From 4.9 the etcd operator rotates etcd's certificates too; an unread release gets the sentence that holds
+    on every release, naming 4.9 as the line."""
+    from kubectl_arch.model.profiles import CHECK_CERTS, OPENSHIFT, RENEW_CERTS
+
+    for action in (CHECK_CERTS, RENEW_CERTS):
+        assert OPENSHIFT.fix_at(action, "4.12.3") == OPENSHIFT.fix(action)
+        assert "4.8 and older" in str(OPENSHIFT.fix_at(action, "4.8.2"))
+        assert "4.9" in str(OPENSHIFT.fix_at(action, None)) and OPENSHIFT.fix_at(action, None) != OPENSHIFT.fix(action)
