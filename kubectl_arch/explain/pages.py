@@ -196,7 +196,8 @@ PAGES: tuple[Page, ...] = (
     ),
     Page(
         key="runtime", component="container-runtime", title="The container runtime: runs the containers",
-        summary="containerd or CRI-O: pulls images and runs containers for the kubelet, over CRI",
+        summary=("pulls images and runs containers for the kubelet, over CRI (containerd, CRI-O, Docker via "
+                 "cri-dockerd)"),
         what=("The kubelet does not run containers itself: it calls a CRI runtime (containerd or CRI-O; "
               "Docker Engine only through cri-dockerd since 1.24). The runtime pulls images, creates the pod "
               "sandbox (and asks the CNI plugin for its network), and starts containers with a low-level "
