@@ -204,17 +204,19 @@ def _fold_cell(cell: str, width: int) -> str:
     """A markup cell wrapped to ``width``, styles kept: at a space, else after a BREAK_AFTER, else mid-word."""
     from rich.text import Text
 
-    out: list[str] = []
+    out: list[Text] = []
     for line in Text.from_markup(cell).split("\n"):
         while len(line.plain) > width:
             text = line.plain
             space = text.rfind(" ", 0, width + 1)
             if space > 0:
-                out.append(line[:space].markup)
+                out.append(line[:space])
                 line = line[space + 1:]
                 continue
             cut = max((i + 1 for i, char in enumerate(text[:width]) if char in BREAK_AFTER), default=width)
-            out.append(line[:cut].markup)
+            out.append(line[:cut])
             line = line[cut:]
-        out.append(line.markup)
-    return "\n".join(out)
+        out.append(line)
+    # One markup for the whole cell: text cut after a "[/" (a cluster string's "[/red]") would otherwise end one
+    # line's markup unescaped and, joined, become a tag spanning the break.
+    return Text("\n").join(out).markup

@@ -36,6 +36,10 @@ ONE_SAMPLE = [["explain", "-o", "json"], ["explain", "-o", "yaml"], ["explain", 
               ["trace", "deploy/cart", "-n", "shop", "--follow", "--timeout", "1"],
               ["trace", "deploy/cart", "-n", "shop", "--follow", "--timeout", "1", "-o", "json"]]
 CASES = [(name, args) for name in sample_names() for args in EVERY_SAMPLE] + [("kind-ha", a) for a in ONE_SAMPLE]
+# Where no layout fits, cells are wrapped here rather than by rich (output/tables.fold_to_fit): hostile text must
+# survive being cut into lines too.
+NARROW = [(name, args, columns) for name in sample_names() for args in (["explain"], ["explain", "-o", "wide"])
+          for columns in (60, 80)] + [(name, ["audit"], 60) for name in sample_names()]
 
 
 @functools.cache
@@ -44,12 +48,12 @@ def _sample(name: str) -> Sample:
 
 
 @pytest.fixture
-def hostile_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, list[str]], tuple[int, str]]:
+def hostile_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str]]:
     monkeypatch.setattr(SampleSource, "named", classmethod(lambda _cls, name: HostileSource(SampleSource(
         _sample(name)))))
 
-    def run(sample: str, args: list[str]) -> tuple[int, str]:
-        result = CliRunner().invoke(cli, [*args, "--sample", sample], env={"NO_COLOR": "1", "COLUMNS": "120"})
+    def run(sample: str, args: list[str], columns: int = 120) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, [*args, "--sample", sample], env={"NO_COLOR": "1", "COLUMNS": str(columns)})
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.exit_code, result.stdout + result.stderr
@@ -58,7 +62,7 @@ def hostile_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, list[str]], t
 
 
 @pytest.mark.parametrize(("sample", "args"), CASES, ids=lambda v: v if isinstance(v, str) else " ".join(v))
-def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[[str, list[str]], tuple[int, str]],
+def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[..., tuple[int, str]],
                                             sample: str, args: list[str]) -> None:
     code, output = hostile_cli(sample, args)
     assert code in (0, 1), f"exit {code}: {output[-2000:]}"
@@ -77,3 +81,13 @@ def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[[str, list[str
     if "mermaid" in args:
         assert '"' not in "".join(line.split('["', 1)[-1].rsplit('"]', 1)[0] for line in output.splitlines()
                                   if '["' in line), "a label's quotes were not escaped"
+
+
+@pytest.mark.parametrize(("sample", "args", "columns"), NARROW,
+                         ids=lambda v: v if isinstance(v, (str, int)) else " ".join(v))
+def test_narrow_terminals_carry_no_hostile_text_raw(hostile_cli: Callable[..., tuple[int, str]], sample: str,
+                                                    args: list[str], columns: int) -> None:
+    code, output = hostile_cli(sample, args, columns)
+    assert code in (0, 1), f"exit {code}: {output[-2000:]}"
+    raw = RAW_CONTROL.search(output)
+    assert raw is None, f"raw {raw.group()!r} in: {output[max(0, raw.start() - 200):raw.start() + 100]!r}"
