@@ -543,29 +543,29 @@ def readiness_problem(view: PodView) -> Diagnosis | None:
         return gated
     starting = _startup_failure(view)
     if starting is not None:
-        return Diagnosis(
-            "Unhealthy",
-            f"The startup probe fails ({plural(starting.count, 'time')}): {starting.message}. Until it passes, the "
-            "kubelet runs neither the readiness nor the liveness probe, so the pod cannot become Ready; once the "
-            "probe's failureThreshold is reached the kubelet kills the container and restarts it. Check the probe's "
-            "path and port, and that failureThreshold x periodSeconds covers the application's start.",
-            (commands.describe, commands.logs(starting.container or _first_container(view)),
-             commands.jsonpath(".spec.containers[*].startupProbe")),
-            f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
-            (f"event Unhealthy x{starting.count}: {starting.message}",))
+        return _failing_probe(view, commands, starting, "startup", (
+            "Until it passes, the kubelet runs neither the readiness nor the liveness probe, so the pod cannot become "
+            "Ready; once the probe's failureThreshold is reached the kubelet kills the container and restarts it. "
+            "Check the probe's path and port, and that failureThreshold x periodSeconds covers the application's "
+            "start."))
     unhealthy = [e for e in view.events_with("Unhealthy") if "readiness" in e.message.lower()]
     if unhealthy:
-        event = unhealthy[-1]
-        return Diagnosis(
-            "Unhealthy",
-            f"The readiness probe fails ({plural(event.count, 'time')}): {event.message}. Until it passes, the pod "
-            "is kept out of its Services' endpoints and receives no traffic. Check the probe's path and port against "
-            "what the application serves, and how long it needs to start.",
-            (commands.describe, commands.logs(event.container or _first_container(view)),
-             commands.jsonpath(".spec.containers[*].readinessProbe")),
-            f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
-            (f"event Unhealthy x{event.count}: {event.message}",))
+        return _failing_probe(view, commands, unhealthy[-1], "readiness", (
+            "Until it passes, the pod is kept out of its Services' endpoints and receives no traffic. Check the "
+            "probe's path and port against what the application serves, and how long it needs to start."))
     return None
+
+
+def _failing_probe(view: PodView, commands: Commands, event: EventView, probe: str, consequence: str) -> Diagnosis:
+    """A probe that keeps the pod from Ready: its failures as the kubelet's events count them, what that holds
+    back (``consequence``), and the probe's own settings to read."""
+    return Diagnosis(
+        "Unhealthy",
+        f"The {probe} probe fails ({plural(event.count, 'time')}): {event.message}. {consequence}",
+        (commands.describe, commands.logs(event.container or _first_container(view)),
+         commands.jsonpath(f".spec.containers[*].{probe}Probe")),
+        f"{DOCS}/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+        (f"event Unhealthy x{event.count}: {event.message}",))
 
 
 def _startup_failure(view: PodView) -> EventView | None:
