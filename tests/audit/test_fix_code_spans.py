@@ -10,13 +10,11 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from kubectl_arch.audit.config import AuditConfig
-from kubectl_arch.audit.registry import catalogue, needs_for
-from kubectl_arch.audit.runner import run_check
+from kubectl_arch.audit.registry import catalogue
 from kubectl_arch.cli.main import cli
-from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
 from kubectl_arch.model.profiles import COMMENT
+from tests.checks.one_check import check_findings
 from tests.explain.fixtures import the
 
 SPAN = re.compile(r"`([^`]*)`")
@@ -39,8 +37,7 @@ def test_k3s_embedded_etcd_fixes_keep_the_note_outside_the_code(check_id: str) -
     check = catalogue()[check_id]
     sample = load_sample("k3s")
     the(sample.store, "Node", "k3s-server")["metadata"]["labels"]["node-role.kubernetes.io/etcd"] = "true"
-    data = collect(SampleSource(sample), needs_for([check_id]))
-    findings = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    findings = check_findings(check_id, SampleSource(sample))
     fixes = [f.fix or check.meta.fix for f in findings]
     assert any("k3s ships no etcdctl" in fix for fix in fixes), fixes
     assert not [span for fix in fixes for span in _noted_spans(fix)], fixes

@@ -7,15 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kubectl_arch.audit.check import Finding
 from kubectl_arch.audit.config import AuditConfig
 from kubectl_arch.audit.registry import catalogue
-from kubectl_arch.audit.runner import run_audit, run_check
+from kubectl_arch.audit.runner import run_audit
 from kubectl_arch.collect.apistore import ApiStore
-from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.kube import KubeSource
 from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.source import Credentials, Response
+from tests.checks.one_check import run_audit_data
 from tests.harness.apiserver import ApiServer
 from tests.harness.pki import make_ca, make_leaf, write_pem
 from tests.harness.tiny import tiny_store
@@ -95,12 +94,6 @@ def test_pki_expiry_skips_with_the_flag_to_pass_when_no_dir_is_given() -> None:
     [finding] = run_audit_data("pki-expiry", data)
     assert finding.status.value == "skip"
     assert "run on a control-plane node with --pki-dir" in finding.message
-
-
-def run_audit_data(check_id: str, data: ClusterData) -> list[Finding]:
-    """One check over already-collected data, with its default thresholds."""
-    check = catalogue()[check_id]
-    return run_check(check, data, AuditConfig().thresholds_for(check.meta))
 
 
 class _FileOnlySource:

@@ -9,11 +9,8 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_arch.audit.config import AuditConfig
-from kubectl_arch.audit.registry import catalogue, needs_for
-from kubectl_arch.audit.runner import run_check
-from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
+from tests.checks.one_check import check_findings
 from tests.explain.fixtures import the
 
 CHECK = "control-plane-version-skew"
@@ -21,7 +18,6 @@ CHECK = "control-plane-version-skew"
 
 def _findings(versions: Sequence[str]) -> list[Any]:
     """The check on the k3s sample with one server per version (the sample's server first, then copies)."""
-    check = catalogue()[CHECK]
     sample = load_sample("k3s")
     server = the(sample.store, "Node", "k3s-server")
     server["status"]["nodeInfo"]["kubeletVersion"] = versions[0]
@@ -30,8 +26,7 @@ def _findings(versions: Sequence[str]) -> list[Any]:
         other["metadata"]["name"] = other["metadata"]["labels"]["kubernetes.io/hostname"] = f"k3s-server-{index}"
         other["status"]["nodeInfo"]["kubeletVersion"] = version
         sample.store.add_all([other])
-    data = collect(SampleSource(sample), needs_for([CHECK]))
-    return run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    return check_findings(CHECK, SampleSource(sample))
 
 
 def test_one_server_has_nothing_to_compare() -> None:

@@ -17,6 +17,7 @@ from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample, sample_names
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model.facts import cluster_facts
+from tests.checks.one_check import check_findings
 
 CHECK = "etcd-db-size"
 SIZE = re.compile(r"^(apiserver_storage_size_bytes\{[^}]*\}) \S+$", re.MULTILINE)
@@ -57,9 +58,7 @@ def test_the_fix_of_a_full_database_is_the_distributions_own(name: str) -> None:
 def test_gke_says_where_it_reports_a_database_near_its_limit() -> None:
     """GKE publishes no etcd size limit, but its recommender flags a database approaching it (GKE's etcd
     troubleshooting page): the skip names that command instead of leaving the reader with 'not published'."""
-    check = catalogue()[CHECK]
-    data = collect(SampleSource.named("gke"), needs_for([CHECK]))
-    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    [finding] = check_findings(CHECK, SampleSource.named("gke"))
     assert finding.status.value == "skip"
     assert "--recommender=google.container.DiagnosisRecommender" in finding.message, finding.message
     assert "recommenderSubtype:ETCD_DB_USAGE_APPROACHING_LIMIT" in finding.message, finding.message

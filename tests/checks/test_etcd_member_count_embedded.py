@@ -8,23 +8,18 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_arch.audit.config import AuditConfig
-from kubectl_arch.audit.registry import catalogue, needs_for
-from kubectl_arch.audit.runner import run_check
 from kubectl_arch.collect.apistore import ApiStore
-from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
+from tests.checks.one_check import check_findings
 from tests.explain.fixtures import the
 
 ETCD_ROLE = "node-role.kubernetes.io/etcd"
 
 
 def _findings(edit: Callable[[ApiStore], None]) -> list[Any]:
-    check = catalogue()["etcd-member-count"]
     sample = load_sample("k3s")
     edit(sample.store)
-    data = collect(SampleSource(sample), needs_for([check.id]))
-    return run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    return check_findings("etcd-member-count", SampleSource(sample))
 
 
 def _cluster_init(store: ApiStore) -> None:
@@ -63,11 +58,9 @@ def test_three_embedded_members_pass_and_a_lost_quorum_fails() -> None:
 
 def test_etcd_health_skips_on_embedded_etcd_say_how_to_reach_it() -> None:
     """No pod proxies to k3s's embedded etcd: the skip names the client URL and k3s's certificate files."""
-    check = catalogue()["etcd-leader"]
     sample = load_sample("k3s")
     _cluster_init(sample.store)
-    data = collect(SampleSource(sample), needs_for([check.id]))
-    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    [finding] = check_findings("etcd-leader", SampleSource(sample))
     assert finding.status.value == "skip"
     assert "`--etcd-endpoints https://<server>:2379" in finding.message, finding.message
     assert "--etcd-cacert /var/lib/rancher/k3s/server/tls/etcd/server-ca.crt" in finding.message, finding.message

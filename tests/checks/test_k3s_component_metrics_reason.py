@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_arch.audit.config import AuditConfig
-from kubectl_arch.audit.registry import catalogue, needs_for
-from kubectl_arch.audit.runner import run_check
-from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
+from tests.checks.one_check import check_findings
 
 METRIC = {"scheduler-latency": "scheduler_scheduling_attempt_duration_seconds",
           "controller-workqueues": "workqueue_depth"}
@@ -19,9 +16,7 @@ METRIC = {"scheduler-latency": "scheduler_scheduling_attempt_duration_seconds",
 
 @pytest.mark.parametrize("check_id", sorted(METRIC))
 def test_the_k3s_skip_names_the_api_servers_metrics_where_k3s_serves_them(check_id: str) -> None:
-    check = catalogue()[check_id]
-    data = collect(SampleSource.named("k3s"), needs_for([check_id]))
-    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    [finding] = check_findings(check_id, SampleSource.named("k3s"))
     assert finding.status.value == "skip"
     assert "only on its own secure port" not in finding.message, finding.message
     assert f"`kubectl get --raw /metrics | grep {METRIC[check_id]}`" in finding.message, finding.message

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_arch.audit.config import AuditConfig
-from kubectl_arch.audit.registry import catalogue, needs_for
-from kubectl_arch.audit.runner import run_check
-from kubectl_arch.collect.needs import collect
 from kubectl_arch.collect.sample_source import SampleSource
+from tests.checks.one_check import check_findings
 
 WHERE = {"scheduler-latency": "docker exec -it <node> bash",
          "controller-workqueues": "docker exec -it <node> bash",
@@ -19,9 +16,7 @@ WHERE = {"scheduler-latency": "docker exec -it <node> bash",
 
 @pytest.mark.parametrize("check_id", sorted(WHERE))
 def test_a_kind_skip_says_how_to_reach_the_node_container(check_id: str) -> None:
-    check = catalogue()[check_id]
-    data = collect(SampleSource.named("kind-ha"), needs_for([check_id]))
-    [finding] = run_check(check, data, AuditConfig().thresholds_for(check.meta))
+    [finding] = check_findings(check_id, SampleSource.named("kind-ha"))
     assert finding.status.value == "skip"
     assert WHERE[check_id] in finding.message, finding.message
     assert "run on a control-plane node" not in finding.message, finding.message

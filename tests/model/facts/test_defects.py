@@ -20,7 +20,7 @@ from kubectl_arch.collect.source import Credentials, Response
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.what_if import lose_control_plane_node, network_partition
 from kubectl_arch.model.facts import cluster_facts
-from tests.checks.test_collection import run_audit_data
+from tests.checks.one_check import run_audit_data
 from tests.explain.fixtures import sample_data
 from tests.harness.pki import make_ca, make_leaf
 from tests.model.facts.conftest import command_json

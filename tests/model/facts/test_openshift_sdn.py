@@ -16,7 +16,7 @@ from kubectl_arch.explain import EXPLAIN_NEEDS
 from kubectl_arch.explain.analysis import build_map
 from kubectl_arch.explain.pages import page_commands, page_for_component
 from kubectl_arch.model.facts import FACT_NEEDS, cluster_facts
-from tests.checks.test_collection import run_audit_data
+from tests.checks.one_check import run_audit_data
 
 
 def _daemonset(namespace: str, name: str, containers: list[str], ready: int) -> dict[str, Any]:
