@@ -42,8 +42,10 @@ from benchmarks.measure import (  # noqa: E402
 from benchmarks.report import (  # noqa: E402
     ALL_CONTEXTS,
     CONTEXTS,
+    FLOOR,
     KUBECTL_PLUGIN_BASELINE,
     ONE_CONTEXT,
+    SMALL_SIZES,
     check_targets,
     load_average,
     render,
@@ -76,6 +78,11 @@ def audit_flags(env: Mapping[str, str]) -> list[str]:
     return ["--window", "0"] if "--window" in done.stdout else []
 
 
+def product_python() -> str:
+    """The Python of the copy timed: the floor runs on the same interpreter and modules."""
+    return str(Path(PRODUCT[0].bin_dir) / "python") if PRODUCT else sys.executable
+
+
 def commands(cluster: SyntheticCluster, audit_extra: Sequence[str]) -> list[tuple[str, list[str]]]:
     """(label, argv without cluster flags) of every command measured, kubectl's last."""
     namespace, pod = cluster.trace_target()
@@ -86,6 +93,8 @@ def commands(cluster: SyntheticCluster, audit_extra: Sequence[str]) -> list[tupl
         ("kubectl-arch audit", [arch, "audit", "-o", "json", "--window", "0", *audit_extra]),
         ("kubectl-arch trace pod", [arch, "trace", "pod", pod, "-n", namespace]),
     ]
+    if cluster.nodes in SMALL_SIZES:  # where the 3x targets meet start-up: the part that is not ours
+        measured.append((FLOOR, [product_python(), str(ROOT / "benchmarks" / "floor.py")]))
     kubectl = shutil.which("kubectl")
     if kubectl:
         measured.append(("kubectl get nodes -o json", [kubectl, "get", "nodes", "-o", "json"]))

@@ -20,7 +20,7 @@ from benchmarks import run
 from benchmarks.generate import SyntheticCluster
 from benchmarks.install import compile_product, install_product
 from benchmarks.measure import CountingBackend, Measurement, ProcessUsage, representative, run_measured
-from benchmarks.report import ALL_CONTEXTS, AUDIT, EXPLAIN, KUBECTL_NODES, ONE_CONTEXT, TRACE, check_targets
+from benchmarks.report import ALL_CONTEXTS, AUDIT, EXPLAIN, FLOOR, KUBECTL_NODES, ONE_CONTEXT, TRACE, check_targets
 from benchmarks.truth import check_audit, check_explain
 
 FAST_HELP = {"kubectl arch --help": ProcessUsage(0.05, 0.05, 20.0, 0, "")}
@@ -138,6 +138,44 @@ def test_a_missed_time_target_says_when_start_up_alone_outlasts_kubectl() -> Non
         True, "0.25 s vs 0.10 s (2.50×); CPU 0.25 s vs 0.10 s")
     assert said[f"`{EXPLAIN}` ≤ 3× `{KUBECTL_NODES}` at 100 nodes, 100 ms"] == (
         False, "4.00 s vs 1.00 s (4.00×); CPU 4.00 s vs 1.00 s")  # start-up is not what it lacks
+
+
+def test_a_missed_small_size_target_sets_the_floor_beside_it() -> None:
+    """The floor (Python, the client, the kubeconfig, kubectl's one read) is the part of a miss that is not ours."""
+    results = {(10, 0): [measured(EXPLAIN, seconds=0.5), measured(AUDIT, seconds=0.25), measured(FLOOR, seconds=0.2),
+                         measured(KUBECTL_NODES, seconds=0.1)]}
+    said = {t.name: (t.met, t.measured) for t in check_targets(results, [], FAST_HELP)}
+    met, text = said[f"`{EXPLAIN}` ≤ 3× `{KUBECTL_NODES}` at 10 nodes, 0 ms"]
+    assert not met and text.endswith("; the floor (Python, the client, the kubeconfig and the same GET, nothing else) "
+                                     "took 0.20 s (2.00× kubectl)"), text
+    assert said[f"`{AUDIT}` ≤ 3× `{KUBECTL_NODES}` at 10 nodes, 0 ms"][1] == (
+        "0.25 s vs 0.10 s (2.50×); CPU 0.25 s vs 0.10 s")
+
+
+def test_the_floor_is_measured_where_the_small_targets_are() -> None:
+    labels = {size: [label for label, _ in run.commands(SyntheticCluster(size, now=NOW), [])] for size in (10, 1_000)}
+    assert FLOOR in labels[10] and FLOOR not in labels[1_000]
+    assert labels[10][-1] == KUBECTL_NODES, "kubectl's row stays last"
+
+
+def test_the_floor_reads_every_node_as_kubectl_does(tmp_path: Path) -> None:
+    """The floor is a real read: every page of nodes through kubectl-arch's reader, and nothing else."""
+    import subprocess
+
+    from tests.harness.apiserver import ApiServer
+    from tests.harness.kubeconfig import kubeconfig_for_server
+
+    cluster = SyntheticCluster(10, now=NOW)
+    with ApiServer(CountingBackend(cluster.store())) as server:
+        kubeconfig = kubeconfig_for_server(server, tmp_path / "kubeconfig")
+        argv = dict(run.commands(cluster, []))[FLOOR]
+        done = subprocess.run([sys.executable, *argv[1:], "--kubeconfig", str(kubeconfig)], capture_output=True,
+                              text=True, check=False, env={**os.environ, "HOME": str(tmp_path)})
+        paths = [request.path for request in server.requests]
+    assert done.returncode == 0, done.stderr
+    names = [item["metadata"]["name"] for item in json.loads(done.stdout)["items"]]
+    assert len(names) == len(set(names)) == 10
+    assert paths and all(path == "/api/v1/nodes" for path in paths), paths
 
 
 def test_unmeasured_targets_are_missed_never_met() -> None:
