@@ -79,6 +79,13 @@ def _placement(workload: Workload, node_count: int) -> str:
     return "Deployment"
 
 
+def _per_node(instances: list[InstanceView], nodes: list[NodeInfo]) -> str | None:
+    """"all N nodes" when there is one instance on each node, as the kubelet row says it: static pods and components
+    read from the nodes (no DaemonSet to count) would otherwise list every node by name."""
+    names = sorted(n.name for n in nodes)
+    return on_every_node(len(names)) if names and sorted(i.node or "" for i in instances) == names else None
+
+
 def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str, Any]]], nodes: list[NodeInfo],
                    missing_note: str) -> ComponentView:
     """A node-layer add-on (CNI, DNS) from its DaemonSet or Deployment."""
@@ -88,7 +95,7 @@ def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str
         instances = [InstanceView(node=n.name, pod=None, version=None, ready=n.ready) for n in nodes]
         return ComponentView(name, NODE_LAYER, len(instances), kind=addon.kind, instances=instances,
                              health=health_of(len(instances), sum(1 for i in instances if i.ready)),
-                             notes=[addon.note])
+                             notes=[addon.note], placement=_per_node(instances, nodes))
     w = addon.workload
     evidence = [f"{w.kind} {w.namespace}/{w.name} ({w.ready}/{w.desired} ready)"]
     instances = _pod_views(_workload_pods(w, pods), w.version, addon.kind)
@@ -157,7 +164,8 @@ def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: li
                      for n in nodes]
         return ComponentView(KUBE_PROXY, NODE_LAYER, len(instances), kind=proxy.mode, instances=instances,
                              health=health_of(len(instances), sum(1 for i in instances if i.ready)),
-                             evidence=evidence, notes=["runs inside the k3s process on every node (no pods)"])
+                             evidence=evidence, notes=["runs inside the k3s process on every node (no pods)"],
+                             placement=_per_node(instances, nodes))
     daemonset = proxy.daemonset
     instances = _pod_views(matching, daemonset.version if daemonset else None, KUBE_PROXY)
     if daemonset:
@@ -168,6 +176,6 @@ def _kube_proxy_view(proxy: KubeProxyMode, pods: list[dict[str, Any]], nodes: li
     versions = [daemonset.version] if daemonset and daemonset.version else []
     return ComponentView(KUBE_PROXY, NODE_LAYER, replicas, kind=proxy.mode, instances=instances, ready=ready,
                          versions=versions, health=health_of(replicas, ready), evidence=evidence,
-                         placement=_placement(daemonset, len(nodes)) if daemonset else None)
+                         placement=_placement(daemonset, len(nodes)) if daemonset else _per_node(instances, nodes))
 
 
