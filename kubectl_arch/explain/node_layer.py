@@ -100,7 +100,8 @@ def _workload_view(name: str, addon: Addon | None, pods: dict[str, list[dict[str
     evidence = [f"{w.kind} {w.namespace}/{w.name} ({w.ready}/{w.desired} ready)"]
     instances = _pod_views(_workload_pods(w, pods), w.version, addon.kind)
     view = ComponentView(name, NODE_LAYER, w.desired, kind=addon.kind, instances=instances, ready=w.ready,
-                         versions=[w.version] if w.version else [], health=health_of(w.desired, w.ready),
+                         versions=[w.version] if w.version else [], version_of=addon.version_of or None,
+                         health=health_of(w.desired, w.ready),
                          evidence=evidence, placement=_placement(w, len(nodes)))
     if not instances and w.namespace not in pods:
         view.notes.append(f"its pods run in namespace {w.namespace}, which explain does not list; "

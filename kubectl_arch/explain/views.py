@@ -110,6 +110,7 @@ class ComponentView:
     notes: list[str] = field(default_factory=list)
     ready: int | None = None  # from the workload's status when given, else counted over the instances
     versions: list[str] = field(default_factory=list)
+    version_of: str | None = None  # whose version ``versions`` are, where not the product's (AKS: azure-cns)
     placement: str | None = None  # how it is placed when its pods are not all visible ("DaemonSet on 5 nodes")
     unknown: str | None = None  # why its instances cannot be counted: a read it rests on failed (explain/unknowns.py)
     replaced_by: str | None = None  # kube-proxy replaced: what implements Services in its place

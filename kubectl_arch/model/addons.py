@@ -47,17 +47,23 @@ CNI_DAEMONSETS: tuple[tuple[str, str], ...] = (
 CNI_NAMESPACED_DAEMONSETS: tuple[tuple[str, str, str], ...] = (
     ("openshift-sdn", "sdn", "openshift-sdn"),
 )
+# DaemonSets that serve a CNI plugin without being it, so their image's version is theirs, not the plugin's: AKS's
+# azure-cns, the Container Networking Service that hands Azure CNI its pod addresses (the azure-vnet plugin is a
+# binary on the node; Azure/azure-container-networking cns/azure-cns.yaml).
+CNI_SERVICE_DAEMONSETS = ("azure-cns",)
 DNS_DEPLOYMENTS = ("coredns", "kube-dns", "rke2-coredns-rke2-coredns")
 METRICS_SERVER_DEPLOYMENTS = ("metrics-server", "rke2-metrics-server")
 
 
 @dataclass
 class Addon:
-    """An add-on: which product (``kind``), the workload that runs it (None when embedded), and a note."""
+    """An add-on: which product (``kind``), the workload that runs it (None when embedded), and a note;
+    ``version_of`` names the workload's product where it is not the add-on itself (its version is that one's)."""
 
     kind: str
     workload: Workload | None
     note: str = ""
+    version_of: str = ""
 
 
 def cni_plugin(data: ClusterData) -> Addon | None:
@@ -67,7 +73,8 @@ def cni_plugin(data: ClusterData) -> Addon | None:
     for prefix, plugin in CNI_DAEMONSETS:
         for daemonset in daemonsets:
             if raw.name(daemonset) == prefix or raw.name(daemonset).startswith(prefix + "-"):
-                return Addon(plugin, workload(daemonset, prefix.split("-")[0]))
+                return Addon(plugin, workload(daemonset, prefix.split("-")[0]),
+                             version_of=prefix if prefix in CNI_SERVICE_DAEMONSETS else "")
     for namespace, name, plugin in CNI_NAMESPACED_DAEMONSETS:
         for daemonset in daemonsets:
             if (raw.namespace(daemonset), raw.name(daemonset)) == (namespace, name):

@@ -46,6 +46,7 @@ def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
         "health": view.health,
         "unknown": view.unknown,
         "versions": view.versions,
+        "versionOf": view.version_of,
         "versionSource": view.version_source,
         "versionUnknown": view.version_unknown,
         "leaderLease": _lease(view.leader),

@@ -101,6 +101,8 @@ def _product_versions(view: ComponentView) -> list[str]:
     kind = markup(view.kind)
     if view.name == KUBE_PROXY or not view.kind:
         return versions
+    if view.version_of:  # the version read is another workload's (AKS's azure-cns), never the product's own
+        return [f"{kind} ({markup(view.version_of)} {version})" for version in versions] or [kind]
     if all(k in " ".join(versions) for k in kind.split(", ")):
         return versions
     return [f"{kind} {version}" for version in versions] or [kind]
