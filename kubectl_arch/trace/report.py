@@ -20,8 +20,17 @@ from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
-from kubectl_arch.trace.stages import ImagePull, Stage, StageStatus, build_stages, image_pulls, mirror_note
-from kubectl_arch.wording import plural
+from kubectl_arch.trace.stage import at
+from kubectl_arch.trace.stages import (
+    REPLACEMENT_GAP_SECONDS,
+    ImagePull,
+    Stage,
+    StageStatus,
+    build_stages,
+    image_pulls,
+    mirror_note,
+)
+from kubectl_arch.wording import plural, span_words
 
 EVENT_TTL_SECONDS = 3600.0  # kube-apiserver --event-ttl default
 STARTUP_SLO_SECONDS = 5.0  # SIG Scalability: p99 pod startup of stateless schedulable pods, pulls excluded
@@ -77,6 +86,21 @@ class TraceReport:
     @property
     def has_pod(self) -> bool:
         return bool(self.view.pod)
+
+    @property
+    def clock_start(self) -> dt.datetime | None:
+        """Where the trace's clock starts (+0s): this pod's first step. An owner written long before the pod (it
+        replaced an earlier pod, or came from a scale-up) is before the clock, not minus weeks on it."""
+        times = [t for s in self.stages if not self.before_clock(s) for t in (s.start, s.end) if t is not None]
+        return min(times, default=None)
+
+    def before_clock(self, stage: Stage) -> bool:
+        """A step all of whose known times fall long before the pod was created."""
+        created = self.view.created
+        times = [t for t in (stage.start, stage.end) if t is not None]
+        if created is None or not times:
+            return False
+        return max(times) < created - dt.timedelta(seconds=REPLACEMENT_GAP_SECONDS)
 
     @property
     def unknown(self) -> list[Stage]:
@@ -273,6 +297,22 @@ def _owner_note(data: TraceData) -> str | None:
             "of them; -o svg or -o html charts one pod of each kind of trouble.")
 
 
+def _before_clock_note(report: TraceReport) -> str | None:
+    """Says in words what the timeline leaves off: the owner's write long before this pod, and how long before."""
+    start, created = report.clock_start, report.view.created
+    earlier = [s for s in report.stages if report.before_clock(s)]
+    if not earlier or start is None or created is None:
+        return None
+    written = max(t for s in earlier for t in (s.start, s.end) if t is not None)
+    kind, name = report.owners[-1] if report.owners else ("owner", "?")
+    why = ("its schedule, not that write, started this run" if kind == "CronJob"
+           else "that write did not create this pod")
+    return (f"The timeline starts at this pod's first step ({at(start, created)}, +0s). Its {kind} {name} was last "
+            f"written {span_words((created - written).total_seconds())} before the pod was created "
+            f"({at(written, created)}), so the {', '.join(s.name for s in earlier)} step is shown as earlier, off "
+            f"the timeline: {why}.")
+
+
 def _notes(data: TraceData, report: TraceReport) -> list[str]:
     notes = list(data.owner_errors)
     owner_note = _owner_note(data)
@@ -290,6 +330,9 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
             failing = condition.get("type") == "ReplicaFailure" and condition.get("status") == "True"
             if failing and data.pod:  # without a pod, the stuck step already gives this message
                 notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")
+    earlier = _before_clock_note(report)
+    if earlier:
+        notes.append(earlier)
     if report.events_expired:
         notes.append("Events have expired: the API server keeps them 1 hour by default (kube-apiserver --event-ttl). "
                      "Times were rebuilt from the pod's conditions, container states and managedFields; those marked "

@@ -26,6 +26,7 @@ from kubectl_arch.trace.stage import Stage, StageInputs, StageStatus
 from kubectl_arch.trace.stage import at as _at
 from kubectl_arch.trace.stage import created_at as _time
 from kubectl_arch.trace.target import OWNER_KINDS
+from kubectl_arch.wording import span_words
 
 __all__ = ["REPLACEMENT_GAP_SECONDS", "ImagePull", "Stage", "StageInputs", "StageStatus", "build_stages",
            "image_pulls", "permission_hint"]
@@ -100,12 +101,14 @@ def submitted(inputs: StageInputs) -> Stage:
                               "(metadata.managedFields)")
     stage.evidence.append(f"{_label(top)} created at {_at(created, pod_created)} (creationTimestamp)")
     if stage.end and pod_created and (pod_created - stage.end).total_seconds() > REPLACEMENT_GAP_SECONDS:
+        before = f"written {span_words((pod_created - stage.end).total_seconds())} before this pod"
         if top.get("kind") == "CronJob":
             schedule = raw.mapping(top.get("spec")).get("schedule", "?")
-            stage.evidence.append(f"written long before this pod: its schedule ({schedule}) started this run")
+            stage.evidence.append(f"{before}: its schedule ({schedule}) started this run")
         else:
-            stage.evidence.append("written long before this pod: the pod replaced an earlier one "
-                                  "(deleted, evicted or rescheduled), an event this trace cannot see")
+            stage.evidence.append(f"{before}, so that write did not create it: the pod replaced an earlier one "
+                                  "(deleted, evicted or rescheduled) or came from a scale-up, which this trace "
+                                  "cannot see")
     return stage
 
 

@@ -173,3 +173,57 @@ def test_a_time_on_another_day_than_the_pod_carries_its_date() -> None:
     assert at(dt.datetime(2026, 11, 10, 10, 5, tzinfo=dt.timezone.utc), pod_created) == "2026-11-10 10:05:00"
     assert at(dt.datetime(2026, 11, 10, 10, 5, tzinfo=dt.timezone.utc)) == "10:05:00", "no day to compare with"
     assert at(None, pod_created) == "?"
+
+
+def _pod_40_days_after_its_deployment() -> TraceData:
+    from tests.trace.podmaker import running_pod
+
+    pod = running_pod()
+    pod["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-5d8f",
+                                           "uid": "rs-uid", "controller": True}]
+    rs, dep = replica_set(1), deployment()
+    for owner in (rs, dep):
+        owner["metadata"]["creationTimestamp"] = "2026-10-11T08:40:00Z"
+    dep["metadata"]["managedFields"] = [{"manager": "kubectl-client-side-apply", "operation": "Update",
+                                         "time": "2026-10-11T08:40:00Z"}]
+    return TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": []}),
+                     owners=[OwnerData(rs, Response(200, {"items": []})), OwnerData(dep, Response(200, {"items": []}))],
+                     services=Response(200, {"items": []}))
+
+
+def test_an_owner_written_weeks_before_its_pod_is_earlier_than_the_clock_not_minus_weeks() -> None:
+    """The trace's clock starts at this pod's first step: a Deployment written 40 days before reads 'earlier', with
+    its age in words in a note (text and -o json alike), never as 'submitted -39d23h'."""
+    import io
+
+    from rich.console import Console
+
+    from kubectl_arch.trace.render.timeline import render_timeline
+
+    report = analyse(_pod_40_days_after_its_deployment())
+    console = Console(file=io.StringIO(), width=120, no_color=True)
+    render_timeline(report, console)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    row = next(line for line in text.splitlines() if line.strip().startswith("submitted"))
+    assert "earlier" in row and "-" not in row.split("done", 1)[1], row
+    note = next(n for n in report.notes if "before the pod was created" in n)
+    assert "Deployment web was last written 40 days before" in note and "2026-10-11 08:40:00" in note
+    assert "that write did not create this pod" in note
+    document = trace_document(report)
+    assert document["timelineStart"] == "2026-11-20T08:50:00Z"
+    stages = {s["name"]: s for s in document["stages"]}
+    assert stages["submitted"]["beforeTimeline"] is True and stages["submitted"]["start"] == "2026-10-11T08:40:00Z"
+    assert "beforeTimeline" not in stages["persisted"]
+    assert note in document["notes"]
+    assert any("written 40 days before this pod" in line for line in stages["submitted"]["evidence"])
+
+
+SPANS = [(301, "5 minutes and 1 second"), (3 * 3600 + 720, "3 hours and 12 minutes"),
+         (86_400 * 2 + 3 * 3600, "2 days and 3 hours"), (9 * 86_400 + 22 * 3600, "10 days"), (40 * 86_400, "40 days")]
+
+
+@pytest.mark.parametrize(("seconds", "words"), SPANS)
+def test_a_long_span_reads_in_words(seconds: float, words: str) -> None:
+    from kubectl_arch.wording import span_words
+
+    assert span_words(seconds) == words

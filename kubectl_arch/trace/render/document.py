@@ -17,7 +17,8 @@ def trace_document(report: TraceReport) -> dict[str, Any]:
         "pod": {"namespace": view.namespace, "name": view.name, "uid": view.uid, "node": view.node_name or None,
                 "phase": view.phase} if report.has_pod else None,
         "owners": [{"kind": kind, "name": name} for kind, name in report.owners],
-        "stages": [_stage_dict(s) for s in report.stages],
+        "stages": [_stage_dict(s, report.before_clock(s)) for s in report.stages],
+        "timelineStart": iso(report.clock_start),
         "static": view.mirror if report.has_pod else False,
         "verdict": {"state": report.verdict.state, "summary": report.verdict.summary},
         "finished": None if report.finished is None else {
@@ -51,12 +52,14 @@ def iso(when: dt.datetime | None) -> str | None:
     return text.replace("+00:00", "Z")
 
 
-def _stage_dict(stage: Stage) -> dict[str, Any]:
+def _stage_dict(stage: Stage, before_timeline: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"name": stage.name, "status": stage.status.value, "start": iso(stage.start),
                            "end": iso(stage.end), "durationSeconds": stage.duration_seconds, "actor": stage.actor,
                            "evidence": list(stage.evidence)}
     if stage.approximate:
         out["approximate"] = True
+    if before_timeline:
+        out["beforeTimeline"] = True  # long before timelineStart: a note says when, in words
     if stage.skew_seconds:
         out["clockSkewSeconds"] = round(stage.skew_seconds, 3)
     return out

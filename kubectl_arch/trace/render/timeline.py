@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubectl_arch.trace.report import TraceReport
-from kubectl_arch.trace.stages import REPLACEMENT_GAP_SECONDS, Stage, StageStatus
+from kubectl_arch.trace.stages import Stage, StageStatus
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +22,7 @@ STATUS_STYLES = {StageStatus.DONE: "green", StageStatus.IN_PROGRESS: "yellow", S
                  StageStatus.NOT_REACHED: "dim", StageStatus.UNKNOWN: "dim"}
 NAME_WIDTH, STATUS_WIDTH, AT_WIDTH, TOOK_WIDTH = 21, 12, 8, 7
 STUCK_MARK = " <- stuck"
+EARLIER = "earlier"  # AT of a step before the clock's start (an owner written long before the pod)
 MIN_BAR_WIDTH = 10
 
 
@@ -58,19 +59,17 @@ class Axis:
 
 
 def timeline_axis(report: TraceReport, width: int) -> Axis | None:
-    """From this pod's first step (ignoring owners written long before it) to its last, or now if unfinished."""
-    created = report.view.created
-    times = [t for s in report.stages for t in (s.start, s.end) if t is not None]
-    if created is not None:
-        floor = created - dt.timedelta(seconds=REPLACEMENT_GAP_SECONDS)
-        times = [t for t in times if t >= floor]
-    if not times:
+    """From the trace's clock start (this pod's first step; owners written long before it are off the axis) to
+    its last step, or now if unfinished."""
+    start = report.clock_start
+    times = [t for s in report.stages if not report.before_clock(s) for t in (s.start, s.end) if t is not None]
+    if start is None or not times:
         return None
     end = max(times)
     if not report.view.terminal and any(s.status in (StageStatus.IN_PROGRESS, StageStatus.FAILED)
                                         for s in report.stages):
         end = max(end, report.now)
-    return Axis(min(times), end, width)
+    return Axis(start, end, width)
 
 
 def render(report: TraceReport, format_name: str) -> None:
@@ -96,7 +95,7 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
                             "rebuilt from the pod's own record.", style="yellow")
     console.print()
     probe = timeline_axis(report, MIN_BAR_WIDTH)
-    widths = _Widths.fitting([_times(stage, probe) for stage in report.stages])
+    widths = _Widths.fitting([_times(stage, probe, report.before_clock(stage)) for stage in report.stages])
     columns = NAME_WIDTH + STATUS_WIDTH + widths.at + widths.took + 4
     needed = columns + MIN_BAR_WIDTH + len(STUCK_MARK)
     bars = console.width >= needed
@@ -107,10 +106,15 @@ def render_timeline(report: TraceReport, console: Console, wide: bool = False) -
     console.print(_header(axis, bar_width, widths) if bars else _header(None, 0, widths, times=False),
                   no_wrap=True, overflow="ellipsis")
     stuck_name = report.stuck.stage if report.stuck else None
+    earlier = False
     for stage in report.stages:
-        console.print(_row(stage, axis, report.now, stage.name == stuck_name, widths, probe, bars),
+        before = report.before_clock(stage)
+        earlier = earlier or before
+        console.print(_row(stage, axis, report.now, stage.name == stuck_name, widths, probe, bars, before),
                       no_wrap=True, overflow="ellipsis")
     legend = "| instant   #/. time spent" if bars else f"(bars need {needed} columns)"
+    if earlier and bars:
+        legend += "   < earlier"
     console.print(Text(f"~ approximate (rebuilt without events)   {legend}   ? time unknown", style="dim"))
     _render_details(report, console, wide)
     _render_stuck(report, console)
@@ -144,10 +148,11 @@ class _Widths:
                    max([TOOK_WIDTH, *(len(took) + 1 for _, took in times)]))
 
 
-def _times(stage: Stage, axis: Axis | None) -> tuple[str, str]:
-    """A stage's AT and TOOK texts (the axis's origin and so AT do not depend on the bar's width)."""
+def _times(stage: Stage, axis: Axis | None, earlier: bool = False) -> tuple[str, str]:
+    """A stage's AT and TOOK texts (the axis's origin and so AT do not depend on the bar's width); ``earlier`` for
+    a step long before the clock's start, which a note dates in words rather than as minus weeks."""
     approx = "~" if stage.approximate else ""
-    return _at_text(stage, axis, approx), _took_text(stage, approx)
+    return EARLIER if earlier else _at_text(stage, axis, approx), _took_text(stage, approx)
 
 
 def _header(axis: Axis | None, bar_width: int, widths: _Widths, times: bool = True) -> Text:
@@ -165,19 +170,19 @@ def _header(axis: Axis | None, bar_width: int, widths: _Widths, times: bool = Tr
 
 
 def _row(stage: Stage, axis: Axis | None, now: dt.datetime, stuck: bool, widths: _Widths,
-         times_axis: Axis | None, bars: bool = True) -> Text:
+         times_axis: Axis | None, bars: bool = True, earlier: bool = False) -> Text:
     """A stage's row; its AT is measured on ``times_axis``, so it is the same with bars or without them."""
     from rich.text import Text
 
     style = STATUS_STYLES[stage.status]
-    at, took = _times(stage, times_axis)
+    at, took = _times(stage, times_axis, earlier)
     row = Text()
     row.append("> " if stuck else "  ", style="bold red" if stuck else "")
     row.append(f"{stage.name:<{NAME_WIDTH}}", style="bold" if stuck else "")
     row.append(f"{stage.status.value:<{STATUS_WIDTH}}", style=style)
     row.append(f"{at:>{widths.at}}{took:>{widths.took}}" + ("  " if bars else ""))
     if axis is not None:
-        row.append(_bar(stage, axis, now), style=style)
+        row.append("<" if earlier else _bar(stage, axis, now), style=style)
     if stuck:
         row.append(STUCK_MARK, style="bold red")
     row.rstrip()
