@@ -196,8 +196,8 @@ def load_configuration(connection: Connection, plugin_deadline: float = EXEC_PLU
     if plugin_failures:
         # The client logs a failed plugin and goes on without credentials; kubectl stops. So do we: a run
         # as system:anonymous would read as "forbidden" everywhere and blame RBAC for an expired login.
-        raise ArchError(f"getting credentials for context {name!r}: {plugin_failures[0]}",
-                        hint="log in again with the tool the kubeconfig's exec plugin runs, then retry")
+        what, hint = plugin_failures[0]
+        raise ArchError(f"getting credentials for context {name!r}: {what}", hint=hint)
     credentials = _credentials(configuration, name, _auth_kind(user.value))
     credentials.namespace = connection.namespace or str(context.get("namespace") or "") or "default"
     compressed = not (connection.disable_compression or cluster.value.get("disable-compression") is True)
@@ -319,6 +319,37 @@ class _PluginTimeout(Exception):
     """An exec credential plugin ran past its deadline (and was killed)."""
 
 
+def _command_name(args: Any) -> str:
+    """The plugin's command without its arguments, which may carry what a plugin is given to log in with."""
+    return str(args[0]) if isinstance(args, list) and args else "?"
+
+
+def plugin_failure(command: str, exc: BaseException, install_hint: str = "") -> tuple[str, str]:
+    """What went wrong with an exec credential plugin and what to do. Not installed, failed, and answered
+    something other than an ExecCredential need three different fixes; a plugin's stdout is never quoted
+    (it is where the token goes)."""
+    detail = _first_line(exc).removeprefix("exec: ")
+    if isinstance(exc, FileNotFoundError):
+        hint = _one_line(install_hint) or "install it, or correct users[].user.exec.command in the kubeconfig"
+        return f"the exec credential plugin {command!r} is not installed (not found on PATH)", hint
+    if isinstance(exc, OSError):
+        return (f"the exec credential plugin {command!r} could not be run: {exc.strerror or detail}",
+                "check that it is an executable file")
+    if isinstance(exc, _PluginTimeout):
+        return detail, "it may be waiting for an interactive login: log in with the tool it belongs to, then retry"
+    if detail.startswith("process returned"):
+        return (f"the exec credential plugin {command!r} failed: {detail}",
+                "log in again with the tool it belongs to, then retry")
+    return (f"the exec credential plugin {command!r} did not print an ExecCredential: {detail}",
+            "run the command by hand: it must print client.authentication.k8s.io ExecCredential JSON on stdout")
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """A kubeconfig's free text (an installHint) as one line of at most ``limit`` characters."""
+    joined = " ".join(text.split())
+    return joined if len(joined) <= limit else joined[:limit - 1] + "…"
+
+
 def _deadline_popen(deadline: float) -> type[subprocess.Popen[str]]:
     """``subprocess.Popen`` whose ``communicate`` stops a process that runs past ``deadline`` seconds."""
 
@@ -329,14 +360,14 @@ def _deadline_popen(deadline: float) -> type[subprocess.Popen[str]]:
             except subprocess.TimeoutExpired:
                 self.kill()
                 super().communicate()
-                raise _PluginTimeout(f"the exec credential plugin {self.args!r} did not finish within "
-                                     f"{deadline:g}s and was stopped") from None
+                raise _PluginTimeout(f"the exec credential plugin {_command_name(self.args)!r} did not finish "
+                                     f"within {deadline:g}s and was stopped") from None
 
     return DeadlinePopen
 
 
 @contextlib.contextmanager
-def _exec_plugins_guarded(deadline: float) -> Iterator[list[str]]:
+def _exec_plugins_guarded(deadline: float) -> Iterator[list[tuple[str, str]]]:
     """Run the client's exec credential plugins under a deadline and collect their failures.
 
     The client catches a failing plugin, logs it and carries on anonymously; here each failure is kept so
@@ -346,15 +377,19 @@ def _exec_plugins_guarded(deadline: float) -> Iterator[list[str]]:
 
     from kubernetes.config import exec_provider, kube_config
 
-    failures: list[str] = []
+    failures: list[tuple[str, str]] = []
     original = kube_config.ExecProvider
 
     class GuardedExecProvider(original):  # type: ignore[misc, valid-type]
+        def __init__(self, exec_config: Any, *args: Any, **kwargs: Any) -> None:
+            super().__init__(exec_config, *args, **kwargs)
+            self.install_hint = str(exec_config.safe_get("installHint") or "")
+
         def run(self, previous_response: Any = None) -> Any:
             try:
                 return super().run(previous_response)
             except Exception as exc:
-                failures.append(f"exec: {_first_line(exc).removeprefix('exec: ')}")
+                failures.append(plugin_failure(_command_name(self.args), exc, self.install_hint))
                 raise
 
     # exec_provider reads only Popen and PIPE from its ``subprocess``; the shim bounds every plugin run,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from kubectl_arch.errors import ExitCode
 from tests.cli.cli_helpers import assert_one_line_error, live_args, live_commands
 from tests.conftest import CliResult
 from tests.harness.apiserver import ApiServer
-from tests.harness.kubeconfig import kubeconfig_dict, write_kubeconfig
+from tests.harness.kubeconfig import exec_user, kubeconfig_dict, write_kubeconfig
 from tests.harness.pki import make_ca, make_leaf
 from tests.harness.tiny import tiny_store
 
@@ -118,6 +119,47 @@ def test_untrusted_server_certificate(snapshot_command: list[str], run_cli: RunC
     config = write_kubeconfig(tmp_path / "config", kubeconfig_dict(tiny_server.url, make_ca("another-ca").cert_pem))
     result = run_cli([*snapshot_command, "--kubeconfig", str(config)])
     assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "is not trusted", "certificate-authority-data")
+
+
+# An exec credential plugin (aws, gke-gcloud-auth-plugin, kubelogin) that is not installed, that fails, or that
+# prints something other than an ExecCredential: each needs its own fix, so each line names it. The plugin's
+# stdout is where a token goes: it is never quoted, whatever it holds.
+PLUGIN_STDOUT_SECRET = "sekret-from-plugin-stdout"
+EXEC_PLUGINS = {
+    "not-installed": (None, ("'no-such-credential-plugin' is not installed", "exec.command")),
+    "fails": ("import sys\nsys.stderr.write('SSO session expired\\n')\nsys.exit(1)\n",
+              ("failed: process returned 1. SSO session expired", "log in again")),
+    "prints-garbage": (f"print('<html>{PLUGIN_STDOUT_SECRET}</html>')\n",
+                       ("did not print an ExecCredential", "run the command by hand")),
+    "prints-the-wrong-json": (f"print('{{\"token\": \"{PLUGIN_STDOUT_SECRET}\"}}')\n",
+                              ("did not print an ExecCredential", "missing key")),
+}
+
+
+@pytest.mark.parametrize("case", list(EXEC_PLUGINS))
+def test_an_exec_plugin_that_gives_no_credentials_says_which_fix(
+        case: str, snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+        kubeconfig_for: Callable[..., Path], tmp_path: Path) -> None:
+    body, words = EXEC_PLUGINS[case]
+    if body is None:
+        spec = exec_user("no-such-credential-plugin", ["get-token", "--password", PLUGIN_STDOUT_SECRET])
+    else:
+        (tmp_path / "plugin.py").write_text(body)
+        spec = exec_user(sys.executable, [str(tmp_path / "plugin.py")])
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(tiny_server, exec_spec=spec))])
+    line = assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "getting credentials for context", *words)
+    assert PLUGIN_STDOUT_SECRET not in line
+    assert tiny_server.requests == [], "nothing may be read as system:anonymous"
+
+
+def test_a_missing_exec_plugin_gives_the_kubeconfigs_install_hint(snapshot_command: list[str], run_cli: RunCli,
+                                                                  tiny_server: ApiServer,
+                                                                  kubeconfig_for: Callable[..., Path]) -> None:
+    spec = exec_user("gke-gcloud-auth-plugin-missing")
+    spec["exec"]["installHint"] = "Install gke-gcloud-auth-plugin for use with kubectl by following\n  go.dev/x"
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(tiny_server, exec_spec=spec))])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "is not installed",
+                          "Install gke-gcloud-auth-plugin for use with kubectl by following go.dev/x")
 
 
 def test_timeout_on_the_first_request(snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
