@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.segment import Segment
+    from rich.text import Text
 
 # Tab and newline are layout; everything else below 0x20, DEL, C1, bidi controls, surrogates and non-characters
 # are escaped. Newlines are kept only where a renderer asks for several lines.
@@ -59,11 +60,53 @@ def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
 
 
-def markup(text: object, *, multiline: bool = False) -> str:
-    """Cluster text to place inside a rich markup string: shown as it is, never parsed as markup."""
-    from rich.markup import escape
+# A backslash run before a "[" or at the end of the text, and each "[": escaped as below.
+_MARKUP_SPECIAL = re.compile(r"\\+(?=\[|$)|\[")
+# Closes an escaped backslash run: rich halves the backslashes before a tag, and this tag styles nothing.
+_NO_STYLE = "[none][/none]"
 
-    return escape(visible(text, multiline=multiline))
+
+def _escape_markup(match: re.Match[str]) -> str:
+    found = match.group()
+    return "\\[" if found == "[" else found * 2 + _NO_STYLE
+
+
+def markup(text: object, *, multiline: bool = False) -> str:
+    """Cluster text to place inside a rich markup string: shown as it is, never parsed as markup, wherever it goes.
+
+    rich's own ``escape`` leaves a backslash before a "[" that starts no tag (rich then drops it: ``C:\\[x``
+    shows ``C:[x``) and doubles one at the end (shown twice unless a tag follows). Here every "[" is ``\\[``,
+    which rich shows as "[" whatever follows it, and a backslash run before a "[" or at the end is doubled and
+    closed by a tag that styles nothing, which rich shows as the run whatever follows it.
+    """
+    return _MARKUP_SPECIAL.sub(_escape_markup, visible(text, multiline=multiline))
+
+
+def markup_of(text: Text) -> str:
+    """Markup that rich renders as ``text``, its styles kept: rich's ``Text.markup`` with ``markup``'s escaping
+    (rich's escapes each piece between two styles as in ``markup``'s docstring, so a backslash cut from its
+    "[" showed twice or not at all)."""
+    plain = text.plain
+    edges = sorted([(0, False, text.style), *((span.start, False, span.style) for span in text.spans),
+                    *((span.end, True, span.style) for span in text.spans), (len(plain), True, text.style)],
+                   key=lambda edge: (edge[0], edge[1]))
+    out: list[str] = []
+    position = 0
+    for offset, closing, style in edges:
+        if offset > position:
+            out.append(_MARKUP_SPECIAL.sub(_escape_markup, plain[position:offset]))
+            position = offset
+        if style:
+            out.append(f"[/{style}]" if closing else f"[{style}]")
+    return "".join(out)
+
+
+def from_markup(text: str, style: str = "") -> Text:
+    """rich's ``Text.from_markup`` without emoji codes: a cluster string's ``:warning:`` stays text, as the
+    console (``emoji=False``) prints it, so what is measured is what is shown."""
+    from rich.text import Text
+
+    return Text.from_markup(text, style=style, emoji=False)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from kubectl_arch.output.sanitise import from_markup, markup_of
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.measure import Measurement
@@ -34,9 +36,7 @@ def standouts_and_alike(items: Sequence[T], stands_out: Callable[[T], bool],
 
 def plain(markup: str) -> str:
     """The text a markup cell shows, to measure it."""
-    from rich.text import Text
-
-    return Text.from_markup(markup).plain
+    return from_markup(markup).plain
 
 
 def column_width(column: Column) -> int:
@@ -205,7 +205,7 @@ def _fold_cell(cell: str, width: int) -> str:
     from rich.text import Text
 
     out: list[Text] = []
-    for line in Text.from_markup(cell).split("\n"):
+    for line in from_markup(cell).split("\n"):
         while len(line.plain) > width:
             text = line.plain
             space = text.rfind(" ", 0, width + 1)
@@ -218,5 +218,6 @@ def _fold_cell(cell: str, width: int) -> str:
             line = line[cut:]
         out.append(line)
     # One markup for the whole cell: text cut after a "[/" (a cluster string's "[/red]") would otherwise end one
-    # line's markup unescaped and, joined, become a tag spanning the break.
-    return Text("\n").join(out).markup
+    # line's markup unescaped and, joined, become a tag spanning the break; and markup_of, not rich's Text.markup,
+    # so a backslash left at the end of a line is shown once.
+    return markup_of(Text("\n").join(out))

@@ -29,6 +29,21 @@ def test_markup_is_printed_not_parsed() -> None:
         assert Text.from_markup(f"[bold]{markup(planted)}[/]").plain == planted
 
 
+# Where renderers put escaped text: alone, inside a style, before a style, before text holding "]", twice.
+MARKUP_PLACES = ("{0}", "[bold]{0}[/]", "{0}[dim]x[/]", "{0} y]", "[b]{0}[/b]{0}")
+
+
+@given(st.text(alphabet="ab \\[]/=:"))
+def test_markup_shows_any_text_wherever_it_is_placed(text: str) -> None:
+    """Backslashes and brackets included: rich's escape dropped the backslash of "C:\\[x" and doubled a last one."""
+    from rich.text import Text
+
+    for place in MARKUP_PLACES:
+        shown = Text.from_markup(place.format(markup(text)), emoji=False).plain
+        assert shown == place.replace("[bold]", "").replace("[/]", "").replace("[dim]", "").replace(
+            "[b]", "").replace("[/b]", "").format(text), place
+
+
 @given(st.text())
 def test_nothing_unsafe_survives_any_form(text: str) -> None:
     for form in (visible, markup, html, markdown, mermaid):
