@@ -12,6 +12,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.facts import ClusterFacts, LeaderElectionFacts, cluster_facts
 from kubectl_arch.model.leader_election import LOCKS_NEED
+from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo
 from kubectl_arch.model.profiles import code_span
 
@@ -42,29 +43,34 @@ ELECTED = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)
 def evaluate(data: ClusterData, thresholds: Mapping[str, Any]) -> list[Finding]:
     facts = cluster_facts(data)
     hidden = hidden_control_plane(data, "its leader election")
+    # On a managed cluster the holder is one of the provider's control-plane hosts, never a node of the cluster.
+    provider = (detect_distribution(data).managed_by or "the provider") if hidden else None
     findings: list[Finding] = []
     for name in ELECTED:
         election = facts.leader_election.get(name)
         if election is None:
             findings.append(Finding(META.id, Status.SKIP, f"the {name} pods were not read", object=f"lease/{name}"))
             continue
-        finding = _judge(name, election, facts, hidden)
-        findings.append(with_fix([finding], _fix(name, election, facts))[0] if finding.status.problem else finding)
+        finding = _judge(name, election, facts, hidden, provider)
+        findings.append(with_fix([finding], _fix(name, election, facts, provider))[0] if finding.status.problem
+                        else finding)
     return findings
 
 
-def _fix(name: str, election: LeaderElectionFacts, facts: ClusterFacts) -> str:
+def _fix(name: str, election: LeaderElectionFacts, facts: ClusterFacts, provider: str | None) -> str:
     settings = election.settings
     kind = "cm" if settings.lock == "configmaps" else "lease"
     logs = facts.profile.log_command(name)
     read_logs = f"; its log: {code_span(logs)}" if logs and not logs.startswith(("enable", "read")) else \
         f"; its log: {logs}" if logs else ""
+    last = (f"; {provider} runs the leader and its hosts, so if it lasts, open a support case with these figures"
+            if provider else ", then at the API server's and etcd's latency and the node's clock")
     return (f"`kubectl -n {settings.namespace} get {kind} {settings.name} -o yaml` shows the holder{read_logs}; "
-            "look for 'failed to renew lease' or 'leaderelection lost', then at the API server's and etcd's latency "
-            "and the node's clock")
+            f"look for 'failed to renew lease' or 'leaderelection lost'{last}")
 
 
-def _judge(name: str, election: LeaderElectionFacts, facts: ClusterFacts, hidden: str | None) -> Finding:
+def _judge(name: str, election: LeaderElectionFacts, facts: ClusterFacts, hidden: str | None,
+           provider: str | None) -> Finding:
     settings, lease = election.settings, election.lease
     target = f"lease/{name}"
     replicas = facts.components[name].replicas
@@ -88,13 +94,19 @@ def _judge(name: str, election: LeaderElectionFacts, facts: ClusterFacts, hidden
             return Finding(META.id, Status.FAIL, f"{where} does not exist: no {name} has been elected",
                            evidence={"lock": settings.lock, "from_flags": settings.from_flags}, object=target)
         return Finding(META.id, Status.SKIP, f"{where} could not be read: {election.problem}", object=target)
-    return _judge_record(name, where, lease, target)
+    return _judge_record(name, where, lease, target, provider)
 
 
-def _judge_record(name: str, where: str, lease: LeaseInfo, target: str) -> Finding:
-    evidence = {"lock": where, "holder": lease.holder, "node": lease.holder_node,
-                "renewed_seconds_ago": _seconds(lease), "lease_duration_seconds": lease.duration_seconds,
-                "transitions": lease.transitions}
+def _judge_record(name: str, where: str, lease: LeaseInfo, target: str, provider: str | None) -> Finding:
+    """``provider`` runs the control plane out of sight (None: the cluster's own nodes run it): its holder is then
+    a host of the provider's, so ``node`` stays empty and ``holder_host`` says where it runs instead."""
+    evidence: dict[str, Any] = {"lock": where, "holder": lease.holder,
+                                "node": None if provider else lease.holder_node}
+    if provider:
+        evidence["holder_host"] = lease.holder_node
+        evidence["holder_runs_on"] = f"a control-plane host run by {provider}, not a node of this cluster"
+    evidence |= {"renewed_seconds_ago": _seconds(lease), "lease_duration_seconds": lease.duration_seconds,
+                 "transitions": lease.transitions}
     if not lease.holder:
         return Finding(META.id, Status.FAIL, f"{where} has no holder: no {name} leader", evidence=evidence,
                        object=target)
