@@ -10,9 +10,9 @@ from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, hidden_control_plane, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
+from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.facts import ClusterFacts, LeaderElectionFacts, cluster_facts
 from kubectl_arch.model.leader_election import LOCKS_NEED
-from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo
 from kubectl_arch.model.profiles import code_span
 
