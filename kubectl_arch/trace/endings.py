@@ -74,18 +74,46 @@ def crash_problem(view: PodView) -> Diagnosis | None:
     return None
 
 
-BACKOFF_RESET_SECONDS = 600.0  # the kubelet forgets a container's back-off after 10 minutes of running
-LOOPING_RESTARTS = 2  # one restart is an incident; from two on, a short run is one turn of a loop
+# The kubelet's back-off entry expires twice its 5-minute maximum after it was last set (at the previous restart):
+# a failure later than that is restarted at once, as a first one is.
+BACKOFF_RESET_SECONDS = 600.0
+
+
+def restarted_after_backoff(container: ContainerView) -> bool:
+    """Whether the restart that began the current run waited out a CrashLoopBackOff, as the kubelet decides it: a
+    first failure (restartCount 1) is restarted at once and only sets the back-off; a later one waits when it came
+    within 10 minutes of the previous restart (the last run's start). Unknown run times count as a wait."""
+    if container.restarts < 2:
+        return False
+    began, ended = container.last_started, container.last_finished
+    return began is None or ended is None or (ended - began).total_seconds() < BACKOFF_RESET_SECONDS
+
+
+def restart_words(container: ContainerView) -> str:
+    """"restarted once (last exit 1 (Error) at T)": how often, and how the run before this one ended."""
+    times = "once" if container.restarts == 1 else plural(container.restarts, "time")
+    code = container.last_exit_code
+    ended = (f"last exit {code} ({container.last_reason or 'Error'}) at {_stamp(container, last=True)}"
+             if code is not None else "its last exit not recorded")
+    return f"restarted {times} ({ended})"
+
+
+def restarted_at_once(container: ContainerView) -> str:
+    """For a restart without a back-off: how often, the last exit, and why the kubelet did not wait."""
+    why = ("a first failure is restarted without a back-off" if container.restarts == 1 else
+           "the run before it lasted over 10 minutes, so the kubelet's back-off had expired and it restarted at "
+           "once")
+    return f"{restart_words(container)}: {why}, so this is not a crash loop"
 
 
 def restarting_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
-    """A not-Ready pod caught in one of its short runs: running again, but for less than the kubelet's back-off
-    reset after repeated failures, so the loop is not over (the pod is not waiting for readiness)."""
+    """A not-Ready pod caught in one of its short runs: restarted after a back-off and running for less than the
+    10 minutes after which a new failure would be restarted at once, so the loop is not over."""
     if view.condition_true("Ready"):
         return None
     for container in view.kept_running():
         running_for = (now - container.started).total_seconds() if container.started else None
-        if container.state != "running" or container.restarts < LOOPING_RESTARTS or running_for is None \
+        if container.state != "running" or not restarted_after_backoff(container) or running_for is None \
                 or running_for >= BACKOFF_RESET_SECONDS or container.last_exit_code is None:
             continue
         code, reason = container.last_exit_code, container.last_reason or "Error"

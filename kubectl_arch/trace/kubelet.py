@@ -162,7 +162,8 @@ def needs_staying_up(inputs: StageInputs) -> bool:
     view = inputs.view
     if view.terminal:
         return False  # a finished pod's restarts are part of how it finished (the finished step lists them)
-    return any((c.restarts > 0 or c.state == "terminated") and not c.failed_to_start for c in view.kept_running())
+    return any((c.restarts > 0 or c.state == "terminated" or c.reason == "CrashLoopBackOff") and not c.failed_to_start
+               for c in view.kept_running())
 
 
 def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
@@ -186,6 +187,8 @@ def staying_up(inputs: StageInputs, previous: Stage) -> Stage:
         stage.status = StageStatus.DONE
         stage.end = max((c.started for c in view.kept_running() if c.started), default=None)
         stage.evidence.append(f"running again since {inputs.at(stage.end)}")
+        stage.evidence.extend(f"{c.name}: {endings.restarted_at_once(c)}" for c in view.kept_running()
+                              if c.restarts and not endings.restarted_after_backoff(c))
     return stage
 
 

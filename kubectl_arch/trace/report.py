@@ -20,6 +20,7 @@ from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
+from kubectl_arch.trace.readiness import awaited
 from kubectl_arch.trace.stage import at
 from kubectl_arch.trace.stages import (
     REPLACEMENT_GAP_SECONDS,
@@ -44,7 +45,6 @@ _WAITING: dict[str, str] = {
     "init-containers": "Init containers are running; app containers start when each has succeeded.",
     "containers-started": "The kubelet is creating and starting the containers.",
     "staying-up": "A container stopped and the kubelet is restarting it.",
-    "ready": "The containers run but have not passed their readiness probes yet.",
     "endpoints-published": "The pod is Ready; the EndpointSlice controller has not published its address yet.",
 }
 
@@ -207,7 +207,7 @@ def find_stuck(view: PodView, stages: list[Stage], now: dt.datetime) -> Stuck | 
             continue
         if stage.problem is not None:
             return Stuck(stage.name, stage.problem)
-        waiting = _WAITING.get(stage.name, "This step has not completed.")
+        waiting = awaited(view) if stage.name == "ready" else _WAITING.get(stage.name, "This step has not completed.")
         return Stuck(stage.name, Diagnosis("InProgress", waiting, (diagnose.Commands(view).describe,
                                                                     diagnose.Commands(view).events)))
     return None

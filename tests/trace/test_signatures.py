@@ -317,6 +317,16 @@ def _startup_probed() -> dict[str, Any]:
     return pod
 
 
+BACKOFF_10S = f"back-off 10s restarting failed container=web pod=web-0_shop({UID})"
+
+
+def _readiness_probed() -> dict[str, Any]:
+    """Running, its readiness probe not passed yet and no failure reported (the probe's first period)."""
+    pod = running()
+    pod["spec"]["containers"][0]["readinessProbe"] = {"httpGet": {"path": "/ready", "port": 8080}, "periodSeconds": 10}
+    return pod
+
+
 def _sidecar_crashing() -> dict[str, Any]:
     pod = _with_init(running(), {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting "
                                              f"failed container=migrate pod=web-0_shop({UID})"}}, 5,
@@ -656,6 +666,15 @@ SIGNATURES: dict[str, Signature] = {
             count=12)],
         "ready", "Unhealthy", ("startup probe fails (12 times)", "statuscode: 503"), never=("readiness probe",),
         since=at(0, 4)),
+    "ready-without-probe": Signature(  # no readiness probe: ready once started, only the status lags behind
+        running, pulled_and_started, "ready", "InProgress", ("has no readiness probe", "ready once started"),
+        never=("readiness probes yet",), since=at(0, 4)),
+    "ready-probe-not-passed-yet": Signature(
+        _readiness_probed, pulled_and_started, "ready", "InProgress",
+        ("container 'web' waits for its readiness probe to pass",), never=("no readiness probe",), since=at(0, 4)),
+    "ready-startup-probe-not-passed-yet": Signature(
+        _startup_probed, pulled_and_started, "ready", "InProgress", ("waits for its startup probe to pass",),
+        never=("no readiness probe", "waits for its readiness probe"), since=at(0, 4)),
     "readiness-gates-not-ready": Signature(
         _readiness_gated, pulled_and_started, "ready", "ReadinessGatesNotReady",
         ("target-health.elbv2.k8s.aws/k8s-shop-web-1a2b3c",), since=at(0, 4)),
@@ -710,6 +729,24 @@ SIGNATURES: dict[str, Signature] = {
         _crash_events, "staying-up", "OOMKilled",
         ("running again since 08:59:50", "restarted 6 times", "limits.memory 64Mi"),
         never=("readiness",), since=at(0, 4)),
+    "restarted-once-running": Signature(  # one failure, restarted at once (no back-off before a second failure)
+        lambda: running(restarts=1, state={"running": {"startedAt": at(9, 20)}}, lastState={"terminated": {
+            "exitCode": 1, "reason": "Error", "startedAt": at(0, 4), "finishedAt": at(9, 20)}}),
+        pulled_and_started, "ready", "InProgress",
+        ("'web' restarted once (last exit 1 (Error) at 2026-11-20T08:59:20Z)", "not a crash loop"),
+        never=("crash-looping", "readiness probes yet"), since=at(9, 20)),
+    "crash-loop-after-one-restart": Signature(  # its second failure: CrashLoopBackOff whatever the restart count
+        lambda: running(restarts=1, state={"waiting": {
+            "reason": "CrashLoopBackOff", "message": BACKOFF_10S}},
+            lastState={"terminated": {"exitCode": 1, "reason": "Error", "startedAt": at(9, 0),
+                                      "finishedAt": at(9, 50)}}),
+        _crash_events, "staying-up", "CrashLoopBackOff", ("1 restart so far", "waits 10s"), since=at(0, 4)),
+    "crash-loop-restart-count-not-updated": Signature(  # waiting CrashLoopBackOff is a loop at any restartCount
+        lambda: running(restarts=0, state={"waiting": {
+            "reason": "CrashLoopBackOff", "message": BACKOFF_10S}},
+            lastState={"terminated": {"exitCode": 2, "reason": "Error", "startedAt": at(0, 4),
+                                      "finishedAt": at(9, 50)}}),
+        _crash_events, "staying-up", "CrashLoopBackOff", ("exited 2 (Error)",), since=at(0, 4)),
     "sidecar-crash-loop": Signature(  # a restartable init container (KEP-753) crash-looping beside a running app
         _sidecar_crashing, lambda: [*pulled_and_started(), *_init_events()], "staying-up", "CrashLoopBackOff",
         ("'migrate'", "OOMKilled", "limits.memory 32Mi"), never=("readiness probes",), since=at(0, 4)),
@@ -784,3 +821,20 @@ def test_a_stalled_rollout_is_not_blamed_on_a_ready_pod() -> None:
     note = next(n for n in report.notes if "ProgressDeadlineExceeded" in n)
     assert "the trace above shows why" not in note
     assert "kubectl arch trace deployment/web -n shop" in note
+
+
+@pytest.mark.parametrize(("restarts", "last_run", "backed_off"), [
+    (1, (at(0, 4), at(0, 30)), False),  # a first failure is restarted at once, however short its run
+    (2, (at(0, 4), at(0, 30)), True),  # a second within 10 minutes of the previous restart waits out a back-off
+    (2, ("2026-11-20T07:00:00Z", at(9, 0)), False),  # after 10 minutes the kubelet's back-off entry has expired
+    (3, (None, at(9, 0)), True),  # run times unknown: counted as a back-off, the cautious reading
+])
+def test_a_restart_waits_out_a_back_off_exactly_as_the_kubelet_decides(
+        restarts: int, last_run: tuple[str | None, str], backed_off: bool) -> None:
+    from kubectl_arch.trace.endings import restarted_after_backoff
+    from kubectl_arch.trace.podview import container_view
+
+    container = container_view({"name": "web", "restartCount": restarts, "state": {"running": {"startedAt": at(9, 1)}},
+                                "lastState": {"terminated": {"exitCode": 1, "startedAt": last_run[0],
+                                                             "finishedAt": last_run[1]}}}, init=False)
+    assert restarted_after_backoff(container) is backed_off
