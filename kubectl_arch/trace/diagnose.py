@@ -339,21 +339,43 @@ def sandbox_problem(view: PodView) -> Diagnosis | None:
              f"kubectl get pods -n kube-system -o wide --field-selector spec.nodeName={view.node_name}"),
             f"{DOCS}/concepts/extend-kubernetes/compute-storage-net/network-plugins/",
             (f"event {sandbox.reason} x{sandbox.count}: {sandbox.message}",))
+    if not view.condition_true("PodReadyToStartContainers"):
+        return sandbox_churn(view)
+    return None
+
+
+# Events of a repeating cause arrive at least every 5 minutes once the recorder's burst of 25 is spent: a loop whose
+# last SandboxChanged is older than two such intervals has stopped.
+SANDBOX_LOOP_RECENT_SECONDS = 600.0
+
+
+def sandbox_churn(view: PodView, now: dt.datetime | None = None) -> Diagnosis | None:
+    """The kubelet re-creating the sandbox again and again (SandboxChanged more than once). Without ``now`` the
+    sandbox is not ready, which alone shows the loop is on; with it, the pod read in one of its short windows of
+    PodReadyToStartContainers=True is in the loop only while the events are recent and the pod is not Ready."""
     changed = view.events_with("SandboxChanged")
     times = sum(e.count for e in changed)
-    if times > 1 and not view.condition_true("PodReadyToStartContainers"):  # once is a re-creation under way
-        node = view.node_name or "the node"
-        return Diagnosis(
-            "SandboxChanged",
-            f"The kubelet found the pod's sandbox (the pause container holding its network namespace) gone or changed "
-            f"{plural(times, 'time')} and re-created it each time: something on {node} keeps killing it. Common "
-            "causes: the kubelet and the container runtime use different cgroup drivers (systemd and cgroupfs), the "
-            "runtime or its shim restarting, the kernel's OOM killer, or the network plugin tearing the sandbox's "
-            f"network down. The kubelet's and the container runtime's logs on {node} say which.",
-            (commands.describe, commands.events, f"kubectl describe node {view.node_name}" if view.node_name
-             else "kubectl get nodes"),
-            DEBUG_PODS, (f"event SandboxChanged x{changed[-1].count}: {changed[-1].message}",))
-    return None
+    if times <= 1:  # once is a re-creation under way (or done)
+        return None
+    last = max((t for e in changed if (t := e.last or e.first) is not None), default=None)
+    if now is not None and (view.condition_true("Ready") or last is None
+                            or (now - last).total_seconds() > SANDBOX_LOOP_RECENT_SECONDS):
+        return None
+    node = view.node_name or "the node"
+    commands = Commands(view)
+    caught = (" The pod was read in one of the short moments its new sandbox was ready "
+              "(PodReadyToStartContainers=True); the events show the loop goes on." if now is not None else "")
+    when = last.strftime("%H:%M:%S") if last else "?"
+    return Diagnosis(
+        "SandboxChanged",
+        f"The kubelet found the pod's sandbox (the pause container holding its network namespace) gone or changed "
+        f"{plural(times, 'time')}, the last at {when}, and re-created it each time: something on {node} keeps killing "
+        "it. Common causes: the kubelet and the container runtime use different cgroup drivers (systemd and "
+        "cgroupfs), the runtime or its shim restarting, the kernel's OOM killer, or the network plugin tearing the "
+        f"sandbox's network down. The kubelet's and the container runtime's logs on {node} say which.{caught}",
+        (commands.describe, commands.events, f"kubectl describe node {view.node_name}" if view.node_name
+         else "kubectl get nodes"),
+        DEBUG_PODS, (f"event SandboxChanged x{times}, last at {when}: {changed[-1].message}",))
 
 
 # The volume manager's summary when its wait times out (every 2 minutes): it names the volumes, not why.

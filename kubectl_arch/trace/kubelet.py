@@ -66,6 +66,12 @@ def sandbox_ready(inputs: StageInputs, previous: Stage) -> Stage:
         stage.evidence.append(f"status.podIP={view.status.get('podIP')}")
     if not stage.done:
         fail_if(stage, diagnose.sandbox_problem(view))
+        return stage
+    churn = diagnose.sandbox_churn(view, inputs.now)  # read in a short window of a sandbox the kubelet keeps losing
+    if churn is not None:
+        stage.end, stage.approximate = None, False
+        stage.evidence.append("the kubelet keeps re-creating the sandbox (SandboxChanged): ready only for now")
+        fail_if(stage, churn)
     return stage
 
 

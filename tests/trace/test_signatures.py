@@ -353,6 +353,13 @@ def _sandbox_changed() -> list[dict[str, Any]]:
                           last=at(9, 45), count=37, warning=False, container=None)]
 
 
+def _sandbox_ready_again() -> dict[str, Any]:
+    """The sandbox re-created at 08:59:50, after the 37th SandboxChanged; the container waits to be re-created."""
+    pod = on_node()
+    pod["status"]["conditions"][0] = condition("PodReadyToStartContainers", at=at(9, 50))
+    return pod
+
+
 def _replica_set_owners(pod_owned: bool = True) -> list[OwnerData]:
     rs = creation.replica_set(replicas=1)
     rs["status"] = {"replicas": 1, "availableReplicas": 0}
@@ -532,6 +539,10 @@ SIGNATURES: dict[str, Signature] = {
     "sandbox-changed-repeatedly": Signature(
         lambda: on_node(sandbox=False), lambda: [SCHEDULED, *_sandbox_changed()],
         "sandbox-ready", "SandboxChanged", ("re-created", "37 times"), since=CREATED),
+    "sandbox-changed-caught-ready": Signature(  # read in a short window of PodReadyToStartContainers=True
+        _sandbox_ready_again, lambda: [SCHEDULED, *_sandbox_changed()],
+        "sandbox-ready", "SandboxChanged", ("re-created", "37 times", "last at 08:59:45", "the loop goes on"),
+        since=CREATED),
     "sandbox-changed-once": Signature(  # one re-creation under way is no loop
         lambda: on_node(sandbox=False),
         lambda: [SCHEDULED, kubelet_event("SandboxChanged", "Pod sandbox changed, it will be killed and re-created.",
@@ -838,3 +849,13 @@ def test_a_restart_waits_out_a_back_off_exactly_as_the_kubelet_decides(
                                 "lastState": {"terminated": {"exitCode": 1, "startedAt": last_run[0],
                                                              "finishedAt": last_run[1]}}}, init=False)
     assert restarted_after_backoff(container) is backed_off
+
+
+def test_a_sandbox_loop_that_ended_is_history_not_a_stuck_pod() -> None:
+    """Three SandboxChanged long ago, and the pod Ready since: the loop is over, nothing is stuck."""
+    pod = running_pod()
+    events = [kubelet_event("SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", at(0, 5),
+                            last=at(0, 40), count=3, warning=False, container=None)]
+    data = TraceData(namespace="shop", now=NOW + dt.timedelta(minutes=30), pod=pod,
+                     pod_events=Response(200, {"items": events}), services=Response(200, {"items": []}), node=NODE)
+    assert analyse(data).stuck is None
