@@ -46,6 +46,11 @@ READ_ONCE_PATHS = frozenset({PROBE_PATH})
 # Answers that may mean the whole cluster cannot be read (no connection, TLS, credentials), not one object;
 # a 5xx may too, until some read has been answered (a server that answers nothing but 5xx is not serving).
 MAYBE_UNREADABLE = frozenset({NO_STATUS, 401})
+# What every account may GET (the system:public-info-viewer and system:discovery ClusterRoles), and below
+# them: an answer here says nothing about what the account may read. /api and /apis only as they are: below
+# them are the resources.
+PUBLIC_PATHS = ("/version", "/healthz", "/livez", "/readyz", "/openapi")
+PUBLIC_ROOTS = ("/api", "/apis")
 
 
 class KubeSource:
@@ -106,6 +111,8 @@ class KubeSource:
         self._read_once: dict[str, Response] = {}
         self._probe: _Probe | None = None
         self._served = False  # some read had an answer below 500: a 5xx probe then means a partial cluster
+        self._forbidden = 0  # reads beyond PUBLIC_PATHS answered 403 ...
+        self._not_forbidden = False  # ... and whether any such read had another answer
 
     @property
     def description(self) -> str:
@@ -155,6 +162,20 @@ class KubeSource:
             return
         raise cluster_unreadable(probe, self)
 
+    def check_readable(self) -> None:
+        """Raise when every read beyond what any account may GET was forbidden. The credentials work, but a
+        report of every component "unknown (HTTP 403)" would exit 0, and pass an audit in CI; one line says
+        to grant the read-only roles instead. One read answered otherwise and the run reports as usual."""
+        if not self._forbidden or self._not_forbidden:
+            return
+        _flag, given = self.credential_flag or ("", "")
+        who = given or f"the credentials of context {self._credentials.context or 'in-cluster'}"
+        raise ArchError(
+            f"the API server {self.server} accepted {who} but forbade all {self._forbidden} reads of the cluster "
+            "(HTTP 403)",
+            hint="grant the read-only roles `kubectl arch rbac` prints (an admin runs `kubectl arch rbac --bind-user "
+                 "NAME | kubectl apply -f -`), or use a context that may read the cluster")
+
     # -- GET ---------------------------------------------------------------------------------------
 
     def get(self, path: str, query: Query | None = None, accept: str = JSON_ACCEPT) -> Response:
@@ -162,6 +183,10 @@ class KubeSource:
         response = self._answer_once(path) if once else self._get(path, query, accept)
         if NO_STATUS < response.status < 500 and response.status != 401:
             self._served = True
+        if not _is_public(path):
+            with self._count_lock:
+                self._forbidden += response.status == 403
+                self._not_forbidden |= response.status != 403
         if response.status in MAYBE_UNREADABLE or (response.status >= 500 and not self._served):
             self.check_probe()  # the cluster as a whole cannot be read: one clear error, not a report of failures
         return dataclasses.replace(response, headers=dict(response.headers)) if once else response
@@ -449,6 +474,12 @@ def _root_cause(exc: BaseException) -> str:
         exc = nxt
     text = str(exc)
     return text.split(": ", 1)[-1] if "object at 0x" in text else text
+
+
+def _is_public(path: str) -> bool:
+    """Whether ``path`` is one every account may GET (``PUBLIC_PATHS`` and below, ``PUBLIC_ROOTS``)."""
+    trimmed = path.rstrip("/") or "/"
+    return trimmed in PUBLIC_ROOTS or any(trimmed == p or trimmed.startswith(p + "/") for p in PUBLIC_PATHS)
 
 
 # TLS alerts a server sends when it rejects the client certificate (expired, unknown CA, revoked).

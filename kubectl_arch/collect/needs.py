@@ -19,7 +19,7 @@ from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.concurrency import max_in_flight, run_graph
 from kubectl_arch.collect.election_locks import OPENSHIFT_LOCKS, OPENSHIFT_NAMESPACES
 from kubectl_arch.collect.node_reads import read_nodes_full, read_nodes_lean
-from kubectl_arch.collect.source import NO_STATUS, Query, Response, Source, list_all
+from kubectl_arch.collect.source import NO_STATUS, ChecksReadable, Query, Response, Source, list_all
 
 
 @dataclass(frozen=True)
@@ -487,6 +487,8 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
         data.responses[name] = response  # before any need that reads it starts
 
     run_graph(after, read, limit=max_in_flight(source), started=started, finished=finished)
+    if isinstance(source, ChecksReadable):
+        source.check_readable()  # every read forbidden: one line, not a report of unknowns
     data.now = source.now()  # the server's clock, from its answers: asked first, it would hold the first reads back
     data.responses = {need.name: data.responses[need.name] for need in ordered}  # catalogue order, every run
     return data

@@ -22,7 +22,16 @@ from typing import IO, Any, BinaryIO
 
 from kubectl_arch import jsonshape
 from kubectl_arch.collect.concurrency import max_in_flight
-from kubectl_arch.collect.source import NO_STATUS, Credentials, Query, Response, Source, request_key, table_reader
+from kubectl_arch.collect.source import (
+    NO_STATUS,
+    ChecksReadable,
+    Credentials,
+    Query,
+    Response,
+    Source,
+    request_key,
+    table_reader,
+)
 from kubectl_arch.errors import UsageError
 
 # A snapshot is read whole into memory: a file that inflates past this is refused (a 5,000-node cluster's
@@ -96,6 +105,11 @@ class RecordingSource:
 
     def credentials(self) -> Credentials:
         return self._inner.credentials()
+
+    def check_readable(self) -> None:
+        """As the recorded source judges: a snapshot of a cluster that forbade every read is not written."""
+        if isinstance(self._inner, ChecksReadable):
+            self._inner.check_readable()
 
     @property
     def captured_at(self) -> dt.datetime:

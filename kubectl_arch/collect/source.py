@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 from kubectl_arch import jsonshape
@@ -151,6 +151,16 @@ class Source(Protocol):
 
     def now(self) -> dt.datetime:
         """The time analysis measures ages against: the server's clock, or the capture time offline."""
+        ...
+
+
+@runtime_checkable
+class ChecksReadable(Protocol):
+    """A source that can tell, once its reads are done, that the cluster could not be read at all (a live
+    cluster that forbade every read); samples and snapshots answer what they hold."""
+
+    def check_readable(self) -> None:
+        """Raise ``ArchError`` when the reads so far show the cluster could not be read at all."""
         ...
 
 

@@ -162,6 +162,31 @@ def test_a_missing_exec_plugin_gives_the_kubeconfigs_install_hint(snapshot_comma
                           "Install gke-gcloud-auth-plugin for use with kubectl by following go.dev/x")
 
 
+# What RBAC grants every account (system:public-info-viewer, system:discovery); nothing else is allowed.
+PUBLIC_ONLY = ("/version", "/healthz", "/livez", "/readyz", "/api", "/apis")
+
+
+def test_an_account_forbidden_every_read_is_one_line(command: list[str], run_cli: RunCli, tmp_path: Path,
+                                                     api_server: Callable[..., ApiServer],
+                                                     kubeconfig_for: Callable[..., Path]) -> None:
+    """Credentials that work but may read nothing: every component "unknown (HTTP 403)" and exit 0 (an audit
+    with 27 skips passed in CI) became one line, exit 3, and what to grant. No snapshot is written."""
+    server = api_server(tiny_store(), authorizer=lambda _user, path, _query: path.rstrip("/") in PUBLIC_ONLY)
+    result = run_cli([*command, "--kubeconfig", str(kubeconfig_for(server))])
+    assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "HTTP 403", "kubectl arch rbac")
+    assert not list(tmp_path.glob("*.json.gz"))
+
+
+def test_an_account_that_may_read_one_thing_gets_its_report(run_cli: RunCli, api_server: Callable[..., ApiServer],
+                                                            kubeconfig_for: Callable[..., Path]) -> None:
+    """Only the nodes are readable: the run goes on, the rest unknown with the permission to grant."""
+    server = api_server(tiny_store(), authorizer=lambda _user, path, _query: path.rstrip("/") in PUBLIC_ONLY
+                        or path == "/api/v1/nodes")
+    result = run_cli(["explain", "--kubeconfig", str(kubeconfig_for(server))])
+    assert result.code == ExitCode.OK, result.stderr
+    assert "HTTP 403" in result.stdout
+
+
 def test_timeout_on_the_first_request(snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
                                       kubeconfig_for: Callable[..., Path]) -> None:
     tiny_server.delay("/version", seconds=3)

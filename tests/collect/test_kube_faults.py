@@ -22,9 +22,10 @@ def test_403_is_data_and_the_rest_of_the_run_goes_on(tiny_server: ApiServer,
     tiny_server.backend.forbid(lambda path, _query: path == NODES)
     source = kube_source(tiny_server)
 
-    data = collect(source, ["nodes", "version"])
+    data = collect(source, ["nodes", "version", "daemonsets"])
 
     assert data["nodes"].status == 403
+    assert data["daemonsets"].ok
     assert data.skip_reason("nodes") is not None and "forbidden" in data.skip_reason("nodes")  # type: ignore[operator]
     assert "kubectl arch rbac" in (data.skip_reason("nodes") or "")
     assert data.json("version")["gitVersion"] == "v1.32.4"
