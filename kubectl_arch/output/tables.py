@@ -193,6 +193,46 @@ def fold_to_fit(columns: Sequence[Column], width: int, keep: Collection[str],
             for i, ((header, cells), w) in enumerate(zip(columns, widths, strict=True))]
 
 
+def fold_or_drop(columns: Sequence[Column], width: int, keep: Collection[str],
+                 give_way: Sequence[str]) -> list[Column] | None:
+    """``columns`` folded to fit ``width`` (fold_to_fit), the ``give_way`` columns left out one by one, in that
+    order, until they do, words kept whole if leaving columns out can; None when the kept columns do not fit
+    even alone (see Stacked). A left-out column is in -o json; a word folded mid-way ("NotRea/dy") misleads."""
+    for whole_words in (True, False):
+        for count in range(len(give_way) + 1):
+            folded = fold_to_fit(without(columns, *give_way[:count]), width, keep, whole_words)
+            if folded is not None:
+                return folded
+    return None
+
+
+class Stacked:
+    """A table whose kept columns cannot fit side by side, laid out as ``kubectl describe`` lays out a record: each
+    row's first cell on a line of its own, then each other column as ``HEADER: cell`` under it.
+
+    Nothing is cut or folded: a line longer than the page overflows (print it with ``crop=False``), so a node name
+    or a taint is copied whole; the terminal wraps it where it must.
+    """
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = columns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        (_, names), *others = self.columns
+        label_width = max((len(header) for header, _ in others), default=0) + 1
+        for row, name in enumerate(names):
+            for line in from_markup(name).split("\n"):
+                yield from line.render(console)
+                yield Segment.line()
+            for header, cells in others:
+                for index, line in enumerate(from_markup(cells[row]).split("\n")):
+                    yield Segment(f"  {header + ':' if index == 0 else '':<{label_width}} ")
+                    yield from line.render(console)
+                    yield Segment.line()
+
+
 def _longest_word(cells: Sequence[str]) -> int:
     """The widest piece a cell can be broken into without folding mid-word (see _fold_cell)."""
     pieces = (piece for cell in cells for word in plain(cell).split()

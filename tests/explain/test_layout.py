@@ -75,7 +75,7 @@ def _explain(sample: str, width: int, *options: str) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("width", [60, 80])
+@pytest.mark.parametrize("width", [40, 60, 80])
 @pytest.mark.parametrize("sample", sample_names())
 def test_every_sample_shows_node_names_whole_on_a_narrow_terminal(sample: str, width: int) -> None:
     """Through the CLI, as a user on a narrow terminal sees it: each node name whole, to copy into a command."""
@@ -86,6 +86,18 @@ def test_every_sample_shows_node_names_whole_on_a_narrow_terminal(sample: str, w
     for options in ((), ("-o", "wide")):
         seen = words(_explain(sample, width, *options))
         assert [name for name in names if name not in seen] == [], f"a node name was cut ({' '.join(options)})"
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100])
+@pytest.mark.parametrize("sample", sample_names())
+def test_wide_shows_every_taint_whole(sample: str, width: int) -> None:
+    """-o wide: a taint (key=value:Effect) goes into `kubectl taint`; it is never folded, at any width: its line
+    holds it whole, beside its node's name or under it."""
+    import json
+
+    nodes = json.loads(_explain(sample, 400, "-o", "json"))["nodes"]
+    seen = words(_explain(sample, width, "-o", "wide"))
+    assert [taint for node in nodes for taint in node["taints"] if taint not in seen] == []
 
 
 HEADERS = {"COMPONENT", "READY", "WHERE", "VERSION", "HEALTH", "LEADER"}

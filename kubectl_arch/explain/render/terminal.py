@@ -28,8 +28,10 @@ from kubectl_arch.output.console import trimmed_lines
 from kubectl_arch.output.sanitise import markup
 from kubectl_arch.output.tables import (
     Column,
+    Stacked,
     first_fitting,
     fits,
+    fold_or_drop,
     fold_to_fit,
     kubectl_table,
     standouts_and_alike,
@@ -277,15 +279,17 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     with_os = [*columns(False), ("OS", [markup(r[5]) for r in rows])]
     layouts = [columns(False), columns(True)] if wide else [with_os, columns(False), columns(True)]
     _, layout = first_fitting(layouts, width)
+    table: RenderableType = kubectl_table(layout, fold_last=True)
     if not fits(layout, width):  # names stay whole, they go into the next command: other cells wrap, then
-        # columns give way from the right (-o json carries them); STATUS, the verdict, stays
-        dropped = ("RUNTIME", "KUBELET", "ROLES")
-        folded = (fold_to_fit(without(layout, *dropped[:count]), width, keep=("NAME",)) for count in range(4))
-        layout = next((candidate for candidate in folded if candidate is not None), layout)
+        # columns give way from the right (-o json carries them); STATUS, the verdict, stays; and when even
+        # NAME and STATUS cannot stand side by side, each node is a record
+        folded = fold_or_drop(layout, width, keep=("NAME",), give_way=("RUNTIME", "KUBELET", "ROLES"))
+        layout = folded or layouts[0]
+        table = kubectl_table(layout, fold_last=True) if folded else Stacked(layout)
     left_out = [header for header in ("ROLES", "KUBELET", "RUNTIME") if all(header != shown for shown, _ in layout)]
     if cluster.nodes_unknown:
         return [Text(f"Nodes (?, {cluster.nodes_unknown})", style="bold"), Text("")]
-    out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), kubectl_table(layout, fold_last=True)]
+    out: list[RenderableType] = [Text(f"Nodes ({len(nodes)})", style="bold"), table]
     if len(rows) < len(nodes):
         out.append(Text("  each (N more) row stands for Ready nodes alike in role, kubelet, runtime and OS: "
                         "`kubectl get nodes` lists them", style="dim"))
@@ -300,8 +304,7 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     elif not unread and not wide and not any(header == "OS" for header, _ in layout):
         out.append(Text("  OS, kernel, addresses and taints: -o wide", style="dim"))
     if left_out:
-        out.append(Text(f"  {listed(left_out)} left out to keep names whole at this width: -o json has "
-                        "each node's", style="dim"))
+        out.append(left_out_note(left_out))
     if unread:
         names = ", ".join(n.name for n in unread)
         why = unread[0].ready_reason.removeprefix("the node object could not be read: ")
@@ -311,8 +314,20 @@ def nodes_section(cluster: ClusterMap, width: int, wide: bool) -> list[Renderabl
     return out
 
 
+def left_out_note(left_out: Sequence[str]) -> RenderableType:
+    from rich.text import Text
+
+    return Text(f"  {listed(left_out)} left out to keep names whole at this width: -o json has each node's",
+                style="dim")
+
+
 def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType]:
-    """-o wide: what the kubelet reports beyond versions, and the taints that steer scheduling."""
+    """-o wide: what the kubelet reports beyond versions, and the taints that steer scheduling.
+
+    Names, addresses and taints go into the next command (`kubectl taint nodes NAME key=value:Effect-`): they
+    are never cut or folded. The other columns wrap, then give way; the taints move to a table of their own, and
+    a table whose kept columns cannot stand side by side becomes a record per node (tables.Stacked).
+    """
     from rich.text import Text
 
     nodes = cluster.nodes
@@ -327,13 +342,20 @@ def node_details_section(cluster: ClusterMap, width: int) -> list[RenderableType
     full = [*details, ("TAINTS", taints)]
     if fits(full, width):
         return [*out, kubectl_table(full), Text("")]
+    shown = fold_or_drop(details, width, KEPT_DETAILS, give_way=("OS", "KERNEL", "ARCH"))
+    out += [kubectl_table(shown, fold_last=True) if shown else Stacked(details)]
+    left_out = [header for header, _ in details if shown and all(header != kept for kept, _ in shown)]
+    out += [left_out_note(left_out)] if left_out else []
+    out.append(Text(""))
     tainted = [(markup(n.name), cell) for n, cell in zip(nodes, taints, strict=True) if n.taints]
-    out += [kubectl_table(fold_to_fit(details, width, keep=("NAME",)) or details, fold_last=True), Text("")]
     if tainted:
         taint_columns: list[Column] = [("NAME", [name for name, _ in tainted]), ("TAINTS", [t for _, t in tainted])]
-        out += [kubectl_table(fold_to_fit(taint_columns, width, keep=("NAME",)) or taint_columns, fold_last=True),
-                Text("")]
+        fitted = fold_to_fit(taint_columns, width, KEPT_DETAILS)
+        out += [kubectl_table(fitted) if fitted else Stacked(taint_columns), Text("")]
     return out
+
+
+KEPT_DETAILS = ("NAME", "INTERNAL-IP", "TAINTS")  # what is copied into a command: never folded
 
 
 def ha_boxes(cluster: ClusterMap) -> list[list[str]]:
@@ -473,4 +495,4 @@ def overview(cluster: ClusterMap, wide: bool = False, width: int = 100) -> list[
 def print_overview(console: Console, cluster: ClusterMap, wide: bool = False) -> None:
     with trimmed_lines(console):
         for renderable in overview(cluster, wide, console.width):
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a Stacked line may overflow: a name or taint copied whole
