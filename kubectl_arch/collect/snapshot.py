@@ -46,6 +46,15 @@ TLS_KEY = "tls:peer-certificates"
 NOT_RECORDED = "not recorded in the snapshot"  # what a replay answers for a request it does not hold
 
 
+def _version_hint(version: Any) -> str:
+    """What to do about a snapshot of another format: a newer one needs a newer kubectl-arch to read it (or
+    one taken by this version); anything else is not a version this tool ever wrote."""
+    if isinstance(version, int) and not isinstance(version, bool) and version > SNAPSHOT_VERSION:
+        return ("it was taken by a newer kubectl-arch: upgrade this one, or take the snapshot again with this "
+                "version (`kubectl arch snapshot -o FILE`)")
+    return "take a new one with `kubectl arch snapshot -o FILE`"
+
+
 class RecordingSource:
     """Passes requests to ``inner`` and records every response, so the run can be saved as a snapshot.
 
@@ -220,7 +229,8 @@ class SnapshotSource:
         if version != SNAPSHOT_VERSION or isinstance(version, bool):
             # As written in the file: a string "1" printed bare read as the version this tool reads.
             raise UsageError(
-                f"snapshot {path} has version {json.dumps(version)}; this kubectl-arch reads {SNAPSHOT_VERSION}"
+                f"snapshot {path} has version {json.dumps(version)}; this kubectl-arch reads {SNAPSHOT_VERSION}",
+                hint=_version_hint(version),
             )
         return cls(document, name=f"snapshot {Path(path).name}")
 

@@ -114,6 +114,14 @@ def test_a_malformed_snapshot_is_exit_2(run_cli: RunCli, tmp_path: Path, case: s
     one_error_line(run_cli(["explain", "--snapshot", str(path)]), ExitCode.USAGE, "snapshot")
 
 
+@pytest.mark.parametrize("case, words", [("future version", ["has version 9", "newer kubectl-arch", "upgrade"]),
+                                         ("another version", ["has version \"1\"", "take a new one"])])
+def test_a_snapshot_of_another_format_says_what_to_do(run_cli: RunCli, tmp_path: Path, case: str,
+                                                      words: list[str]) -> None:
+    path = _gzip(tmp_path / "s.json.gz", _document(version=9 if case == "future version" else "1"))
+    one_error_line(run_cli(["explain", "--snapshot", str(path)]), ExitCode.USAGE, *words)
+
+
 @pytest.mark.parametrize("case", ["not gzip", "future version"])
 @pytest.mark.parametrize("command", [["audit"], ["trace", "pod", POD, "-n", NAMESPACE]], ids=["audit", "trace"])
 def test_every_command_refuses_a_malformed_snapshot(run_cli: RunCli, tmp_path: Path, case: str,
