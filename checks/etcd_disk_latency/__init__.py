@@ -26,6 +26,7 @@ from kubectl_arch.model.metrics import (
     WAL_FSYNC,
     MetricsError,
     Quantile,
+    etcd_request_object,
     histogram_quantile,
     histograms_by,
 )
@@ -160,8 +161,8 @@ def _own_findings(members: list[Reading], thresholds: Mapping[str, Any], notes: 
 
 
 def _operation_key(labels: Mapping[str, str]) -> tuple[str, str]:
-    """(operation, object kind): older API servers label the kind as ``type``, newer ones as ``resource``."""
-    return labels.get("operation", ""), labels.get("type") or labels.get("resource") or ""
+    """(operation, what it stored) in every label shape the API server has used (``etcd_request_object``)."""
+    return labels.get("operation", ""), etcd_request_object(labels)
 
 
 def slowest_operations(reading: Reading, basis: Basis | None, limit: int = 3) -> list[dict[str, Any]]:

@@ -34,8 +34,21 @@ QUOTA_BACKEND_BYTES = "etcd_server_quota_backend_bytes"
 # The physical database size, newest name first (etcd 3.2 exposed it under etcd_debugging_ too).
 ETCD_DB_SIZE_NAMES = ("etcd_mvcc_db_total_size_in_bytes", "etcd_debugging_mvcc_db_total_size_in_bytes")
 
-# The API server's view of etcd. Labels: operation + type (older) or operation + group + resource (newer).
+# The API server's view of etcd, labelled by operation and by what it stored, in three shapes: ``type`` holding
+# the Go type (``*core.Pod``) before 1.26; ``type`` holding the group-resource (``pods``, ``deployments.apps``)
+# from 1.26 (kubernetes#112042); ``group`` and ``resource`` from 1.34 (kubernetes#131845, an urgent upgrade note).
 APISERVER_ETCD_REQUEST = "etcd_request_duration_seconds"
+
+
+def etcd_request_object(labels: Mapping[str, str]) -> str:
+    """What an ``etcd_request_duration_seconds`` series stored, the same on every release that can say it: 1.34's
+    group and resource joined as 1.26-1.33 wrote them in ``type`` (``deployments.apps``; core: ``pods``), so one
+    resource is one row whichever shape the API server uses, and two groups' resources of one name stay apart."""
+    resource = labels.get("resource")
+    if resource:
+        group = labels.get("group") or ""
+        return f"{resource}.{group}" if group else resource
+    return labels.get("type") or ""
 # The database size as the API server sees it, newest name first: 1.28+ (stable, storage_cluster_id),
 # 1.26-1.28 (endpoint), then the oldest name (endpoint).
 APISERVER_DB_SIZE_NAMES = (

@@ -66,7 +66,10 @@ def reference(metrics: Metrics, name: str, where: Callable[[Mapping[str, str]], 
 
 
 def operation(labels: Mapping[str, str]) -> tuple[str, str]:
-    return labels.get("operation", ""), labels.get("type") or labels.get("resource") or ""
+    """(operation, what it stored): 1.34's group and resource as 1.26-1.33's ``type`` spelled them (resource.group)."""
+    group, resource = labels.get("group", ""), labels.get("resource", "")
+    stored = f"{resource}.{group}" if resource and group else resource or labels.get("type", "")
+    return labels.get("operation", ""), stored
 
 
 def of_operation(key: tuple[str, str]) -> Callable[[Mapping[str, str]], bool]:
@@ -106,13 +109,15 @@ def test_awkward_scrape_groups_as_promql_would() -> None:
     metrics = parse_metrics(AWKWARD, "awkward")
     assert isinstance(metrics, Metrics)
     grouped = histograms_by(metrics, APISERVER_ETCD_REQUEST, operation)
-    assert grouped[("get", "pods")] == Histogram(APISERVER_ETCD_REQUEST, ((0.1, 8.0), (1.0, 8.0), (math.inf, 14.0)), 2)
+    assert grouped[("get", "pods")] == Histogram(APISERVER_ETCD_REQUEST, ((0.1, 3.0), (1.0, 8.0), (math.inf, 9.0)), 1)
+    # group="apps",resource="pods" is another group's resource (1.34's labels), never core pods.
+    assert grouped[("get", "pods.apps")] == Histogram(APISERVER_ETCD_REQUEST, ((0.1, 5.0), (math.inf, 5.0)), 1)
     assert ("list", "pods") not in grouped  # its only bucket has no valid bound
-    # get/pods: rank 13.86 of 14 falls in +Inf, answered by the highest finite bound (1 s); list/nodes:
-    # 0.1 + 0.9 * (3.96 - 1) / 3 = 0.988 s; get/secrets has only +Inf, so no quantile.
+    # get/pods: rank 8.91 of 9 falls in +Inf, answered by the highest finite bound (1 s); list/nodes:
+    # 0.1 + 0.9 * (3.96 - 1) / 3 = 0.988 s; get/pods.apps: 0.1 * 4.95 / 5 = 0.099 s; get/secrets has only +Inf.
     ranked = slowest_operations(Reading("awkward", metrics), None)
-    assert [(row["object"], row["p99_seconds"]) for row in ranked] == [("pods", 1.0),
-                                                                                           ("nodes", 0.988)]
+    assert [(row["object"], row["p99_seconds"]) for row in ranked] == [("pods", 1.0), ("nodes", 0.988),
+                                                                       ("pods.apps", 0.099)]
 
 
 def test_label_sets_are_grouped_once_per_scrape() -> None:
