@@ -16,6 +16,7 @@ from typing import Any
 from kubectl_arch.collect.source import Response
 from kubectl_arch.model import raw
 from kubectl_arch.model.leases import lease_info
+from kubectl_arch.trace.disruption import disruption_cause
 from kubectl_arch.trace.events import EventView, first_match, parse_failed_scheduling
 from kubectl_arch.trace.podview import ContainerView, PodView
 from kubectl_arch.wording import plural
@@ -264,7 +265,17 @@ def _no_scheduler(view: PodView, lease: Response, now: dt.datetime, commands: Co
 # -- on the node ------------------------------------------------------------------------------------
 
 def node_problem(view: PodView, node: Response | None) -> Diagnosis | None:
-    """The pod's node stopped reporting: nothing on it progresses until it returns or the pod is evicted."""
+    """The pod's node stopped reporting, or is gone: nothing on it progresses until it returns or the pod is
+    evicted (or, for a gone node, garbage-collected)."""
+    if node is not None and node.status == 404 and view.node_name:
+        return Diagnosis(
+            "NodeGone",
+            f"The pod's node {view.node_name} no longer exists (the API has no Node of that name), so nothing runs "
+            "this pod and its status is the last its kubelet reported. The pod garbage collector in "
+            f"kube-controller-manager deletes pods bound to a node that is gone (DisruptionTarget DeletionByPodGC); "
+            f"{_after_node_gone(view)}",
+            ("kubectl get nodes", Commands(view).describe),
+            f"{DOCS}/concepts/workloads/pods/pod-lifecycle/#pod-garbage-collection")
     if node is None or not node.ok or not isinstance(node.data, Mapping):
         return None
     conditions = raw.sequence(raw.mapping(node.data.get("status")).get("conditions"))
@@ -283,6 +294,18 @@ def node_problem(view: PodView, node: Response | None) -> Diagnosis | None:
         (f"kubectl describe node {view.node_name}", f"kubectl get node {view.node_name}",
          f"kubectl get pods -A --field-selector spec.nodeName={view.node_name}"),
         f"{DOCS}/reference/node/node-status/")
+
+
+def _after_node_gone(view: PodView) -> str:
+    """What follows the garbage collector's delete: a replacement only from a controller."""
+    if view.mirror:
+        return "a static pod runs from its node's manifest, so it comes back only with that node."
+    owner = next((raw.mapping(r) for r in raw.sequence(raw.mapping(view.pod.get("metadata")).get("ownerReferences"))
+                  if raw.mapping(r).get("controller")), None)
+    if owner is not None:
+        return f"its {owner.get('kind', 'controller')} {owner.get('name', '')} then creates a replacement.".replace(
+            "  ", " ")
+    return "nothing replaces a bare pod: create it again."
 
 
 def _eviction(view: PodView, taint: str) -> str:
@@ -650,6 +673,7 @@ def termination_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
         return None
     finalizers = [str(f) for f in raw.sequence(raw.mapping(view.pod.get("metadata")).get("finalizers"))]
     overdue = int((now - deadline).total_seconds())
+    cause = disruption_cause(view)
     if finalizers:
         why = (f"finalizers {', '.join(finalizers)} keep it: the API server deletes the object only when the "
                "controllers owning them remove them. Find that controller; remove a finalizer by hand only if "
@@ -659,7 +683,7 @@ def termination_problem(view: PodView, now: dt.datetime) -> Diagnosis | None:
                "(is the node down or NotReady?).")
     return Diagnosis(
         "Terminating",
-        f"The pod was deleted and should have been gone {overdue}s ago; {why}",
+        f"The pod was deleted ({cause}) and should have been gone {overdue}s ago; {why}",
         (Commands(view).jsonpath(".metadata.finalizers"), Commands(view).describe),
         f"{DOCS}/concepts/overview/working-with-objects/finalizers/")
 

@@ -18,6 +18,7 @@ from kubectl_arch.trace import diagnose, endings
 from kubectl_arch.trace.collect import TraceData, TraceSetData, objects
 from kubectl_arch.trace.creation import stages_without_pod
 from kubectl_arch.trace.diagnose import Diagnosis
+from kubectl_arch.trace.disruption import deleting_words
 from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
 from kubectl_arch.trace.readiness import awaited
@@ -109,6 +110,12 @@ class TraceReport:
 
     @property
     def verdict(self) -> Verdict:
+        """The one-line answer; a pod being deleted says so first, whatever else holds (it is not simply Ready)."""
+        verdict = self._verdict()
+        deleting = deleting_words(self.view, self.now) if self.has_pod and self.stuck is None else None
+        return Verdict(verdict.state, f"the pod is {deleting}; {verdict.summary}") if deleting else verdict
+
+    def _verdict(self) -> Verdict:
         if self.stuck is not None:
             return Verdict("stuck", f"stuck at {self.stuck.stage}: {self.stuck.diagnosis.reason}")
         if self.finished is not None:
@@ -330,6 +337,9 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
             failing = condition.get("type") == "ReplicaFailure" and condition.get("status") == "True"
             if failing and data.pod:  # without a pod, the stuck step already gives this message
                 notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")
+    deleting = deleting_words(report.view, report.now) if report.has_pod else None
+    if deleting and report.stuck is not None and report.stuck.stage != "terminating":  # else the verdict says it
+        notes.append(f"The pod is {deleting}.")
     earlier = _before_clock_note(report)
     if earlier:
         notes.append(earlier)

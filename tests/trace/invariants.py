@@ -25,7 +25,7 @@ from kubectl_arch.trace.stages import StageStatus
 # Reasons trace names itself (no object carries them): the rest must be found in what was read.
 OWN_REASONS = frozenset({"InProgress", "NoSchedulingEvents", "SchedulerNotRunning", "NoScheduler", "Terminating",
                          "InitContainerFailed", "ContainerExited", "NoPodCreated", "Succeeded", "Failed",
-                         "NodeNotReady", "Completed"})
+                         "NodeNotReady", "NodeGone", "Completed"})
 # A reason trace names after what the input calls it differently.
 SAME_AS = {"FailedScheduling": "Unschedulable"}
 _EVENT_LINE = re.compile(r"^event \w+ x\d+: (.*)$", re.DOTALL)

@@ -166,6 +166,7 @@ class Signature:
     since: str | None = None  # when the stuck step began waiting (the stage's start)
     owners: Callable[[], list[OwnerData]] | None = None
     note: str = ""
+    node: Callable[[], Response] | None = None  # the read of the pod's node, when not a Ready one
 
 
 def _none() -> list[dict[str, Any]]:
@@ -357,6 +358,18 @@ def _sandbox_ready_again() -> dict[str, Any]:
     """The sandbox re-created at 08:59:50, after the 37th SandboxChanged; the container waits to be re-created."""
     pod = on_node()
     pod["status"]["conditions"][0] = condition("PodReadyToStartContainers", at=at(9, 50))
+    return pod
+
+
+def _deleted(pod: dict[str, Any], when: str, *, finalizers: list[str] | None = None,
+             disruption: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Deleted with a 30 s grace period ending at ``when``; its finalizers; the DisruptionTarget a component set."""
+    pod["metadata"].update(deletionTimestamp=when, deletionGracePeriodSeconds=30)
+    if finalizers:
+        pod["metadata"]["finalizers"] = finalizers
+    if disruption:
+        pod["status"]["conditions"].append(condition("DisruptionTarget", at=at(4, 30), reason=disruption[0],
+                                                     message=disruption[1]))
     return pod
 
 
@@ -761,6 +774,18 @@ SIGNATURES: dict[str, Signature] = {
     "sidecar-crash-loop": Signature(  # a restartable init container (KEP-753) crash-looping beside a running app
         _sidecar_crashing, lambda: [*pulled_and_started(), *_init_events()], "staying-up", "CrashLoopBackOff",
         ("'migrate'", "OOMKilled", "limits.memory 32Mi"), never=("readiness probes",), since=at(0, 4)),
+    # -- the node, and deletion --------------------------------------------------------------------------
+    "node-gone": Signature(  # its Node object deleted (scaled-down VM): the pod garbage collector's turn
+        _owned(running_pod), pulled_and_started, "ready", "NodeGone",
+        ("worker-1 no longer exists", "DeletionByPodGC", "ReplicaSet web-5d8f then creates a replacement"),
+        node=lambda: Response(404, {"kind": "Status", "reason": "NotFound"})),
+    "terminating-held-by-finalizer": Signature(
+        lambda: _deleted(running_pod(), at(5), finalizers=["example.com/cleanup"]), _none, "terminating",
+        "Terminating", ("finalizers example.com/cleanup keep it", "no DisruptionTarget condition says why")),
+    "terminating-preempted-node-down": Signature(  # preempted, and its kubelet never confirms the containers stopped
+        lambda: _deleted(running_pod(), at(5), disruption=("PreemptionByScheduler", "default-scheduler: preempting "
+                                                           "to accommodate a higher priority pod")),
+        _none, "terminating", "Terminating", ("the scheduler preempted it", "has not confirmed")),
     # -- rollout -----------------------------------------------------------------------------------------
     "progress-deadline-exceeded": Signature(
         _owned(lambda: _image("ghcr.io/example/web:2.0.1")(waiting(
@@ -780,7 +805,7 @@ def trace_data(signature: Signature) -> TraceData:
     pod = signature.pod()
     return TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": signature.events()}),
                      owners=signature.owners() if signature.owners else [], services=Response(200, {"items": []}),
-                     node=NODE if pod else None, scheduler_lease=LEASE)
+                     node=(signature.node() if signature.node else NODE) if pod else None, scheduler_lease=LEASE)
 
 
 def _explained(report: TraceReport, signature: Signature) -> str:
@@ -790,6 +815,8 @@ def _explained(report: TraceReport, signature: Signature) -> str:
         return report.finished.explanation
     assert report.stuck is not None, [(s.name, s.status.value) for s in report.stages]
     assert (report.stuck.stage, report.stuck.diagnosis.reason) == (signature.stage, signature.reason), report.stuck
+    if signature.stage == "terminating":  # past every step: the deletion, not a step of the path, is stuck
+        return report.stuck.diagnosis.explanation
     stage = next(s for s in report.stages if s.name == signature.stage)
     assert stage.status.value in ("failed", "in-progress")
     if signature.since is not None:
@@ -859,3 +886,22 @@ def test_a_sandbox_loop_that_ended_is_history_not_a_stuck_pod() -> None:
     data = TraceData(namespace="shop", now=NOW + dt.timedelta(minutes=30), pod=pod,
                      pod_events=Response(200, {"items": events}), services=Response(200, {"items": []}), node=NODE)
     assert analyse(data).stuck is None
+
+
+@pytest.mark.parametrize(("reason", "says"), [
+    ("PreemptionByScheduler", "the scheduler preempted it to make room for a higher-priority pod"),
+    ("DeletionByTaintManager", "NoExecute taint it does not tolerate"),
+    ("EvictionByEvictionAPI", "evicted through the Eviction API"),
+    ("TerminationByKubelet", "node-pressure eviction, graceful node shutdown"),
+    ("", "no DisruptionTarget condition says why"),
+])
+def test_a_pod_in_its_grace_period_is_being_deleted_not_simply_ready(reason: str, says: str) -> None:
+    """Deleted 10 s ago with a 30 s grace period: still Running and Ready, and nothing is stuck, but the verdict
+    (text and -o json alike) says first that the pod is going away, why, and when the kubelet kills it."""
+    pod = _deleted(running_pod(), "2026-11-20T09:00:20Z", disruption=(reason, "") if reason else None)
+    report = analyse(TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": []}),
+                               services=Response(200, {"items": []}), node=NODE))
+    assert report.stuck is None
+    summary = report.verdict.summary
+    assert summary.startswith("the pod is being deleted (") and says in summary, summary
+    assert "grace period (30 s) ends at 2026-11-20 09:00:20" in summary and "Running and Ready" in summary
