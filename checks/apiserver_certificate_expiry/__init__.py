@@ -13,8 +13,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, chosen_by_user
 from kubectl_arch.audit.helpers import (
-    DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
+    RELEASE_NEEDS,
     profile_of,
     release_of,
     with_fix,
@@ -52,7 +51,7 @@ META = CheckMeta(
         BEST_PRACTICES,
     ),
     needs=(NEED,),
-    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
+    optional_needs=RELEASE_NEEDS,  # the fix: the distribution's, by OpenShift's release
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 

@@ -11,8 +11,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
-    DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
+    PROFILE_NEEDS,
     profile_of,
     teaches_its_own,
     with_distribution_pages,
@@ -52,7 +51,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates",
     ),
     needs=(),
-    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
+    optional_needs=PROFILE_NEEDS,  # the fix and pages: the distribution's
     thresholds={"warn_days": 30, "fail_days": 7},
 )
 

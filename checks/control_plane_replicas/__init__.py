@@ -8,10 +8,11 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
+    CONTROL_PLANE_NEEDS,
     DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
     profile_of,
     provider_skip,
+    reads,
     with_distribution_pages,
     with_fix,
 )
@@ -39,7 +40,7 @@ META = CheckMeta(
         "https://etcd.io/docs/v3.5/faq/#why-an-odd-number-of-cluster-members",
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=FACT_OPTIONAL_NEEDS,
+    optional_needs=reads(CONTROL_PLANE_NEEDS, besides=DISTRIBUTION_NEEDS),  # counts and datastore, not health
     thresholds={"min_ready": 2},
 )
 

@@ -13,18 +13,19 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
+    CONTROL_PLANE_NEEDS,
     DISTRIBUTION_NEEDS,
-    DISTRIBUTION_OPTIONAL_NEEDS,
-    FACT_OPTIONAL_NEEDS,
     apiserver_versions,
     profile_of,
     provider_skip,
+    reads,
     with_distribution_pages,
     with_fix,
 )
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import (
     CLOUD_CONTROLLER_MANAGER,
+    DAEMONSET_PODS_NEED,
     KUBE_APISERVER,
     KUBE_CONTROLLER_MANAGER,
     KUBE_SCHEDULER,
@@ -61,8 +62,10 @@ META = CheckMeta(
         KUBEADM_UPGRADE_DOC,
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    # OpenShift's ClusterOperators are named apart from the fact base's reads: the versions are judged from them.
-    optional_needs=tuple(dict.fromkeys((*DISTRIBUTION_OPTIONAL_NEEDS, *FACT_OPTIONAL_NEEDS, CLUSTER_OPERATORS_NEED))),
+    # The components' pods (a cloud controller manager's among the per-node ones) and, on OpenShift, the
+    # ClusterOperators, whose versions are judged where the images are pinned by digest.
+    optional_needs=reads(CONTROL_PLANE_NEEDS, DAEMONSET_PODS_NEED, CLUSTER_OPERATORS_NEED,
+                         besides=DISTRIBUTION_NEEDS),
 )
 
 FOLLOWERS = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER, CLOUD_CONTROLLER_MANAGER)

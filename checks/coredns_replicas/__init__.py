@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import with_fix, with_teaching
+from kubectl_arch.audit.helpers import PROFILE_NEEDS, reads, with_fix, with_teaching
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.addons import (
@@ -25,6 +25,7 @@ from kubectl_arch.wording import plural
 WHY = ("Pods find Services by name through the cluster DNS Service ({service}). With one replica, or with all "
        "replicas on one node, a single pod restart, eviction or node failure makes every name lookup in the "
        "cluster time out: applications fail in ways that look like network outages.")
+META_NEEDS = (DEPLOYMENTS_NEED, "kube-system-pods", NODES_NEED)
 META = CheckMeta(
     id="coredns-replicas",
     title="Cluster DNS has redundant replicas on different nodes",
@@ -38,8 +39,10 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/",
         "https://kubernetes.io/docs/tasks/administer-cluster/dns-horizontal-autoscaling/",
     ),
-    needs=(DEPLOYMENTS_NEED, "kube-system-pods", NODES_NEED),
-    optional_needs=(DAEMONSETS_NEED, OPENSHIFT_DNS_PODS_NEED),  # OpenShift: a DaemonSet in openshift-dns
+    needs=META_NEEDS,
+    # OpenShift: a DaemonSet in openshift-dns. The profile too: there only the DNS operator runs cluster DNS, so a
+    # missing one is FAIL, not WARN (and /version, kubeadm-config tell which distribution this is).
+    optional_needs=reads(DAEMONSETS_NEED, OPENSHIFT_DNS_PODS_NEED, PROFILE_NEEDS, besides=META_NEEDS),
     thresholds={"min_ready": 2},
 )
 

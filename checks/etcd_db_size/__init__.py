@@ -18,11 +18,10 @@ from kubectl_arch.checks.etcd_disk_latency.collect import (
 from kubectl_arch.checks.etcd_disk_latency.members import etcdctl_command
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import profile_of, with_fix, with_teaching
+from kubectl_arch.audit.helpers import CONTROL_PLANE_NEEDS, profile_of, reads, with_fix, with_teaching
 from kubectl_arch.audit.metric_readings import APISERVER_METRICS, apiserver_scrape
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.model.components import PODS_NEED
-from kubectl_arch.model.facts import EXTERNAL_ETCD, FACT_NEEDS, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
+from kubectl_arch.model.facts import EXTERNAL_ETCD, KINE_EXTERNAL, KINE_SQLITE, Datastore, cluster_facts
 from kubectl_arch.model.metrics import QUOTA_BACKEND_BYTES, DbSize, MetricsError, db_sizes, gauge
 from kubectl_arch.model.profiles import ETCD_DEFRAG, ETCD_USAGE, RAISE_ETCD_QUOTA, code_span, split_comment
 from kubectl_arch.model.window import CURRENT, Basis
@@ -58,7 +57,7 @@ META = CheckMeta(
         EKS_LIMIT_DOC,
     ),
     needs=(),
-    optional_needs=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, PODS_NEED, *FACT_NEEDS),
+    optional_needs=reads(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS, CONTROL_PLANE_NEEDS),
     sources=(ETCD_ENDPOINT_METRICS, ETCD_POD_METRICS, APISERVER_METRICS),
     options=ETCD_CLIENT_OPTIONS,
     thresholds={"warn_percent": 80, "fail_percent": 95},

@@ -8,10 +8,11 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
+    CONTROL_PLANE_NEEDS,
     DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
     profile_of,
     provider_skip,
+    reads,
     teaches_its_own,
     with_distribution_pages,
     with_fix,
@@ -39,7 +40,8 @@ META = CheckMeta(
         "https://kubernetes.io/docs/tasks/administer-cluster/configure-upgrade-etcd/",
     ),
     needs=(*DISTRIBUTION_NEEDS,),
-    optional_needs=FACT_OPTIONAL_NEEDS,  # the fact base's reads (OpenShift's etcd pods), kubeadm-config among them
+    # etcd's pods (OpenShift's too), k3s's nodes, kubeadm-config for the profile.
+    optional_needs=reads(CONTROL_PLANE_NEEDS, besides=DISTRIBUTION_NEEDS),
     thresholds={"min_members": 3},
 )
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
-    FACT_OPTIONAL_NEEDS,
+    PROFILE_NEEDS,
     json_object,
     profile_of,
+    reads,
     register_computed_need,
     served_version,
     with_fix,
@@ -19,6 +20,7 @@ from kubectl_arch.audit.helpers import (
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.source import Response, Source, count, iter_pages
 from kubectl_arch.model.kube_proxy import CILIUM_KPR, KubeProxyMode, kube_proxy_mode
+from kubectl_arch.model.kube_proxy import READS as PROXY_READS
 from kubectl_arch.model.nodes import NODES_NEED, node_infos
 from kubectl_arch.model.profiles import CONFIGURE_KUBE_PROXY, INSTALL_KUBE_PROXY, Profile
 from kubectl_arch.model.versions import Version, parse_version
@@ -41,6 +43,7 @@ def _count_services(source: Source, _data: ClusterData) -> Response:
 SERVICES_COUNT = register_computed_need("services-count", "the number of Services (a list request with limit=1)",
                                         "services", _count_services)
 
+META_NEEDS = ("daemonsets", "kube-system-pods", "version", NODES_NEED)
 META = CheckMeta(
     id="kube-proxy-mode",
     title="Service traffic is routed, by a mode that suits the cluster's size",
@@ -58,9 +61,9 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/networking/virtual-ips/",
         "https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy/",
     ),
-    needs=("daemonsets", "kube-system-pods", "version", NODES_NEED),
-    optional_needs=("kube-proxy-config", "eks-kube-proxy-config", "cilium-config", SERVICES_COUNT.name,
-                    *FACT_OPTIONAL_NEEDS),
+    needs=META_NEEDS,
+    # What kube_proxy_mode reads, the Service count, and the profile (its fix): not the Leases, /readyz or DNS.
+    optional_needs=reads(PROXY_READS, SERVICES_COUNT.name, PROFILE_NEEDS, besides=META_NEEDS),
     thresholds={"max_services_iptables": 1000},
 )
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
-    DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
+    PROFILE_NEEDS,
     profile_of,
     with_fix,
     with_teaching,
@@ -74,7 +73,7 @@ META = CheckMeta(
         "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/",
     ),
     needs=(CSRS,),
-    optional_needs=(*DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
+    optional_needs=PROFILE_NEEDS,  # the fix and pages: the distribution's
     thresholds={"pending_minutes": 10},
 )
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
-    FACT_OPTIONAL_NEEDS,
+    CONTROL_PLANE_NEEDS,
     apiserver_versions,
     profile_of,
+    reads,
     with_distribution_pages,
     with_fix,
 )
@@ -20,6 +21,7 @@ from kubectl_arch.model.profiles import KUBEADM_NODE_UPGRADE_DOC, UPGRADE_KUBELE
 from kubectl_arch.model.versions import Version, minor_skew, parse_version
 from kubectl_arch.wording import plural
 
+META_NEEDS = (NODES_NEED, "kube-system-pods", "version")
 META = CheckMeta(
     id="kubelet-version-skew",
     title="Kubelets are within the supported version skew of the API server",
@@ -36,8 +38,9 @@ META = CheckMeta(
         "https://kubernetes.io/releases/version-skew-policy/#kubelet",
         KUBEADM_NODE_UPGRADE_DOC,
     ),
-    needs=(NODES_NEED, "kube-system-pods", "version"),
-    optional_needs=FACT_OPTIONAL_NEEDS,
+    needs=META_NEEDS,
+    # The API servers' versions (their pods, OpenShift's too) and the profile's fix.
+    optional_needs=reads(CONTROL_PLANE_NEEDS, besides=META_NEEDS),
     thresholds={"max_minor_skew": 3},
 )
 

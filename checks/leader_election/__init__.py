@@ -7,15 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
-from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, FACT_OPTIONAL_NEEDS, hidden_control_plane, with_fix
+from kubectl_arch.audit.helpers import CONTROL_PLANE_NEEDS, DISTRIBUTION_NEEDS, hidden_control_plane, reads, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.components import KUBE_CONTROLLER_MANAGER, KUBE_SCHEDULER
 from kubectl_arch.model.distribution import detect_distribution
 from kubectl_arch.model.facts import ClusterFacts, LeaderElectionFacts, cluster_facts
-from kubectl_arch.model.leader_election import LOCKS_NEED
+from kubectl_arch.model.leader_election import READS as ELECTION_READS
 from kubectl_arch.model.leases import LEASES_NEED, LeaseInfo
 from kubectl_arch.model.profiles import code_span
 
+META_NEEDS = (LEASES_NEED, *DISTRIBUTION_NEEDS)
 META = CheckMeta(
     id="leader-election",
     title="The scheduler and controller manager each have a live leader",
@@ -33,8 +34,8 @@ META = CheckMeta(
         "https://kubernetes.io/docs/concepts/architecture/leases/",
         "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-scheduler/",
     ),
-    needs=(LEASES_NEED, *DISTRIBUTION_NEEDS),
-    optional_needs=(*FACT_OPTIONAL_NEEDS, LOCKS_NEED),
+    needs=META_NEEDS,
+    optional_needs=reads(CONTROL_PLANE_NEEDS, ELECTION_READS, besides=META_NEEDS),  # the locks, the counts
 )
 
 ELECTED = (KUBE_SCHEDULER, KUBE_CONTROLLER_MANAGER)

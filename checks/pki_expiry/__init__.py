@@ -14,8 +14,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import (
-    DISTRIBUTION_NEEDS,
-    FACT_OPTIONAL_NEEDS,
+    RELEASE_NEEDS,
     profile_of,
     release_of,
     with_distribution_pages,
@@ -55,7 +54,7 @@ META = CheckMeta(
         MANUAL_CA_ROTATION,
     ),
     needs=(),
-    optional_needs=(PKI_FILES, *DISTRIBUTION_NEEDS, *FACT_OPTIONAL_NEEDS),
+    optional_needs=(PKI_FILES, *RELEASE_NEEDS),
     options=(PKI_DIR,),
     thresholds={"warn_days": 30, "fail_days": 7},
 )

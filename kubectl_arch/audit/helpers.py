@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.needs import Need, Rule, register
 from kubectl_arch.collect.source import Response, Source
-from kubectl_arch.model.facts import FACT_NEEDS
+from kubectl_arch.model.components import OPENSHIFT_PODS_NEED
+from kubectl_arch.model.distribution import READS as DISTRIBUTION_READS
+from kubectl_arch.model.openshift_versions import CLUSTER_VERSION_NEED
 
 if TYPE_CHECKING:
     from kubectl_arch.audit.check import CheckMeta, Finding
@@ -18,8 +20,23 @@ if TYPE_CHECKING:
 # What a check needs to recognise a managed (hidden) control plane with model.distribution.
 DISTRIBUTION_NEEDS = ("version", "nodes", "kube-system-pods")
 DISTRIBUTION_OPTIONAL_NEEDS = ("kubeadm-config",)
-# What the fact base reads beyond the distribution's needs: checks that judge by it read these when they can.
-FACT_OPTIONAL_NEEDS = tuple(name for name in FACT_NEEDS if name not in DISTRIBUTION_NEEDS)
+# What ``profile_of``, ``provider_skip`` and ``hidden_control_plane`` read: the distribution's detection, no more.
+# A check declares only the groups its verdict rests on, so a refused read it never looks at (the Leases, say)
+# leaves its verdict alone; the whole fact base's reads would make every refusal everyone's.
+PROFILE_NEEDS: tuple[str, ...] = DISTRIBUTION_READS
+# ``release_of``: the profile and, on OpenShift, the ClusterVersion.
+RELEASE_NEEDS: tuple[str, ...] = (*PROFILE_NEEDS, CLUSTER_VERSION_NEED)
+# The fact base's control-plane counts and datastore (its components' ``runs``, ``replicas``, ``ready``, ``unread``
+# and ``ClusterFacts.datastore``): the pods they run as (OpenShift's namespaces too), the nodes k3s counts them
+# from, /version for the documented quota, and the profile. Not their health, which adds /readyz, /livez and Leases.
+CONTROL_PLANE_NEEDS: tuple[str, ...] = (*PROFILE_NEEDS, OPENSHIFT_PODS_NEED)
+
+
+def reads(*groups: tuple[str, ...] | str, besides: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The needs of ``groups`` (tuples or single names) once each, in order, leaving out those ``besides`` names:
+    a check's optional reads beside its required ones, which skip it whole when they fail."""
+    names = (name for group in groups for name in ((group,) if isinstance(group, str) else group))
+    return tuple(name for name in dict.fromkeys(names) if name not in besides)
 
 
 def hidden_control_plane(data: ClusterData, what: str = "its redundancy") -> str | None:
@@ -47,18 +64,20 @@ def provider_skip(check_id: str, data: ClusterData, what: str = "its redundancy"
 
 def profile_of(data: ClusterData) -> Profile:
     """The distribution profile of the cluster: where its fixes, paths and log commands come from."""
-    from kubectl_arch.model.facts import cluster_facts
+    from kubectl_arch.model.distribution import detect_distribution
+    from kubectl_arch.model.profiles import profile_for
 
-    return cluster_facts(data).profile
+    return profile_for(detect_distribution(data).name)  # the fact base's profile, without its other reads
 
 
 def release_of(data: ClusterData) -> str | None:
     """The distribution's own release where fixes differ by it (OpenShift's ClusterVersion); None elsewhere or
     when unread, for ``Profile.fix_at``."""
-    from kubectl_arch.model.facts import cluster_facts
+    from kubectl_arch.model.openshift_versions import openshift_release
 
-    release = cluster_facts(data).release
-    return None if release is None else release.version
+    if profile_of(data).name != "openshift":
+        return None
+    return openshift_release(data).version if CLUSTER_VERSION_NEED in data.responses else None
 
 
 def with_fix(findings: list[Finding], fix: str | None) -> list[Finding]:
