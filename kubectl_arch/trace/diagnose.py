@@ -196,8 +196,13 @@ def _unschedulable(view: PodView, message: str, commands: Commands) -> Diagnosis
         extra.append(command.format(pod=commands.pod, ns=commands.namespace))
     nominated = view.status.get("nominatedNodeName")
     if nominated:
-        lines.append(f"It is nominated for node {nominated}: lower-priority pods there are being evicted to make room.")
-    elif failure.preemption:
+        lines.append(f"It is nominated for node {nominated}: the scheduler preempted lower-priority pods there to "
+                     "make room, and tries that node first once they have terminated (within their grace period, "
+                     "30 s by default); another node freed sooner may take the pod, or a higher-priority pod the "
+                     "room. Nothing needs fixing unless it stays unbound after that.")
+        return Diagnosis("FailedScheduling", " ".join(lines), (commands.describe, *dict.fromkeys(extra)),
+                         f"{DOCS}/concepts/scheduling-eviction/pod-priority-preemption/", (f"scheduler: {message}",))
+    if failure.preemption:
         verdict = ("preemption found no victims" if "victims" in failure.preemption
                    else f"preemption: {failure.preemption}")  # e.g. "Preemption is not helpful for scheduling"
         lines.append(f"Evicting lower-priority pods would not help either ({verdict}).")

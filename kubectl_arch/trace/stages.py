@@ -182,7 +182,8 @@ def scheduled(inputs: StageInputs) -> Stage:
         stage.evidence.append(f"spec.nodeName={view.node_name}")
         return stage
     stage.problem = diagnose.scheduling_problem(view, inputs.data.scheduler_lease, inputs.now)
-    if stage.problem and stage.problem.reason != "SchedulingGated":
+    waiting = view.status.get("nominatedNodeName")  # preemption made room: the pod waits for its victims to go
+    if stage.problem and stage.problem.reason != "SchedulingGated" and not waiting:
         stage.status = StageStatus.FAILED
     if condition:
         stage.evidence.append(f"PodScheduled={condition.get('status')} reason {condition.get('reason') or '-'}")

@@ -167,6 +167,7 @@ class Signature:
     owners: Callable[[], list[OwnerData]] | None = None
     note: str = ""
     node: Callable[[], Response] | None = None  # the read of the pod's node, when not a Ready one
+    in_progress: bool = False  # the step waits for something under way (not failed)
 
 
 def _none() -> list[dict[str, Any]]:
@@ -486,7 +487,8 @@ SIGNATURES: dict[str, Signature] = {
         never=("fix the selector or label the intended nodes", "add nodes"), since=CREATED),
     "preemption-nominated": Signature(
         _nominated, lambda: [scheduler_event("0/3 nodes are available: 3 Insufficient cpu.", CREATED)],
-        "scheduled", "FailedScheduling", ("nominated for node worker-2",), since=CREATED),
+        "scheduled", "FailedScheduling", ("nominated for node worker-2", "tries that node first once they have terminated"),
+        never=("nothing happens until", "being evicted"), since=CREATED, in_progress=True),
     # -- kubelet admission: the pod failed and never runs -----------------------------------------------
     "admission-out-of-cpu": Signature(
         lambda: failed_pod("OutOfcpu", "Node didn't have enough resource: cpu, requested: 4000, used: 1850, "
@@ -818,7 +820,7 @@ def _explained(report: TraceReport, signature: Signature) -> str:
     if signature.stage == "terminating":  # past every step: the deletion, not a step of the path, is stuck
         return report.stuck.diagnosis.explanation
     stage = next(s for s in report.stages if s.name == signature.stage)
-    assert stage.status.value in ("failed", "in-progress")
+    assert stage.status.value in (("in-progress",) if signature.in_progress else ("failed", "in-progress"))
     if signature.since is not None:
         assert stage.start is not None and stage.start.strftime("%Y-%m-%dT%H:%M:%SZ") == signature.since, stage
     return report.stuck.diagnosis.explanation
