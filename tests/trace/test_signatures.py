@@ -487,7 +487,8 @@ SIGNATURES: dict[str, Signature] = {
         never=("fix the selector or label the intended nodes", "add nodes"), since=CREATED),
     "preemption-nominated": Signature(
         _nominated, lambda: [scheduler_event("0/3 nodes are available: 3 Insufficient cpu.", CREATED)],
-        "scheduled", "FailedScheduling", ("nominated for node worker-2", "tries that node first once they have terminated"),
+        "scheduled", "FailedScheduling",
+        ("nominated for node worker-2", "tries that node first once they have terminated"),
         never=("nothing happens until", "being evicted"), since=CREATED, in_progress=True),
     # -- kubelet admission: the pod failed and never runs -----------------------------------------------
     "admission-out-of-cpu": Signature(
