@@ -27,7 +27,7 @@ META = CheckMeta(
         "disk/memory (image garbage collection, log rotation, pod limits); for NetworkUnavailable, check the CNI pod "
         "on that node.",
     references=(
-        "https://kubernetes.io/docs/concepts/architecture/nodes/#condition",
+        "https://kubernetes.io/docs/reference/node/node-status/#condition",
         "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/",
     ),
     # Whole node objects: a Table row shows Ready or NotReady but no pressure condition (see docs/checks.md).
