@@ -561,22 +561,45 @@ _OPENSHIFT_RECOVERY = ("if they expired while the cluster was shut down, it reco
                        "approve the kubelets' pending CSRs (`oc get csr`, `oc adm certificate approve <csr>`)")
 OPENSHIFT_CHECK_CERTS_TO_4_8 = ("oc get clusteroperators   # operators rotate the control plane's certificates, but "
                                 "OpenShift 4.8 and older does not rotate etcd's peer, serving and client "
-                                "certificates, valid three years")
+                                "certificates, valid three years, nor etcd's signer CAs, valid ten")
 OPENSHIFT_RENEW_CERTS_TO_4_8 = ("the operators rotate them, except etcd's peer, serving and client certificates, "
                                 "which OpenShift 4.8 and older does not rotate: renew those before their three years "
-                                f"run out as Red Hat's solution describes ({OPENSHIFT_ETCD_CERTS_KB}); for the "
-                                f"others no command renews them by hand, and {_OPENSHIFT_RECOVERY}")
+                                f"run out as Red Hat's solution describes ({OPENSHIFT_ETCD_CERTS_KB}), and etcd's "
+                                "signer CAs (etcd-signer, etcd-metric-signer, valid ten years), which are rotated by "
+                                f"hand; for the others no command renews them by hand, and {_OPENSHIFT_RECOVERY}")
+# From 4.9 the etcd operator rotates etcd's leaf certificates, but through 4.16 not its signer CAs: the 4.16 docs
+# ("etcd certificates") say "Rotate the etcd certificate before it expires" and give the steps (read the signer's
+# certificate-not-after annotation, delete secret etcd-signer, copy the new one to openshift-config), with alerts
+# etcdSignerCAExpirationWarning/Critical 730 and 365 days ahead; from 4.17 the page says "The etcd certificate
+# automatically rotates using the etcd cluster Operator", leaving manual rotation for an early replacement.
+OPENSHIFT_ETCD_CERTS_DOC = ("https://docs.openshift.com/container-platform/4.16/security/"
+                            "certificate_types_descriptions/etcd-certificates.html")
+_OPENSHIFT_ETCD_SIGNER_EXPIRY = ("oc get secret -n openshift-etcd etcd-signer -ojsonpath="
+                                 "'{.metadata.annotations.auth\\.openshift\\.io/certificate-not-after}'")
+OPENSHIFT_CHECK_CERTS_TO_4_16 = (f"{_OPENSHIFT_ETCD_SIGNER_EXPIRY}   # etcd's signer CA: OpenShift 4.16 and older "
+                                 "does not rotate it (nor etcd-metric-signer); `oc get clusteroperators` shows the "
+                                 "rotations the operators do")
+OPENSHIFT_RENEW_CERTS_TO_4_16 = ("the operators rotate them, etcd's peer, serving and client certificates included, "
+                                 "but not etcd's signer CAs (etcd-signer, etcd-metric-signer, valid ten years), which "
+                                 "OpenShift 4.16 and older leaves to you: rotate them before they expire as "
+                                 f"'Rotating the etcd certificate' describes ({OPENSHIFT_ETCD_CERTS_DOC}; the "
+                                 "etcdSignerCAExpirationWarning alert fires two years ahead); for the others no "
+                                 f"command renews them by hand, and {_OPENSHIFT_RECOVERY}")
 OPENSHIFT_CHECK_CERTS_ANY = ("oc get clusteroperators   # operators rotate the control plane's certificates; etcd's "
-                             "peer, serving and client certificates only from OpenShift 4.9 (`oc get clusterversion` "
-                             "shows the release)")
-OPENSHIFT_RENEW_CERTS_ANY = ("the operators rotate them, and etcd's peer, serving and client certificates from "
-                             "OpenShift 4.9 on; on 4.8 and older those last three years and are renewed by hand, as "
-                             f"Red Hat's solution describes ({OPENSHIFT_ETCD_CERTS_KB}); for the others no command "
-                             f"renews them by hand, and {_OPENSHIFT_RECOVERY}")
+                             "peer, serving and client certificates only from OpenShift 4.9, etcd's signer CAs only "
+                             "from 4.17 (`oc get clusterversion` shows the release)")
+OPENSHIFT_RENEW_CERTS_ANY = ("the operators rotate them, etcd's peer, serving and client certificates from "
+                             "OpenShift 4.9 on and etcd's signer CAs from 4.17 on; before that those last three and "
+                             "ten years and are renewed by hand, as Red Hat's solution "
+                             f"({OPENSHIFT_ETCD_CERTS_KB}) and 'Rotating the etcd certificate' "
+                             f"({OPENSHIFT_ETCD_CERTS_DOC}) describe; for the others no command renews them by hand, "
+                             f"and {_OPENSHIFT_RECOVERY}")
 OPENSHIFT = Profile(
     name="openshift", title="OpenShift", control_plane=STATIC_PODS, renewal_per_node=False,
     fixes_through_release=(((4, 8), _frozen({CHECK_CERTS: OPENSHIFT_CHECK_CERTS_TO_4_8,
-                                             RENEW_CERTS: OPENSHIFT_RENEW_CERTS_TO_4_8})),),
+                                             RENEW_CERTS: OPENSHIFT_RENEW_CERTS_TO_4_8})),
+                           ((4, 16), _frozen({CHECK_CERTS: OPENSHIFT_CHECK_CERTS_TO_4_16,
+                                              RENEW_CERTS: OPENSHIFT_RENEW_CERTS_TO_4_16}))),
     fixes_release_unknown=_frozen({CHECK_CERTS: OPENSHIFT_CHECK_CERTS_ANY, RENEW_CERTS: OPENSHIFT_RENEW_CERTS_ANY}),
     control_plane_namespaces=("openshift-kube-apiserver", "openshift-etcd", "openshift-kube-scheduler",
                               "openshift-kube-controller-manager"),
@@ -604,7 +627,7 @@ OPENSHIFT = Profile(
         RENEW_CERTS: "no command renews them by hand, as the operators rotate them; if they expired while the cluster "
                      "was shut down, it recovers them once running, after you approve the kubelets' pending CSRs "
                      "(`oc get csr`, `oc adm certificate approve <csr>`)",
-        # Before 4.9 etcd's own certificates were not rotated: fixes_through_release, above.
+        # Before 4.9 etcd's own certificates were not rotated, before 4.17 its signer CAs: fixes_through_release.
         ETCDCTL: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> etcdctl",
         # The etcdctl container names every member in ETCDCTL_ENDPOINTS: defragment only the local one.
         ETCD_DEFRAG: "oc -n openshift-etcd rsh -c etcdctl etcd-<node> sh -c 'unset ETCDCTL_ENDPOINTS; etcdctl "

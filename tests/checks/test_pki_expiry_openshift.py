@@ -62,6 +62,23 @@ def test_openshift_certificate_wording_by_release() -> None:
     from kubectl_arch.model.profiles import CHECK_CERTS, OPENSHIFT, RENEW_CERTS
 
     for action in (CHECK_CERTS, RENEW_CERTS):
-        assert OPENSHIFT.fix_at(action, "4.12.3") == OPENSHIFT.fix(action)
+        assert OPENSHIFT.fix_at(action, "4.17.3") == OPENSHIFT.fix(action)
         assert "4.8 and older" in str(OPENSHIFT.fix_at(action, "4.8.2"))
         assert "4.9" in str(OPENSHIFT.fix_at(action, None)) and OPENSHIFT.fix_at(action, None) != OPENSHIFT.fix(action)
+
+
+def test_openshift_4_9_to_4_16_is_not_told_its_operators_rotate_etcds_signer_cas() -> None:
+    """The 4.16 docs ("etcd certificates"): "Rotate the etcd certificate before it expires", by hand, for the etcd
+    signer CAs; from 4.17 the etcd operator rotates them too. Every release older than 4.17 is told so, and a
+    cluster whose release was not read is told where the line is."""
+    from kubectl_arch.model.profiles import CHECK_CERTS, OPENSHIFT, RENEW_CERTS
+
+    for release in ("4.7.13", "4.9.0", "4.12.3", "4.16.9", None):
+        for action in (CHECK_CERTS, RENEW_CERTS):
+            said = str(OPENSHIFT.fix_at(action, release))
+            assert "signer" in said and "as the operators rotate them" not in said, (release, said)
+    for release in ("4.9.0", "4.16.9"):
+        assert "etcd-certificates.html" in str(OPENSHIFT.fix_at(RENEW_CERTS, release))
+        assert "etcd-signer" in str(OPENSHIFT.fix_at(CHECK_CERTS, release))
+    assert "4.17" in str(OPENSHIFT.fix_at(RENEW_CERTS, None))
+    assert "signer" not in str(OPENSHIFT.fix_at(RENEW_CERTS, "4.17.0"))
