@@ -40,10 +40,16 @@ def disruption_cause(view: PodView) -> str:
 
 
 def deleting_words(view: PodView, now: dt.datetime) -> str | None:
-    """"being deleted (why); its grace period ends at T ...": None for a pod not being deleted."""
+    """"being deleted (why); its grace period ends at T ...": None for a pod not being deleted. A mirror pod's
+    delete stops nothing (https://kubernetes.io/docs/tasks/configure-pod-container/static-pod/: mirror pods "cannot
+    be controlled from there"; the kubelet re-creates the mirror of a running static pod, kubernetes#22625)."""
     deadline = view.deleting_since
     if deadline is None:
         return None
+    if view.mirror:  # the API's copy only: deleting it stops nothing
+        return ("a static pod's mirror, being deleted through the API: a static pod cannot be controlled from there, "
+                "so the kubelet keeps running it from its manifest and writes a new mirror (remove the manifest "
+                "file on the node to stop it)")
     grace = raw.integer(raw.mapping(view.pod.get("metadata")).get("deletionGracePeriodSeconds"))
     period = f" ({grace} s)" if grace is not None else ""
     when = deadline.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

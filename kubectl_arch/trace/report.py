@@ -113,7 +113,8 @@ class TraceReport:
         """The one-line answer; a pod being deleted says so first, whatever else holds (it is not simply Ready)."""
         verdict = self._verdict()
         deleting = deleting_words(self.view, self.now) if self.has_pod and self.stuck is None else None
-        return Verdict(verdict.state, f"the pod is {deleting}; {verdict.summary}") if deleting else verdict
+        return Verdict(verdict.state, f"{'this is' if self.view.mirror else 'the pod is'} {deleting}; "
+                       f"{verdict.summary}") if deleting else verdict
 
     def _verdict(self) -> Verdict:
         if self.stuck is not None:
@@ -339,7 +340,7 @@ def _notes(data: TraceData, report: TraceReport) -> list[str]:
                 notes.append(f"{owner.kind} {owner.name} cannot create pods: {condition.get('message') or '?'}")
     deleting = deleting_words(report.view, report.now) if report.has_pod else None
     if deleting and report.stuck is not None and report.stuck.stage != "terminating":  # else the verdict says it
-        notes.append(f"The pod is {deleting}.")
+        notes.append(f"{'This is' if report.view.mirror else 'The pod is'} {deleting}.")
     earlier = _before_clock_note(report)
     if earlier:
         notes.append(earlier)

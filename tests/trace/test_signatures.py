@@ -908,3 +908,12 @@ def test_a_pod_in_its_grace_period_is_being_deleted_not_simply_ready(reason: str
     summary = report.verdict.summary
     assert summary.startswith("the pod is being deleted (") and says in summary, summary
     assert "grace period (30 s) ends at 2026-11-20 09:00:20" in summary and "Running and Ready" in summary
+
+
+def test_a_deleted_mirror_pod_stops_nothing() -> None:
+    """Deleting a static pod's mirror through the API stops no container: no grace period kills it."""
+    pod = _deleted(_static(running_pod()), "2026-11-20T09:00:20Z")
+    report = analyse(TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": []}),
+                               services=Response(200, {"items": []}), node=NODE))
+    summary = report.verdict.summary
+    assert "keeps running it from its manifest" in summary and "grace period" not in summary, summary
