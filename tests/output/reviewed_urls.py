@@ -52,6 +52,8 @@ PAGES: dict[str, str] = {
         "kubectl_arch/model/profiles.py",
     "https://docs.openshift.com/container-platform/4.16/security/certificate_types_descriptions/control-plane-certificates.html":
         "kubectl_arch/model/profiles.py",
+    "https://docs.openshift.com/container-platform/4.16/security/certificate_types_descriptions/etcd-certificates.html":
+        "kubectl_arch/model/profiles.py",
     "https://docs.rke2.io/datastore/backup_restore":
         "kubectl_arch/model/profiles.py",
     "https://docs.rke2.io/install/ha":
@@ -146,6 +148,8 @@ PAGES: dict[str, str] = {
         "kubectl_arch/explain/pages.py",
     "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/":
         "kubectl_arch/trace/diagnose.py",
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/":
+        "kubectl_arch/trace/diagnose.py",
     "https://kubernetes.io/docs/concepts/scheduling-eviction/pod-scheduling-readiness/":
         "kubectl_arch/trace/diagnose.py",
     "https://kubernetes.io/docs/concepts/security/pod-security-admission/":
@@ -164,6 +168,8 @@ PAGES: dict[str, str] = {
         "kubectl_arch/trace/diagnose.py",
     "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts":
         "kubectl_arch/trace/endings.py",
+    "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-garbage-collection":
+        "kubectl_arch/trace/diagnose.py",
     "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase":
         "kubectl_arch/trace/endings.py",
     "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate":
@@ -249,6 +255,8 @@ PAGES: dict[str, str] = {
 }
 
 CONFIRMED: dict[str, str] = {
+    "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-garbage-collection":
+        "kubernetes/website source of pod-lifecycle.md: `### Garbage collection of Pods {#pod-garbage-collection}`",
     "https://kubernetes.io/docs/reference/node/node-status/":
         "docs corpus: the Node Status page (addresses, conditions, capacity, info)",
     "https://kubernetes.io/docs/reference/node/node-status/#condition":
