@@ -119,6 +119,12 @@ def html(text: object) -> str:
             .replace('"', "&quot;").replace("'", "&#39;"))
 
 
+def json_escaped(text: str) -> str:
+    """JSON with each character ``visible`` would show written as a ``\\u`` escape: the same JSON (such a character
+    can only stand inside a string), which no terminal obeys."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def markdown(text: object) -> str:
     """Text for one line of GitHub-flavoured Markdown: no HTML, links, images, emphasis or table breaks.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 
@@ -42,7 +43,19 @@ def emit(data: Any, format_name: str) -> None:
         from kubectl_arch.output.jsonpath import render_jsonpath
 
         document = json.loads(json.dumps(data, default=str))
-        click.echo(render_jsonpath(template, document, as_json=head == "jsonpath-as-json"), nl=False)
+        as_json = head == "jsonpath-as-json"
+        rendered = render_jsonpath(template, document, as_json=as_json)
+        click.echo(for_terminal(rendered, as_json) if sys.stdout.isatty() else rendered, nl=False)
         return
     click.echo(to_yaml(data) if format_name == "yaml" else to_json(data), nl=False)
 
+
+
+def for_terminal(rendered: str, as_json: bool) -> str:
+    """A template's output as a terminal shows it: control characters shown (``^[``, ``\\r``), as kubectl's tables
+    show them, or in JSON as ``\\u`` escapes (the same JSON). kubectl prints templates raw, for scripts
+    (kubernetes/kubernetes#112553 left them out), and so does a pipe here; on a terminal an event message holding
+    an escape sequence would retitle it or forge a line."""
+    from kubectl_arch.output.sanitise import json_escaped, visible
+
+    return json_escaped(rendered) if as_json else visible(rendered)

@@ -84,11 +84,13 @@ def snapshot(
             source.save(output_file, incomplete=failed)
         except OSError as exc:  # the disk filled or the folder went away while the cluster was read
             raise UsageError(f"cannot write {output_file}: {exc.strerror or exc}") from None
-    where = "stdout" if to_stdout else output_file
-    click.echo(f"wrote {where}: {len(source)} responses from {source.description}", err=True)
-    if failed:
-        from kubectl_arch.output.sanitise import visible
+    from kubectl_arch.output.sanitise import visible
 
+    where = "stdout" if to_stdout else output_file
+    # a snapshot of a snapshot describes itself with the first one's "source": text from a file
+    click.echo(visible(f"wrote {where}: {len(source)} responses from {source.description}", multiline=False),
+               err=True)
+    if failed:
         for reason in failed.values():  # a failed read's reason may quote the server's body: cluster text
             click.echo(f"warning: {visible(reason, multiline=False)}", err=True)
         click.echo(f"the snapshot is incomplete: {len(failed)} read(s) failed; it is marked so, and replays name "

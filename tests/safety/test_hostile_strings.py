@@ -8,9 +8,15 @@ character, JUnit must parse as XML, Markdown must carry no live HTML or links, a
 from __future__ import annotations
 
 import functools
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -81,6 +87,44 @@ def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[..., tuple[int
     if "mermaid" in args:
         assert '"' not in "".join(line.split('["', 1)[-1].rsplit('"]', 1)[0] for line in output.splitlines()
                                   if '["' in line), "a label's quotes were not escaped"
+
+
+@pytest.fixture(scope="module")
+def hostile_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """kind-ha's answers with hostile text planted, recorded as a snapshot file, for the CLI in a subprocess."""
+    path = tmp_path_factory.mktemp("hostile") / "kind-ha.json.gz"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SampleSource, "named", classmethod(lambda _cls, name: HostileSource(SampleSource(
+            _sample(name)))))
+        result = CliRunner().invoke(cli, ["snapshot", "--sample", "kind-ha", "--trace", "shop/deploy/cart",
+                                          "-o", str(path)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert RAW_CONTROL.search(result.stderr) is None, "the snapshot command printed cluster text raw"
+    return path
+
+
+# What rich writes to a terminal on purpose: colours, the spinner's hide/show cursor and line clears.
+TERMINAL_OWN = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[lh]|\r?\x1b\[2K|\x1b\[1A")
+ON_A_TERMINAL = [["explain"], ["explain", "-o", "wide"], ["audit"], ["trace", "deploy/cart", "-n", "shop"],
+                 ["explain", "-o", "jsonpath={.nodes[*].name}"], ["explain", "-o", "jsonpath-as-json={.nodes}"],
+                 ["trace", "deploy/cart", "-n", "shop", "-o", "jsonpath={.pod.name}"]]
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux script for a terminal")
+@pytest.mark.parametrize("args", ON_A_TERMINAL, ids=" ".join)
+def test_a_terminal_gets_no_hostile_text_raw(hostile_snapshot: Path, args: list[str]) -> None:
+    """The real CLI on a terminal (``script`` gives it one), in colour, over a hostile snapshot: nothing but rich's
+    own colours and cursor moves. -o jsonpath prints raw when piped, as kubectl does; on a terminal, shown."""
+    command = shlex.join([sys.executable, "-m", "kubectl_arch", *args, "--snapshot", str(hostile_snapshot)])
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    result = subprocess.run(["script", "-qec", f"stty cols 80; {command}", "/dev/null"], capture_output=True,
+                            env={**environment, "TERM": "xterm-256color", "COLUMNS": "80"}, check=False)
+    output = result.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert "Traceback" not in output and result.returncode in (0, 1), output[-2000:]
+    assert "jsonpath" in args[-1] or "\x1b[" in output, "not a terminal: no colour"
+    shown = TERMINAL_OWN.sub("", output).replace("\n\r", "\n")  # the spinner's last line ends so
+    raw = RAW_CONTROL.search(shown)
+    assert raw is None, f"raw {raw.group()!r} in: {shown[max(0, raw.start() - 200):raw.start() + 100]!r}"
 
 
 @pytest.mark.parametrize(("sample", "args", "columns"), NARROW,
