@@ -89,7 +89,9 @@ def init_containers(inputs: StageInputs, previous: Stage) -> Stage:
         ends.append(run.first_start if run.sidecar else run.status.finished if run.status else None)
         stage.evidence.append(describe_run(run, inputs.at(run.first_start)))
         stage.approximate = stage.approximate or run.start_approximate
-    complete = all((run.started if run.sidecar else run.exited_ok) for run in runs)
+    # A sidecar counts once started: with a startup probe, once it passed (status ``started``), not merely running.
+    complete = all((run.started and (run.status is None or run.status.passed_startup is not False)) if run.sidecar
+                   else run.exited_ok for run in runs)
     initialized = view.condition_time("Initialized")
     if complete or initialized:
         stage.status = StageStatus.DONE

@@ -44,6 +44,7 @@ class ContainerView:
     last_message: str
     last_started: dt.datetime | None = None
     last_finished: dt.datetime | None = None
+    passed_startup: bool | None = None  # status ``started``: its startup probe (if any) passed; None: not reported
 
     @property
     def failed_to_start(self) -> bool:
@@ -95,6 +96,7 @@ def container_view(status: Mapping[str, Any], init: bool) -> ContainerView:
         last_message=str(last.get("message") or ""),
         last_started=_runtime_time(last.get("startedAt")),
         last_finished=_runtime_time(last.get("finishedAt")),
+        passed_startup=started if isinstance(started := status.get("started"), bool) else None,
     )
 
 

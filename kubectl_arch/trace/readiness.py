@@ -29,20 +29,10 @@ def _specs(view: PodView) -> dict[tuple[bool, str], Mapping[str, Any]]:
     return specs
 
 
-def _passed_startup(view: PodView, container: ContainerView) -> bool | None:
-    """The status's ``started`` flag: True once the startup probe (if any) passed; None when not reported."""
-    key = "initContainerStatuses" if container.init else "containerStatuses"
-    for status in raw.sequence(view.status.get(key)):
-        if isinstance(status, Mapping) and status.get("name") == container.name:
-            started = status.get("started")
-            return started if isinstance(started, bool) else None
-    return None
-
-
 def _container_wait(view: PodView, container: ContainerView, spec: Mapping[str, Any]) -> str:
     """What one running, not-ready container waits for."""
     name = f"{'sidecar' if container.init else 'container'} {container.name!r}"
-    if spec.get("startupProbe") and _passed_startup(view, container) is not True:
+    if spec.get("startupProbe") and container.passed_startup is not True:
         return (f"{name} waits for its startup probe to pass (no failure reported); its readiness probe, if any, "
                 "runs only after that")
     if spec.get("readinessProbe"):
@@ -85,3 +75,15 @@ def awaited(view: PodView) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def init_awaited(view: PodView) -> str | None:
+    """The init step's in-progress text when a sidecar holds it: the kubelet starts the next container only once
+    the sidecar has started, which with a startup probe means once that probe passed (KEP-753)."""
+    specs = _specs(view)
+    waiting = [c.name for c in view.containers(init=True) if c.name in view.sidecars() and c.state == "running"
+               and c.passed_startup is False and specs.get((True, c.name), {}).get("startupProbe")]
+    if not waiting:
+        return None
+    return (f"Sidecar {', '.join(repr(n) for n in waiting)} runs and waits for its startup probe to pass (no "
+            "failure reported); the kubelet starts the next init container, then the app containers, only after.")

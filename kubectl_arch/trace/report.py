@@ -21,7 +21,7 @@ from kubectl_arch.trace.diagnose import Diagnosis
 from kubectl_arch.trace.disruption import deleting_words
 from kubectl_arch.trace.pods import Alike
 from kubectl_arch.trace.podview import PodView
-from kubectl_arch.trace.readiness import awaited
+from kubectl_arch.trace.readiness import awaited, init_awaited
 from kubectl_arch.trace.stage import at
 from kubectl_arch.trace.stages import (
     REPLACEMENT_GAP_SECONDS,
@@ -215,7 +215,9 @@ def find_stuck(view: PodView, stages: list[Stage], now: dt.datetime) -> Stuck | 
             continue
         if stage.problem is not None:
             return Stuck(stage.name, stage.problem)
-        waiting = awaited(view) if stage.name == "ready" else _WAITING.get(stage.name, "This step has not completed.")
+        waiting = (awaited(view) if stage.name == "ready" else
+                   (init_awaited(view) if stage.name == "init-containers" else None)
+                   or _WAITING.get(stage.name, "This step has not completed."))
         return Stuck(stage.name, Diagnosis("InProgress", waiting, (diagnose.Commands(view).describe,
                                                                     diagnose.Commands(view).events)))
     return None

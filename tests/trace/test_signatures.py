@@ -322,6 +322,16 @@ def _startup_probed() -> dict[str, Any]:
 BACKOFF_10S = f"back-off 10s restarting failed container=web pod=web-0_shop({UID})"
 
 
+def _sidecar_starting() -> dict[str, Any]:
+    """A sidecar running since 08:50:04 whose startup probe has not passed (status started false): Initialized is
+    False and the app container waits PodInitializing."""
+    pod = _with_init(on_node(), {"running": {"startedAt": at(0, 4)}}, 0)
+    pod["spec"]["initContainers"][0].update(restartPolicy="Always",
+                                            startupProbe={"httpGet": {"path": "/healthz", "port": 9090}})
+    pod["status"]["initContainerStatuses"][0]["started"] = False
+    return pod
+
+
 def _readiness_probed() -> dict[str, Any]:
     """Running, its readiness probe not passed yet and no failure reported (the probe's first period)."""
     pod = running()
@@ -599,6 +609,10 @@ SIGNATURES: dict[str, Signature] = {
         lambda: [kubelet_event("Failed", f"Error: {RUNC_EXEC}", at(0, 4), last=at(4, 0), count=3, container="migrate",
                                init=True)],
         "init-containers", "StartError", ("'migrate' never started", "/app/serve"), never=("1970",),
+        since=at(0, 2)),
+    "sidecar-startup-probe-not-passed": Signature(  # running, not started: the kubelet holds the next containers
+        _sidecar_starting, _none, "init-containers", "InProgress",
+        ("Sidecar 'migrate' runs and waits for its startup probe to pass",), never=("pulling images",),
         since=at(0, 2)),
     "init-failed-restart-never": Signature(  # restartPolicy Never: the first failure ends the pod
         lambda: _init_failed_for_good(), lambda: _init_events(failing=False), "finished", "Error",
