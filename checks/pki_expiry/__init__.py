@@ -9,6 +9,7 @@ Run with ``--pki-dir DIR`` on a control-plane node (kubeadm: /etc/kubernetes/pki
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from kubectl_arch.audit.helpers import (
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model import raw
 from kubectl_arch.model.certificates import CertificateError, ExpiryPolicy, expiry_verdicts, parse_pem_bundle
+from kubectl_arch.model.components import OPENSHIFT_PODS_NEED
 from kubectl_arch.model.profiles import CHECK_CERTS, KUBEADM, KUBEADM_CERTS_DOC, RENEW_CERTS, Profile, split_comment
 
 from .collect import PKI_DIR, PKI_FILES
@@ -54,7 +56,7 @@ META = CheckMeta(
         MANUAL_CA_ROTATION,
     ),
     needs=(),
-    optional_needs=(PKI_FILES, *RELEASE_NEEDS),
+    optional_needs=(PKI_FILES, *RELEASE_NEEDS, OPENSHIFT_PODS_NEED),  # pods: which revision runs (OpenShift)
     options=(PKI_DIR,),
     thresholds={"warn_days": 30, "fail_days": 7},
 )
@@ -79,11 +81,13 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile
         skipped = [Finding(ID, Status.SKIP, f"{reason}: {_where_to_run(profile)}", {"need": PKI_FILES})]
         return with_fix(skipped, _fix(profile, release_of(data)))  # what to run here, not per-node renewal
     directory = str(response.data.get("dir", "--pki-dir"))
+    entries = [entry for entry in raw.sequence(response.data.get("files")) if isinstance(entry, dict)]
+    judged, superseded, unread = in_use_revisions(entries, running_revisions(data))
     groups = []
-    for entry in raw.sequence(response.data.get("files")):
-        if not isinstance(entry, dict):
-            continue
+    for entry in entries:
         path = str(entry.get("path", "?"))
+        if path not in judged:
+            continue
         kubeconfig = entry.get("kind") == "kubeconfig"
         origin = f"{path} (its embedded client certificate)" if kubeconfig else path
         parsed = (CertificateError(origin, str(entry["error"])) if entry.get("error")
@@ -93,7 +97,69 @@ def _evaluate(data: ClusterData, thresholds: Mapping[str, Any], profile: Profile
     verdicts = expiry_verdicts(groups, read_at or data.now, ExpiryPolicy.from_thresholds(thresholds),
                                f"certificates under {directory} and its kubeconfigs")
     findings = [Finding(ID, v.level, v.message, v.evidence, v.object) for v in verdicts]
+    for finding in findings:  # what was left out, and why, on every finding: never a silent narrowing
+        if superseded:
+            finding.evidence["superseded_revisions_not_judged"] = superseded
+        if unread:
+            finding.evidence["revisions_judged"] = unread
     return with_fix(findings, _fix(profile, release_of(data)))
+
+
+# OpenShift's installer copies each revision of a control-plane static pod into static-pod-resources/<pod>-<N>
+# (kube-apiserver-pod-9, etcd-pod-4) and the prune controller keeps some older ones (library-go's
+# pkg/operator/staticpod README: "installer pods copies the resources ... for the current revision to the host
+# filesystem"; "prune ... removing old revisioned resources"); the certificates in use are the running revision's and
+# the shared <component>-certs directories'. Each revision's static pod carries its number as label ``revision``.
+REVISION_DIR = re.compile(r"^([a-z0-9-]+-pod)-(\d+)$")
+REVISION_NAMESPACES = {"kube-apiserver-pod": "openshift-kube-apiserver", "etcd-pod": "openshift-etcd",
+                       "kube-controller-manager-pod": "openshift-kube-controller-manager",
+                       "kube-scheduler-pod": "openshift-kube-scheduler"}
+
+
+def running_revisions(data: ClusterData) -> dict[str, set[int]] | None:
+    """The revisions each control-plane static pod runs at (by revision directory prefix), from its mirror pods'
+    ``revision`` label; None when those pods were not read."""
+    response = data.responses.get(OPENSHIFT_PODS_NEED)
+    if response is None or not response.ok:
+        return None
+    running: dict[str, set[int]] = {}
+    for prefix, namespace in REVISION_NAMESPACES.items():
+        for pod in response.items:
+            revision = raw.labels(pod).get("revision", "")
+            if raw.namespace(pod) == namespace and raw.is_mirror_pod(pod) and revision.isdigit():
+                running.setdefault(prefix, set()).add(int(revision))
+    return running
+
+
+def in_use_revisions(entries: list[dict[str, Any]], running: dict[str, set[int]] | None) \
+        -> tuple[set[str], list[str], list[str]]:
+    """Which files to judge: every file outside a revision directory, and in revision directories those of the
+    revisions the pods run; where that was not read for a component, its newest installed revision (as OpenShift's
+    cluster-backup.sh picks it). Also the superseded revision directories left out, and the components whose
+    running revision was not read (what was judged instead)."""
+    revisions: dict[str, set[int]] = {}
+    for entry in entries:
+        found = REVISION_DIR.match(str(entry.get("path", "")).split("/", 1)[0])
+        if found and entry.get("kind") != "kubeconfig":
+            revisions.setdefault(found[1], set()).add(int(found[2]))
+    keep: dict[str, set[int]] = {}
+    unread = []
+    for prefix, installed in sorted(revisions.items()):
+        known = (running or {}).get(prefix)
+        if known:
+            keep[prefix] = known
+        else:
+            keep[prefix] = {max(installed)}
+            unread.append(f"{prefix}-{max(installed)}: the newest installed, as which revision runs was not read")
+    judged, superseded = set(), set()
+    for entry in entries:
+        path = str(entry.get("path", "?"))
+        found = REVISION_DIR.match(path.split("/", 1)[0])
+        if found and entry.get("kind") != "kubeconfig" and int(found[2]) not in keep[found[1]]:
+            superseded.add(found[0])
+        else:
+            judged.add(path)
+    return judged, sorted(superseded, key=lambda d: (d.rsplit("-", 1)[0], int(d.rsplit("-", 1)[1]))), unread
 
 
 def _where_to_run(profile: Profile) -> str:
