@@ -90,6 +90,7 @@ class KubeSource:
         self._configuration, self._credentials, self._impersonation, self._compressed = load_configuration(
             connection, plugin_deadline)
         self.credential_flag = credential_flag(connection)
+        self.ca_flag = connection.certificate_authority  # the CA the command line gave, which a refusal then blames
         # The client re-reads the proxy variables from the environment each time its token hook sets the
         # host again, which is before every request; the environment does not change during a run.
         self._configuration.proxy = self._configuration.proxy
@@ -515,10 +516,17 @@ def cluster_unreadable(response: Response, source: KubeSource) -> ArchError:
             f"the API server {server} refused the client certificate credentials of context {context}: {error}",
             hint="the certificate may have expired: renew it or refresh the kubeconfig",
         )
+    if "CERTIFICATE_VERIFY_FAILED" in error and ("Hostname mismatch" in error or "IP address mismatch" in error):
+        return ArchError(
+            f"the certificate of the API server {server} does not name the server it was checked against: {error}",
+            hint="check the server address, and --tls-server-name or the kubeconfig's tls-server-name if one is set",
+        )
     if "CERTIFICATE_VERIFY_FAILED" in error:
         return ArchError(
             f"the certificate of the API server {server} is not trusted: {error}",
-            hint="check that the kubeconfig's certificate-authority-data is the cluster's CA",
+            hint=(f"check that --certificate-authority {source.ca_flag} is the cluster's CA" if source.ca_flag else
+                  "check that the kubeconfig's certificate-authority-data (or certificate-authority file) is the "
+                  "cluster's CA"),
         )
     if response.status == NO_STATUS and PROXY_UNREACHABLE in error:
         return ArchError(

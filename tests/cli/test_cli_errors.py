@@ -187,6 +187,27 @@ def test_an_account_that_may_read_one_thing_gets_its_report(run_cli: RunCli, api
     assert "HTTP 403" in result.stdout
 
 
+def test_a_certificate_authority_flag_that_does_not_match_is_named(snapshot_command: list[str], run_cli: RunCli,
+                                                                   tiny_server: ApiServer, tmp_path: Path) -> None:
+    """The CA given on the command line is what to check, not the kubeconfig's certificate-authority-data."""
+    (tmp_path / "other-ca.crt").write_text(make_ca("another-ca").cert_pem)
+    result = run_cli([*snapshot_command, "-s", tiny_server.url, "--token", "t",
+                      "--certificate-authority", str(tmp_path / "other-ca.crt")])
+    line = assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "is not trusted",
+                                 f"--certificate-authority {tmp_path / 'other-ca.crt'}")
+    assert "kubeconfig" not in line
+
+
+def test_a_server_name_the_certificate_does_not_hold_is_not_blamed_on_the_ca(
+        snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
+        kubeconfig_for: Callable[..., Path]) -> None:
+    """The CA is right and the name is wrong (--tls-server-name): "check the CA" sent the user to the wrong file."""
+    result = run_cli([*snapshot_command, "--kubeconfig", str(kubeconfig_for(tiny_server)),
+                      "--tls-server-name", "wrong.example"])
+    line = assert_one_line_error(result, ExitCode.CLUSTER_UNREADABLE, "does not name the server", "--tls-server-name")
+    assert "certificate-authority" not in line
+
+
 def test_timeout_on_the_first_request(snapshot_command: list[str], run_cli: RunCli, tiny_server: ApiServer,
                                       kubeconfig_for: Callable[..., Path]) -> None:
     tiny_server.delay("/version", seconds=3)
