@@ -16,15 +16,19 @@ from kubectl_arch.collect.source import Credentials, Query, Response, Source
 
 # Terminal title + clear screen + cursor home + green "ALL CHECKS PASSED", an OSC-8 link, rich markup
 # (one that crashes rich's parser), HTML and Markdown that would render in a PR comment, XML-illegal
-# controls, an 8-bit CSI, a bidi override and a lone surrogate (valid in JSON, unencodable as UTF-8), and markup
-# with no space in it (a narrow table breaks it after a "/").
+# controls, an 8-bit CSI, a bidi override and a lone surrogate (valid in JSON, unencodable as UTF-8), markup
+# with no space in it (a narrow table breaks it after a "/"), and what follows it below.
 HOSTILE = ("\x1b]0;pwned\x07\x1b[2J\x1b[H\x1b[1;32mALL CHECKS PASSED\x1b[0m"
            "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\"
            " [/] [bold red]x[/] [link=https://evil.example]y[/link] ' [/]'"
            " <img src=x onerror=alert(1)></details><script>z</script> [l](https://evil.example) **b** `c`"
            " |\r\n\x00\x08\x0b\x7f\x9b2J\u202e\ud800 &amp;"
            # no space for a narrow table to wrap at, so it breaks after a "/" or ".", inside "[/red]"
-           " runtime://1.7.24/[red]bold[/red]/x[/]/y.z[/b]")
+           " runtime://1.7.24/[red]bold[/red]/x[/]/y.z[/b]"
+           # backslashes rich's escape got wrong (one before a "[" that starts no tag, one at the end), an emoji
+           # code rich would replace, markup with a style this tool uses, quotes, more bidi controls, a long token
+           ' C:\\dir\\ \\[x \\[red]y\\[/red] :smile: [bold]B[/bold] "q" \u2066i\u2069 \u200fr \u061ca '
+           + "t" * 130 + " end\\")
 
 # Keys whose values the analysis matches on: planting text there changes which cluster this is.
 STRUCTURAL = frozenset({

@@ -45,7 +45,7 @@ CASES = [(name, args) for name in sample_names() for args in EVERY_SAMPLE] + [("
 # Where no layout fits, cells are wrapped here rather than by rich (output/tables.fold_to_fit): hostile text must
 # survive being cut into lines too.
 NARROW = [(name, args, columns) for name in sample_names() for args in (["explain"], ["explain", "-o", "wide"])
-          for columns in (60, 80)] + [(name, ["audit"], 60) for name in sample_names()]
+          for columns in (40, 60, 80)] + [(name, ["audit"], columns) for name in sample_names() for columns in (40, 60)]
 
 
 @functools.cache
@@ -74,6 +74,7 @@ def test_no_output_carries_hostile_text_raw(hostile_cli: Callable[..., tuple[int
     assert code in (0, 1), f"exit {code}: {output[-2000:]}"
     raw = RAW_CONTROL.search(output)
     assert raw is None, f"raw {raw.group()!r} in: {output[max(0, raw.start() - 200):raw.start() + 100]!r}"
+    _text_as_written(args, output)
     if "svg" in args or "html" in args:
         assert "<img" not in output and "<script>z" not in output, "cluster text became live HTML"
     if "svg" in args:
@@ -135,3 +136,14 @@ def test_narrow_terminals_carry_no_hostile_text_raw(hostile_cli: Callable[..., t
     assert code in (0, 1), f"exit {code}: {output[-2000:]}"
     raw = RAW_CONTROL.search(output)
     assert raw is None, f"raw {raw.group()!r} in: {output[max(0, raw.start() - 200):raw.start() + 100]!r}"
+    _text_as_written(args, output)
+
+
+def _text_as_written(args: list[str], output: str) -> None:
+    """Terminal text shows cluster text as written: no emoji for ":smile:", no backslash doubled or dropped."""
+    if "-o" in args and args[args.index("-o") + 1] not in ("wide", "text"):
+        return  # JSON, YAML, Markdown and the rest escape backslashes their own way
+    assert "\U0001f604" not in output, "an emoji code became an emoji"
+    doubled = output.find("\\\\")
+    assert doubled < 0, f"a backslash shown twice: {output[max(0, doubled - 100):doubled + 50]!r}"
+    assert output.count("[x") == output.count("\\[x"), "a backslash before a '[' was dropped"

@@ -9,7 +9,7 @@ from kubectl_arch.explain.render.terminal import labelled, two_columns
 from kubectl_arch.explain.walkthrough import Step
 from kubectl_arch.explain.what_if import Scenario
 from kubectl_arch.output.console import trimmed_lines
-from kubectl_arch.output.sanitise import markup
+from kubectl_arch.output.sanitise import from_markup, markup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,7 +60,7 @@ def print_scenarios(console: Console, scenarios: list[Scenario]) -> None:
         console.print(Text("What if...", style="bold"))
         console.print()
         for scenario in scenarios:
-            console.print(Text.from_markup(f"[bold]{markup(scenario.title)}[/]: {VERDICT[scenario.survives]}"))
+            console.print(from_markup(f"[bold]{markup(scenario.title)}[/]: {VERDICT[scenario.survives]}"))
             console.print(Text(scenario.summary))
             rows = labelled("  keeps working:", scenario.keeps_working) + labelled("  stops:", scenario.stops)
             rows += labelled("  to do:", scenario.advice)

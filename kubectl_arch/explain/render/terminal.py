@@ -25,7 +25,7 @@ from kubectl_arch.explain.views import (
 from kubectl_arch.model.leases import LeaseInfo
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.console import trimmed_lines
-from kubectl_arch.output.sanitise import markup
+from kubectl_arch.output.sanitise import from_markup, markup
 from kubectl_arch.output.tables import (
     Column,
     Stacked,
@@ -417,22 +417,21 @@ def ha_diagram_lines(cluster: ClusterMap, width: int = 100) -> list[str]:
 
 def header_section(cluster: ClusterMap) -> list[RenderableType]:
     """Who the cluster is, where the facts come from, and why we think it is this distribution."""
-    from rich.text import Text
 
     distribution = cluster.distribution
     out: list[RenderableType] = [
-        Text.from_markup(f"[bold]Cluster[/] {markup(cluster.version or 'version unknown')} · "
-                         f"{markup(cluster.distribution_words)} · {markup(cluster.server or 'server unknown')}"),
+        from_markup(f"[bold]Cluster[/] {markup(cluster.version or 'version unknown')} · "
+                    f"{markup(cluster.distribution_words)} · {markup(cluster.server or 'server unknown')}"),
         two_columns(labelled("  source", [markup(cluster.source)])
                     + labelled("  evidence", [markup(e) for e in distribution.evidence] or ["-"]))]
     if distribution.managed:
-        out.append(Text.from_markup(
+        out.append(from_markup(
             f"[yellow]Managed control plane:[/] {markup(distribution.managed_by)} runs the API servers, etcd, the "
             "scheduler and the controller managers, out of sight of the cluster's API. Below is what the API "
             "still shows."))
     if cluster.readyz.ok is False:
-        out.append(Text.from_markup(f"[bold red]/readyz is failing:[/] "
-                                    f"{markup(', '.join(cluster.readyz.failed) or 'see /readyz?verbose')}"))
+        out.append(from_markup(f"[bold red]/readyz is failing:[/] "
+                               f"{markup(', '.join(cluster.readyz.failed) or 'see /readyz?verbose')}"))
     return out
 
 
