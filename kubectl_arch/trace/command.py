@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source
+from kubectl_arch.cli.options import ClusterOptions, cluster_options, namespace_option, open_source, parse_timeout
 from kubectl_arch.errors import ArchError, UsageError
 from kubectl_arch.output.formats import Formats, OutputFormat, jsonpath_formats
 from kubectl_arch.trace.completion import trace_targets
@@ -50,6 +50,15 @@ def target_from_args(args: tuple[str, ...]) -> Target:
                      hint="write `trace pod NAME`, `trace pod/NAME` or `trace deployment/NAME`")
 
 
+def _follow_timeout(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    """--follow's bound in whole seconds, at least one: written as every other --timeout is (2m), or as the
+    seconds it always took (300)."""
+    seconds = parse_timeout(value)
+    if seconds is None or seconds < 1:
+        raise click.BadParameter(f"{value!r} is shorter than 1s; --follow needs time to watch")
+    return round(seconds)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("what", nargs=-1, required=True, metavar="pod NAME | KIND/NAME", shell_complete=trace_targets)
 @namespace_option
@@ -57,8 +66,9 @@ def target_from_args(args: tuple[str, ...]) -> Target:
                     "svg/html: the timeline as a Gantt chart (for an owner, a few of its pods).")
 @click.option("--follow", is_flag=True, help="Watch the pod and print each step as it completes, until Ready, "
                                               "a failure, or --timeout.")
-@click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_FOLLOW_TIMEOUT, show_default=True,
-              metavar="SECONDS", help="How long --follow waits.")
+@click.option("--timeout", default=str(DEFAULT_FOLLOW_TIMEOUT), show_default=True, callback=_follow_timeout,
+              metavar="DURATION", help="How long --follow waits: seconds, or a duration as the other commands' "
+                                       "--timeout takes it (90, 2m, 1m30s).")
 @cluster_options
 def trace(cluster: ClusterOptions, what: tuple[str, ...], namespace: str | None, output: str, follow: bool,
           timeout: int) -> None:

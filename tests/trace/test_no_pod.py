@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from kubectl_arch.collect.apistore import ApiStore
 from kubectl_arch.collect.sample_source import SampleSource, load_sample
 from kubectl_arch.collect.source import Response
@@ -66,10 +68,20 @@ def test_owner_without_pods_over_https_keeps_the_json_contract(run_cli: Callable
         [dict(r.query) for r in requests if r.path == "/api/v1/namespaces/payments/events"]
 
 
-def test_follow_refuses_an_owner_without_pods(run_cli: Callable[..., Any]) -> None:
-    code, stdout, stderr = run_cli([*CHECKOUT, "--sample", "kubeadm-degraded", "--follow", "--timeout", "1"])
+@pytest.mark.parametrize("timeout", ["1", "2m", "1m30s"])
+def test_follow_refuses_an_owner_without_pods(run_cli: Callable[..., Any], timeout: str) -> None:
+    """--timeout is written as every command's (2m) or in seconds, as it always was (1)."""
+    code, stdout, stderr = run_cli([*CHECKOUT, "--sample", "kubeadm-degraded", "--follow", "--timeout", timeout])
     assert code == 4 and stdout == "" and stderr.count("\n") == 1
     assert "has no pod to follow" in stderr
+
+
+@pytest.mark.parametrize("timeout, words", [("0", "shorter than 1s"), ("500ms", "shorter than 1s"),
+                                            ("soon", "is not a duration")])
+def test_a_follow_timeout_that_cannot_bound_a_watch_is_a_usage_error(run_cli: Callable[..., Any], timeout: str,
+                                                                     words: str) -> None:
+    code, stdout, stderr = run_cli([*CHECKOUT, "--sample", "kubeadm-degraded", "--follow", "--timeout", timeout])
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1 and words in stderr, stderr
 
 
 # -- CronJobs -----------------------------------------------------------------------------------------
