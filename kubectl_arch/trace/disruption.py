@@ -50,6 +50,8 @@ def deleting_words(view: PodView, now: dt.datetime) -> str | None:
         return ("a static pod's mirror, being deleted through the API: a static pod cannot be controlled from there, "
                 "so the kubelet keeps running it from its manifest and writes a new mirror (remove the manifest "
                 "file on the node to stop it)")
+    if view.terminal:  # Succeeded or Failed: no process is left for a grace period to stop
+        return f"being deleted ({disruption_cause(view)}); it has finished, so nothing of it runs any more"
     grace = raw.integer(raw.mapping(view.pod.get("metadata")).get("deletionGracePeriodSeconds"))
     period = f" ({grace} s)" if grace is not None else ""
     when = deadline.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

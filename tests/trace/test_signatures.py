@@ -931,3 +931,16 @@ def test_a_deleted_mirror_pod_stops_nothing() -> None:
                                services=Response(200, {"items": []}), node=NODE))
     summary = report.verdict.summary
     assert "keeps running it from its manifest" in summary and "grace period" not in summary, summary
+
+
+def test_a_finished_pod_being_deleted_has_nothing_left_to_kill() -> None:
+    """A Job's Succeeded pod deleted by its TTL: no grace period stops anything, as nothing runs."""
+    pod = running_pod()
+    pod["status"]["phase"] = "Succeeded"
+    pod["status"]["containerStatuses"][0]["state"] = {"terminated": {"exitCode": 0, "reason": "Completed",
+                                                                     "startedAt": at(0, 3), "finishedAt": at(5)}}
+    pod = _deleted(pod, "2026-11-20T09:00:20Z")
+    report = analyse(TraceData(namespace="shop", now=NOW, pod=pod, pod_events=Response(200, {"items": []}),
+                               services=Response(200, {"items": []}), node=NODE))
+    summary = report.verdict.summary
+    assert "nothing of it runs any more" in summary and "kills what still runs" not in summary, summary
