@@ -660,7 +660,8 @@ def failed_pod_problem(view: PodView) -> Diagnosis | None:
         after = "Nothing recreates a bare pod: delete it and create it again once the cause is fixed."
     return Diagnosis(
         reason,
-        f"The pod failed on {view.node_name or 'its node'}: {meaning} ({view.status.get('message') or 'no message'}). "
+        f"The pod failed on {view.node_name or 'its node'}: {meaning} "
+        f"({str(view.status.get('message') or '').strip() or 'no message'}). "
         f"A failed pod never runs again. {after}",
         (Commands(view).describe, f"kubectl describe node {view.node_name}" if view.node_name else "kubectl get nodes"),
         f"{DOCS}/concepts/scheduling-eviction/node-pressure-eviction/" if reason == "Evicted" else DEBUG_PODS)

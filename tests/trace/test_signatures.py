@@ -526,6 +526,16 @@ SIGNATURES: dict[str, Signature] = {
                                                        "unavailable for nvidia.com/gpu. Requested: 1, Available: 0, "
                                                        "which is unexpected"), _none,
         "finished", "UnexpectedAdmissionError", ("device plugin", "nvidia.com/gpu")),
+    "evicted-memory-pressure": Signature(  # the kubelet's eviction manager: its message ends in a space
+        lambda: failed_pod("Evicted", "") | {"status": {
+            "phase": "Failed", "reason": "Evicted", "qosClass": "BestEffort",
+            "message": "The node was low on resource: memory. Threshold quantity: 100Mi, available: 52Mi. Container "
+                       "web was using 1200Mi, request is 0, has larger consumption of memory. ",
+            "conditions": [condition("PodScheduled", at=CREATED),
+                           condition("DisruptionTarget", at=at(9), reason="TerminationByKubelet",
+                                     message="The node was low on resource: memory.")]}},
+        _none, "finished", "Evicted", ("evicted it to relieve node pressure", "larger consumption of memory.)"),
+        never=(" )",)),
     # -- volumes and the sandbox -------------------------------------------------------------------------
     "failed-mount-configmap": Signature(
         lambda: on_node(sandbox=False),
