@@ -150,7 +150,7 @@ def pick_main_container(spec_containers: list[Mapping[str, Any]], hint: str) -> 
 
 def instance_from_pod(pod: Mapping[str, Any], component: str, matched_by: str = "") -> Instance:
     container = main_container(pod, component)
-    image = container.get("image")
+    image = raw.text(container.get("image"))
     return Instance(
         pod=raw.name(pod),
         node=raw.text(raw.mapping(pod.get("spec")).get("nodeName")),

@@ -40,7 +40,7 @@ def workload(obj: Mapping[str, Any], container_hint: str = "") -> Workload:
         namespace=raw.namespace(obj),
         desired=raw.integer(desired) or 0,
         ready=raw.integer(ready) or 0,
-        image=main.get("image"),
+        image=raw.text(main.get("image")),
         version=version_from_image(main.get("image")),
         flags=container_flags(main),
     )

@@ -3,7 +3,7 @@
 Cluster data is untrusted: a hand-edited snapshot, a broken controller or an aggregated API can put an
 object where a string belongs. For each small group of keys of a sample's answers, every value under
 those keys is replaced, as the cluster sends it, by one of another JSON type (object -> string, array -> number,
-string -> object, number -> string, boolean -> string) and the audit, explain's analysis and both
+string -> boolean, number -> string, boolean -> string) and the audit, explain's analysis and both
 terminal renderings run over it. None may raise, and no check may end as ``error`` (a check that crashed):
 a mistyped field reads as absent or unknown, never as a traceback.
 """
@@ -50,7 +50,7 @@ def wrong_type(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return "15s"
     if isinstance(value, str):
-        return {"unexpected": [1]}
+        return True  # neither iterable nor sized: `"x" in value` and `len(value)` fail, as on no other type
     return ["unexpected"]
 
 
