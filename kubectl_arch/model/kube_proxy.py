@@ -249,11 +249,29 @@ def _configured_mode(data: ClusterData, daemonset: Workload | None, static: int,
     if daemonset is None and not pods:
         reason = data.skip_reason(DAEMONSETS_NEED) if DAEMONSETS_NEED in data.responses else None
         return KubeProxyMode("unknown", "none", reason or "DaemonSets could not be read")
+    unread = _unread_config(data)
+    if unread and "config" in flags:
+        # The mode is in the file --config names, and the ConfigMap that holds it was refused or failed: the
+        # default would be a guess (kube-proxy-mode must skip, not pass on iptables).
+        return KubeProxyMode("unknown", "configmap", f"kube-proxy reads its mode from --config={flags['config']}, "
+                             f"and its ConfigMap could not be read: {unread}", daemonset, static)
     if daemonset:
         seen = ""
     elif static == len(pods):
         seen = f" (it runs as {static} static pods, kube-proxy-<node>, not from a DaemonSet)"
     else:
         seen = f" ({len(pods)} kube-proxy pods run without a DaemonSet object read)"
-    return KubeProxyMode("iptables", "default", "no mode is visible in the kube-proxy ConfigMap or flags; "
-                         "kube-proxy's default on Linux is iptables" + seen, daemonset, static)
+    where = "its flags name no --config file and no --proxy-mode" if "config" not in flags and flags else \
+        "no mode is visible in the kube-proxy ConfigMap or flags"
+    return KubeProxyMode("iptables", "default", f"{where}; kube-proxy's default on Linux is iptables" + seen,
+                         daemonset, static)
+
+
+def _unread_config(data: ClusterData) -> str | None:
+    """Why a ConfigMap that may hold kube-proxy's configuration could not be read (refused, failed), or None when
+    each was read or answered that it does not exist."""
+    for need in (CONFIG_NEED, EKS_CONFIG_NEED):
+        reason = data.unread(need) if need in data.responses else None
+        if reason:
+            return reason
+    return None
