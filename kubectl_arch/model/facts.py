@@ -42,7 +42,7 @@ from kubectl_arch.model.kube_proxy import READS as PROXY_READS
 from kubectl_arch.model.kube_proxy import KubeProxyMode, kube_proxy_mode, node_args
 from kubectl_arch.model.leader_election import ELECTED, ElectionSettings, election_settings, read_lock
 from kubectl_arch.model.leader_election import READS as ELECTION_READS
-from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.leases import LeaseInfo, holder_fields
 from kubectl_arch.model.memo import memo
 from kubectl_arch.model.nodes import NODES_NEED, NodeInfo, node_infos
 from kubectl_arch.model.openshift_versions import (
@@ -553,12 +553,12 @@ def _runs(pod: dict[str, Any], found: Workload) -> bool:
 # -- the one JSON form --------------------------------------------------------------------------------
 
 
-def _lease(facts: LeaderElectionFacts) -> dict[str, Any]:
+def _lease(facts: LeaderElectionFacts, provider_hosts: bool) -> dict[str, Any]:
     settings, lease = facts.settings, facts.lease
     return {"enabled": settings.enabled, "visible": settings.visible, "lock": settings.lock,
             "namespace": settings.namespace, "name": settings.name, "fromFlags": settings.from_flags,
             "configuredBy": settings.configured_by,
-            "holder": lease.holder if lease else None, "holderNode": lease.holder_node if lease else None,
+            "holder": lease.holder if lease else None, **holder_fields(lease, provider_hosts),
             "held": facts.held, "leaseDurationSeconds": lease.duration_seconds if lease else None,
             "problem": facts.problem}
 
@@ -593,7 +593,7 @@ def facts_data(facts: ClusterFacts) -> dict[str, Any]:
                       "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints),
                       "quotaBytes": store.quota_bytes, "quotaSource": store.quota_source,
                       "quotaAssumed": store.quota_assumed, "evidence": list(store.evidence)},
-        "leaderElection": {name: _lease(facts.leader_election[name]) for name in ELECTED
+        "leaderElection": {name: _lease(facts.leader_election[name], facts.profile.hidden) for name in ELECTED
                            if name in facts.leader_election},
         "serviceProxy": {"mode": facts.service_proxy.mode, "source": facts.service_proxy.source,
                          "replacedBy": facts.service_proxy.replaced_by},

@@ -49,6 +49,14 @@ def holder_node(holder: str | None) -> str | None:
     return holder.rsplit("_", 1)[0] if "_" in holder else holder
 
 
+def holder_fields(lease: LeaseInfo | None, provider_hosts: bool) -> dict[str, str | None]:
+    """The holder's host for JSON: ``holderHost`` always, ``holderNode`` only where that host is a node of the
+    cluster. Where the provider runs the control plane (EKS, GKE, AKS) the host is one of its machines, never a
+    node the reader can list or log in to, so ``holderNode`` is null there (the key kept for scripts)."""
+    host = lease.holder_node if lease else None
+    return {"holderNode": None if provider_hosts else host, "holderHost": host}
+
+
 def lease_info(lease: Mapping[str, Any], now: dt.datetime) -> LeaseInfo:
     spec = raw.mapping(lease.get("spec"))
     holder = spec.get("holderIdentity") if isinstance(spec.get("holderIdentity"), str) else None

@@ -18,11 +18,11 @@ def test_aks_cni_version_is_labelled_as_azure_cns() -> None:
     view = _cni("aks")
     cell = version_cell(view)  # type: ignore[arg-type]
     assert "azure-cns v1.6.33" in cell and "azure-cni v1.6.33" not in cell, cell
-    data = component_data(view)  # type: ignore[arg-type]
+    data = component_data(view, False)  # type: ignore[arg-type]
     assert data["kind"] == "azure-cni" and data["versions"] == ["v1.6.33"] and data["versionOf"] == "azure-cns"
 
 
 def test_a_plugins_own_daemonset_keeps_its_version_unlabelled() -> None:
     view = _cni("eks")
     assert version_cell(view) == "aws-vpc-cni v1.19.0-eksbuild.1"  # type: ignore[arg-type]
-    assert component_data(view)["versionOf"] is None  # type: ignore[arg-type]
+    assert component_data(view, False)["versionOf"] is None  # type: ignore[arg-type]

@@ -72,7 +72,7 @@ def assert_picture_agrees(cluster: ClusterMap) -> None:
                 assert f"version {fact['version']}" in text, (name, text)
         election = facts["leaderElection"].get(name)
         if election and election["held"] and fact["runs"] != "none":
-            holder = election["holderNode"] or election["holder"]
+            holder = election["holderHost"] or election["holder"]
             assert "leader: " in text and f"leader: {holder}" in tooltip, (name, holder, text, tooltip)
         elif election and election["enabled"] and election["problem"] and fact["runs"] in ("pods", "embedded") \
                 and fact["replicas"]:

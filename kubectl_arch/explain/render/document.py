@@ -14,7 +14,7 @@ from kubectl_arch.explain.pages import page_commands
 from kubectl_arch.explain.request import ExplainView
 from kubectl_arch.explain.views import ComponentView, InstanceView
 from kubectl_arch.model.facts import facts_data
-from kubectl_arch.model.leases import LeaseInfo
+from kubectl_arch.model.leases import LeaseInfo, holder_fields
 from kubectl_arch.model.nodes import NodeInfo
 from kubectl_arch.output.structured import emit
 
@@ -27,15 +27,15 @@ def _instance(instance: InstanceView, wide: bool) -> dict[str, Any]:
     return out
 
 
-def _lease(lease: LeaseInfo | None) -> dict[str, Any] | None:
+def _lease(lease: LeaseInfo | None, provider_hosts: bool) -> dict[str, Any] | None:
     if lease is None:
         return None
-    return {"name": lease.name, "holder": lease.holder, "holderNode": lease.holder_node, "held": lease.held,
+    return {"name": lease.name, "holder": lease.holder, **holder_fields(lease, provider_hosts), "held": lease.held,
             "renewAgeSeconds": lease.renew_age_seconds, "leaseDurationSeconds": lease.duration_seconds,
             "transitions": lease.transitions}
 
 
-def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
+def component_data(view: ComponentView, provider_hosts: bool, wide: bool = True) -> dict[str, Any]:
     return {
         "name": view.name,
         "layer": view.layer,
@@ -49,7 +49,7 @@ def component_data(view: ComponentView, wide: bool = True) -> dict[str, Any]:
         "versionOf": view.version_of,
         "versionSource": view.version_source,
         "versionUnknown": view.version_unknown,
-        "leaderLease": _lease(view.leader),
+        "leaderLease": _lease(view.leader, provider_hosts),
         "flags": view.flags(),
         "instances": [_instance(i, wide) for i in view.instances],
         "evidence": view.evidence,
@@ -85,7 +85,7 @@ def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
             "source": cluster.source,
             "readyz": {"ok": cluster.readyz.ok, "failed": cluster.readyz.failed, "reason": cluster.readyz.reason},
         },
-        "components": [component_data(view) for view in cluster.components],
+        "components": [component_data(view, cluster.facts.profile.hidden) for view in cluster.components],
         "nodes": [node_data(node) for node in cluster.nodes],
         "nodesUnknown": cluster.nodes_unknown,
         "kubeProxy": {"mode": cluster.kube_proxy.mode, "source": cluster.kube_proxy.source,
@@ -93,7 +93,8 @@ def cluster_map_data(cluster: ClusterMap) -> dict[str, Any]:
         "etcd": {"topology": store.kind, "members": store.members, "ready": store.ready, "quorum": store.quorum,
                  "failuresTolerated": store.failures_tolerated, "endpoints": list(store.endpoints)},
         "apiServer": {"endpoints": cluster.apiserver_endpoints,
-                      "identityLeases": [_lease(lease) for lease in cluster.apiserver_identities]},
+                      "identityLeases": [_lease(lease, cluster.facts.profile.hidden)
+                                         for lease in cluster.apiserver_identities]},
         "metricsServer": None if cluster.metrics_server is None or cluster.metrics_server.workload is None else {
             "ready": cluster.metrics_server.workload.ready, "desired": cluster.metrics_server.workload.desired,
             "version": cluster.metrics_server.workload.version},
@@ -106,7 +107,7 @@ def explain_document(view: ExplainView) -> dict[str, Any]:
     """The view asked as data: a component, the walkthrough's steps, the scenarios, or the whole map."""
     cluster = view.cluster_map
     if view.page is not None:
-        return {**component_data(cluster.component(view.page.component)),
+        return {**component_data(cluster.component(view.page.component), cluster.facts.profile.hidden),
                 "commands": list(page_commands(view.page, cluster)), "facts": facts_data(cluster.facts)}
     if view.steps is not None:
         return {"steps": [dataclasses.asdict(step) for step in view.steps], "facts": facts_data(cluster.facts)}

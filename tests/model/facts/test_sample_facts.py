@@ -19,7 +19,8 @@ def _table(facts: dict[str, Any]) -> dict[str, Any]:
     for component, election in facts["leaderElection"].items():
         if component == "cloud-controller-manager":
             continue
-        elections[component] = {key: election[key] for key in ("lock", "namespace", "name", "holderNode", "held")} \
+        elections[component] = {key: election[key] for key in ("lock", "namespace", "name", "holderNode", "holderHost",
+                                                                  "held")} \
             if election["enabled"] else {"enabled": False}
     return {
         "distribution": facts["distribution"], "controlPlane": facts["controlPlane"],
