@@ -21,7 +21,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.collect.needs import answers, descriptions
+from kubectl_arch.collect.needs import answers, descriptions, permissions
 from kubectl_arch.collect.source import Credentials, Response
 from kubectl_arch.yamltext import safe_load
 
@@ -62,5 +62,5 @@ def load_fixture(path: Path, needs: Iterable[str]) -> Fixture:
     credentials = Credentials(**(doc.get("credentials") or {}))
     data = ClusterData(source=f"fixture {path.name}", now=now, credentials=credentials, responses=responses,
                        options=dict(doc.get("options") or {}), descriptions=descriptions(),
-                       answers=answers())
+                       answers=answers(), permissions=permissions())
     return Fixture(path=path, expected=expected_status(path), data=data, thresholds=dict(doc.get("thresholds") or {}))

@@ -12,7 +12,7 @@ from typing import Any
 
 from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.collect.cluster_data import ClusterData
-from kubectl_arch.collect.needs import NEEDS
+from kubectl_arch.collect.needs import NEEDS, permission
 from kubectl_arch.collect.provider_metrics import BY_NEED, EKS_METRICS_REFERENCE, is_eks
 from kubectl_arch.collect.window import later_name, second_read
 from kubectl_arch.model.memo import memo
@@ -38,7 +38,8 @@ def apiserver_scrape(data: ClusterData) -> Metrics | MetricsError:
     if response is None:
         return MetricsError(APISERVER_SOURCE, "the API server's metrics were not collected")
     if not response.ok or response.text is None:
-        return MetricsError(APISERVER_SOURCE, response.skip_reason(NEEDS[APISERVER_METRICS].description))
+        need = NEEDS[APISERVER_METRICS]
+        return MetricsError(APISERVER_SOURCE, response.skip_reason(need.description, permission(need)))
     return scrape_metrics(data, APISERVER_METRICS, APISERVER_SOURCE, APISERVER_FAMILIES)
 
 
@@ -49,7 +50,7 @@ def provider_reading(data: ClusterData, need: str) -> Reading | MetricsError:
     if response is None:
         return MetricsError(endpoint.label, f"{NEEDS[need].description} was not collected")
     if not response.ok or response.text is None:
-        return MetricsError(endpoint.label, response.skip_reason(NEEDS[need].description))
+        return MetricsError(endpoint.label, response.skip_reason(NEEDS[need].description, permission(NEEDS[need])))
     first = scrape_metrics(data, need, endpoint.label)
     if isinstance(first, MetricsError):
         return first
@@ -65,7 +66,7 @@ def paired_text_reading(data: ClusterData, need: str, first: Metrics,
     if second.response is None:
         return Reading(first.source, first, now=data.now, no_window=second.why_not)
     if not second.response.ok or second.response.text is None:
-        why = second.response.skip_reason(NEEDS[need].description)
+        why = second.response.skip_reason(NEEDS[need].description, permission(NEEDS[need]))
         return Reading(first.source, first, now=data.now, no_window=f"the second scrape failed: {why}",
                        second_error=why)
     parsed = parse_metrics(second.response.text, first.source, families)  # once: callers memoize the reading

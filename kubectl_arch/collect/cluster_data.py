@@ -31,6 +31,9 @@ class ClusterData:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # What each need reads, in words (from the needs catalogue), for skip reasons.
     descriptions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The permission each need's read takes, with the `kubectl auth can-i` line that confirms it (from the
+    # catalogue's rules), so a refusal says which permission is missing, not only which read.
+    permissions: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     # HTTP statuses that are answers rather than failed reads, for needs where that is not just 404
     # (/readyz answers 500 as its verdict).
     answers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -62,7 +65,8 @@ class ClusterData:
     def skip_reason(self, name: str) -> str | None:
         """None when the need was read; otherwise why it could not be, in words a user acts on."""
         response = self[name]
-        return None if response.ok else response.skip_reason(self.descriptions.get(name, name))
+        return None if response.ok else response.skip_reason(self.descriptions.get(name, name),
+                                                              self.permissions.get(name))
 
     def unread(self, name: str) -> str | None:
         """Why a need's read failed (so what depends on it is unknown), or None when the cluster answered,
@@ -70,7 +74,7 @@ class ClusterData:
         response = self.responses.get(name)
         if response is None or response.answered(self.answers.get(name, (404,))):
             return None
-        return response.skip_reason(self.descriptions.get(name, name))
+        return response.skip_reason(self.descriptions.get(name, name), self.permissions.get(name))
 
     def unread_needs(self) -> dict[str, str]:
         """Every collected need whose read failed, with why: reports name them so no reader mistakes a

@@ -96,6 +96,52 @@ def descriptions() -> dict[str, str]:
     """What each need reads, in words: ClusterData's skip reasons name the data a user lacks."""
     return {name: need.description for name, need in NEEDS.items()}
 
+# Resources with no namespace (EKS's control-plane metrics among them): `kubectl auth can-i` takes no namespace flag.
+CLUSTER_SCOPED = frozenset({"nodes", "namespaces", "certificatesigningrequests", "mutatingwebhookconfigurations",
+                            "validatingwebhookconfigurations", "apiservices", "clusteroperators", "clusterversions",
+                            "etcd", "ksh", "kcm"})
+
+
+def can_i(rule: Rule, path: str = "") -> str:
+    """The `kubectl auth can-i` line that asks for ``rule``'s permission: `list` where the rule grants it (a list
+    read), else its first verb; an object by name where the request names one, else the rule's first name; a
+    subresource (pods/proxy) with --subresource (kubernetes.io, kubectl auth can-i: VERB [TYPE | TYPE/NAME])."""
+    verb = "list" if "list" in rule.verbs else rule.verbs[0]
+    if rule.non_resource_urls:
+        return f"kubectl auth can-i {verb} {rule.non_resource_urls[0]}"
+    group, (resource, _, subresource) = rule.api_groups[0], rule.resources[0].partition("/")
+    kind = f"{resource}.{group}" if group else resource
+    after = path.split(f"/{resource}/", 1)[1] if path and f"/{resource}/" in path else ""
+    name = (after if after and "/" not in after else rule.names[0] if rule.names else "") if verb == "get" else ""
+    scope = f" -n {rule.namespace}" if rule.namespace else "" if resource in CLUSTER_SCOPED else " --all-namespaces"
+    sub = f" --subresource={subresource}" if subresource else ""
+    return f"kubectl auth can-i {verb} {kind}{'/' + name if name else ''}{sub}{scope}"
+
+
+def permission(need: Need) -> str | None:
+    """The permission ``need``'s read takes, in RBAC's words with the line that confirms it; None when it takes
+    none (the TLS handshake)."""
+    words = []
+    for rule in (need.rule, *need.more_rules):
+        if not rule.verbs or not (rule.non_resource_urls or (rule.api_groups and rule.resources)):
+            continue  # the TLS handshake takes no permission; a rule naming nothing has none to name
+        verbs = "/".join(f"`{verb}`" for verb in rule.verbs)
+        if rule.non_resource_urls:
+            what = f"{verbs} on {', '.join(rule.non_resource_urls)}"
+        else:
+            group = rule.api_groups[0]
+            where = f" in namespace {rule.namespace}" if rule.namespace else ""
+            named = f" named {', '.join(rule.names)}" if rule.names else ""
+            what = f"{verbs} on {'/'.join(rule.resources)} ({group or 'core'} API group){named}{where}"
+        words.append(f"{what} (check: `{can_i(rule, need.path)}`)")
+    return " and ".join(words) or None
+
+
+def permissions() -> dict[str, str]:
+    """The permission each need's read takes (see ``permission``): a refusal names it."""
+    return {name: words for name, need in NEEDS.items() if (words := permission(need))}
+
+
 def answers() -> dict[str, tuple[int, ...]]:
     """The HTTP statuses that are answers for each need whose set is not the usual (404): see ``Need.answers``."""
     return {name: need.answers for name, need in NEEDS.items() if need.answers != (404,)}
@@ -465,7 +511,7 @@ def collect(source: Source, names: Iterable[str], progress: Callable[[str], None
     """
     data = ClusterData(source=source.description, now=CLOCK_NOT_YET_READ, credentials=source.credentials(),
                        options=dict(options or {}), descriptions=descriptions(),
-                       answers=answers())
+                       answers=answers(), permissions=permissions())
     ordered = _ordered(names)
     catalogue = {need.name: need for need in ordered}
     wanted = set(catalogue)

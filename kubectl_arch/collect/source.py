@@ -72,9 +72,13 @@ class Response:
                 return [item for item in items if isinstance(item, dict) and isinstance(item.get("metadata", {}), dict)]
         return []
 
-    def skip_reason(self, what: str) -> str:
-        """Why the data for ``what`` is missing, in words a user can act on."""
+    def skip_reason(self, what: str, permission: str | None = None) -> str:
+        """Why the data for ``what`` is missing, in words a user can act on; a refusal names ``permission`` (the
+        RBAC rule the read takes and the `kubectl auth can-i` line that confirms it) where the caller knows it."""
         if self.status == 403:
+            if permission:
+                return (f"forbidden to read {what} (HTTP 403): it takes {permission}; "
+                        "`kubectl arch rbac` prints the role that grants it")
             return f"forbidden to read {what} (HTTP 403): grant the permission shown by `kubectl arch rbac`"
         if self.status == 404:
             return f"{what} not found (HTTP 404)"

@@ -268,7 +268,8 @@ def _complete(data: ClusterData) -> ClusterData:
     # namespaces"), word for word.
     return ClusterData(source=data.source, now=data.now, credentials=data.credentials,
                        responses={**data.responses, **unread}, options=data.options,
-                       descriptions=data.descriptions, answers=data.answers)
+                       descriptions=data.descriptions, answers=data.answers,
+                       permissions=data.permissions)
 
 
 def _cluster_facts(original: ClusterData) -> ClusterFacts:

@@ -121,6 +121,8 @@ def test_a_failed_read_skips_exactly_the_checks_that_rest_on_it(sample: str, kin
         failed = set(report.unread)
         where = f"{sample}: {path} failing with {kind} ({', '.join(sorted(failed))} unread)"
         assert failed, f"{where}: no read is named as failed"
+        for need in (need for need in failed if data[need].status == 403):  # names the permission, how to confirm
+            assert "kubectl auth can-i " in report.unread[need], f"{where}: {need}: {report.unread[need]}"
         for result in report.results:
             was, status = before[result.meta.id], result.status
             rests_on = _rests_on(result.meta, failed)
