@@ -44,7 +44,7 @@ JSON_ACCEPT = "application/json, */*"
 PROBE_PATH = "/version"
 READ_ONCE_PATHS = frozenset({PROBE_PATH})
 # Answers that may mean the whole cluster cannot be read (no connection, TLS, credentials), not one object;
-# a 5xx may too, until some read has been answered (a server that answers nothing but 5xx is not serving).
+# a 5xx /version with no read answered in the whole run means a server that is not serving (``check_readable``).
 MAYBE_UNREADABLE = frozenset({NO_STATUS, 401})
 # What every account may GET (the system:public-info-viewer and system:discovery ClusterRoles), and below
 # them: an answer here says nothing about what the account may read. /api and /apis only as they are: below
@@ -159,14 +159,21 @@ class KubeSource:
         if self._probe is None:
             return
         probe = self._probe.response()
-        if probe.ok or probe.status == 403 or (probe.status >= 500 and self._served):
+        if probe.ok or probe.status == 403 or probe.status >= 500:  # a 5xx is judged once the reads are done
             return
         raise cluster_unreadable(probe, self)
 
     def check_readable(self) -> None:
         """Raise when every read beyond what any account may GET was forbidden. The credentials work, but a
         report of every component "unknown (HTTP 403)" would exit 0, and pass an audit in CI; one line says
-        to grant the read-only roles instead. One read answered otherwise and the run reports as usual."""
+        to grant the read-only roles instead. One read answered otherwise and the run reports as usual.
+
+        Also where /version answered 5xx and no read of the run had an answer: a server that is not serving. Judged
+        here, after every read, not when the probe's retries end: whether another read had answered by then was
+        a race (a slow but served list lost it, and the run stopped as unreadable)."""
+        probe = self._probe.response() if self._probe is not None else None
+        if probe is not None and probe.status >= 500 and not self._served:
+            raise cluster_unreadable(probe, self)
         if not self._forbidden or self._not_forbidden:
             return
         _flag, given = self.credential_flag or ("", "")
@@ -188,7 +195,7 @@ class KubeSource:
             with self._count_lock:
                 self._forbidden += response.status == 403
                 self._not_forbidden |= response.status != 403
-        if response.status in MAYBE_UNREADABLE or (response.status >= 500 and not self._served):
+        if response.status in MAYBE_UNREADABLE:
             self.check_probe()  # the cluster as a whole cannot be read: one clear error, not a report of failures
         return dataclasses.replace(response, headers=dict(response.headers)) if once else response
 

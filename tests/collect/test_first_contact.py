@@ -167,3 +167,17 @@ def test_a_5xx_probe_beside_reads_that_succeed_is_a_partial_cluster(api_server: 
     data = collect(open_source(_options(kubeconfig_for(server))), ["nodes", "daemonsets"])
     assert data.responses["nodes"].ok
     assert data.responses["daemonsets"].status == 500
+
+
+def test_a_5xx_probe_beside_a_slow_read_that_is_answered_is_a_partial_cluster(
+        api_server: Callable[..., ApiServer], kubeconfig_for: Callable[..., Path]) -> None:
+    """/version and the DaemonSets answer 500 to every retry while the nodes list is slow: it answers only after
+    both have given up. The server serves, so the run goes on. Before, whether the run stopped as unreadable
+    depended on which came first: the probe's last retry, or another read's answer."""
+    server = api_server("kind-ha")
+    server.fail("/version", 500, times=None)
+    server.fail(DAEMONSETS, 500, times=None)
+    server.hold("/api/v1/nodes", at_most=6.0, times=None)  # never released: answered once both have failed
+    data = collect(open_source(_options(kubeconfig_for(server))), ["nodes", "daemonsets"])
+    assert data.responses["nodes"].ok
+    assert data.responses["daemonsets"].status == 500
