@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kubectl_arch.audit.check import Finding, Status
+from kubectl_arch.audit.check import CheckMeta, Finding, Status
 from kubectl_arch.audit.helpers import DISTRIBUTION_NEEDS, DISTRIBUTION_OPTIONAL_NEEDS, profile_of
 from kubectl_arch.audit.metric_readings import missing_at_window_end
 from kubectl_arch.collect.cluster_data import ClusterData
@@ -34,6 +34,15 @@ MIXIN_REFERENCE = "https://github.com/etcd-io/etcd/blob/main/contrib/mixin/mixin
 
 # Thresholds every counter check declares (its own defaults): counts inside the window, or averages
 # per hour since the process started when there is no window.
+def etcd_member_meta(*, id: str, title: str, why: str, fix: str, references: tuple[str, ...],
+                     thresholds: Mapping[str, Any] | None = None) -> CheckMeta:
+    """The metadata of a check judged on each member's metrics: what it reads (whichever source serves the
+    metrics: the etcd endpoints, the pod proxy, EKS's), its options and component are the same for every one."""
+    return CheckMeta(id=id, title=title, component="etcd", why=why, fix=fix, references=references, needs=(),
+                     thresholds=thresholds or {}, optional_needs=ETCD_OPTIONAL_NEEDS, sources=ETCD_SOURCES,
+                     options=ETCD_OPTIONS)
+
+
 COUNTER_THRESHOLDS = ("warn_in_window", "fail_in_window", "warn_per_hour", "fail_per_hour")
 
 

@@ -7,17 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     each_member,
+    etcd_member_meta,
     no_etcd,
     provider_runs_etcd,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import ETCD_DB_SIZE_NAMES
@@ -27,10 +25,9 @@ from kubectl_arch.model.window import Reading
 ID = "etcd-fragmentation"
 IN_USE = "etcd_mvcc_db_total_size_in_use_in_bytes"  # etcd 3.4+
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd's database file is not mostly free space (fragmentation)",
-    component="etcd",
     why="etcd keeps its data in one file. Compaction (the API server asks for it every 5 minutes) frees old "
         "revisions inside the file, but the file does not shrink: the freed pages are reused, yet the file's "
         "size is what counts against the backend quota (--quota-backend-bytes), and a mostly empty file wastes "
@@ -42,10 +39,6 @@ META = CheckMeta(
         "healthy again, then the next, the leader last.",
     references=("https://etcd.io/docs/v3.5/op-guide/maintenance/#defragmentation", METRICS_REFERENCE,
                 MIXIN_REFERENCE),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={"warn_free_percent": 50, "fail_free_percent": 80, "min_in_use_bytes": 100 * 1024**2},
 )
 

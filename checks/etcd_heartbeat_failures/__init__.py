@@ -7,26 +7,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     each_member,
+    etcd_member_meta,
     judge_counter,
     managed_etcd_fix,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import Finding
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 
 ID = "etcd-heartbeat-failures"
 HEARTBEAT_FAILURES = "etcd_server_heartbeat_send_failures_total"
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd's leader sends its heartbeats (heartbeat send failures)",
-    component="etcd",
     why="The leader sends a heartbeat to every follower each --heartbeat-interval (100 ms by default). When it "
         "cannot (etcd logs `leader failed to send out heartbeat on time`), usually because a slow disk or a "
         "starved CPU held it up, followers soon stop hearing from it and start an election: writes pause, and "
@@ -37,10 +34,6 @@ META = CheckMeta(
         "together as etcd's tuning guide describes.",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/tuning/",
                 "https://etcd.io/docs/v3.5/faq/"),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 10, "warn_per_hour": 1.0, "fail_per_hour": 60.0},
 )
 

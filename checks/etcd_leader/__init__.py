@@ -7,16 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     each_member,
+    etcd_member_meta,
     etcdctl_command,
     provider_runs_etcd,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import HAS_LEADER, gauge
@@ -26,10 +24,9 @@ from kubectl_arch.model.window import Reading
 ID = "etcd-leader"
 IS_LEADER = "etcd_server_is_leader"  # etcd 3.4+
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="Every etcd member has a leader",
-    component="etcd",
     why="etcd is a Raft cluster: one member leads and every write goes through it. A member that sees no "
         "leader (etcd_server_has_leader 0) refuses writes and linearizable reads, so the API servers using it "
         "fail their requests. When no member has a leader, quorum is lost: nothing in the cluster can change, "
@@ -43,10 +40,6 @@ META = CheckMeta(
         "https://etcd.io/docs/v3.5/op-guide/failures/",
         "https://etcd.io/docs/v3.5/op-guide/recovery/",
     ),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
 )
 
 

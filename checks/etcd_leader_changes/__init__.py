@@ -7,27 +7,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     each_member,
+    etcd_member_meta,
     judge_counter,
     managed_etcd_fix,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import Finding
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.metrics import LEADER_CHANGES
 
 ID = "etcd-leader-changes"
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd's leader is stable (leader changes in the window, or per hour since start)",
-    component="etcd",
     why="Every leader change stops writes until a new leader is elected (about one election timeout, 1 s by "
         "default), and the API server's requests wait or fail meanwhile. A healthy cluster changes leader only "
         "when a member restarts or is upgraded. Repeated changes mean followers miss the leader's heartbeats: "
@@ -39,10 +36,6 @@ META = CheckMeta(
         "CPU; if the members are far apart raise --heartbeat-interval and --election-timeout together (etcd's "
         "tuning guide: heartbeat around the round-trip time, election timeout about 10 times it).",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/tuning/", MIXIN_REFERENCE),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 4, "warn_per_hour": 1.0, "fail_per_hour": 16.0},
 )
 

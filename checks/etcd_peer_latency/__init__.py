@@ -7,16 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     each_member,
+    etcd_member_meta,
     managed_etcd_fix,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.collect.provider_metrics import BY_NEED, EKS_ETCD_METRICS
@@ -25,10 +23,9 @@ from kubectl_arch.model.window import Reading, windowed_quantile
 
 ID = "etcd-peer-latency"
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd members reach each other quickly (p99 peer round trip)",
-    component="etcd",
     why="A write commits once a majority of members has it, so the round trip to the nearest majority is "
         "part of every write's latency, and the leader's heartbeats (every 100 ms by default) must arrive "
         "well within the election timeout (1 s by default) or followers start an election. etcd probes each "
@@ -38,10 +35,6 @@ META = CheckMeta(
         "between them (port 2380). When members must be far apart, set --heartbeat-interval near the round "
         "trip and --election-timeout about 10 times it, on every member.",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/tuning/", MIXIN_REFERENCE),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={
         # etcd's alerting warns at 150 ms (etcdMemberCommunicationSlow); half the default 1 s election
         # timeout leaves followers no margin (fail).

@@ -7,17 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     MIXIN_REFERENCE,
     each_member,
+    etcd_member_meta,
     judge_counter,
     managed_etcd_fix,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.window import Reading
@@ -26,10 +24,9 @@ ID = "etcd-proposals"
 FAILED = "etcd_server_proposals_failed_total"
 PENDING = "etcd_server_proposals_pending"
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd commits its writes (failed and pending proposals)",
-    component="etcd",
     why="Every write is a Raft proposal. A failed proposal is a write the cluster could not commit, usually "
         "during a leader election or when quorum is lost: the API server returns an error for it. Pending "
         "proposals are writes waiting to be committed; a queue that stays long means the leader or its disk "
@@ -40,10 +37,6 @@ META = CheckMeta(
         "(etcd-disk-latency) and CPU, and find the client writing the most (the API server's "
         "apiserver_request_total by resource and verb).",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/op-guide/monitoring/", MIXIN_REFERENCE),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 5, "warn_per_hour": 1.0, "fail_per_hour": 5.0,
                 # Proposals queued at one instant: a rule of thumb, a healthy cluster shows a handful at most.
                 "pending_warn": 10, "pending_fail": 100},

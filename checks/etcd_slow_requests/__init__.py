@@ -7,16 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
     each_member,
+    etcd_member_meta,
     judge_counter,
     managed_etcd_fix,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding
+from kubectl_arch.audit.check import Finding
 from kubectl_arch.audit.helpers import with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 
@@ -24,10 +22,9 @@ ID = "etcd-slow-requests"
 SLOW_APPLY = "etcd_server_slow_apply_total"  # an entry took longer than 100 ms to apply
 SLOW_READ_INDEX = "etcd_server_slow_read_indexes_total"  # a linearizable read's index came late
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd applies and reads without stalling (slow applies, slow read indexes)",
-    component="etcd",
     why="etcd counts every committed entry that took more than 100 ms to apply (logged as `apply request took "
         "too long`) and every linearizable read whose read index could not be confirmed in time. Slow applies "
         "come from a slow backend disk or expensive requests (large range reads, many keys in one transaction, "
@@ -39,10 +36,6 @@ META = CheckMeta(
         "clients (limit/continue) and trim what fills etcd.",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/faq/",
                 "https://etcd.io/docs/v3.5/op-guide/hardware/"),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
     thresholds={"warn_in_window": 1, "fail_in_window": 20, "warn_per_hour": 1.0, "fail_per_hour": 60.0},
 )
 

@@ -7,17 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_arch.checks.etcd_disk_latency.members import (
-    ETCD_OPTIONAL_NEEDS,
-    ETCD_OPTIONS,
-    ETCD_SOURCES,
     METRICS_REFERENCE,
+    etcd_member_meta,
     etcdctl_command,
     gone,
     members,
     provider_runs_etcd,
 )
 
-from kubectl_arch.audit.check import CheckMeta, Finding, Status
+from kubectl_arch.audit.check import Finding, Status
 from kubectl_arch.audit.helpers import profile_of, with_fix
 from kubectl_arch.collect.cluster_data import ClusterData
 from kubectl_arch.model.profiles import FINISH_UPGRADE, UPGRADE_CONTROL_PLANE, code_span
@@ -27,10 +25,9 @@ ID = "etcd-version-agreement"
 SERVER_VERSION = "etcd_server_version"  # label server_version, every 3.x
 CLUSTER_VERSION = "etcd_cluster_version"  # label cluster_version, from etcd 3.4
 
-META = CheckMeta(
+META = etcd_member_meta(
     id=ID,
     title="etcd members agree on their version",
-    component="etcd",
     why="During a rolling upgrade members run different versions and the cluster keeps speaking the oldest "
         "one (its cluster version) until every member is upgraded; new features stay off and a downgrade path "
         "may close. A cluster left mixed is an upgrade nobody finished, and a member on an old patch release "
@@ -40,10 +37,6 @@ META = CheckMeta(
         "status --cluster -w table` between members. etcd 3.3 does not expose its cluster version; read it with "
         "`etcdctl endpoint status`.",
     references=(METRICS_REFERENCE, "https://etcd.io/docs/v3.5/upgrades/"),
-    needs=(),
-    optional_needs=ETCD_OPTIONAL_NEEDS,
-    sources=ETCD_SOURCES,
-    options=ETCD_OPTIONS,
 )
 
 
